@@ -1,0 +1,54 @@
+//! Errors the host returns from its calls, and how the SDK reports them.
+
+use crate::bindings::wasmlit::page::types::CallError as WitCallError;
+use std::fmt;
+
+/// Why the host refused a call.
+///
+/// Drawing calls on [`Ui`](crate::Ui) treat a refusal as a bug in the page and
+/// end the run with its message, as a Python exception would end a Streamlit
+/// script. The `try_` session-state methods return it instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The call was made outside a live page run; the text names the call.
+    OutsideRun(String),
+    /// An argument was refused; the text says which and why.
+    InvalidArgument(String),
+    /// Two widgets in this run have the same id; give one a distinct key.
+    DuplicateWidgetId(String),
+    /// A limit of the run or session was reached.
+    LimitExceeded(String),
+}
+
+impl From<WitCallError> for CallError {
+    fn from(e: WitCallError) -> Self {
+        match e {
+            WitCallError::OutsideRun(m) => CallError::OutsideRun(m),
+            WitCallError::InvalidArgument(m) => CallError::InvalidArgument(m),
+            WitCallError::DuplicateWidgetId(m) => CallError::DuplicateWidgetId(m),
+            WitCallError::LimitExceeded(m) => CallError::LimitExceeded(m),
+        }
+    }
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::OutsideRun(m) => write!(f, "{m}"),
+            CallError::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            CallError::DuplicateWidgetId(m) => write!(f, "{m}"),
+            CallError::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// Ends the run with the host's refusal as its error message.
+#[track_caller]
+pub(crate) fn expect_ok<T>(result: Result<T, WitCallError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => panic!("{}", CallError::from(e)),
+    }
+}

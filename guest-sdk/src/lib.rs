@@ -1,0 +1,83 @@
+//! # wasmlit: data apps in Rust, run as sandboxed WebAssembly pages
+//!
+//! A page is a small crate compiled to a `wasm32-wasip2` component. The host
+//! runs it from top to bottom every time the user interacts with it, in a fresh
+//! sandboxed instance, exactly like a Streamlit script. Each call on [`Ui`]
+//! draws an element; each widget call returns the widget's current value.
+//!
+//! ```no_run
+//! use wasmlit::Ui;
+//!
+//! #[wasmlit::page]
+//! fn counter(st: &Ui) {
+//!     st.title("Counter");
+//!     let mut count: i64 = st.session_state().get("count").unwrap_or(0);
+//!     if st.button("Increment") {
+//!         count += 1;
+//!         st.session_state().set("count", &count);
+//!     }
+//!     st.write(format!("count: {count}"));
+//! }
+//! ```
+//!
+//! The page's `Cargo.toml` declares `crate-type = ["cdylib"]` and depends on
+//! `wasmlit`; `host run path/to/page` builds and runs it.
+//!
+//! A [`Ui`] exists only inside a run: the page function receives one and
+//! cannot keep it (it is borrowed and cannot cross threads), so drawing
+//! outside a run is a compile error. The host enforces the same rule at run
+//! time for any code that gets around it.
+#![deny(missing_docs)]
+
+// Lets the generated bindings name this crate the same way from inside and outside it.
+extern crate self as wasmlit;
+
+mod bindings;
+mod control;
+mod elements;
+mod error;
+mod session_state;
+mod ui;
+mod widgets;
+
+pub use error::CallError;
+pub use session_state::SessionState;
+pub use ui::Ui;
+pub use wasmlit_macros::page;
+
+/// Support for the code `#[wasmlit::page]` generates. Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::bindings::Guest;
+    pub use crate::bindings::__export_page as export_page;
+    pub use wit_bindgen;
+
+    /// The generated bindings, reachable from the page crate's export macro.
+    pub mod bindings {
+        pub use crate::bindings::*;
+    }
+
+    /// What a page function may return.
+    pub trait PageResult {
+        /// The run's outcome as the contract's `run` export reports it.
+        fn into_run_result(self) -> Result<(), String>;
+    }
+
+    impl PageResult for () {
+        fn into_run_result(self) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    impl<E: core::fmt::Display> PageResult for Result<(), E> {
+        fn into_run_result(self) -> Result<(), String> {
+            self.map_err(|e| e.to_string())
+        }
+    }
+
+    /// Runs the page function with the run's [`Ui`](crate::Ui).
+    pub fn run_page<R: PageResult>(page: fn(&crate::Ui) -> R) -> Result<(), String> {
+        let ui = crate::Ui::main();
+        page(&ui).into_run_result()
+    }
+}

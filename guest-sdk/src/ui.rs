@@ -1,0 +1,118 @@
+//! `Ui`: the handle a page draws through, which exists only during a run.
+
+use crate::session_state::SessionState;
+use std::marker::PhantomData;
+
+/// Container ids fixed by the contract.
+const MAIN: u32 = 0;
+const SIDEBAR: u32 = 1;
+
+/// The page's handle to the screen during one run.
+///
+/// The page function receives `&Ui`; every element and widget is a method on
+/// it. A `Ui` cannot be created by a page, stored past the run or sent to
+/// another thread, so UI calls can only happen inside a genuine run.
+///
+/// Widget options apply to the widget calls made through the `Ui` they
+/// return, so they chain:
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let n = st.key("n").help("How many rows to show").slider("Rows", 1..=100, 10);
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Ui {
+    pub(crate) container: u32,
+    pub(crate) key: Option<String>,
+    pub(crate) help: Option<String>,
+    pub(crate) disabled: bool,
+    /// Neither `Send` nor `Sync`: a run's UI stays on the run's thread.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Ui {
+    pub(crate) fn main() -> Ui {
+        Ui::at(MAIN)
+    }
+
+    fn at(container: u32) -> Ui {
+        Ui {
+            container,
+            key: None,
+            help: None,
+            disabled: false,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The sidebar, like `st.sidebar`: elements drawn through it appear in
+    /// the side panel, below the page navigation.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let dark = st.sidebar().checkbox("Dark mode", false);
+    /// # }
+    /// ```
+    pub fn sidebar(&self) -> Ui {
+        Ui::at(SIDEBAR)
+    }
+
+    /// This session's state. See [`SessionState`].
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let count: i64 = st.session_state().get("count").unwrap_or(0);
+    /// # }
+    /// ```
+    pub fn session_state(&self) -> SessionState<'_> {
+        SessionState::new()
+    }
+
+    /// The next widget drawn through the returned `Ui` gets this stable
+    /// identity, like Streamlit's `key=`. Keys must be unique within a run;
+    /// a keyed widget keeps its value when its label or parameters change.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let a = st.key("first").text_input("Name", "");
+    /// let b = st.key("second").text_input("Name", "");
+    /// # }
+    /// ```
+    pub fn key(&self, key: impl Into<String>) -> Ui {
+        Ui {
+            key: Some(key.into()),
+            ..self.clone()
+        }
+    }
+
+    /// Widgets drawn through the returned `Ui` show `help` as a tooltip.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let go = st.help("Runs the query again").button("Refresh");
+    /// # }
+    /// ```
+    pub fn help(&self, help: impl Into<String>) -> Ui {
+        Ui {
+            help: Some(help.into()),
+            ..self.clone()
+        }
+    }
+
+    /// Widgets drawn through the returned `Ui` are greyed out when
+    /// `disabled` is true; they keep returning their current value.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let locked = st.checkbox("Lock", true);
+    /// let n = st.disabled(locked).slider("n", 0..=10, 5);
+    /// # }
+    /// ```
+    pub fn disabled(&self, disabled: bool) -> Ui {
+        Ui {
+            disabled,
+            ..self.clone()
+        }
+    }
+}

@@ -1,0 +1,150 @@
+// The session client: one WebSocket, runs, deltas into slots, navigation.
+"use strict";
+(() => {
+  const { h, ELEMENTS } = window.wasmlit;
+  const SESSION_KEY = "wasmlit-session";
+  const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
+  const runError = document.getElementById("run-error");
+  const connection = document.getElementById("connection");
+  let socket = null, pages = [], currentRun = 0, page = null, retry = 0;
+
+  const pageFromUrl = () => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, "")) || null;
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function rerun(widgets = {}) {
+    if (!page) return;
+    send({ type: "rerun", page, widgets, query: location.search.replace(/^\?/, "") });
+  }
+
+  function connect() {
+    const id = sessionStorage.getItem(SESSION_KEY);
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${proto}://${location.host}/_/ws${id ? `?session=${encodeURIComponent(id)}` : ""}`;
+    socket = new WebSocket(url);
+    socket.onopen = () => { retry = 0; connection.textContent = ""; };
+    socket.onmessage = (event) => handle(JSON.parse(event.data));
+    socket.onclose = () => {
+      document.body.classList.remove("running");
+      connection.textContent = "Connecting…";
+      setTimeout(connect, Math.min(5000, 200 * 2 ** retry++));
+    };
+  }
+
+  function renderNav() {
+    const nav = document.getElementById("nav");
+    nav.replaceChildren(...pages.map((p) => h("a", {
+      href: `/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
+      onclick: (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        if (p.name === page) return;
+        history.pushState({}, "", `/${encodeURIComponent(p.name)}`);
+        openPage(p.name);
+      },
+    }, p.title)));
+  }
+
+  function openPage(name) {
+    page = name;
+    for (const c of Object.values(containers)) c.replaceChildren();
+    runError.replaceChildren();
+    renderNav();
+    const info = pages.find((p) => p.name === page);
+    document.title = info ? `${info.title} · wasmlit` : "wasmlit";
+    rerun();
+  }
+
+  function slot(container, index) {
+    const parent = containers[container];
+    if (!parent) return null;
+    while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
+    return parent.children[index];
+  }
+
+  function place(path, element) {
+    const [container, index] = path;
+    const target = slot(container, index);
+    if (!target) return;
+    target.classList.remove("stale");
+    const existing = target.firstElementChild;
+    const json = JSON.stringify(element);
+    // An element redrawn unchanged keeps its DOM (and a widget its focus,
+    // caret or drag); anything else is replaced.
+    if (existing && target.dataset.json === json) return;
+    const domId = `w-${container}-${index}`;
+    const ctx = { domId, send: (id, value) => rerun({ [id]: value }) };
+    const render = ELEMENTS[element.kind];
+    const node = render ? render(element, ctx) : h("div", { text: `unknown element ${element.kind}` });
+    const hadFocus = existing && existing.contains(document.activeElement);
+    target.replaceChildren(node);
+    target.dataset.json = json;
+    if (hadFocus) node.querySelector("input, select, button")?.focus();
+    if (container === 1) document.getElementById("sidebar").classList.add("has-content");
+  }
+
+  function finishRun(status, message) {
+    document.body.classList.remove("running");
+    if (status === "replaced") return;
+    for (const c of Object.values(containers)) c.querySelectorAll(":scope > .slot.stale").forEach((s) => s.remove());
+    document.getElementById("sidebar").classList.toggle("has-content", containers[1].children.length > 0);
+    runError.replaceChildren();
+    if (status === "error") {
+      runError.append(h("div", { class: "alert error" }, h("strong", { text: "This run failed" }), h("pre", { text: message || "" })));
+    } else if (status === "stopped" && message) {
+      runError.append(h("div", { class: "alert warning", text: "Stopped." }));
+    }
+  }
+
+  function toast(text) {
+    const t = h("div", { class: "toast", text });
+    document.getElementById("toasts").append(t);
+    setTimeout(() => t.remove(), 6000);
+  }
+
+  function handle(msg) {
+    switch (msg.type) {
+      case "session":
+        sessionStorage.setItem(SESSION_KEY, msg.id);
+        pages = msg.pages;
+        openPage(pageFromUrl() || (pages[0] && pages[0].name));
+        break;
+      case "pages":
+        pages = msg.pages;
+        renderNav();
+        break;
+      case "run_started":
+        currentRun = msg.run;
+        document.body.classList.add("running");
+        for (const c of Object.values(containers)) c.querySelectorAll(":scope > .slot").forEach((s) => s.classList.add("stale"));
+        break;
+      case "delta":
+        if (msg.run === currentRun) place(msg.path, msg.element);
+        break;
+      case "run_finished":
+        if (msg.run === currentRun) finishRun(msg.status, msg.message);
+        break;
+      case "page_not_found":
+        document.body.classList.remove("running");
+        containers[0].replaceChildren(h("div", { class: "alert warning",
+          text: `There is no page named “${msg.page}”. Pick one from the sidebar.` }));
+        break;
+      case "error":
+        toast(msg.message);
+        break;
+      case "shutdown":
+        connection.textContent = "The server stopped.";
+        break;
+    }
+  }
+
+  document.getElementById("stop").addEventListener("click", () => send({ type: "stop" }));
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && document.body.classList.contains("running")) send({ type: "stop" });
+  });
+  window.addEventListener("popstate", () => openPage(pageFromUrl() || (pages[0] && pages[0].name)));
+  setInterval(() => send({ type: "heartbeat" }), 30000);
+  connect();
+})();

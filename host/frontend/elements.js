@@ -1,0 +1,120 @@
+// Element renderers: one small function per element kind, keyed by the
+// `kind` the host sends. Each gets the element and a context with `send`
+// (report a widget value) and returns a DOM node. To add a kind, add one
+// entry here and one variant on the host (host/src/delta.rs).
+"use strict";
+
+const h = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+};
+
+function jsonTree(value, key) {
+  const label = key === undefined ? null : h("span", { class: "k", text: JSON.stringify(key) + ": " });
+  if (value !== null && typeof value === "object") {
+    const isArray = Array.isArray(value);
+    const entries = isArray ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const open = isArray ? "[" : "{", close = isArray ? "]" : "}";
+    const details = h("details", { open: true },
+      h("summary", {}, label, `${open}${entries.length ? "" : close}`));
+    for (const [k, v] of entries) details.append(jsonTree(v, isArray ? undefined : k));
+    if (entries.length) details.append(h("div", { text: close }));
+    return details;
+  }
+  const cls = typeof value === "string" ? "s" : "n";
+  return h("div", {}, label, h("span", { class: cls, text: JSON.stringify(value) }));
+}
+
+function labelFor(el, inputId) {
+  return h("label", { class: "label", for: inputId },
+    el.label, el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
+}
+
+const WIDGETS = {
+  button(el, ctx) {
+    return h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
+      onclick: () => ctx.send(el.id, true) }, el.label);
+  },
+  checkbox(el, ctx) {
+    const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
+      onchange: (e) => ctx.send(el.id, e.target.checked) });
+    box.checked = el.value;
+    return h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
+  },
+  int_slider(el, ctx) {
+    return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
+  },
+  float_slider(el, ctx) {
+    const digits = Math.max(0, -Math.floor(Math.log10(el.step)));
+    return rangeWidget(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
+  },
+  text_input(el, ctx) {
+    const input = h("input", { type: "text", id: ctx.domId, disabled: el.disabled,
+      maxlength: el.max_chars, placeholder: el.placeholder,
+      onchange: (e) => ctx.send(el.id, e.target.value) });
+    input.value = el.value;
+    return h("div", {}, labelFor(el, ctx.domId), input);
+  },
+  number_input(el, ctx) {
+    const input = h("input", { type: "number", id: ctx.domId, disabled: el.disabled,
+      min: el.min, max: el.max, step: el.step,
+      onchange: (e) => {
+        const v = parseFloat(e.target.value);
+        if (Number.isFinite(v)) ctx.send(el.id, v);
+      } });
+    input.value = el.value;
+    return h("div", {}, labelFor(el, ctx.domId), input);
+  },
+  selectbox(el, ctx) {
+    const select = h("select", { id: ctx.domId, disabled: el.disabled,
+      onchange: (e) => ctx.send(el.id, e.target.value === "" ? null : parseInt(e.target.value, 10)) });
+    if (el.value === null) select.append(h("option", { value: "", text: "Choose an option" }));
+    el.options.forEach((o, i) => select.append(h("option", { value: String(i), text: o })));
+    select.value = el.value === null ? "" : String(el.value);
+    return h("div", {}, labelFor(el, ctx.domId), select);
+  },
+};
+
+function rangeWidget(el, ctx, parse, format) {
+  const shown = h("span", { class: "value", text: format(el.value) });
+  const input = h("input", { type: "range", id: ctx.domId, disabled: el.disabled,
+    min: el.min, max: el.max, step: el.step, "aria-valuetext": format(el.value),
+    oninput: (e) => { shown.textContent = format(e.target.value); },
+    onchange: (e) => ctx.send(el.id, parse(e.target.value)) });
+  input.value = el.value;
+  return h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
+    h("div", { class: "range" }, h("span", { text: format(el.min) }), h("span", { text: format(el.max) })));
+}
+
+const ELEMENTS = {
+  title: (el) => h("h1", { class: "el", text: el.body }),
+  header: (el) => h("h2", { class: "el", text: el.body }),
+  subheader: (el) => h("h3", { class: "el", text: el.body }),
+  markdown: (el) => {
+    const div = h("div", { class: "markdown" });
+    div.innerHTML = el.html; // rendered and sanitized by the host
+    return div;
+  },
+  text: (el) => h("pre", { class: "text", text: el.body }),
+  caption: (el) => h("div", { class: "caption", text: el.body }),
+  code: (el) => h("pre", { class: "code" },
+    h("code", { class: el.language ? `language-${el.language}` : null, text: el.body })),
+  json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
+  divider: () => h("hr", { class: "divider" }),
+  alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
+  widget: (el, ctx) => {
+    const render = WIDGETS[el.widget];
+    const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });
+    return h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}`, "data-widget-id": el.id }, body);
+  },
+};
+
+window.wasmlit = { h, ELEMENTS };

@@ -1,0 +1,160 @@
+//! An app: the directory of pages served together, found on disk and
+//! swapped atomically when one is rebuilt.
+
+use crate::engine::PageEngine;
+use crate::page::{page_name, Page};
+use crate::page_build::{self, BuildOptions};
+use crate::protocol::PageInfo;
+use anyhow::{bail, Context as _};
+use parking_lot::RwLock;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a page comes from.
+#[derive(Debug, Clone)]
+pub enum PageSource {
+    /// A compiled component.
+    Wasm(PathBuf),
+    /// A page crate, built with cargo.
+    Crate(PathBuf),
+}
+
+impl PageSource {
+    /// The page's name: file stem or directory name.
+    pub fn name(&self) -> String {
+        match self {
+            PageSource::Wasm(p) => page_name(p),
+            PageSource::Crate(d) => d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "page".into()),
+        }
+    }
+
+    /// The path watched for changes.
+    pub fn path(&self) -> &Path {
+        match self {
+            PageSource::Wasm(p) | PageSource::Crate(p) => p,
+        }
+    }
+}
+
+/// The pages of one app. Readers take a snapshot (`Arc<Page>`); a reload
+/// swaps one entry, so runs in flight finish on the version they started with.
+pub struct App {
+    /// The directory served.
+    pub dir: PathBuf,
+    engine: Arc<PageEngine>,
+    sources: Vec<PageSource>,
+    pages: RwLock<Vec<Arc<Page>>>,
+    build: BuildOptions,
+}
+
+/// Finds pages in `dir`: every `*.wasm` file and every subdirectory with a
+/// `Cargo.toml`, sorted by name (a `.wasm` wins over a crate of the same name).
+pub fn discover(dir: &Path) -> anyhow::Result<Vec<PageSource>> {
+    let mut found: Vec<PageSource> = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() && page_build::is_page_crate(&path) {
+            found.push(PageSource::Crate(path));
+        } else if path.extension().is_some_and(|e| e == "wasm") {
+            found.push(PageSource::Wasm(path));
+        }
+    }
+    found.sort_by_key(|s| (s.name(), matches!(s, PageSource::Crate(_))));
+    found.dedup_by_key(|s| s.name());
+    if found.is_empty() {
+        bail!(
+            "{} has no pages: put compiled .wasm components or page crates (directories with a Cargo.toml) in it",
+            dir.display()
+        );
+    }
+    Ok(found)
+}
+
+impl App {
+    /// Loads (building crates first) every page in `dir`. `progress` is told
+    /// about each page as it is built.
+    pub fn load(
+        engine: Arc<PageEngine>,
+        dir: &Path,
+        build: BuildOptions,
+        progress: &mut dyn FnMut(&str),
+    ) -> anyhow::Result<App> {
+        let sources = discover(dir)?;
+        let mut pages = Vec::with_capacity(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            progress(&format!("[{}/{}] {}", i + 1, sources.len(), source.name()));
+            pages.push(Arc::new(load_source(&engine, source, &build)?));
+        }
+        Ok(App {
+            dir: dir.to_owned(),
+            engine,
+            sources,
+            pages: RwLock::new(pages),
+            build,
+        })
+    }
+
+    /// The page called `name`.
+    pub fn page(&self, name: &str) -> Option<Arc<Page>> {
+        self.pages.read().iter().find(|p| p.name == name).cloned()
+    }
+
+    /// The navigation: every page's name and label.
+    pub fn page_infos(&self) -> Vec<PageInfo> {
+        self.pages
+            .read()
+            .iter()
+            .map(|p| PageInfo {
+                name: p.name.clone(),
+                title: title_case(&p.name),
+            })
+            .collect()
+    }
+
+    /// The first page (the one `/` opens).
+    pub fn default_page(&self) -> Option<String> {
+        self.pages.read().first().map(|p| p.name.clone())
+    }
+
+    /// Where each page comes from.
+    pub fn sources(&self) -> &[PageSource] {
+        &self.sources
+    }
+
+    /// Rebuilds and reloads the page from `source`; on success swaps it in
+    /// and returns its name. On failure the old version stays.
+    pub fn reload(&self, source: &PageSource) -> anyhow::Result<String> {
+        let page = Arc::new(load_source(&self.engine, source, &self.build)?);
+        let name = page.name.clone();
+        let mut pages = self.pages.write();
+        match pages.iter_mut().find(|p| p.name == name) {
+            Some(slot) => *slot = page,
+            None => pages.push(page),
+        }
+        Ok(name)
+    }
+}
+
+fn load_source(engine: &Arc<PageEngine>, source: &PageSource, build: &BuildOptions) -> anyhow::Result<Page> {
+    let name = source.name();
+    let wasm_path = match source {
+        PageSource::Wasm(p) => p.clone(),
+        PageSource::Crate(dir) => page_build::build_crate(dir, build)?,
+    };
+    let wasm = std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
+    Page::from_bytes(engine, name, wasm_path, &wasm)
+}
+
+/// `memory_hog` → `Memory hog`.
+pub fn title_case(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}

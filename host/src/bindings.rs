@@ -1,0 +1,12 @@
+//! The one place the host generates bindings from `wit/page.wit`.
+//!
+//! Every import may trap (that is how cancellation, `rerun` and `stop` end a
+//! run), so all of them return `wasmtime::Result`.
+
+wasmtime::component::bindgen!({
+    world: "page",
+    path: "../wit",
+    imports: { default: trappable },
+});
+
+pub use self::wasmlit::page::{control, session_state, types, ui, widgets};

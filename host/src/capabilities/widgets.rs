@@ -1,0 +1,85 @@
+//! `wasmlit:page/widgets`: draw a widget, return its validated value.
+
+use crate::bindings::types::CallError;
+use crate::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
+use crate::delta::{Element, WidgetElement};
+use crate::run::StoreData;
+use crate::widget::{widget_id, WidgetSpec, WidgetValue};
+
+impl widgets::Host for StoreData {
+    fn show(
+        &mut self,
+        at: u32,
+        options: WidgetOptions,
+        widget: Widget,
+    ) -> wasmtime::Result<Result<WitValue, CallError>> {
+        let limits = self.limits.clone();
+        let run = match self.live("widgets.show")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        let spec = spec(widget);
+        if let Err(message) = spec.check() {
+            return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        let id = widget_id(&spec, &options.label, options.key.as_deref());
+        if let Err(message) = run.claim_widget(&id, &spec) {
+            return Ok(Err(CallError::DuplicateWidgetId(message)));
+        }
+        let mut element = WidgetElement {
+            id,
+            label: options.label,
+            help: options.help,
+            disabled: options.disabled,
+            spec,
+            value: WidgetValue::Bool(false),
+        };
+        run.widget_value(&mut element);
+        let value = to_wit(&element.value);
+        super::place_result(run.place(&limits, at, Element::Widget(element)).map(|()| value))
+    }
+}
+
+fn spec(widget: Widget) -> WidgetSpec {
+    match widget {
+        Widget::Button => WidgetSpec::Button,
+        Widget::Checkbox(default) => WidgetSpec::Checkbox { default },
+        Widget::IntSlider(s) => WidgetSpec::IntSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: s.default,
+        },
+        Widget::FloatSlider(s) => WidgetSpec::FloatSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: s.default,
+        },
+        Widget::TextInput(t) => WidgetSpec::TextInput {
+            default: t.default,
+            max_chars: t.max_chars,
+            placeholder: t.placeholder,
+        },
+        Widget::NumberInput(n) => WidgetSpec::NumberInput {
+            min: n.min,
+            max: n.max,
+            step: n.step,
+            default: n.default,
+        },
+        Widget::Selectbox(s) => WidgetSpec::Selectbox {
+            options: s.options,
+            default: s.default,
+        },
+    }
+}
+
+fn to_wit(value: &WidgetValue) -> WitValue {
+    match value {
+        WidgetValue::Bool(b) => WitValue::Boolean(*b),
+        WidgetValue::Int(i) => WitValue::Integer(*i),
+        WidgetValue::Float(f) => WitValue::Float(*f),
+        WidgetValue::Text(s) => WitValue::Text(s.clone()),
+        WidgetValue::Index(i) => WitValue::Index(*i),
+    }
+}

@@ -1,0 +1,99 @@
+//! Deltas: one element at a path, as a run produces them and the browser draws them.
+
+use crate::widget::{WidgetSpec, WidgetValue};
+use serde::Serialize;
+
+/// One element placed at `path`: `[container, index]` (containers nest later,
+/// so the path is a list).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delta {
+    /// Where the element goes: the container id, then its position in it.
+    pub path: Vec<u32>,
+    /// What to draw there.
+    pub element: Element,
+}
+
+/// Callout colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// Green.
+    Success,
+    /// Blue.
+    Info,
+    /// Yellow.
+    Warning,
+    /// Red.
+    Error,
+}
+
+/// An element as the browser receives it. Markdown arrives rendered and
+/// sanitized; everything else is plain data the frontend puts in text nodes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Element {
+    /// The page title.
+    Title { body: String },
+    /// A section header.
+    Header { body: String },
+    /// A smaller header.
+    Subheader { body: String },
+    /// Sanitized HTML rendered from the page's Markdown.
+    Markdown { html: String },
+    /// Monospaced plain text.
+    Text { body: String },
+    /// Small muted text.
+    Caption { body: String },
+    /// A code block.
+    Code {
+        body: String,
+        language: Option<String>,
+    },
+    /// A JSON document.
+    Json { value: serde_json::Value },
+    /// A horizontal rule.
+    Divider,
+    /// A callout box.
+    Alert { level: AlertKind, body: String },
+    /// A widget with its current value.
+    Widget(WidgetElement),
+}
+
+/// A widget as drawn: its id (what the browser reports values under), its
+/// options, its parameters and the value the run received.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WidgetElement {
+    /// Derived by the host from kind and key, or kind, label and parameters.
+    pub id: String,
+    /// The widget's label.
+    pub label: String,
+    /// Tooltip text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Greyed out and not editable.
+    pub disabled: bool,
+    /// Kind and parameters.
+    #[serde(flatten)]
+    pub spec: WidgetSpec,
+    /// The value the page received in this run.
+    pub value: WidgetValue,
+}
+
+impl Element {
+    /// Bytes of page-supplied text this element carries, for the output limits.
+    pub fn text_bytes(&self) -> usize {
+        match self {
+            Element::Title { body }
+            | Element::Header { body }
+            | Element::Subheader { body }
+            | Element::Text { body }
+            | Element::Caption { body }
+            | Element::Alert { body, .. } => body.len(),
+            Element::Markdown { html } => html.len(),
+            Element::Code { body, language } => body.len() + language.as_ref().map_or(0, String::len),
+            Element::Json { value } => value.to_string().len(),
+            Element::Divider => 0,
+            Element::Widget(w) => w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes(),
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The wasmlit host: loads pages (WebAssembly components), runs them in fresh
+//! sandboxed instances on script threads, and serves them to browsers.
+//!
+//! The pieces, from the bottom up: [`engine`] (wasmtime, its ticker and the
+//! compiled-page cache), [`page`] (a loaded component), [`run`] (one run's
+//! context and how it ended), [`capabilities`] (the host side of each
+//! interface in `wit/`), [`runner`] (script threads and cancellation).
+
+pub mod app;
+mod bindings;
+pub mod capabilities;
+pub mod cli;
+pub mod delta;
+pub mod engine;
+pub mod frontend;
+pub mod limits;
+pub mod markdown;
+pub mod output;
+pub mod page;
+pub mod page_build;
+pub mod protocol;
+pub mod reload;
+pub mod run;
+pub mod runner;
+pub mod server;
+pub mod session;
+pub mod session_state;
+pub mod widget;
+
+pub use engine::{EngineSettings, PageEngine};
+pub use page::Page;
+pub use runner::{RunHandle, RunRequest, Runner};

@@ -1,0 +1,114 @@
+//! Every limit a page or a browser can run into, with its default, in one place.
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Limits applied to each run of a page and to each session.
+///
+/// Each field is a setting an operator may change; the doc says which error a
+/// page or client sees when it is reached.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Linear memory one page instance may grow to, in bytes. Growing past it
+    /// ends the run with "exceeded the memory limit (64 MiB)".
+    pub memory_bytes: u64,
+    /// CPU time one run may use (measured on its script thread). Past it the
+    /// run ends with "exceeded the CPU time limit (30 s)".
+    #[serde(with = "duration_secs")]
+    pub cpu_time: Duration,
+    /// WebAssembly stack one run may use, in bytes. Past it the run ends with
+    /// "stack overflow".
+    pub wasm_stack_bytes: usize,
+    /// Elements (including widgets) one run may draw. Past it the draw call
+    /// fails with `limit-exceeded`.
+    pub elements_per_run: u32,
+    /// Bytes of text one element may carry. Past it the draw call fails with
+    /// `limit-exceeded`.
+    pub element_bytes: usize,
+    /// Bytes of output (all elements' text) one run may produce.
+    pub run_output_bytes: usize,
+    /// Bytes the session state of one session may hold (keys plus JSON
+    /// values). A `set` past it fails with `limit-exceeded`.
+    pub session_state_bytes: usize,
+    /// Bytes of stdout and of stderr kept per run (the rest is dropped and
+    /// counted); the tail of stderr is attached to a failed run's error.
+    pub captured_output_bytes: usize,
+    /// Consecutive `rerun()` calls before the runner refuses to rerun again
+    /// ("rerun loop").
+    pub consecutive_reruns: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 64 << 20,
+            cpu_time: Duration::from_secs(30),
+            wasm_stack_bytes: 1 << 20,
+            elements_per_run: 10_000,
+            element_bytes: 1 << 20,
+            run_output_bytes: 16 << 20,
+            session_state_bytes: 8 << 20,
+            captured_output_bytes: 64 << 10,
+            consecutive_reruns: 100,
+        }
+    }
+}
+
+impl Limits {
+    /// The memory limit as people read it, e.g. "64 MiB".
+    pub fn memory_display(&self) -> String {
+        human_bytes(self.memory_bytes)
+    }
+}
+
+/// `64 MiB`, `512 KiB`, `100 B`.
+pub fn human_bytes(bytes: u64) -> String {
+    if bytes >= 1 << 30 && bytes % (1 << 30) == 0 {
+        format!("{} GiB", bytes >> 30)
+    } else if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// `30 s`, `1.5 s`, `250 ms`.
+pub fn human_duration(d: Duration) -> String {
+    if d.as_millis() % 1000 == 0 {
+        format!("{} s", d.as_secs())
+    } else if d >= Duration::from_secs(1) {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+mod duration_secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_people_write_them() {
+        assert_eq!(human_bytes(64 << 20), "64 MiB");
+        assert_eq!(human_bytes(1000), "1000 B");
+        assert_eq!(human_duration(Duration::from_secs(30)), "30 s");
+        assert_eq!(human_duration(Duration::from_millis(250)), "250 ms");
+    }
+}

@@ -1,0 +1,308 @@
+//! The runner: a bounded pool of script threads, and the life of a run on
+//! one of them (fresh store, instantiate, call `run`, classify the end).
+//!
+//! Script threads are plain OS threads, never tokio workers: WASI's
+//! synchronous calls block, and a run may compute for seconds.
+
+use crate::engine::PageEngine;
+use crate::limits::human_bytes;
+use crate::output::{rust_panic, CapturedOutput};
+use crate::page::Page;
+use crate::run::{
+    cpu_trap, CancelReason, DeltaSink, RunContext, RunControl, RunOutcome, RunReport, RunTrap, StoreData,
+};
+use crate::session_state::SharedState;
+use crate::widget::WidgetInputs;
+use crossbeam_channel::{Receiver, Sender};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use wasmtime::component::ResourceTable;
+use wasmtime::{Store, Trap, UpdateDeadline};
+use wasmtime_wasi::WasiCtxBuilder;
+
+/// Native stack of a script thread: room for the page's WebAssembly stack
+/// limit plus the host's own frames.
+const SCRIPT_THREAD_STACK: usize = 16 << 20;
+
+/// What a run needs.
+pub struct RunRequest {
+    /// The page to run.
+    pub page: Arc<Page>,
+    /// Widget values the client reported, validated on use.
+    pub inputs: Arc<WidgetInputs>,
+    /// The session's state.
+    pub state: SharedState,
+    /// Where the run's deltas go.
+    pub sink: Box<dyn DeltaSink>,
+}
+
+type Finish = Box<dyn FnOnce(RunReport) + Send>;
+
+struct Job {
+    request: RunRequest,
+    control: Arc<RunControl>,
+    finish: Finish,
+}
+
+/// The pool of script threads.
+pub struct Runner {
+    engine: Arc<PageEngine>,
+    jobs: Option<Sender<Job>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// A started run: cancel it, or wait for its report.
+#[derive(Clone)]
+pub struct RunHandle {
+    control: Arc<RunControl>,
+    engine: Arc<PageEngine>,
+}
+
+impl RunHandle {
+    /// Cancels the run. It stops at its next host call or epoch check,
+    /// whichever comes first (the epoch is bumped now, so that is at most one
+    /// basic block away), and draws nothing more.
+    pub fn cancel(&self, reason: CancelReason) {
+        self.control.cancel(reason);
+        self.engine.interrupt();
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.control.cancelled().is_some()
+    }
+}
+
+impl Runner {
+    /// Starts `threads` script threads.
+    pub fn new(engine: Arc<PageEngine>, threads: usize) -> anyhow::Result<Runner> {
+        let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+        let mut handles = Vec::with_capacity(threads);
+        for i in 0..threads.max(1) {
+            let rx: Receiver<Job> = rx.clone();
+            let engine = engine.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("script-{i}"))
+                .stack_size(SCRIPT_THREAD_STACK)
+                .spawn(move || {
+                    for job in rx.iter() {
+                        let report = execute(&engine, job.request, &job.control);
+                        (job.finish)(report);
+                    }
+                })?;
+            handles.push(handle);
+        }
+        Ok(Runner {
+            engine,
+            jobs: Some(tx),
+            threads: handles,
+        })
+    }
+
+    /// The engine the runs use.
+    pub fn engine(&self) -> &Arc<PageEngine> {
+        &self.engine
+    }
+
+    /// Queues a run; `finish` is called on the script thread with its report.
+    pub fn start(&self, request: RunRequest, finish: impl FnOnce(RunReport) + Send + 'static) -> RunHandle {
+        let control = Arc::new(RunControl::default());
+        let handle = RunHandle {
+            control: control.clone(),
+            engine: self.engine.clone(),
+        };
+        let job = Job {
+            request,
+            control,
+            finish: Box::new(finish),
+        };
+        if let Some(jobs) = &self.jobs {
+            if let Err(crossbeam_channel::SendError(job)) = jobs.send(job) {
+                (job.finish)(not_run(RunOutcome::Shutdown));
+            }
+        }
+        handle
+    }
+
+    /// Starts a run and returns its handle and a receiver for its report.
+    pub fn spawn(&self, request: RunRequest) -> (RunHandle, Receiver<RunReport>) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let handle = self.start(request, move |report| {
+            let _ = tx.send(report);
+        });
+        (handle, rx)
+    }
+
+    /// Runs to the end and returns the report.
+    pub fn run(&self, request: RunRequest) -> RunReport {
+        let (_, rx) = self.spawn(request);
+        rx.recv().unwrap_or_else(|_| not_run(RunOutcome::Shutdown))
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.jobs = None;
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn not_run(outcome: RunOutcome) -> RunReport {
+    RunReport {
+        outcome,
+        widgets: Vec::new(),
+        rejected: Vec::new(),
+        elements: 0,
+        stdout: String::new(),
+        stderr: String::new(),
+        wall_time: Duration::ZERO,
+        cpu_time: Duration::ZERO,
+    }
+}
+
+/// CPU time consumed by the calling thread.
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant
+    // Linux supports for the calling thread.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// One run, start to end, on the calling (script) thread.
+fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) -> RunReport {
+    if let Some(reason) = control.cancelled() {
+        return not_run(cancelled_outcome(reason));
+    }
+    let started = Instant::now();
+    let cpu_start = thread_cpu_time();
+    let limits = engine.limits.clone();
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let wasi = WasiCtxBuilder::new()
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .build();
+    let data = StoreData {
+        wasi,
+        table: ResourceTable::new(),
+        limits: limits.clone(),
+        run: Some(RunContext {
+            control: control.clone(),
+            sink: request.sink,
+            inputs: request.inputs,
+            state: request.state,
+            next_index: [0, 0],
+            elements: 0,
+            output_bytes: 0,
+            seen_ids: HashSet::new(),
+            widgets: Vec::new(),
+            rejected: Vec::new(),
+        }),
+        memory_exceeded: false,
+    };
+    let mut store = Store::new(&engine.engine, data);
+    store.limiter(|data| data);
+    store.set_epoch_deadline(1);
+    let epoch_control = control.clone();
+    let cpu_limit = limits.cpu_time;
+    let cpu_error = cpu_trap(&limits);
+    store.epoch_deadline_callback(move |_| {
+        if let Some(reason) = epoch_control.cancelled() {
+            return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
+        }
+        if thread_cpu_time().saturating_sub(cpu_start) > cpu_limit {
+            return Err(wasmtime::Error::new(cpu_error.clone()));
+        }
+        Ok(UpdateDeadline::Continue(1))
+    });
+
+    let result = request
+        .page
+        .pre
+        .instantiate(&mut store)
+        .and_then(|instance| instance.call_run(&mut store));
+
+    let stderr_text = stderr.text();
+    let outcome = match result {
+        Ok(Ok(())) => RunOutcome::Ok,
+        Ok(Err(message)) => RunOutcome::Error(message),
+        Err(error) => classify(&error, &stderr_text, store.data().memory_exceeded, &limits),
+    };
+    let run = store.data_mut().run.take();
+    drop(store);
+    let (widgets, rejected, elements) = run
+        .map(|r| (r.widgets, r.rejected, r.elements))
+        .unwrap_or_default();
+    RunReport {
+        outcome,
+        widgets,
+        rejected,
+        elements,
+        stdout: stdout.text(),
+        stderr: stderr_text,
+        wall_time: started.elapsed(),
+        cpu_time: thread_cpu_time().saturating_sub(cpu_start),
+    }
+}
+
+fn cancelled_outcome(reason: CancelReason) -> RunOutcome {
+    match reason {
+        CancelReason::Replaced => RunOutcome::Replaced,
+        CancelReason::Stopped => RunOutcome::Stopped,
+        CancelReason::Shutdown => RunOutcome::Shutdown,
+    }
+}
+
+/// Turns the error that ended a run into what the user is told.
+fn classify(error: &wasmtime::Error, stderr: &str, memory_exceeded: bool, limits: &crate::limits::Limits) -> RunOutcome {
+    if let Some(trap) = error.downcast_ref::<RunTrap>() {
+        return match trap {
+            RunTrap::Cancelled(reason) => cancelled_outcome(*reason),
+            RunTrap::Rerun => RunOutcome::Rerun,
+            RunTrap::Stop => RunOutcome::Stopped,
+            RunTrap::CpuTime(_) | RunTrap::Memory(_) => RunOutcome::Error(trap.to_string()),
+        };
+    }
+    if memory_exceeded {
+        return RunOutcome::Error(RunTrap::Memory(human_bytes(limits.memory_bytes)).to_string());
+    }
+    if let Some(trap) = error.downcast_ref::<Trap>() {
+        match trap {
+            Trap::StackOverflow => {
+                return RunOutcome::Error(format!(
+                    "stack overflow: the page used more than {} of stack (wasm_stack_bytes)",
+                    human_bytes(limits.wasm_stack_bytes as u64)
+                ))
+            }
+            Trap::UnreachableCodeReached => {
+                if let Some(panic) = rust_panic(stderr) {
+                    return RunOutcome::Error(format!("the page panicked: {panic}"));
+                }
+            }
+            _ => {}
+        }
+        return RunOutcome::Error(with_stderr(format!("the page crashed: {trap}"), stderr));
+    }
+    RunOutcome::Error(with_stderr(format!("the page failed: {error}"), stderr))
+}
+
+/// Appends the last lines of stderr, where a guest usually explains itself.
+fn with_stderr(message: String, stderr: &str) -> String {
+    let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
+    if tail.is_empty() {
+        return message;
+    }
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    format!("{message}\n{}", tail.join("\n"))
+}

@@ -1,0 +1,256 @@
+//! The web server: the app shell and its assets, health, and one WebSocket
+//! per session. Runs on tokio's threads; guest code never runs here.
+
+use crate::app::App;
+use crate::engine::{EngineSettings, PageEngine};
+use crate::frontend;
+use crate::limits::Limits;
+use crate::page_build::BuildOptions;
+use crate::runner::Runner;
+use crate::session::{run_session, ParkedSessions};
+use anyhow::Context as _;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use axum::Router;
+use clap::Args;
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// Arguments of `host serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The directory of pages: compiled `.wasm` components and/or page crates.
+    pub dir: PathBuf,
+    /// TCP port to listen on.
+    #[arg(long, default_value_t = 8501)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Rebuild page crates when their sources change.
+    #[arg(long)]
+    pub watch: bool,
+    /// Script threads (concurrent runs).
+    #[arg(long, default_value_t = 8)]
+    pub script_threads: usize,
+    /// Seconds a disconnected session is kept for its tab to come back.
+    #[arg(long, default_value_t = 120)]
+    pub session_grace_seconds: u64,
+    /// Largest message a browser may send, in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub message_bytes: usize,
+}
+
+/// Server settings that browsers run into.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Largest text message accepted from a browser; larger ones get an
+    /// error and the session goes on. Frames past 16× this close the socket.
+    pub message_bytes: usize,
+    /// How long a disconnected session is kept.
+    pub session_grace: Duration,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            message_bytes: 64 * 1024,
+            session_grace: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What every request handler and session shares.
+pub struct ServerState {
+    /// The pages served.
+    pub app: App,
+    /// The script threads.
+    pub runner: Runner,
+    /// Disconnected sessions awaiting their tab.
+    pub parked: ParkedSessions,
+    /// Settings.
+    pub settings: ServerSettings,
+    /// Flips to true when the server shuts down.
+    pub shutdown: watch::Sender<bool>,
+    /// Names of pages that were just reloaded.
+    pub reloads: broadcast::Sender<String>,
+}
+
+impl ServerState {
+    /// Builds the shared state.
+    pub fn new(app: App, runner: Runner, settings: ServerSettings) -> Arc<ServerState> {
+        Arc::new(ServerState {
+            parked: ParkedSessions::new(settings.session_grace),
+            app,
+            runner,
+            settings,
+            shutdown: watch::channel(false).0,
+            reloads: broadcast::channel(16).0,
+        })
+    }
+
+    /// The limits every run gets.
+    pub fn engine_limits(&self) -> &Limits {
+        self.runner.engine().limits()
+    }
+
+    /// Tells every session the server is going away and cancels their runs.
+    pub fn begin_shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// The routes: `/` and `/<page>` serve the app shell; `/_/…` the rest.
+pub fn app(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/", get(frontend::index))
+        .route("/{page}", get(frontend::index))
+        .route("/_/app.js", get(frontend::script))
+        .route("/_/elements.js", get(frontend::elements))
+        .route("/_/app.css", get(frontend::style))
+        .route("/_/health", get(health))
+        .route("/_/ws", get(websocket))
+        .with_state(state)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+#[derive(Deserialize)]
+struct WsParams {
+    session: Option<String>,
+}
+
+async fn websocket(
+    State(state): State<Arc<ServerState>>,
+    Query(params): Query<WsParams>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
+    }
+    let limit = state.settings.message_bytes;
+    upgrade
+        .max_message_size(limit.saturating_mul(16))
+        .max_frame_size(limit.saturating_mul(16))
+        .write_buffer_size(4 * 1024)
+        .on_upgrade(move |socket| run_session(socket, state, params.session))
+}
+
+/// A browser's WebSocket must come from a page this server served: its
+/// `Origin` must name the same host as `Host`. Clients that send no Origin
+/// (not browsers) are allowed.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let (Ok(origin), Some(Ok(host))) = (origin.to_str(), headers.get(header::HOST).map(|h| h.to_str())) else {
+        return false;
+    };
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .unwrap_or("");
+    authority == host
+}
+
+/// `host serve`: load the pages, bind, serve until SIGINT or SIGTERM.
+pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
+    let engine = PageEngine::new(engine_settings)?;
+    eprintln!("Loading pages from {}", args.dir.display());
+    let app = App::load(engine.clone(), &args.dir, BuildOptions::default(), &mut |step| {
+        eprintln!("  building {step}");
+    })?;
+    let runner = Runner::new(engine, args.script_threads)?;
+    let settings = ServerSettings {
+        message_bytes: args.message_bytes,
+        session_grace: Duration::from_secs(args.session_grace_seconds),
+    };
+    let state = ServerState::new(app, runner, settings);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let addr = SocketAddr::new(args.bind, args.port);
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!("port {} is already in use: stop the other server or pass --port", args.port)
+            } else {
+                anyhow::anyhow!("cannot listen on {addr}: {e}")
+            }
+        })?;
+        let local = listener.local_addr()?;
+        let first = state.app.default_page().unwrap_or_default();
+        eprintln!("\n  wasmlit is serving {} page(s)\n\n  Open: http://{local}/{first}\n", state.app.page_infos().len());
+        let _watcher = crate::reload::watch(state.clone(), args.watch)?;
+        spawn_sweeper(state.clone());
+        run(listener, state, shutdown_signal()).await?;
+        Ok::<_, anyhow::Error>(0)
+    })
+}
+
+/// Serves on `listener` until `stop` resolves, then shuts down gracefully.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: Arc<ServerState>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let for_shutdown = state.clone();
+    let router = app(state);
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: cancelling runs and closing sessions");
+            for_shutdown.begin_shutdown();
+        })
+        .await
+        .context("serving")
+}
+
+/// Drops sessions whose tab did not come back within the grace period.
+pub fn spawn_sweeper(state: Arc<ServerState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            state.parked.sweep();
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
