@@ -1,0 +1,272 @@
+//! The runtime, without a server: real pages from `pages/`, compiled once,
+//! run by the real runner on script threads.
+
+use crossbeam_channel::Receiver;
+use host::delta::{Delta, Element};
+use host::limits::Limits;
+use host::run::{CancelReason, RunOutcome, RunReport};
+use host::runner::{call_outside_run, RunRequest, Runner};
+use host::session_state::{SessionState, SharedState};
+use host::widget::WidgetInputs;
+use host::Page;
+use parking_lot::Mutex;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tests::{engine, engine_with, load};
+
+/// Deltas a run produced, shared with the test.
+type Recorded = Arc<Mutex<Vec<Delta>>>;
+
+fn request(page: &Arc<Page>, inputs: WidgetInputs, state: &SharedState, recorded: &Recorded) -> RunRequest {
+    let sink = recorded.clone();
+    RunRequest {
+        page: page.clone(),
+        inputs: Arc::new(inputs),
+        state: state.clone(),
+        sink: Box::new(move |d: Delta| sink.lock().push(d)),
+    }
+}
+
+fn run(runner: &Runner, page: &Arc<Page>, inputs: WidgetInputs, state: &SharedState) -> (RunReport, Vec<Delta>) {
+    let recorded = Recorded::default();
+    let report = runner.run(request(page, inputs, state, &recorded));
+    let deltas = recorded.lock().clone();
+    (report, deltas)
+}
+
+fn texts(deltas: &[Delta]) -> Vec<String> {
+    deltas
+        .iter()
+        .filter_map(|d| match &d.element {
+            Element::Markdown { html } => Some(html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned()),
+            Element::Text { body } | Element::Title { body } => Some(body.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn widget_id(deltas: &[Delta], label: &str) -> String {
+    deltas
+        .iter()
+        .find_map(|d| match &d.element {
+            Element::Widget(w) if w.label == label => Some(w.id.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no widget labelled {label}"))
+}
+
+fn error_message(report: &RunReport) -> String {
+    match &report.outcome {
+        RunOutcome::Error(m) => m.clone(),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// Waits (bounded) until the sink has recorded at least `n` deltas.
+fn wait_for_deltas(recorded: &Recorded, n: usize, done: &Receiver<RunReport>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while recorded.lock().len() < n {
+        assert!(done.try_recv().is_err(), "the run ended before drawing {n} elements");
+        assert!(Instant::now() < deadline, "no {n} deltas within 20 s");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn counter_draws_title_button_count_and_slider() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "counter");
+    let (report, deltas) = run(&runner, &page, WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert_eq!(texts(&deltas), ["Counter", "count: 0", "square: 0"]);
+    let paths: Vec<Vec<u32>> = deltas.iter().map(|d| d.path.clone()).collect();
+    assert_eq!(paths, [[0, 0], [0, 1], [0, 2], [0, 3], [0, 4]]);
+    assert_eq!(report.widgets.len(), 2);
+}
+
+#[test]
+fn button_click_increments_session_state_and_slider_value_is_used() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "counter");
+    let state = SessionState::shared();
+    let (_, first) = run(&runner, &page, WidgetInputs::new(), &state);
+    let button = widget_id(&first, "Increment");
+    let slider = widget_id(&first, "n");
+    for expected in 1..=3 {
+        let inputs = WidgetInputs::from([(button.clone(), json!(true)), (slider.clone(), json!(7))]);
+        let (report, deltas) = run(&runner, &page, inputs, &state);
+        assert_eq!(report.outcome, RunOutcome::Ok);
+        assert_eq!(texts(&deltas)[1..], [format!("count: {expected}"), "square: 49".to_owned()]);
+    }
+    assert_eq!(state.lock().get("count"), Some("3"));
+}
+
+#[test]
+fn spin_is_cancelled_and_the_runner_is_free_again() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let spin = load(&engine, "spin");
+    let recorded = Recorded::default();
+    let (handle, done) = runner.spawn(request(&spin, WidgetInputs::new(), &SessionState::shared(), &recorded));
+    // The page draws two elements, then loops without calling the host.
+    wait_for_deltas(&recorded, 2, &done);
+    let cancelled_at = Instant::now();
+    handle.cancel(CancelReason::Replaced);
+    let report = done.recv_timeout(Duration::from_secs(5)).expect("spin stops");
+    let latency = cancelled_at.elapsed();
+    assert_eq!(report.outcome, RunOutcome::Replaced);
+    assert!(latency < Duration::from_millis(500), "cancel took {latency:?}");
+    // The single script thread is free: the next run completes.
+    let hello = load(&engine, "hello");
+    let (report, _) = run(&runner, &hello, WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Ok);
+}
+
+#[test]
+fn no_delta_of_a_cancelled_run_is_forwarded() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let chatter = load(&engine, "chatter");
+    let recorded = Recorded::default();
+    let (handle, done) = runner.spawn(request(&chatter, WidgetInputs::new(), &SessionState::shared(), &recorded));
+    wait_for_deltas(&recorded, 5, &done);
+    handle.cancel(CancelReason::Replaced);
+    let at_cancel = recorded.lock().len();
+    let report = done.recv_timeout(Duration::from_secs(5)).expect("chatter stops");
+    assert_eq!(report.outcome, RunOutcome::Replaced);
+    assert_eq!(recorded.lock().len(), at_cancel, "a delta arrived after cancel returned");
+}
+
+#[test]
+fn an_import_called_outside_a_live_run_is_an_explicit_error() {
+    let engine = engine();
+    let hello = load(&engine, "hello");
+    let outcome = call_outside_run(&engine, &hello);
+    let RunOutcome::Error(message) = outcome else {
+        panic!("expected an error, got {outcome:?}");
+    };
+    assert!(
+        message.contains("`ui.emit` was called outside a script run"),
+        "{message}"
+    );
+}
+
+#[test]
+fn panic_ends_only_that_run_with_its_message_and_location() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let (report, deltas) = run(&runner, &load(&engine, "panic"), WidgetInputs::new(), &SessionState::shared());
+    let message = error_message(&report);
+    assert!(message.contains("the data set is empty"), "{message}");
+    assert!(message.contains("src/lib.rs:"), "{message}");
+    assert_eq!(texts(&deltas), ["Panic", "About to panic."]);
+    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Ok);
+}
+
+#[test]
+fn memory_bomb_ends_only_that_run_with_the_limit_in_the_message() {
+    let engine = engine_with(Limits {
+        memory_bytes: 32 << 20,
+        ..Limits::default()
+    });
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let (report, _) = run(&runner, &load(&engine, "memory_hog"), WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(error_message(&report), "exceeded the memory limit (32 MiB)");
+    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Ok);
+}
+
+#[test]
+fn stack_overflow_ends_only_that_run() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let (report, _) = run(&runner, &load(&engine, "deep_recursion"), WidgetInputs::new(), &SessionState::shared());
+    let message = error_message(&report);
+    assert!(message.starts_with("stack overflow"), "{message}");
+    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Ok);
+}
+
+#[test]
+fn cpu_time_limit_ends_a_tight_loop() {
+    let engine = engine_with(Limits {
+        cpu_time: Duration::from_millis(200),
+        ..Limits::default()
+    });
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let (report, _) = run(&runner, &load(&engine, "spin"), WidgetInputs::new(), &SessionState::shared());
+    assert_eq!(error_message(&report), "exceeded the CPU time limit (200 ms)");
+}
+
+#[test]
+fn slider_value_out_of_range_or_of_the_wrong_type_is_refused() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "counter");
+    let state = SessionState::shared();
+    let (_, first) = run(&runner, &page, WidgetInputs::new(), &state);
+    let slider = widget_id(&first, "n");
+    for (value, expected) in [
+        (json!(101), "slider value 101 is outside 0..=100"),
+        (json!("7"), "slider expects an integer, got a string"),
+        (json!(2.5), "slider expects an integer, got a number"),
+    ] {
+        let (report, deltas) = run(&runner, &page, WidgetInputs::from([(slider.clone(), value)]), &state);
+        assert_eq!(report.outcome, RunOutcome::Ok);
+        assert_eq!(report.rejected.len(), 1);
+        assert!(report.rejected[0].contains(expected), "{:?}", report.rejected);
+        // The widget fell back to its default.
+        assert_eq!(texts(&deltas).last().map(String::as_str), Some("square: 0"));
+    }
+}
+
+#[test]
+fn widgets_page_returns_each_widgets_value() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "widgets");
+    let state = SessionState::shared();
+    let (report, first) = run(&runner, &page, WidgetInputs::new(), &state);
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let inputs = WidgetInputs::from([
+        (widget_id(&first, "Click me"), json!(true)),
+        (widget_id(&first, "Check me"), json!(true)),
+        (widget_id(&first, "Level"), json!(9)),
+        (widget_id(&first, "Ratio"), json!(0.75)),
+        (widget_id(&first, "Text"), json!("typed")),
+        (widget_id(&first, "Amount"), json!(42.5)),
+        (widget_id(&first, "Fruit"), json!(2)),
+    ]);
+    let (report, deltas) = run(&runner, &page, inputs, &state);
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let texts = texts(&deltas);
+    for expected in [
+        "button: true",
+        "checkbox: true",
+        "slider: 9",
+        "float slider: 0.75",
+        "text input: typed",
+        "number input: 42.5",
+        "selectbox: cherry",
+    ] {
+        assert!(texts.iter().any(|t| t == expected), "{expected} not in {texts:?}");
+    }
+}
+
+#[test]
+fn a_compiled_page_is_cached_on_disk_and_reused() {
+    let cache = tempfile::tempdir().unwrap();
+    let settings = || host::EngineSettings {
+        cache_dir: Some(cache.path().to_owned()),
+        ..host::EngineSettings::default()
+    };
+    let path = tests::page_wasm("hello");
+    let first = Page::load(&host::PageEngine::new(settings()).unwrap(), &path).unwrap();
+    assert!(!first.from_cache);
+    let second = Page::load(&host::PageEngine::new(settings()).unwrap(), &path).unwrap();
+    assert!(second.from_cache);
+}

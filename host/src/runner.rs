@@ -176,16 +176,18 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// One run, start to end, on the calling (script) thread.
-fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) -> RunReport {
-    if let Some(reason) = control.cancelled() {
-        return not_run(cancelled_outcome(reason));
-    }
-    let started = Instant::now();
-    let cpu_start = thread_cpu_time();
+/// A fresh store for one instance: no files, environment, arguments or
+/// network; output captured; memory limited; epoch checks wired to `control`
+/// and the CPU budget.
+fn new_store(
+    engine: &PageEngine,
+    run: Option<RunContext>,
+    control: Arc<RunControl>,
+    cpu_start: Duration,
+    stdout: &CapturedOutput,
+    stderr: &CapturedOutput,
+) -> Store<StoreData> {
     let limits = engine.limits.clone();
-    let stdout = CapturedOutput::new(limits.captured_output_bytes);
-    let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let wasi = WasiCtxBuilder::new()
         .stdout(stdout.clone())
         .stderr(stderr.clone())
@@ -197,28 +199,16 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
         wasi,
         table: ResourceTable::new(),
         limits: limits.clone(),
-        run: Some(RunContext {
-            control: control.clone(),
-            sink: request.sink,
-            inputs: request.inputs,
-            state: request.state,
-            next_index: [0, 0],
-            elements: 0,
-            output_bytes: 0,
-            seen_ids: HashSet::new(),
-            widgets: Vec::new(),
-            rejected: Vec::new(),
-        }),
+        run,
         memory_exceeded: false,
     };
     let mut store = Store::new(&engine.engine, data);
     store.limiter(|data| data);
     store.set_epoch_deadline(1);
-    let epoch_control = control.clone();
     let cpu_limit = limits.cpu_time;
     let cpu_error = cpu_trap(&limits);
     store.epoch_deadline_callback(move |_| {
-        if let Some(reason) = epoch_control.cancelled() {
+        if let Some(reason) = control.cancelled() {
             return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
         }
         if thread_cpu_time().saturating_sub(cpu_start) > cpu_limit {
@@ -226,7 +216,49 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
         }
         Ok(UpdateDeadline::Continue(1))
     });
+    store
+}
 
+/// Calls a page's `run` export in a store that is *not* a page run, as a
+/// background job's store is: every UI, widget and session-state call is
+/// refused with an error naming the call. Returns how the call ended.
+pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
+    let limits = engine.limits.clone();
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let control = Arc::new(RunControl::default());
+    let mut store = new_store(engine, None, control, thread_cpu_time(), &stdout, &stderr);
+    let result = page.pre.instantiate(&mut store).and_then(|instance| instance.call_run(&mut store));
+    match result {
+        Ok(Ok(())) => RunOutcome::Ok,
+        Ok(Err(message)) => RunOutcome::Error(message),
+        Err(error) => classify(&error, &stderr.text(), store.data().memory_exceeded, &limits),
+    }
+}
+
+/// One run, start to end, on the calling (script) thread.
+fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) -> RunReport {
+    if let Some(reason) = control.cancelled() {
+        return not_run(cancelled_outcome(reason));
+    }
+    let started = Instant::now();
+    let cpu_start = thread_cpu_time();
+    let limits = engine.limits.clone();
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let run = RunContext {
+        control: control.clone(),
+        sink: request.sink,
+        inputs: request.inputs,
+        state: request.state,
+        next_index: [0, 0],
+        elements: 0,
+        output_bytes: 0,
+        seen_ids: HashSet::new(),
+        widgets: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let mut store = new_store(engine, Some(run), control.clone(), cpu_start, &stdout, &stderr);
     let result = request
         .page
         .pre
@@ -283,6 +315,14 @@ fn classify(error: &wasmtime::Error, stderr: &str, memory_exceeded: bool, limits
                 return RunOutcome::Error(format!(
                     "stack overflow: the page used more than {} of stack (wasm_stack_bytes)",
                     human_bytes(limits.wasm_stack_bytes as u64)
+                ))
+            }
+            Trap::MemoryOutOfBounds => {
+                return RunOutcome::Error(with_stderr(
+                    "the page crashed: out-of-bounds memory access (in a Rust page this is often \
+                     its own data stack overflowing: recursion with large locals)"
+                        .into(),
+                    stderr,
                 ))
             }
             Trap::UnreachableCodeReached => {
