@@ -73,3 +73,169 @@ pub fn wasm_dir(names: &[&str]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A real server on 127.0.0.1:0 serving copies of the named pages.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    /// Its shared state (sessions, runner, app).
+    pub state: Arc<host::server::ServerState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with default settings.
+    pub async fn start(pages: &[&str]) -> TestServer {
+        Self::start_with(pages, Limits::default(), host::server::ServerSettings::default()).await
+    }
+
+    /// Starts a server with these limits and settings.
+    pub async fn start_with(pages: &[&str], limits: Limits, settings: host::server::ServerSettings) -> TestServer {
+        let dir = wasm_dir(pages);
+        let engine = engine_with(limits);
+        let app = host::app::App::load(engine.clone(), dir.path(), BuildOptions::default(), &mut |_| {})
+            .expect("app loads");
+        let runner = host::Runner::new(engine, 4).expect("runner starts");
+        let state = host::server::ServerState::new(app, runner, settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(host::server::run(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
+    }
+
+    /// The WebSocket URL, resuming `session` if given.
+    pub fn ws_url(&self, session: Option<&str>) -> String {
+        match session {
+            Some(id) => format!("ws://{}/_/ws?session={id}", self.addr),
+            None => format!("ws://{}/_/ws", self.addr),
+        }
+    }
+
+    /// Shuts the server down gracefully and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+        }
+    }
+}
+
+/// A WebSocket client speaking the session protocol, with bounded waits.
+pub struct WsClient {
+    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    /// The session id from the first message.
+    pub session: String,
+    /// The first message (`session`).
+    pub hello: serde_json::Value,
+}
+
+/// How long any single expected message may take.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl WsClient {
+    /// Connects and reads the `session` message.
+    pub async fn connect(url: &str) -> WsClient {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        let mut client = WsClient {
+            ws,
+            session: String::new(),
+            hello: serde_json::Value::Null,
+        };
+        let hello = client.recv().await;
+        assert_eq!(hello["type"], "session", "{hello}");
+        client.session = hello["id"].as_str().expect("session id").to_owned();
+        client.hello = hello;
+        client
+    }
+
+    /// Sends a JSON message.
+    pub async fn send(&mut self, message: serde_json::Value) {
+        self.send_text(message.to_string()).await;
+    }
+
+    /// Sends raw text.
+    pub async fn send_text(&mut self, text: String) {
+        use futures_util::SinkExt;
+        self.ws
+            .send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    /// The next JSON message (panics after [`WAIT`]).
+    pub async fn recv(&mut self) -> serde_json::Value {
+        use futures_util::StreamExt;
+        loop {
+            let message = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("a message within the wait")
+                .expect("socket open")
+                .expect("readable message");
+            if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+                return serde_json::from_str(text.as_str()).expect("server sends JSON");
+            }
+        }
+    }
+
+    /// Reads messages until one satisfies `done`; returns all read, last included.
+    pub async fn until(&mut self, mut done: impl FnMut(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        loop {
+            let message = self.recv().await;
+            let stop = done(&message);
+            seen.push(message);
+            if stop {
+                return seen;
+            }
+        }
+    }
+
+    /// Requests a rerun of `page` with `widgets` and returns every message up
+    /// to and including that run's `run_finished`.
+    pub async fn rerun(&mut self, page: &str, widgets: serde_json::Value) -> Vec<serde_json::Value> {
+        self.send(serde_json::json!({"type": "rerun", "page": page, "widgets": widgets}))
+            .await;
+        let started = self.until(|m| m["type"] == "run_started" || m["type"] == "page_not_found").await;
+        let last = started.last().expect("a message").clone();
+        if last["type"] == "page_not_found" {
+            return started;
+        }
+        let run = last["run"].clone();
+        let mut all = started;
+        all.extend(self.until(|m| m["type"] == "run_finished" && m["run"] == run).await);
+        all
+    }
+}
+
+/// The text of markdown deltas (without the paragraph tags) in `messages`.
+pub fn markdown_texts(messages: &[serde_json::Value]) -> Vec<String> {
+    messages
+        .iter()
+        .filter(|m| m["type"] == "delta" && m["element"]["kind"] == "markdown")
+        .filter_map(|m| m["element"]["html"].as_str())
+        .map(|h| h.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned())
+        .collect()
+}
+
+/// The id of the widget labelled `label` among the deltas in `messages`.
+pub fn widget_id(messages: &[serde_json::Value], label: &str) -> String {
+    messages
+        .iter()
+        .find(|m| m["type"] == "delta" && m["element"]["kind"] == "widget" && m["element"]["label"] == label)
+        .and_then(|m| m["element"]["id"].as_str())
+        .unwrap_or_else(|| panic!("no widget labelled {label}"))
+        .to_owned()
+}

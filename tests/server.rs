@@ -1,0 +1,237 @@
+//! The session protocol against a real server on port 0, with real pages.
+
+use serde_json::json;
+use tests::{markdown_texts, widget_id, TestServer, WsClient};
+
+fn finished(messages: &[serde_json::Value]) -> &serde_json::Value {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m["type"] == "run_finished")
+        .expect("a run_finished message")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_lists_pages_and_counter_renders() {
+    let server = TestServer::start(&["counter", "hello"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    assert_eq!(client.session.len(), 32, "128-bit hex id");
+    assert_eq!(client.hello["resumed"], false);
+    let names: Vec<&str> = client.hello["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["counter", "hello"]);
+    let messages = client.rerun("counter", json!({})).await;
+    assert_eq!(finished(&messages)["status"], "ok");
+    assert_eq!(markdown_texts(&messages), ["count: 0", "square: 0"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_increment_three_times_counts_three_and_slider_squares() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    let slider = widget_id(&first, "n");
+    let mut last = Vec::new();
+    for _ in 0..3 {
+        last = client.rerun("counter", json!({ button.clone(): true })).await;
+    }
+    assert_eq!(markdown_texts(&last)[0], "count: 3");
+    let moved = client.rerun("counter", json!({ slider: 12 })).await;
+    assert_eq!(markdown_texts(&moved), ["count: 3", "square: 144"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_rerun_cancels_spin_and_its_late_deltas_never_arrive() {
+    let server = TestServer::start(&["counter", "spin"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    client.send(json!({"type": "rerun", "page": "spin"})).await;
+    // Wait until spin has drawn its two elements and is looping.
+    let seen = client
+        .until(|m| m["type"] == "delta" && m["path"] == json!([0, 1]))
+        .await;
+    let spin_run = seen.iter().find(|m| m["type"] == "run_started").unwrap()["run"].clone();
+    let after = client.rerun("counter", json!({})).await;
+    let replaced = after
+        .iter()
+        .find(|m| m["type"] == "run_finished" && m["run"] == spin_run)
+        .expect("spin's run is reported");
+    assert_eq!(replaced["status"], "replaced");
+    let counter_run = after.iter().find(|m| m["type"] == "run_started").unwrap()["run"].clone();
+    for m in after.iter().filter(|m| m["type"] == "delta") {
+        assert_eq!(m["run"], counter_run, "a delta of the cancelled run arrived: {m}");
+    }
+    assert_eq!(finished(&after)["status"], "ok");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_ends_a_spinning_run() {
+    let server = TestServer::start(&["spin"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    client.send(json!({"type": "rerun", "page": "spin"})).await;
+    client.until(|m| m["type"] == "delta" && m["path"] == json!([0, 1])).await;
+    client.send(json!({"type": "stop"})).await;
+    let end = client.until(|m| m["type"] == "run_finished").await;
+    assert_eq!(end.last().unwrap()["status"], "stopped");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_followed_at_once_by_another_rerun_counts_exactly_once() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    let slider = widget_id(&first, "n");
+    // Two requests back to back: the click's run may be replaced by the
+    // slider's; the click must still count, once.
+    client
+        .send(json!({"type": "rerun", "page": "counter", "widgets": { button: true }}))
+        .await;
+    client
+        .send(json!({"type": "rerun", "page": "counter", "widgets": { slider: 3 }}))
+        .await;
+    let mut ends = 0;
+    let seen = client
+        .until(|m| {
+            if m["type"] == "run_finished" {
+                ends += 1;
+            }
+            ends == 2
+        })
+        .await;
+    let last_run = seen.last().unwrap()["run"].clone();
+    assert_eq!(seen.last().unwrap()["status"], "ok");
+    let last: Vec<_> = seen.into_iter().filter(|m| m["run"] == last_run).collect();
+    assert_eq!(markdown_texts(&last), ["count: 1", "square: 9"]);
+    let again = client.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&again)[0], "count: 1");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnecting_client_resumes_its_session_state() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    client.rerun("counter", json!({ button.clone(): true })).await;
+    client.rerun("counter", json!({ button: true })).await;
+    let id = client.session.clone();
+    drop(client);
+    // The new socket may arrive before the server has seen the old one
+    // close (as on a page reload); the server waits for it.
+    let mut resumed = WsClient::connect(&server.ws_url(Some(&id))).await;
+    assert_eq!(resumed.hello["resumed"], true);
+    assert_eq!(resumed.session, id);
+    let messages = resumed.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&messages)[0], "count: 2");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_session_id_gets_a_fresh_session() {
+    let server = TestServer::start(&["counter"]).await;
+    let forged = "0123456789abcdef0123456789abcdef";
+    let client = WsClient::connect(&server.ws_url(Some(forged))).await;
+    assert_eq!(client.hello["resumed"], false);
+    assert_ne!(client.session, forged);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_messages_get_clear_errors_and_the_session_lives_on() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let slider = widget_id(&first, "n");
+
+    client.send_text("{not json".into()).await;
+    let error = client.recv().await;
+    assert_eq!(error["type"], "error");
+    assert!(error["message"].as_str().unwrap().starts_with("malformed message"), "{error}");
+
+    client.send_text("x".repeat(100 * 1024)).await;
+    let error = client.recv().await;
+    assert!(error["message"].as_str().unwrap().contains("message_bytes"), "{error}");
+
+    let messages = client.rerun("counter", json!({ slider.clone(): "seven" })).await;
+    let error = messages.iter().find(|m| m["type"] == "error").expect("an error");
+    assert!(error["message"].as_str().unwrap().contains("slider expects an integer, got a string"));
+    assert_eq!(markdown_texts(&messages)[1], "square: 0");
+
+    let messages = client.rerun("counter", json!({ slider.clone(): 1000 })).await;
+    assert!(messages.iter().any(|m| m["type"] == "error"
+        && m["message"].as_str().unwrap().contains("outside 0..=100")));
+
+    let messages = client.rerun("counter", json!({ "slider:forged": 1 })).await;
+    assert!(messages.iter().any(|m| m["type"] == "error"
+        && m["message"].as_str().unwrap().contains("unknown widget id")));
+
+    let missing = client.rerun("nope", json!({})).await;
+    assert_eq!(missing.last().unwrap()["type"], "page_not_found");
+
+    // Still alive, and earlier valid values are kept.
+    client.rerun("counter", json!({ slider.clone(): 4 })).await;
+    let messages = client.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&messages)[1], "square: 16");
+    client.send(json!({"type": "heartbeat"})).await;
+    assert_eq!(client.recv().await["type"], "heartbeat");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_origin_websocket_is_refused() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let server = TestServer::start(&["counter"]).await;
+    let mut request = server.ws_url(None).into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("Origin", "http://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request).await.unwrap_err();
+    assert!(err.to_string().contains("403"), "{err}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_tells_connected_clients() {
+    let server = TestServer::start(&["spin"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    client.send(json!({"type": "rerun", "page": "spin"})).await;
+    client.until(|m| m["type"] == "delta" && m["path"] == json!([0, 1])).await;
+    server.state.begin_shutdown();
+    client.until(|m| m["type"] == "shutdown").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_app_shell_are_served() {
+    let server = TestServer::start(&["counter"]).await;
+    let get = |path: &str| {
+        let addr = server.addr;
+        let path = path.to_owned();
+        async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            tcp.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+                .await
+                .unwrap();
+            let mut body = String::new();
+            tcp.read_to_string(&mut body).await.unwrap();
+            body
+        }
+    };
+    assert!(get("/_/health").await.ends_with("ok"));
+    let shell = get("/counter").await;
+    assert!(shell.starts_with("HTTP/1.1 200"), "{shell}");
+    assert!(shell.contains("/_/app.js"));
+    assert!(get("/_/app.js").await.contains("text/javascript"));
+    server.shutdown().await;
+}

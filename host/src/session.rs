@@ -18,10 +18,10 @@ use crate::widget::{WidgetInputs, WidgetSpec};
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 /// What a session keeps between runs and across reconnects.
 pub struct SessionData {
@@ -49,44 +49,86 @@ impl SessionData {
     }
 }
 
-/// Sessions whose browser went away, kept for the grace period.
+/// Sessions by state: connected ones (by id) and those whose browser went
+/// away, kept for the grace period so the tab can come back.
 pub struct ParkedSessions {
-    parked: Mutex<HashMap<String, (SessionData, Instant)>>,
+    inner: Mutex<Sessions>,
+    /// Woken whenever a session is parked.
+    parked_signal: Notify,
     grace: Duration,
 }
+
+#[derive(Default)]
+struct Sessions {
+    parked: HashMap<String, (SessionData, Instant)>,
+    connected: HashSet<String>,
+}
+
+/// How long a reconnecting tab waits for its old connection to close (a
+/// reload opens the new socket before the server sees the old one close).
+const RESUME_WAIT: Duration = Duration::from_secs(2);
 
 impl ParkedSessions {
     /// Keeps parked sessions for `grace`.
     pub fn new(grace: Duration) -> ParkedSessions {
         ParkedSessions {
-            parked: Mutex::new(HashMap::new()),
+            inner: Mutex::new(Sessions::default()),
+            parked_signal: Notify::new(),
             grace,
         }
     }
 
-    fn park(&self, id: String, data: SessionData) {
-        self.parked.lock().insert(id, (data, Instant::now()));
+    fn connect_new(&self, id: &str) {
+        self.inner.lock().connected.insert(id.to_owned());
     }
 
-    fn take(&self, id: &str) -> Option<SessionData> {
-        let (data, since) = self.parked.lock().remove(id)?;
-        (since.elapsed() <= self.grace).then_some(data)
+    fn park(&self, id: String, data: SessionData) {
+        let mut inner = self.inner.lock();
+        inner.connected.remove(&id);
+        inner.parked.insert(id, (data, Instant::now()));
+        drop(inner);
+        self.parked_signal.notify_waiters();
+    }
+
+    /// Takes the parked session `id` (waiting briefly if it is still
+    /// connected), or `None` if there is no such session or it expired.
+    async fn resume(&self, id: &str) -> Option<SessionData> {
+        let deadline = tokio::time::Instant::now() + RESUME_WAIT;
+        loop {
+            let parked = self.parked_signal.notified();
+            tokio::pin!(parked);
+            parked.as_mut().enable();
+            {
+                let mut inner = self.inner.lock();
+                if let Some((data, since)) = inner.parked.remove(id) {
+                    if since.elapsed() > self.grace {
+                        return None;
+                    }
+                    inner.connected.insert(id.to_owned());
+                    return Some(data);
+                }
+                if !inner.connected.contains(id) {
+                    return None;
+                }
+            }
+            tokio::time::timeout_at(deadline, parked).await.ok()?;
+        }
     }
 
     /// Drops sessions parked longer than the grace period.
     pub fn sweep(&self) {
         let grace = self.grace;
-        self.parked.lock().retain(|_, (_, since)| since.elapsed() <= grace);
+        self.inner.lock().parked.retain(|_, (_, since)| since.elapsed() <= grace);
     }
 
     /// How many sessions are parked.
-    pub fn len(&self) -> usize {
-        self.parked.lock().len()
+    pub fn parked(&self) -> usize {
+        self.inner.lock().parked.len()
     }
 
-    /// Whether no session is parked.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// How many sessions are connected.
+    pub fn connected(&self) -> usize {
+        self.inner.lock().connected.len()
     }
 }
 
@@ -101,17 +143,32 @@ enum Event {
     Finished { run: u64, report: RunReport },
 }
 
+/// The run in flight.
+struct Running {
+    id: u64,
+    handle: RunHandle,
+    /// Button ids whose click this run was given.
+    triggers: Vec<String>,
+}
+
 /// The connected half of a session: the task's own state.
+///
+/// A session runs one run at a time, like Streamlit's script runner: a rerun
+/// request cancels the run in flight and starts once it has stopped (within
+/// a millisecond, even in a tight loop), so session-state writes never race
+/// and a click is given to exactly one run that reaches its button.
 struct Connection {
     server: Arc<ServerState>,
     id: String,
     data: SessionData,
     events: mpsc::UnboundedSender<Event>,
     /// The run whose deltas are forwarded; 0 when none.
-    current: u64,
-    handle: Option<RunHandle>,
+    forwarding: u64,
+    running: Option<Running>,
+    /// The page to run once the run in flight has stopped.
+    pending: Option<String>,
     next_run: u64,
-    /// Button clicks not yet seen by a run that completed.
+    /// Button clicks not yet consumed by a run.
     triggers: HashMap<String, serde_json::Value>,
     /// `rerun()` calls in a row, to stop loops.
     consecutive_reruns: u32,
@@ -120,9 +177,17 @@ struct Connection {
 
 /// Serves one WebSocket until it closes or the server shuts down.
 pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Option<String>) {
-    let (id, data, resumed) = match resume.as_deref().and_then(|id| Some((id, server.parked.take(id)?))) {
-        Some((id, data)) => (id.to_owned(), data, true),
-        None => (new_session_id(), SessionData::new(), false),
+    let resumed_data = match resume.as_deref() {
+        Some(id) => server.parked.resume(id).await.map(|data| (id.to_owned(), data)),
+        None => None,
+    };
+    let (id, data, resumed) = match resumed_data {
+        Some((id, data)) => (id, data, true),
+        None => {
+            let id = new_session_id();
+            server.parked.connect_new(&id);
+            (id, SessionData::new(), false)
+        }
     };
     tracing::info!(session = %id, resumed, "session connected");
     let (tx, rx) = mpsc::unbounded_channel();
@@ -131,8 +196,9 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         id,
         data,
         events: tx,
-        current: 0,
-        handle: None,
+        forwarding: 0,
+        running: None,
+        pending: None,
         next_run: 1,
         triggers: HashMap::new(),
         consecutive_reruns: 0,
@@ -144,8 +210,8 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         pages: server.app.page_infos(),
     });
     conn.serve(socket, rx).await;
-    if let Some(handle) = conn.handle.take() {
-        handle.cancel(CancelReason::Stopped);
+    if let Some(running) = conn.running.take() {
+        running.handle.cancel(CancelReason::Stopped);
     }
     tracing::info!(session = %conn.id, "session disconnected");
     server.parked.park(conn.id, conn.data);
@@ -175,8 +241,8 @@ impl Connection {
                 }
                 Ok(page) = reloads.recv() => self.on_reload(&page),
                 _ = shutdown.changed() => {
-                    if let Some(handle) = self.handle.take() {
-                        handle.cancel(CancelReason::Shutdown);
+                    if let Some(running) = self.running.take() {
+                        running.handle.cancel(CancelReason::Shutdown);
                     }
                     self.outbox.push(ServerMessage::Shutdown);
                     self.flush(&mut socket).await;
@@ -224,15 +290,16 @@ impl Connection {
             Err(message) => self.refuse(message),
             Ok(ClientMessage::Heartbeat) => self.outbox.push(ServerMessage::Heartbeat),
             Ok(ClientMessage::Stop) => {
-                if let Some(handle) = &self.handle {
-                    handle.cancel(CancelReason::Stopped);
+                self.pending = None;
+                if let Some(running) = &self.running {
+                    running.handle.cancel(CancelReason::Stopped);
                 }
             }
             Ok(ClientMessage::Rerun { page, widgets, query }) => {
                 self.accept_values(widgets);
                 self.data.query = query;
                 self.consecutive_reruns = 0;
-                self.start_run(page);
+                self.request_run(page);
             }
         }
     }
@@ -259,17 +326,34 @@ impl Connection {
         }
     }
 
-    fn start_run(&mut self, page_name: String) {
+    /// Runs `page` now, or as soon as the run in flight has stopped.
+    fn request_run(&mut self, page: String) {
+        if self.server.app.page(&page).is_none() {
+            self.outbox.push(ServerMessage::PageNotFound { page });
+            return;
+        }
+        self.pending = Some(page);
+        match &self.running {
+            Some(running) => {
+                running.handle.cancel(CancelReason::Replaced);
+                // Nothing more of the cancelled run is forwarded.
+                self.forwarding = 0;
+            }
+            None => self.start_pending(),
+        }
+    }
+
+    fn start_pending(&mut self) {
+        let Some(page_name) = self.pending.take() else {
+            return;
+        };
         let Some(page) = self.server.app.page(&page_name) else {
             self.outbox.push(ServerMessage::PageNotFound { page: page_name });
             return;
         };
-        if let Some(old) = self.handle.take() {
-            old.cancel(CancelReason::Replaced);
-        }
         let run = self.next_run;
         self.next_run += 1;
-        self.current = run;
+        self.forwarding = run;
         self.data.page = Some(page_name.clone());
         let mut inputs: WidgetInputs = self.data.values.clone();
         inputs.extend(self.triggers.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -300,14 +384,18 @@ impl Connection {
                 let _ = finished.send(Event::Finished { run, report });
             },
         );
-        self.handle = Some(handle);
+        self.running = Some(Running {
+            id: run,
+            handle,
+            triggers: self.triggers.keys().cloned().collect(),
+        });
         self.outbox.push(ServerMessage::RunStarted { run, page: page_name });
     }
 
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Delta { run, delta } => {
-                if run == self.current {
+                if run == self.forwarding {
                     self.outbox.push(ServerMessage::Delta {
                         run,
                         path: delta.path,
@@ -320,48 +408,43 @@ impl Connection {
     }
 
     fn on_finished(&mut self, run: u64, report: RunReport) {
-        if run != self.current {
-            // A replaced run: remember its widgets (the browser may have
-            // drawn them) but say nothing.
-            self.data.specs.extend(report.widgets);
+        let Some(running) = self.running.take_if(|r| r.id == run) else {
             return;
-        }
-        self.handle = None;
-        self.current = 0;
-        if report.outcome != RunOutcome::Replaced {
+        };
+        self.forwarding = 0;
+        if report.outcome == RunOutcome::Replaced {
+            // A click counts once: drop the clicks whose button the replaced
+            // run already drew; the rest go to the next run.
+            for id in running.triggers.iter().filter(|id| report.widgets.iter().any(|(w, _)| w == *id)) {
+                self.triggers.remove(id);
+            }
+            // The browser may have drawn this run's widgets.
+            self.data.specs.extend(report.widgets);
+        } else {
+            for id in &running.triggers {
+                self.triggers.remove(id);
+            }
             self.data.specs = report.widgets.into_iter().collect();
-            self.triggers.clear();
         }
         for message in report.rejected {
             self.refuse(message);
         }
-        if report.outcome == RunOutcome::Rerun {
+        let mut status = report.outcome.status();
+        let mut message = report.outcome.message();
+        if report.outcome == RunOutcome::Rerun && self.pending.is_none() {
             self.consecutive_reruns += 1;
             let limit = self.server.engine_limits().consecutive_reruns;
             if self.consecutive_reruns <= limit {
-                if let Some(page) = self.data.page.clone() {
-                    self.outbox.push(ServerMessage::RunFinished {
-                        run,
-                        status: "ok",
-                        message: None,
-                    });
-                    return self.start_run(page);
-                }
-            }
-            self.outbox.push(ServerMessage::RunFinished {
-                run,
-                status: "error",
-                message: Some(format!(
+                self.pending = self.data.page.clone();
+            } else {
+                status = "error";
+                message = Some(format!(
                     "the page asked to rerun {limit} times in a row (consecutive_reruns)"
-                )),
-            });
-            return;
+                ));
+            }
         }
-        self.outbox.push(ServerMessage::RunFinished {
-            run,
-            status: report.outcome.status(),
-            message: report.outcome.message(),
-        });
+        self.outbox.push(ServerMessage::RunFinished { run, status, message });
+        self.start_pending();
     }
 
     fn on_reload(&mut self, page: &str) {
@@ -369,7 +452,7 @@ impl Connection {
             pages: self.server.app.page_infos(),
         });
         if self.data.page.as_deref() == Some(page) {
-            self.start_run(page.to_owned());
+            self.request_run(page.to_owned());
         }
     }
 }
