@@ -64,6 +64,9 @@
     return parent.children[index];
   }
 
+  // An element's JSON without its value: what must match to update in place.
+  const shape = (element) => JSON.stringify({ ...element, value: undefined });
+
   function place(path, element) {
     const [container, index] = path;
     const target = slot(container, index);
@@ -74,6 +77,13 @@
     // An element redrawn unchanged keeps its DOM (and a widget its focus,
     // caret or drag); anything else is replaced.
     if (existing && target.dataset.json === json) return;
+    // The same widget with a new value is updated in place.
+    if (existing && existing.update && element.kind === "widget" && existing.dataset.widgetId === element.id
+        && target.dataset.shape === shape(element)) {
+      existing.update(element);
+      target.dataset.json = json;
+      return;
+    }
     const domId = `w-${container}-${index}`;
     const ctx = { domId, send: (id, value) => rerun({ [id]: value }) };
     const render = ELEMENTS[element.kind];
@@ -81,6 +91,7 @@
     const hadFocus = existing && existing.contains(document.activeElement);
     target.replaceChildren(node);
     target.dataset.json = json;
+    target.dataset.shape = shape(element);
     if (hadFocus) node.querySelector("input, select, button")?.focus();
     if (container === 1) document.getElementById("sidebar").classList.add("has-content");
   }

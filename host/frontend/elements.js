@@ -47,7 +47,9 @@ const WIDGETS = {
     const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
-    return h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
+    const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
+    node.update = (next) => { box.checked = next.value; };
+    return node;
   },
   int_slider(el, ctx) {
     return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
@@ -61,7 +63,7 @@ const WIDGETS = {
       maxlength: el.max_chars, placeholder: el.placeholder,
       onchange: (e) => ctx.send(el.id, e.target.value) });
     input.value = el.value;
-    return h("div", {}, labelFor(el, ctx.domId), input);
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
   },
   number_input(el, ctx) {
     const input = h("input", { type: "number", id: ctx.domId, disabled: el.disabled,
@@ -71,15 +73,16 @@ const WIDGETS = {
         if (Number.isFinite(v)) ctx.send(el.id, v);
       } });
     input.value = el.value;
-    return h("div", {}, labelFor(el, ctx.domId), input);
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, String);
   },
   selectbox(el, ctx) {
     const select = h("select", { id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.value === "" ? null : parseInt(e.target.value, 10)) });
     if (el.value === null) select.append(h("option", { value: "", text: "Choose an option" }));
     el.options.forEach((o, i) => select.append(h("option", { value: String(i), text: o })));
-    select.value = el.value === null ? "" : String(el.value);
-    return h("div", {}, labelFor(el, ctx.domId), select);
+    const shown = (v) => (v === null ? "" : String(v));
+    select.value = shown(el.value);
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), select), select, shown);
   },
 };
 
@@ -90,8 +93,23 @@ function rangeWidget(el, ctx, parse, format) {
     oninput: (e) => { shown.textContent = format(e.target.value); },
     onchange: (e) => ctx.send(el.id, parse(e.target.value)) });
   input.value = el.value;
-  return h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
+  const node = h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
     h("div", { class: "range" }, h("span", { text: format(el.min) }), h("span", { text: format(el.max) })));
+  node.update = (next) => {
+    input.value = next.value;
+    shown.textContent = format(next.value);
+    input.setAttribute("aria-valuetext", format(next.value));
+  };
+  return node;
+}
+
+// Lets a redrawn widget take its new value in place, so the node (and the
+// user's focus and caret) survives. A focused input keeps what is typed.
+function withUpdate(node, input, show) {
+  node.update = (next) => {
+    if (document.activeElement !== input) input.value = show(next.value);
+  };
+  return node;
 }
 
 const ELEMENTS = {
@@ -113,7 +131,9 @@ const ELEMENTS = {
   widget: (el, ctx) => {
     const render = WIDGETS[el.widget];
     const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });
-    return h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}`, "data-widget-id": el.id }, body);
+    const node = h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}`, "data-widget-id": el.id }, body);
+    if (body.update) node.update = body.update;
+    return node;
   },
 };
 
