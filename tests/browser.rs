@@ -33,7 +33,10 @@ impl Browser {
         let port = tokio::time::timeout(Duration::from_secs(20), async {
             while let Some(line) = lines.next_line().await.expect("read chromedriver") {
                 if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                    return rest.trim_end_matches('.').parse::<u16>().expect("port number");
+                    return rest
+                        .trim_end_matches('.')
+                        .parse::<u16>()
+                        .expect("port number");
                 }
             }
             panic!("chromedriver exited before starting");
@@ -99,15 +102,27 @@ impl Browser {
 async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/counter", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/counter", server.addr))
+        .await
+        .unwrap();
     browser.wait_text("count: 0").await;
     for n in 1..=3 {
-        browser.css("[data-widget-id^='button:'] button").await.click().await.unwrap();
+        browser
+            .css("[data-widget-id^='button:'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
         browser.wait_text(&format!("count: {n}")).await;
     }
     // Keyboard: focus the slider and step it right five times.
     let slider = browser.css("input[type=range]").await;
-    slider.send_keys(&Key::Right.to_string().repeat(5)).await.unwrap();
+    slider
+        .send_keys(&Key::Right.to_string().repeat(5))
+        .await
+        .unwrap();
     browser.wait_text("square: 25").await;
     browser.save_screenshot("counter.png").await;
     // A reload of the tab resumes the session: state survives.
@@ -122,13 +137,32 @@ async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {
 async fn switching_pages_keeps_session_state() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/counter", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/counter", server.addr))
+        .await
+        .unwrap();
     browser.wait_text("count: 0").await;
-    browser.css("[data-widget-id^='button:'] button").await.click().await.unwrap();
+    browser
+        .css("[data-widget-id^='button:'] button")
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.wait_text("count: 1").await;
-    browser.css("#nav a[href='/hello']").await.click().await.unwrap();
+    browser
+        .css("#nav a[href='/hello']")
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.wait_text("Type your name above.").await;
-    browser.css("#nav a[href='/counter']").await.click().await.unwrap();
+    browser
+        .css("#nav a[href='/counter']")
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.wait_text("count: 1").await;
     browser.close().await;
     server.shutdown().await;
@@ -138,16 +172,35 @@ async fn switching_pages_keeps_session_state() {
 async fn widgets_page_renders_every_widget() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/widgets", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/widgets", server.addr))
+        .await
+        .unwrap();
     browser.wait_text("selectbox: apple").await;
-    for kind in ["button", "checkbox", "int_slider", "float_slider", "text_input", "number_input", "selectbox"] {
+    for kind in [
+        "button",
+        "checkbox",
+        "int_slider",
+        "float_slider",
+        "text_input",
+        "number_input",
+        "selectbox",
+    ] {
         browser.css(&format!(".widget.{kind}")).await;
     }
     let text = browser.css(".widget.text_input input").await;
     text.clear().await.unwrap();
-    text.send_keys(&format!("typed{}", Key::Enter)).await.unwrap();
+    text.send_keys(&format!("typed{}", Key::Enter))
+        .await
+        .unwrap();
     browser.wait_text("text input: typed").await;
-    browser.css(".widget.checkbox input").await.click().await.unwrap();
+    browser
+        .css(".widget.checkbox input")
+        .await
+        .click()
+        .await
+        .unwrap();
     browser.wait_text("checkbox: true").await;
     browser.save_screenshot("widgets.png").await;
     browser.close().await;
@@ -158,7 +211,11 @@ async fn widgets_page_renders_every_widget() {
 async fn a_panicking_page_shows_its_message() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/panic", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/panic", server.addr))
+        .await
+        .unwrap();
     browser.wait_text("This run failed").await;
     browser.wait_text("the data set is empty").await;
     browser.close().await;
@@ -169,7 +226,11 @@ async fn a_panicking_page_shows_its_message() {
 async fn an_endless_loop_is_stopped_with_the_stop_button() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/spin", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/spin", server.addr))
+        .await
+        .unwrap();
     browser.wait_text("Spinning forever").await;
     let stop = browser.css("#stop").await;
     stop.click().await.unwrap();
@@ -190,16 +251,30 @@ async fn an_endless_loop_is_stopped_with_the_stop_button() {
 async fn markdown_cannot_inject_script() {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
-    browser.client.goto(&format!("http://{}/hello", server.addr)).await.unwrap();
+    browser
+        .client
+        .goto(&format!("http://{}/hello", server.addr))
+        .await
+        .unwrap();
     let input = browser.css(".widget.text_input input").await;
     input
-        .send_keys(&format!("<img src=x onerror=\"document.title='pwned'\">{}", Key::Enter))
+        .send_keys(&format!(
+            "<img src=x onerror=\"document.title='pwned'\">{}",
+            Key::Enter
+        ))
         .await
         .unwrap();
     browser.wait_text("Hello, <img").await;
     let title = browser.client.title().await.unwrap();
     assert_ne!(title, "pwned");
-    assert!(browser.client.find(Locator::Css(".alert img")).await.is_err(), "no <img> was injected");
+    assert!(
+        browser
+            .client
+            .find(Locator::Css(".alert img"))
+            .await
+            .is_err(),
+        "no <img> was injected"
+    );
     browser.close().await;
     server.shutdown().await;
 }

@@ -31,7 +31,12 @@ pub fn compiled_pages() -> &'static HashMap<String, PathBuf> {
         let built = build_crates(&dirs, &BuildOptions::default())
             .unwrap_or_else(|e| panic!("building the example pages failed: {e:#}"));
         dirs.iter()
-            .map(|d| d.file_name().expect("crate dir name").to_string_lossy().into_owned())
+            .map(|d| {
+                d.file_name()
+                    .expect("crate dir name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .zip(built)
             .collect()
     })
@@ -62,7 +67,9 @@ pub fn engine() -> Arc<PageEngine> {
 
 /// Loads page `name` into `engine`.
 pub fn load(engine: &Arc<PageEngine>, name: &str) -> Arc<Page> {
-    Arc::new(Page::load(engine, &page_wasm(name)).unwrap_or_else(|e| panic!("loading {name}: {e:#}")))
+    Arc::new(
+        Page::load(engine, &page_wasm(name)).unwrap_or_else(|e| panic!("loading {name}: {e:#}")),
+    )
 }
 
 /// A directory holding copies of the compiled pages named, as `host serve` would get.
@@ -80,27 +87,46 @@ pub struct TestServer {
     pub addr: std::net::SocketAddr,
     /// Its shared state (sessions, runner, app).
     pub state: Arc<host::server::ServerState>,
+    /// The directory of `.wasm` pages it serves (watched for changes).
+    pub dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    _dir: tempfile::TempDir,
+    _watcher: notify::RecommendedWatcher,
 }
 
 impl TestServer {
     /// Starts a server with default settings.
     pub async fn start(pages: &[&str]) -> TestServer {
-        Self::start_with(pages, Limits::default(), host::server::ServerSettings::default()).await
+        Self::start_with(
+            pages,
+            Limits::default(),
+            host::server::ServerSettings::default(),
+        )
+        .await
     }
 
     /// Starts a server with these limits and settings.
-    pub async fn start_with(pages: &[&str], limits: Limits, settings: host::server::ServerSettings) -> TestServer {
+    pub async fn start_with(
+        pages: &[&str],
+        limits: Limits,
+        settings: host::server::ServerSettings,
+    ) -> TestServer {
         let dir = wasm_dir(pages);
         let engine = engine_with(limits);
-        let app = host::app::App::load(engine.clone(), dir.path(), BuildOptions::default(), &mut |_| {})
-            .expect("app loads");
+        let app = host::app::App::load(
+            engine.clone(),
+            dir.path(),
+            BuildOptions::default(),
+            &mut |_| {},
+        )
+        .expect("app loads");
         let runner = host::Runner::new(engine, 4).expect("runner starts");
         let state = host::server::ServerState::new(app, runner, settings);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
+        let watcher = host::reload::watch(state.clone(), false).expect("watcher starts");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(host::server::run(listener, state.clone(), async move {
             let _ = stopped.await;
@@ -108,9 +134,10 @@ impl TestServer {
         TestServer {
             addr,
             state,
+            dir,
             stop: Some(stop),
             task: Some(task),
-            _dir: dir,
+            _watcher: watcher,
         }
     }
 
@@ -135,7 +162,9 @@ impl TestServer {
 
 /// A WebSocket client speaking the session protocol, with bounded waits.
 pub struct WsClient {
-    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     /// The session id from the first message.
     pub session: String,
     /// The first message (`session`).
@@ -148,7 +177,9 @@ pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 impl WsClient {
     /// Connects and reads the `session` message.
     pub async fn connect(url: &str) -> WsClient {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
         let mut client = WsClient {
             ws,
             session: String::new(),
@@ -191,7 +222,10 @@ impl WsClient {
     }
 
     /// Reads messages until one satisfies `done`; returns all read, last included.
-    pub async fn until(&mut self, mut done: impl FnMut(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+    pub async fn until(
+        &mut self,
+        mut done: impl FnMut(&serde_json::Value) -> bool,
+    ) -> Vec<serde_json::Value> {
         let mut seen = Vec::new();
         loop {
             let message = self.recv().await;
@@ -205,17 +239,26 @@ impl WsClient {
 
     /// Requests a rerun of `page` with `widgets` and returns every message up
     /// to and including that run's `run_finished`.
-    pub async fn rerun(&mut self, page: &str, widgets: serde_json::Value) -> Vec<serde_json::Value> {
+    pub async fn rerun(
+        &mut self,
+        page: &str,
+        widgets: serde_json::Value,
+    ) -> Vec<serde_json::Value> {
         self.send(serde_json::json!({"type": "rerun", "page": page, "widgets": widgets}))
             .await;
-        let started = self.until(|m| m["type"] == "run_started" || m["type"] == "page_not_found").await;
+        let started = self
+            .until(|m| m["type"] == "run_started" || m["type"] == "page_not_found")
+            .await;
         let last = started.last().expect("a message").clone();
         if last["type"] == "page_not_found" {
             return started;
         }
         let run = last["run"].clone();
         let mut all = started;
-        all.extend(self.until(|m| m["type"] == "run_finished" && m["run"] == run).await);
+        all.extend(
+            self.until(|m| m["type"] == "run_finished" && m["run"] == run)
+                .await,
+        );
         all
     }
 }
@@ -226,7 +269,12 @@ pub fn markdown_texts(messages: &[serde_json::Value]) -> Vec<String> {
         .iter()
         .filter(|m| m["type"] == "delta" && m["element"]["kind"] == "markdown")
         .filter_map(|m| m["element"]["html"].as_str())
-        .map(|h| h.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned())
+        .map(|h| {
+            h.trim()
+                .trim_start_matches("<p>")
+                .trim_end_matches("</p>")
+                .to_owned()
+        })
         .collect()
 }
 
@@ -234,7 +282,11 @@ pub fn markdown_texts(messages: &[serde_json::Value]) -> Vec<String> {
 pub fn widget_id(messages: &[serde_json::Value], label: &str) -> String {
     messages
         .iter()
-        .find(|m| m["type"] == "delta" && m["element"]["kind"] == "widget" && m["element"]["label"] == label)
+        .find(|m| {
+            m["type"] == "delta"
+                && m["element"]["kind"] == "widget"
+                && m["element"]["label"] == label
+        })
         .and_then(|m| m["element"]["id"].as_str())
         .unwrap_or_else(|| panic!("no widget labelled {label}"))
         .to_owned()

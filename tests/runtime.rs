@@ -18,7 +18,12 @@ use tests::{engine, engine_with, load};
 /// Deltas a run produced, shared with the test.
 type Recorded = Arc<Mutex<Vec<Delta>>>;
 
-fn request(page: &Arc<Page>, inputs: WidgetInputs, state: &SharedState, recorded: &Recorded) -> RunRequest {
+fn request(
+    page: &Arc<Page>,
+    inputs: WidgetInputs,
+    state: &SharedState,
+    recorded: &Recorded,
+) -> RunRequest {
     let sink = recorded.clone();
     RunRequest {
         page: page.clone(),
@@ -28,7 +33,12 @@ fn request(page: &Arc<Page>, inputs: WidgetInputs, state: &SharedState, recorded
     }
 }
 
-fn run(runner: &Runner, page: &Arc<Page>, inputs: WidgetInputs, state: &SharedState) -> (RunReport, Vec<Delta>) {
+fn run(
+    runner: &Runner,
+    page: &Arc<Page>,
+    inputs: WidgetInputs,
+    state: &SharedState,
+) -> (RunReport, Vec<Delta>) {
     let recorded = Recorded::default();
     let report = runner.run(request(page, inputs, state, &recorded));
     let deltas = recorded.lock().clone();
@@ -39,7 +49,12 @@ fn texts(deltas: &[Delta]) -> Vec<String> {
     deltas
         .iter()
         .filter_map(|d| match &d.element {
-            Element::Markdown { html } => Some(html.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_owned()),
+            Element::Markdown { html } => Some(
+                html.trim()
+                    .trim_start_matches("<p>")
+                    .trim_end_matches("</p>")
+                    .to_owned(),
+            ),
             Element::Text { body } | Element::Title { body } => Some(body.clone()),
             _ => None,
         })
@@ -67,7 +82,10 @@ fn error_message(report: &RunReport) -> String {
 fn wait_for_deltas(recorded: &Recorded, n: usize, done: &Receiver<RunReport>) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while recorded.lock().len() < n {
-        assert!(done.try_recv().is_err(), "the run ended before drawing {n} elements");
+        assert!(
+            done.try_recv().is_err(),
+            "the run ended before drawing {n} elements"
+        );
         assert!(Instant::now() < deadline, "no {n} deltas within 20 s");
         std::thread::yield_now();
     }
@@ -96,10 +114,14 @@ fn button_click_increments_session_state_and_slider_value_is_used() {
     let button = widget_id(&first, "Increment");
     let slider = widget_id(&first, "n");
     for expected in 1..=3 {
-        let inputs = WidgetInputs::from([(button.clone(), json!(true)), (slider.clone(), json!(7))]);
+        let inputs =
+            WidgetInputs::from([(button.clone(), json!(true)), (slider.clone(), json!(7))]);
         let (report, deltas) = run(&runner, &page, inputs, &state);
         assert_eq!(report.outcome, RunOutcome::Ok);
-        assert_eq!(texts(&deltas)[1..], [format!("count: {expected}"), "square: 49".to_owned()]);
+        assert_eq!(
+            texts(&deltas)[1..],
+            [format!("count: {expected}"), "square: 49".to_owned()]
+        );
     }
     assert_eq!(state.lock().get("count"), Some("3"));
 }
@@ -110,18 +132,33 @@ fn spin_is_cancelled_and_the_runner_is_free_again() {
     let runner = Runner::new(engine.clone(), 1).unwrap();
     let spin = load(&engine, "spin");
     let recorded = Recorded::default();
-    let (handle, done) = runner.spawn(request(&spin, WidgetInputs::new(), &SessionState::shared(), &recorded));
+    let (handle, done) = runner.spawn(request(
+        &spin,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+        &recorded,
+    ));
     // The page draws two elements, then loops without calling the host.
     wait_for_deltas(&recorded, 2, &done);
     let cancelled_at = Instant::now();
     handle.cancel(CancelReason::Replaced);
-    let report = done.recv_timeout(Duration::from_secs(5)).expect("spin stops");
+    let report = done
+        .recv_timeout(Duration::from_secs(5))
+        .expect("spin stops");
     let latency = cancelled_at.elapsed();
     assert_eq!(report.outcome, RunOutcome::Replaced);
-    assert!(latency < Duration::from_millis(500), "cancel took {latency:?}");
+    assert!(
+        latency < Duration::from_millis(500),
+        "cancel took {latency:?}"
+    );
     // The single script thread is free: the next run completes.
     let hello = load(&engine, "hello");
-    let (report, _) = run(&runner, &hello, WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &hello,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     assert_eq!(report.outcome, RunOutcome::Ok);
 }
 
@@ -131,13 +168,24 @@ fn no_delta_of_a_cancelled_run_is_forwarded() {
     let runner = Runner::new(engine.clone(), 1).unwrap();
     let chatter = load(&engine, "chatter");
     let recorded = Recorded::default();
-    let (handle, done) = runner.spawn(request(&chatter, WidgetInputs::new(), &SessionState::shared(), &recorded));
+    let (handle, done) = runner.spawn(request(
+        &chatter,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+        &recorded,
+    ));
     wait_for_deltas(&recorded, 5, &done);
     handle.cancel(CancelReason::Replaced);
     let at_cancel = recorded.lock().len();
-    let report = done.recv_timeout(Duration::from_secs(5)).expect("chatter stops");
+    let report = done
+        .recv_timeout(Duration::from_secs(5))
+        .expect("chatter stops");
     assert_eq!(report.outcome, RunOutcome::Replaced);
-    assert_eq!(recorded.lock().len(), at_cancel, "a delta arrived after cancel returned");
+    assert_eq!(
+        recorded.lock().len(),
+        at_cancel,
+        "a delta arrived after cancel returned"
+    );
 }
 
 #[test]
@@ -158,12 +206,22 @@ fn an_import_called_outside_a_live_run_is_an_explicit_error() {
 fn panic_ends_only_that_run_with_its_message_and_location() {
     let engine = engine();
     let runner = Runner::new(engine.clone(), 1).unwrap();
-    let (report, deltas) = run(&runner, &load(&engine, "panic"), WidgetInputs::new(), &SessionState::shared());
+    let (report, deltas) = run(
+        &runner,
+        &load(&engine, "panic"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     let message = error_message(&report);
     assert!(message.contains("the data set is empty"), "{message}");
     assert!(message.contains("src/lib.rs:"), "{message}");
     assert_eq!(texts(&deltas), ["Panic", "About to panic."]);
-    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "counter"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     assert_eq!(report.outcome, RunOutcome::Ok);
 }
 
@@ -174,9 +232,19 @@ fn memory_bomb_ends_only_that_run_with_the_limit_in_the_message() {
         ..Limits::default()
     });
     let runner = Runner::new(engine.clone(), 1).unwrap();
-    let (report, _) = run(&runner, &load(&engine, "memory_hog"), WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "memory_hog"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     assert_eq!(error_message(&report), "exceeded the memory limit (32 MiB)");
-    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "counter"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     assert_eq!(report.outcome, RunOutcome::Ok);
 }
 
@@ -184,10 +252,20 @@ fn memory_bomb_ends_only_that_run_with_the_limit_in_the_message() {
 fn stack_overflow_ends_only_that_run() {
     let engine = engine();
     let runner = Runner::new(engine.clone(), 1).unwrap();
-    let (report, _) = run(&runner, &load(&engine, "deep_recursion"), WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "deep_recursion"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     let message = error_message(&report);
     assert!(message.starts_with("stack overflow"), "{message}");
-    let (report, _) = run(&runner, &load(&engine, "counter"), WidgetInputs::new(), &SessionState::shared());
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "counter"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
     assert_eq!(report.outcome, RunOutcome::Ok);
 }
 
@@ -198,8 +276,16 @@ fn cpu_time_limit_ends_a_tight_loop() {
         ..Limits::default()
     });
     let runner = Runner::new(engine.clone(), 1).unwrap();
-    let (report, _) = run(&runner, &load(&engine, "spin"), WidgetInputs::new(), &SessionState::shared());
-    assert_eq!(error_message(&report), "exceeded the CPU time limit (200 ms)");
+    let (report, _) = run(
+        &runner,
+        &load(&engine, "spin"),
+        WidgetInputs::new(),
+        &SessionState::shared(),
+    );
+    assert_eq!(
+        error_message(&report),
+        "exceeded the CPU time limit (200 ms)"
+    );
 }
 
 #[test]
@@ -215,10 +301,19 @@ fn slider_value_out_of_range_or_of_the_wrong_type_is_refused() {
         (json!("7"), "slider expects an integer, got a string"),
         (json!(2.5), "slider expects an integer, got a number"),
     ] {
-        let (report, deltas) = run(&runner, &page, WidgetInputs::from([(slider.clone(), value)]), &state);
+        let (report, deltas) = run(
+            &runner,
+            &page,
+            WidgetInputs::from([(slider.clone(), value)]),
+            &state,
+        );
         assert_eq!(report.outcome, RunOutcome::Ok);
         assert_eq!(report.rejected.len(), 1);
-        assert!(report.rejected[0].contains(expected), "{:?}", report.rejected);
+        assert!(
+            report.rejected[0].contains(expected),
+            "{:?}",
+            report.rejected
+        );
         // The widget fell back to its default.
         assert_eq!(texts(&deltas).last().map(String::as_str), Some("square: 0"));
     }
@@ -253,7 +348,10 @@ fn widgets_page_returns_each_widgets_value() {
         "number input: 42.5",
         "selectbox: cherry",
     ] {
-        assert!(texts.iter().any(|t| t == expected), "{expected} not in {texts:?}");
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "{expected} not in {texts:?}"
+        );
     }
 }
 

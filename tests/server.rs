@@ -39,7 +39,9 @@ async fn clicking_increment_three_times_counts_three_and_slider_squares() {
     let slider = widget_id(&first, "n");
     let mut last = Vec::new();
     for _ in 0..3 {
-        last = client.rerun("counter", json!({ button.clone(): true })).await;
+        last = client
+            .rerun("counter", json!({ button.clone(): true }))
+            .await;
     }
     assert_eq!(markdown_texts(&last)[0], "count: 3");
     let moved = client.rerun("counter", json!({ slider: 12 })).await;
@@ -65,7 +67,10 @@ async fn a_newer_rerun_cancels_spin_and_its_late_deltas_never_arrive() {
     assert_eq!(replaced["status"], "replaced");
     let counter_run = after.iter().find(|m| m["type"] == "run_started").unwrap()["run"].clone();
     for m in after.iter().filter(|m| m["type"] == "delta") {
-        assert_eq!(m["run"], counter_run, "a delta of the cancelled run arrived: {m}");
+        assert_eq!(
+            m["run"], counter_run,
+            "a delta of the cancelled run arrived: {m}"
+        );
     }
     assert_eq!(finished(&after)["status"], "ok");
     server.shutdown().await;
@@ -76,7 +81,9 @@ async fn stop_ends_a_spinning_run() {
     let server = TestServer::start(&["spin"]).await;
     let mut client = WsClient::connect(&server.ws_url(None)).await;
     client.send(json!({"type": "rerun", "page": "spin"})).await;
-    client.until(|m| m["type"] == "delta" && m["path"] == json!([0, 1])).await;
+    client
+        .until(|m| m["type"] == "delta" && m["path"] == json!([0, 1]))
+        .await;
     client.send(json!({"type": "stop"})).await;
     let end = client.until(|m| m["type"] == "run_finished").await;
     assert_eq!(end.last().unwrap()["status"], "stopped");
@@ -122,7 +129,9 @@ async fn a_reconnecting_client_resumes_its_session_state() {
     let mut client = WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("counter", json!({})).await;
     let button = widget_id(&first, "Increment");
-    client.rerun("counter", json!({ button.clone(): true })).await;
+    client
+        .rerun("counter", json!({ button.clone(): true }))
+        .await;
     client.rerun("counter", json!({ button: true })).await;
     let id = client.session.clone();
     drop(client);
@@ -156,24 +165,46 @@ async fn bad_messages_get_clear_errors_and_the_session_lives_on() {
     client.send_text("{not json".into()).await;
     let error = client.recv().await;
     assert_eq!(error["type"], "error");
-    assert!(error["message"].as_str().unwrap().starts_with("malformed message"), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed message"),
+        "{error}"
+    );
 
     client.send_text("x".repeat(100 * 1024)).await;
     let error = client.recv().await;
-    assert!(error["message"].as_str().unwrap().contains("message_bytes"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("message_bytes"),
+        "{error}"
+    );
 
-    let messages = client.rerun("counter", json!({ slider.clone(): "seven" })).await;
-    let error = messages.iter().find(|m| m["type"] == "error").expect("an error");
-    assert!(error["message"].as_str().unwrap().contains("slider expects an integer, got a string"));
+    let messages = client
+        .rerun("counter", json!({ slider.clone(): "seven" }))
+        .await;
+    let error = messages
+        .iter()
+        .find(|m| m["type"] == "error")
+        .expect("an error");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("slider expects an integer, got a string"));
     assert_eq!(markdown_texts(&messages)[1], "square: 0");
 
-    let messages = client.rerun("counter", json!({ slider.clone(): 1000 })).await;
-    assert!(messages.iter().any(|m| m["type"] == "error"
-        && m["message"].as_str().unwrap().contains("outside 0..=100")));
+    let messages = client
+        .rerun("counter", json!({ slider.clone(): 1000 }))
+        .await;
+    assert!(messages.iter().any(
+        |m| m["type"] == "error" && m["message"].as_str().unwrap().contains("outside 0..=100")
+    ));
 
     let messages = client.rerun("counter", json!({ "slider:forged": 1 })).await;
-    assert!(messages.iter().any(|m| m["type"] == "error"
-        && m["message"].as_str().unwrap().contains("unknown widget id")));
+    assert!(messages
+        .iter()
+        .any(|m| m["type"] == "error"
+            && m["message"].as_str().unwrap().contains("unknown widget id")));
 
     let missing = client.rerun("nope", json!({})).await;
     assert_eq!(missing.last().unwrap()["type"], "page_not_found");
@@ -205,7 +236,9 @@ async fn shutdown_tells_connected_clients() {
     let server = TestServer::start(&["spin"]).await;
     let mut client = WsClient::connect(&server.ws_url(None)).await;
     client.send(json!({"type": "rerun", "page": "spin"})).await;
-    client.until(|m| m["type"] == "delta" && m["path"] == json!([0, 1])).await;
+    client
+        .until(|m| m["type"] == "delta" && m["path"] == json!([0, 1]))
+        .await;
     server.state.begin_shutdown();
     client.until(|m| m["type"] == "shutdown").await;
     server.shutdown().await;
@@ -220,9 +253,12 @@ async fn health_and_app_shell_are_served() {
         async move {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
             let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-            tcp.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
-                .await
-                .unwrap();
+            tcp.write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await
+            .unwrap();
             let mut body = String::new();
             tcp.read_to_string(&mut body).await.unwrap();
             body
@@ -233,5 +269,30 @@ async fn health_and_app_shell_are_served() {
     assert!(shell.starts_with("HTTP/1.1 200"), "{shell}");
     assert!(shell.contains("/_/app.js"));
     assert!(get("/_/app.js").await.contains("text/javascript"));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_wasm_file_is_reloaded_and_its_sessions_rerun() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    assert!(first.iter().any(|m| m["element"]["body"] == "Counter"));
+    // Replace the page with a different build (hello's), as a rebuild would.
+    let target = server.dir.path().join("counter.wasm");
+    let staged = server.dir.path().join("counter.wasm.new");
+    std::fs::copy(tests::page_wasm("hello"), &staged).unwrap();
+    std::fs::rename(&staged, &target).unwrap();
+    let seen = client
+        .until(|m| m["type"] == "delta" && m["element"]["body"] == "Hello")
+        .await;
+    assert!(
+        seen.iter().any(|m| m["type"] == "pages"),
+        "the navigation was refreshed"
+    );
+    assert!(
+        seen.iter().any(|m| m["type"] == "run_started"),
+        "the session reran"
+    );
     server.shutdown().await;
 }

@@ -48,8 +48,8 @@ pub use wasmlit_macros::page;
 /// Support for the code `#[wasmlit::page]` generates. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::bindings::Guest;
     pub use crate::bindings::__export_page as export_page;
+    pub use crate::bindings::Guest;
     pub use wit_bindgen;
 
     /// The generated bindings, reachable from the page crate's export macro.

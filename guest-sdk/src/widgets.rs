@@ -72,7 +72,13 @@ impl Ui {
     /// let year = st.slider_step("Year", 1990..=2030, 2020, 5);
     /// # }
     /// ```
-    pub fn slider_step(&self, label: &str, range: RangeInclusive<i64>, default: i64, step: i64) -> i64 {
+    pub fn slider_step(
+        &self,
+        label: &str,
+        range: RangeInclusive<i64>,
+        default: i64,
+        step: i64,
+    ) -> i64 {
         let widget = Widget::IntSlider(IntSlider {
             min: *range.start(),
             max: *range.end(),
@@ -92,7 +98,13 @@ impl Ui {
     /// let alpha = st.slider_f64("Alpha", 0.0..=1.0, 0.5, 0.05);
     /// # }
     /// ```
-    pub fn slider_f64(&self, label: &str, range: RangeInclusive<f64>, default: f64, step: f64) -> f64 {
+    pub fn slider_f64(
+        &self,
+        label: &str,
+        range: RangeInclusive<f64>,
+        default: f64,
+        step: f64,
+    ) -> f64 {
         let widget = Widget::FloatSlider(FloatSlider {
             min: *range.start(),
             max: *range.end(),
@@ -180,7 +192,12 @@ impl Ui {
     /// }
     /// # }
     /// ```
-    pub fn selectbox<'o, T: Display>(&self, label: &str, options: &'o [T], default: usize) -> Option<&'o T> {
+    pub fn selectbox<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: usize,
+    ) -> Option<&'o T> {
         let widget = Widget::Selectbox(Selectbox {
             options: options.iter().map(ToString::to_string).collect(),
             default: if options.is_empty() {

@@ -7,6 +7,7 @@ use crate::page_build::{self, BuildOptions};
 use crate::protocol::PageInfo;
 use anyhow::{bail, Context as _};
 use parking_lot::RwLock;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,6 +40,81 @@ impl PageSource {
     }
 }
 
+/// The optional `wasmlit.toml` of a pages directory: navigation order and labels.
+///
+/// ```toml
+/// [[pages]]
+/// name = "counter"          # listed pages come first, in this order
+/// title = "Click counter"   # optional label (default: the name in title case)
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Pages in navigation order.
+    #[serde(default)]
+    pub pages: Vec<PageEntry>,
+}
+
+/// One `[[pages]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageEntry {
+    /// The page's name (file stem or crate directory).
+    pub name: String,
+    /// The label in the navigation.
+    pub title: Option<String>,
+}
+
+/// The name of the optional config file in a pages directory.
+pub const CONFIG_FILE: &str = "wasmlit.toml";
+
+impl AppConfig {
+    /// Reads `<dir>/wasmlit.toml` if it exists.
+    pub fn read(dir: &Path) -> anyhow::Result<AppConfig> {
+        let path = dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                toml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Puts `sources` in the configured order and checks every listed name exists.
+    fn order(&self, sources: &mut [PageSource]) -> anyhow::Result<()> {
+        for entry in &self.pages {
+            if !sources.iter().any(|s| s.name() == entry.name) {
+                bail!(
+                    "{CONFIG_FILE} lists a page `{}` that does not exist; pages found: {}",
+                    entry.name,
+                    sources
+                        .iter()
+                        .map(PageSource::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        let rank = |s: &PageSource| {
+            self.pages
+                .iter()
+                .position(|e| e.name == s.name())
+                .unwrap_or(usize::MAX)
+        };
+        sources.sort_by_key(|s| (rank(s), s.name()));
+        Ok(())
+    }
+
+    fn title(&self, name: &str) -> String {
+        self.pages
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.title.clone())
+            .unwrap_or_else(|| title_case(name))
+    }
+}
+
 /// The pages of one app. Readers take a snapshot (`Arc<Page>`); a reload
 /// swaps one entry, so runs in flight finish on the version they started with.
 pub struct App {
@@ -46,6 +122,7 @@ pub struct App {
     pub dir: PathBuf,
     engine: Arc<PageEngine>,
     sources: Vec<PageSource>,
+    config: AppConfig,
     pages: RwLock<Vec<Arc<Page>>>,
     build: BuildOptions,
 }
@@ -83,7 +160,9 @@ impl App {
         build: BuildOptions,
         progress: &mut dyn FnMut(&str),
     ) -> anyhow::Result<App> {
-        let sources = discover(dir)?;
+        let mut sources = discover(dir)?;
+        let config = AppConfig::read(dir)?;
+        config.order(&mut sources)?;
         let mut pages = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
             progress(&format!("[{}/{}] {}", i + 1, sources.len(), source.name()));
@@ -93,6 +172,7 @@ impl App {
             dir: dir.to_owned(),
             engine,
             sources,
+            config,
             pages: RwLock::new(pages),
             build,
         })
@@ -110,7 +190,7 @@ impl App {
             .iter()
             .map(|p| PageInfo {
                 name: p.name.clone(),
-                title: title_case(&p.name),
+                title: self.config.title(&p.name),
             })
             .collect()
     }
@@ -139,13 +219,18 @@ impl App {
     }
 }
 
-fn load_source(engine: &Arc<PageEngine>, source: &PageSource, build: &BuildOptions) -> anyhow::Result<Page> {
+fn load_source(
+    engine: &Arc<PageEngine>,
+    source: &PageSource,
+    build: &BuildOptions,
+) -> anyhow::Result<Page> {
     let name = source.name();
     let wasm_path = match source {
         PageSource::Wasm(p) => p.clone(),
         PageSource::Crate(dir) => page_build::build_crate(dir, build)?,
     };
-    let wasm = std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
+    let wasm =
+        std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
     Page::from_bytes(engine, name, wasm_path, &wasm)
 }
 

@@ -58,7 +58,12 @@ pub struct EngineArgs {
     #[arg(long, global = true, default_value_t = 64, env = "WASMLIT_MEMORY_MIB")]
     pub memory_mib: u64,
     /// CPU time one run may use, in seconds.
-    #[arg(long, global = true, default_value_t = 30.0, env = "WASMLIT_CPU_SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 30.0,
+        env = "WASMLIT_CPU_SECONDS"
+    )]
     pub cpu_seconds: f64,
     /// Where compiled pages are cached (default: ~/.cache/wasmlit).
     #[arg(long, global = true, env = "WASMLIT_CACHE_DIR")]
@@ -72,12 +77,20 @@ impl EngineArgs {
     /// The engine settings these flags describe.
     pub fn settings(&self) -> anyhow::Result<EngineSettings> {
         if self.memory_mib == 0 || self.memory_mib > 4096 {
-            bail!("--memory-mib must be between 1 and 4096, got {}", self.memory_mib);
+            bail!(
+                "--memory-mib must be between 1 and 4096, got {}",
+                self.memory_mib
+            );
         }
         let cpu_time = std::time::Duration::try_from_secs_f64(self.cpu_seconds)
             .ok()
             .filter(|d| !d.is_zero())
-            .with_context(|| format!("--cpu-seconds must be a positive number, got {}", self.cpu_seconds))?;
+            .with_context(|| {
+                format!(
+                    "--cpu-seconds must be a positive number, got {}",
+                    self.cpu_seconds
+                )
+            })?;
         Ok(EngineSettings {
             limits: Limits {
                 memory_bytes: self.memory_mib << 20,
@@ -109,8 +122,9 @@ fn parse_widgets(pairs: &[String]) -> anyhow::Result<WidgetInputs> {
         let (id, json) = pair
             .split_once('=')
             .with_context(|| format!("--widget {pair}: expected ID=JSON"))?;
-        let value = serde_json::from_str(json)
-            .with_context(|| format!("--widget {id}: the value is not JSON (strings need quotes: '\"text\"')"))?;
+        let value = serde_json::from_str(json).with_context(|| {
+            format!("--widget {id}: the value is not JSON (strings need quotes: '\"text\"')")
+        })?;
         inputs.insert(id.to_owned(), value);
     }
     Ok(inputs)
@@ -174,7 +188,10 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
 fn check(engine_args: &EngineArgs, path: PathBuf) -> anyhow::Result<i32> {
     let engine = PageEngine::new(engine_args.settings()?)?;
     let page = Page::load(&engine, &path)?;
-    println!("{}: ok, satisfies wasmlit:page@0.1.0", page.wasm_path.display());
+    println!(
+        "{}: ok, satisfies wasmlit:page@0.1.0",
+        page.wasm_path.display()
+    );
     println!("imports:");
     for import in &page.imports {
         println!("  {import}");

@@ -90,10 +90,14 @@ impl Element {
             | Element::Caption { body }
             | Element::Alert { body, .. } => body.len(),
             Element::Markdown { html } => html.len(),
-            Element::Code { body, language } => body.len() + language.as_ref().map_or(0, String::len),
+            Element::Code { body, language } => {
+                body.len() + language.as_ref().map_or(0, String::len)
+            }
             Element::Json { value } => value.to_string().len(),
             Element::Divider => 0,
-            Element::Widget(w) => w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes(),
+            Element::Widget(w) => {
+                w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes()
+            }
         }
     }
 }

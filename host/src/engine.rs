@@ -75,7 +75,9 @@ impl PageEngine {
             .total_core_instances(slots * 4)
             .total_memories(slots * 2)
             .total_tables(slots * 4)
-            .max_memory_size(usize::try_from(limits.memory_bytes).context("memory limit too large")?);
+            .max_memory_size(
+                usize::try_from(limits.memory_bytes).context("memory limit too large")?,
+            );
         let mut config = Config::new();
         config
             .wasm_component_model(true)
@@ -122,7 +124,9 @@ impl PageEngine {
                 // whole, so it is a complete artifact made by this engine.
                 match unsafe { Component::deserialize_file(&self.engine, path) } {
                     Ok(component) => return Ok((component, true)),
-                    Err(e) => tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cached page"),
+                    Err(e) => {
+                        tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cached page")
+                    }
                 }
             }
         }
@@ -133,14 +137,17 @@ impl PageEngine {
             }
         }
         // SAFETY: `bytes` was produced just now by this engine.
-        let component = unsafe { Component::deserialize(&self.engine, &bytes) }.map_err(wasm_err)?;
+        let component =
+            unsafe { Component::deserialize(&self.engine, &bytes) }.map_err(wasm_err)?;
         Ok((component, false))
     }
 
     fn cache_path(&self, wasm: &[u8]) -> Option<PathBuf> {
         let dir = self.cache_dir.as_ref()?;
         let mut compat = std::collections::hash_map::DefaultHasher::new();
-        self.engine.precompile_compatibility_hash().hash(&mut compat);
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut compat);
         let digest = hex::encode(Sha256::digest(wasm));
         Some(dir.join(format!("{digest}-{:016x}.cwasm", compat.finish())))
     }

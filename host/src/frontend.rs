@@ -15,12 +15,18 @@ pub async fn index() -> Html<&'static str> {
 
 /// The session client.
 pub async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], APP_JS)
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        APP_JS,
+    )
 }
 
 /// The element renderers.
 pub async fn elements() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], ELEMENTS_JS)
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        ELEMENTS_JS,
+    )
 }
 
 /// The stylesheet.

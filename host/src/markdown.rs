@@ -28,7 +28,9 @@ mod tests {
 
     #[test]
     fn strips_script_and_handlers() {
-        let html = render("<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))");
+        let html = render(
+            "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

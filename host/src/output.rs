@@ -118,7 +118,11 @@ impl OutputStream for CapturedOutput {
 }
 
 impl tokio::io::AsyncWrite for CapturedOutput {
-    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.push(buf);
         Poll::Ready(Ok(buf.len()))
     }
@@ -141,7 +145,11 @@ pub fn rust_panic(stderr: &str) -> Option<String> {
         .lines()
         .take_while(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
         .collect();
-    Some(format!("{} (at {})", message.join("\n").trim_end(), location.trim()))
+    Some(format!(
+        "{} (at {})",
+        message.join("\n").trim_end(),
+        location.trim()
+    ))
 }
 
 #[cfg(test)]

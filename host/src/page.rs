@@ -93,7 +93,9 @@ pub fn page_name(path: &Path) -> String {
 
 fn list_imports(engine: &PageEngine, component: &Component) -> Vec<String> {
     let ty = component.component_type();
-    ty.imports(&engine.engine).map(|(name, _)| name.to_owned()).collect()
+    ty.imports(&engine.engine)
+        .map(|(name, _)| name.to_owned())
+        .collect()
 }
 
 /// A component's binary header has layer 1; a core module's has layer 0.

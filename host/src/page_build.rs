@@ -40,7 +40,9 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
         }
         let target_dir = match &options.target_dir {
             Some(t) => t.clone(),
-            None => workspace_root(&manifest)?.join("target").join("wasmlit-pages"),
+            None => workspace_root(&manifest)?
+                .join("target")
+                .join("wasmlit-pages"),
         };
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.arg("build")
@@ -56,13 +58,19 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
             .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo")
             .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
             .stdout(Stdio::piped())
-            .stderr(if options.verbose { Stdio::inherit() } else { Stdio::piped() });
+            .stderr(if options.verbose {
+                Stdio::inherit()
+            } else {
+                Stdio::piped()
+            });
         let output = cmd
             .output()
             .with_context(|| format!("running cargo to build {}", dir.display()))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
-            if stderr.contains("may not be installed") || stderr.contains("can't find crate for `std`") {
+            if stderr.contains("may not be installed")
+                || stderr.contains("can't find crate for `std`")
+            {
                 bail!(
                     "the {PAGE_TARGET} target is not installed; add it with:\n\n    rustup target add {PAGE_TARGET}\n"
                 );
@@ -109,7 +117,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// The root directory of the cargo workspace that `manifest` belongs to.
 fn workspace_root(manifest: &Path) -> anyhow::Result<PathBuf> {
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["locate-project", "--workspace", "--message-format", "plain", "--manifest-path"])
+        .args([
+            "locate-project",
+            "--workspace",
+            "--message-format",
+            "plain",
+            "--manifest-path",
+        ])
         .arg(manifest)
         .output()
         .context("running cargo locate-project")?;

@@ -80,7 +80,8 @@ mod tests {
 
     #[test]
     fn parses_rerun_with_widgets() {
-        let m = parse_client(r#"{"type":"rerun","page":"counter","widgets":{"slider:1":5}}"#).unwrap();
+        let m =
+            parse_client(r#"{"type":"rerun","page":"counter","widgets":{"slider:1":5}}"#).unwrap();
         match m {
             ClientMessage::Rerun { page, widgets, .. } => {
                 assert_eq!(page, "counter");
@@ -92,7 +93,9 @@ mod tests {
 
     #[test]
     fn refuses_unknown_types_and_fields() {
-        assert!(parse_client(r#"{"type":"explode"}"#).unwrap_err().starts_with("malformed message"));
+        assert!(parse_client(r#"{"type":"explode"}"#)
+            .unwrap_err()
+            .starts_with("malformed message"));
         assert!(parse_client(r#"{"type":"stop","extra":1}"#).is_err());
         assert!(parse_client("not json").is_err());
     }

@@ -52,19 +52,27 @@ pub fn watch(state: Arc<ServerState>, rebuild_crates: bool) -> anyhow::Result<Re
 }
 
 /// The page a changed path belongs to, if a change there should reload it.
-fn owner<'a>(sources: &'a [PageSource], path: &Path, rebuild_crates: bool) -> Option<&'a PageSource> {
+fn owner<'a>(
+    sources: &'a [PageSource],
+    path: &Path,
+    rebuild_crates: bool,
+) -> Option<&'a PageSource> {
     sources.iter().find(|source| match source {
-        PageSource::Wasm(file) => path == file || path.canonicalize().ok().as_deref() == file.canonicalize().ok().as_deref(),
+        PageSource::Wasm(file) => {
+            path == file
+                || path.canonicalize().ok().as_deref() == file.canonicalize().ok().as_deref()
+        }
         PageSource::Crate(dir) => {
             rebuild_crates
                 && path.starts_with(dir)
                 && !path
                     .strip_prefix(dir)
-                    .map(|rest| rest.components().any(|c| c == Component::Normal("target".as_ref())))
+                    .map(|rest| {
+                        rest.components()
+                            .any(|c| c == Component::Normal("target".as_ref()))
+                    })
                     .unwrap_or(true)
-                && path
-                    .extension()
-                    .is_some_and(|e| e == "rs" || e == "toml")
+                && path.extension().is_some_and(|e| e == "rs" || e == "toml")
         }
     })
 }

@@ -214,15 +214,27 @@ impl WasiView for StoreData {
 }
 
 impl wasmtime::ResourceLimiter for StoreData {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired as u64 > self.limits.memory_bytes {
             self.memory_exceeded = true;
-            return Err(wasmtime::Error::new(RunTrap::Memory(human_bytes(self.limits.memory_bytes))));
+            return Err(wasmtime::Error::new(RunTrap::Memory(human_bytes(
+                self.limits.memory_bytes,
+            ))));
         }
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -249,7 +261,12 @@ impl StoreData {
 impl RunContext {
     /// Places `element` at the next position of `container` and hands it to
     /// the sink, enforcing the per-run output limits.
-    pub(crate) fn place(&mut self, limits: &Limits, container: u32, element: Element) -> Result<(), LimitError> {
+    pub(crate) fn place(
+        &mut self,
+        limits: &Limits,
+        container: u32,
+        element: Element,
+    ) -> Result<(), LimitError> {
         let slot = self
             .next_index
             .get_mut(container as usize)
@@ -308,7 +325,10 @@ impl RunContext {
             Some(raw) => match element.spec.validate(raw) {
                 Ok(v) => v,
                 Err(message) => {
-                    self.rejected.push(format!("widget `{}` ({}): {message}", element.label, element.id));
+                    self.rejected.push(format!(
+                        "widget `{}` ({}): {message}",
+                        element.label, element.id
+                    ));
                     element.spec.default_value()
                 }
             },

@@ -9,7 +9,8 @@ use crate::limits::human_bytes;
 use crate::output::{rust_panic, CapturedOutput};
 use crate::page::Page;
 use crate::run::{
-    cpu_trap, CancelReason, DeltaSink, RunContext, RunControl, RunOutcome, RunReport, RunTrap, StoreData,
+    cpu_trap, CancelReason, DeltaSink, RunContext, RunControl, RunOutcome, RunReport, RunTrap,
+    StoreData,
 };
 use crate::session_state::SharedState;
 use crate::widget::WidgetInputs;
@@ -107,7 +108,11 @@ impl Runner {
     }
 
     /// Queues a run; `finish` is called on the script thread with its report.
-    pub fn start(&self, request: RunRequest, finish: impl FnOnce(RunReport) + Send + 'static) -> RunHandle {
+    pub fn start(
+        &self,
+        request: RunRequest,
+        finish: impl FnOnce(RunReport) + Send + 'static,
+    ) -> RunHandle {
         let control = Arc::new(RunControl::default());
         let handle = RunHandle {
             control: control.clone(),
@@ -166,7 +171,10 @@ fn not_run(outcome: RunOutcome) -> RunReport {
 
 /// CPU time consumed by the calling thread.
 fn thread_cpu_time() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant
     // Linux supports for the calling thread.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
@@ -228,11 +236,19 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let control = Arc::new(RunControl::default());
     let mut store = new_store(engine, None, control, thread_cpu_time(), &stdout, &stderr);
-    let result = page.pre.instantiate(&mut store).and_then(|instance| instance.call_run(&mut store));
+    let result = page
+        .pre
+        .instantiate(&mut store)
+        .and_then(|instance| instance.call_run(&mut store));
     match result {
         Ok(Ok(())) => RunOutcome::Ok,
         Ok(Err(message)) => RunOutcome::Error(message),
-        Err(error) => classify(&error, &stderr.text(), store.data().memory_exceeded, &limits),
+        Err(error) => classify(
+            &error,
+            &stderr.text(),
+            store.data().memory_exceeded,
+            &limits,
+        ),
     }
 }
 
@@ -258,7 +274,14 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
         widgets: Vec::new(),
         rejected: Vec::new(),
     };
-    let mut store = new_store(engine, Some(run), control.clone(), cpu_start, &stdout, &stderr);
+    let mut store = new_store(
+        engine,
+        Some(run),
+        control.clone(),
+        cpu_start,
+        &stdout,
+        &stderr,
+    );
     let result = request
         .page
         .pre
@@ -297,7 +320,12 @@ fn cancelled_outcome(reason: CancelReason) -> RunOutcome {
 }
 
 /// Turns the error that ended a run into what the user is told.
-fn classify(error: &wasmtime::Error, stderr: &str, memory_exceeded: bool, limits: &crate::limits::Limits) -> RunOutcome {
+fn classify(
+    error: &wasmtime::Error,
+    stderr: &str,
+    memory_exceeded: bool,
+    limits: &crate::limits::Limits,
+) -> RunOutcome {
     if let Some(trap) = error.downcast_ref::<RunTrap>() {
         return match trap {
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),

@@ -154,7 +154,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let (Ok(origin), Some(Ok(host))) = (origin.to_str(), headers.get(header::HOST).map(|h| h.to_str())) else {
+    let (Ok(origin), Some(Ok(host))) = (
+        origin.to_str(),
+        headers.get(header::HOST).map(|h| h.to_str()),
+    ) else {
         return false;
     };
     let authority = origin
@@ -168,9 +171,14 @@ fn same_origin(headers: &HeaderMap) -> bool {
 pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
     let engine = PageEngine::new(engine_settings)?;
     eprintln!("Loading pages from {}", args.dir.display());
-    let app = App::load(engine.clone(), &args.dir, BuildOptions::default(), &mut |step| {
-        eprintln!("  building {step}");
-    })?;
+    let app = App::load(
+        engine.clone(),
+        &args.dir,
+        BuildOptions::default(),
+        &mut |step| {
+            eprintln!("  building {step}");
+        },
+    )?;
     let runner = Runner::new(engine, args.script_threads)?;
     let settings = ServerSettings {
         message_bytes: args.message_bytes,
@@ -185,14 +193,20 @@ pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result
         let addr = SocketAddr::new(args.bind, args.port);
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             if e.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::anyhow!("port {} is already in use: stop the other server or pass --port", args.port)
+                anyhow::anyhow!(
+                    "port {} is already in use: stop the other server or pass --port",
+                    args.port
+                )
             } else {
                 anyhow::anyhow!("cannot listen on {addr}: {e}")
             }
         })?;
         let local = listener.local_addr()?;
         let first = state.app.default_page().unwrap_or_default();
-        eprintln!("\n  wasmlit is serving {} page(s)\n\n  Open: http://{local}/{first}\n", state.app.page_infos().len());
+        eprintln!(
+            "\n  wasmlit is serving {} page(s)\n\n  Open: http://{local}/{first}\n",
+            state.app.page_infos().len()
+        );
         let _watcher = crate::reload::watch(state.clone(), args.watch)?;
         spawn_sweeper(state.clone());
         run(listener, state, shutdown_signal()).await?;

@@ -118,7 +118,10 @@ impl ParkedSessions {
     /// Drops sessions parked longer than the grace period.
     pub fn sweep(&self) {
         let grace = self.grace;
-        self.inner.lock().parked.retain(|_, (_, since)| since.elapsed() <= grace);
+        self.inner
+            .lock()
+            .parked
+            .retain(|_, (_, since)| since.elapsed() <= grace);
     }
 
     /// How many sessions are parked.
@@ -178,7 +181,11 @@ struct Connection {
 /// Serves one WebSocket until it closes or the server shuts down.
 pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Option<String>) {
     let resumed_data = match resume.as_deref() {
-        Some(id) => server.parked.resume(id).await.map(|data| (id.to_owned(), data)),
+        Some(id) => server
+            .parked
+            .resume(id)
+            .await
+            .map(|data| (id.to_owned(), data)),
         None => None,
     };
     let (id, data, resumed) = match resumed_data {
@@ -295,7 +302,11 @@ impl Connection {
                     running.handle.cancel(CancelReason::Stopped);
                 }
             }
-            Ok(ClientMessage::Rerun { page, widgets, query }) => {
+            Ok(ClientMessage::Rerun {
+                page,
+                widgets,
+                query,
+            }) => {
                 self.accept_values(widgets);
                 self.data.query = query;
                 self.consecutive_reruns = 0;
@@ -309,7 +320,9 @@ impl Connection {
     fn accept_values(&mut self, widgets: serde_json::Map<String, serde_json::Value>) {
         for (id, value) in widgets {
             let Some(spec) = self.data.specs.get(&id) else {
-                self.refuse(format!("unknown widget id `{id}`: no widget with this id was drawn"));
+                self.refuse(format!(
+                    "unknown widget id `{id}`: no widget with this id was drawn"
+                ));
                 continue;
             };
             match spec.validate(&value) {
@@ -348,7 +361,8 @@ impl Connection {
             return;
         };
         let Some(page) = self.server.app.page(&page_name) else {
-            self.outbox.push(ServerMessage::PageNotFound { page: page_name });
+            self.outbox
+                .push(ServerMessage::PageNotFound { page: page_name });
             return;
         };
         let run = self.next_run;
@@ -389,7 +403,10 @@ impl Connection {
             handle,
             triggers: self.triggers.keys().cloned().collect(),
         });
-        self.outbox.push(ServerMessage::RunStarted { run, page: page_name });
+        self.outbox.push(ServerMessage::RunStarted {
+            run,
+            page: page_name,
+        });
     }
 
     fn on_event(&mut self, event: Event) {
@@ -415,7 +432,11 @@ impl Connection {
         if report.outcome == RunOutcome::Replaced {
             // A click counts once: drop the clicks whose button the replaced
             // run already drew; the rest go to the next run.
-            for id in running.triggers.iter().filter(|id| report.widgets.iter().any(|(w, _)| w == *id)) {
+            for id in running
+                .triggers
+                .iter()
+                .filter(|id| report.widgets.iter().any(|(w, _)| w == *id))
+            {
                 self.triggers.remove(id);
             }
             // The browser may have drawn this run's widgets.
@@ -443,7 +464,11 @@ impl Connection {
                 ));
             }
         }
-        self.outbox.push(ServerMessage::RunFinished { run, status, message });
+        self.outbox.push(ServerMessage::RunFinished {
+            run,
+            status,
+            message,
+        });
         self.start_pending();
     }
 

@@ -20,9 +20,19 @@ pub enum WidgetSpec {
     /// A checkbox.
     Checkbox { default: bool },
     /// An integer slider.
-    IntSlider { min: i64, max: i64, step: i64, default: i64 },
+    IntSlider {
+        min: i64,
+        max: i64,
+        step: i64,
+        default: i64,
+    },
     /// A floating-point slider.
-    FloatSlider { min: f64, max: f64, step: f64, default: f64 },
+    FloatSlider {
+        min: f64,
+        max: f64,
+        step: f64,
+        default: f64,
+    },
     /// A one-line text box.
     TextInput {
         default: String,
@@ -37,7 +47,10 @@ pub enum WidgetSpec {
         default: f64,
     },
     /// A drop-down list.
-    Selectbox { options: Vec<String>, default: Option<u32> },
+    Selectbox {
+        options: Vec<String>,
+        default: Option<u32>,
+    },
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -107,7 +120,12 @@ impl WidgetSpec {
     pub fn check(&self) -> Result<(), String> {
         match self {
             WidgetSpec::Button | WidgetSpec::Checkbox { .. } => Ok(()),
-            WidgetSpec::IntSlider { min, max, step, default } => {
+            WidgetSpec::IntSlider {
+                min,
+                max,
+                step,
+                default,
+            } => {
                 if min > max {
                     return Err(format!("slider: min {min} is greater than max {max}"));
                 }
@@ -115,11 +133,18 @@ impl WidgetSpec {
                     return Err(format!("slider: step must be positive, got {step}"));
                 }
                 if default < min || default > max {
-                    return Err(format!("slider: default {default} is outside {min}..={max}"));
+                    return Err(format!(
+                        "slider: default {default} is outside {min}..={max}"
+                    ));
                 }
                 Ok(())
             }
-            WidgetSpec::FloatSlider { min, max, step, default } => {
+            WidgetSpec::FloatSlider {
+                min,
+                max,
+                step,
+                default,
+            } => {
                 if ![min, max, step, default].iter().all(|v| v.is_finite()) {
                     return Err("float slider: min, max, step and default must be finite".into());
                 }
@@ -130,19 +155,31 @@ impl WidgetSpec {
                     return Err(format!("float slider: step must be positive, got {step}"));
                 }
                 if default < min || default > max {
-                    return Err(format!("float slider: default {default} is outside {min}..={max}"));
+                    return Err(format!(
+                        "float slider: default {default} is outside {min}..={max}"
+                    ));
                 }
                 Ok(())
             }
-            WidgetSpec::TextInput { default, max_chars, .. } => match max_chars {
+            WidgetSpec::TextInput {
+                default, max_chars, ..
+            } => match max_chars {
                 Some(max) if default.chars().count() > *max as usize => Err(format!(
                     "text input: default is longer than max_chars ({max})"
                 )),
                 _ => Ok(()),
             },
-            WidgetSpec::NumberInput { min, max, step, default } => {
+            WidgetSpec::NumberInput {
+                min,
+                max,
+                step,
+                default,
+            } => {
                 let bounds = [min, max].into_iter().flatten();
-                if !default.is_finite() || !step.is_finite() || bounds.clone().any(|b| !b.is_finite()) {
+                if !default.is_finite()
+                    || !step.is_finite()
+                    || bounds.clone().any(|b| !b.is_finite())
+                {
                     return Err("number input: bounds, step and default must be finite".into());
                 }
                 if *step <= 0.0 {
@@ -154,7 +191,9 @@ impl WidgetSpec {
                     }
                 }
                 if min.is_some_and(|lo| *default < lo) || max.is_some_and(|hi| *default > hi) {
-                    return Err(format!("number input: default {default} is outside its bounds"));
+                    return Err(format!(
+                        "number input: default {default} is outside its bounds"
+                    ));
                 }
                 Ok(())
             }
@@ -181,7 +220,8 @@ impl WidgetSpec {
     pub fn validate(&self, value: &serde_json::Value) -> Result<WidgetValue, String> {
         use serde_json::Value;
         let kind = self.kind();
-        let wrong_type = |expected: &str| format!("{kind} expects {expected}, got {}", json_type(value));
+        let wrong_type =
+            |expected: &str| format!("{kind} expects {expected}, got {}", json_type(value));
         match self {
             WidgetSpec::Button | WidgetSpec::Checkbox { .. } => match value {
                 Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
@@ -241,24 +281,48 @@ impl WidgetSpec {
         match self {
             WidgetSpec::Button => {}
             WidgetSpec::Checkbox { default } => h.write_u8(*default as u8),
-            WidgetSpec::IntSlider { min, max, step, default } => {
+            WidgetSpec::IntSlider {
+                min,
+                max,
+                step,
+                default,
+            } => {
                 for v in [min, max, step, default] {
                     h.write_i64(*v);
                 }
             }
-            WidgetSpec::FloatSlider { min, max, step, default } => {
+            WidgetSpec::FloatSlider {
+                min,
+                max,
+                step,
+                default,
+            } => {
                 for v in [min, max, step, default] {
                     h.write_u64(v.to_bits());
                 }
             }
-            WidgetSpec::TextInput { default, max_chars, placeholder } => {
+            WidgetSpec::TextInput {
+                default,
+                max_chars,
+                placeholder,
+            } => {
                 h.write(default.as_bytes());
                 h.write_u8(0xff);
                 h.write_u32(max_chars.unwrap_or(u32::MAX));
                 h.write(placeholder.as_deref().unwrap_or("").as_bytes());
             }
-            WidgetSpec::NumberInput { min, max, step, default } => {
-                for v in [min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY), *step, *default] {
+            WidgetSpec::NumberInput {
+                min,
+                max,
+                step,
+                default,
+            } => {
+                for v in [
+                    min.unwrap_or(f64::NEG_INFINITY),
+                    max.unwrap_or(f64::INFINITY),
+                    *step,
+                    *default,
+                ] {
                     h.write_u64(v.to_bits());
                 }
             }
@@ -330,7 +394,12 @@ mod tests {
     use serde_json::json;
 
     fn slider() -> WidgetSpec {
-        WidgetSpec::IntSlider { min: 0, max: 100, step: 1, default: 0 }
+        WidgetSpec::IntSlider {
+            min: 0,
+            max: 100,
+            step: 1,
+            default: 0,
+        }
     }
 
     #[test]
@@ -338,9 +407,17 @@ mod tests {
         let a = widget_id(&slider(), "n", None);
         assert_eq!(a, widget_id(&slider(), "n", None));
         assert_ne!(a, widget_id(&slider(), "m", None));
-        let wider = WidgetSpec::IntSlider { min: 0, max: 200, step: 1, default: 0 };
+        let wider = WidgetSpec::IntSlider {
+            min: 0,
+            max: 200,
+            step: 1,
+            default: 0,
+        };
         assert_ne!(a, widget_id(&wider, "n", None));
-        assert_eq!(widget_id(&wider, "n", Some("k")), widget_id(&slider(), "x", Some("k")));
+        assert_eq!(
+            widget_id(&wider, "n", Some("k")),
+            widget_id(&slider(), "x", Some("k"))
+        );
         assert!(a.starts_with("slider:"), "{a}");
     }
 
@@ -359,7 +436,10 @@ mod tests {
 
     #[test]
     fn selectbox_index_is_bounded() {
-        let spec = WidgetSpec::Selectbox { options: vec!["a".into(), "b".into()], default: Some(0) };
+        let spec = WidgetSpec::Selectbox {
+            options: vec!["a".into(), "b".into()],
+            default: Some(0),
+        };
         assert_eq!(spec.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
         assert!(spec.validate(&json!(2)).is_err());
         assert!(spec.validate(&json!(-1)).is_err());
@@ -368,9 +448,28 @@ mod tests {
 
     #[test]
     fn bad_parameters_from_a_page_are_refused() {
-        assert!(WidgetSpec::IntSlider { min: 5, max: 1, step: 1, default: 3 }.check().is_err());
-        assert!(WidgetSpec::FloatSlider { min: 0.0, max: f64::NAN, step: 0.1, default: 0.0 }.check().is_err());
-        assert!(WidgetSpec::Selectbox { options: vec![], default: Some(0) }.check().is_err());
+        assert!(WidgetSpec::IntSlider {
+            min: 5,
+            max: 1,
+            step: 1,
+            default: 3
+        }
+        .check()
+        .is_err());
+        assert!(WidgetSpec::FloatSlider {
+            min: 0.0,
+            max: f64::NAN,
+            step: 0.1,
+            default: 0.0
+        }
+        .check()
+        .is_err());
+        assert!(WidgetSpec::Selectbox {
+            options: vec![],
+            default: Some(0)
+        }
+        .check()
+        .is_err());
         assert!(slider().check().is_ok());
     }
 }

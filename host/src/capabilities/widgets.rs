@@ -36,7 +36,10 @@ impl widgets::Host for StoreData {
         };
         run.widget_value(&mut element);
         let value = to_wit(&element.value);
-        super::place_result(run.place(&limits, at, Element::Widget(element)).map(|()| value))
+        super::place_result(
+            run.place(&limits, at, Element::Widget(element))
+                .map(|()| value),
+        )
     }
 }
 
