@@ -2,101 +2,11 @@
 //! driven over WebDriver against a real server on port 0.
 
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
-use std::process::Stdio;
-use std::time::Duration;
+use fantoccini::Locator;
+use tests::chromium::Browser;
 use tests::TestServer;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 const PAGES: &[&str] = &["counter", "hello", "widgets", "panic", "spin"];
-
-/// A chromedriver process and a browser session through it.
-struct Browser {
-    client: Client,
-    _driver: Child,
-}
-
-impl Browser {
-    async fn start() -> Browser {
-        let mut driver = Command::new("chromedriver")
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver is installed (apt-get install chromium-driver)");
-        let stdout = driver.stdout.take().expect("chromedriver stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        // chromedriver picks a free port and says which.
-        let port = tokio::time::timeout(Duration::from_secs(20), async {
-            while let Some(line) = lines.next_line().await.expect("read chromedriver") {
-                if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                    return rest
-                        .trim_end_matches('.')
-                        .parse::<u16>()
-                        .expect("port number");
-                }
-            }
-            panic!("chromedriver exited before starting");
-        })
-        .await
-        .expect("chromedriver starts within 20 s");
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-                ],
-            }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a browser session");
-        Browser {
-            client,
-            _driver: driver,
-        }
-    }
-
-    /// Waits (bounded) for an element whose text contains `text`.
-    async fn wait_text(&self, text: &str) -> fantoccini::elements::Element {
-        let xpath = format!("//*[contains(normalize-space(text()), '{text}')]");
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::XPath(&xpath))
-            .await
-            .unwrap_or_else(|e| panic!("no element with text {text:?}: {e}"))
-    }
-
-    async fn css(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
-    }
-
-    async fn save_screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.expect("screenshot");
-        let dir = tests::workspace().join("target").join("screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot dir");
-        std::fs::write(dir.join(name), png).expect("write screenshot");
-    }
-
-    async fn close(self) {
-        let _ = self.client.close().await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {

@@ -1,6 +1,8 @@
 //! Shared test support: the example pages compiled once per test binary, and
 //! engines and servers built from them.
 
+pub mod chromium;
+
 use host::engine::{EngineSettings, PageEngine};
 use host::limits::Limits;
 use host::page_build::{build_crates, BuildOptions};

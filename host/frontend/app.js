@@ -136,6 +136,7 @@
         break;
       case "run_finished":
         if (msg.run === currentRun) finishRun(msg.status, msg.message);
+        if (!performance.getEntriesByName("wasmlit:first-render").length) performance.mark("wasmlit:first-render");
         break;
       case "page_not_found":
         document.body.classList.remove("running");

@@ -56,7 +56,7 @@ pub enum Element {
     /// A callout box.
     Alert { level: AlertKind, body: String },
     /// A widget with its current value.
-    Widget(WidgetElement),
+    Widget(Box<WidgetElement>),
 }
 
 /// A widget as drawn: its id (what the browser reports values under), its

@@ -143,6 +143,7 @@ async fn websocket(
     upgrade
         .max_message_size(limit.saturating_mul(16))
         .max_frame_size(limit.saturating_mul(16))
+        .read_buffer_size(1024)
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| run_session(socket, state, params.session))
 }

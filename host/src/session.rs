@@ -142,8 +142,15 @@ pub fn new_session_id() -> String {
 
 /// What script threads and the server send to a session's task.
 enum Event {
-    Delta { run: u64, delta: Delta },
-    Finished { run: u64, report: RunReport },
+    Delta {
+        run: u64,
+        delta: Delta,
+    },
+    /// Boxed: the channel's blocks are sized by its largest message.
+    Finished {
+        run: u64,
+        report: Box<RunReport>,
+    },
 }
 
 /// The run in flight.
@@ -395,7 +402,10 @@ impl Connection {
                         "run output"
                     );
                 }
-                let _ = finished.send(Event::Finished { run, report });
+                let _ = finished.send(Event::Finished {
+                    run,
+                    report: Box::new(report),
+                });
             },
         );
         self.running = Some(Running {
@@ -420,7 +430,7 @@ impl Connection {
                     });
                 }
             }
-            Event::Finished { run, report } => self.on_finished(run, report),
+            Event::Finished { run, report } => self.on_finished(run, *report),
         }
     }
 

@@ -37,7 +37,7 @@ impl widgets::Host for StoreData {
         run.widget_value(&mut element);
         let value = to_wit(&element.value);
         super::place_result(
-            run.place(&limits, at, Element::Widget(element))
+            run.place(&limits, at, Element::Widget(Box::new(element)))
                 .map(|()| value),
         )
     }

@@ -1,0 +1,100 @@
+//! Headless Chromium (Debian's `chromium` and `chromium-driver`) driven over
+//! WebDriver, for the end-to-end tests and the latency probe.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// A chromedriver process and a browser session through it.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    _driver: Child,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a headless browser session.
+    pub async fn start() -> Browser {
+        let mut driver = Command::new("chromedriver")
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver is installed (apt-get install chromium-driver)");
+        let stdout = driver.stdout.take().expect("chromedriver stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // chromedriver picks a free port and says which.
+        let port = tokio::time::timeout(Duration::from_secs(20), async {
+            while let Some(line) = lines.next_line().await.expect("read chromedriver") {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    return rest
+                        .trim_end_matches('.')
+                        .parse::<u16>()
+                        .expect("port number");
+                }
+            }
+            panic!("chromedriver exited before starting");
+        })
+        .await
+        .expect("chromedriver starts within 20 s");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session");
+        Browser {
+            client,
+            _driver: driver,
+        }
+    }
+
+    /// Waits (bounded) for an element whose text contains `text`.
+    pub async fn wait_text(&self, text: &str) -> fantoccini::elements::Element {
+        let xpath = format!("//*[contains(normalize-space(text()), '{text}')]");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no element with text {text:?}: {e}"))
+    }
+
+    /// Waits (bounded) for an element matching the CSS selector.
+    pub async fn css(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// Saves a screenshot under `target/screenshots/`.
+    pub async fn save_screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = crate::workspace().join("target").join("screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(name), png).expect("write screenshot");
+    }
+
+    /// Ends the browser session.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
