@@ -18,9 +18,9 @@ pub enum ClientMessage {
         query: String,
     },
     /// Stop the run in flight.
-    Stop,
+    Stop {},
     /// Keeps the connection alive; answered with `heartbeat`.
-    Heartbeat,
+    Heartbeat {},
 }
 
 /// One page in the navigation.

@@ -302,8 +302,8 @@ impl Connection {
         }
         match parse_client(text) {
             Err(message) => self.refuse(message),
-            Ok(ClientMessage::Heartbeat) => self.outbox.push(ServerMessage::Heartbeat),
-            Ok(ClientMessage::Stop) => {
+            Ok(ClientMessage::Heartbeat {}) => self.outbox.push(ServerMessage::Heartbeat),
+            Ok(ClientMessage::Stop {}) => {
                 self.pending = None;
                 if let Some(running) = &self.running {
                     running.handle.cancel(CancelReason::Stopped);
