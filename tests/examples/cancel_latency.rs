@@ -1,0 +1,50 @@
+//! Measures how long a run in a tight loop (the `spin` page) takes to stop:
+//! from `cancel()` to the runner's report, over many runs.
+//!
+//! `cargo run --release -p tests --example cancel_latency [RUNS]`
+
+use host::run::CancelReason;
+use host::runner::{RunRequest, Runner};
+use host::session_state::SessionState;
+use host::widget::WidgetInputs;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn main() {
+    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let engine = tests::engine();
+    let runner = Runner::new(engine.clone(), 1).expect("runner");
+    let spin = tests::load(&engine, "spin");
+    let mut micros = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let drawn = Arc::new(AtomicUsize::new(0));
+        let seen = drawn.clone();
+        let (handle, done) = runner.spawn(RunRequest {
+            page: spin.clone(),
+            inputs: Arc::new(WidgetInputs::new()),
+            state: SessionState::shared(),
+            sink: Box::new(move |_| {
+                seen.fetch_add(1, Ordering::Release);
+            }),
+        });
+        // Both elements drawn: the page is in its loop.
+        while drawn.load(Ordering::Acquire) < 2 {
+            std::hint::spin_loop();
+        }
+        let started = Instant::now();
+        handle.cancel(CancelReason::Replaced);
+        done.recv().expect("report");
+        micros.push(started.elapsed().as_secs_f64() * 1e6);
+    }
+    micros.sort_by(|a, b| a.total_cmp(b));
+    let q = |p: f64| micros[((micros.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "cancel to report, tight loop: n={} p50={:.1} p90={:.1} p99={:.1} max={:.1} (µs)",
+        micros.len(),
+        q(0.5),
+        q(0.9),
+        q(0.99),
+        micros[micros.len() - 1]
+    );
+}
