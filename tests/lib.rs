@@ -19,14 +19,15 @@ pub fn workspace() -> PathBuf {
         .to_owned()
 }
 
-/// Every page crate under `pages/`, compiled for wasm32-wasip2 once per test
+/// Every page crate under `pages/` and `tests/pages/`, compiled for wasm32-wasip2 once per test
 /// binary; name → `.wasm`.
 pub fn compiled_pages() -> &'static HashMap<String, PathBuf> {
     static PAGES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
     PAGES.get_or_init(|| {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(workspace().join("pages"))
-            .expect("pages/ exists")
-            .map(|e| e.expect("readable pages/ entry").path())
+        let mut dirs: Vec<PathBuf> = ["pages", "tests/pages"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(workspace().join(d)).expect("page directory exists"))
+            .map(|e| e.expect("readable page directory entry").path())
             .filter(|p| p.join("Cargo.toml").is_file())
             .collect();
         dirs.sort();

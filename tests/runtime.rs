@@ -368,3 +368,45 @@ fn a_compiled_page_is_cached_on_disk_and_reused() {
     let second = Page::load(&host::PageEngine::new(settings()).unwrap(), &path).unwrap();
     assert!(second.from_cache);
 }
+
+/// Runs `control_flow` in `mode` (an index into its Mode selectbox).
+fn control_flow(mode: u32, state: &SharedState) -> (RunReport, Vec<Delta>) {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "control_flow");
+    let (_, first) = run(&runner, &page, WidgetInputs::new(), state);
+    let inputs = WidgetInputs::from([(widget_id(&first, "Mode"), json!(mode))]);
+    run(&runner, &page, inputs, state)
+}
+
+#[test]
+fn rerun_ends_the_run_and_asks_for_another() {
+    let state = SessionState::shared();
+    let (report, deltas) = control_flow(1, &state);
+    assert_eq!(report.outcome, RunOutcome::Rerun);
+    assert_eq!(deltas.len(), 1, "only the selectbox, drawn before rerun()");
+    assert_eq!(state.lock().get("runs"), Some("1"));
+}
+
+#[test]
+fn stop_ends_the_run_keeping_what_it_drew() {
+    let (report, deltas) = control_flow(2, &SessionState::shared());
+    assert_eq!(report.outcome, RunOutcome::Stopped);
+    assert_eq!(texts(&deltas), ["before stop"]);
+}
+
+#[test]
+fn duplicate_widget_ids_are_an_error_naming_the_fix() {
+    let (report, deltas) = control_flow(3, &SessionState::shared());
+    let message = error_message(&report);
+    assert!(
+        message.contains("multiple widgets with the id"),
+        "{message}"
+    );
+    assert!(message.contains("unique key"), "{message}");
+    assert_eq!(
+        deltas.len(),
+        2,
+        "the selectbox and the first button were drawn"
+    );
+}

@@ -296,3 +296,38 @@ async fn a_changed_wasm_file_is_reloaded_and_its_sessions_rerun() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_calls_rerun_is_run_again_and_a_rerun_loop_is_bounded() {
+    let server = TestServer::start(&["control_flow"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("control_flow", json!({})).await;
+    let mode = widget_id(&first, "Mode");
+    // Mode "rerun": the page reruns itself twice, then draws.
+    client
+        .send(json!({"type": "rerun", "page": "control_flow", "widgets": { mode.clone(): 1 }}))
+        .await;
+    let seen = client
+        .until(|m| m["element"]["body"] == "ran 3 times")
+        .await;
+    assert_eq!(
+        seen.iter().filter(|m| m["type"] == "run_started").count(),
+        3
+    );
+    // Mode "rerun_forever": stopped after `consecutive_reruns`.
+    client
+        .send(json!({"type": "rerun", "page": "control_flow", "widgets": { mode: 4 }}))
+        .await;
+    let seen = client
+        .until(|m| m["type"] == "run_finished" && m["status"] == "error")
+        .await;
+    let last = seen.last().unwrap();
+    assert!(
+        last["message"]
+            .as_str()
+            .unwrap()
+            .contains("consecutive_reruns"),
+        "{last}"
+    );
+    server.shutdown().await;
+}

@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
     let engine = tests::engine();
     let runner = Runner::new(engine.clone(), 1).expect("runner");
     let spin = tests::load(&engine, "spin");

@@ -1,0 +1,32 @@
+//! Test page: `rerun`, `stop`, duplicate widget ids and a rerun loop, chosen
+//! with the "Mode" selectbox.
+use wasmlit::Ui;
+
+/// The modes, in selectbox order.
+const MODES: [&str; 5] = ["none", "rerun", "stop", "duplicate", "rerun_forever"];
+
+#[wasmlit::page]
+fn control_flow(st: &Ui) {
+    let mode = st.selectbox("Mode", &MODES, 0).copied().unwrap_or("none");
+    let state = st.session_state();
+    match mode {
+        "rerun" => {
+            let runs: u32 = state.get("runs").unwrap_or(0) + 1;
+            state.set("runs", &runs);
+            if runs % 3 != 0 {
+                st.rerun();
+            }
+            st.text(format!("ran {runs} times"));
+        }
+        "stop" => {
+            st.text("before stop");
+            st.stop();
+        }
+        "duplicate" => {
+            st.button("Same");
+            st.button("Same");
+        }
+        "rerun_forever" => st.rerun(),
+        _ => st.text("no mode"),
+    }
+}
