@@ -65,4 +65,5 @@ async fn main() {
     );
     drop(clients);
     let _ = server.kill();
+    let _ = server.wait();
 }
