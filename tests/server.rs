@@ -331,3 +331,24 @@ async fn a_page_that_calls_rerun_is_run_again_and_a_rerun_loop_is_bounded() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_widget_takes_no_value_from_the_browser() {
+    let server = TestServer::start(&["widgets"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("widgets", json!({})).await;
+    let disabled = widget_id(&first, "Disabled");
+    let messages = client.rerun("widgets", json!({ disabled: false })).await;
+    let error = messages
+        .iter()
+        .find(|m| m["type"] == "error")
+        .expect("refused");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("no enabled widget"),
+        "{error}"
+    );
+    server.shutdown().await;
+}

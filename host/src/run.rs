@@ -148,8 +148,8 @@ impl RunOutcome {
 pub struct RunReport {
     /// How it ended.
     pub outcome: RunOutcome,
-    /// Widgets drawn in this run, by id, in order: what the session validates
-    /// the next values against.
+    /// Enabled widgets drawn in this run, by id, in order: what the session
+    /// validates the next values against (a disabled widget takes none).
     pub widgets: Vec<(String, WidgetSpec)>,
     /// Values the client sent that a widget refused (the widget used its
     /// default); each message names the widget.
@@ -307,14 +307,21 @@ impl RunContext {
     }
 
     /// Registers a widget id for this run, refusing duplicates.
-    pub(crate) fn claim_widget(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
+    pub(crate) fn claim_widget(
+        &mut self,
+        id: &str,
+        spec: &WidgetSpec,
+        disabled: bool,
+    ) -> Result<(), String> {
         if !self.seen_ids.insert(id.to_owned()) {
             return Err(format!(
                 "there are multiple widgets with the id `{id}` in this run: give each `{}` a unique key",
                 spec.kind()
             ));
         }
-        self.widgets.push((id.to_owned(), spec.clone()));
+        if !disabled {
+            self.widgets.push((id.to_owned(), spec.clone()));
+        }
         Ok(())
     }
 

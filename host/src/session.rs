@@ -328,7 +328,7 @@ impl Connection {
         for (id, value) in widgets {
             let Some(spec) = self.data.specs.get(&id) else {
                 self.refuse(format!(
-                    "unknown widget id `{id}`: no widget with this id was drawn"
+                    "unknown widget id `{id}`: no enabled widget with this id was drawn"
                 ));
                 continue;
             };

@@ -23,7 +23,7 @@ impl widgets::Host for StoreData {
             return Ok(Err(CallError::InvalidArgument(message)));
         }
         let id = widget_id(&spec, &options.label, options.key.as_deref());
-        if let Err(message) = run.claim_widget(&id, &spec) {
+        if let Err(message) = run.claim_widget(&id, &spec, options.disabled) {
             return Ok(Err(CallError::DuplicateWidgetId(message)));
         }
         let mut element = WidgetElement {
