@@ -8,23 +8,29 @@ use tests::TestServer;
 
 const PAGES: &[&str] = &["counter", "hello", "widgets", "panic", "spin"];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {
+/// A server with the test pages and a browser showing `page`.
+async fn open(page: &str) -> (TestServer, Browser) {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
     browser
         .client
-        .goto(&format!("http://{}/counter", server.addr))
+        .goto(&format!("http://{}/{page}", server.addr))
         .await
-        .unwrap();
+        .expect("navigate");
+    (server, browser)
+}
+
+async fn finish(server: TestServer, browser: Browser) {
+    browser.close().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {
+    let (server, browser) = open("counter").await;
     browser.wait_text("count: 0").await;
     for n in 1..=3 {
-        browser
-            .css("[data-widget-id^='button:'] button")
-            .await
-            .click()
-            .await
-            .unwrap();
+        browser.click("[data-widget-id^='button:'] button").await;
         browser.wait_text(&format!("count: {n}")).await;
     }
     // Keyboard: focus the slider and step it right five times.
@@ -39,54 +45,25 @@ async fn counter_counts_clicks_squares_the_slider_and_survives_a_reload() {
     browser.client.refresh().await.unwrap();
     browser.wait_text("count: 3").await;
     browser.wait_text("square: 25").await;
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_pages_keeps_session_state() {
-    let server = TestServer::start(PAGES).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/counter", server.addr))
-        .await
-        .unwrap();
+    let (server, browser) = open("counter").await;
     browser.wait_text("count: 0").await;
-    browser
-        .css("[data-widget-id^='button:'] button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-widget-id^='button:'] button").await;
     browser.wait_text("count: 1").await;
-    browser
-        .css("#nav a[href='/hello']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("#nav a[href='/hello']").await;
     browser.wait_text("Type your name above.").await;
-    browser
-        .css("#nav a[href='/counter']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click("#nav a[href='/counter']").await;
     browser.wait_text("count: 1").await;
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn widgets_page_renders_every_widget() {
-    let server = TestServer::start(PAGES).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/widgets", server.addr))
-        .await
-        .unwrap();
+    let (server, browser) = open("widgets").await;
     browser.wait_text("selectbox: apple").await;
     for kind in [
         "button",
@@ -105,42 +82,23 @@ async fn widgets_page_renders_every_widget() {
         .await
         .unwrap();
     browser.wait_text("text input: typed").await;
-    browser
-        .css(".widget.checkbox input")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.click(".widget.checkbox input").await;
     browser.wait_text("checkbox: true").await;
     browser.save_screenshot("widgets.png").await;
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_page_shows_its_message() {
-    let server = TestServer::start(PAGES).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/panic", server.addr))
-        .await
-        .unwrap();
+    let (server, browser) = open("panic").await;
     browser.wait_text("This run failed").await;
     browser.wait_text("the data set is empty").await;
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endless_loop_is_stopped_with_the_stop_button() {
-    let server = TestServer::start(PAGES).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/spin", server.addr))
-        .await
-        .unwrap();
+    let (server, browser) = open("spin").await;
     browser.wait_text("Spinning forever").await;
     let stop = browser.css("#stop").await;
     stop.click().await.unwrap();
@@ -153,19 +111,12 @@ async fn an_endless_loop_is_stopped_with_the_stop_button() {
         .as_bool()
         .unwrap();
     assert!(!running, "the running indicator is gone");
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markdown_cannot_inject_script() {
-    let server = TestServer::start(PAGES).await;
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("http://{}/hello", server.addr))
-        .await
-        .unwrap();
+    let (server, browser) = open("hello").await;
     let input = browser.css(".widget.text_input input").await;
     input
         .send_keys(&format!(
@@ -185,6 +136,5 @@ async fn markdown_cannot_inject_script() {
             .is_err(),
         "no <img> was injected"
     );
-    browser.close().await;
-    server.shutdown().await;
+    finish(server, browser).await;
 }

@@ -85,6 +85,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Clicks the element matching the CSS selector, once it exists.
+    pub async fn click(&self, css: &str) {
+        self.css(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
     /// Saves a screenshot under `target/screenshots/`.
     pub async fn save_screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
