@@ -13,7 +13,7 @@ fn control_flow(st: &Ui) {
         "rerun" => {
             let runs: u32 = state.get("runs").unwrap_or(0) + 1;
             state.set("runs", &runs);
-            if runs % 3 != 0 {
+            if !runs.is_multiple_of(3) {
                 st.rerun();
             }
             st.text(format!("ran {runs} times"));
