@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
+use tokio_util::task::TaskTracker;
 
 /// Arguments of `host serve`.
 #[derive(Debug, Clone, Args)]
@@ -48,6 +49,9 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 64 * 1024)]
     pub message_bytes: usize,
 }
+
+/// How long shutdown waits for sessions to tell their browsers.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
 /// Server settings that browsers run into.
 #[derive(Debug, Clone)]
@@ -82,6 +86,9 @@ pub struct ServerState {
     pub shutdown: watch::Sender<bool>,
     /// Names of pages that were just reloaded.
     pub reloads: broadcast::Sender<String>,
+    /// Every session task, so shutdown can wait for them: upgraded
+    /// WebSockets are not part of the HTTP server's own graceful shutdown.
+    pub sessions: TaskTracker,
 }
 
 impl ServerState {
@@ -94,6 +101,7 @@ impl ServerState {
             settings,
             shutdown: watch::channel(false).0,
             reloads: broadcast::channel(16).0,
+            sessions: TaskTracker::new(),
         })
     }
 
@@ -145,7 +153,10 @@ async fn websocket(
         .max_frame_size(limit.saturating_mul(16))
         .read_buffer_size(1024)
         .write_buffer_size(4 * 1024)
-        .on_upgrade(move |socket| run_session(socket, state, params.session))
+        .on_upgrade(move |socket| {
+            let sessions = state.sessions.clone();
+            sessions.track_future(run_session(socket, state, params.session))
+        })
 }
 
 /// A browser's WebSocket must come from a page this server served: its
@@ -228,6 +239,7 @@ pub async fn run(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
+    let sessions = for_shutdown.sessions.clone();
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             stop.await;
@@ -235,7 +247,15 @@ pub async fn run(
             for_shutdown.begin_shutdown();
         })
         .await
-        .context("serving")
+        .context("serving")?;
+    sessions.close();
+    if tokio::time::timeout(SHUTDOWN_WAIT, sessions.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some sessions did not close within {SHUTDOWN_WAIT:?}");
+    }
+    Ok(())
 }
 
 /// Drops sessions whose tab did not come back within the grace period.

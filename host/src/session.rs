@@ -255,8 +255,17 @@ impl Connection {
                 }
                 Ok(page) = reloads.recv() => self.on_reload(&page),
                 _ = shutdown.changed() => {
-                    if let Some(running) = self.running.take() {
+                    self.pending = None;
+                    if let Some(running) = &self.running {
                         running.handle.cancel(CancelReason::Shutdown);
+                    }
+                    // The cancelled run stops within milliseconds; report it.
+                    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+                    while self.running.is_some() {
+                        match tokio::time::timeout_at(deadline, rx.recv()).await {
+                            Ok(Some(event)) => self.on_event(event),
+                            _ => break,
+                        }
                     }
                     self.outbox.push(ServerMessage::Shutdown);
                     self.flush(&mut socket).await;
