@@ -49,7 +49,7 @@ fn texts(deltas: &[Delta]) -> Vec<String> {
     deltas
         .iter()
         .filter_map(|d| match &d.element {
-            Element::Markdown { html } => Some(
+            Element::Markdown { html, .. } => Some(
                 html.trim()
                     .trim_start_matches("<p>")
                     .trim_end_matches("</p>")

@@ -38,8 +38,13 @@ pub enum Element {
     Header { body: String },
     /// A smaller header.
     Subheader { body: String },
-    /// Sanitized HTML rendered from the page's Markdown.
-    Markdown { html: String },
+    /// Sanitized HTML rendered from the page's Markdown. The source is kept
+    /// for in-process readers (tests, AppTest) and not sent to browsers.
+    Markdown {
+        html: String,
+        #[serde(skip_serializing)]
+        source: String,
+    },
     /// Monospaced plain text.
     Text { body: String },
     /// Small muted text.
@@ -89,7 +94,7 @@ impl Element {
             | Element::Text { body }
             | Element::Caption { body }
             | Element::Alert { body, .. } => body.len(),
-            Element::Markdown { html } => html.len(),
+            Element::Markdown { html, .. } => html.len(),
             Element::Code { body, language } => {
                 body.len() + language.as_ref().map_or(0, String::len)
             }

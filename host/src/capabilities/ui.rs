@@ -37,6 +37,7 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
             }
             Element::Markdown {
                 html: markdown::render(&body),
+                source: body,
             }
         }
         WitElement::Text(body) => Element::Text { body },

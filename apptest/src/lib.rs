@@ -1,0 +1,363 @@
+//! # wasmlit-apptest: test a page without a browser or a server
+//!
+//! The page runs on the real host runtime — compiled to WebAssembly, in a
+//! fresh sandboxed instance per run, with the same widget validation,
+//! session state and limits as `host serve` — but is driven from a test:
+//!
+//! ```no_run
+//! use wasmlit_apptest::AppTest;
+//!
+//! #[test]
+//! fn increment_counts() {
+//!     let mut at = AppTest::from_crate(env!("CARGO_MANIFEST_DIR")).unwrap();
+//!     at.run();
+//!     assert_eq!(at.markdown(), ["count: 0", "square: 0"]);
+//!     at.button("Increment").click().run();
+//!     at.slider("n").set(7).run();
+//!     assert_eq!(at.markdown(), ["count: 1", "square: 49"]);
+//!     assert_eq!(at.session_state::<i64>("count"), Some(1));
+//!     assert!(at.exception().is_none());
+//! }
+//! ```
+//!
+//! Like Streamlit's `AppTest`: `run()` runs the page once (and again while it
+//! calls `rerun()`), element accessors read what the last run drew, and
+//! widget handles set the values the next run receives.
+#![deny(missing_docs)]
+
+use host::delta::{Delta, Element, WidgetElement};
+use host::engine::{EngineSettings, PageEngine};
+use host::limits::Limits;
+use host::page_build::{build_crate, BuildOptions};
+use host::run::RunOutcome;
+use host::runner::{RunRequest, Runner};
+use host::session_state::{SessionState, SharedState};
+use host::widget::{WidgetInputs, WidgetValue};
+use host::Page;
+use parking_lot::Mutex;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A page under test: its runtime, its session, and what its last run drew.
+pub struct AppTest {
+    runner: Runner,
+    page: Arc<Page>,
+    state: SharedState,
+    /// Widget values kept across runs, as a browser session keeps them.
+    values: WidgetInputs,
+    /// Clicks for the next run only.
+    triggers: WidgetInputs,
+    deltas: Vec<Delta>,
+    outcome: Option<RunOutcome>,
+    rejected: Vec<String>,
+    runs: u32,
+}
+
+impl AppTest {
+    /// Builds the page crate at `dir` for wasm32-wasip2 and loads it.
+    pub fn from_crate(dir: impl AsRef<Path>) -> anyhow::Result<AppTest> {
+        let wasm = build_crate(dir.as_ref(), &BuildOptions::default())?;
+        Self::from_wasm(wasm)
+    }
+
+    /// Loads a compiled page component.
+    pub fn from_wasm(path: impl AsRef<Path>) -> anyhow::Result<AppTest> {
+        Self::with_limits(path, Limits::default())
+    }
+
+    /// Loads a compiled page component with these run limits.
+    pub fn with_limits(path: impl AsRef<Path>, limits: Limits) -> anyhow::Result<AppTest> {
+        let engine = PageEngine::new(EngineSettings {
+            limits,
+            instance_slots: 4,
+            ..EngineSettings::default()
+        })?;
+        let page = Arc::new(Page::load(&engine, path.as_ref())?);
+        Ok(AppTest {
+            runner: Runner::new(engine, 1)?,
+            page,
+            state: SessionState::shared(),
+            values: WidgetInputs::new(),
+            triggers: WidgetInputs::new(),
+            deltas: Vec::new(),
+            outcome: None,
+            rejected: Vec::new(),
+            runs: 0,
+        })
+    }
+
+    /// Runs the page with the values set so far (and again while it calls
+    /// `rerun()`, up to the `consecutive_reruns` limit). Clicks are used up.
+    pub fn run(&mut self) -> &mut Self {
+        let limit = self.runner.engine().limits().consecutive_reruns;
+        for _ in 0..=limit {
+            let recorded = Arc::new(Mutex::new(Vec::new()));
+            let sink = recorded.clone();
+            let mut inputs = self.values.clone();
+            inputs.extend(self.triggers.drain());
+            let report = self.runner.run(RunRequest {
+                page: self.page.clone(),
+                inputs: Arc::new(inputs),
+                state: self.state.clone(),
+                sink: Box::new(move |d: Delta| sink.lock().push(d)),
+            });
+            self.runs += 1;
+            self.deltas = std::mem::take(&mut *recorded.lock());
+            self.rejected = report.rejected;
+            let again = report.outcome == RunOutcome::Rerun;
+            self.outcome = Some(report.outcome);
+            if !again {
+                return self;
+            }
+        }
+        self.outcome = Some(RunOutcome::Error(format!(
+            "the page asked to rerun {limit} times in a row (consecutive_reruns)"
+        )));
+        self
+    }
+
+    /// How many times the page has run (reruns included).
+    pub fn runs(&self) -> u32 {
+        self.runs
+    }
+
+    /// Everything the last run drew, in order (main area, then sidebar).
+    pub fn elements(&self) -> Vec<&Element> {
+        let mut deltas: Vec<&Delta> = self.deltas.iter().collect();
+        deltas.sort_by(|a, b| a.path.cmp(&b.path));
+        deltas.into_iter().map(|d| &d.element).collect()
+    }
+
+    fn texts(&self, pick: impl Fn(&Element) -> Option<&String>) -> Vec<String> {
+        self.elements()
+            .into_iter()
+            .filter_map(pick)
+            .cloned()
+            .collect()
+    }
+
+    /// Titles drawn by the last run.
+    pub fn title(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Title { body } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// Headers and subheaders drawn by the last run.
+    pub fn header(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Header { body } | Element::Subheader { body } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// Markdown sources (including `write` of strings) drawn by the last run.
+    pub fn markdown(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Markdown { source, .. } => Some(source),
+            _ => None,
+        })
+    }
+
+    /// Plain text and captions drawn by the last run.
+    pub fn text(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Text { body } | Element::Caption { body } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// Callouts (`success`, `info`, `warning`, `error`) drawn by the last run.
+    pub fn alerts(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Alert { body, .. } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// The error that ended the last run — a panic's message and location,
+    /// a limit, an error returned by the page — or `None` if it did not fail.
+    pub fn exception(&self) -> Option<&str> {
+        match &self.outcome {
+            Some(RunOutcome::Error(message)) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// How the last run ended: `ok`, `stopped`, `error`, ...
+    pub fn status(&self) -> Option<&'static str> {
+        self.outcome.as_ref().map(RunOutcome::status)
+    }
+
+    /// Values the last run refused (wrong type or range), one message each.
+    pub fn rejected(&self) -> &[String] {
+        &self.rejected
+    }
+
+    /// The session-state value under `key`, if present and of type `T`.
+    pub fn session_state<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let state = self.state.lock();
+        serde_json::from_str(state.get(key)?).ok()
+    }
+
+    /// Sets session state before the next run.
+    pub fn set_session_state<T: Serialize>(&mut self, key: &str, value: &T) -> &mut Self {
+        let json = serde_json::to_string(value).expect("session-state values serialize to JSON");
+        let limit = self.runner.engine().limits().session_state_bytes;
+        if let Err(e) = self.state.lock().set(key, json, limit) {
+            panic!("set_session_state({key}): {e}");
+        }
+        self
+    }
+
+    /// All widgets the last run drew.
+    pub fn widgets(&self) -> Vec<&WidgetElement> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Widget(w) => Some(&**w),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn widget(&mut self, kind: &str, label: &str) -> Widget<'_> {
+        let found = self
+            .widgets()
+            .into_iter()
+            .find(|w| w.spec.kind() == kind && w.label == label)
+            .map(|w| w.id.clone());
+        match found {
+            Some(id) => Widget { at: self, id },
+            None => panic!(
+                "the last run drew no {kind} labelled {label:?}; its widgets: {:?}",
+                self.widgets()
+                    .iter()
+                    .map(|w| format!("{} {:?}", w.spec.kind(), w.label))
+                    .collect::<Vec<_>>()
+            ),
+        }
+    }
+
+    /// The button labelled `label` in the last run.
+    pub fn button(&mut self, label: &str) -> Widget<'_> {
+        self.widget("button", label)
+    }
+
+    /// The checkbox labelled `label`.
+    pub fn checkbox(&mut self, label: &str) -> Widget<'_> {
+        self.widget("checkbox", label)
+    }
+
+    /// The integer slider labelled `label`.
+    pub fn slider(&mut self, label: &str) -> Widget<'_> {
+        self.widget("slider", label)
+    }
+
+    /// The float slider labelled `label`.
+    pub fn float_slider(&mut self, label: &str) -> Widget<'_> {
+        self.widget("float_slider", label)
+    }
+
+    /// The text input labelled `label`.
+    pub fn text_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("text_input", label)
+    }
+
+    /// The number input labelled `label`.
+    pub fn number_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("number_input", label)
+    }
+
+    /// The selectbox labelled `label`.
+    pub fn selectbox(&mut self, label: &str) -> Widget<'_> {
+        self.widget("selectbox", label)
+    }
+
+    /// The widget drawn with `key`, whatever its kind.
+    pub fn by_key(&mut self, key: &str) -> Widget<'_> {
+        let id = format!("key:{key}");
+        if !self.widgets().iter().any(|w| w.id == id) {
+            panic!("the last run drew no widget with key {key:?}");
+        }
+        Widget { at: self, id }
+    }
+}
+
+/// A widget of the last run: read its value, or set the value the next run
+/// receives. Setters return the [`AppTest`], so `.run()` chains.
+pub struct Widget<'a> {
+    at: &'a mut AppTest,
+    id: String,
+}
+
+impl<'a> Widget<'a> {
+    fn element(&self) -> &WidgetElement {
+        self.at
+            .widgets()
+            .into_iter()
+            .find(|w| w.id == self.id)
+            .expect("the widget was found when the handle was made")
+    }
+
+    /// The id the browser would report values under.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The value the widget returned in the last run, as JSON.
+    pub fn value(&self) -> serde_json::Value {
+        match &self.element().value {
+            WidgetValue::Bool(b) => (*b).into(),
+            WidgetValue::Int(i) => (*i).into(),
+            WidgetValue::Float(f) => (*f).into(),
+            WidgetValue::Text(s) => s.clone().into(),
+            WidgetValue::Index(i) => i.map_or(serde_json::Value::Null, Into::into),
+        }
+    }
+
+    /// Sets the value for the next run, validated as the server validates a
+    /// browser's; the error says what the widget expects.
+    pub fn try_set(self, value: impl Serialize) -> Result<&'a mut AppTest, String> {
+        let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
+        let element = self.element();
+        if element.disabled {
+            return Err(format!("widget {:?} is disabled", element.label));
+        }
+        element.spec.validate(&value)?;
+        let trigger = element.spec.is_trigger();
+        if trigger {
+            self.at.triggers.insert(self.id, value);
+        } else {
+            self.at.values.insert(self.id, value);
+        }
+        Ok(self.at)
+    }
+
+    /// Like [`try_set`](Self::try_set), but panics with the reason.
+    pub fn set(self, value: impl Serialize) -> &'a mut AppTest {
+        let id = self.id.clone();
+        self.try_set(value)
+            .unwrap_or_else(|e| panic!("setting widget {id}: {e}"))
+    }
+
+    /// Clicks a button: it returns `true` in the next run only.
+    pub fn click(self) -> &'a mut AppTest {
+        self.set(true)
+    }
+
+    /// Chooses a selectbox option by its text.
+    pub fn select(self, option: &str) -> &'a mut AppTest {
+        let index = match &self.element().spec {
+            host::widget::WidgetSpec::Selectbox { options, .. } => options
+                .iter()
+                .position(|o| o == option)
+                .unwrap_or_else(|| panic!("no option {option:?} in {options:?}")),
+            other => panic!("select() is for selectboxes, not {}", other.kind()),
+        };
+        self.set(index)
+    }
+}

@@ -1,0 +1,153 @@
+//! Every example page tested the way a page author would, with AppTest.
+
+use wasmlit_apptest::AppTest;
+
+fn app(name: &str) -> AppTest {
+    AppTest::from_wasm(tests::page_wasm(name)).expect("page loads")
+}
+
+#[test]
+fn counter_counts_clicks_and_squares_the_slider() {
+    let mut at = app("counter");
+    at.run();
+    assert_eq!(at.title(), ["Counter"]);
+    assert_eq!(at.markdown(), ["count: 0", "square: 0"]);
+    at.button("Increment").click().run();
+    at.button("Increment").click().run();
+    assert_eq!(at.markdown()[0], "count: 2");
+    at.slider("n").set(12).run();
+    assert_eq!(
+        at.markdown(),
+        ["count: 2", "square: 144"],
+        "a click lasts one run"
+    );
+    assert_eq!(at.session_state::<i64>("count"), Some(2));
+    assert_eq!(at.slider("n").value(), 12);
+    assert!(at.exception().is_none());
+}
+
+#[test]
+fn counter_refuses_slider_values_a_browser_could_not_send() {
+    let mut at = app("counter");
+    at.run();
+    let err = at.slider("n").try_set(101).err().unwrap();
+    assert_eq!(err, "slider value 101 is outside 0..=100");
+    let err = at.slider("n").try_set("7").err().unwrap();
+    assert_eq!(err, "slider expects an integer, got a string");
+}
+
+#[test]
+fn counter_starts_from_session_state() {
+    let mut at = app("counter");
+    at.set_session_state("count", &41).run();
+    at.button("Increment").click().run();
+    assert_eq!(at.markdown()[0], "count: 42");
+}
+
+#[test]
+fn hello_greets_by_name() {
+    let mut at = app("hello");
+    at.run();
+    assert_eq!(at.alerts(), ["Type your name above."]);
+    at.text_input("Your name").set("  Ada ").run();
+    assert_eq!(at.alerts(), ["Hello, Ada!"]);
+}
+
+#[test]
+fn widgets_reports_every_value() {
+    let mut at = app("widgets");
+    at.run();
+    at.button("Click me").click();
+    at.checkbox("Check me").set(true);
+    at.slider("Level").set(9);
+    at.float_slider("Ratio").set(0.5);
+    at.text_input("Text").set("typed");
+    at.number_input("Amount").set(42.5);
+    at.selectbox("Fruit").select("banana").run();
+    let shown = at.markdown();
+    for expected in [
+        "button: true",
+        "checkbox: true",
+        "slider: 9",
+        "float slider: 0.50",
+        "text input: typed",
+        "number input: 42.5",
+        "selectbox: banana",
+    ] {
+        assert!(
+            shown.iter().any(|s| s == expected),
+            "{expected} not in {shown:?}"
+        );
+    }
+    assert!(
+        at.checkbox("Disabled").try_set(false).is_err(),
+        "disabled widgets take no value"
+    );
+}
+
+#[test]
+fn panic_shows_its_message() {
+    let mut at = app("panic");
+    at.run();
+    assert_eq!(at.status(), Some("error"));
+    assert!(at.exception().unwrap().contains("the data set is empty"));
+    assert_eq!(at.text(), ["About to panic."]);
+}
+
+#[test]
+fn memory_hog_and_deep_recursion_hit_their_limits() {
+    let mut at = AppTest::with_limits(
+        tests::page_wasm("memory_hog"),
+        host::limits::Limits {
+            memory_bytes: 16 << 20,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    at.run();
+    assert_eq!(at.exception(), Some("exceeded the memory limit (16 MiB)"));
+    let mut at = app("deep_recursion");
+    at.run();
+    assert!(at.exception().unwrap().starts_with("stack overflow"));
+}
+
+#[test]
+fn spin_hits_the_cpu_limit() {
+    let mut at = AppTest::with_limits(
+        tests::page_wasm("spin"),
+        host::limits::Limits {
+            cpu_time: std::time::Duration::from_millis(100),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    at.run();
+    assert_eq!(at.exception(), Some("exceeded the CPU time limit (100 ms)"));
+    assert_eq!(at.title(), ["Spin"]);
+}
+
+#[test]
+fn chatter_output_is_bounded_by_the_cpu_limit() {
+    let mut at = AppTest::with_limits(
+        tests::page_wasm("chatter"),
+        host::limits::Limits {
+            cpu_time: std::time::Duration::from_millis(50),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    at.run();
+    assert!(at.exception().unwrap().contains("CPU time limit"));
+    assert!(!at.text().is_empty(), "it drew lines before the limit");
+}
+
+#[test]
+fn rerun_is_followed_until_the_page_stops_asking() {
+    let mut at = app("control_flow");
+    at.run();
+    at.selectbox("Mode").select("rerun").run();
+    assert_eq!(at.text(), ["ran 3 times"]);
+    assert_eq!(at.runs(), 4, "one plain run, then three for the rerun mode");
+    at.selectbox("Mode").select("rerun_forever").run();
+    assert!(at.exception().unwrap().contains("consecutive_reruns"));
+}
