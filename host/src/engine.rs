@@ -19,6 +19,12 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 /// each tick; cancellation bumps the epoch itself and does not wait for it.
 pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
+/// Instance slots whose memory is returned to the kernel in one batch.
+const DECOMMIT_BATCH: usize = 16;
+
+/// Bytes of each table reset by zeroing instead of unmapping.
+const TABLE_KEEP_RESIDENT: usize = 64 << 10;
+
 /// Settings of the engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
@@ -77,7 +83,12 @@ impl PageEngine {
             .total_tables(slots * 4)
             .max_memory_size(
                 usize::try_from(limits.memory_bytes).context("memory limit too large")?,
-            );
+            )
+            // Returning a slot's pages to the kernel flushes every core's TLB;
+            // batching those returns amortizes the flush over many runs.
+            .decommit_batch_size(DECOMMIT_BATCH)
+            // Tables are small: zeroing them in place beats unmapping them.
+            .table_keep_resident(TABLE_KEEP_RESIDENT);
         let mut config = Config::new();
         config
             .wasm_component_model(true)

@@ -1,0 +1,88 @@
+//! `loadgen`: drives a wasmlit server with K WebSocket sessions clicking the
+//! `counter` page, on loopback only, bounded in time.
+//!
+//! Each click is checked: the page must answer `count: N+1`. Modes:
+//! closed loop (each session clicks again as soon as its run finished) or a
+//! fixed rate per session. `sweep` runs several K and writes a CSV, an SVG
+//! plot and a Markdown table; `idle` measures server memory per idle session.
+
+mod session;
+mod server;
+mod sweep;
+
+use clap::{Parser, Subcommand};
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(name = "loadgen")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// K sessions clicking for a while; prints reruns/s and latency.
+    Run {
+        /// Concurrent sessions.
+        #[arg(long, default_value_t = 10)]
+        sessions: usize,
+        /// How long to click, in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Clicks per second per session; closed loop when absent.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// A running server's address (host:port); by default one is started.
+        #[arg(long)]
+        server: Option<String>,
+    },
+    /// Runs closed-loop loads for several K; writes CSV, SVG and a table.
+    Sweep {
+        /// The K values.
+        #[arg(long, value_delimiter = ',', default_value = "1,10,50,100,200")]
+        sessions: Vec<usize>,
+        /// Seconds per K.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Output prefix: writes PREFIX.csv and PREFIX.svg.
+        #[arg(long, default_value = "docs/load")]
+        out: String,
+    },
+    /// Opens N sessions that render the counter once and stay idle; prints
+    /// the server's memory per session.
+    Idle {
+        #[arg(long, default_value_t = 1000)]
+        sessions: usize,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Run {
+                sessions,
+                seconds,
+                rate,
+                server,
+            } => {
+                let spawned = match server {
+                    Some(_) => None,
+                    None => Some(server::Server::start()?),
+                };
+                let addr = server.unwrap_or_else(|| spawned.as_ref().map(|s| s.addr.clone()).unwrap_or_default());
+                let result = session::load(&addr, sessions, Duration::from_secs_f64(seconds), rate, true).await?;
+                println!("{}", result.summary());
+                anyhow::ensure!(result.errors == 0, "{} clicks went wrong", result.errors);
+                Ok(())
+            }
+            Command::Sweep { sessions, seconds, out } => sweep::sweep(&sessions, Duration::from_secs_f64(seconds), &out).await,
+            Command::Idle { sessions } => {
+                let server = server::Server::start()?;
+                server::idle(&server, sessions).await
+            }
+        }
+    })
+}

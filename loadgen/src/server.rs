@@ -1,0 +1,78 @@
+//! Starting the release `host` binary on the counter page, and reading its memory.
+
+use anyhow::Context as _;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A `host serve` process on 127.0.0.1:0, killed on drop.
+pub struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+impl Server {
+    /// Serves `pages/` with `target/release/host` (which builds the page crates).
+    pub fn start() -> anyhow::Result<Server> {
+        let root = workspace();
+        let binary = root.join("target/release/host");
+        anyhow::ensure!(binary.exists(), "build the host first: cargo build --release -p host");
+        let mut child = Command::new(&binary)
+            .args(["serve", "--port", "0", "--script-threads", "2"])
+            .arg(root.join("pages"))
+            .env("WASMLIT_LOG", "warn")
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting host serve")?;
+        let stderr = child.stderr.take().context("server stderr")?;
+        let addr = BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.split("Open: http://").nth(1).map(|a| a.split('/').next().unwrap_or("").to_owned()))
+            .context("the server did not print its address")?;
+        Ok(Server { child, addr })
+    }
+
+    /// The server's resident memory, in KiB.
+    pub fn rss_kib(&self) -> anyhow::Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmRSS")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Memory per idle session: N sessions that rendered the counter once.
+pub async fn idle(server: &Server, sessions: usize) -> anyhow::Result<()> {
+    let url = format!("ws://{}/_/ws", server.addr);
+    let mut warm = crate::session::Clicker::connect(&url).await?;
+    warm.first_run().await?;
+    drop(warm);
+    let before = server.rss_kib()?;
+    let mut open = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        let mut clicker = crate::session::Clicker::connect(&url).await?;
+        clicker.first_run().await?;
+        open.push(clicker);
+    }
+    let after = server.rss_kib()?;
+    println!(
+        "{sessions} idle sessions: server RSS {before} KiB -> {after} KiB, {:.1} KiB per session",
+        after.saturating_sub(before) as f64 / sessions as f64
+    );
+    Ok(())
+}
