@@ -6,11 +6,8 @@
 //! fixed rate per session. `sweep` runs several K and writes a CSV, an SVG
 //! plot and a Markdown table; `idle` measures server memory per idle session.
 
-mod session;
-mod server;
-mod sweep;
-
 use clap::{Parser, Subcommand};
+use loadgen::{server, session, sweep};
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
@@ -59,7 +56,9 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::Run {
@@ -72,13 +71,26 @@ fn main() -> anyhow::Result<()> {
                     Some(_) => None,
                     None => Some(server::Server::start()?),
                 };
-                let addr = server.unwrap_or_else(|| spawned.as_ref().map(|s| s.addr.clone()).unwrap_or_default());
-                let result = session::load(&addr, sessions, Duration::from_secs_f64(seconds), rate, true).await?;
+                let addr = server.unwrap_or_else(|| {
+                    spawned.as_ref().map(|s| s.addr.clone()).unwrap_or_default()
+                });
+                let result = session::load(
+                    &addr,
+                    sessions,
+                    Duration::from_secs_f64(seconds),
+                    rate,
+                    true,
+                )
+                .await?;
                 println!("{}", result.summary());
                 anyhow::ensure!(result.errors == 0, "{} clicks went wrong", result.errors);
                 Ok(())
             }
-            Command::Sweep { sessions, seconds, out } => sweep::sweep(&sessions, Duration::from_secs_f64(seconds), &out).await,
+            Command::Sweep {
+                sessions,
+                seconds,
+                out,
+            } => sweep::sweep(&sessions, Duration::from_secs_f64(seconds), &out).await,
             Command::Idle { sessions } => {
                 let server = server::Server::start()?;
                 server::idle(&server, sessions).await

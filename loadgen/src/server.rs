@@ -21,7 +21,10 @@ impl Server {
     pub fn start() -> anyhow::Result<Server> {
         let root = workspace();
         let binary = root.join("target/release/host");
-        anyhow::ensure!(binary.exists(), "build the host first: cargo build --release -p host");
+        anyhow::ensure!(
+            binary.exists(),
+            "build the host first: cargo build --release -p host"
+        );
         let mut child = Command::new(&binary)
             .args(["serve", "--port", "0", "--script-threads", "2"])
             .arg(root.join("pages"))
@@ -33,7 +36,11 @@ impl Server {
         let addr = BufReader::new(stderr)
             .lines()
             .map_while(Result::ok)
-            .find_map(|l| l.split("Open: http://").nth(1).map(|a| a.split('/').next().unwrap_or("").to_owned()))
+            .find_map(|l| {
+                l.split("Open: http://")
+                    .nth(1)
+                    .map(|a| a.split('/').next().unwrap_or("").to_owned())
+            })
             .context("the server did not print its address")?;
         Ok(Server { child, addr })
     }

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// How long one expected message may take before the session counts an error.
 const MESSAGE_WAIT: Duration = Duration::from_secs(10);
@@ -24,7 +25,9 @@ pub struct Clicker {
 impl Clicker {
     /// Connects and reads the `session` message.
     pub async fn connect(url: &str) -> anyhow::Result<Clicker> {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.context("connecting")?;
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .context("connecting")?;
         let mut clicker = Clicker {
             ws,
             button: String::new(),
@@ -52,7 +55,9 @@ impl Clicker {
     /// Sends a rerun and returns the count the run drew.
     async fn rerun(&mut self, widgets: Value) -> anyhow::Result<i64> {
         let request = json!({"type": "rerun", "page": "counter", "widgets": widgets});
-        self.ws.send(Message::Text(request.to_string().into())).await?;
+        self.ws
+            .send(Message::Text(request.to_string().into()))
+            .await?;
         let mut count = None;
         loop {
             let m = self.recv().await?;
@@ -204,7 +209,10 @@ pub async fn load(
             tokio::time::sleep(Duration::from_millis(250)).await;
             let secs = started.elapsed().as_secs_f64();
             bar.set_position(secs as u64);
-            bar.set_message(format!("{:.0} reruns/s", done.load(Ordering::Relaxed) as f64 / secs));
+            bar.set_message(format!(
+                "{:.0} reruns/s",
+                done.load(Ordering::Relaxed) as f64 / secs
+            ));
         }
         bar.finish_and_clear();
     }

@@ -17,7 +17,8 @@ pub async fn sweep(ks: &[usize], seconds: Duration, out: &str) -> anyhow::Result
         results.push(result);
     }
     let mut csv = String::from("sessions,reruns_per_s,p50_ms,p90_ms,p99_ms,errors\n");
-    let mut table = String::from("| K | reruns/s | p50 | p90 | p99 | errors |\n|---|---|---|---|---|---|\n");
+    let mut table =
+        String::from("| K | reruns/s | p50 | p90 | p99 | errors |\n|---|---|---|---|---|---|\n");
     for r in &results {
         let _ = writeln!(
             csv,
@@ -52,11 +53,17 @@ fn plot(results: &[LoadResult], path: &str) -> anyhow::Result<()> {
     let (left, right) = root.split_horizontally(450);
     let max_k = results.iter().map(|r| r.sessions).max().unwrap_or(1) as f64;
     let max_rate = results.iter().map(LoadResult::rate).fold(1.0, f64::max);
-    let max_ms = results.iter().map(|r| r.quantile_ms(0.99)).fold(1.0, f64::max);
+    let max_ms = results
+        .iter()
+        .map(|r| r.quantile_ms(0.99))
+        .fold(1.0, f64::max);
     let draw = |e: plotters::drawing::DrawingAreaErrorKind<_>| anyhow::anyhow!("{e:?}");
 
     let mut chart = ChartBuilder::on(&left)
-        .caption("Throughput (counter clicks, closed loop)", ("sans-serif", 16))
+        .caption(
+            "Throughput (counter clicks, closed loop)",
+            ("sans-serif", 16),
+        )
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(56)
@@ -68,8 +75,13 @@ fn plot(results: &[LoadResult], path: &str) -> anyhow::Result<()> {
         .y_desc("reruns / s")
         .draw()
         .map_err(draw)?;
-    let points: Vec<(f64, f64)> = results.iter().map(|r| (r.sessions as f64, r.rate())).collect();
-    chart.draw_series(LineSeries::new(points.clone(), &BLUE)).map_err(draw)?;
+    let points: Vec<(f64, f64)> = results
+        .iter()
+        .map(|r| (r.sessions as f64, r.rate()))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(points.clone(), &BLUE))
+        .map_err(draw)?;
     chart
         .draw_series(points.iter().map(|p| Circle::new(*p, 3, BLUE.filled())))
         .map_err(draw)?;
@@ -88,7 +100,10 @@ fn plot(results: &[LoadResult], path: &str) -> anyhow::Result<()> {
         .draw()
         .map_err(draw)?;
     for (q, color, label) in [(0.5, &GREEN, "p50"), (0.99, &RED, "p99")] {
-        let points: Vec<(f64, f64)> = results.iter().map(|r| (r.sessions as f64, r.quantile_ms(q))).collect();
+        let points: Vec<(f64, f64)> = results
+            .iter()
+            .map(|r| (r.sessions as f64, r.quantile_ms(q)))
+            .collect();
         chart
             .draw_series(LineSeries::new(points, color))
             .map_err(draw)?
