@@ -74,6 +74,7 @@ fn main() -> anyhow::Result<()> {
                 let addr = server.unwrap_or_else(|| {
                     spawned.as_ref().map(|s| s.addr.clone()).unwrap_or_default()
                 });
+                let cpu_before = spawned.as_ref().map(server::Server::cpu_time).transpose()?;
                 let result = session::load(
                     &addr,
                     sessions,
@@ -83,6 +84,14 @@ fn main() -> anyhow::Result<()> {
                 )
                 .await?;
                 println!("{}", result.summary());
+                if let (Some(server), Some(before)) = (&spawned, cpu_before) {
+                    let used = server.cpu_time()?.saturating_sub(before);
+                    println!(
+                        "server CPU: {:.2} s, {:.0} µs per rerun",
+                        used.as_secs_f64(),
+                        used.as_secs_f64() * 1e6 / result.micros.len().max(1) as f64
+                    );
+                }
                 anyhow::ensure!(result.errors == 0, "{} clicks went wrong", result.errors);
                 Ok(())
             }

@@ -56,6 +56,25 @@ impl Server {
     }
 }
 
+impl Server {
+    /// CPU time the server process has used so far (user + system).
+    pub fn cpu_time(&self) -> anyhow::Result<std::time::Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // Fields after the parenthesised command name; utime and stime are
+        // the 12th and 13th of them, in clock ticks.
+        let rest = stat
+            .rsplit_once(')')
+            .map(|(_, r)| r)
+            .context("malformed stat")?;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = fields.get(11).context("no utime")?.parse::<u64>()?
+            + fields.get(12).context("no stime")?.parse::<u64>()?;
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Ok(std::time::Duration::from_micros(ticks * 1_000_000 / hz))
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
