@@ -54,6 +54,16 @@ fn hello_greets_by_name() {
 }
 
 #[test]
+fn hello_greets_the_name_in_the_url_until_one_is_typed() {
+    let mut at = app("hello");
+    at.set_query("name=Grace%20Hopper&x=1").run();
+    assert_eq!(at.alerts(), ["Hello, Grace Hopper!"]);
+    assert_eq!(at.query_params()[1], ("x".to_owned(), "1".to_owned()));
+    at.text_input("Your name").set("Ada").run();
+    assert_eq!(at.alerts(), ["Hello, Ada!"]);
+}
+
+#[test]
 fn widgets_reports_every_value() {
     let mut at = app("widgets");
     at.run();

@@ -29,6 +29,7 @@ fn request(
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),
+        query: Arc::default(),
         sink: Box::new(move |d: Delta| sink.lock().push(d)),
     }
 }

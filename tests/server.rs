@@ -352,3 +352,16 @@ async fn a_disabled_widget_takes_no_value_from_the_browser() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_query_string_reaches_the_page() {
+    let server = TestServer::start(&["hello"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    client
+        .send(json!({"type": "rerun", "page": "hello", "query": "name=Lin"}))
+        .await;
+    client
+        .until(|m| m["element"]["body"] == "Hello, Lin!")
+        .await;
+    server.shutdown().await;
+}

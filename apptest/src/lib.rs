@@ -29,7 +29,7 @@ use host::delta::{Delta, Element, WidgetElement};
 use host::engine::{EngineSettings, PageEngine};
 use host::limits::Limits;
 use host::page_build::{build_crate, BuildOptions};
-use host::run::RunOutcome;
+use host::run::{parse_query, QueryParams, RunOutcome};
 use host::runner::{RunRequest, Runner};
 use host::session_state::{SessionState, SharedState};
 use host::widget::{WidgetInputs, WidgetValue};
@@ -49,6 +49,7 @@ pub struct AppTest {
     values: WidgetInputs,
     /// Clicks for the next run only.
     triggers: WidgetInputs,
+    query: Arc<QueryParams>,
     deltas: Vec<Delta>,
     outcome: Option<RunOutcome>,
     rejected: Vec<String>,
@@ -81,6 +82,7 @@ impl AppTest {
             state: SessionState::shared(),
             values: WidgetInputs::new(),
             triggers: WidgetInputs::new(),
+            query: Arc::default(),
             deltas: Vec::new(),
             outcome: None,
             rejected: Vec::new(),
@@ -101,6 +103,7 @@ impl AppTest {
                 page: self.page.clone(),
                 inputs: Arc::new(inputs),
                 state: self.state.clone(),
+                query: self.query.clone(),
                 sink: Box::new(move |d: Delta| sink.lock().push(d)),
             });
             self.runs += 1;
@@ -211,6 +214,17 @@ impl AppTest {
             panic!("set_session_state({key}): {e}");
         }
         self
+    }
+
+    /// Sets the page URL's query string for the next runs (`"region=eu&year=2026"`).
+    pub fn set_query(&mut self, query: &str) -> &mut Self {
+        self.query = Arc::new(parse_query(query));
+        self
+    }
+
+    /// The query parameters the next run sees.
+    pub fn query_params(&self) -> &[(String, String)] {
+        &self.query
     }
 
     /// All widgets the last run drew.

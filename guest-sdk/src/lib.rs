@@ -36,11 +36,13 @@ mod bindings;
 mod control;
 mod elements;
 mod error;
+mod query_params;
 mod session_state;
 mod ui;
 mod widgets;
 
 pub use error::CallError;
+pub use query_params::QueryParams;
 pub use session_state::SessionState;
 pub use ui::Ui;
 pub use wasmlit_macros::page;

@@ -1,5 +1,6 @@
 //! `Ui`: the handle a page draws through, which exists only during a run.
 
+use crate::query_params::QueryParams;
 use crate::session_state::SessionState;
 use std::marker::PhantomData;
 
@@ -67,6 +68,17 @@ impl Ui {
     /// ```
     pub fn session_state(&self) -> SessionState<'_> {
         SessionState::new()
+    }
+
+    /// The page URL's query parameters. See [`QueryParams`].
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tab = st.query_params().get("tab");
+    /// # }
+    /// ```
+    pub fn query_params(&self) -> QueryParams<'_> {
+        QueryParams::new()
     }
 
     /// The next widget drawn through the returned `Ui` gets this stable

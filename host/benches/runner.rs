@@ -32,6 +32,7 @@ fn request(
         page: page.clone(),
         inputs: Arc::new(WidgetInputs::new()),
         state: state.clone(),
+        query: Arc::default(),
         sink: Box::new(sink),
     }
 }

@@ -49,6 +49,9 @@ pub struct RunArgs {
     /// Initial session state, as a JSON object.
     #[arg(long, value_name = "JSON")]
     pub state: Option<String>,
+    /// The page URL's query string, e.g. `region=eu&year=2026`.
+    #[arg(long, value_name = "QUERY", default_value = "")]
+    pub query: String,
 }
 
 /// Engine settings shared by every subcommand.
@@ -154,6 +157,7 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
             page: page.clone(),
             inputs: inputs.clone(),
             state: state.clone(),
+            query: Arc::new(crate::run::parse_query(&args.query)),
             sink,
         });
         if !report.stdout.is_empty() {

@@ -13,6 +13,16 @@ use std::time::Duration;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
+/// A URL's query parameters, in order (keys may repeat).
+pub type QueryParams = Vec<(String, String)>;
+
+/// Parses a query string (`a=1&b=two%20words`, with or without `?`).
+pub fn parse_query(query: &str) -> QueryParams {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
 /// Receives the deltas of one run, in order, as they are produced.
 pub trait DeltaSink: Send {
     /// Called on the script thread for each element the page draws.
@@ -177,6 +187,8 @@ pub struct RunContext {
     pub inputs: Arc<WidgetInputs>,
     /// The session's state.
     pub state: SharedState,
+    /// The URL's query parameters for this run.
+    pub query: Arc<QueryParams>,
     /// Next index in each top-level container (main, sidebar).
     pub next_index: [u32; 2],
     /// Elements drawn so far.

@@ -9,8 +9,8 @@ use crate::limits::human_bytes;
 use crate::output::{rust_panic, CapturedOutput};
 use crate::page::Page;
 use crate::run::{
-    cpu_trap, CancelReason, DeltaSink, RunContext, RunControl, RunOutcome, RunReport, RunTrap,
-    StoreData,
+    cpu_trap, CancelReason, DeltaSink, QueryParams, RunContext, RunControl, RunOutcome, RunReport,
+    RunTrap, StoreData,
 };
 use crate::session_state::SharedState;
 use crate::widget::WidgetInputs;
@@ -35,6 +35,8 @@ pub struct RunRequest {
     pub inputs: Arc<WidgetInputs>,
     /// The session's state.
     pub state: SharedState,
+    /// The URL's query parameters.
+    pub query: Arc<QueryParams>,
     /// Where the run's deltas go.
     pub sink: Box<dyn DeltaSink>,
 }
@@ -267,6 +269,7 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
         sink: request.sink,
         inputs: request.inputs,
         state: request.state,
+        query: request.query,
         next_index: [0, 0],
         elements: 0,
         output_bytes: 0,

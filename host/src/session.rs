@@ -10,7 +10,7 @@
 
 use crate::delta::Delta;
 use crate::protocol::{parse_client, ClientMessage, ServerMessage};
-use crate::run::{CancelReason, RunOutcome, RunReport};
+use crate::run::{parse_query, CancelReason, QueryParams, RunOutcome, RunReport};
 use crate::runner::{RunHandle, RunRequest};
 use crate::server::ServerState;
 use crate::session_state::{SessionState, SharedState};
@@ -33,8 +33,8 @@ pub struct SessionData {
     specs: HashMap<String, WidgetSpec>,
     /// The page last run.
     page: Option<String>,
-    /// The query string last reported.
-    query: String,
+    /// The query parameters last reported.
+    query: Arc<QueryParams>,
 }
 
 impl SessionData {
@@ -44,7 +44,7 @@ impl SessionData {
             values: HashMap::new(),
             specs: HashMap::new(),
             page: None,
-            query: String::new(),
+            query: Arc::new(QueryParams::new()),
         }
     }
 }
@@ -324,7 +324,7 @@ impl Connection {
                 query,
             }) => {
                 self.accept_values(widgets);
-                self.data.query = query;
+                self.data.query = Arc::new(parse_query(&query));
                 self.consecutive_reruns = 0;
                 self.request_run(page);
             }
@@ -396,6 +396,7 @@ impl Connection {
                 page,
                 inputs: Arc::new(inputs),
                 state: self.data.state.clone(),
+                query: self.data.query.clone(),
                 sink: Box::new(move |delta: Delta| {
                     let _ = deltas.send(Event::Delta { run, delta });
                 }),

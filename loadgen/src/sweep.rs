@@ -7,7 +7,15 @@ use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// Runs each K against a fresh server and writes `<out>.csv` and `<out>.svg`.
+/// Sessions in the fixed-rate measurement (each clicking once a second).
+const FIXED_RATE_SESSIONS: usize = 1000;
+
+/// Sessions in the idle-memory measurement.
+const IDLE_SESSIONS: usize = 1000;
+
+/// Runs each K against a fresh server and writes `<out>.csv` and `<out>.svg`,
+/// then the fixed-rate and idle-memory measurements: every load number in
+/// `docs/benchmarks.md` from one command.
 pub async fn sweep(ks: &[usize], seconds: Duration, out: &str) -> anyhow::Result<()> {
     let mut results: Vec<LoadResult> = Vec::new();
     for &k in ks {
@@ -44,6 +52,17 @@ pub async fn sweep(ks: &[usize], seconds: Duration, out: &str) -> anyhow::Result
     std::fs::write(format!("{out}.csv"), csv)?;
     plot(&results, &format!("{out}.svg"))?;
     println!("{table}");
+
+    // The two other published numbers, each on a fresh server.
+    let server = Server::start()?;
+    let paced = load(&server.addr, FIXED_RATE_SESSIONS, seconds, Some(1.0), true).await?;
+    println!(
+        "Fixed rate, {FIXED_RATE_SESSIONS} sessions at 1 click/s: {}",
+        paced.summary()
+    );
+    drop(server);
+    let server = Server::start()?;
+    crate::server::idle(&server, IDLE_SESSIONS).await?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ fn main() {
             page: spin.clone(),
             inputs: Arc::new(WidgetInputs::new()),
             state: SessionState::shared(),
+            query: Arc::default(),
             sink: Box::new(move |_| {
                 seen.fetch_add(1, Ordering::Release);
             }),

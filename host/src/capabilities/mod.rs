@@ -2,6 +2,7 @@
 //! all wired into the linker here.
 
 mod control;
+mod query_params;
 mod session_state;
 mod ui;
 mod widgets;
