@@ -392,7 +392,8 @@ fn rerun_ends_the_run_and_asks_for_another() {
 #[test]
 fn stop_ends_the_run_keeping_what_it_drew() {
     let (report, deltas) = control_flow(2, &SessionState::shared());
-    assert_eq!(report.outcome, RunOutcome::Stopped);
+    assert_eq!(report.outcome, RunOutcome::StoppedByPage);
+    assert_eq!(report.outcome.status(), "ok");
     assert_eq!(texts(&deltas), ["before stop"]);
 }
 

@@ -365,3 +365,31 @@ async fn the_query_string_reaches_the_page() {
         .await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_click_on_the_same_button_is_not_taken_for_the_first() {
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    client
+        .send(json!({"type": "rerun", "page": "counter", "widgets": { button.clone(): true }}))
+        .await;
+    // The first click's run has drawn the button (and so received the click).
+    client
+        .until(|m| m["type"] == "delta" && m["element"]["id"] == button.as_str())
+        .await;
+    client
+        .send(json!({"type": "rerun", "page": "counter", "widgets": { button.clone(): true }}))
+        .await;
+    let mut ends = 0;
+    client
+        .until(|m| {
+            ends += usize::from(m["type"] == "run_finished");
+            ends == 2
+        })
+        .await;
+    let after = client.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&after)[0], "count: 2");
+    server.shutdown().await;
+}

@@ -8,7 +8,10 @@
   const connection = document.getElementById("connection");
   let socket = null, pages = [], currentRun = 0, page = null, retry = 0;
 
-  const pageFromUrl = () => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, "")) || null;
+  const pageFromUrl = () => {
+    const raw = location.pathname.replace(/^\/+|\/+$/g, "");
+    try { return decodeURIComponent(raw) || null; } catch { return raw || null; }
+  };
 
   function send(message) {
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
@@ -109,6 +112,18 @@
     }
   }
 
+  // A refused widget value ("widget `id`: ...") is put back to the value the
+  // page last drew, so the control never shows what the page did not get.
+  function restoreRefused(message) {
+    const match = /^widget `([^`]+)`/.exec(message);
+    if (!match) return;
+    for (const node of document.querySelectorAll("[data-widget-id]")) {
+      if (node.dataset.widgetId !== match[1] || !node.update) continue;
+      const slot = node.parentElement;
+      if (slot && slot.dataset.json) node.update(JSON.parse(slot.dataset.json), true);
+    }
+  }
+
   function toast(text) {
     const t = h("div", { class: "toast", text });
     document.getElementById("toasts").append(t);
@@ -145,6 +160,7 @@
         break;
       case "error":
         toast(msg.message);
+        restoreRefused(msg.message);
         break;
       case "shutdown":
         connection.textContent = "The server stopped.";

@@ -55,7 +55,7 @@ const WIDGETS = {
     return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
   },
   float_slider(el, ctx) {
-    const digits = Math.max(0, -Math.floor(Math.log10(el.step)));
+    const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(el.step))));
     return rangeWidget(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
   },
   text_input(el, ctx) {
@@ -106,8 +106,8 @@ function rangeWidget(el, ctx, parse, format) {
 // Lets a redrawn widget take its new value in place, so the node (and the
 // user's focus and caret) survives. A focused input keeps what is typed.
 function withUpdate(node, input, show) {
-  node.update = (next) => {
-    if (document.activeElement !== input) input.value = show(next.value);
+  node.update = (next, force) => {
+    if (force || document.activeElement !== input) input.value = show(next.value);
   };
   return node;
 }

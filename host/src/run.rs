@@ -117,8 +117,10 @@ pub enum RunTrap {
 pub enum RunOutcome {
     /// The page returned normally.
     Ok,
-    /// The page called `stop()`, or the user pressed Stop.
+    /// The user pressed Stop.
     Stopped,
+    /// The page called `stop()`: a normal end that keeps what it drew.
+    StoppedByPage,
     /// A newer rerun replaced it.
     Replaced,
     /// The page asked to be run again (`rerun()`).
@@ -133,7 +135,7 @@ impl RunOutcome {
     /// The status word used by the protocol and the CLI.
     pub fn status(&self) -> &'static str {
         match self {
-            RunOutcome::Ok | RunOutcome::Rerun => "ok",
+            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => "ok",
             RunOutcome::Stopped => "stopped",
             RunOutcome::Replaced => "replaced",
             RunOutcome::Shutdown => "shutdown",
@@ -148,7 +150,7 @@ impl RunOutcome {
             RunOutcome::Stopped => Some("stopped".into()),
             RunOutcome::Shutdown => Some("the server is shutting down".into()),
             RunOutcome::Error(m) => Some(m.clone()),
-            RunOutcome::Ok | RunOutcome::Rerun => None,
+            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => None,
         }
     }
 }
@@ -319,22 +321,22 @@ impl RunContext {
     }
 
     /// Registers a widget id for this run, refusing duplicates.
-    pub(crate) fn claim_widget(
-        &mut self,
-        id: &str,
-        spec: &WidgetSpec,
-        disabled: bool,
-    ) -> Result<(), String> {
+    pub(crate) fn claim_widget(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
         if !self.seen_ids.insert(id.to_owned()) {
             return Err(format!(
                 "there are multiple widgets with the id `{id}` in this run: give each `{}` a unique key",
                 spec.kind()
             ));
         }
-        if !disabled {
-            self.widgets.push((id.to_owned(), spec.clone()));
-        }
         Ok(())
+    }
+
+    /// Records a widget the page has received (after it was placed), so the
+    /// session accepts values for it and knows its click was delivered.
+    pub(crate) fn record_widget(&mut self, id: String, spec: WidgetSpec, disabled: bool) {
+        if !disabled {
+            self.widgets.push((id, spec));
+        }
     }
 
     /// The value a widget returns: the client's, if valid, else its default.

@@ -333,7 +333,7 @@ fn classify(
         return match trap {
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),
             RunTrap::Rerun => RunOutcome::Rerun,
-            RunTrap::Stop => RunOutcome::Stopped,
+            RunTrap::Stop => RunOutcome::StoppedByPage,
             RunTrap::CpuTime(_) | RunTrap::Memory(_) => RunOutcome::Error(trap.to_string()),
         };
     }

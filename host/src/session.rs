@@ -135,6 +135,19 @@ impl ParkedSessions {
     }
 }
 
+/// Removing a click only if it is still the same click.
+trait RemoveIfEq {
+    fn remove_if_eq(&mut self, id: &str, click: u64);
+}
+
+impl RemoveIfEq for HashMap<String, u64> {
+    fn remove_if_eq(&mut self, id: &str, click: u64) {
+        if self.get(id) == Some(&click) {
+            self.remove(id);
+        }
+    }
+}
+
 /// A new session id: 128 random bits, hex.
 pub fn new_session_id() -> String {
     format!("{:032x}", rand::random::<u128>())
@@ -157,8 +170,13 @@ enum Event {
 struct Running {
     id: u64,
     handle: RunHandle,
-    /// Button ids whose click this run was given.
-    triggers: Vec<String>,
+    /// The clicks this run was given: button id and click number.
+    triggers: Vec<(String, u64)>,
+    /// A newer rerun asked to replace it: the browser is told `replaced`
+    /// however it ended, since its late deltas were not forwarded.
+    replaced: bool,
+    /// The user pressed Stop.
+    stopped: bool,
 }
 
 /// The connected half of a session: the task's own state.
@@ -178,8 +196,11 @@ struct Connection {
     /// The page to run once the run in flight has stopped.
     pending: Option<String>,
     next_run: u64,
-    /// Button clicks not yet consumed by a run.
-    triggers: HashMap<String, serde_json::Value>,
+    /// Button clicks not yet consumed by a run, by button id: the number of
+    /// the latest click, so a second click is never taken for the first.
+    triggers: HashMap<String, u64>,
+    /// Numbers clicks.
+    next_click: u64,
     /// `rerun()` calls in a row, to stop loops.
     consecutive_reruns: u32,
     outbox: Vec<ServerMessage>,
@@ -187,6 +208,8 @@ struct Connection {
 
 /// Serves one WebSocket until it closes or the server shuts down.
 pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Option<String>) {
+    // Subscribed first, so a shutdown during the resume wait is not missed.
+    let shutdown = server.shutdown.subscribe();
     let resumed_data = match resume.as_deref() {
         Some(id) => server
             .parked
@@ -215,6 +238,7 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         pending: None,
         next_run: 1,
         triggers: HashMap::new(),
+        next_click: 0,
         consecutive_reruns: 0,
         outbox: Vec::new(),
     };
@@ -223,7 +247,7 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         resumed,
         pages: server.app.page_infos(),
     });
-    conn.serve(socket, rx).await;
+    conn.serve(socket, rx, shutdown).await;
     if let Some(running) = conn.running.take() {
         running.handle.cancel(CancelReason::Stopped);
     }
@@ -232,8 +256,17 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
 }
 
 impl Connection {
-    async fn serve(&mut self, mut socket: WebSocket, mut rx: mpsc::UnboundedReceiver<Event>) {
-        let mut shutdown = self.server.shutdown.subscribe();
+    async fn serve(
+        &mut self,
+        mut socket: WebSocket,
+        mut rx: mpsc::UnboundedReceiver<Event>,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
+        if *shutdown.borrow_and_update() {
+            self.outbox.push(ServerMessage::Shutdown);
+            self.flush(&mut socket).await;
+            return;
+        }
         let mut reloads = self.server.reloads.subscribe();
         loop {
             if !self.flush(&mut socket).await {
@@ -314,7 +347,9 @@ impl Connection {
             Ok(ClientMessage::Heartbeat {}) => self.outbox.push(ServerMessage::Heartbeat),
             Ok(ClientMessage::Stop {}) => {
                 self.pending = None;
-                if let Some(running) = &self.running {
+                self.triggers.clear();
+                if let Some(running) = &mut self.running {
+                    running.stopped = true;
                     running.handle.cancel(CancelReason::Stopped);
                 }
             }
@@ -345,7 +380,8 @@ impl Connection {
                 Err(message) => self.refuse(format!("widget `{id}`: {message}")),
                 Ok(_) if spec.is_trigger() => {
                     if value == serde_json::Value::Bool(true) {
-                        self.triggers.insert(id, value);
+                        self.next_click += 1;
+                        self.triggers.insert(id, self.next_click);
                     }
                 }
                 Ok(_) => {
@@ -362,8 +398,9 @@ impl Connection {
             return;
         }
         self.pending = Some(page);
-        match &self.running {
+        match &mut self.running {
             Some(running) => {
+                running.replaced = true;
                 running.handle.cancel(CancelReason::Replaced);
                 // Nothing more of the cancelled run is forwarded.
                 self.forwarding = 0;
@@ -386,7 +423,11 @@ impl Connection {
         self.forwarding = run;
         self.data.page = Some(page_name.clone());
         let mut inputs: WidgetInputs = self.data.values.clone();
-        inputs.extend(self.triggers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        inputs.extend(
+            self.triggers
+                .keys()
+                .map(|k| (k.clone(), serde_json::Value::Bool(true))),
+        );
         let deltas = self.events.clone();
         let finished = self.events.clone();
         let session = self.id.clone();
@@ -421,7 +462,9 @@ impl Connection {
         self.running = Some(Running {
             id: run,
             handle,
-            triggers: self.triggers.keys().cloned().collect(),
+            triggers: self.triggers.iter().map(|(k, n)| (k.clone(), *n)).collect(),
+            replaced: false,
+            stopped: false,
         });
         self.outbox.push(ServerMessage::RunStarted {
             run,
@@ -449,30 +492,43 @@ impl Connection {
             return;
         };
         self.forwarding = 0;
+        let limit = self.server.engine_limits().elements_per_run as usize;
         if report.outcome == RunOutcome::Replaced {
             // A click counts once: drop the clicks whose button the replaced
             // run already drew; the rest go to the next run.
-            for id in running
-                .triggers
-                .iter()
-                .filter(|id| report.widgets.iter().any(|(w, _)| w == *id))
-            {
-                self.triggers.remove(id);
+            for (id, click) in &running.triggers {
+                if report.widgets.iter().any(|(w, _)| w == id) {
+                    self.triggers.remove_if_eq(id, *click);
+                }
             }
-            // The browser may have drawn this run's widgets.
-            self.data.specs.extend(report.widgets);
+            // The browser may have drawn this run's widgets (bounded, in
+            // case every run is replaced).
+            if self.data.specs.len() < 2 * limit {
+                self.data.specs.extend(report.widgets);
+            }
         } else {
-            for id in &running.triggers {
-                self.triggers.remove(id);
+            for (id, click) in &running.triggers {
+                self.triggers.remove_if_eq(id, *click);
             }
             self.data.specs = report.widgets.into_iter().collect();
+            // Like Streamlit, a widget that the run did not draw loses its
+            // value (keyed values live on in session state if the page
+            // stores them there).
+            let specs = &self.data.specs;
+            self.data.values.retain(|id, _| specs.contains_key(id));
         }
         for message in report.rejected {
             self.refuse(message);
         }
-        let mut status = report.outcome.status();
-        let mut message = report.outcome.message();
-        if report.outcome == RunOutcome::Rerun && self.pending.is_none() {
+        let (mut status, mut message) = if running.stopped {
+            ("stopped", RunOutcome::Stopped.message())
+        } else if running.replaced {
+            ("replaced", RunOutcome::Replaced.message())
+        } else {
+            (report.outcome.status(), report.outcome.message())
+        };
+        let shutting_down = *self.server.shutdown.borrow();
+        if report.outcome == RunOutcome::Rerun && self.pending.is_none() && !shutting_down {
             self.consecutive_reruns += 1;
             let limit = self.server.engine_limits().consecutive_reruns;
             if self.consecutive_reruns <= limit {

@@ -23,7 +23,7 @@ impl widgets::Host for StoreData {
             return Ok(Err(CallError::InvalidArgument(message)));
         }
         let id = widget_id(&spec, &options.label, options.key.as_deref());
-        if let Err(message) = run.claim_widget(&id, &spec, options.disabled) {
+        if let Err(message) = run.claim_widget(&id, &spec) {
             return Ok(Err(CallError::DuplicateWidgetId(message)));
         }
         let mut element = WidgetElement {
@@ -36,10 +36,12 @@ impl widgets::Host for StoreData {
         };
         run.widget_value(&mut element);
         let value = to_wit(&element.value);
-        super::place_result(
-            run.place(&limits, at, Element::Widget(Box::new(element)))
-                .map(|()| value),
-        )
+        let record = (element.id.clone(), element.spec.clone(), element.disabled);
+        let placed = run.place(&limits, at, Element::Widget(Box::new(element)));
+        if placed.is_ok() {
+            run.record_widget(record.0, record.1, record.2);
+        }
+        super::place_result(placed.map(|()| value))
     }
 }
 
