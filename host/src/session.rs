@@ -64,6 +64,10 @@ struct Sessions {
     connected: HashSet<String>,
 }
 
+/// Most disconnected sessions kept at once; past it the oldest is dropped,
+/// so a client that connects and leaves in a loop cannot grow memory.
+pub const MAX_PARKED_SESSIONS: usize = 10_000;
+
 /// How long a reconnecting tab waits for its old connection to close (a
 /// reload opens the new socket before the server sees the old one close).
 const RESUME_WAIT: Duration = Duration::from_secs(2);
@@ -85,6 +89,16 @@ impl ParkedSessions {
     fn park(&self, id: String, data: SessionData) {
         let mut inner = self.inner.lock();
         inner.connected.remove(&id);
+        if inner.parked.len() >= MAX_PARKED_SESSIONS {
+            let oldest = inner
+                .parked
+                .iter()
+                .min_by_key(|(_, (_, since))| *since)
+                .map(|(id, _)| id.clone());
+            if let Some(oldest) = oldest {
+                inner.parked.remove(&oldest);
+            }
+        }
         inner.parked.insert(id, (data, Instant::now()));
         drop(inner);
         self.parked_signal.notify_waiters();
