@@ -24,12 +24,22 @@ fn request(
     state: &SharedState,
     recorded: &Recorded,
 ) -> RunRequest {
+    request_with_query(page, inputs, state, recorded, "")
+}
+
+fn request_with_query(
+    page: &Arc<Page>,
+    inputs: WidgetInputs,
+    state: &SharedState,
+    recorded: &Recorded,
+    query: &str,
+) -> RunRequest {
     let sink = recorded.clone();
     RunRequest {
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),
-        query: Arc::default(),
+        query: Arc::new(host::run::parse_query(query)),
         sink: Box::new(move |d: Delta| sink.lock().push(d)),
     }
 }
@@ -411,4 +421,54 @@ fn duplicate_widget_ids_are_an_error_naming_the_fix() {
         2,
         "the selectbox and the first button were drawn"
     );
+}
+
+#[test]
+fn a_sleeping_page_sleeps_as_long_as_asked() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "sleepy");
+    let recorded = Recorded::default();
+    let report = runner.run(request_with_query(
+        &page,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+        &recorded,
+        "ms=30",
+    ));
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let slept: u64 = texts(&recorded.lock())[1]
+        .trim_start_matches("slept ")
+        .trim_end_matches(" ms")
+        .parse()
+        .unwrap();
+    assert!(slept >= 30, "slept {slept} ms");
+}
+
+#[test]
+fn a_page_blocked_in_sleep_is_cancelled_at_once() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "sleepy");
+    let recorded = Recorded::default();
+    let (handle, done) = runner.spawn(request_with_query(
+        &page,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+        &recorded,
+        "ms=60000",
+    ));
+    wait_for_deltas(&recorded, 1, &done);
+    let cancelled_at = Instant::now();
+    handle.cancel(CancelReason::Replaced);
+    let report = done
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the sleeping run stops");
+    assert_eq!(report.outcome, RunOutcome::Replaced);
+    let latency = cancelled_at.elapsed();
+    assert!(
+        latency < Duration::from_millis(500),
+        "cancel took {latency:?}"
+    );
+    assert_eq!(recorded.lock().len(), 1, "nothing drawn after the cancel");
 }

@@ -55,6 +55,8 @@ pub struct RunControl {
     /// Held while a delta is handed to the sink and while cancelling, so once
     /// `cancel` returns no delivery is in progress and none will start.
     gate: Mutex<()>,
+    /// Wakes a run that is waiting in a host timer.
+    woken: tokio::sync::Notify,
 }
 
 impl RunControl {
@@ -65,6 +67,20 @@ impl RunControl {
         let _ = self
             .state
             .compare_exchange(0, reason as u8, Ordering::AcqRel, Ordering::Acquire);
+        self.woken.notify_waiters();
+    }
+
+    /// Resolves once the run is cancelled.
+    pub async fn cancelled_wait(&self) {
+        loop {
+            let woken = self.woken.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            if self.cancelled().is_some() {
+                return;
+            }
+            woken.await;
+        }
     }
 
     /// Runs `deliver` unless the run is cancelled; the check and the delivery
@@ -216,6 +232,8 @@ pub struct StoreData {
     pub(crate) run: Option<RunContext>,
     /// Set when the memory limiter refused a growth.
     pub(crate) memory_exceeded: bool,
+    /// Zero of the page's monotonic clock.
+    pub(crate) clock_origin: std::time::Instant,
 }
 
 impl WasiView for StoreData {

@@ -211,6 +211,7 @@ fn new_store(
         limits: limits.clone(),
         run,
         memory_exceeded: false,
+        clock_origin: std::time::Instant::now(),
     };
     let mut store = Store::new(&engine.engine, data);
     store.limiter(|data| data);

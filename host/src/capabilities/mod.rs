@@ -4,6 +4,7 @@
 mod control;
 mod query_params;
 mod session_state;
+mod sleep;
 mod ui;
 mod widgets;
 
@@ -15,6 +16,9 @@ use wasmtime::component::{HasSelf, Linker};
 /// world's imports to `linker`.
 pub fn add_to_linker(linker: &mut Linker<StoreData>) -> wasmtime::Result<()> {
     wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    linker.allow_shadowing(true);
+    sleep::add_to_linker(linker)?;
+    linker.allow_shadowing(false);
     Page::add_to_linker::<StoreData, HasSelf<StoreData>>(linker, |data| data)?;
     Ok(())
 }
