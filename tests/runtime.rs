@@ -472,3 +472,27 @@ fn a_page_blocked_in_sleep_is_cancelled_at_once() {
     );
     assert_eq!(recorded.lock().len(), 1, "nothing drawn after the cancel");
 }
+
+#[test]
+fn a_page_sleeping_past_the_wall_time_limit_is_stopped() {
+    let engine = engine_with(Limits {
+        wall_time: Duration::from_millis(200),
+        ..Limits::default()
+    });
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = load(&engine, "sleepy");
+    let recorded = Recorded::default();
+    let started = Instant::now();
+    let report = runner.run(request_with_query(
+        &page,
+        WidgetInputs::new(),
+        &SessionState::shared(),
+        &recorded,
+        "ms=60000",
+    ));
+    assert_eq!(
+        error_message(&report),
+        "exceeded the wall time limit (200 ms)"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

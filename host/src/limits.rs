@@ -17,6 +17,11 @@ pub struct Limits {
     /// run ends with "exceeded the CPU time limit (30 s)".
     #[serde(with = "duration_secs")]
     pub cpu_time: Duration,
+    /// Wall time one run may take, sleeping included. Past it the run ends
+    /// with "exceeded the wall time limit (5 min)" (a sleeping page is woken
+    /// for it).
+    #[serde(with = "duration_secs")]
+    pub wall_time: Duration,
     /// WebAssembly stack one run may use, in bytes. Past it the run ends with
     /// "stack overflow".
     pub wasm_stack_bytes: usize,
@@ -44,6 +49,7 @@ impl Default for Limits {
         Limits {
             memory_bytes: 64 << 20,
             cpu_time: Duration::from_secs(30),
+            wall_time: Duration::from_secs(300),
             wasm_stack_bytes: 1 << 20,
             elements_per_run: 10_000,
             element_bytes: 1 << 20,
@@ -77,7 +83,9 @@ pub fn human_bytes(bytes: u64) -> String {
 
 /// `30 s`, `1.5 s`, `250 ms`.
 pub fn human_duration(d: Duration) -> String {
-    if d.as_millis().is_multiple_of(1000) {
+    if d >= Duration::from_secs(60) && d.as_secs().is_multiple_of(60) && d.subsec_nanos() == 0 {
+        format!("{} min", d.as_secs() / 60)
+    } else if d.as_millis().is_multiple_of(1000) {
         format!("{} s", d.as_secs())
     } else if d >= Duration::from_secs(1) {
         format!("{:.1} s", d.as_secs_f64())

@@ -117,6 +117,9 @@ pub enum RunTrap {
     /// Used more CPU time than the limit.
     #[error("exceeded the CPU time limit ({0})")]
     CpuTime(String),
+    /// Took longer than the wall time limit.
+    #[error("exceeded the wall time limit ({0})")]
+    WallTime(String),
     /// Tried to grow memory past the limit.
     #[error("exceeded the memory limit ({0})")]
     Memory(String),

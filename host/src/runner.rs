@@ -218,12 +218,17 @@ fn new_store(
     store.set_epoch_deadline(1);
     let cpu_limit = limits.cpu_time;
     let cpu_error = cpu_trap(&limits);
-    store.epoch_deadline_callback(move |_| {
+    let wall_limit = limits.wall_time;
+    let wall_error = RunTrap::WallTime(crate::limits::human_duration(wall_limit));
+    store.epoch_deadline_callback(move |store| {
         if let Some(reason) = control.cancelled() {
             return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
         }
         if thread_cpu_time().saturating_sub(cpu_start) > cpu_limit {
             return Err(wasmtime::Error::new(cpu_error.clone()));
+        }
+        if store.data().clock_origin.elapsed() > wall_limit {
+            return Err(wasmtime::Error::new(wall_error.clone()));
         }
         Ok(UpdateDeadline::Continue(1))
     });
@@ -335,7 +340,9 @@ fn classify(
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),
             RunTrap::Rerun => RunOutcome::Rerun,
             RunTrap::Stop => RunOutcome::StoppedByPage,
-            RunTrap::CpuTime(_) | RunTrap::Memory(_) => RunOutcome::Error(trap.to_string()),
+            RunTrap::CpuTime(_) | RunTrap::WallTime(_) | RunTrap::Memory(_) => {
+                RunOutcome::Error(trap.to_string())
+            }
         };
     }
     if memory_exceeded {

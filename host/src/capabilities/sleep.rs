@@ -45,9 +45,13 @@ fn timer(
 ) -> wasmtime::Result<(Resource<DynPollable>,)> {
     let data = store.data_mut();
     let control = data.run.as_ref().map(|run| run.control.clone());
-    let deadline = tokio::time::Instant::now()
-        .checked_add(after)
-        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
+    // Never past the run's wall time limit: the page is woken for it and
+    // then stopped by its next epoch check.
+    let left = data
+        .limits
+        .wall_time
+        .saturating_sub(data.clock_origin.elapsed());
+    let deadline = tokio::time::Instant::now() + after.min(left + Duration::from_millis(1));
     let resource = data.table.push(Timer { deadline, control })?;
     Ok((subscribe(&mut data.table, resource)?,))
 }
