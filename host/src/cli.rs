@@ -68,6 +68,14 @@ pub struct EngineArgs {
         env = "WASMLIT_CPU_SECONDS"
     )]
     pub cpu_seconds: f64,
+    /// Wall time one run may take, sleeping included, in seconds.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 300.0,
+        env = "WASMLIT_WALL_SECONDS"
+    )]
+    pub wall_seconds: f64,
     /// Where compiled pages are cached (default: ~/.cache/wasmlit).
     #[arg(long, global = true, env = "WASMLIT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -94,10 +102,20 @@ impl EngineArgs {
                     self.cpu_seconds
                 )
             })?;
+        let wall_time = std::time::Duration::try_from_secs_f64(self.wall_seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| {
+                format!(
+                    "--wall-seconds must be a positive number, got {}",
+                    self.wall_seconds
+                )
+            })?;
         Ok(EngineSettings {
             limits: Limits {
                 memory_bytes: self.memory_mib << 20,
                 cpu_time,
+                wall_time,
                 ..Limits::default()
             },
             cache_dir: if self.no_cache {
