@@ -124,7 +124,8 @@ impl TestServer {
         )
         .expect("app loads");
         let runner = host::Runner::new(engine, 4).expect("runner starts");
-        let state = host::server::ServerState::new(app, runner, settings);
+        let services = runner.services().clone();
+        let state = host::server::ServerState::new(app, runner, services, settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");

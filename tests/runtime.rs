@@ -36,6 +36,8 @@ fn request_with_query(
 ) -> RunRequest {
     let sink = recorded.clone();
     RunRequest {
+        app: None,
+        session: None,
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),

@@ -100,6 +100,8 @@ impl AppTest {
             let mut inputs = self.values.clone();
             inputs.extend(self.triggers.drain());
             let report = self.runner.run(RunRequest {
+                app: None,
+                session: None,
                 page: self.page.clone(),
                 inputs: Arc::new(inputs),
                 state: self.state.clone(),

@@ -18,6 +18,8 @@ pub enum CallError {
     DuplicateWidgetId(String),
     /// A limit of the run or session was reached.
     LimitExceeded(String),
+    /// The host tried and failed (a resource did not build, a query crashed).
+    Failed(String),
 }
 
 impl From<WitCallError> for CallError {
@@ -27,6 +29,7 @@ impl From<WitCallError> for CallError {
             WitCallError::InvalidArgument(m) => CallError::InvalidArgument(m),
             WitCallError::DuplicateWidgetId(m) => CallError::DuplicateWidgetId(m),
             WitCallError::LimitExceeded(m) => CallError::LimitExceeded(m),
+            WitCallError::Failed(m) => CallError::Failed(m),
         }
     }
 }
@@ -38,6 +41,7 @@ impl fmt::Display for CallError {
             CallError::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             CallError::DuplicateWidgetId(m) => write!(f, "{m}"),
             CallError::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
+            CallError::Failed(m) => write!(f, "{m}"),
         }
     }
 }

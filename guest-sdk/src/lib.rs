@@ -33,15 +33,19 @@
 extern crate self as wasmlit;
 
 mod bindings;
+mod cache;
 mod control;
 mod elements;
 mod error;
+mod jobs;
 mod query_params;
 mod session_state;
 mod ui;
 mod widgets;
 
+pub use cache::{CacheData, Resource, ResourceHandle};
 pub use error::CallError;
+pub use jobs::{sleep, JobError, JobHandle};
 pub use query_params::QueryParams;
 pub use session_state::SessionState;
 pub use ui::Ui;
@@ -81,5 +85,20 @@ pub mod __private {
     pub fn run_page<R: PageResult>(page: fn(&crate::Ui) -> R) -> Result<(), String> {
         let ui = crate::Ui::main();
         page(&ui).into_run_result()
+    }
+
+    /// The `run-job` export.
+    pub fn run_job(job: u64, at: Option<u32>, input: Vec<u8>) -> Result<Vec<u8>, String> {
+        crate::jobs::run_job(job, at, &input)
+    }
+
+    /// The `build-resource` export.
+    pub fn build_resource(id: u64) -> Result<(), String> {
+        crate::cache::resource_call(id, None).map(drop)
+    }
+
+    /// The `query-resource` export.
+    pub fn query_resource(id: u64, request: Vec<u8>) -> Result<Vec<u8>, String> {
+        crate::cache::resource_call(id, Some(&request))
     }
 }

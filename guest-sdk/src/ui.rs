@@ -37,7 +37,7 @@ impl Ui {
         Ui::at(MAIN)
     }
 
-    fn at(container: u32) -> Ui {
+    pub(crate) fn at(container: u32) -> Ui {
         Ui {
             container,
             key: None,
@@ -57,6 +57,26 @@ impl Ui {
     /// ```
     pub fn sidebar(&self) -> Ui {
         Ui::at(SIDEBAR)
+    }
+
+    /// Opens a container at this point of the page, like `st.container()`:
+    /// elements drawn through the returned `Ui` go inside it, in order, even
+    /// when drawn after later elements of the page. With `border` it is
+    /// drawn in a box. A job started with [`spawn_in`](Ui::spawn_in) on it
+    /// draws there.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let results = st.container(true);
+    /// st.write("drawn below the container");
+    /// results.write("drawn inside it");
+    /// # }
+    /// ```
+    pub fn container(&self, border: bool) -> Ui {
+        let id = crate::error::expect_ok(
+            crate::bindings::wasmlit::page::ui::open_container(self.container, border),
+        );
+        Ui::at(id)
     }
 
     /// This session's state. See [`SessionState`].

@@ -29,6 +29,8 @@ fn request(
     sink: impl FnMut(Delta) + Send + 'static,
 ) -> RunRequest {
     RunRequest {
+        app: None,
+        session: None,
         page: page.clone(),
         inputs: Arc::new(WidgetInputs::new()),
         state: state.clone(),

@@ -177,6 +177,8 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
             state: state.clone(),
             query: Arc::new(crate::run::parse_query(&args.query)),
             sink,
+            app: None,
+            session: None,
         });
         if !report.stdout.is_empty() {
             eprint!("{}", report.stdout);

@@ -3,8 +3,8 @@
 use crate::widget::{WidgetSpec, WidgetValue};
 use serde::Serialize;
 
-/// One element placed at `path`: `[container, index]` (containers nest later,
-/// so the path is a list).
+/// One element placed at `path`: the top-level container (0 main, 1 sidebar),
+/// then the position in each nested container down to the element's own.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delta {
     /// Where the element goes: the container id, then its position in it.
@@ -62,6 +62,13 @@ pub enum Element {
     Alert { level: AlertKind, body: String },
     /// A widget with its current value.
     Widget(Box<WidgetElement>),
+    /// A block that holds elements of its own: paths below it are its path
+    /// plus the child's position.
+    Container { border: bool },
+    /// A spinner with a message, shown while a cached value is computed.
+    Spinner { body: String },
+    /// Nothing: what a spinner's place holds once its work is done.
+    Empty,
 }
 
 /// A widget as drawn: its id (what the browser reports values under), its
@@ -99,7 +106,8 @@ impl Element {
                 body.len() + language.as_ref().map_or(0, String::len)
             }
             Element::Json { value } => value.to_string().len(),
-            Element::Divider => 0,
+            Element::Spinner { body } => body.len(),
+            Element::Divider | Element::Container { .. } | Element::Empty => 0,
             Element::Widget(w) => {
                 w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes()
             }

@@ -39,6 +39,9 @@ pub struct Limits {
     /// Bytes of stdout and of stderr kept per run (the rest is dropped and
     /// counted); the tail of stderr is attached to a failed run's error.
     pub captured_output_bytes: usize,
+    /// Jobs one run may start (`spawn`, `spawn_in`, `parallel_map`). Past it
+    /// the call fails with `limit-exceeded`.
+    pub jobs_per_run: u32,
     /// Consecutive `rerun()` calls before the runner refuses to rerun again
     /// ("rerun loop").
     pub consecutive_reruns: u32,
@@ -56,6 +59,7 @@ impl Default for Limits {
             run_output_bytes: 16 << 20,
             session_state_bytes: 8 << 20,
             captured_output_bytes: 64 << 10,
+            jobs_per_run: 1_000,
             consecutive_reruns: 100,
         }
     }

@@ -5,6 +5,7 @@ use crate::bindings::PagePre;
 use crate::engine::PageEngine;
 use crate::page_build;
 use anyhow::{bail, Context as _};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wasmtime::component::Component;
@@ -21,6 +22,9 @@ pub struct Page {
     pub imports: Vec<String>,
     /// Whether the compiled code came from the on-disk cache.
     pub from_cache: bool,
+    /// SHA-256 of the component: a new build of the page has a new hash, so
+    /// cached values and resources of the old one are not reused.
+    pub module_hash: [u8; 32],
     pub(crate) pre: PagePre<crate::run::StoreData>,
 }
 
@@ -70,7 +74,8 @@ impl Page {
         })?;
         let pre = PagePre::new(instance_pre).map_err(|e| {
             anyhow::anyhow!(
-                "{} does not export the page contract (`run: func() -> result<_, string>`): {e}",
+                "{} does not export the page contract (`run`, `run-job`, `build-resource`, \
+                 `query-resource`; rebuild it against this version of the SDK): {e}",
                 wasm_path.display()
             )
         })?;
@@ -79,6 +84,7 @@ impl Page {
             wasm_path,
             imports,
             from_cache,
+            module_hash: Sha256::digest(wasm).into(),
             pre,
         })
     }

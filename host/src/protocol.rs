@@ -21,6 +21,9 @@ pub enum ClientMessage {
     Stop {},
     /// Keeps the connection alive; answered with `heartbeat`.
     Heartbeat {},
+    /// Drops the app's cached data and resources; answered with
+    /// `cache_cleared`.
+    ClearCache {},
 }
 
 /// One page in the navigation.
@@ -65,6 +68,8 @@ pub enum ServerMessage {
     Error { message: String },
     /// Answer to a heartbeat.
     Heartbeat,
+    /// The app's caches were cleared.
+    CacheCleared,
     /// The server is shutting down.
     Shutdown,
 }

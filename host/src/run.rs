@@ -1,17 +1,24 @@
 //! One run of a page: the store's data (the run's context), how a run is
 //! cancelled, and how it ended.
 
-use crate::delta::{Delta, Element, WidgetElement};
+use crate::cache::Ticket;
+use crate::delta::{Delta, WidgetElement};
+use crate::jobs::{JobContext, JobSlot};
 use crate::limits::{human_bytes, human_duration, Limits};
+use crate::page::Page;
+use crate::run_output::RunOutput;
+use crate::services::AppServices;
 use crate::session_state::SharedState;
 use crate::widget::{WidgetInputs, WidgetSpec};
 use parking_lot::Mutex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
 use wasmtime::component::ResourceTable;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use crate::output::CapturedOutput;
 
 /// A URL's query parameters, in order (keys may repeat).
 pub type QueryParams = Vec<(String, String)>;
@@ -45,6 +52,17 @@ pub enum CancelReason {
     Stopped = 2,
     /// The server is shutting down.
     Shutdown = 3,
+    /// (Jobs only) the run that started the job ended.
+    RunEnded = 4,
+}
+
+/// Why a blocking host call stopped waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitEnd {
+    /// The run was cancelled.
+    Cancelled(CancelReason),
+    /// The run's wall time limit passed.
+    Deadline,
 }
 
 /// The shared switch that cancels a run. Set by the session (any thread), read
@@ -55,8 +73,10 @@ pub struct RunControl {
     /// Held while a delta is handed to the sink and while cancelling, so once
     /// `cancel` returns no delivery is in progress and none will start.
     gate: Mutex<()>,
-    /// Wakes a run that is waiting in a host timer.
-    woken: tokio::sync::Notify,
+    /// Wakes a run that is waiting in a host timer or a blocking call.
+    woken: Notify,
+    /// The control of the jobs this run started: cancelled with it.
+    jobs: OnceLock<Arc<RunControl>>,
 }
 
 impl RunControl {
@@ -68,6 +88,61 @@ impl RunControl {
             .state
             .compare_exchange(0, reason as u8, Ordering::AcqRel, Ordering::Acquire);
         self.woken.notify_waiters();
+        drop(_gate);
+        if let Some(jobs) = self.jobs.get() {
+            jobs.cancel(reason);
+        }
+    }
+
+    /// The control shared by this run's jobs, cancelled whenever the run is.
+    pub fn jobs(&self) -> Arc<RunControl> {
+        let jobs = self.jobs.get_or_init(Default::default).clone();
+        // A cancel that raced the creation reaches the jobs too.
+        if let Some(reason) = self.cancelled() {
+            jobs.cancel(reason);
+        }
+        jobs
+    }
+
+    /// Cancels the jobs of a run that has ended; true if it had any.
+    pub fn end_jobs(&self) -> bool {
+        match self.jobs.get() {
+            Some(jobs) => {
+                jobs.cancel(CancelReason::RunEnded);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Blocks the calling thread (a script or worker thread, never a tokio
+    /// worker) until `ready()` holds, re-checking whenever `signal` is
+    /// notified. Gives up at once when the run is cancelled, or at `deadline`.
+    pub fn block_until(
+        &self,
+        signal: &Notify,
+        deadline: Instant,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<(), WaitEnd> {
+        wasmtime_wasi::runtime::in_tokio(async {
+            let deadline = tokio::time::Instant::from_std(deadline);
+            loop {
+                let notified = signal.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if let Some(reason) = self.cancelled() {
+                    return Err(WaitEnd::Cancelled(reason));
+                }
+                if ready() {
+                    return Ok(());
+                }
+                tokio::select! {
+                    _ = notified => {}
+                    _ = self.cancelled_wait() => {}
+                    _ = tokio::time::sleep_until(deadline) => return Err(WaitEnd::Deadline),
+                }
+            }
+        })
     }
 
     /// Resolves once the run is cancelled.
@@ -85,7 +160,7 @@ impl RunControl {
 
     /// Runs `deliver` unless the run is cancelled; the check and the delivery
     /// are atomic with respect to `cancel`.
-    fn deliver(&self, deliver: impl FnOnce()) -> Result<(), CancelReason> {
+    pub(crate) fn deliver(&self, deliver: impl FnOnce()) -> Result<(), CancelReason> {
         let _gate = self.gate.lock();
         match self.cancelled() {
             Some(reason) => Err(reason),
@@ -102,7 +177,8 @@ impl RunControl {
             0 => None,
             1 => Some(CancelReason::Replaced),
             2 => Some(CancelReason::Stopped),
-            _ => Some(CancelReason::Shutdown),
+            3 => Some(CancelReason::Shutdown),
+            _ => Some(CancelReason::RunEnded),
         }
     }
 }
@@ -202,26 +278,35 @@ pub struct RunReport {
 pub struct RunContext {
     /// Cancellation switch shared with the session.
     pub control: Arc<RunControl>,
-    /// Where deltas go.
-    pub sink: Box<dyn DeltaSink>,
+    /// What the run draws (shared with jobs started by `spawn-in`).
+    pub output: Arc<RunOutput>,
     /// Values reported by the client, validated on use.
     pub inputs: Arc<WidgetInputs>,
     /// The session's state.
     pub state: SharedState,
     /// The URL's query parameters for this run.
     pub query: Arc<QueryParams>,
-    /// Next index in each top-level container (main, sidebar).
-    pub next_index: [u32; 2],
-    /// Elements drawn so far.
-    pub elements: u32,
-    /// Bytes of element text so far.
-    pub output_bytes: usize,
+    /// The page being run (jobs instantiate it again).
+    pub page: Arc<Page>,
+    /// What the app's runs share: caches, resources, worker pool.
+    pub app: Arc<AppServices>,
+    /// The session the run belongs to (session-scoped cache entries, fair
+    /// sharing of the worker pool).
+    pub session: Arc<str>,
     /// Ids seen in this run, to refuse duplicates.
     pub seen_ids: HashSet<String>,
     /// Widgets drawn, in order.
     pub widgets: Vec<(String, WidgetSpec)>,
     /// Client values refused by their widget.
     pub rejected: Vec<String>,
+    /// Jobs started and not yet joined, by handle.
+    pub(crate) jobs: HashMap<u64, Arc<JobSlot>>,
+    /// Jobs started so far.
+    pub(crate) jobs_started: u64,
+    /// Notified whenever one of this run's jobs finishes.
+    pub(crate) jobs_done: Arc<Notify>,
+    /// Cache entries this run is computing, by ticket.
+    pub(crate) tickets: HashMap<u64, Ticket>,
 }
 
 /// The data of every store: WASI, the memory limiter, and the run context
@@ -233,10 +318,19 @@ pub struct StoreData {
     /// `Some` only during a genuine page run; host calls made without it are
     /// refused with an error naming the call.
     pub(crate) run: Option<RunContext>,
+    /// `Some` when the instance runs a job.
+    pub(crate) job: Option<JobContext>,
+    /// What the epoch check and timers look at: the run's (or job's) cancel
+    /// switch. Replaced per call in a long-lived resource instance.
+    pub(crate) control: Arc<RunControl>,
+    /// The thread's CPU clock when the current call began.
+    pub(crate) cpu_start: Duration,
     /// Set when the memory limiter refused a growth.
     pub(crate) memory_exceeded: bool,
     /// Zero of the page's monotonic clock.
-    pub(crate) clock_origin: std::time::Instant,
+    pub(crate) clock_origin: Instant,
+    /// When the current call began: the wall time limit counts from here.
+    pub(crate) started: Instant,
 }
 
 impl WasiView for StoreData {
@@ -275,12 +369,66 @@ impl wasmtime::ResourceLimiter for StoreData {
 }
 
 impl StoreData {
+    /// The data of a fresh store: no files, environment, arguments or
+    /// network; output captured into `stdout` and `stderr`.
+    pub(crate) fn new(
+        limits: Arc<Limits>,
+        run: Option<RunContext>,
+        job: Option<JobContext>,
+        control: Arc<RunControl>,
+        cpu_start: Duration,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> StoreData {
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        let now = Instant::now();
+        StoreData {
+            wasi,
+            table: ResourceTable::new(),
+            limits,
+            run,
+            job,
+            control,
+            cpu_start,
+            memory_exceeded: false,
+            clock_origin: now,
+            started: now,
+        }
+    }
+
+    /// When the current run or job must stop waiting: its wall time limit.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.started + self.limits.wall_time
+    }
+
+    /// The trap that ends a blocking call which stopped waiting.
+    pub(crate) fn wait_trap(&self, end: WaitEnd) -> wasmtime::Error {
+        match end {
+            WaitEnd::Cancelled(reason) => wasmtime::Error::new(RunTrap::Cancelled(reason)),
+            WaitEnd::Deadline => wasmtime::Error::new(RunTrap::WallTime(human_duration(
+                self.limits.wall_time,
+            ))),
+        }
+    }
+
     /// The live run, or the trap/error a call named `call` gets without one.
     ///
     /// Cancelled runs trap (the instance must stop at once); stores that are
     /// not page runs get a guest-visible `outside-run` error.
     pub(crate) fn live(&mut self, call: &str) -> wasmtime::Result<Result<&mut RunContext, String>> {
         match self.run.as_mut() {
+            None if self.job.is_some() => Ok(Err(format!(
+                "`{call}` was called from {}: UI, widget, session-state and cache-writing \
+                 calls are only allowed in the page's run; return data from the job and render \
+                 it in the run (or start the job with `spawn_in` to let it draw into one container)",
+                self.job.as_ref().map_or("a job", |job| job.name.as_str())
+            ))),
             None => Ok(Err(format!(
                 "`{call}` was called outside a script run: UI, widget and session-state calls \
                  are only allowed while the page's run is live"
@@ -294,53 +442,6 @@ impl StoreData {
 }
 
 impl RunContext {
-    /// Places `element` at the next position of `container` and hands it to
-    /// the sink, enforcing the per-run output limits.
-    pub(crate) fn place(
-        &mut self,
-        limits: &Limits,
-        container: u32,
-        element: Element,
-    ) -> Result<(), LimitError> {
-        let slot = self
-            .next_index
-            .get_mut(container as usize)
-            .ok_or(LimitError::Container(container))?;
-        if self.elements >= limits.elements_per_run {
-            return Err(LimitError::Limit(format!(
-                "a run may draw at most {} elements (elements_per_run)",
-                limits.elements_per_run
-            )));
-        }
-        let bytes = element.text_bytes();
-        if bytes > limits.element_bytes {
-            return Err(LimitError::Limit(format!(
-                "an element may carry at most {} of text (element_bytes); this one has {}",
-                human_bytes(limits.element_bytes as u64),
-                human_bytes(bytes as u64)
-            )));
-        }
-        if self.output_bytes + bytes > limits.run_output_bytes {
-            return Err(LimitError::Limit(format!(
-                "a run may produce at most {} of output (run_output_bytes)",
-                human_bytes(limits.run_output_bytes as u64)
-            )));
-        }
-        let index = *slot;
-        *slot += 1;
-        self.elements += 1;
-        self.output_bytes += bytes;
-        let sink = &mut self.sink;
-        self.control
-            .deliver(|| {
-                sink.delta(Delta {
-                    path: vec![container, index],
-                    element,
-                })
-            })
-            .map_err(LimitError::Cancelled)
-    }
-
     /// Registers a widget id for this run, refusing duplicates.
     pub(crate) fn claim_widget(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
         if !self.seen_ids.insert(id.to_owned()) {
@@ -376,17 +477,6 @@ impl RunContext {
             },
         };
     }
-}
-
-/// Why an element could not be placed.
-#[derive(Debug)]
-pub(crate) enum LimitError {
-    /// No such container.
-    Container(u32),
-    /// A per-run limit; the text names it.
-    Limit(String),
-    /// The run was cancelled while drawing.
-    Cancelled(CancelReason),
 }
 
 /// Describes a CPU-time trap for the user.

@@ -12,16 +12,16 @@ use crate::run::{
     cpu_trap, CancelReason, DeltaSink, QueryParams, RunContext, RunControl, RunOutcome, RunReport,
     RunTrap, StoreData,
 };
+use crate::run_output::RunOutput;
+use crate::services::{AppServices, AppSettings};
 use crate::session_state::SharedState;
 use crate::widget::WidgetInputs;
 use crossbeam_channel::{Receiver, Sender};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use wasmtime::component::ResourceTable;
 use wasmtime::{Store, Trap, UpdateDeadline};
-use wasmtime_wasi::WasiCtxBuilder;
 
 /// Native stack of a script thread: room for the page's WebAssembly stack
 /// limit plus the host's own frames.
@@ -39,12 +39,18 @@ pub struct RunRequest {
     pub query: Arc<QueryParams>,
     /// Where the run's deltas go.
     pub sink: Box<dyn DeltaSink>,
+    /// The app's shared services (caches, resources, worker pool); `None`
+    /// uses the runner's own.
+    pub app: Option<Arc<AppServices>>,
+    /// The session the run belongs to; `None` is an anonymous one.
+    pub session: Option<Arc<str>>,
 }
 
 type Finish = Box<dyn FnOnce(RunReport) + Send>;
 
 struct Job {
     request: RunRequest,
+    app: Arc<AppServices>,
     control: Arc<RunControl>,
     finish: Finish,
 }
@@ -52,6 +58,7 @@ struct Job {
 /// The pool of script threads.
 pub struct Runner {
     engine: Arc<PageEngine>,
+    services: Arc<AppServices>,
     jobs: Option<Sender<Job>>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -79,8 +86,20 @@ impl RunHandle {
 }
 
 impl Runner {
-    /// Starts `threads` script threads.
+    /// Starts `threads` script threads, with services (caches, worker pool)
+    /// of default settings for runs that bring none.
     pub fn new(engine: Arc<PageEngine>, threads: usize) -> anyhow::Result<Runner> {
+        let services = AppServices::new(engine.clone(), AppSettings::default())?;
+        Self::with_services(engine, threads, services)
+    }
+
+    /// Starts `threads` script threads; runs that bring no services use
+    /// `services`.
+    pub fn with_services(
+        engine: Arc<PageEngine>,
+        threads: usize,
+        services: Arc<AppServices>,
+    ) -> anyhow::Result<Runner> {
         let (tx, rx) = crossbeam_channel::unbounded::<Job>();
         let mut handles = Vec::with_capacity(threads);
         for i in 0..threads.max(1) {
@@ -91,7 +110,7 @@ impl Runner {
                 .stack_size(SCRIPT_THREAD_STACK)
                 .spawn(move || {
                     for job in rx.iter() {
-                        let report = execute(&engine, job.request, &job.control);
+                        let report = execute(&engine, job.request, job.app, &job.control);
                         (job.finish)(report);
                     }
                 })?;
@@ -99,6 +118,7 @@ impl Runner {
         }
         Ok(Runner {
             engine,
+            services,
             jobs: Some(tx),
             threads: handles,
         })
@@ -107,6 +127,11 @@ impl Runner {
     /// The engine the runs use.
     pub fn engine(&self) -> &Arc<PageEngine> {
         &self.engine
+    }
+
+    /// The services of runs that bring none.
+    pub fn services(&self) -> &Arc<AppServices> {
+        &self.services
     }
 
     /// Queues a run; `finish` is called on the script thread with its report.
@@ -120,8 +145,10 @@ impl Runner {
             control: control.clone(),
             engine: self.engine.clone(),
         };
+        let app = request.app.clone().unwrap_or_else(|| self.services.clone());
         let job = Job {
             request,
+            app,
             control,
             finish: Box::new(finish),
         };
@@ -172,7 +199,7 @@ fn not_run(outcome: RunOutcome) -> RunReport {
 }
 
 /// CPU time consumed by the calling thread.
-fn thread_cpu_time() -> Duration {
+pub(crate) fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -186,33 +213,10 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-/// A fresh store for one instance: no files, environment, arguments or
-/// network; output captured; memory limited; epoch checks wired to `control`
-/// and the CPU budget.
-fn new_store(
-    engine: &PageEngine,
-    run: Option<RunContext>,
-    control: Arc<RunControl>,
-    cpu_start: Duration,
-    stdout: &CapturedOutput,
-    stderr: &CapturedOutput,
-) -> Store<StoreData> {
+/// A store for one instance: memory limited, epoch checks wired to the
+/// data's cancel switch, CPU budget and wall time limit.
+pub(crate) fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData> {
     let limits = engine.limits.clone();
-    let wasi = WasiCtxBuilder::new()
-        .stdout(stdout.clone())
-        .stderr(stderr.clone())
-        .allow_tcp(false)
-        .allow_udp(false)
-        .allow_ip_name_lookup(false)
-        .build();
-    let data = StoreData {
-        wasi,
-        table: ResourceTable::new(),
-        limits: limits.clone(),
-        run,
-        memory_exceeded: false,
-        clock_origin: std::time::Instant::now(),
-    };
     let mut store = Store::new(&engine.engine, data);
     store.limiter(|data| data);
     store.set_epoch_deadline(1);
@@ -221,13 +225,14 @@ fn new_store(
     let wall_limit = limits.wall_time;
     let wall_error = RunTrap::WallTime(crate::limits::human_duration(wall_limit));
     store.epoch_deadline_callback(move |store| {
-        if let Some(reason) = control.cancelled() {
+        let data = store.data();
+        if let Some(reason) = data.control.cancelled() {
             return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
         }
-        if thread_cpu_time().saturating_sub(cpu_start) > cpu_limit {
+        if thread_cpu_time().saturating_sub(data.cpu_start) > cpu_limit {
             return Err(wasmtime::Error::new(cpu_error.clone()));
         }
-        if store.data().clock_origin.elapsed() > wall_limit {
+        if data.started.elapsed() > wall_limit {
             return Err(wasmtime::Error::new(wall_error.clone()));
         }
         Ok(UpdateDeadline::Continue(1))
@@ -243,7 +248,16 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     let stdout = CapturedOutput::new(limits.captured_output_bytes);
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let control = Arc::new(RunControl::default());
-    let mut store = new_store(engine, None, control, thread_cpu_time(), &stdout, &stderr);
+    let data = StoreData::new(
+        limits.clone(),
+        None,
+        None,
+        control,
+        thread_cpu_time(),
+        &stdout,
+        &stderr,
+    );
+    let mut store = new_store(engine, data);
     let result = page
         .pre
         .instantiate(&mut store)
@@ -261,7 +275,12 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
 }
 
 /// One run, start to end, on the calling (script) thread.
-fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) -> RunReport {
+fn execute(
+    engine: &PageEngine,
+    request: RunRequest,
+    app: Arc<AppServices>,
+    control: &Arc<RunControl>,
+) -> RunReport {
     if let Some(reason) = control.cancelled() {
         return not_run(cancelled_outcome(reason));
     }
@@ -270,32 +289,43 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
     let limits = engine.limits.clone();
     let stdout = CapturedOutput::new(limits.captured_output_bytes);
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let output = Arc::new(RunOutput::new(control.clone(), request.sink));
+    let page = request.page;
     let run = RunContext {
         control: control.clone(),
-        sink: request.sink,
+        output: output.clone(),
         inputs: request.inputs,
         state: request.state,
         query: request.query,
-        next_index: [0, 0],
-        elements: 0,
-        output_bytes: 0,
+        page: page.clone(),
+        app,
+        session: request.session.unwrap_or_else(|| Arc::from("anonymous")),
         seen_ids: HashSet::new(),
         widgets: Vec::new(),
         rejected: Vec::new(),
+        jobs: HashMap::new(),
+        jobs_started: 0,
+        jobs_done: Arc::default(),
+        tickets: HashMap::new(),
     };
-    let mut store = new_store(
-        engine,
+    let data = StoreData::new(
+        limits.clone(),
         Some(run),
+        None,
         control.clone(),
         cpu_start,
         &stdout,
         &stderr,
     );
-    let result = request
-        .page
+    let mut store = new_store(engine, data);
+    let result = page
         .pre
         .instantiate(&mut store)
         .and_then(|instance| instance.call_run(&mut store));
+    // Jobs belong to their run: whatever is still going stops now.
+    if control.end_jobs() {
+        engine.interrupt();
+    }
 
     let stderr_text = stderr.text();
     let outcome = match result {
@@ -305,9 +335,8 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
     };
     let run = store.data_mut().run.take();
     drop(store);
-    let (widgets, rejected, elements) = run
-        .map(|r| (r.widgets, r.rejected, r.elements))
-        .unwrap_or_default();
+    let (widgets, rejected) = run.map(|r| (r.widgets, r.rejected)).unwrap_or_default();
+    let elements = output.elements();
     RunReport {
         outcome,
         widgets,
@@ -323,13 +352,13 @@ fn execute(engine: &PageEngine, request: RunRequest, control: &Arc<RunControl>) 
 fn cancelled_outcome(reason: CancelReason) -> RunOutcome {
     match reason {
         CancelReason::Replaced => RunOutcome::Replaced,
-        CancelReason::Stopped => RunOutcome::Stopped,
+        CancelReason::Stopped | CancelReason::RunEnded => RunOutcome::Stopped,
         CancelReason::Shutdown => RunOutcome::Shutdown,
     }
 }
 
 /// Turns the error that ended a run into what the user is told.
-fn classify(
+pub(crate) fn classify(
     error: &wasmtime::Error,
     stderr: &str,
     memory_exceeded: bool,

@@ -7,6 +7,7 @@ use crate::frontend;
 use crate::limits::Limits;
 use crate::page_build::BuildOptions;
 use crate::runner::Runner;
+use crate::services::{AppServices, AppSettings};
 use crate::session::{run_session, ParkedSessions};
 use anyhow::Context as _;
 use axum::extract::ws::WebSocketUpgrade;
@@ -48,6 +49,12 @@ pub struct ServeArgs {
     /// Largest message a browser may send, in bytes.
     #[arg(long, default_value_t = 64 * 1024)]
     pub message_bytes: usize,
+    /// Worker threads for jobs and resource builds (default: CPU count, at least 2).
+    #[arg(long)]
+    pub worker_threads: Option<usize>,
+    /// Memory for `cache_data` values, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub cache_mib: u64,
 }
 
 /// How long shutdown waits for sessions to tell their browsers.
@@ -78,6 +85,8 @@ pub struct ServerState {
     pub app: App,
     /// The script threads.
     pub runner: Runner,
+    /// Caches, resources and the worker pool the app's runs share.
+    pub services: Arc<AppServices>,
     /// Disconnected sessions awaiting their tab.
     pub parked: ParkedSessions,
     /// Settings.
@@ -93,11 +102,17 @@ pub struct ServerState {
 
 impl ServerState {
     /// Builds the shared state.
-    pub fn new(app: App, runner: Runner, settings: ServerSettings) -> Arc<ServerState> {
+    pub fn new(
+        app: App,
+        runner: Runner,
+        services: Arc<AppServices>,
+        settings: ServerSettings,
+    ) -> Arc<ServerState> {
         Arc::new(ServerState {
             parked: ParkedSessions::new(settings.session_grace),
             app,
             runner,
+            services,
             settings,
             shutdown: watch::channel(false).0,
             reloads: broadcast::channel(16).0,
@@ -191,12 +206,20 @@ pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result
             eprintln!("  building {step}");
         },
     )?;
-    let runner = Runner::new(engine, args.script_threads)?;
+    let mut app_settings = AppSettings {
+        cache_bytes: args.cache_mib << 20,
+        ..AppSettings::default()
+    };
+    if let Some(threads) = args.worker_threads {
+        app_settings.worker_threads = threads.max(1);
+    }
+    let services = AppServices::new(engine.clone(), app_settings)?;
+    let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
     let settings = ServerSettings {
         message_bytes: args.message_bytes,
         session_grace: Duration::from_secs(args.session_grace_seconds),
     };
-    let state = ServerState::new(app, runner, settings);
+    let state = ServerState::new(app, runner, services, settings);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

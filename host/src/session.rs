@@ -13,6 +13,7 @@ use crate::protocol::{parse_client, ClientMessage, ServerMessage};
 use crate::run::{parse_query, CancelReason, QueryParams, RunOutcome, RunReport};
 use crate::runner::{RunHandle, RunRequest};
 use crate::server::ServerState;
+use crate::services::AppServices;
 use crate::session_state::{SessionState, SharedState};
 use crate::widget::{WidgetInputs, WidgetSpec};
 use axum::extract::ws::{Message, WebSocket};
@@ -35,17 +36,38 @@ pub struct SessionData {
     page: Option<String>,
     /// The query parameters last reported.
     query: Arc<QueryParams>,
+    /// The session's id as runs see it; dropping the data ends the session's
+    /// cache scope.
+    scope: SessionScope,
 }
 
 impl SessionData {
-    fn new() -> SessionData {
+    fn new(id: &str, services: Arc<AppServices>) -> SessionData {
         SessionData {
             state: SessionState::shared(),
             values: HashMap::new(),
             specs: HashMap::new(),
             page: None,
             query: Arc::new(QueryParams::new()),
+            scope: SessionScope {
+                id: Arc::from(id),
+                services,
+            },
         }
+    }
+}
+
+/// A session's identity for its runs. When the session ends (its data is
+/// dropped: expired, evicted, or the server stopped), its session-scoped
+/// cache entries go with it.
+struct SessionScope {
+    id: Arc<str>,
+    services: Arc<AppServices>,
+}
+
+impl Drop for SessionScope {
+    fn drop(&mut self) {
+        self.services.data.drop_session(&self.id);
     }
 }
 
@@ -237,7 +259,8 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         None => {
             let id = new_session_id();
             server.parked.connect_new(&id);
-            (id, SessionData::new(), false)
+            let data = SessionData::new(&id, server.services.clone());
+            (id, data, false)
         }
     };
     tracing::info!(session = %id, resumed, "session connected");
@@ -359,6 +382,11 @@ impl Connection {
         match parse_client(text) {
             Err(message) => self.refuse(message),
             Ok(ClientMessage::Heartbeat {}) => self.outbox.push(ServerMessage::Heartbeat),
+            Ok(ClientMessage::ClearCache {}) => {
+                self.server.services.clear_caches();
+                tracing::info!(session = %self.id, "caches cleared");
+                self.outbox.push(ServerMessage::CacheCleared);
+            }
             Ok(ClientMessage::Stop {}) => {
                 self.pending = None;
                 self.triggers.clear();
@@ -455,6 +483,8 @@ impl Connection {
                 sink: Box::new(move |delta: Delta| {
                     let _ = deltas.send(Event::Delta { run, delta });
                 }),
+                app: Some(self.server.services.clone()),
+                session: Some(self.data.scope.id.clone()),
             },
             move |report| {
                 if !report.stdout.is_empty() || !report.stderr.is_empty() {

@@ -24,6 +24,8 @@ fn main() {
         let drawn = Arc::new(AtomicUsize::new(0));
         let seen = drawn.clone();
         let (handle, done) = runner.spawn(RunRequest {
+            app: None,
+            session: None,
             page: spin.clone(),
             inputs: Arc::new(WidgetInputs::new()),
             state: SessionState::shared(),

@@ -22,6 +22,22 @@ pub fn page(attr: TokenStream, item: TokenStream) -> TokenStream {
             fn run() -> ::core::result::Result<(), ::std::string::String> {{
                 ::wasmlit::__private::run_page({name})
             }}
+            fn run_job(
+                job: u64,
+                at: ::core::option::Option<u32>,
+                input: ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<::std::vec::Vec<u8>, ::std::string::String> {{
+                ::wasmlit::__private::run_job(job, at, input)
+            }}
+            fn build_resource(id: u64) -> ::core::result::Result<(), ::std::string::String> {{
+                ::wasmlit::__private::build_resource(id)
+            }}
+            fn query_resource(
+                id: u64,
+                request: ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<::std::vec::Vec<u8>, ::std::string::String> {{
+                ::wasmlit::__private::query_resource(id, request)
+            }}
         }}
         ::wasmlit::__private::export_page!(__WasmlitPage);"
     )

@@ -44,13 +44,10 @@ fn timer(
     after: Duration,
 ) -> wasmtime::Result<(Resource<DynPollable>,)> {
     let data = store.data_mut();
-    let control = data.run.as_ref().map(|run| run.control.clone());
+    let control = Some(data.control.clone());
     // Never past the run's wall time limit: the page is woken for it and
     // then stopped by its next epoch check.
-    let left = data
-        .limits
-        .wall_time
-        .saturating_sub(data.clock_origin.elapsed());
+    let left = data.limits.wall_time.saturating_sub(data.started.elapsed());
     let deadline = tokio::time::Instant::now() + after.min(left + Duration::from_millis(1));
     let resource = data.table.push(Timer { deadline, control })?;
     Ok((subscribe(&mut data.table, resource)?,))

@@ -8,16 +8,30 @@ use crate::run::StoreData;
 
 impl ui::Host for StoreData {
     fn emit(&mut self, at: u32, element: WitElement) -> wasmtime::Result<Result<(), CallError>> {
-        let limits = self.limits.clone();
-        let run = match self.live("ui.emit")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        let output = match self.drawing("ui.emit", at)? {
+            Ok(output) => output,
+            Err(e) => return Ok(Err(e)),
         };
-        let element = match convert(element, limits.element_bytes) {
+        let element = match convert(element, self.limits.element_bytes) {
             Ok(element) => element,
             Err(e) => return Ok(Err(e)),
         };
-        super::place_result(run.place(&limits, at, element))
+        super::place_result(output.place(&self.limits, at, element).map(drop))
+    }
+
+    fn open_container(&mut self, at: u32, border: bool) -> wasmtime::Result<Result<u32, CallError>> {
+        if self.job.is_some() {
+            return Ok(Err(CallError::InvalidArgument(
+                "`ui.open_container` was called from a job: a job draws only into the one container \
+                 it was given"
+                    .into(),
+            )));
+        }
+        let output = match self.drawing("ui.open_container", at)? {
+            Ok(output) => output,
+            Err(e) => return Ok(Err(e)),
+        };
+        super::place_result(output.open_container(&self.limits, at, border))
     }
 }
 

@@ -37,11 +37,13 @@ impl widgets::Host for StoreData {
         run.widget_value(&mut element);
         let value = to_wit(&element.value);
         let record = (element.id.clone(), element.spec.clone(), element.disabled);
-        let placed = run.place(&limits, at, Element::Widget(Box::new(element)));
+        let placed = run
+            .output
+            .place(&limits, at, Element::Widget(Box::new(element)));
         if placed.is_ok() {
             run.record_widget(record.0, record.1, record.2);
         }
-        super::place_result(placed.map(|()| value))
+        super::place_result(placed.map(|_| value))
     }
 }
 

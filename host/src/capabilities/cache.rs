@@ -1,0 +1,157 @@
+//! `wasmlit:page/cache`: `cache_data` lookups and fills, and queries to
+//! `cache_resource` instances.
+
+use crate::bindings::cache::{self, CacheOptions, Lookup as WitLookup, Scope as WitScope};
+use crate::bindings::types::CallError;
+use crate::cache::{DataCache, EntryOptions, Lookup};
+use crate::delta::Element;
+use crate::resource::QueryEnd;
+use crate::run::{RunTrap, StoreData};
+use crate::run_output::LimitError;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Tickets handed out by this process (0 means "not stored").
+static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
+
+impl cache::Host for StoreData {
+    fn get(
+        &mut self,
+        at: u32,
+        function: String,
+        args: Vec<u8>,
+        options: CacheOptions,
+    ) -> wasmtime::Result<Result<WitLookup, CallError>> {
+        let deadline = self.deadline();
+        let limits = self.limits.clone();
+        if self.run.is_none() {
+            // A job may read what runs stored, but not store (ticket 0).
+            if let Some(services) = self.job.as_ref().and_then(|job| job.services.as_ref()) {
+                let session = (options.scope == WitScope::Session).then_some(&*services.session);
+                let key = DataCache::key(&services.page.module_hash, &function, &args, session);
+                return Ok(Ok(match services.app.data.peek(&key) {
+                    Some(value) => WitLookup::Hit(value),
+                    None => WitLookup::Miss(0),
+                }));
+            }
+        }
+        let run = match self.live("cache.get")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        let session = match options.scope {
+            WitScope::Global => None,
+            WitScope::Session => Some(run.session.clone()),
+        };
+        let key = DataCache::key(&run.page.module_hash, &function, &args, session.as_deref());
+        if let Some(value) = run.app.data.peek(&key) {
+            return Ok(Ok(WitLookup::Hit(value)));
+        }
+        let spinner = match options.spinner {
+            Some(body) => match run.output.place(&limits, at, Element::Spinner { body }) {
+                Ok(path) => Some(path),
+                Err(e) => return super::place_result(Err(e)),
+            },
+            None => None,
+        };
+        let entry_options = EntryOptions {
+            ttl: options.ttl_ms.map(Duration::from_millis),
+            max_entries: options.max_entries,
+        };
+        let identity = format!("{}/{function}", hex::encode(run.page.module_hash));
+        let (app, control) = (run.app.clone(), run.control.clone());
+        let found = app
+            .data
+            .get_or_wait(key, &identity, session, entry_options, &control, deadline);
+        let run = match self.run.as_mut() {
+            Some(run) => run,
+            None => return Ok(Err(CallError::OutsideRun("cache.get".into()))),
+        };
+        match found {
+            Err(end) => Err(self.wait_trap(end)),
+            Ok(Lookup::Hit(value)) => {
+                if let Some(path) = spinner {
+                    clear_spinner(run.output.replace(path, Element::Empty))?;
+                }
+                Ok(Ok(WitLookup::Hit(value)))
+            }
+            Ok(Lookup::Miss(mut ticket)) => {
+                ticket.spinner = spinner;
+                let id = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
+                run.tickets.insert(id, ticket);
+                Ok(Ok(WitLookup::Miss(id)))
+            }
+        }
+    }
+
+    fn fill(&mut self, ticket: u64, value: Vec<u8>) -> wasmtime::Result<Result<(), CallError>> {
+        let run = match self.live("cache.fill")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        let Some(mut ticket) = run.tickets.remove(&ticket) else {
+            return Ok(Err(CallError::InvalidArgument(format!(
+                "cache.fill: no computation with ticket {ticket} in this run (each ticket is \
+                 filled once)"
+            ))));
+        };
+        let spinner = ticket.spinner.take();
+        ticket.fill(value);
+        if let Some(path) = spinner {
+            clear_spinner(run.output.replace(path, Element::Empty))?;
+        }
+        Ok(Ok(()))
+    }
+
+    fn resource_query(
+        &mut self,
+        resource: u64,
+        name: String,
+        request: Vec<u8>,
+    ) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
+        let deadline = self.deadline();
+        let (app, page, session) = if self.run.is_some() {
+            match self.live("cache.resource_query")? {
+                Ok(run) => (run.app.clone(), run.page.clone(), run.session.clone()),
+                Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+            }
+        } else {
+            match self.job.as_ref().and_then(|job| job.services.as_ref()) {
+                Some(s) => (s.app.clone(), s.page.clone(), s.session.clone()),
+                None => {
+                    return Ok(Err(CallError::OutsideRun(
+                        "`cache.resource_query` was called outside a run or job (a resource \
+                         cannot use other resources while it is being built or queried)"
+                            .into(),
+                    )))
+                }
+            }
+        };
+        let control = self.control.clone();
+        let answer = app.resources.query(
+            &app.engine,
+            &app.executor,
+            &session,
+            &page,
+            resource,
+            &name,
+            &request,
+            &control,
+            deadline,
+        );
+        match answer {
+            Ok(Ok(bytes)) => Ok(Ok(bytes)),
+            Ok(Err(message)) => Ok(Err(CallError::Failed(message))),
+            Err(QueryEnd::Wait(end)) => Err(self.wait_trap(end)),
+            Err(QueryEnd::Trap(error)) => Err(error),
+        }
+    }
+}
+
+/// A spinner is removed, or the run was cancelled meanwhile (a trap).
+fn clear_spinner(removed: Result<(), LimitError>) -> wasmtime::Result<()> {
+    match removed {
+        Err(LimitError::Cancelled(reason)) => Err(wasmtime::Error::new(RunTrap::Cancelled(reason))),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,145 @@
+//! Jobs: page functions a run hands to the app's worker pool, each run in a
+//! fresh instance of the page whose store has no run context, so UI,
+//! widget, session-state and cache-writing calls fail with a message saying
+//! why. A job started with `spawn-in` may draw into one container of its run.
+//! A run's jobs share a cancel switch that is flipped when the run is
+//! cancelled or ends.
+
+use crate::engine::PageEngine;
+use crate::output::CapturedOutput;
+use crate::page::Page;
+use crate::run::{RunControl, StoreData};
+use crate::run_output::RunOutput;
+use crate::runner::{classify, new_store, thread_cpu_time};
+use crate::services::AppServices;
+use parking_lot::Mutex;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// What a job's store knows about the job.
+pub struct JobContext {
+    /// The job's name, for messages.
+    pub name: String,
+    /// The run's output and the one container the job may draw into.
+    pub draw: Option<(Arc<RunOutput>, u32)>,
+    /// What resource queries from the job need; `None` in a resource's own
+    /// instance (a resource cannot query resources).
+    pub services: Option<JobServices>,
+}
+
+/// The app, page and session a job works for.
+pub struct JobServices {
+    /// The app's shared services.
+    pub app: Arc<AppServices>,
+    /// The page (for its build hash).
+    pub page: Arc<Page>,
+    /// The session that started the job.
+    pub session: Arc<str>,
+}
+
+/// Where a job's result lands; the run that started it joins it.
+pub struct JobSlot {
+    result: Mutex<Option<Result<Vec<u8>, String>>>,
+    /// The run's "a job finished" signal.
+    done: Arc<Notify>,
+}
+
+impl JobSlot {
+    /// An empty slot that notifies `done` when filled.
+    pub fn new(done: Arc<Notify>) -> Arc<JobSlot> {
+        Arc::new(JobSlot {
+            result: Mutex::new(None),
+            done,
+        })
+    }
+
+    /// Whether the job has finished.
+    pub fn is_done(&self) -> bool {
+        self.result.lock().is_some()
+    }
+
+    /// The job's result, once it is done.
+    pub fn take(&self) -> Option<Result<Vec<u8>, String>> {
+        self.result.lock().take()
+    }
+
+    fn finish(&self, result: Result<Vec<u8>, String>) {
+        *self.result.lock() = Some(result);
+        self.done.notify_waiters();
+    }
+}
+
+/// One job to run.
+pub struct JobTask {
+    /// The page whose job it is.
+    pub page: Arc<Page>,
+    /// The page's id for the job function.
+    pub job: u64,
+    /// The job's input, serialized by the page.
+    pub input: Vec<u8>,
+    /// What the job's store knows.
+    pub context: JobContext,
+    /// The run's jobs switch.
+    pub control: Arc<RunControl>,
+    /// Where the result goes.
+    pub slot: Arc<JobSlot>,
+}
+
+/// Runs a job to its end on the calling (worker) thread and fills its slot.
+pub fn run_job(engine: &PageEngine, task: JobTask) {
+    let name = task.context.name.clone();
+    if task.control.cancelled().is_some() {
+        task.slot
+            .finish(Err(format!("{name} was cancelled before it started")));
+        return;
+    }
+    let limits = engine.limits.clone();
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let at = task.context.draw.as_ref().map(|(_, at)| *at);
+    let data = StoreData::new(
+        limits.clone(),
+        None,
+        Some(task.context),
+        task.control.clone(),
+        thread_cpu_time(),
+        &stdout,
+        &stderr,
+    );
+    let mut store = new_store(engine, data);
+    let result = task
+        .page
+        .pre
+        .instantiate(&mut store)
+        .and_then(|instance| instance.call_run_job(&mut store, task.job, at, &task.input));
+    let result = match result {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(message)) => Err(format!("{name} failed: {message}")),
+        Err(error) => {
+            let outcome = classify(
+                &error,
+                &stderr.text(),
+                store.data().memory_exceeded,
+                &limits,
+            );
+            Err(format!(
+                "{name}: {}",
+                outcome.message().unwrap_or_else(|| "ended early".into())
+            ))
+        }
+    };
+    drop(store);
+    task.slot.finish(result);
+}
+
+/// Queues `task` on the app's pool, on behalf of `session`.
+pub fn submit(app: &AppServices, session: &Arc<str>, task: JobTask) {
+    let slot = task.slot.clone();
+    let engine = app.engine.clone();
+    let queued = app
+        .executor
+        .submit(session, Box::new(move || run_job(&engine, task)));
+    if queued.is_err() {
+        slot.finish(Err("the server is shutting down".into()));
+    }
+}

@@ -1,0 +1,254 @@
+//! `cache_resource`: an expensive object built once per app and page build,
+//! reused by every run (Streamlit's `st.cache_resource`).
+//!
+//! Runs are separate instances and cannot share memory, so a resource lives
+//! in an instance of its own: the page's `build-resource` export builds it
+//! there (on the worker pool, so a cancelled run does not lose a build half
+//! done) and the instance is kept. Runs reach it through `resource-query`: a
+//! serialized request in, a serialized answer out, one query at a time per
+//! resource. A query runs on the asking thread under the asking run's cancel
+//! switch and CPU budget; if it is interrupted or crashes, the instance is
+//! discarded and the next query builds it again.
+
+use crate::engine::PageEngine;
+use crate::executor::Executor;
+use crate::jobs::JobContext;
+use crate::output::CapturedOutput;
+use crate::page::Page;
+use crate::run::{RunControl, RunTrap, StoreData, WaitEnd};
+use crate::runner::{classify, new_store, thread_cpu_time};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Notify;
+use wasmtime::Store;
+
+/// Every resource of an app, by page build and resource id.
+#[derive(Default)]
+pub struct Resources {
+    cells: Mutex<HashMap<([u8; 32], u64), Arc<Cell>>>,
+}
+
+struct Cell {
+    name: String,
+    state: Mutex<CellState>,
+    changed: Notify,
+}
+
+#[derive(Default)]
+struct CellState {
+    /// The built instance, when it is not being queried.
+    instance: Option<Box<Built>>,
+    /// A query holds the instance.
+    in_use: bool,
+    building: bool,
+    /// Numbers builds, so a waiter knows whether the failure is its build's.
+    generation: u64,
+    failure: Option<(u64, String)>,
+    builds: u64,
+}
+
+struct Built {
+    store: Store<StoreData>,
+    page: crate::bindings::Page,
+    stderr: CapturedOutput,
+}
+
+/// How a query ended without an answer from the resource.
+pub enum QueryEnd {
+    /// The asking run was cancelled or ran out of wall time while waiting.
+    Wait(WaitEnd),
+    /// The query trapped (cancel, CPU or memory limit, crash).
+    Trap(wasmtime::Error),
+}
+
+impl Resources {
+    /// Sends `request` to resource `id` of `page`, building it first if
+    /// needed. `Ok(Err(..))` is a message for the page: the build or query
+    /// failed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn query(
+        &self,
+        engine: &Arc<PageEngine>,
+        executor: &Executor,
+        owner: &Arc<str>,
+        page: &Arc<Page>,
+        id: u64,
+        name: &str,
+        request: &[u8],
+        control: &Arc<RunControl>,
+        deadline: Instant,
+    ) -> Result<Result<Vec<u8>, String>, QueryEnd> {
+        let cell = self
+            .cells
+            .lock()
+            .entry((page.module_hash, id))
+            .or_insert_with(|| {
+                Arc::new(Cell {
+                    name: name.to_owned(),
+                    state: Mutex::default(),
+                    changed: Notify::new(),
+                })
+            })
+            .clone();
+        let mut waited_for = None;
+        let mut built = loop {
+            {
+                let mut state = cell.state.lock();
+                if let Some(built) = state.instance.take() {
+                    state.in_use = true;
+                    break built;
+                }
+                if let (Some(mine), Some((failed, message))) = (waited_for, &state.failure) {
+                    if mine == *failed {
+                        return Ok(Err(message.clone()));
+                    }
+                }
+                if !state.building && !state.in_use {
+                    state.building = true;
+                    state.generation += 1;
+                    let task_cell = cell.clone();
+                    let task_engine = engine.clone();
+                    let task_page = page.clone();
+                    let generation = state.generation;
+                    let submitted = executor.submit(
+                        owner,
+                        Box::new(move || build(&task_engine, &task_page, id, &task_cell, generation)),
+                    );
+                    if submitted.is_err() {
+                        state.building = false;
+                        return Ok(Err("the server is shutting down".into()));
+                    }
+                }
+                if state.building {
+                    waited_for = Some(state.generation);
+                }
+            }
+            control
+                .block_until(&cell.changed, deadline, || {
+                    let state = cell.state.lock();
+                    state.instance.is_some() || (!state.building && !state.in_use)
+                })
+                .map_err(QueryEnd::Wait)?;
+        };
+
+        let data = built.store.data_mut();
+        data.control = control.clone();
+        data.cpu_start = thread_cpu_time();
+        data.started = Instant::now();
+        built.store.set_epoch_deadline(1);
+        let result = built
+            .page
+            .call_query_resource(&mut built.store, id, request);
+        let mut state = cell.state.lock();
+        state.in_use = false;
+        let answer = match result {
+            Ok(answer) => {
+                state.instance = Some(built);
+                answer.map_err(|message| format!("resource `{}`: {message}", cell.name))
+            }
+            Err(error) => {
+                drop(state);
+                cell.changed.notify_waiters();
+                if error.downcast_ref::<RunTrap>().is_some() {
+                    return Err(QueryEnd::Trap(error));
+                }
+                let limits = engine.limits();
+                let outcome = classify(
+                    &error,
+                    &built.stderr.text(),
+                    built.store.data().memory_exceeded,
+                    limits,
+                );
+                return Ok(Err(format!(
+                    "resource `{}`: {}; it will be built again on next use",
+                    cell.name,
+                    outcome.message().unwrap_or_default()
+                )));
+            }
+        };
+        drop(state);
+        cell.changed.notify_waiters();
+        Ok(answer)
+    }
+
+    /// Resources built since the start (rebuilds included).
+    pub fn builds(&self) -> u64 {
+        self.cells.lock().values().map(|c| c.state.lock().builds).sum()
+    }
+
+    /// Drops every resource; the next query builds it again.
+    pub fn clear(&self) {
+        self.cells.lock().clear();
+    }
+
+    /// Drops the resources of page builds not in `current`.
+    pub fn retain_builds(&self, current: &[[u8; 32]]) {
+        self.cells
+            .lock()
+            .retain(|(hash, _), _| current.contains(hash));
+    }
+}
+
+/// Builds a resource's instance on a worker thread and stores it in `cell`.
+fn build(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation: u64) {
+    let limits = engine.limits.clone();
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    // Not tied to any run: a build finishes even if the run that asked for
+    // it was cancelled. Bounded by the CPU and wall time limits.
+    let control = Arc::new(RunControl::default());
+    let context = JobContext {
+        name: format!("resource `{}`", cell.name),
+        draw: None,
+        services: None,
+    };
+    let data = StoreData::new(
+        limits.clone(),
+        None,
+        Some(context),
+        control,
+        thread_cpu_time(),
+        &stdout,
+        &stderr,
+    );
+    let mut store = new_store(engine, data);
+    let result = page.pre.instantiate(&mut store).and_then(|instance| {
+        instance
+            .call_build_resource(&mut store, id)
+            .map(|built| (instance, built))
+    });
+    let mut state = cell.state.lock();
+    state.building = false;
+    match result {
+        Ok((instance, Ok(()))) => {
+            state.builds += 1;
+            state.failure = None;
+            state.instance = Some(Box::new(Built {
+                store,
+                page: instance,
+                stderr,
+            }));
+        }
+        Ok((_, Err(message))) => {
+            state.failure = Some((
+                generation,
+                format!("building resource `{}` failed: {message}", cell.name),
+            ));
+        }
+        Err(error) => {
+            let outcome = classify(&error, &stderr.text(), store.data().memory_exceeded, &limits);
+            state.failure = Some((
+                generation,
+                format!(
+                    "building resource `{}` failed: {}",
+                    cell.name,
+                    outcome.message().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    drop(state);
+    cell.changed.notify_waiters();
+}

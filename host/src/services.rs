@@ -1,0 +1,63 @@
+//! What one app's runs share: the data cache, the resources, and the worker
+//! pool that runs jobs and resource builds. Nothing here crosses apps.
+
+use crate::cache::DataCache;
+use crate::engine::PageEngine;
+use crate::executor::Executor;
+use crate::resource::Resources;
+use std::sync::Arc;
+
+/// Per-app settings of the shared services.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// Worker threads running the app's jobs and resource builds.
+    pub worker_threads: usize,
+    /// Bytes of `cache_data` values the app may keep; past it the least
+    /// useful entries are evicted.
+    pub cache_bytes: u64,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            worker_threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2),
+            cache_bytes: 256 << 20,
+        }
+    }
+}
+
+/// An app's shared services.
+pub struct AppServices {
+    /// The engine jobs and resources run on.
+    pub engine: Arc<PageEngine>,
+    /// `cache_data` entries.
+    pub data: DataCache,
+    /// `cache_resource` instances.
+    pub resources: Resources,
+    /// The worker pool.
+    pub executor: Executor,
+    /// The settings it was built with.
+    pub settings: AppSettings,
+}
+
+impl AppServices {
+    /// Starts the worker pool and empty caches.
+    pub fn new(engine: Arc<PageEngine>, settings: AppSettings) -> anyhow::Result<Arc<AppServices>> {
+        Ok(Arc::new(AppServices {
+            engine,
+            data: DataCache::new(settings.cache_bytes),
+            resources: Resources::default(),
+            executor: Executor::new(settings.worker_threads)?,
+            settings,
+        }))
+    }
+
+    /// Drops every cached value and resource ("Clear cache").
+    pub fn clear_caches(&self) {
+        self.data.clear();
+        self.resources.clear();
+    }
+}
