@@ -295,3 +295,66 @@ pub fn widget_id(messages: &[serde_json::Value], label: &str) -> String {
         .unwrap_or_else(|| panic!("no widget labelled {label}"))
         .to_owned()
 }
+
+/// Running pages without a server: a run's deltas, recorded.
+pub mod runs {
+    use host::delta::{Delta, Element};
+    use host::run::RunReport;
+    use host::runner::{RunHandle, RunRequest, Runner};
+    use host::Page;
+    use parking_lot::Mutex;
+    use std::sync::Arc;
+
+    /// Deltas a run produced, shared with the test.
+    pub type Recorded = Arc<Mutex<Vec<Delta>>>;
+
+    /// A request for `page` with URL query `query`, as session `session`,
+    /// recording into `recorded`.
+    pub fn request(page: &Arc<Page>, query: &str, session: &str, recorded: &Recorded) -> RunRequest {
+        let sink = recorded.clone();
+        RunRequest {
+            page: page.clone(),
+            inputs: Arc::default(),
+            state: host::session_state::SessionState::shared(),
+            query: Arc::new(host::run::parse_query(query)),
+            sink: Box::new(move |d: Delta| sink.lock().push(d)),
+            app: None,
+            session: Some(Arc::from(session)),
+        }
+    }
+
+    /// Runs `page` with `query` to its end.
+    pub fn run(runner: &Runner, page: &Arc<Page>, query: &str) -> (RunReport, Vec<Delta>) {
+        let recorded = Recorded::default();
+        let report = runner.run(request(page, query, "test", &recorded));
+        let deltas = recorded.lock().clone();
+        (report, deltas)
+    }
+
+    /// Starts `page` with `query`; returns its handle, report receiver and deltas.
+    pub fn start(
+        runner: &Runner,
+        page: &Arc<Page>,
+        query: &str,
+        session: &str,
+    ) -> (RunHandle, crossbeam_channel::Receiver<RunReport>, Recorded) {
+        let recorded = Recorded::default();
+        let (handle, done) = runner.spawn(request(page, query, session, &recorded));
+        (handle, done, recorded)
+    }
+
+    /// The text of each element that has some, in order.
+    pub fn texts(deltas: &[Delta]) -> Vec<String> {
+        deltas
+            .iter()
+            .filter_map(|d| match &d.element {
+                Element::Markdown { source, .. } => Some(source.clone()),
+                Element::Text { body }
+                | Element::Title { body }
+                | Element::Alert { body, .. }
+                | Element::Spinner { body } => Some(body.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -140,12 +140,12 @@ impl Ui {
             host::Lookup::Hit(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(value) => return value,
                 // Stored by another type under the same name: compute anew.
-                Err(_) => 0,
+                Err(_) => None,
             },
-            host::Lookup::Miss(ticket) => ticket,
+            host::Lookup::Miss(ticket) => Some(ticket),
         };
         let value = f(args);
-        if ticket != 0 {
+        if let Some(ticket) = ticket {
             match serde_json::to_vec(&value) {
                 Ok(bytes) => expect_ok(host::fill(ticket, &bytes)),
                 Err(e) => panic!("the result of `{name}` does not serialize: {e}"),

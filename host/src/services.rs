@@ -10,7 +10,8 @@ use std::sync::Arc;
 /// Per-app settings of the shared services.
 #[derive(Debug, Clone)]
 pub struct AppSettings {
-    /// Worker threads running the app's jobs and resource builds.
+    /// Worker threads running the app's jobs and resource builds (default:
+    /// CPUs + 4, at most 32).
     pub worker_threads: usize,
     /// Bytes of `cache_data` values the app may keep; past it the least
     /// useful entries are evicted.
@@ -20,10 +21,13 @@ pub struct AppSettings {
 impl Default for AppSettings {
     fn default() -> Self {
         AppSettings {
+            // Jobs often wait (sleep, fetch) rather than compute, so the
+            // pool is larger than the CPU count, like Python's default
+            // thread pool: CPUs + 4, at most 32.
             worker_threads: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-                .max(2),
+                .map_or(2, |n| n.get())
+                .saturating_add(4)
+                .min(32),
             cache_bytes: 256 << 20,
         }
     }

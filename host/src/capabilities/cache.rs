@@ -11,7 +11,7 @@ use crate::run_output::LimitError;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Tickets handed out by this process (0 means "not stored").
+/// Tickets handed out by this process.
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
 
 impl cache::Host for StoreData {
@@ -24,17 +24,6 @@ impl cache::Host for StoreData {
     ) -> wasmtime::Result<Result<WitLookup, CallError>> {
         let deadline = self.deadline();
         let limits = self.limits.clone();
-        if self.run.is_none() {
-            // A job may read what runs stored, but not store (ticket 0).
-            if let Some(services) = self.job.as_ref().and_then(|job| job.services.as_ref()) {
-                let session = (options.scope == WitScope::Session).then_some(&*services.session);
-                let key = DataCache::key(&services.page.module_hash, &function, &args, session);
-                return Ok(Ok(match services.app.data.peek(&key) {
-                    Some(value) => WitLookup::Hit(value),
-                    None => WitLookup::Miss(0),
-                }));
-            }
-        }
         let run = match self.live("cache.get")? {
             Ok(run) => run,
             Err(message) => return Ok(Err(CallError::OutsideRun(message))),
