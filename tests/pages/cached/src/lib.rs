@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 use wasmlit::{CacheData, Resource, Ui};
 
-fn slow_value(args: (String, u64)) -> String {
-    wasmlit::sleep(Duration::from_millis(args.1));
-    format!("value of {}", args.0)
+fn slow_value(key: String, delay_ms: u64) -> String {
+    wasmlit::sleep(Duration::from_millis(delay_ms));
+    format!("value of {key}")
 }
 
 /// Ten megabytes, built in (at least) half a second.
@@ -60,6 +60,8 @@ fn cached(st: &Ui) {
     if params.get("scope").as_deref() == Some("session") {
         options = options.session_scoped();
     }
-    let value = st.cache_data_with(&options, slow_value, (key, delay));
+    // The delay is not part of the key: runs asking with different delays
+    // share the entry.
+    let value = st.cache_data_with(&options, |key| slow_value(key, delay), key);
     st.write(value);
 }
