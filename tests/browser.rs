@@ -6,9 +6,19 @@ use fantoccini::Locator;
 use tests::chromium::Browser;
 use tests::TestServer;
 
-const PAGES: &[&str] = &["counter", "hello", "widgets", "panic", "spin"];
+const PAGES: &[&str] = &[
+    "counter",
+    "hello",
+    "widgets",
+    "panic",
+    "spin",
+    "multithread_example",
+    "jobs",
+    "cached",
+];
 
-/// A server with the test pages and a browser showing `page`.
+/// A server with the test pages and a browser showing `page` (a path,
+/// query string allowed).
 async fn open(page: &str) -> (TestServer, Browser) {
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
@@ -136,5 +146,57 @@ async fn markdown_cannot_inject_script() {
             .is_err(),
         "no <img> was injected"
     );
+    finish(server, browser).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_query_results_appear_with_the_total_time() {
+    let (server, browser) = open("multithread_example").await;
+    browser.wait_text("All 4 queries took").await;
+    let results = browser
+        .client
+        .find_all(Locator::Css("main .alert.success"))
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 4);
+    for table in ["orders", "customers", "invoices", "shipments"] {
+        browser.wait_text(table).await;
+    }
+    browser.save_screenshot("multithread_example.png").await;
+    finish(server, browser).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jobs_elements_are_drawn_inside_its_container() {
+    let (server, browser) = open("jobs?case=spawn_in").await;
+    browser.wait_text("joined 5").await;
+    let lines = browser
+        .client
+        .find_all(Locator::Css("main .block.bordered > .slot"))
+        .await
+        .unwrap();
+    let mut texts = Vec::new();
+    for line in lines {
+        texts.push(line.text().await.unwrap());
+    }
+    let expected: Vec<String> = (0..5).map(|i| format!("line {i}")).collect();
+    assert_eq!(texts, expected);
+    finish(server, browser).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clear_cache_button_drops_cached_values_and_reruns() {
+    let (server, browser) = open("cached?key=z&delay_ms=10").await;
+    browser.wait_text("value of z").await;
+    let data = &server.state.services.data;
+    assert_eq!(data.computed(), 1);
+    browser.click("#clear-cache").await;
+    browser.wait_text("Cache cleared").await;
+    // The rerun that follows computes the value again.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while data.computed() < 2 {
+        assert!(std::time::Instant::now() < deadline, "no recomputation");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     finish(server, browser).await;
 }

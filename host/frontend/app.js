@@ -60,19 +60,26 @@
     rerun();
   }
 
-  function slot(container, index) {
-    const parent = containers[container];
-    if (!parent) return null;
-    while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
-    return parent.children[index];
+  // The slot at `path`: a top-level container, then a position in each
+  // nested container (a container element's `.block`) down to the slot.
+  function slot(path) {
+    let parent = containers[path[0]];
+    for (let depth = 1; parent && depth < path.length; depth++) {
+      const index = path[depth];
+      if (!Number.isInteger(index) || index < 0 || index > 100000) return null;
+      while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
+      const target = parent.children[index];
+      if (depth === path.length - 1) return target;
+      parent = target.querySelector(":scope > .block");
+    }
+    return null;
   }
 
   // An element's JSON without its value: what must match to update in place.
   const shape = (element) => JSON.stringify({ ...element, value: undefined });
 
   function place(path, element) {
-    const [container, index] = path;
-    const target = slot(container, index);
+    const target = slot(path);
     if (!target) return;
     target.classList.remove("stale");
     const existing = target.firstElementChild;
@@ -87,7 +94,7 @@
       target.dataset.json = json;
       return;
     }
-    const domId = `w-${container}-${index}`;
+    const domId = `w-${path.join("-")}`;
     const ctx = { domId, send: (id, value) => rerun({ [id]: value }) };
     const render = ELEMENTS[element.kind];
     const node = render ? render(element, ctx) : h("div", { text: `unknown element ${element.kind}` });
@@ -96,13 +103,13 @@
     target.dataset.json = json;
     target.dataset.shape = shape(element);
     if (hadFocus) node.querySelector("input, select, button")?.focus();
-    if (container === 1) document.getElementById("sidebar").classList.add("has-content");
+    if (path[0] === 1) document.getElementById("sidebar").classList.add("has-content");
   }
 
   function finishRun(status, message) {
     document.body.classList.remove("running");
     if (status === "replaced") return;
-    for (const c of Object.values(containers)) c.querySelectorAll(":scope > .slot.stale").forEach((s) => s.remove());
+    for (const c of Object.values(containers)) c.querySelectorAll(".slot.stale").forEach((s) => s.remove());
     document.getElementById("sidebar").classList.toggle("has-content", containers[1].children.length > 0);
     runError.replaceChildren();
     if (status === "error") {
@@ -144,7 +151,7 @@
       case "run_started":
         currentRun = msg.run;
         document.body.classList.add("running");
-        for (const c of Object.values(containers)) c.querySelectorAll(":scope > .slot").forEach((s) => s.classList.add("stale"));
+        for (const c of Object.values(containers)) c.querySelectorAll(".slot").forEach((s) => s.classList.add("stale"));
         break;
       case "delta":
         if (msg.run === currentRun) place(msg.path, msg.element);
@@ -162,15 +169,24 @@
         toast(msg.message);
         restoreRefused(msg.message);
         break;
+      case "cache_cleared":
+        toast("Cache cleared: cached data and resources are computed again.");
+        rerun();
+        break;
       case "shutdown":
         connection.textContent = "The server stopped.";
         break;
     }
   }
 
+  const clearCache = () => send({ type: "clear_cache" });
   document.getElementById("stop").addEventListener("click", () => send({ type: "stop" }));
+  document.getElementById("clear-cache").addEventListener("click", clearCache);
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && document.body.classList.contains("running")) send({ type: "stop" });
+    // "c" clears the cache, as in Streamlit, unless the user is typing.
+    const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+    if (e.key === "c" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) clearCache();
   });
   window.addEventListener("popstate", () => openPage(pageFromUrl() || (pages[0] && pages[0].name)));
   setInterval(() => send({ type: "heartbeat" }), 30000);

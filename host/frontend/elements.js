@@ -128,6 +128,10 @@ const ELEMENTS = {
   json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
+  container: (el) => h("div", { class: `block${el.border ? " bordered" : ""}` }),
+  spinner: (el) => h("div", { class: "working", role: "status" },
+    h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { text: el.body })),
+  empty: () => h("div", { class: "empty" }),
   widget: (el, ctx) => {
     const render = WIDGETS[el.widget];
     const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });

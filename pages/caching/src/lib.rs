@@ -98,5 +98,8 @@ fn caching(st: &Ui) {
         "answered in {:.2} ms",
         started.elapsed().as_secs_f64() * 1e3
     ));
-    st.info("The ☰ menu's “Clear cache” drops both caches; the next run computes them again.");
+    st.info(
+        "“Clear cache” at the top right (or the C key) drops both caches; the next run \
+         computes them again.",
+    );
 }

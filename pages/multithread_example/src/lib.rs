@@ -68,7 +68,7 @@ fn multithread_example(st: &Ui) {
         let job = pending.swap_remove(st.wait_any(&pending));
         match job.join() {
             Ok(answer) => st.success(format!(
-                "`{}`: {} rows in {} ms",
+                "{}: {} rows in {} ms",
                 answer.table, answer.rows, answer.took_ms
             )),
             Err(e) => st.error(e.to_string()),
