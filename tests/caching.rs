@@ -32,7 +32,9 @@ fn two_sessions_missing_the_same_key_compute_it_once() {
     let (_, first_done, first) = start(&runner, &page, query, "session-a");
     let (_, second_done, second) = start(&runner, &page, query, "session-b");
     for done in [&first_done, &second_done] {
-        let report = done.recv_timeout(Duration::from_secs(20)).expect("run ends");
+        let report = done
+            .recv_timeout(Duration::from_secs(20))
+            .expect("run ends");
         assert_eq!(report.outcome, RunOutcome::Ok);
     }
     let (first, second) = (first.lock().clone(), second.lock().clone());
@@ -41,7 +43,10 @@ fn two_sessions_missing_the_same_key_compute_it_once() {
     // ... yet the value was computed once, and both got it.
     assert_eq!(runner.services().data.computed(), 1);
     for deltas in [&first, &second] {
-        assert_eq!(texts(deltas).last().map(String::as_str), Some("value of shared"));
+        assert_eq!(
+            texts(deltas).last().map(String::as_str),
+            Some("value of shared")
+        );
     }
 }
 
@@ -70,7 +75,11 @@ fn entries_expire_after_their_ttl() {
     std::thread::sleep(Duration::from_millis(400));
     let (_, deltas) = run(&runner, &page, query);
     assert!(drew_spinner(&deltas));
-    assert_eq!(data.computed(), 2, "after the ttl the value is computed again");
+    assert_eq!(
+        data.computed(),
+        2,
+        "after the ttl the value is computed again"
+    );
 }
 
 #[test]
@@ -99,7 +108,10 @@ fn a_cancelled_computation_is_taken_over_by_a_waiting_run() {
         .recv_timeout(Duration::from_secs(10))
         .expect("b ends");
     assert_eq!(report.outcome, RunOutcome::Ok);
-    assert_eq!(texts(&waiting.lock()).last().map(String::as_str), Some("value of slow"));
+    assert_eq!(
+        texts(&waiting.lock()).last().map(String::as_str),
+        Some("value of slow")
+    );
     assert_eq!(runner.services().data.computed(), 1);
 }
 
@@ -143,11 +155,18 @@ async fn session_scoped_entries_end_with_their_session() {
     drop(client);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while server.state.parked.parked() == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "session never parked");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "session never parked"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     server.state.parked.sweep();
-    assert_eq!(data.entries(), 1, "the session's entry went, the global one stayed");
+    assert_eq!(
+        data.entries(),
+        1,
+        "the session's entry went, the global one stayed"
+    );
     server.shutdown().await;
 }
 
@@ -167,6 +186,10 @@ async fn clear_cache_from_the_protocol_drops_everything() {
     assert_eq!(services.data.entries(), 0);
     client.send(rerun_message("resource=0")).await;
     finished(&mut client).await;
-    assert_eq!(services.resources.builds(), 1, "a fresh resource cell built once");
+    assert_eq!(
+        services.resources.builds(),
+        1,
+        "a fresh resource cell built once"
+    );
     server.shutdown().await;
 }

@@ -44,7 +44,10 @@ fn a_panic_in_a_job_comes_back_as_an_error_at_join() {
     let text = texts(&deltas).join("\n");
     assert!(text.contains("job `jobs::boom`"), "{text}");
     assert!(text.contains("panicked: boom in a job"), "{text}");
-    assert!(text.contains("src/lib.rs"), "the panic's location is kept: {text}");
+    assert!(
+        text.contains("src/lib.rs"),
+        "the panic's location is kept: {text}"
+    );
 }
 
 #[test]
@@ -52,7 +55,10 @@ fn a_jobs_ui_call_fails_with_the_rule() {
     let (runner, page) = jobs_page();
     let (_, deltas) = run(&runner, &page, "case=raw_draw");
     let text = texts(&deltas).join("\n");
-    assert!(text.contains("`ui.emit` was called from job `jobs::raw_draw`"), "{text}");
+    assert!(
+        text.contains("`ui.emit` was called from job `jobs::raw_draw`"),
+        "{text}"
+    );
     assert!(text.contains(RULE), "{text}");
     assert!(
         !deltas
@@ -73,7 +79,10 @@ fn widget_session_state_and_cache_calls_from_a_job_fail_with_the_rule() {
         let (report, deltas) = run(&runner, &page, &format!("case={case}"));
         assert_eq!(report.outcome, RunOutcome::Ok);
         let text = texts(&deltas).join("\n");
-        assert!(text.contains(&format!("`{call}` was called from job")), "{case}: {text}");
+        assert!(
+            text.contains(&format!("`{call}` was called from job")),
+            "{case}: {text}"
+        );
         assert!(text.contains(RULE), "{case}: {text}");
     }
 }
@@ -87,7 +96,10 @@ fn a_job_started_in_a_container_draws_only_there() {
         text.contains("may draw only into container 2, the one it was started in"),
         "{text}"
     );
-    assert!(!deltas.iter().any(|d| d.path[0] == 1), "nothing reached the sidebar");
+    assert!(
+        !deltas.iter().any(|d| d.path[0] == 1),
+        "nothing reached the sidebar"
+    );
 }
 
 #[test]
@@ -98,7 +110,10 @@ fn spawn_in_output_lands_in_its_container_in_order() {
     // The container is the run's first element; the job's lines are its
     // children, in order, whatever the run drew meanwhile.
     assert_eq!(deltas[0].path, [0, 0]);
-    assert!(matches!(deltas[0].element, Element::Container { border: true }));
+    assert!(matches!(
+        deltas[0].element,
+        Element::Container { border: true }
+    ));
     let inside: Vec<(Vec<u32>, String)> = deltas
         .iter()
         .filter(|d| d.path.len() == 3)
@@ -128,7 +143,9 @@ fn cancelling_a_run_cancels_its_jobs() {
     handle.cancel(CancelReason::Replaced);
     eventually("the job to stop", || executor.running() == 0);
     let latency = cancelled.elapsed();
-    let report = done.recv_timeout(Duration::from_secs(10)).expect("run ends");
+    let report = done
+        .recv_timeout(Duration::from_secs(10))
+        .expect("run ends");
     assert_eq!(report.outcome, RunOutcome::Replaced);
     // Generous bound for a shared machine; docs/benchmarks.md has the numbers.
     assert!(latency < Duration::from_millis(500), "took {latency:?}");

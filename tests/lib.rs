@@ -310,7 +310,12 @@ pub mod runs {
 
     /// A request for `page` with URL query `query`, as session `session`,
     /// recording into `recorded`.
-    pub fn request(page: &Arc<Page>, query: &str, session: &str, recorded: &Recorded) -> RunRequest {
+    pub fn request(
+        page: &Arc<Page>,
+        query: &str,
+        session: &str,
+        recorded: &Recorded,
+    ) -> RunRequest {
         let sink = recorded.clone();
         RunRequest {
             page: page.clone(),

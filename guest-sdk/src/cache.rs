@@ -264,11 +264,10 @@ impl<R: Resource> ResourceHandle<'_, R> {
             CallError::InvalidArgument(format!("the query to `{name}` does not serialize: {e}"))
         })?;
         let entry: ResourceEntry = resource_entry::<R>;
-        let bytes = host::resource_query(entry as usize as u64, name, &request)
-            .map_err(CallError::from)?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            CallError::Failed(format!("the answer of `{name}` does not decode: {e}"))
-        })
+        let bytes =
+            host::resource_query(entry as usize as u64, name, &request).map_err(CallError::from)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| CallError::Failed(format!("the answer of `{name}` does not decode: {e}")))
     }
 }
 

@@ -73,9 +73,10 @@ impl Ui {
     /// # }
     /// ```
     pub fn container(&self, border: bool) -> Ui {
-        let id = crate::error::expect_ok(
-            crate::bindings::wasmlit::page::ui::open_container(self.container, border),
-        );
+        let id = crate::error::expect_ok(crate::bindings::wasmlit::page::ui::open_container(
+            self.container,
+            border,
+        ));
         Ui::at(id)
     }
 

@@ -200,6 +200,11 @@ impl App {
         self.pages.read().first().map(|p| p.name.clone())
     }
 
+    /// The build hash of every page served now.
+    pub fn builds(&self) -> Vec<[u8; 32]> {
+        self.pages.read().iter().map(|p| p.module_hash).collect()
+    }
+
     /// Where each page comes from.
     pub fn sources(&self) -> &[PageSource] {
         &self.sources

@@ -9,4 +9,6 @@ wasmtime::component::bindgen!({
     imports: { default: trappable },
 });
 
-pub use self::wasmlit::page::{cache, control, jobs, query_params, session_state, types, ui, widgets};
+pub use self::wasmlit::page::{
+    cache, control, jobs, query_params, session_state, types, ui, widgets,
+};

@@ -182,7 +182,9 @@ mod tests {
         let owner: Arc<str> = Arc::from("s");
         for i in 0..8 {
             let tx = tx.clone();
-            assert!(pool.submit(&owner, Box::new(move || tx.send(i).unwrap())).is_ok());
+            assert!(pool
+                .submit(&owner, Box::new(move || tx.send(i).unwrap()))
+                .is_ok());
         }
         let mut got: Vec<i32> = (0..8).map(|_| rx.recv().unwrap()).collect();
         got.sort();

@@ -9,8 +9,8 @@
 //! [`executor`] that runs [`jobs`]).
 
 pub mod app;
-pub mod cache;
 mod bindings;
+pub mod cache;
 pub mod capabilities;
 pub mod cli;
 pub mod delta;

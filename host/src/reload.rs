@@ -39,7 +39,14 @@ pub fn watch(state: Arc<ServerState>, rebuild_crates: bool) -> anyhow::Result<Re
             }
             for source in changed {
                 tracing::info!(page = %source.name(), "page changed; reloading");
-                match state.app.reload(source) {
+                let reloaded = state.app.reload(source);
+                if reloaded.is_ok() {
+                    // Resources of builds no longer served are dropped;
+                    // cached data of old builds is never hit again and
+                    // ages out of the bounded cache.
+                    state.services.resources.retain_builds(&state.app.builds());
+                }
+                match reloaded {
                     Ok(name) => {
                         let _ = state.reloads.send(name);
                     }

@@ -24,10 +24,13 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use wasmtime::Store;
 
+/// A resource's identity: the page build's hash and the page's id for it.
+type ResourceKey = ([u8; 32], u64);
+
 /// Every resource of an app, by page build and resource id.
 #[derive(Default)]
 pub struct Resources {
-    cells: Mutex<HashMap<([u8; 32], u64), Arc<Cell>>>,
+    cells: Mutex<HashMap<ResourceKey, Arc<Cell>>>,
 }
 
 struct Cell {
@@ -114,7 +117,9 @@ impl Resources {
                     let generation = state.generation;
                     let submitted = executor.submit(
                         owner,
-                        Box::new(move || build(&task_engine, &task_page, id, &task_cell, generation)),
+                        Box::new(move || {
+                            build(&task_engine, &task_page, id, &task_cell, generation)
+                        }),
                     );
                     if submitted.is_err() {
                         state.building = false;
@@ -175,7 +180,11 @@ impl Resources {
 
     /// Resources built since the start (rebuilds included).
     pub fn builds(&self) -> u64 {
-        self.cells.lock().values().map(|c| c.state.lock().builds).sum()
+        self.cells
+            .lock()
+            .values()
+            .map(|c| c.state.lock().builds)
+            .sum()
     }
 
     /// Drops every resource; the next query builds it again.
@@ -238,7 +247,12 @@ fn build(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation
             ));
         }
         Err(error) => {
-            let outcome = classify(&error, &stderr.text(), store.data().memory_exceeded, &limits);
+            let outcome = classify(
+                &error,
+                &stderr.text(),
+                store.data().memory_exceeded,
+                &limits,
+            );
             state.failure = Some((
                 generation,
                 format!(

@@ -5,6 +5,7 @@ use crate::cache::Ticket;
 use crate::delta::{Delta, WidgetElement};
 use crate::jobs::{JobContext, JobSlot};
 use crate::limits::{human_bytes, human_duration, Limits};
+use crate::output::CapturedOutput;
 use crate::page::Page;
 use crate::run_output::RunOutput;
 use crate::services::AppServices;
@@ -18,7 +19,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
-use crate::output::CapturedOutput;
 
 /// A URL's query parameters, in order (keys may repeat).
 pub type QueryParams = Vec<(String, String)>;
@@ -411,9 +411,9 @@ impl StoreData {
     pub(crate) fn wait_trap(&self, end: WaitEnd) -> wasmtime::Error {
         match end {
             WaitEnd::Cancelled(reason) => wasmtime::Error::new(RunTrap::Cancelled(reason)),
-            WaitEnd::Deadline => wasmtime::Error::new(RunTrap::WallTime(human_duration(
-                self.limits.wall_time,
-            ))),
+            WaitEnd::Deadline => {
+                wasmtime::Error::new(RunTrap::WallTime(human_duration(self.limits.wall_time)))
+            }
         }
     }
 

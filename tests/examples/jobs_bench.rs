@@ -37,10 +37,7 @@ fn main() {
         .unwrap_or(7);
     let engine = tests::engine();
     let runner = Runner::new(engine.clone(), 1).expect("runner");
-    println!(
-        "worker threads: {}",
-        runner.services().executor.threads()
-    );
+    println!("worker threads: {}", runner.services().executor.threads());
 
     // parallel_map vs the sequential loop, 8 inputs.
     let page = tests::load(&engine, "thread_executor");

@@ -49,9 +49,9 @@ impl cache::Host for StoreData {
         };
         let identity = format!("{}/{function}", hex::encode(run.page.module_hash));
         let (app, control) = (run.app.clone(), run.control.clone());
-        let found = app
-            .data
-            .get_or_wait(key, &identity, session, entry_options, &control, deadline);
+        let found =
+            app.data
+                .get_or_wait(key, &identity, session, entry_options, &control, deadline);
         let run = match self.run.as_mut() {
             Some(run) => run,
             None => return Ok(Err(CallError::OutsideRun("cache.get".into()))),

@@ -26,7 +26,10 @@ impl jobs::Host for StoreData {
         self.start_job("jobs.spawn_in", Some(at), job, name, input)
     }
 
-    fn join(&mut self, handle: u64) -> wasmtime::Result<Result<Result<Vec<u8>, String>, CallError>> {
+    fn join(
+        &mut self,
+        handle: u64,
+    ) -> wasmtime::Result<Result<Result<Vec<u8>, String>, CallError>> {
         let deadline = self.deadline();
         let run = match self.live("jobs.join")? {
             Ok(run) => run,
@@ -39,9 +42,9 @@ impl jobs::Host for StoreData {
         if let Err(end) = control.block_until(&done, deadline, || slot.is_done()) {
             return Err(self.wait_trap(end));
         }
-        Ok(Ok(slot
-            .take()
-            .unwrap_or_else(|| Err("the job's result was already taken".into()))))
+        Ok(Ok(slot.take().unwrap_or_else(|| {
+            Err("the job's result was already taken".into())
+        })))
     }
 
     fn wait_any(&mut self, handles: Vec<u64>) -> wasmtime::Result<Result<u64, CallError>> {

@@ -19,7 +19,11 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
-    fn open_container(&mut self, at: u32, border: bool) -> wasmtime::Result<Result<u32, CallError>> {
+    fn open_container(
+        &mut self,
+        at: u32,
+        border: bool,
+    ) -> wasmtime::Result<Result<u32, CallError>> {
         if self.job.is_some() {
             return Ok(Err(CallError::InvalidArgument(
                 "`ui.open_container` was called from a job: a job draws only into the one container \

@@ -68,7 +68,10 @@ fn caching(st: &Ui) {
          session: pick a region twice, or open a second tab.",
     );
     let regions = ["north", "south", "east", "west"];
-    let region = st.selectbox("Region", &regions, 0).copied().unwrap_or("north");
+    let region = st
+        .selectbox("Region", &regions, 0)
+        .copied()
+        .unwrap_or("north");
     let started = Instant::now();
     let options = CacheData::new()
         .ttl(Duration::from_secs(600))

@@ -38,7 +38,14 @@ fn run_query(query: Query) -> Answer {
     }
 }
 
-const TABLES: [&str; 6] = ["orders", "customers", "invoices", "shipments", "returns", "reviews"];
+const TABLES: [&str; 6] = [
+    "orders",
+    "customers",
+    "invoices",
+    "shipments",
+    "returns",
+    "reviews",
+];
 
 #[wasmlit::page]
 fn multithread_example(st: &Ui) {

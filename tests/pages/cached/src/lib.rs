@@ -52,7 +52,10 @@ fn cached(st: &Ui) {
         return;
     }
     let key = params.get("key").unwrap_or_default();
-    let delay = params.get("delay_ms").and_then(|d| d.parse().ok()).unwrap_or(0);
+    let delay = params
+        .get("delay_ms")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
     let mut options = CacheData::new().spinner("computing");
     if let Some(ttl) = params.get("ttl_ms").and_then(|t| t.parse().ok()) {
         options = options.ttl(Duration::from_millis(ttl));

@@ -73,10 +73,30 @@ fn jobs(st: &Ui) {
         }
         "panic" => show(st.spawn(boom, ()).join().map(|n| n.to_string())),
         "raw_draw" => show(st.spawn(raw_draw, ()).join()),
-        "widget" => show(st.container(false).spawn_in(press, ()).join().map(|b| b.to_string())),
-        "session_state" => show(st.container(false).spawn_in(remember, ()).join().map(|_| "set".into())),
-        "cache" => show(st.container(false).spawn_in(cached_in_job, ()).join().map(|n| n.to_string())),
-        "wander" => show(st.container(false).spawn_in(wander, ()).join().map(|_| "wandered".into())),
+        "widget" => show(
+            st.container(false)
+                .spawn_in(press, ())
+                .join()
+                .map(|b| b.to_string()),
+        ),
+        "session_state" => show(
+            st.container(false)
+                .spawn_in(remember, ())
+                .join()
+                .map(|_| "set".into()),
+        ),
+        "cache" => show(
+            st.container(false)
+                .spawn_in(cached_in_job, ())
+                .join()
+                .map(|n| n.to_string()),
+        ),
+        "wander" => show(
+            st.container(false)
+                .spawn_in(wander, ())
+                .join()
+                .map(|_| "wandered".into()),
+        ),
         "spawn_in" => {
             let area = st.container(true);
             let job = area.spawn_in(lines, 5);
