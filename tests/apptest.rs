@@ -161,3 +161,60 @@ fn rerun_is_followed_until_the_page_stops_asking() {
     at.selectbox("Mode").select("rerun_forever").run();
     assert!(at.exception().unwrap().contains("consecutive_reruns"));
 }
+
+#[test]
+fn multithread_example_shows_every_query_and_the_total() {
+    let mut at = app("multithread_example");
+    at.run();
+    at.slider("Queries").set(3).run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let mut alerts = at.alerts();
+    alerts.sort();
+    assert_eq!(alerts.len(), 3);
+    for (alert, table) in alerts.iter().zip(["customers", "invoices", "orders"]) {
+        assert!(alert.starts_with(&format!("{table}: ")), "{alert}");
+    }
+    let total = at.markdown().join("\n");
+    assert!(total.contains("All 3 queries took"), "{total}");
+}
+
+#[test]
+fn thread_executor_maps_in_parallel_with_the_same_results() {
+    let mut at = app("thread_executor");
+    at.run();
+    at.slider("Inputs").set(4).run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let lines = at.markdown();
+    let results = |prefix: &str| {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line {prefix}: {lines:?}"));
+        line.split('→').nth(1).unwrap_or_default().trim().to_owned()
+    };
+    assert_eq!(results("Sequential loop"), results("parallel_map"));
+    assert!(at.alerts()[0].starts_with("Speed-up: "));
+}
+
+#[test]
+fn caching_page_computes_once_then_serves_from_the_cache() {
+    let mut at = app("caching");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let captions = at.text();
+    assert!(
+        captions.iter().any(|c| c.starts_with("computed in")),
+        "{captions:?}"
+    );
+    at.run();
+    let captions = at.text();
+    assert!(
+        captions.iter().any(|c| c.starts_with("from the cache in")),
+        "{captions:?}"
+    );
+    // The word index answers the prefix query.
+    at.text_input("Words starting with").set("q").run();
+    let markdown = at.markdown();
+    let words = markdown.last().expect("the words line");
+    assert!(words.split(", ").all(|w| w.starts_with('q')), "{words}");
+}

@@ -72,7 +72,8 @@ impl AppTest {
     pub fn with_limits(path: impl AsRef<Path>, limits: Limits) -> anyhow::Result<AppTest> {
         let engine = PageEngine::new(EngineSettings {
             limits,
-            instance_slots: 4,
+            // The run, the default worker pool's jobs, and a few resources.
+            instance_slots: 16,
             ..EngineSettings::default()
         })?;
         let page = Arc::new(Page::load(&engine, path.as_ref())?);
@@ -128,11 +129,22 @@ impl AppTest {
         self.runs
     }
 
-    /// Everything the last run drew, in order (main area, then sidebar).
+    /// Everything the last run drew, in order (main area, then sidebar;
+    /// a container's elements follow it). Where a later delta replaced an
+    /// earlier one at the same place (a spinner once its value arrived),
+    /// only the later one is kept, as in the browser.
     pub fn elements(&self) -> Vec<&Element> {
         let mut deltas: Vec<&Delta> = self.deltas.iter().collect();
+        // Stable: at one path, the order of arrival is kept.
         deltas.sort_by(|a, b| a.path.cmp(&b.path));
-        deltas.into_iter().map(|d| &d.element).collect()
+        let mut latest: Vec<&Delta> = Vec::with_capacity(deltas.len());
+        for delta in deltas {
+            match latest.last_mut() {
+                Some(last) if last.path == delta.path => *last = delta,
+                _ => latest.push(delta),
+            }
+        }
+        latest.into_iter().map(|d| &d.element).collect()
     }
 
     fn texts(&self, pick: impl Fn(&Element) -> Option<&String>) -> Vec<String> {

@@ -195,7 +195,20 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// `host serve`: load the pages, bind, serve until SIGINT or SIGTERM.
-pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
+pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
+    let mut app_settings = AppSettings {
+        cache_bytes: args.cache_mib << 20,
+        ..AppSettings::default()
+    };
+    if let Some(threads) = args.worker_threads {
+        app_settings.worker_threads = threads.max(1);
+    }
+    // Every script thread and worker may hold an instance at once, and each
+    // resource keeps one: size the pool so none of them waits for a slot.
+    let busy = args.script_threads + app_settings.worker_threads + 16;
+    engine_settings.instance_slots = engine_settings
+        .instance_slots
+        .max(u32::try_from(busy).unwrap_or(u32::MAX));
     let engine = PageEngine::new(engine_settings)?;
     eprintln!("Loading pages from {}", args.dir.display());
     let app = App::load(
@@ -206,13 +219,6 @@ pub fn serve(engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result
             eprintln!("  building {step}");
         },
     )?;
-    let mut app_settings = AppSettings {
-        cache_bytes: args.cache_mib << 20,
-        ..AppSettings::default()
-    };
-    if let Some(threads) = args.worker_threads {
-        app_settings.worker_threads = threads.max(1);
-    }
     let services = AppServices::new(engine.clone(), app_settings)?;
     let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
     let settings = ServerSettings {

@@ -37,11 +37,13 @@ fn thread_executor(st: &Ui) {
     }
     if mode != "sequential only" {
         let started = Instant::now();
-        let results: Vec<u64> = st
-            .parallel_map(crunch, 0..inputs)
-            .into_iter()
-            .map(|r| r.unwrap_or(u64::MAX))
-            .collect();
+        let results: Vec<u64> = match st.parallel_map(crunch, 0..inputs).into_iter().collect() {
+            Ok(results) => results,
+            Err(e) => {
+                st.error(e.to_string());
+                return;
+            }
+        };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         st.write(format!("parallel_map: {ms:.0} ms → {results:?}"));
         if let Some(sequential) = sequential_ms {
