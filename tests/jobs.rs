@@ -171,3 +171,54 @@ fn wait_any_returns_the_first_job_to_finish() {
     assert_eq!(report.outcome, RunOutcome::Ok);
     assert_eq!(texts(&deltas), ["first: 49"]);
 }
+
+#[test]
+fn bad_arguments_to_job_and_cache_calls_get_clear_errors() {
+    let (runner, page) = jobs_page();
+    let (report, deltas) = run(&runner, &page, "case=bad_calls");
+    assert_eq!(report.outcome, RunOutcome::Ok, "the run survives every one");
+    let lines = texts(&deltas);
+    assert!(
+        lines[0].contains("no job with handle 999 in this run"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("the list of handles is empty"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("container 77 does not exist"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].contains("no computation with ticket 12345"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("Ok(Ok(Err(\"job `forged`: the page crashed"),
+        "a forged job id crashes only the job's instance: {}",
+        lines[4]
+    );
+}
+
+#[test]
+fn a_run_may_start_only_jobs_per_run_jobs() {
+    let engine = tests::engine_with(host::limits::Limits {
+        jobs_per_run: 3,
+        ..host::limits::Limits::default()
+    });
+    let runner = Runner::new(engine.clone(), 1).expect("runner");
+    let page = load(&engine, "jobs");
+    let (report, _) = run(&runner, &page, "case=many");
+    match report.outcome {
+        RunOutcome::Error(message) => assert!(
+            message.contains("a run may start at most 3 jobs (jobs_per_run)"),
+            "{message}"
+        ),
+        other => panic!("expected the limit, got {other:?}"),
+    }
+}

@@ -117,6 +117,25 @@ fn jobs(st: &Ui) {
             let first = pending.swap_remove(st.wait_any(&pending));
             show(first.join().map(|n| format!("first: {n}")));
         }
+        "many" => {
+            let jobs: Vec<_> = (0..5u64).map(|n| st.spawn(square, n)).collect();
+            st.write(format!("started {}", jobs.len()));
+        }
+        "bad_calls" => {
+            use wasmlit::__private::bindings::wasmlit::page::{cache, jobs};
+            let outcomes = [
+                format!("{:?}", jobs::join(999)),
+                format!("{:?}", jobs::wait_any(&[])),
+                format!("{:?}", jobs::spawn_in(77, 0, "nowhere", b"null")),
+                format!("{:?}", cache::fill(12345, b"1")),
+            ];
+            for outcome in outcomes {
+                st.text(outcome);
+            }
+            // A forged job id: the job's instance traps; the run goes on.
+            let forged = jobs::spawn(0xdead_beef, "forged", b"null").map(jobs::join);
+            st.text(format!("{forged:?}"));
+        }
         other => st.write(format!("unknown case `{other}`")),
     }
 }
