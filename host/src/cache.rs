@@ -13,7 +13,7 @@ use moka::notification::RemovalCause;
 use moka::sync::Cache;
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,6 +92,9 @@ struct Inner {
     flights: Mutex<HashMap<Key, Arc<Flight>>>,
     /// Keys of functions with `max_entries`, oldest first.
     per_function: Arc<Mutex<HashMap<Arc<str>, VecDeque<Key>>>>,
+    /// Sessions that stored session-scoped entries: only their end needs
+    /// a sweep of the cache.
+    sessions: Mutex<HashSet<Arc<str>>>,
     computed: AtomicU64,
 }
 
@@ -148,6 +151,7 @@ impl DataCache {
                 entries,
                 flights: Mutex::new(HashMap::new()),
                 per_function,
+                sessions: Mutex::default(),
                 computed: AtomicU64::new(0),
             }),
         }
@@ -225,11 +229,14 @@ impl DataCache {
     pub fn clear(&self) {
         self.inner.entries.invalidate_all();
         self.inner.per_function.lock().clear();
+        self.inner.sessions.lock().clear();
     }
 
     /// Drops the entries scoped to `session` (it ended).
     pub fn drop_session(&self, session: &str) {
-        let session: Arc<str> = Arc::from(session);
+        let Some(session) = self.inner.sessions.lock().take(session) else {
+            return;
+        };
         let _ = self
             .inner
             .entries
@@ -264,6 +271,9 @@ impl Ticket {
             session: self.session.clone(),
         });
         let inner = &self.inner;
+        if let Some(session) = &self.session {
+            inner.sessions.lock().insert(session.clone());
+        }
         inner.entries.insert(self.key, entry.clone());
         inner.computed.fetch_add(1, Ordering::Relaxed);
         if let Some(max) = self.options.max_entries {
