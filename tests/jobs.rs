@@ -222,3 +222,15 @@ fn a_run_may_start_only_jobs_per_run_jobs() {
         other => panic!("expected the limit, got {other:?}"),
     }
 }
+
+#[test]
+fn jobs_waiting_for_a_resource_build_do_not_starve_it() {
+    // Twelve jobs on six workers all query a resource that is not built
+    // yet: the build runs outside the pool, so every worker may wait for it.
+    let (runner, page) = jobs_page();
+    let (report, deltas) = run(&runner, &page, "case=resource_jobs");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let expected: Vec<u64> = (0..12u64).map(|n| n * n).collect();
+    assert_eq!(texts(&deltas), [format!("{expected:?}")]);
+    assert_eq!(runner.services().resources.builds(), 1);
+}

@@ -259,16 +259,37 @@ impl<R: Resource> ResourceHandle<'_, R> {
 
     /// Like [`query`](Self::query), but returns the failure.
     pub fn try_query(&self, query: R::Query) -> Result<R::Answer, CallError> {
-        let name = std::any::type_name::<R>();
-        let request = serde_json::to_vec(&query).map_err(|e| {
-            CallError::InvalidArgument(format!("the query to `{name}` does not serialize: {e}"))
-        })?;
-        let entry: ResourceEntry = resource_entry::<R>;
-        let bytes =
-            host::resource_query(entry as usize as u64, name, &request).map_err(CallError::from)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| CallError::Failed(format!("the answer of `{name}` does not decode: {e}")))
+        query_resource::<R>(query)
     }
+}
+
+/// Sends `query` to the app's resource `R` from anywhere a run's [`Ui`]
+/// is not at hand: in a job, or in a helper function. Runs usually write
+/// `st.cache_resource::<R>().query(q)`.
+///
+/// ```no_run
+/// # use wasmlit::Resource;
+/// # struct Rates;
+/// # impl Resource for Rates {
+/// #     type Query = String; type Answer = f64;
+/// #     fn build() -> Result<Self, String> { Ok(Rates) }
+/// #     fn query(&self, _: String) -> f64 { 1.0 }
+/// # }
+/// fn convert(amount: f64) -> f64 {
+///     // Runs in a job: no `Ui`, but resources are reachable.
+///     amount * wasmlit::query_resource::<Rates>("EUR".into()).unwrap_or(1.0)
+/// }
+/// ```
+pub fn query_resource<R: Resource>(query: R::Query) -> Result<R::Answer, CallError> {
+    let name = std::any::type_name::<R>();
+    let request = serde_json::to_vec(&query).map_err(|e| {
+        CallError::InvalidArgument(format!("the query to `{name}` does not serialize: {e}"))
+    })?;
+    let entry: ResourceEntry = resource_entry::<R>;
+    let bytes =
+        host::resource_query(entry as usize as u64, name, &request).map_err(CallError::from)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| CallError::Failed(format!("the answer of `{name}` does not decode: {e}")))
 }
 
 /// What the host calls back in a resource's instance.

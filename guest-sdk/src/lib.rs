@@ -43,7 +43,7 @@ mod session_state;
 mod ui;
 mod widgets;
 
-pub use cache::{CacheData, Resource, ResourceHandle};
+pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use error::CallError;
 pub use jobs::{sleep, JobError, JobHandle};
 pub use query_params::QueryParams;

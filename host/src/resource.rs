@@ -3,15 +3,15 @@
 //!
 //! Runs are separate instances and cannot share memory, so a resource lives
 //! in an instance of its own: the page's `build-resource` export builds it
-//! there (on the worker pool, so a cancelled run does not lose a build half
-//! done) and the instance is kept. Runs reach it through `resource-query`: a
+//! there (on a thread of its own, so a cancelled run does not lose a build
+//! half done, and jobs waiting for it never hold up the build) and the
+//! instance is kept. Runs reach it through `resource-query`: a
 //! serialized request in, a serialized answer out, one query at a time per
 //! resource. A query runs on the asking thread under the asking run's cancel
 //! switch and CPU budget; if it is interrupted or crashes, the instance is
 //! discarded and the next query builds it again.
 
 use crate::engine::PageEngine;
-use crate::executor::Executor;
 use crate::jobs::JobContext;
 use crate::output::CapturedOutput;
 use crate::page::Page;
@@ -23,6 +23,9 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
 use wasmtime::Store;
+
+/// Native stack of a build thread: the same room as a script thread.
+const BUILD_STACK: usize = 16 << 20;
 
 /// A resource's identity: the page build's hash and the page's id for it.
 type ResourceKey = ([u8; 32], u64);
@@ -74,8 +77,6 @@ impl Resources {
     pub fn query(
         &self,
         engine: &Arc<PageEngine>,
-        executor: &Executor,
-        owner: &Arc<str>,
         page: &Arc<Page>,
         id: u64,
         name: &str,
@@ -115,15 +116,15 @@ impl Resources {
                     let task_engine = engine.clone();
                     let task_page = page.clone();
                     let generation = state.generation;
-                    let submitted = executor.submit(
-                        owner,
-                        Box::new(move || {
-                            build(&task_engine, &task_page, id, &task_cell, generation)
-                        }),
-                    );
-                    if submitted.is_err() {
+                    // Not on the worker pool: jobs that wait for this build
+                    // may be holding every worker.
+                    let started = std::thread::Builder::new()
+                        .name("resource-build".into())
+                        .stack_size(BUILD_STACK)
+                        .spawn(move || build(&task_engine, &task_page, id, &task_cell, generation));
+                    if let Err(e) = started {
                         state.building = false;
-                        return Ok(Err("the server is shutting down".into()));
+                        return Ok(Err(format!("could not start building the resource: {e}")));
                     }
                 }
                 if state.building {

@@ -99,14 +99,14 @@ impl cache::Host for StoreData {
         request: Vec<u8>,
     ) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
         let deadline = self.deadline();
-        let (app, page, session) = if self.run.is_some() {
+        let (app, page) = if self.run.is_some() {
             match self.live("cache.resource_query")? {
-                Ok(run) => (run.app.clone(), run.page.clone(), run.session.clone()),
+                Ok(run) => (run.app.clone(), run.page.clone()),
                 Err(message) => return Ok(Err(CallError::OutsideRun(message))),
             }
         } else {
             match self.job.as_ref().and_then(|job| job.services.as_ref()) {
-                Some(s) => (s.app.clone(), s.page.clone(), s.session.clone()),
+                Some(s) => (s.app.clone(), s.page.clone()),
                 None => {
                     return Ok(Err(CallError::OutsideRun(
                         "`cache.resource_query` was called outside a run or job (a resource \
@@ -119,8 +119,6 @@ impl cache::Host for StoreData {
         let control = self.control.clone();
         let answer = app.resources.query(
             &app.engine,
-            &app.executor,
-            &session,
             &page,
             resource,
             &name,

@@ -55,6 +55,28 @@ fn lines(ui: &Ui, n: u32) -> u32 {
     n
 }
 
+/// A resource that takes a while to build.
+struct Table(Vec<u64>);
+
+impl wasmlit::Resource for Table {
+    type Query = usize;
+    type Answer = u64;
+
+    fn build() -> Result<Self, String> {
+        wasmlit::sleep(Duration::from_millis(100));
+        Ok(Table((0..100).map(|n| n * n).collect()))
+    }
+
+    fn query(&self, i: usize) -> u64 {
+        self.0[i % 100]
+    }
+}
+
+/// Runs in a job, which may query resources (but not draw).
+fn look_up(i: usize) -> u64 {
+    wasmlit::query_resource::<Table>(i).unwrap_or(u64::MAX)
+}
+
 #[wasmlit::page]
 fn jobs(st: &Ui) {
     let case = st.query_params().get("case").unwrap_or_default();
@@ -116,6 +138,14 @@ fn jobs(st: &Ui) {
             let mut pending = vec![st.spawn(nap, 1), st.spawn(square, 7)];
             let first = pending.swap_remove(st.wait_any(&pending));
             show(first.join().map(|n| format!("first: {n}")));
+        }
+        "resource_jobs" => {
+            let looked_up: Vec<u64> = st
+                .parallel_map(look_up, 0..12usize)
+                .into_iter()
+                .map(|r| r.unwrap_or(u64::MAX))
+                .collect();
+            st.write(format!("{looked_up:?}"));
         }
         "many" => {
             let jobs: Vec<_> = (0..5u64).map(|n| st.spawn(square, n)).collect();
