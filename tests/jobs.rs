@@ -1,7 +1,7 @@
 //! Jobs through the real runner and worker pool: results, the rules a job
 //! lives by, drawing into a container, and cancellation with the run.
 
-use host::delta::Element;
+use host::delta::{BlockSpec, Element};
 use host::run::{CancelReason, RunOutcome};
 use host::runner::Runner;
 use std::time::{Duration, Instant};
@@ -107,20 +107,21 @@ fn spawn_in_output_lands_in_its_container_in_order() {
     let (runner, page) = jobs_page();
     let (report, deltas) = run(&runner, &page, "case=spawn_in");
     assert_eq!(report.outcome, RunOutcome::Ok);
-    // The container is the run's first element; the job's lines are its
-    // children, in order, whatever the run drew meanwhile.
+    // The container is the run's first element; the job's lines are in it
+    // (block [0, 0], its container 0), in order, whatever the run drew
+    // meanwhile.
     assert_eq!(deltas[0].path, [0, 0]);
     assert!(matches!(
         deltas[0].element,
-        Element::Container { border: true }
+        Element::Block(BlockSpec::Container { border: true, .. })
     ));
     let inside: Vec<(Vec<u32>, String)> = deltas
         .iter()
-        .filter(|d| d.path.len() == 3)
+        .filter(|d| d.path.len() == 4)
         .map(|d| (d.path.clone(), texts(std::slice::from_ref(d)).join("")))
         .collect();
     let expected: Vec<(Vec<u32>, String)> = (0..5u32)
-        .map(|i| (vec![0, 0, i], format!("line {i}")))
+        .map(|i| (vec![0, 0, 0, i], format!("line {i}")))
         .collect();
     assert_eq!(inside, expected);
     let main: Vec<String> = texts(

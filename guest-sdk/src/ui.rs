@@ -59,27 +59,6 @@ impl Ui {
         Ui::at(SIDEBAR)
     }
 
-    /// Opens a container at this point of the page, like `st.container()`:
-    /// elements drawn through the returned `Ui` go inside it, in order, even
-    /// when drawn after later elements of the page. With `border` it is
-    /// drawn in a box. A job started with [`spawn_in`](Ui::spawn_in) on it
-    /// draws there.
-    ///
-    /// ```no_run
-    /// # fn page(st: &wasmlit::Ui) {
-    /// let results = st.container(true);
-    /// st.write("drawn below the container");
-    /// results.write("drawn inside it");
-    /// # }
-    /// ```
-    pub fn container(&self, border: bool) -> Ui {
-        let id = crate::error::expect_ok(crate::bindings::wasmlit::page::ui::open_container(
-            self.container,
-            border,
-        ));
-        Ui::at(id)
-    }
-
     /// This session's state. See [`SessionState`].
     ///
     /// ```no_run

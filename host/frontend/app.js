@@ -60,17 +60,18 @@
     rerun();
   }
 
-  // The slot at `path`: a top-level container, then a position in each
-  // nested container (a container element's `.block`) down to the slot.
+  // The slot at `path`: a top-level container, then pairs of (position,
+  // container of the block drawn there) down to the slot's own position.
   function slot(path) {
     let parent = containers[path[0]];
-    for (let depth = 1; parent && depth < path.length; depth++) {
+    for (let depth = 1; parent && depth < path.length; depth += 2) {
       const index = path[depth];
       if (!Number.isInteger(index) || index < 0 || index > 100000) return null;
       while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
       const target = parent.children[index];
       if (depth === path.length - 1) return target;
-      parent = target.querySelector(":scope > .block");
+      const block = target.firstElementChild;
+      parent = block && block.containers ? block.containers[path[depth + 1]] : null;
     }
     return null;
   }

@@ -112,6 +112,54 @@ function withUpdate(node, input, show) {
   return node;
 }
 
+// Blocks: each returns a node whose `containers` are the elements' parents,
+// in the order the host numbers them.
+const withContainers = (node, containers) => { node.containers = containers; return node; };
+const BLOCKS = {
+  container(el) {
+    const node = h("div", { class: `block${el.border ? " bordered" : ""}${el.height ? " scrolls" : ""}` });
+    if (el.height) node.style.height = `${el.height}px`;
+    return withContainers(node, [node]);
+  },
+  columns(el) {
+    const cols = el.widths.map((w) => {
+      const col = h("div", { class: "block column" });
+      col.style.flex = `${w} 1 0`;
+      return col;
+    });
+    return withContainers(h("div", { class: `columns gap-${el.gap}` }, ...cols), cols);
+  },
+  tabs(el) {
+    const panels = el.labels.map((_, i) => h("div", { class: "block tab-panel", role: "tabpanel", hidden: i !== 0 }));
+    const buttons = el.labels.map((label, i) => h("button", {
+      type: "button", role: "tab", class: "tab", "aria-selected": String(i === 0),
+      onclick: () => {
+        buttons.forEach((b, j) => b.setAttribute("aria-selected", String(i === j)));
+        panels.forEach((p, j) => { p.hidden = i !== j; });
+      },
+    }, label));
+    return withContainers(h("div", { class: "tabs" }, h("div", { class: "tab-list", role: "tablist" }, ...buttons), ...panels), panels);
+  },
+  expander(el) {
+    const body = h("div", { class: "block" });
+    return withContainers(h("details", { class: "expander", open: el.expanded }, h("summary", { text: el.label }), body), [body]);
+  },
+  popover(el) {
+    const panel = h("div", { class: "block popover-panel", hidden: true });
+    const button = h("button", { type: "button", class: "btn", "aria-expanded": "false",
+      onclick: () => {
+        panel.hidden = !panel.hidden;
+        button.setAttribute("aria-expanded", String(!panel.hidden));
+      } }, el.label);
+    const node = h("div", { class: "popover" }, button, panel);
+    document.addEventListener("click", (e) => {
+      if (!panel.hidden && !node.contains(e.target)) { panel.hidden = true; button.setAttribute("aria-expanded", "false"); }
+    });
+    return withContainers(node, [panel]);
+  },
+  empty: () => { const node = h("div", { class: "block placeholder" }); return withContainers(node, [node]); },
+};
+
 const ELEMENTS = {
   title: (el) => h("h1", { class: "el", text: el.body }),
   header: (el) => h("h2", { class: "el", text: el.body }),
@@ -128,7 +176,7 @@ const ELEMENTS = {
   json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
-  container: (el) => h("div", { class: `block${el.border ? " bordered" : ""}` }),
+  block: (el) => (BLOCKS[el.block] || BLOCKS.container)(el),
   spinner: (el) => h("div", { class: "working", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { text: el.body })),
   empty: () => h("div", { class: "empty" }),

@@ -62,13 +62,90 @@ pub enum Element {
     Alert { level: AlertKind, body: String },
     /// A widget with its current value.
     Widget(Box<WidgetElement>),
-    /// A block that holds elements of its own: paths below it are its path
-    /// plus the child's position.
-    Container { border: bool },
+    /// A block holding containers of its own: the path of an element in its
+    /// container `c` is the block's path, then `c`, then the position.
+    Block(BlockSpec),
     /// A spinner with a message, shown while a cached value is computed.
     Spinner { body: String },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
+}
+
+/// Space between columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gap {
+    /// Narrow.
+    Small,
+    /// The default.
+    Medium,
+    /// Wide.
+    Large,
+}
+
+/// How a block arranges its containers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "block", rename_all = "snake_case")]
+pub enum BlockSpec {
+    /// One container, optionally boxed and of fixed height (scrolling).
+    Container {
+        border: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
+    },
+    /// One container per column, widths relative.
+    Columns { widths: Vec<f32>, gap: Gap },
+    /// One container per tab.
+    Tabs { labels: Vec<String> },
+    /// One container under a label that opens and closes.
+    Expander { label: String, expanded: bool },
+    /// One container shown over the page from a button.
+    Popover { label: String },
+    /// One container whose single element each draw replaces.
+    Empty,
+}
+
+/// Most containers one block may hold (columns or tabs).
+pub const MAX_BLOCK_CONTAINERS: usize = 64;
+
+impl BlockSpec {
+    /// How many containers the block holds.
+    pub fn containers(&self) -> usize {
+        match self {
+            BlockSpec::Columns { widths, .. } => widths.len(),
+            BlockSpec::Tabs { labels } => labels.len(),
+            _ => 1,
+        }
+    }
+
+    /// Whether each draw into it replaces the previous element.
+    pub fn holds_one(&self) -> bool {
+        matches!(self, BlockSpec::Empty)
+    }
+
+    /// Checks the page's parameters; the error says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.containers();
+        if n == 0 || n > MAX_BLOCK_CONTAINERS {
+            return Err(format!(
+                "a block holds 1 to {MAX_BLOCK_CONTAINERS} containers (columns or tabs); this one asks for {n}"
+            ));
+        }
+        if let BlockSpec::Columns { widths, .. } = self {
+            if let Some(w) = widths.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
+                return Err(format!("columns: every width must be a positive number, got {w}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn text_bytes(&self) -> usize {
+        match self {
+            BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
+            BlockSpec::Expander { label, .. } | BlockSpec::Popover { label } => label.len(),
+            _ => 0,
+        }
+    }
 }
 
 /// A widget as drawn: its id (what the browser reports values under), its
@@ -107,7 +184,8 @@ impl Element {
             }
             Element::Json { value } => value.to_string().len(),
             Element::Spinner { body } => body.len(),
-            Element::Divider | Element::Container { .. } | Element::Empty => 0,
+            Element::Block(block) => block.text_bytes(),
+            Element::Divider | Element::Empty => 0,
             Element::Widget(w) => {
                 w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes()
             }

@@ -2,7 +2,7 @@
 //! output limits, and delivery to the sink. Shared by the run and by the
 //! jobs it lets draw into one of its containers (`spawn-in`).
 
-use crate::delta::{Delta, Element};
+use crate::delta::{BlockSpec, Delta, Element};
 use crate::limits::{human_bytes, Limits};
 use crate::run::{CancelReason, DeltaSink, RunControl};
 use parking_lot::Mutex;
@@ -22,10 +22,28 @@ pub struct RunOutput {
 
 struct OutputState {
     sink: Box<dyn DeltaSink>,
-    /// Each container's path and next free position, by id.
-    containers: Vec<(Vec<u32>, u32)>,
+    /// Each container, by id.
+    containers: Vec<Slot>,
     elements: u32,
     bytes: usize,
+}
+
+/// A container: its path, its next free position, and whether it holds a
+/// single element that each draw replaces (`empty`).
+struct Slot {
+    path: Vec<u32>,
+    next: u32,
+    holds_one: bool,
+}
+
+impl Slot {
+    fn new(path: Vec<u32>, holds_one: bool) -> Slot {
+        Slot {
+            path,
+            next: 0,
+            holds_one,
+        }
+    }
 }
 
 /// Why an element could not be placed.
@@ -46,7 +64,7 @@ impl RunOutput {
             control,
             state: Mutex::new(OutputState {
                 sink,
-                containers: vec![(vec![MAIN], 0), (vec![SIDEBAR], 0)],
+                containers: vec![Slot::new(vec![MAIN], false), Slot::new(vec![SIDEBAR], false)],
                 elements: 0,
                 bytes: 0,
             }),
@@ -75,14 +93,14 @@ impl RunOutput {
             .map(|(path, _)| path)
     }
 
-    /// [`place`](Self::place), also returning the id of the container the
-    /// element opens, if it is one.
+    /// [`place`](Self::place), also returning the ids of the containers the
+    /// element opens, if it is a block.
     fn place_opening(
         &self,
         limits: &Limits,
         container: u32,
         element: Element,
-    ) -> Result<(Vec<u32>, Option<u32>), LimitError> {
+    ) -> Result<(Vec<u32>, Vec<u32>), LimitError> {
         let mut state = self.state.lock();
         let state = &mut *state;
         if state.containers.get(container as usize).is_none() {
@@ -108,19 +126,24 @@ impl RunOutput {
                 human_bytes(limits.run_output_bytes as u64)
             )));
         }
-        let (prefix, next) = &mut state.containers[container as usize];
-        let mut path = Vec::with_capacity(prefix.len() + 1);
-        path.extend_from_slice(prefix);
-        path.push(*next);
-        *next += 1;
+        let slot = &mut state.containers[container as usize];
+        let mut path = Vec::with_capacity(slot.path.len() + 1);
+        path.extend_from_slice(&slot.path);
+        path.push(slot.next);
+        if !slot.holds_one {
+            slot.next += 1;
+        }
         state.elements += 1;
         state.bytes += bytes;
-        let opened = if matches!(element, Element::Container { .. }) {
-            state.containers.push((path.clone(), 0));
-            Some(state.containers.len() as u32 - 1)
-        } else {
-            None
-        };
+        let mut opened = Vec::new();
+        if let Element::Block(block) = &element {
+            for c in 0..block.containers() as u32 {
+                let mut child = path.clone();
+                child.push(c);
+                opened.push(state.containers.len() as u32);
+                state.containers.push(Slot::new(child, block.holds_one()));
+            }
+        }
         let sink = &mut state.sink;
         let delivered = path.clone();
         self.control
@@ -134,15 +157,16 @@ impl RunOutput {
         Ok((path, opened))
     }
 
-    /// Opens a container at the next position of `at`; returns its id.
-    pub(crate) fn open_container(
+    /// Opens a block at the next position of `at`; returns the ids of its
+    /// containers.
+    pub(crate) fn open_block(
         &self,
         limits: &Limits,
         at: u32,
-        border: bool,
-    ) -> Result<u32, LimitError> {
-        let (_, opened) = self.place_opening(limits, at, Element::Container { border })?;
-        Ok(opened.unwrap_or(at))
+        block: BlockSpec,
+    ) -> Result<Vec<u32>, LimitError> {
+        let (_, opened) = self.place_opening(limits, at, Element::Block(block))?;
+        Ok(opened)
     }
 
     /// Draws `element` over what is at `path` (a spinner's place, once its

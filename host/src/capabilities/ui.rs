@@ -1,8 +1,8 @@
 //! `wasmlit:page/ui`: elements become deltas.
 
 use crate::bindings::types::CallError;
-use crate::bindings::ui::{self, AlertKind as WitAlertKind, Element as WitElement};
-use crate::delta::{AlertKind, Element};
+use crate::bindings::ui::{self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap};
+use crate::delta::{AlertKind, BlockSpec, Element, Gap};
 use crate::markdown;
 use crate::run::StoreData;
 
@@ -19,23 +19,23 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
-    fn open_container(
-        &mut self,
-        at: u32,
-        border: bool,
-    ) -> wasmtime::Result<Result<u32, CallError>> {
+    fn open_block(&mut self, at: u32, block: WitBlock) -> wasmtime::Result<Result<Vec<u32>, CallError>> {
         if self.job.is_some() {
             return Ok(Err(CallError::InvalidArgument(
-                "`ui.open_container` was called from a job: a job draws only into the one container \
+                "`ui.open_block` was called from a job: a job draws only into the one container \
                  it was given"
                     .into(),
             )));
         }
-        let output = match self.drawing("ui.open_container", at)? {
+        let output = match self.drawing("ui.open_block", at)? {
             Ok(output) => output,
             Err(e) => return Ok(Err(e)),
         };
-        super::place_result(output.open_container(&self.limits, at, border))
+        let block = block_spec(block);
+        if let Err(message) = block.check() {
+            return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        super::place_result(output.open_block(&self.limits, at, block))
     }
 }
 
@@ -85,4 +85,29 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
             body: alert.body,
         },
     })
+}
+
+/// The contract's block as the browser receives it.
+fn block_spec(block: WitBlock) -> BlockSpec {
+    match block {
+        WitBlock::Container(c) => BlockSpec::Container {
+            border: c.border,
+            height: c.height,
+        },
+        WitBlock::Columns(c) => BlockSpec::Columns {
+            widths: c.widths,
+            gap: match c.gap {
+                WitGap::Small => Gap::Small,
+                WitGap::Medium => Gap::Medium,
+                WitGap::Large => Gap::Large,
+            },
+        },
+        WitBlock::Tabs(labels) => BlockSpec::Tabs { labels },
+        WitBlock::Expander(e) => BlockSpec::Expander {
+            label: e.label,
+            expanded: e.expanded,
+        },
+        WitBlock::Popover(label) => BlockSpec::Popover { label },
+        WitBlock::Empty => BlockSpec::Empty,
+    }
 }

@@ -1,0 +1,152 @@
+//! Layout: blocks that hold containers of their own — containers, columns,
+//! tabs, expanders, popovers and placeholders. Each call returns `Ui`s that
+//! draw into the new containers, so layouts nest.
+
+use crate::bindings::wasmlit::page::ui::{self as host, Block, ColumnsBlock, ContainerBlock};
+use crate::error::expect_ok;
+use crate::Ui;
+
+pub use host::Gap;
+
+impl Ui {
+    fn open(&self, block: Block) -> Vec<Ui> {
+        expect_ok(host::open_block(self.container, &block))
+            .into_iter()
+            .map(Ui::at)
+            .collect()
+    }
+
+    fn open_one(&self, block: Block) -> Ui {
+        self.open(block)
+            .pop()
+            .unwrap_or_else(|| panic!("the host opened no container for a block"))
+    }
+
+    /// A container at this point of the page, like `st.container()`:
+    /// elements drawn through the returned `Ui` go inside it, in order, even
+    /// when drawn after later elements of the page. With `border` it is
+    /// drawn in a box. A job started with [`spawn_in`](Ui::spawn_in) on it
+    /// draws there.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let results = st.container(true);
+    /// st.write("drawn below the container");
+    /// results.write("drawn inside it");
+    /// # }
+    /// ```
+    pub fn container(&self, border: bool) -> Ui {
+        self.open_one(Block::Container(ContainerBlock {
+            border,
+            height: None,
+        }))
+    }
+
+    /// A bordered container `height` pixels tall whose content scrolls, like
+    /// `st.container(height=…)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let log = st.scroll_container(200);
+    /// for i in 0..100 {
+    ///     log.text(format!("line {i}"));
+    /// }
+    /// # }
+    /// ```
+    pub fn scroll_container(&self, height: u32) -> Ui {
+        self.open_one(Block::Container(ContainerBlock {
+            border: true,
+            height: Some(height),
+        }))
+    }
+
+    /// `n` columns of equal width side by side, like `st.columns(n)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let cols = st.columns(3);
+    /// cols[0].write("left");
+    /// cols[1].write("middle");
+    /// cols[2].write("right");
+    /// # }
+    /// ```
+    pub fn columns(&self, n: usize) -> Vec<Ui> {
+        self.columns_with(&vec![1.0; n], Gap::Medium)
+    }
+
+    /// Columns with relative `widths` and a `gap`, like
+    /// `st.columns([2, 1], gap="large")`.
+    ///
+    /// ```no_run
+    /// # use wasmlit::Gap;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let cols = st.columns_with(&[2.0, 1.0], Gap::Large);
+    /// cols[0].write("twice as wide");
+    /// # }
+    /// ```
+    pub fn columns_with(&self, widths: &[f32], gap: Gap) -> Vec<Ui> {
+        self.open(Block::Columns(ColumnsBlock {
+            widths: widths.to_vec(),
+            gap,
+        }))
+    }
+
+    /// Tabs with these labels, like `st.tabs`: one `Ui` per tab. The first
+    /// tab is shown first; switching tabs happens in the browser, without a
+    /// rerun.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tabs = st.tabs(&["Chart", "Data"]);
+    /// tabs[0].write("the chart");
+    /// tabs[1].write("the data");
+    /// # }
+    /// ```
+    pub fn tabs(&self, labels: &[&str]) -> Vec<Ui> {
+        self.open(Block::Tabs(labels.iter().map(|l| l.to_string()).collect()))
+    }
+
+    /// A section under `label` that the user opens and closes, like
+    /// `st.expander`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let details = st.expander("Details", false);
+    /// details.write("shown when opened");
+    /// # }
+    /// ```
+    pub fn expander(&self, label: &str, expanded: bool) -> Ui {
+        self.open_one(Block::Expander(host::ExpanderBlock {
+            label: label.to_string(),
+            expanded,
+        }))
+    }
+
+    /// A button labelled `label` that opens a panel over the page, like
+    /// `st.popover`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let settings = st.popover("Settings");
+    /// let dark = settings.checkbox("Dark plots", false);
+    /// # }
+    /// ```
+    pub fn popover(&self, label: &str) -> Ui {
+        self.open_one(Block::Popover(label.to_string()))
+    }
+
+    /// A placeholder holding one element, like `st.empty()`: each element
+    /// drawn through the returned `Ui` replaces the previous one.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let status = st.empty();
+    /// status.info("Working…");
+    /// // ... the work ...
+    /// status.success("Done.");
+    /// # }
+    /// ```
+    pub fn empty(&self) -> Ui {
+        self.open_one(Block::Empty)
+    }
+}
