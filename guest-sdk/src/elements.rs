@@ -6,7 +6,7 @@ use crate::Ui;
 use serde::Serialize;
 
 impl Ui {
-    fn emit(&self, element: Element) {
+    pub(crate) fn emit(&self, element: Element) {
         expect_ok(host::emit(self.container, &element));
     }
 

@@ -65,10 +65,142 @@ pub enum Element {
     /// A block holding containers of its own: the path of an element in its
     /// container `c` is the block's path, then `c`, then the position.
     Block(BlockSpec),
-    /// A spinner with a message, shown while a cached value is computed.
+    /// A spinner with a message (also shown while a cached value is computed).
     Spinner { body: String },
+    /// A labelled number with its change.
+    Metric {
+        label: String,
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delta: Option<String>,
+        delta_color: DeltaColor,
+    },
+    /// A static table.
+    Table { columns: Vec<Column> },
+    /// A sortable, virtualized table.
+    Dataframe {
+        columns: Vec<Column>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
+    },
+    /// A progress bar (0.0 to 1.0).
+    Progress {
+        value: f32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// An error with where it happened.
+    Exception {
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+    },
+    /// A message shown briefly in a corner; delivered at the empty path.
+    Toast { body: String },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
+}
+
+/// How a metric's change is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaColor {
+    /// Up green, down red.
+    Normal,
+    /// Up red, down green.
+    Inverse,
+    /// Grey.
+    Off,
+}
+
+/// A named column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// The header.
+    pub name: String,
+    /// The values, one per row.
+    pub values: ColumnValues,
+    /// How numbers are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ColumnFormat>,
+}
+
+/// One column's values, sent as a plain JSON array.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ColumnValues {
+    /// Strings.
+    Text(Vec<String>),
+    /// Integers.
+    Integer(Vec<i64>),
+    /// Floats (NaN and infinities are sent as `null`).
+    Float(Vec<f64>),
+    /// Booleans.
+    Boolean(Vec<bool>),
+}
+
+impl ColumnValues {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnValues::Text(v) => v.len(),
+            ColumnValues::Integer(v) => v.len(),
+            ColumnValues::Float(v) => v.len(),
+            ColumnValues::Boolean(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How a numeric column is shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnFormat {
+    /// Digits after the decimal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// Text before each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Text after each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+impl Column {
+    /// Bytes the column costs against the output limits (text as is,
+    /// numbers at 8 bytes).
+    pub fn bytes(&self) -> usize {
+        let values = match &self.values {
+            ColumnValues::Text(v) => v.iter().map(|s| s.len() + 3).sum(),
+            ColumnValues::Integer(v) => v.len() * 8,
+            ColumnValues::Float(v) => v.len() * 8,
+            ColumnValues::Boolean(v) => v.len() * 5,
+        };
+        let format = self.format.as_ref().map_or(0, |f| {
+            f.prefix.as_ref().map_or(0, String::len) + f.suffix.as_ref().map_or(0, String::len)
+        });
+        self.name.len() + values + format
+    }
+}
+
+/// Checks that a table's columns all have the same length.
+pub fn check_table(columns: &[Column]) -> Result<(), String> {
+    if let Some(first) = columns.first() {
+        let rows = first.values.len();
+        if let Some(other) = columns.iter().find(|c| c.values.len() != rows) {
+            return Err(format!(
+                "table: column `{}` has {} values but column `{}` has {rows}; every column needs one value per row",
+                other.name,
+                other.values.len(),
+                first.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Space between columns.
@@ -169,6 +301,18 @@ pub struct WidgetElement {
 }
 
 impl Element {
+    /// Whether the element belongs to the page rather than a position in
+    /// it (delivered at the empty path).
+    pub fn is_page_level(&self) -> bool {
+        matches!(self, Element::Toast { .. })
+    }
+
+    /// Whether the element is a table, whose size is bounded by
+    /// `table_bytes` instead of `element_bytes`.
+    pub fn is_table(&self) -> bool {
+        matches!(self, Element::Table { .. } | Element::Dataframe { .. })
+    }
+
     /// Bytes of page-supplied text this element carries, for the output limits.
     pub fn text_bytes(&self) -> usize {
         match self {
@@ -183,7 +327,20 @@ impl Element {
                 body.len() + language.as_ref().map_or(0, String::len)
             }
             Element::Json { value } => value.to_string().len(),
-            Element::Spinner { body } => body.len(),
+            Element::Spinner { body } | Element::Toast { body } => body.len(),
+            Element::Metric {
+                label,
+                value,
+                delta,
+                ..
+            } => label.len() + value.len() + delta.as_ref().map_or(0, String::len),
+            Element::Table { columns } | Element::Dataframe { columns, .. } => {
+                columns.iter().map(Column::bytes).sum()
+            }
+            Element::Progress { text, .. } => text.as_ref().map_or(0, String::len),
+            Element::Exception { message, location } => {
+                message.len() + location.as_ref().map_or(0, String::len)
+            }
             Element::Block(block) => block.text_bytes(),
             Element::Divider | Element::Empty => 0,
             Element::Widget(w) => {

@@ -31,7 +31,10 @@ pub struct Limits {
     /// Bytes of text one element may carry. Past it the draw call fails with
     /// `limit-exceeded`.
     pub element_bytes: usize,
-    /// Bytes of output (all elements' text) one run may produce.
+    /// Bytes of data one table or dataframe may carry (text as is, numbers
+    /// at 8 bytes). Past it the draw call fails with `limit-exceeded`.
+    pub table_bytes: usize,
+    /// Bytes of output (all elements' text and data) one run may produce.
     pub run_output_bytes: usize,
     /// Bytes the session state of one session may hold (keys plus JSON
     /// values). A `set` past it fails with `limit-exceeded`.
@@ -56,7 +59,8 @@ impl Default for Limits {
             wasm_stack_bytes: 1 << 20,
             elements_per_run: 10_000,
             element_bytes: 1 << 20,
-            run_output_bytes: 16 << 20,
+            table_bytes: 16 << 20,
+            run_output_bytes: 32 << 20,
             session_state_bytes: 8 << 20,
             captured_output_bytes: 64 << 10,
             jobs_per_run: 1_000,

@@ -113,7 +113,14 @@ impl RunOutput {
             )));
         }
         let bytes = element.text_bytes();
-        if bytes > limits.element_bytes {
+        if element.is_table() && bytes > limits.table_bytes {
+            return Err(LimitError::Limit(format!(
+                "a table may carry at most {} of data (table_bytes); this one has {}",
+                human_bytes(limits.table_bytes as u64),
+                human_bytes(bytes as u64)
+            )));
+        }
+        if !element.is_table() && bytes > limits.element_bytes {
             return Err(LimitError::Limit(format!(
                 "an element may carry at most {} of text (element_bytes); this one has {}",
                 human_bytes(limits.element_bytes as u64),
@@ -125,6 +132,20 @@ impl RunOutput {
                 "a run may produce at most {} of output (run_output_bytes)",
                 human_bytes(limits.run_output_bytes as u64)
             )));
+        }
+        if element.is_page_level() {
+            state.elements += 1;
+            state.bytes += bytes;
+            let sink = &mut state.sink;
+            self.control
+                .deliver(|| {
+                    sink.delta(Delta {
+                        path: Vec::new(),
+                        element,
+                    })
+                })
+                .map_err(LimitError::Cancelled)?;
+            return Ok((Vec::new(), Vec::new()));
         }
         let slot = &mut state.containers[container as usize];
         let mut path = Vec::with_capacity(slot.path.len() + 1);

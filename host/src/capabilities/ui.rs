@@ -2,7 +2,10 @@
 
 use crate::bindings::types::CallError;
 use crate::bindings::ui::{self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap};
-use crate::delta::{AlertKind, BlockSpec, Element, Gap};
+use crate::delta::{
+    check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element,
+    Gap,
+};
 use crate::markdown;
 use crate::run::StoreData;
 
@@ -75,6 +78,42 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
             Element::Json { value }
         }
         WitElement::Divider => Element::Divider,
+        WitElement::Metric(m) => Element::Metric {
+            label: m.label,
+            value: m.value,
+            delta: m.delta,
+            delta_color: match m.delta_color {
+                ui::DeltaColor::Normal => DeltaColor::Normal,
+                ui::DeltaColor::Inverse => DeltaColor::Inverse,
+                ui::DeltaColor::Off => DeltaColor::Off,
+            },
+        },
+        WitElement::Table(t) => Element::Table {
+            columns: columns(t)?,
+        },
+        WitElement::Dataframe(d) => Element::Dataframe {
+            columns: columns(d.data)?,
+            height: d.height,
+        },
+        WitElement::Progress(p) => {
+            if !(0.0..=1.0).contains(&p.value) {
+                return Err(CallError::InvalidArgument(format!(
+                    "progress: the value must be between 0.0 and 1.0, got {}",
+                    p.value
+                )));
+            }
+            Element::Progress {
+                value: p.value,
+                text: p.text,
+            }
+        }
+        WitElement::Spinner(body) => Element::Spinner { body },
+        WitElement::Exception(e) => Element::Exception {
+            message: e.message,
+            location: e.location,
+        },
+        WitElement::Toast(body) => Element::Toast { body },
+        WitElement::Empty => Element::Empty,
         WitElement::Alert(alert) => Element::Alert {
             level: match alert.kind {
                 WitAlertKind::Success => AlertKind::Success,
@@ -110,4 +149,28 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
     }
+}
+
+/// A table's columns, checked to have one value per row each.
+fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
+    let columns: Vec<Column> = table
+        .columns
+        .into_iter()
+        .map(|c| Column {
+            name: c.name,
+            values: match c.values {
+                ui::ColumnValues::Text(v) => ColumnValues::Text(v),
+                ui::ColumnValues::Integer(v) => ColumnValues::Integer(v),
+                ui::ColumnValues::Float(v) => ColumnValues::Float(v),
+                ui::ColumnValues::Boolean(v) => ColumnValues::Boolean(v),
+            },
+            format: c.format.map(|f| ColumnFormat {
+                decimals: f.decimals,
+                prefix: f.prefix,
+                suffix: f.suffix,
+            }),
+        })
+        .collect();
+    check_table(&columns).map_err(CallError::InvalidArgument)?;
+    Ok(columns)
 }

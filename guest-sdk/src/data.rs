@@ -1,0 +1,188 @@
+//! Data elements: metrics, tables and dataframes built from columns.
+
+use crate::bindings::wasmlit::page::ui::{self as host, Element};
+use crate::Ui;
+
+pub use host::DeltaColor;
+
+/// Columnar data for [`Ui::table`] and [`Ui::dataframe`]: named columns of
+/// equal length, each of text, integers, floats or booleans.
+///
+/// ```no_run
+/// let sales = wasmlit::Table::new()
+///     .column("region", vec!["north", "south"])
+///     .column("orders", vec![120i64, 87])
+///     .column("revenue", vec![10_250.5, 8_120.0])
+///     .format("revenue", wasmlit::Format::new().decimals(2).prefix("$"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    columns: Vec<host::Column>,
+}
+
+/// How a numeric column is shown: decimals, prefix, suffix.
+#[derive(Debug, Clone, Default)]
+pub struct Format {
+    decimals: Option<u8>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+}
+
+impl Format {
+    /// Values shown as they are.
+    pub fn new() -> Format {
+        Format::default()
+    }
+
+    /// `n` digits after the decimal point.
+    pub fn decimals(mut self, n: u8) -> Format {
+        self.decimals = Some(n);
+        self
+    }
+
+    /// Text before each value, e.g. `$`.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Format {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// Text after each value, e.g. ` ms`.
+    pub fn suffix(mut self, suffix: impl Into<String>) -> Format {
+        self.suffix = Some(suffix.into());
+        self
+    }
+}
+
+/// Values of one column; made from a `Vec` of strings, integers, floats or
+/// booleans.
+pub struct ColumnData(host::ColumnValues);
+
+macro_rules! column_data {
+    ($($t:ty => $variant:ident via $conv:expr),* $(,)?) => {
+        $(impl From<Vec<$t>> for ColumnData {
+            fn from(values: Vec<$t>) -> Self {
+                ColumnData(host::ColumnValues::$variant(values.into_iter().map($conv).collect()))
+            }
+        })*
+    };
+}
+
+column_data! {
+    String => Text via |v| v,
+    &str => Text via |v: &str| v.to_owned(),
+    i64 => Integer via |v| v,
+    i32 => Integer via i64::from,
+    u32 => Integer via i64::from,
+    f64 => Float via |v| v,
+    f32 => Float via f64::from,
+    bool => Boolean via |v| v,
+}
+
+impl Table {
+    /// A table with no columns.
+    pub fn new() -> Table {
+        Table::default()
+    }
+
+    /// Adds a column. All columns must have the same length (the host
+    /// refuses the table otherwise).
+    pub fn column(mut self, name: impl Into<String>, values: impl Into<ColumnData>) -> Table {
+        self.columns.push(host::Column {
+            name: name.into(),
+            values: values.into().0,
+            format: None,
+        });
+        self
+    }
+
+    /// Shows column `name` with `format`.
+    pub fn format(mut self, name: &str, format: Format) -> Table {
+        if let Some(column) = self.columns.iter_mut().find(|c| c.name == name) {
+            column.format = Some(host::ColumnFormat {
+                decimals: format.decimals,
+                prefix: format.prefix,
+                suffix: format.suffix,
+            });
+        }
+        self
+    }
+
+    fn wit(&self) -> host::Table {
+        host::Table {
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+impl Ui {
+    /// A number with a label and, optionally, its change, like `st.metric`.
+    /// A change starting with `-` is shown as down (red), otherwise up (green).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.metric("Temperature", "21 °C", Some("+1.5 °C"));
+    /// # }
+    /// ```
+    pub fn metric(&self, label: &str, value: impl ToString, delta: Option<&str>) {
+        self.metric_with(label, value, delta, DeltaColor::Normal);
+    }
+
+    /// [`metric`](Self::metric) with the change's colouring: `Inverse`
+    /// when down is good (costs, latency), `Off` for grey.
+    ///
+    /// ```no_run
+    /// # use wasmlit::DeltaColor;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.metric_with("p99 latency", "41 ms", Some("-6 ms"), DeltaColor::Inverse);
+    /// # }
+    /// ```
+    pub fn metric_with(
+        &self,
+        label: &str,
+        value: impl ToString,
+        delta: Option<&str>,
+        delta_color: DeltaColor,
+    ) {
+        self.emit(Element::Metric(host::Metric {
+            label: label.to_owned(),
+            value: value.to_string(),
+            delta: delta.map(str::to_owned),
+            delta_color,
+        }));
+    }
+
+    /// A static table, like `st.table`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let t = wasmlit::Table::new().column("x", vec![1i64, 2]).column("y", vec![1.0, 4.0]);
+    /// st.table(&t);
+    /// # }
+    /// ```
+    pub fn table(&self, table: &Table) {
+        self.emit(Element::Table(table.wit()));
+    }
+
+    /// An interactive table, like `st.dataframe`: click a header to sort;
+    /// it scrolls within 400 pixels and draws only the visible rows, so
+    /// 100,000 rows stay smooth.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let n: Vec<i64> = (0..100_000).collect();
+    /// let squares: Vec<f64> = n.iter().map(|v| (*v as f64).powi(2)).collect();
+    /// st.dataframe(&wasmlit::Table::new().column("n", n).column("n²", squares));
+    /// # }
+    /// ```
+    pub fn dataframe(&self, table: &Table) {
+        self.dataframe_with_height(table, 400);
+    }
+
+    /// [`dataframe`](Self::dataframe) scrolling within `height` pixels.
+    pub fn dataframe_with_height(&self, table: &Table, height: u32) {
+        self.emit(Element::Dataframe(host::Dataframe {
+            data: table.wit(),
+            height: Some(height),
+        }));
+    }
+}

@@ -1,0 +1,100 @@
+//! Status elements: progress bars, spinners, toasts and exceptions.
+
+use crate::bindings::wasmlit::page::ui::{self as host, Element};
+use crate::Ui;
+
+/// A progress bar drawn by [`Ui::progress`]; [`set`](Progress::set) moves it.
+pub struct Progress {
+    place: Ui,
+}
+
+impl Progress {
+    /// Moves the bar to `value` (0.0 to 1.0, clamped) with a new `text`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let bar = st.progress(0.0, "Starting");
+    /// for i in 1..=10 {
+    ///     bar.set(i as f32 / 10.0, &format!("step {i} of 10"));
+    /// }
+    /// # }
+    /// ```
+    pub fn set(&self, value: f32, text: &str) {
+        draw_progress(&self.place, value, text);
+    }
+}
+
+fn draw_progress(place: &Ui, value: f32, text: &str) {
+    let value = if value.is_finite() {
+        value.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    place.emit(Element::Progress(host::Progress {
+        value,
+        text: (!text.is_empty()).then(|| text.to_owned()),
+    }));
+}
+
+impl Ui {
+    /// A progress bar at `value` (0.0 to 1.0), like `st.progress`; the
+    /// returned handle moves it.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let bar = st.progress(0.25, "a quarter done");
+    /// bar.set(1.0, "done");
+    /// # }
+    /// ```
+    pub fn progress(&self, value: f32, text: &str) -> Progress {
+        let place = self.empty();
+        draw_progress(&place, value, text);
+        Progress { place }
+    }
+
+    /// Shows a spinner with `text` while `work` runs, then removes it, like
+    /// `with st.spinner(text):`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let total = st.spinner("Adding up…", || (1..=1000u64).sum::<u64>());
+    /// # }
+    /// ```
+    pub fn spinner<T>(&self, text: &str, work: impl FnOnce() -> T) -> T {
+        let place = self.empty();
+        place.emit(Element::Spinner(text.to_owned()));
+        let result = work();
+        place.emit(Element::Empty);
+        result
+    }
+
+    /// A short message in the corner of the window, like `st.toast`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.toast("Saved.");
+    /// # }
+    /// ```
+    pub fn toast(&self, text: &str) {
+        self.emit(Element::Toast(text.to_owned()));
+    }
+
+    /// An error box with the error's message and where this call was made,
+    /// like `st.exception`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Err(e) = "x".parse::<i32>() {
+    ///     st.exception(&e);
+    /// }
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn exception(&self, error: &dyn std::fmt::Display) {
+        let at = std::panic::Location::caller();
+        self.emit(Element::Exception(host::Exception {
+            message: error.to_string(),
+            location: Some(format!("{}:{}:{}", at.file(), at.line(), at.column())),
+        }));
+    }
+}
