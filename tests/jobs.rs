@@ -235,3 +235,26 @@ fn jobs_waiting_for_a_resource_build_do_not_starve_it() {
     assert_eq!(texts(&deltas), [format!("{expected:?}")]);
     assert_eq!(runner.services().resources.builds(), 1);
 }
+
+#[test]
+fn job_inputs_count_against_job_bytes_per_run() {
+    let engine = tests::engine_with(host::limits::Limits {
+        job_bytes_per_run: 1000,
+        ..host::limits::Limits::default()
+    });
+    let runner = Runner::new(engine.clone(), 1).expect("runner");
+    let page = load(&engine, "jobs");
+    let (report, _) = run(&runner, &page, "case=big_input");
+    match report.outcome {
+        RunOutcome::Error(message) => assert!(
+            message.contains("more than the run may hold of job data (job_bytes_per_run)"),
+            "{message}"
+        ),
+        other => panic!("expected the limit, got {other:?}"),
+    }
+    // Within the budget the same job runs (4,000 bytes as JSON: ~8 KiB).
+    let (runner, page) = jobs_page();
+    let (report, deltas) = run(&runner, &page, "case=big_input");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert_eq!(texts(&deltas), ["Ok(4000)"]);
+}

@@ -77,7 +77,10 @@ impl Ui {
     /// value right now, this run waits for it instead of computing it twice.
     ///
     /// `f` should be a named function: its path is the cache's identity for
-    /// it. (A closure works too; its identity then includes the call site.)
+    /// it. A closure works too; its identity is then its enclosing
+    /// function and this call's location, so two closures cached from one
+    /// helper function share entries, and values a closure captures are not
+    /// part of the key: pass them as `args`.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
@@ -207,7 +210,7 @@ fn short_name(name: &str) -> &str {
 /// a value returned by a Streamlit `@st.cache_resource` function.
 ///
 /// [`build`](Resource::build) runs once, in an instance of the page kept by
-/// the host for this purpose (on the app's worker pool). Runs call
+/// the host for this purpose (on a thread of its own). Runs call
 /// [`ResourceHandle::query`], which sends the query there and returns
 /// [`query`](Resource::query)'s answer: the object itself never leaves its
 /// instance, so it is never copied per run. Queries to one resource are
@@ -330,9 +333,11 @@ pub(crate) fn resource_call(id: u64, request: Option<&[u8]>) -> Result<Vec<u8>, 
     let Ok(address) = usize::try_from(id) else {
         return Err(format!("resource id {id} is not one this page gave out"));
     };
-    // SAFETY: the host passes back only ids this page gave to
-    // `resource-query`, which are addresses of `ResourceEntry` functions of
-    // this very component; every instance of it has the same table.
+    // SAFETY: the SDK only ever gives the host addresses of `ResourceEntry`
+    // functions of this component, and the host hands them back unchanged;
+    // every instance has the same function table. An id forged by code that
+    // goes around the SDK can only hit this page's own instance, where a
+    // bad table index traps instead of calling anything.
     let entry: ResourceEntry = unsafe { std::mem::transmute::<usize, ResourceEntry>(address) };
     entry(request)
 }

@@ -269,9 +269,11 @@ pub(crate) fn run_job(job: u64, at: Option<u32>, input: &[u8]) -> Result<Vec<u8>
     let Ok(address) = usize::try_from(job) else {
         return Err(format!("job id {job} is not one this page gave out"));
     };
-    // SAFETY: the host passes back only ids this page gave to `spawn` /
-    // `spawn_in`, which are addresses of `Entry` functions of this very
-    // component (see `start`); every instance of it has the same table.
+    // SAFETY: the SDK only ever gives the host addresses of `Entry`
+    // functions of this component (see `start`), and the host hands them
+    // back unchanged; every instance has the same function table. An id
+    // forged by code that goes around the SDK can only hit this page's own
+    // instance, where a bad table index traps (tested: `tests/jobs.rs`).
     let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(address) };
     entry(at, input)
 }

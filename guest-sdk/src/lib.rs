@@ -49,11 +49,11 @@ mod widgets;
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use data::{ColumnData, DeltaColor, Format, Table};
 pub use error::CallError;
-pub use status::Progress;
 pub use jobs::{sleep, JobError, JobHandle};
 pub use layout::Gap;
 pub use query_params::QueryParams;
 pub use session_state::SessionState;
+pub use status::Progress;
 pub use ui::Ui;
 pub use wasmlit_macros::page;
 

@@ -92,9 +92,9 @@ struct Inner {
     flights: Mutex<HashMap<Key, Arc<Flight>>>,
     /// Keys of functions with `max_entries`, oldest first.
     per_function: Arc<Mutex<HashMap<Arc<str>, VecDeque<Key>>>>,
-    /// Sessions that stored session-scoped entries: only their end needs
-    /// a sweep of the cache.
-    sessions: Mutex<HashSet<Arc<str>>>,
+    /// The keys of each session's session-scoped entries, dropped when the
+    /// session ends.
+    sessions: Arc<Mutex<HashMap<Arc<str>, HashSet<Key>>>>,
     computed: AtomicU64,
 }
 
@@ -124,16 +124,28 @@ impl DataCache {
     pub fn new(max_bytes: u64) -> DataCache {
         let per_function: Arc<Mutex<HashMap<Arc<str>, VecDeque<Key>>>> = Arc::default();
         let index = per_function.clone();
+        let sessions: Arc<Mutex<HashMap<Arc<str>, HashSet<Key>>>> = Arc::default();
+        let by_session = sessions.clone();
         let entries = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|_key: &Key, entry: &Arc<Entry>| {
-                u32::try_from(entry.bytes.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+                let bytes = entry.bytes.len() + entry.function.len() + ENTRY_OVERHEAD;
+                u32::try_from(bytes).unwrap_or(u32::MAX)
             })
             .expire_after(TtlPerEntry)
             .support_invalidation_closures()
             .eviction_listener(move |key: Arc<Key>, entry: Arc<Entry>, cause| {
                 if cause == RemovalCause::Replaced {
                     return;
+                }
+                if let Some(session) = &entry.session {
+                    let mut by_session = by_session.lock();
+                    if let Some(keys) = by_session.get_mut(session) {
+                        keys.remove(&*key);
+                        if keys.is_empty() {
+                            by_session.remove(session);
+                        }
+                    }
                 }
                 let mut index = index.lock();
                 if let Some(keys) = index.get_mut(&entry.function) {
@@ -151,7 +163,7 @@ impl DataCache {
                 entries,
                 flights: Mutex::new(HashMap::new()),
                 per_function,
-                sessions: Mutex::default(),
+                sessions,
                 computed: AtomicU64::new(0),
             }),
         }
@@ -234,13 +246,10 @@ impl DataCache {
 
     /// Drops the entries scoped to `session` (it ended).
     pub fn drop_session(&self, session: &str) {
-        let Some(session) = self.inner.sessions.lock().take(session) else {
-            return;
-        };
-        let _ = self
-            .inner
-            .entries
-            .invalidate_entries_if(move |_, entry| entry.session.as_ref() == Some(&session));
+        let keys = self.inner.sessions.lock().remove(session);
+        for key in keys.into_iter().flatten() {
+            self.inner.entries.invalidate(&key);
+        }
     }
 
     /// Entries stored now (after pending maintenance).
@@ -272,7 +281,12 @@ impl Ticket {
         });
         let inner = &self.inner;
         if let Some(session) = &self.session {
-            inner.sessions.lock().insert(session.clone());
+            inner
+                .sessions
+                .lock()
+                .entry(session.clone())
+                .or_default()
+                .insert(self.key);
         }
         inner.entries.insert(self.key, entry.clone());
         inner.computed.fetch_add(1, Ordering::Relaxed);
@@ -280,9 +294,11 @@ impl Ticket {
             let evict: Vec<Key> = {
                 let mut index = inner.per_function.lock();
                 let keys = index.entry(self.function.clone()).or_default();
-                if !keys.contains(&self.key) {
-                    keys.push_back(self.key);
+                // A refilled key (its entry had expired) is the newest again.
+                if let Some(at) = keys.iter().position(|k| *k == self.key) {
+                    keys.remove(at);
                 }
+                keys.push_back(self.key);
                 let excess = keys.len().saturating_sub(max.max(1) as usize);
                 keys.drain(..excess).collect()
             };

@@ -265,7 +265,9 @@ impl BlockSpec {
         }
         if let BlockSpec::Columns { widths, .. } = self {
             if let Some(w) = widths.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
-                return Err(format!("columns: every width must be a positive number, got {w}"));
+                return Err(format!(
+                    "columns: every width must be a positive number, got {w}"
+                ));
             }
         }
         Ok(())

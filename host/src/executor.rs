@@ -1,5 +1,5 @@
 //! The app's worker pool (Streamlit's shared thread executor): a bounded set
-//! of threads that run jobs and resource builds, shared fairly by sessions.
+//! of threads that run jobs, shared fairly by sessions.
 //!
 //! Each session has its own queue and the workers take one task from each
 //! waiting session in turn, so a session that queues a hundred jobs delays
@@ -131,7 +131,11 @@ fn work(shared: &Shared) {
             }
         };
         shared.running.fetch_add(1, Ordering::Relaxed);
-        task();
+        // A panicking task must not take the worker with it; its own drop
+        // guards report the failure.
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)).is_err() {
+            tracing::error!("a worker task panicked");
+        }
         shared.running.fetch_sub(1, Ordering::Relaxed);
     }
 }

@@ -13,6 +13,7 @@ use crate::run_output::RunOutput;
 use crate::runner::{classify, new_store, thread_cpu_time};
 use crate::services::AppServices;
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -42,14 +43,30 @@ pub struct JobSlot {
     result: Mutex<Option<Result<Vec<u8>, String>>>,
     /// The run's "a job finished" signal.
     done: Arc<Notify>,
+    /// The run's budget of job bytes (`job_bytes_per_run`), and what this
+    /// job's input took from it.
+    budget: Arc<AtomicUsize>,
+    input_bytes: usize,
+}
+
+/// Takes `bytes` from `budget` if it has them.
+pub fn reserve(budget: &AtomicUsize, bytes: usize) -> bool {
+    budget
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+            left.checked_sub(bytes)
+        })
+        .is_ok()
 }
 
 impl JobSlot {
-    /// An empty slot that notifies `done` when filled.
-    pub fn new(done: Arc<Notify>) -> Arc<JobSlot> {
+    /// An empty slot that notifies `done` when filled; `input_bytes` were
+    /// reserved from `budget` for the job's input.
+    pub fn new(done: Arc<Notify>, budget: Arc<AtomicUsize>, input_bytes: usize) -> Arc<JobSlot> {
         Arc::new(JobSlot {
             result: Mutex::new(None),
             done,
+            budget,
+            input_bytes,
         })
     }
 
@@ -58,14 +75,47 @@ impl JobSlot {
         self.result.lock().is_some()
     }
 
-    /// The job's result, once it is done.
+    /// The job's result, once it is done (its bytes go back to the budget).
     pub fn take(&self) -> Option<Result<Vec<u8>, String>> {
-        self.result.lock().take()
+        let result = self.result.lock().take();
+        if let Some(Ok(bytes)) = &result {
+            self.budget.fetch_add(bytes.len(), Ordering::AcqRel);
+        }
+        result
     }
 
     fn finish(&self, result: Result<Vec<u8>, String>) {
-        *self.result.lock() = Some(result);
+        // The input is gone; the result is charged instead.
+        self.budget.fetch_add(self.input_bytes, Ordering::AcqRel);
+        let result = match result {
+            Ok(bytes) if !reserve(&self.budget, bytes.len()) => Err(format!(
+                "its result of {} is more than the run may hold of job data (job_bytes_per_run)",
+                crate::limits::human_bytes(bytes.len() as u64)
+            )),
+            other => other,
+        };
+        let mut slot = self.result.lock();
+        if slot.is_none() {
+            *slot = Some(result);
+        }
+        drop(slot);
         self.done.notify_waiters();
+    }
+}
+
+/// Fills the slot with an error if the job ends without filling it (a
+/// panic in the host while running it).
+struct FillOnDrop<'a> {
+    slot: &'a JobSlot,
+    name: &'a str,
+}
+
+impl Drop for FillOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.slot.is_done() {
+            self.slot
+                .finish(Err(format!("{} ended without a result", self.name)));
+        }
     }
 }
 
@@ -88,6 +138,11 @@ pub struct JobTask {
 /// Runs a job to its end on the calling (worker) thread and fills its slot.
 pub fn run_job(engine: &PageEngine, task: JobTask) {
     let name = task.context.name.clone();
+    let slot = task.slot.clone();
+    let _fill = FillOnDrop {
+        slot: &slot,
+        name: &name,
+    };
     if task.control.cancelled().is_some() {
         task.slot
             .finish(Err(format!("{name} was cancelled before it started")));

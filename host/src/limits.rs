@@ -45,6 +45,14 @@ pub struct Limits {
     /// Jobs one run may start (`spawn`, `spawn_in`, `parallel_map`). Past it
     /// the call fails with `limit-exceeded`.
     pub jobs_per_run: u32,
+    /// Bytes of job inputs and results one run may hold at once (inputs
+    /// of jobs not yet joined, results not yet taken). A `spawn` past it
+    /// fails with `limit-exceeded`; a result past it comes back from `join`
+    /// as an error.
+    pub job_bytes_per_run: usize,
+    /// Cache computations (`cache_data` misses) one run may have open at
+    /// once. Past it the lookup fails with `limit-exceeded`.
+    pub open_cache_tickets: u32,
     /// Consecutive `rerun()` calls before the runner refuses to rerun again
     /// ("rerun loop").
     pub consecutive_reruns: u32,
@@ -64,6 +72,8 @@ impl Default for Limits {
             session_state_bytes: 8 << 20,
             captured_output_bytes: 64 << 10,
             jobs_per_run: 1_000,
+            job_bytes_per_run: 64 << 20,
+            open_cache_tickets: 64,
             consecutive_reruns: 100,
         }
     }

@@ -24,6 +24,9 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use wasmtime::Store;
 
+/// Most resources one app may have (each keeps an instance alive).
+pub const MAX_RESOURCES: usize = 16;
+
 /// Native stack of a build thread: the same room as a script thread.
 const BUILD_STACK: usize = 16 << 20;
 
@@ -81,21 +84,33 @@ impl Resources {
         id: u64,
         name: &str,
         request: &[u8],
-        control: &Arc<RunControl>,
-        deadline: Instant,
+        asker: Asker<'_>,
     ) -> Result<Result<Vec<u8>, String>, QueryEnd> {
-        let cell = self
-            .cells
-            .lock()
-            .entry((page.module_hash, id))
-            .or_insert_with(|| {
-                Arc::new(Cell {
-                    name: name.to_owned(),
-                    state: Mutex::default(),
-                    changed: Notify::new(),
+        let Asker {
+            control,
+            cpu_start,
+            started,
+        } = asker;
+        let deadline = started + engine.limits().wall_time;
+        let key = (page.module_hash, id);
+        let cell = {
+            let mut cells = self.cells.lock();
+            if !cells.contains_key(&key) && cells.len() >= MAX_RESOURCES {
+                return Ok(Err(format!(
+                    "an app may have at most {MAX_RESOURCES} resources; `{name}` would be one more"
+                )));
+            }
+            cells
+                .entry(key)
+                .or_insert_with(|| {
+                    Arc::new(Cell {
+                        name: name.to_owned(),
+                        state: Mutex::default(),
+                        changed: Notify::new(),
+                    })
                 })
-            })
-            .clone();
+                .clone()
+        };
         let mut waited_for = None;
         let mut built = loop {
             {
@@ -106,7 +121,18 @@ impl Resources {
                 }
                 if let (Some(mine), Some((failed, message))) = (waited_for, &state.failure) {
                     if mine == *failed {
-                        return Ok(Err(message.clone()));
+                        let message = message.clone();
+                        drop(state);
+                        // A failed resource keeps no cell: made-up ids
+                        // cannot pile up, and the next query tries afresh.
+                        let mut cells = self.cells.lock();
+                        if cells.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                            let state = cell.state.lock();
+                            if !state.building && !state.in_use && state.instance.is_none() {
+                                cells.remove(&key);
+                            }
+                        }
+                        return Ok(Err(message));
                     }
                 }
                 if !state.building && !state.in_use {
@@ -139,10 +165,22 @@ impl Resources {
                 .map_err(QueryEnd::Wait)?;
         };
 
+        // A run that is already cancelled does not enter: it would only trap
+        // and cost everyone a rebuild.
+        if let Some(reason) = control.cancelled() {
+            let mut state = cell.state.lock();
+            state.in_use = false;
+            state.instance = Some(built);
+            drop(state);
+            cell.changed.notify_waiters();
+            return Err(QueryEnd::Wait(WaitEnd::Cancelled(reason)));
+        }
+        // The query spends the asker's budgets: its CPU clock (this is its
+        // thread) and its wall time.
         let data = built.store.data_mut();
         data.control = control.clone();
-        data.cpu_start = thread_cpu_time();
-        data.started = Instant::now();
+        data.cpu_start = cpu_start;
+        data.started = started;
         built.store.set_epoch_deadline(1);
         let result = built
             .page
@@ -201,8 +239,36 @@ impl Resources {
     }
 }
 
-/// Builds a resource's instance on a worker thread and stores it in `cell`.
+/// Who is asking: the run's (or job's) cancel switch, and the start of its
+/// CPU and wall-time budgets.
+pub struct Asker<'a> {
+    /// The asker's cancel switch.
+    pub control: &'a Arc<RunControl>,
+    /// The asking thread's CPU clock when the asker began.
+    pub cpu_start: std::time::Duration,
+    /// When the asker began.
+    pub started: Instant,
+}
+
+/// Builds a resource's instance on its own thread and stores it in `cell`;
+/// a panic while building is reported as a failed build.
 fn build(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation: u64) {
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build_instance(engine, page, id, cell, generation)
+    }));
+    if built.is_err() {
+        let mut state = cell.state.lock();
+        state.building = false;
+        state.failure = Some((
+            generation,
+            format!("building resource `{}` failed inside the host", cell.name),
+        ));
+        drop(state);
+        cell.changed.notify_waiters();
+    }
+}
+
+fn build_instance(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation: u64) {
     let limits = engine.limits.clone();
     let stdout = CapturedOutput::new(limits.captured_output_bytes);
     let stderr = CapturedOutput::new(limits.captured_output_bytes);

@@ -96,9 +96,13 @@ impl RunControl {
 
     /// The control shared by this run's jobs, cancelled whenever the run is.
     pub fn jobs(&self) -> Arc<RunControl> {
+        // Under the gate, like `cancel`: a cancel either sees the jobs'
+        // control or happened before, and then is passed on here.
+        let gate = self.gate.lock();
         let jobs = self.jobs.get_or_init(Default::default).clone();
-        // A cancel that raced the creation reaches the jobs too.
-        if let Some(reason) = self.cancelled() {
+        let cancelled = self.cancelled();
+        drop(gate);
+        if let Some(reason) = cancelled {
             jobs.cancel(reason);
         }
         jobs
@@ -303,6 +307,8 @@ pub struct RunContext {
     pub(crate) jobs: HashMap<u64, Arc<JobSlot>>,
     /// Jobs started so far.
     pub(crate) jobs_started: u64,
+    /// Bytes of job inputs and results this run may still hold.
+    pub(crate) job_bytes_left: Arc<std::sync::atomic::AtomicUsize>,
     /// Notified whenever one of this run's jobs finishes.
     pub(crate) jobs_done: Arc<Notify>,
     /// Cache entries this run is computing, by ticket.
@@ -424,7 +430,7 @@ impl StoreData {
     pub(crate) fn live(&mut self, call: &str) -> wasmtime::Result<Result<&mut RunContext, String>> {
         match self.run.as_mut() {
             None if self.job.is_some() => Ok(Err(format!(
-                "`{call}` was called from {}: UI, widget, session-state and cache-writing \
+                "`{call}` was called from {}: UI, widget, session-state and cache \
                  calls are only allowed in the page's run; return data from the job and render \
                  it in the run (or start the job with `spawn_in` to let it draw into one container)",
                 self.job.as_ref().map_or("a job", |job| job.name.as_str())

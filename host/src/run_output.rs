@@ -26,6 +26,8 @@ struct OutputState {
     containers: Vec<Slot>,
     elements: u32,
     bytes: usize,
+    /// The run has ended: its jobs can no longer draw.
+    closed: bool,
 }
 
 /// A container: its path, its next free position, and whether it holds a
@@ -64,11 +66,21 @@ impl RunOutput {
             control,
             state: Mutex::new(OutputState {
                 sink,
-                containers: vec![Slot::new(vec![MAIN], false), Slot::new(vec![SIDEBAR], false)],
+                containers: vec![
+                    Slot::new(vec![MAIN], false),
+                    Slot::new(vec![SIDEBAR], false),
+                ],
                 elements: 0,
                 bytes: 0,
+                closed: false,
             }),
         }
+    }
+
+    /// Ends drawing: the run is over, and nothing a job of it draws later
+    /// is delivered.
+    pub fn close(&self) {
+        self.state.lock().closed = true;
     }
 
     /// Whether container `id` exists in this run.
@@ -103,6 +115,9 @@ impl RunOutput {
     ) -> Result<(Vec<u32>, Vec<u32>), LimitError> {
         let mut state = self.state.lock();
         let state = &mut *state;
+        if state.closed {
+            return Err(LimitError::Cancelled(CancelReason::RunEnded));
+        }
         if state.containers.get(container as usize).is_none() {
             return Err(LimitError::Container(container));
         }
@@ -194,6 +209,9 @@ impl RunOutput {
     /// work is done). Nothing is counted: the place was paid for.
     pub(crate) fn replace(&self, path: Vec<u32>, element: Element) -> Result<(), LimitError> {
         let mut state = self.state.lock();
+        if state.closed {
+            return Err(LimitError::Cancelled(CancelReason::RunEnded));
+        }
         let sink = &mut state.sink;
         self.control
             .deliver(|| sink.delta(Delta { path, element }))

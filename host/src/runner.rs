@@ -305,6 +305,9 @@ fn execute(
         rejected: Vec::new(),
         jobs: HashMap::new(),
         jobs_started: 0,
+        job_bytes_left: Arc::new(std::sync::atomic::AtomicUsize::new(
+            limits.job_bytes_per_run,
+        )),
         jobs_done: Arc::default(),
         tickets: HashMap::new(),
     };
@@ -322,7 +325,9 @@ fn execute(
         .pre
         .instantiate(&mut store)
         .and_then(|instance| instance.call_run(&mut store));
-    // Jobs belong to their run: whatever is still going stops now.
+    // Jobs belong to their run: whatever is still going stops now, and
+    // draws nothing more.
+    output.close();
     if control.end_jobs() {
         engine.interrupt();
     }

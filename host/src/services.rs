@@ -1,5 +1,5 @@
 //! What one app's runs share: the data cache, the resources, and the worker
-//! pool that runs jobs and resource builds. Nothing here crosses apps.
+//! pool that runs jobs. Nothing here crosses apps.
 
 use crate::cache::DataCache;
 use crate::engine::PageEngine;
@@ -10,8 +10,7 @@ use std::sync::Arc;
 /// Per-app settings of the shared services.
 #[derive(Debug, Clone)]
 pub struct AppSettings {
-    /// Worker threads running the app's jobs and resource builds (default:
-    /// CPUs + 4, at most 32).
+    /// Worker threads running the app's jobs (default: CPUs + 4, at most 32).
     pub worker_threads: usize,
     /// Bytes of `cache_data` values the app may keep; past it the least
     /// useful entries are evicted.

@@ -90,6 +90,10 @@ struct Sessions {
 /// so a client that connects and leaves in a loop cannot grow memory.
 pub const MAX_PARKED_SESSIONS: usize = 10_000;
 
+/// Shortest time between two "Clear cache" commands of one session (each
+/// drops every session's cached values).
+const CLEAR_CACHE_INTERVAL: Duration = Duration::from_secs(1);
+
 /// How long a reconnecting tab waits for its old connection to close (a
 /// reload opens the new socket before the server sees the old one close).
 const RESUME_WAIT: Duration = Duration::from_secs(2);
@@ -239,6 +243,8 @@ struct Connection {
     next_click: u64,
     /// `rerun()` calls in a row, to stop loops.
     consecutive_reruns: u32,
+    /// When this session last cleared the app's caches.
+    last_clear: Option<Instant>,
     outbox: Vec<ServerMessage>,
 }
 
@@ -277,6 +283,7 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         triggers: HashMap::new(),
         next_click: 0,
         consecutive_reruns: 0,
+        last_clear: None,
         outbox: Vec::new(),
     };
     conn.outbox.push(ServerMessage::Session {
@@ -383,6 +390,16 @@ impl Connection {
             Err(message) => self.refuse(message),
             Ok(ClientMessage::Heartbeat {}) => self.outbox.push(ServerMessage::Heartbeat),
             Ok(ClientMessage::ClearCache {}) => {
+                if self
+                    .last_clear
+                    .is_some_and(|at| at.elapsed() < CLEAR_CACHE_INTERVAL)
+                {
+                    return self.refuse(format!(
+                        "the cache was cleared less than {} s ago; try again in a moment",
+                        CLEAR_CACHE_INTERVAL.as_secs()
+                    ));
+                }
+                self.last_clear = Some(Instant::now());
                 self.server.services.clear_caches();
                 tracing::info!(session = %self.id, "caches cleared");
                 self.outbox.push(ServerMessage::CacheCleared);

@@ -5,11 +5,14 @@ use crate::bindings::cache::{self, CacheOptions, Lookup as WitLookup, Scope as W
 use crate::bindings::types::CallError;
 use crate::cache::{DataCache, EntryOptions, Lookup};
 use crate::delta::Element;
-use crate::resource::QueryEnd;
+use crate::resource::{Asker, QueryEnd};
 use crate::run::{RunTrap, StoreData};
 use crate::run_output::LimitError;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// Longest function name a page may cache under.
+const MAX_FUNCTION_NAME: usize = 1024;
 
 /// Tickets handed out by this process.
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
@@ -28,6 +31,18 @@ impl cache::Host for StoreData {
             Ok(run) => run,
             Err(message) => return Ok(Err(CallError::OutsideRun(message))),
         };
+        if function.len() > MAX_FUNCTION_NAME {
+            return Ok(Err(CallError::InvalidArgument(format!(
+                "cache.get: a function name may have at most {MAX_FUNCTION_NAME} bytes; this one has {}",
+                function.len()
+            ))));
+        }
+        if run.tickets.len() >= limits.open_cache_tickets as usize {
+            return Ok(Err(CallError::LimitExceeded(format!(
+                "a run may compute at most {} cached values at once (open_cache_tickets)",
+                limits.open_cache_tickets
+            ))));
+        }
         let session = match options.scope {
             WitScope::Global => None,
             WitScope::Session => Some(run.session.clone()),
@@ -47,7 +62,11 @@ impl cache::Host for StoreData {
             ttl: options.ttl_ms.map(Duration::from_millis),
             max_entries: options.max_entries,
         };
-        let identity = format!("{}/{function}", hex::encode(run.page.module_hash));
+        // `max_entries` counts per function, and per session when scoped.
+        let identity = match &session {
+            None => format!("{}/{function}", hex::encode(run.page.module_hash)),
+            Some(s) => format!("{}/{function}/{s}", hex::encode(run.page.module_hash)),
+        };
         let (app, control) = (run.app.clone(), run.control.clone());
         let found =
             app.data
@@ -98,7 +117,6 @@ impl cache::Host for StoreData {
         name: String,
         request: Vec<u8>,
     ) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
-        let deadline = self.deadline();
         let (app, page) = if self.run.is_some() {
             match self.live("cache.resource_query")? {
                 Ok(run) => (run.app.clone(), run.page.clone()),
@@ -116,16 +134,20 @@ impl cache::Host for StoreData {
                 }
             }
         };
+        if name.len() > MAX_FUNCTION_NAME {
+            return Ok(Err(CallError::InvalidArgument(format!(
+                "cache.resource_query: a resource name may have at most {MAX_FUNCTION_NAME} bytes"
+            ))));
+        }
         let control = self.control.clone();
-        let answer = app.resources.query(
-            &app.engine,
-            &page,
-            resource,
-            &name,
-            &request,
-            &control,
-            deadline,
-        );
+        let asker = Asker {
+            control: &control,
+            cpu_start: self.cpu_start,
+            started: self.started,
+        };
+        let answer = app
+            .resources
+            .query(&app.engine, &page, resource, &name, &request, asker);
         match answer {
             Ok(Ok(bytes)) => Ok(Ok(bytes)),
             Ok(Err(message)) => Ok(Err(CallError::Failed(message))),

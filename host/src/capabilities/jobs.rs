@@ -2,7 +2,7 @@
 
 use crate::bindings::jobs;
 use crate::bindings::types::CallError;
-use crate::jobs::{submit, JobContext, JobServices, JobSlot, JobTask};
+use crate::jobs::{reserve, submit, JobContext, JobServices, JobSlot, JobTask};
 use crate::run::StoreData;
 use std::sync::Arc;
 
@@ -106,9 +106,20 @@ impl StoreData {
                 ))));
             }
         }
+        if !reserve(&run.job_bytes_left, input.len()) {
+            return Ok(Err(CallError::LimitExceeded(format!(
+                "{call}: an input of {} is more than the run may hold of job data \
+                 (job_bytes_per_run)",
+                crate::limits::human_bytes(input.len() as u64)
+            ))));
+        }
         run.jobs_started += 1;
         let handle = run.jobs_started;
-        let slot = JobSlot::new(run.jobs_done.clone());
+        let slot = JobSlot::new(
+            run.jobs_done.clone(),
+            run.job_bytes_left.clone(),
+            input.len(),
+        );
         let task = JobTask {
             page: run.page.clone(),
             job,

@@ -1,10 +1,11 @@
 //! `wasmlit:page/ui`: elements become deltas.
 
 use crate::bindings::types::CallError;
-use crate::bindings::ui::{self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap};
+use crate::bindings::ui::{
+    self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap,
+};
 use crate::delta::{
-    check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element,
-    Gap,
+    check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element, Gap,
 };
 use crate::markdown;
 use crate::run::StoreData;
@@ -22,7 +23,11 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
-    fn open_block(&mut self, at: u32, block: WitBlock) -> wasmtime::Result<Result<Vec<u32>, CallError>> {
+    fn open_block(
+        &mut self,
+        at: u32,
+        block: WitBlock,
+    ) -> wasmtime::Result<Result<Vec<u32>, CallError>> {
         if self.job.is_some() {
             return Ok(Err(CallError::InvalidArgument(
                 "`ui.open_block` was called from a job: a job draws only into the one container \

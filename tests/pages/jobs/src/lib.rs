@@ -6,6 +6,10 @@ fn square(n: u64) -> u64 {
     n * n
 }
 
+fn count(bytes: Vec<u8>) -> usize {
+    bytes.len()
+}
+
 fn boom(_: ()) -> u32 {
     panic!("boom in a job")
 }
@@ -146,6 +150,10 @@ fn jobs(st: &Ui) {
                 .map(|r| r.unwrap_or(u64::MAX))
                 .collect();
             st.write(format!("{looked_up:?}"));
+        }
+        "big_input" => {
+            let n = st.spawn(count, vec![7u8; 4000]).join();
+            st.write(format!("{n:?}"));
         }
         "many" => {
             let jobs: Vec<_> = (0..5u64).map(|n| st.spawn(square, n)).collect();
