@@ -34,6 +34,7 @@ extern crate self as wasmlit;
 
 mod bindings;
 mod cache;
+mod choices;
 mod control;
 mod data;
 mod elements;

@@ -10,7 +10,7 @@ use std::fmt::Display;
 use std::ops::RangeInclusive;
 
 impl Ui {
-    fn show(&self, label: &str, widget: Widget) -> WidgetValue {
+    pub(crate) fn show(&self, label: &str, widget: Widget) -> WidgetValue {
         let options = WidgetOptions {
             label: label.to_owned(),
             key: self.key.clone(),
@@ -214,6 +214,6 @@ impl Ui {
 }
 
 /// The host broke the contract (a value of the wrong kind); end the run loudly.
-fn mismatch(widget: &str, value: &WidgetValue) -> ! {
+pub(crate) fn mismatch(widget: &str, value: &WidgetValue) -> ! {
     panic!("the host returned a value of the wrong kind for {widget}: {value:?}")
 }

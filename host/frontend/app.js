@@ -79,7 +79,13 @@
   // An element's JSON without its value: what must match to update in place.
   const shape = (element) => JSON.stringify({ ...element, value: undefined });
 
+  // Elements that belong to the page, not to a place in it (empty path).
+  function pageLevel(element) {
+    if (element.kind === "toast") toast(element.body);
+  }
+
   function place(path, element) {
+    if (path.length === 0) return pageLevel(element);
     const target = slot(path);
     if (!target) return;
     target.classList.remove("stale");

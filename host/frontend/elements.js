@@ -33,6 +33,71 @@ function jsonTree(value, key) {
   return h("div", {}, label, h("span", { class: cls, text: JSON.stringify(value) }));
 }
 
+// Tables: columns of equal length; numbers formatted per column.
+const rowCount = (columns) => (columns.length ? columns[0].values.length : 0);
+
+function formatValue(column, value) {
+  if (value === null || value === undefined) return "";
+  const f = column.format;
+  let text = typeof value === "number" && f && f.decimals !== undefined ? value.toFixed(f.decimals) : String(value);
+  if (f && typeof value === "number") text = `${f.prefix || ""}${text}${f.suffix || ""}`;
+  return text;
+}
+
+function cell(column, row) {
+  const value = column.values[row];
+  return h("td", { class: typeof value === "number" ? "num" : null, text: formatValue(column, value) });
+}
+
+// A dataframe: a scrolling box that draws only the rows in view (fixed row
+// height), and sorts by a column when its header is clicked.
+function dataframe(el) {
+  const ROW = 30, columns = el.columns, rows = rowCount(columns);
+  let order = Array.from({ length: rows }, (_, i) => i), sortBy = -1, ascending = true;
+  const head = h("div", { class: "df-row df-head" });
+  const spacer = h("div", { class: "df-spacer" });
+  const viewport = h("div", { class: "df-rows" });
+  const scroller = h("div", { class: "df-scroll", tabindex: "0" }, head, spacer);
+  scroller.style.maxHeight = `${el.height || 400}px`;
+  spacer.style.height = `${rows * ROW}px`;
+  spacer.append(viewport);
+  const template = `repeat(${columns.length}, minmax(7rem, 1fr))`;
+  head.style.gridTemplateColumns = template;
+  const draw = () => {
+    const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - 5);
+    const last = Math.min(rows, first + Math.ceil(scroller.clientHeight / ROW) + 10);
+    viewport.style.transform = `translateY(${first * ROW}px)`;
+    const lines = [];
+    for (let i = first; i < last; i++) {
+      const r = order[i];
+      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c) => {
+        const v = c.values[r];
+        return h("div", { class: typeof v === "number" ? "df-cell num" : "df-cell", text: formatValue(c, v) });
+      }));
+      line.style.gridTemplateColumns = template;
+      lines.push(line);
+    }
+    viewport.replaceChildren(...lines);
+  };
+  columns.forEach((c, i) => head.append(h("button", { type: "button", class: "df-cell df-sort", title: "Sort",
+    onclick: () => {
+      ascending = sortBy === i ? !ascending : true;
+      sortBy = i;
+      const values = c.values;
+      order.sort((a, b) => {
+        const x = values[a], y = values[b];
+        const cmp = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+        return ascending ? cmp : -cmp;
+      });
+      head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
+      draw();
+    } }, c.name)));
+  scroller.addEventListener("scroll", () => requestAnimationFrame(draw));
+  requestAnimationFrame(draw);
+  const node = h("div", { class: "dataframe" }, scroller, h("div", { class: "caption", text: `${rows.toLocaleString()} rows` }));
+  return node;
+}
+
 function labelFor(el, inputId) {
   return h("label", { class: "label", for: inputId },
     el.label, el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
@@ -85,6 +150,90 @@ const WIDGETS = {
     return withUpdate(h("div", {}, labelFor(el, ctx.domId), select), select, shown);
   },
 };
+
+Object.assign(WIDGETS, {
+  toggle(el, ctx) {
+    const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,
+      onchange: (e) => ctx.send(el.id, e.target.checked) });
+    box.checked = el.value;
+    const node = h("div", { class: "checkbox toggle" }, h("label", { title: el.help }, box, h("span", { class: "switch" }), el.label));
+    node.update = (next) => { box.checked = next.value; };
+    return node;
+  },
+  radio(el, ctx) {
+    const inputs = el.options.map((o, i) => h("input", { type: "radio", name: ctx.domId, value: String(i),
+      disabled: el.disabled, onchange: () => ctx.send(el.id, i) }));
+    const set = (v) => inputs.forEach((r, i) => { r.checked = v === i; });
+    set(el.value);
+    const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
+      h("legend", { class: "label", title: el.help, text: el.label }),
+      ...inputs.map((r, i) => h("label", {}, r, el.options[i])));
+    node.update = (next) => set(next.value);
+    return node;
+  },
+  select_slider(el, ctx) {
+    const shown = h("span", { class: "value", text: el.options[el.value] });
+    const input = h("input", { type: "range", id: ctx.domId, disabled: el.disabled, min: 0, max: el.options.length - 1, step: 1,
+      "aria-valuetext": el.options[el.value],
+      oninput: (e) => { shown.textContent = el.options[e.target.value]; },
+      onchange: (e) => ctx.send(el.id, parseInt(e.target.value, 10)) });
+    input.value = el.value;
+    const node = h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
+      h("div", { class: "range" }, h("span", { text: el.options[0] }), h("span", { text: el.options[el.options.length - 1] })));
+    node.update = (next) => { input.value = next.value; shown.textContent = el.options[next.value]; };
+    return node;
+  },
+  multiselect(el, ctx) {
+    let chosen = el.value.slice();
+    const chips = h("div", { class: "chips" });
+    const select = h("select", { id: ctx.domId, disabled: el.disabled, onchange: (e) => {
+      if (e.target.value === "") return;
+      chosen = chosen.concat(parseInt(e.target.value, 10));
+      ctx.send(el.id, chosen);
+      draw();
+    } });
+    const draw = () => {
+      chips.replaceChildren(...chosen.map((i) => h("span", { class: "chip" }, el.options[i],
+        h("button", { type: "button", "aria-label": `Remove ${el.options[i]}`, disabled: el.disabled, onclick: () => {
+          chosen = chosen.filter((j) => j !== i);
+          ctx.send(el.id, chosen);
+          draw();
+        } }, "×"))));
+      select.replaceChildren(h("option", { value: "", text: chosen.length ? "Add an option" : "Choose options" }),
+        ...el.options.map((o, i) => (chosen.includes(i) ? null : h("option", { value: String(i), text: o }))).filter(Boolean));
+      select.value = "";
+    };
+    draw();
+    const node = h("div", {}, labelFor(el, ctx.domId), chips, select);
+    node.update = (next) => { chosen = next.value.slice(); draw(); };
+    return node;
+  },
+  text_area(el, ctx) {
+    const area = h("textarea", { id: ctx.domId, disabled: el.disabled, maxlength: el.max_chars, placeholder: el.placeholder,
+      rows: 4, onchange: (e) => ctx.send(el.id, e.target.value) });
+    if (el.height) area.style.height = `${el.height}px`;
+    area.value = el.value;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), area), area, (v) => v);
+  },
+  color_picker(el, ctx) {
+    const input = h("input", { type: "color", id: ctx.domId, disabled: el.disabled,
+      onchange: (e) => ctx.send(el.id, e.target.value) });
+    input.value = el.value;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
+  },
+  date_input(el, ctx) {
+    const input = h("input", { type: "date", id: ctx.domId, disabled: el.disabled, min: el.min, max: el.max,
+      onchange: (e) => { if (e.target.value) ctx.send(el.id, e.target.value); } });
+    input.value = el.value;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
+  },
+  time_input(el, ctx) {
+    const input = h("input", { type: "time", id: ctx.domId, disabled: el.disabled, step: (el.step_minutes || 15) * 60,
+      onchange: (e) => { if (e.target.value) ctx.send(el.id, e.target.value.slice(0, 5)); } });
+    input.value = el.value;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
+  },
+});
 
 function rangeWidget(el, ctx, parse, format) {
   const shown = h("span", { class: "value", text: format(el.value) });
@@ -180,6 +329,29 @@ const ELEMENTS = {
   spinner: (el) => h("div", { class: "working", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { text: el.body })),
   empty: () => h("div", { class: "empty" }),
+  metric: (el) => {
+    const down = el.delta && el.delta.trim().startsWith("-");
+    const tone = el.delta_color === "off" ? "off" : (down !== (el.delta_color === "inverse") ? "bad" : "good");
+    return h("div", { class: "metric" },
+      h("div", { class: "metric-label", text: el.label }),
+      h("div", { class: "metric-value", text: el.value }),
+      el.delta ? h("div", { class: `metric-delta ${tone}`, text: `${down ? "↓" : "↑"} ${el.delta.replace(/^[+-]\s*/, "")}` }) : null);
+  },
+  table: (el) => {
+    const rows = rowCount(el.columns);
+    const body = h("tbody");
+    for (let r = 0; r < rows; r++) body.append(h("tr", {}, ...el.columns.map((c) => cell(c, r))));
+    return h("div", { class: "table-wrap" }, h("table", { class: "data" },
+      h("thead", {}, h("tr", {}, ...el.columns.map((c) => h("th", { text: c.name })))), body));
+  },
+  dataframe: (el) => dataframe(el),
+  progress: (el) => h("div", { class: "progress" },
+    el.text ? h("div", { class: "progress-text", text: el.text }) : null,
+    h("div", { class: "progress-track", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+      "aria-valuenow": String(Math.round(el.value * 100)) },
+      h("div", { class: "progress-fill", style: `width: ${Math.max(0, Math.min(1, el.value)) * 100}%` }))),
+  exception: (el) => h("div", { class: "alert error exception", role: "alert" },
+    h("strong", { text: el.message }), el.location ? h("div", { class: "location", text: `at ${el.location}` }) : null),
   widget: (el, ctx) => {
     const render = WIDGETS[el.widget];
     const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });

@@ -51,6 +51,42 @@ pub enum WidgetSpec {
         options: Vec<String>,
         default: Option<u32>,
     },
+    /// An on/off switch.
+    Toggle { default: bool },
+    /// Radio buttons.
+    Radio {
+        options: Vec<String>,
+        default: Option<u32>,
+        horizontal: bool,
+    },
+    /// A slider over options.
+    SelectSlider { options: Vec<String>, default: u32 },
+    /// Several choices among options.
+    Multiselect {
+        options: Vec<String>,
+        default: Vec<u32>,
+        max_selections: Option<u32>,
+    },
+    /// A multi-line text box.
+    TextArea {
+        default: String,
+        max_chars: Option<u32>,
+        placeholder: Option<String>,
+        height: Option<u32>,
+    },
+    /// A colour, `#rrggbb`.
+    ColorPicker { default: String },
+    /// A date, `YYYY-MM-DD`.
+    DateInput {
+        default: String,
+        min: Option<String>,
+        max: Option<String>,
+    },
+    /// A time of day, `HH:MM`.
+    TimeInput {
+        default: String,
+        step_minutes: Option<u32>,
+    },
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -65,8 +101,10 @@ pub enum WidgetValue {
     Float(f64),
     /// Text input.
     Text(String),
-    /// Selectbox: the chosen option's index.
+    /// Selectbox, radio, select slider: the chosen option's index.
     Index(Option<u32>),
+    /// Multiselect: the chosen options' indices, in the order chosen.
+    Indices(Vec<u32>),
 }
 
 impl WidgetSpec {
@@ -80,6 +118,14 @@ impl WidgetSpec {
             WidgetSpec::TextInput { .. } => "text_input",
             WidgetSpec::NumberInput { .. } => "number_input",
             WidgetSpec::Selectbox { .. } => "selectbox",
+            WidgetSpec::Toggle { .. } => "toggle",
+            WidgetSpec::Radio { .. } => "radio",
+            WidgetSpec::SelectSlider { .. } => "select_slider",
+            WidgetSpec::Multiselect { .. } => "multiselect",
+            WidgetSpec::TextArea { .. } => "text_area",
+            WidgetSpec::ColorPicker { .. } => "color_picker",
+            WidgetSpec::DateInput { .. } => "date_input",
+            WidgetSpec::TimeInput { .. } => "time_input",
         }
     }
 
@@ -99,7 +145,16 @@ impl WidgetSpec {
                 WidgetValue::Float(*default)
             }
             WidgetSpec::TextInput { default, .. } => WidgetValue::Text(default.clone()),
-            WidgetSpec::Selectbox { default, .. } => WidgetValue::Index(*default),
+            WidgetSpec::Selectbox { default, .. } | WidgetSpec::Radio { default, .. } => {
+                WidgetValue::Index(*default)
+            }
+            WidgetSpec::Toggle { default } => WidgetValue::Bool(*default),
+            WidgetSpec::SelectSlider { default, .. } => WidgetValue::Index(Some(*default)),
+            WidgetSpec::Multiselect { default, .. } => WidgetValue::Indices(default.clone()),
+            WidgetSpec::TextArea { default, .. }
+            | WidgetSpec::ColorPicker { default }
+            | WidgetSpec::DateInput { default, .. }
+            | WidgetSpec::TimeInput { default, .. } => WidgetValue::Text(default.clone()),
         }
     }
 
@@ -111,7 +166,18 @@ impl WidgetSpec {
                 placeholder,
                 ..
             } => default.len() + placeholder.as_ref().map_or(0, String::len),
-            WidgetSpec::Selectbox { options, .. } => options.iter().map(String::len).sum(),
+            WidgetSpec::Selectbox { options, .. }
+            | WidgetSpec::Radio { options, .. }
+            | WidgetSpec::SelectSlider { options, .. }
+            | WidgetSpec::Multiselect { options, .. } => options.iter().map(String::len).sum(),
+            WidgetSpec::TextArea {
+                default,
+                placeholder,
+                ..
+            } => default.len() + placeholder.as_ref().map_or(0, String::len),
+            WidgetSpec::ColorPicker { default }
+            | WidgetSpec::DateInput { default, .. }
+            | WidgetSpec::TimeInput { default, .. } => default.len(),
             _ => 0,
         }
     }
@@ -212,6 +278,58 @@ impl WidgetSpec {
                     _ => Ok(()),
                 }
             }
+            WidgetSpec::Toggle { .. } => Ok(()),
+            WidgetSpec::Radio {
+                options, default, ..
+            } => check_options("radio", options, default.iter().copied()),
+            WidgetSpec::SelectSlider { options, default } => {
+                if options.is_empty() {
+                    return Err("select slider: needs at least one option".into());
+                }
+                check_options("select slider", options, [*default])
+            }
+            WidgetSpec::Multiselect {
+                options,
+                default,
+                max_selections,
+            } => {
+                check_options("multiselect", options, default.iter().copied())?;
+                if max_selections.is_some_and(|m| default.len() > m as usize) {
+                    return Err("multiselect: more defaults than max_selections".into());
+                }
+                Ok(())
+            }
+            WidgetSpec::TextArea {
+                default, max_chars, ..
+            } => match max_chars {
+                Some(max) if default.chars().count() > *max as usize => Err(format!(
+                    "text area: default is longer than max_chars ({max})"
+                )),
+                _ => Ok(()),
+            },
+            WidgetSpec::ColorPicker { default } => parse_color(default)
+                .map(drop)
+                .map_err(|e| format!("color picker: default {e}")),
+            WidgetSpec::DateInput { default, min, max } => {
+                for date in [Some(default), min.as_ref(), max.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    parse_date(date).map_err(|e| format!("date input: {e}"))?;
+                }
+                check_date_bounds(default, min, max).map_err(|e| format!("date input: default {e}"))
+            }
+            WidgetSpec::TimeInput {
+                default,
+                step_minutes,
+            } => {
+                if step_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
+                    return Err("time input: step_minutes must be 1 to 1440".into());
+                }
+                parse_time(default)
+                    .map(drop)
+                    .map_err(|e| format!("time input: default {e}"))
+            }
         }
     }
 
@@ -223,10 +341,12 @@ impl WidgetSpec {
         let wrong_type =
             |expected: &str| format!("{kind} expects {expected}, got {}", json_type(value));
         match self {
-            WidgetSpec::Button | WidgetSpec::Checkbox { .. } => match value {
-                Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
-                _ => Err(wrong_type("true or false")),
-            },
+            WidgetSpec::Button | WidgetSpec::Checkbox { .. } | WidgetSpec::Toggle { .. } => {
+                match value {
+                    Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
+                    _ => Err(wrong_type("true or false")),
+                }
+            }
             WidgetSpec::IntSlider { min, max, .. } => {
                 let v = value.as_i64().ok_or_else(|| wrong_type("an integer"))?;
                 if v < *min || v > *max {
@@ -272,6 +392,67 @@ impl WidgetSpec {
                     Ok(WidgetValue::Index(Some(i as u32)))
                 }
             },
+            WidgetSpec::Radio { options, .. } => match value {
+                Value::Null => Ok(WidgetValue::Index(None)),
+                _ => index(value, options.len())
+                    .map(|i| WidgetValue::Index(Some(i)))
+                    .map_err(|e| e.unwrap_or_else(|| wrong_type("an option index or null"))),
+            },
+            WidgetSpec::SelectSlider { options, .. } => index(value, options.len())
+                .map(|i| WidgetValue::Index(Some(i)))
+                .map_err(|e| e.unwrap_or_else(|| wrong_type("an option index"))),
+            WidgetSpec::Multiselect {
+                options,
+                max_selections,
+                ..
+            } => {
+                let items = value
+                    .as_array()
+                    .ok_or_else(|| wrong_type("an array of option indices"))?;
+                if max_selections.is_some_and(|m| items.len() > m as usize)
+                    || items.len() > options.len()
+                {
+                    return Err(format!("{kind}: too many options chosen ({})", items.len()));
+                }
+                let mut chosen = Vec::with_capacity(items.len());
+                for item in items {
+                    let i = index(item, options.len()).map_err(|e| {
+                        e.unwrap_or_else(|| wrong_type("an array of option indices"))
+                    })?;
+                    if chosen.contains(&i) {
+                        return Err(format!("{kind}: option {i} chosen twice"));
+                    }
+                    chosen.push(i);
+                }
+                Ok(WidgetValue::Indices(chosen))
+            }
+            WidgetSpec::TextArea { max_chars, .. } => {
+                let s = value.as_str().ok_or_else(|| wrong_type("a string"))?;
+                if let Some(max) = max_chars {
+                    if s.chars().count() > *max as usize {
+                        return Err(format!("{kind} value is longer than {max} characters"));
+                    }
+                }
+                Ok(WidgetValue::Text(s.to_owned()))
+            }
+            WidgetSpec::ColorPicker { .. } => {
+                let s = value
+                    .as_str()
+                    .ok_or_else(|| wrong_type("a colour string"))?;
+                parse_color(s).map_err(|e| format!("{kind}: {e}"))?;
+                Ok(WidgetValue::Text(s.to_ascii_lowercase()))
+            }
+            WidgetSpec::DateInput { min, max, .. } => {
+                let s = value.as_str().ok_or_else(|| wrong_type("a date string"))?;
+                parse_date(s).map_err(|e| format!("{kind}: {e}"))?;
+                check_date_bounds(s, min, max).map_err(|e| format!("{kind}: {e}"))?;
+                Ok(WidgetValue::Text(s.to_owned()))
+            }
+            WidgetSpec::TimeInput { .. } => {
+                let s = value.as_str().ok_or_else(|| wrong_type("a time string"))?;
+                parse_time(s).map_err(|e| format!("{kind}: {e}"))?;
+                Ok(WidgetValue::Text(s.to_owned()))
+            }
         }
     }
 
@@ -333,8 +514,106 @@ impl WidgetSpec {
                 }
                 h.write_u32(default.unwrap_or(u32::MAX));
             }
+            // Kinds added later hash their parameters' JSON: stable too.
+            other => h.write(&serde_json::to_vec(other).unwrap_or_default()),
         }
     }
+}
+
+/// Checks a list of options and the default indices into it.
+fn check_options(
+    kind: &str,
+    options: &[String],
+    defaults: impl IntoIterator<Item = u32>,
+) -> Result<(), String> {
+    if options.len() > MAX_SELECT_OPTIONS {
+        return Err(format!(
+            "{kind}: {} options (at most {MAX_SELECT_OPTIONS})",
+            options.len()
+        ));
+    }
+    for i in defaults {
+        if i as usize >= options.len() {
+            return Err(format!(
+                "{kind}: default index {i} but only {} options",
+                options.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An option index from a client: `Err(None)` if it is not a
+/// non-negative integer, `Err(Some(message))` if it is out of range.
+fn index(value: &serde_json::Value, options: usize) -> Result<u32, Option<String>> {
+    let i = value.as_u64().ok_or(None)?;
+    if i >= options as u64 {
+        return Err(Some(format!(
+            "index {i} is out of range ({options} options)"
+        )));
+    }
+    Ok(i as u32)
+}
+
+/// `#rrggbb` (either case).
+fn parse_color(s: &str) -> Result<[u8; 3], String> {
+    let hex = s
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| format!("{s:?} is not a colour like \"#ff8800\""))?;
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    Ok([byte(0), byte(2), byte(4)])
+}
+
+/// A real calendar date as `YYYY-MM-DD`.
+fn parse_date(s: &str) -> Result<(u32, u32, u32), String> {
+    let bad = || format!("{s:?} is not a date like \"2026-11-25\"");
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (y, m, d): (u32, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok((y, m, d))
+}
+
+/// ISO dates compare as strings.
+fn check_date_bounds(date: &str, min: &Option<String>, max: &Option<String>) -> Result<(), String> {
+    if min.as_deref().is_some_and(|lo| date < lo) || max.as_deref().is_some_and(|hi| date > hi) {
+        return Err(format!("{date} is outside the allowed dates"));
+    }
+    Ok(())
+}
+
+/// A time of day as `HH:MM`.
+fn parse_time(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a time like \"09:30\"");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok((h, m))
 }
 
 /// The id the browser reports a widget's value under. With a key it is the
@@ -444,6 +723,54 @@ mod tests {
         assert!(spec.validate(&json!(2)).is_err());
         assert!(spec.validate(&json!(-1)).is_err());
         assert_eq!(spec.validate(&json!(null)), Ok(WidgetValue::Index(None)));
+    }
+
+    #[test]
+    fn new_kinds_validate_their_values() {
+        let multi = WidgetSpec::Multiselect {
+            options: vec!["a".into(), "b".into(), "c".into()],
+            default: vec![],
+            max_selections: Some(2),
+        };
+        assert_eq!(
+            multi.validate(&json!([2, 0])),
+            Ok(WidgetValue::Indices(vec![2, 0]))
+        );
+        assert!(multi.validate(&json!([0, 0])).is_err());
+        assert!(multi.validate(&json!([0, 1, 2])).is_err());
+        assert!(multi.validate(&json!([3])).is_err());
+        assert!(multi.validate(&json!("0")).is_err());
+        let color = WidgetSpec::ColorPicker {
+            default: "#000000".into(),
+        };
+        assert_eq!(
+            color.validate(&json!("#FF8800")),
+            Ok(WidgetValue::Text("#ff8800".into()))
+        );
+        assert!(color.validate(&json!("red")).is_err());
+        let date = WidgetSpec::DateInput {
+            default: "2026-11-25".into(),
+            min: Some("2026-01-01".into()),
+            max: None,
+        };
+        assert!(
+            date.validate(&json!("2026-02-29")).is_err(),
+            "not a leap year"
+        );
+        assert!(date.validate(&json!("2025-12-31")).is_err(), "before min");
+        assert!(date.validate(&json!("2028-02-29")).is_ok());
+        let time = WidgetSpec::TimeInput {
+            default: "09:30".into(),
+            step_minutes: None,
+        };
+        assert!(time.validate(&json!("24:00")).is_err());
+        assert!(time.validate(&json!("23:59")).is_ok());
+        let slider = WidgetSpec::SelectSlider {
+            options: vec!["S".into(), "M".into()],
+            default: 0,
+        };
+        assert!(slider.validate(&json!(null)).is_err());
+        assert_eq!(slider.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
     }
 
     #[test]

@@ -78,6 +78,37 @@ fn spec(widget: Widget) -> WidgetSpec {
             options: s.options,
             default: s.default,
         },
+        Widget::Toggle(default) => WidgetSpec::Toggle { default },
+        Widget::Radio(r) => WidgetSpec::Radio {
+            options: r.options,
+            default: r.default,
+            horizontal: r.horizontal,
+        },
+        Widget::SelectSlider(s) => WidgetSpec::SelectSlider {
+            options: s.options,
+            default: s.default,
+        },
+        Widget::Multiselect(m) => WidgetSpec::Multiselect {
+            options: m.options,
+            default: m.default,
+            max_selections: m.max_selections,
+        },
+        Widget::TextArea(t) => WidgetSpec::TextArea {
+            default: t.default,
+            max_chars: t.max_chars,
+            placeholder: t.placeholder,
+            height: t.height,
+        },
+        Widget::ColorPicker(default) => WidgetSpec::ColorPicker { default },
+        Widget::DateInput(d) => WidgetSpec::DateInput {
+            default: d.default,
+            min: d.min,
+            max: d.max,
+        },
+        Widget::TimeInput(t) => WidgetSpec::TimeInput {
+            default: t.default,
+            step_minutes: t.step_minutes,
+        },
     }
 }
 
@@ -88,5 +119,6 @@ fn to_wit(value: &WidgetValue) -> WitValue {
         WidgetValue::Float(f) => WitValue::Float(*f),
         WidgetValue::Text(s) => WitValue::Text(s.clone()),
         WidgetValue::Index(i) => WitValue::Index(*i),
+        WidgetValue::Indices(v) => WitValue::Indices(v.clone()),
     }
 }

@@ -1,0 +1,208 @@
+//! More widgets: toggles and choices (radio, select slider, multiselect),
+//! and text, colour, date and time inputs.
+
+use crate::bindings::wasmlit::page::widgets::{
+    DateInput, Multiselect, Radio, SelectSlider, TextArea, TimeInput, Widget, WidgetValue,
+};
+use crate::widgets::mismatch;
+use crate::Ui;
+use std::fmt::Display;
+
+fn labels<T: Display>(options: &[T]) -> Vec<String> {
+    options.iter().map(ToString::to_string).collect()
+}
+
+fn index_of(options: usize, default: usize) -> Option<u32> {
+    (default < options)
+        .then(|| u32::try_from(default).ok())
+        .flatten()
+}
+
+impl Ui {
+    /// An on/off switch, like `st.toggle`, starting at `default`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let live = st.toggle("Live updates", true);
+    /// # }
+    /// ```
+    pub fn toggle(&self, label: &str, default: bool) -> bool {
+        match self.show(label, Widget::Toggle(default)) {
+            WidgetValue::Boolean(on) => on,
+            other => mismatch("toggle", &other),
+        }
+    }
+
+    /// Radio buttons, like `st.radio`: returns the chosen option (`None`
+    /// only if `options` is empty). `default` is the index chosen at first.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let unit = st.radio("Unit", &["°C", "°F"], 0);
+    /// # }
+    /// ```
+    pub fn radio<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: usize,
+    ) -> Option<&'o T> {
+        self.radio_with(label, options, default, false)
+    }
+
+    /// [`radio`](Self::radio) with the options in a row when `horizontal`.
+    pub fn radio_with<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: usize,
+        horizontal: bool,
+    ) -> Option<&'o T> {
+        let widget = Widget::Radio(Radio {
+            options: labels(options),
+            default: index_of(options.len(), default),
+            horizontal,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),
+            other => mismatch("radio", &other),
+        }
+    }
+
+    /// A slider over `options`, like `st.select_slider`; returns the chosen
+    /// one. Ends the run with an error if `options` is empty.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let size = st.select_slider("Size", &["S", "M", "L", "XL"], 1);
+    /// # }
+    /// ```
+    pub fn select_slider<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: usize,
+    ) -> &'o T {
+        let widget = Widget::SelectSlider(SelectSlider {
+            options: labels(options),
+            default: index_of(options.len(), default).unwrap_or(0),
+        });
+        match self.show(label, widget) {
+            WidgetValue::Index(Some(i)) if (i as usize) < options.len() => &options[i as usize],
+            other => mismatch("select_slider", &other),
+        }
+    }
+
+    /// Several choices, like `st.multiselect`: returns the chosen options
+    /// in the order the user chose them. `default` holds indices.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let regions = st.multiselect("Regions", &["north", "south", "east"], &[0]);
+    /// # }
+    /// ```
+    pub fn multiselect<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: &[usize],
+    ) -> Vec<&'o T> {
+        let widget = Widget::Multiselect(Multiselect {
+            options: labels(options),
+            default: default
+                .iter()
+                .filter_map(|d| index_of(options.len(), *d))
+                .collect(),
+            max_selections: None,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Indices(chosen) => chosen
+                .iter()
+                .filter_map(|i| options.get(*i as usize))
+                .collect(),
+            other => mismatch("multiselect", &other),
+        }
+    }
+
+    /// A multi-line text box, like `st.text_area`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let notes = st.text_area("Notes", "");
+    /// # }
+    /// ```
+    pub fn text_area(&self, label: &str, default: &str) -> String {
+        let widget = Widget::TextArea(TextArea {
+            default: default.to_owned(),
+            max_chars: None,
+            placeholder: None,
+            height: None,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Text(text) => text,
+            other => mismatch("text_area", &other),
+        }
+    }
+
+    /// A colour picker, like `st.color_picker`: returns `#rrggbb`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let colour = st.color_picker("Line colour", "#e0484f");
+    /// # }
+    /// ```
+    pub fn color_picker(&self, label: &str, default: &str) -> String {
+        match self.show(label, Widget::ColorPicker(default.to_owned())) {
+            WidgetValue::Text(colour) => colour,
+            other => mismatch("color_picker", &other),
+        }
+    }
+
+    /// A date, like `st.date_input`, as `YYYY-MM-DD` (`default` too).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let day = st.date_input("Day", "2026-11-25");
+    /// # }
+    /// ```
+    pub fn date_input(&self, label: &str, default: &str) -> String {
+        self.date_input_between(label, default, None, None)
+    }
+
+    /// [`date_input`](Self::date_input) limited to `min..=max`.
+    pub fn date_input_between(
+        &self,
+        label: &str,
+        default: &str,
+        min: Option<&str>,
+        max: Option<&str>,
+    ) -> String {
+        let widget = Widget::DateInput(DateInput {
+            default: default.to_owned(),
+            min: min.map(str::to_owned),
+            max: max.map(str::to_owned),
+        });
+        match self.show(label, widget) {
+            WidgetValue::Text(date) => date,
+            other => mismatch("date_input", &other),
+        }
+    }
+
+    /// A time of day, like `st.time_input`, as `HH:MM` (`default` too).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let at = st.time_input("Meeting", "09:30");
+    /// # }
+    /// ```
+    pub fn time_input(&self, label: &str, default: &str) -> String {
+        let widget = Widget::TimeInput(TimeInput {
+            default: default.to_owned(),
+            step_minutes: None,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Text(time) => time,
+            other => mismatch("time_input", &other),
+        }
+    }
+}
