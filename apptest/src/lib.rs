@@ -252,6 +252,12 @@ impl AppTest {
             .collect()
     }
 
+    /// The widget of `kind` (as in its id: `toggle`, `radio`, `multiselect`,
+    /// `date_input`, ...) labelled `label`, drawn by the last run.
+    pub fn widget_of(&mut self, kind: &str, label: &str) -> Widget<'_> {
+        self.widget(kind, label)
+    }
+
     fn widget(&mut self, kind: &str, label: &str) -> Widget<'_> {
         let found = self
             .widgets()
@@ -338,13 +344,7 @@ impl<'a> Widget<'a> {
 
     /// The value the widget returned in the last run, as JSON.
     pub fn value(&self) -> serde_json::Value {
-        match &self.element().value {
-            WidgetValue::Bool(b) => (*b).into(),
-            WidgetValue::Int(i) => (*i).into(),
-            WidgetValue::Float(f) => (*f).into(),
-            WidgetValue::Text(s) => s.clone().into(),
-            WidgetValue::Index(i) => i.map_or(serde_json::Value::Null, Into::into),
-        }
+        serde_json::to_value(&self.element().value).unwrap_or(serde_json::Value::Null)
     }
 
     /// Sets the value for the next run, validated as the server validates a
