@@ -15,6 +15,7 @@ const PAGES: &[&str] = &[
     "multithread_example",
     "jobs",
     "cached",
+    "gallery",
 ];
 
 /// A server with the test pages and a browser showing `page` (a path,
@@ -199,4 +200,88 @@ async fn clear_cache_button_drops_cached_values_and_reruns() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     finish(server, browser).await;
+}
+
+/// Text of the element matching `css`, once it exists.
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser.css(css).await.text().await.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
+    let (server, browser) = open("gallery").await;
+    browser.wait_text("A column twice as wide").await;
+    // Layout: three columns, the placeholder shows only its last draw.
+    let columns = browser
+        .client
+        .find_all(Locator::Css(".columns"))
+        .await
+        .unwrap();
+    assert!(!columns.is_empty());
+    browser.wait_text("replaced by the second draw").await;
+    let replaced = browser
+        .client
+        .find_all(Locator::XPath("//*[text()='first draw']"))
+        .await
+        .unwrap();
+    assert!(
+        replaced.is_empty(),
+        "the placeholder's first element was replaced"
+    );
+    assert_eq!(document_title(&browser).await, "Gallery · wasmlit");
+    browser.save_screenshot("gallery.png").await;
+
+    // Data: tabs switch in the browser; the dataframe sorts.
+    browser.click("button.tab:nth-child(2)").await;
+    browser.wait_text("10,000 rows").await;
+    browser.click(".df-sort:first-child").await;
+    browser.click(".df-sort:first-child").await;
+    let first = text_of(&browser, ".df-rows .df-row .df-cell").await;
+    assert_eq!(first, "9999", "sorted descending by n");
+    browser.save_screenshot("gallery-data.png").await;
+
+    // Widgets: a toggle change reruns the page with the new value.
+    browser.click("button.tab:nth-child(3)").await;
+    browser.wait_text("toggle: true").await;
+    browser.click(".widget.toggle label").await;
+    browser.wait_text("toggle: false").await;
+    browser.save_screenshot("gallery-widgets.png").await;
+
+    // Status: writing a query parameter shows in the address bar.
+    browser.click("button.tab:nth-child(4)").await;
+    let visit = browser
+        .client
+        .find(Locator::XPath(
+            "//button[text()='Count a visit in the URL']",
+        ))
+        .await
+        .unwrap();
+    visit.click().await.unwrap();
+    let url = wait_url(&browser, "visits=1").await;
+    assert!(url.contains("visits=1"), "{url}");
+    finish(server, browser).await;
+}
+
+async fn document_title(browser: &Browser) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let title = browser.client.title().await.unwrap_or_default();
+        if title != "wasmlit" && !title.ends_with("· wasmlit") || title.starts_with("Gallery") {
+            return title;
+        }
+        assert!(std::time::Instant::now() < deadline, "title stayed {title}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+async fn wait_url(browser: &Browser, part: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let url = browser.client.current_url().await.unwrap().to_string();
+        if url.contains(part) {
+            return url;
+        }
+        assert!(std::time::Instant::now() < deadline, "the URL stayed {url}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }

@@ -32,7 +32,7 @@ use host::page_build::{build_crate, BuildOptions};
 use host::run::{parse_query, QueryParams, RunOutcome};
 use host::runner::{RunRequest, Runner};
 use host::session_state::{SessionState, SharedState};
-use host::widget::{WidgetInputs, WidgetValue};
+use host::widget::WidgetInputs;
 use host::Page;
 use parking_lot::Mutex;
 use serde::de::DeserializeOwned;

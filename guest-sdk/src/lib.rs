@@ -54,7 +54,7 @@ pub use jobs::{sleep, JobError, JobHandle};
 pub use layout::Gap;
 pub use query_params::QueryParams;
 pub use session_state::SessionState;
-pub use status::Progress;
+pub use status::{PageConfig, Progress};
 pub use ui::Ui;
 pub use wasmlit_macros::page;
 

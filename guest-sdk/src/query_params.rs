@@ -1,4 +1,5 @@
-//! The page URL's query parameters, read-only.
+//! The page URL's query parameters: read them, and change them in the
+//! browser's address bar.
 
 use crate::bindings::wasmlit::page::query_params as host;
 use crate::error::expect_ok;
@@ -45,5 +46,30 @@ impl<'run> QueryParams<'run> {
     /// ```
     pub fn all(&self) -> Vec<(String, String)> {
         expect_ok(host::all())
+    }
+
+    /// Sets `key` to `value` (replacing every value it had), like
+    /// `st.query_params[key] = value`. The browser's address bar shows it
+    /// at once, so the URL can be shared or bookmarked.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tab = st.radio("View", &["chart", "table"], 0).copied().unwrap_or("chart");
+    /// st.query_params().set("view", tab);
+    /// # }
+    /// ```
+    pub fn set(&self, key: &str, value: impl ToString) {
+        expect_ok(host::set(key, &value.to_string()));
+    }
+
+    /// Removes `key`; true if the URL had it.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.query_params().remove("debug");
+    /// # }
+    /// ```
+    pub fn remove(&self, key: &str) -> bool {
+        expect_ok(host::remove(key))
     }
 }

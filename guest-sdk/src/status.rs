@@ -36,7 +36,59 @@ fn draw_progress(place: &Ui, value: f32, text: &str) {
     }));
 }
 
+/// The page's title, icon and layout, for [`Ui::set_page_config`].
+///
+/// ```no_run
+/// let config = wasmlit::PageConfig::new().title("Sales").icon("📈").wide();
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PageConfig {
+    title: Option<String>,
+    icon: Option<String>,
+    wide: bool,
+}
+
+impl PageConfig {
+    /// The defaults: the page's name as title, no icon, centred layout.
+    pub fn new() -> PageConfig {
+        PageConfig::default()
+    }
+
+    /// The window's title.
+    pub fn title(mut self, title: impl Into<String>) -> PageConfig {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// An emoji shown as the window's icon.
+    pub fn icon(mut self, icon: impl Into<String>) -> PageConfig {
+        self.icon = Some(icon.into());
+        self
+    }
+
+    /// Use the window's full width.
+    pub fn wide(mut self) -> PageConfig {
+        self.wide = true;
+        self
+    }
+}
+
 impl Ui {
+    /// Sets the page's title, icon and layout, like `st.set_page_config`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.set_page_config(&wasmlit::PageConfig::new().title("Sales").wide());
+    /// # }
+    /// ```
+    pub fn set_page_config(&self, config: &PageConfig) {
+        crate::error::expect_ok(host::set_page_config(&host::PageConfig {
+            title: config.title.clone(),
+            icon: config.icon.clone(),
+            wide: config.wide,
+        }));
+    }
+
     /// A progress bar at `value` (0.0 to 1.0), like `st.progress`; the
     /// returned handle moves it.
     ///

@@ -52,6 +52,7 @@
 
   function openPage(name) {
     page = name;
+    document.body.classList.remove("wide");
     for (const c of Object.values(containers)) c.replaceChildren();
     runError.replaceChildren();
     renderNav();
@@ -82,6 +83,19 @@
   // Elements that belong to the page, not to a place in it (empty path).
   function pageLevel(element) {
     if (element.kind === "toast") toast(element.body);
+    if (element.kind === "query_params") {
+      history.replaceState(history.state, "", `${location.pathname}${element.query ? `?${element.query}` : ""}`);
+    }
+    if (element.kind === "page_config") {
+      if (element.title) document.title = element.title;
+      document.body.classList.toggle("wide", element.wide);
+      if (element.icon) {
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${element.icon.replace(/[<&>"]/g, "")}</text></svg>`;
+        let link = document.querySelector("link[rel=icon]");
+        if (!link) document.head.append(link = h("link", { rel: "icon" }));
+        link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
+      }
+    }
   }
 
   function place(path, element) {

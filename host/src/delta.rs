@@ -97,6 +97,16 @@ pub enum Element {
     },
     /// A message shown briefly in a corner; delivered at the empty path.
     Toast { body: String },
+    /// The page's URL query changed (delivered at the empty path).
+    QueryParams { query: String },
+    /// The page's title, icon and layout (delivered at the empty path).
+    PageConfig {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<String>,
+        wide: bool,
+    },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
 }
@@ -306,7 +316,10 @@ impl Element {
     /// Whether the element belongs to the page rather than a position in
     /// it (delivered at the empty path).
     pub fn is_page_level(&self) -> bool {
-        matches!(self, Element::Toast { .. })
+        matches!(
+            self,
+            Element::Toast { .. } | Element::QueryParams { .. } | Element::PageConfig { .. }
+        )
     }
 
     /// Whether the element is a table, whose size is bounded by
@@ -330,6 +343,10 @@ impl Element {
             }
             Element::Json { value } => value.to_string().len(),
             Element::Spinner { body } | Element::Toast { body } => body.len(),
+            Element::QueryParams { query } => query.len(),
+            Element::PageConfig { title, icon, .. } => {
+                title.as_ref().map_or(0, String::len) + icon.as_ref().map_or(0, String::len)
+            }
             Element::Metric {
                 label,
                 value,

@@ -537,6 +537,10 @@ impl Connection {
         match event {
             Event::Delta { run, delta } => {
                 if run == self.forwarding {
+                    // A rerun the page asks for keeps the query it set.
+                    if let crate::delta::Element::QueryParams { query } = &delta.element {
+                        self.data.query = Arc::new(parse_query(query));
+                    }
                     self.outbox.push(ServerMessage::Delta {
                         run,
                         path: delta.path,

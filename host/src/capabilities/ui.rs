@@ -23,6 +23,23 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
+    fn set_page_config(
+        &mut self,
+        config: ui::PageConfig,
+    ) -> wasmtime::Result<Result<(), CallError>> {
+        let run = match self.live("ui.set_page_config")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        let element = Element::PageConfig {
+            title: config.title,
+            icon: config.icon,
+            wide: config.wide,
+        };
+        let output = run.output.clone();
+        super::place_result(output.place(&self.limits, 0, element).map(drop))
+    }
+
     fn open_block(
         &mut self,
         at: u32,

@@ -1,0 +1,163 @@
+//! Gallery: every element, widget and layout of the SDK on one page, one
+//! tab per family, each next to its Streamlit name.
+use wasmlit::{DeltaColor, Format, Gap, PageConfig, Table, Ui};
+
+#[wasmlit::page]
+fn gallery(st: &Ui) {
+    st.set_page_config(
+        &PageConfig::new()
+            .title("Gallery · wasmlit")
+            .icon("🧰")
+            .wide(),
+    );
+    st.title("Gallery");
+    st.caption("Everything a page can draw, grouped as in Streamlit's API reference.");
+    let tabs = st.tabs(&["Layout", "Data", "Widgets", "Status", "Text"]);
+    layout(&tabs[0]);
+    data(&tabs[1]);
+    widgets(&tabs[2]);
+    status(&tabs[3]);
+    text(&tabs[4]);
+}
+
+fn layout(st: &Ui) {
+    st.subheader("columns");
+    let cols = st.columns_with(&[2.0, 1.0, 1.0], Gap::Medium);
+    cols[0].info("A column twice as wide");
+    cols[1].success("One");
+    cols[2].warning("Two");
+
+    st.subheader("container");
+    let boxed = st.container(true);
+    st.caption("(drawn after the container, shown below it)");
+    boxed.write("Inside a bordered container, drawn last.");
+
+    st.subheader("scroll_container");
+    let log = st.scroll_container(120);
+    for i in 1..=20 {
+        log.text(format!("log line {i}"));
+    }
+
+    st.subheader("expander");
+    let more = st.expander("Details", false);
+    more.write("Hidden until opened.");
+
+    st.subheader("popover");
+    let pop = st.popover("Settings");
+    pop.checkbox("Compact rows", false);
+
+    st.subheader("empty");
+    let slot = st.empty();
+    slot.text("first draw");
+    slot.success("replaced by the second draw");
+
+    st.subheader("sidebar");
+    st.sidebar().caption("The sidebar holds elements too.");
+}
+
+fn data(st: &Ui) {
+    st.subheader("metric");
+    let cols = st.columns(3);
+    cols[0].metric("Revenue", "$12.4k", Some("+8%"));
+    cols[1].metric("Churn", "2.1%", Some("-0.4%"));
+    cols[2].metric_with("p99 latency", "41 ms", Some("+6 ms"), DeltaColor::Inverse);
+
+    let sales = Table::new()
+        .column("region", vec!["north", "south", "east", "west"])
+        .column("orders", vec![120i64, 87, 143, 99])
+        .column("revenue", vec![10_250.5, 8_120.0, 12_904.25, 9_001.75])
+        .format("revenue", Format::new().decimals(2).prefix("$"));
+    st.subheader("table");
+    st.table(&sales);
+
+    st.subheader("dataframe");
+    let rows = st.select_slider("Rows", &[100, 1_000, 10_000, 100_000], 2);
+    let n: Vec<i64> = (0..*rows as i64).collect();
+    let noise: Vec<f64> = n
+        .iter()
+        .map(|i| ((*i as f64) * 12.9898).sin().abs() * 1000.0)
+        .collect();
+    let even: Vec<bool> = n.iter().map(|i| i % 2 == 0).collect();
+    let frame = Table::new()
+        .column("n", n)
+        .column("noise", noise)
+        .column("even", even)
+        .format("noise", Format::new().decimals(1));
+    st.dataframe(&frame);
+
+    st.subheader("json");
+    st.json(&serde_like());
+}
+
+fn serde_like() -> Vec<(String, u32)> {
+    vec![("apples".into(), 3), ("pears".into(), 5)]
+}
+
+fn widgets(st: &Ui) {
+    let left_right = st.columns(2);
+    let (a, b) = (&left_right[0], &left_right[1]);
+    let on = a.toggle("toggle", true);
+    let fruit = a.radio("radio", &["apple", "pear", "plum"], 0);
+    let size = a.select_slider("select_slider", &["S", "M", "L", "XL"], 1);
+    let picked = a.multiselect("multiselect", &["north", "south", "east", "west"], &[0, 2]);
+    let notes = b.text_area("text_area", "Multi-line\ntext");
+    let colour = b.color_picker("color_picker", "#e0484f");
+    let day = b.date_input("date_input", "2026-11-25");
+    let time = b.time_input("time_input", "09:30");
+    let checked = b.checkbox("checkbox", false);
+    let n = b.number_input("number_input", 3.0, Some(0.0), None, 1.0);
+    st.divider();
+    st.write(format!(
+        "toggle: {on} · radio: {} · select_slider: {size} · multiselect: {} · checkbox: {checked} · number_input: {n}",
+        fruit.copied().unwrap_or("-"),
+        picked.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+    ));
+    st.write(format!(
+        "color_picker: {colour} · date_input: {day} · time_input: {time} · text_area: {} characters",
+        notes.chars().count()
+    ));
+}
+
+fn status(st: &Ui) {
+    st.subheader("progress");
+    let bar = st.progress(0.0, "starting");
+    for step in 1..=4 {
+        bar.set(step as f32 / 4.0, &format!("step {step} of 4"));
+    }
+    st.subheader("spinner");
+    let sum = st.spinner("Adding up…", || (1..=1_000_000u64).sum::<u64>());
+    st.write(format!("sum: {sum}"));
+    st.subheader("alerts");
+    st.success("success");
+    st.info("info");
+    st.warning("warning");
+    st.error("error");
+    st.subheader("exception");
+    if let Err(e) = "forty-two".parse::<i32>() {
+        st.exception(&e);
+    }
+    st.subheader("toast");
+    if st.button("Show a toast") {
+        st.toast("Hello from a toast!");
+    }
+    st.subheader("query_params");
+    let visits: u32 = st
+        .query_params()
+        .get("visits")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if st.button("Count a visit in the URL") {
+        st.query_params().set("visits", visits + 1);
+    }
+    st.caption(format!("visits in the URL: {visits}"));
+}
+
+fn text(st: &Ui) {
+    st.header("header");
+    st.subheader("subheader");
+    st.markdown("**markdown** with *emphasis*, `code` and [a link](https://example.com)");
+    st.caption("caption");
+    st.code("fn main() {\n    println!(\"hi\");\n}", Some("rust"));
+    st.text("text: monospaced");
+    st.divider();
+}
