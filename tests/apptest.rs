@@ -218,3 +218,47 @@ fn caching_page_computes_once_then_serves_from_the_cache() {
     let words = markdown.last().expect("the words line");
     assert!(words.split(", ").all(|w| w.starts_with('q')), "{words}");
 }
+
+#[test]
+fn gallery_widgets_take_values_like_the_browser_sends() {
+    let mut at = app("gallery");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let summary = |at: &AppTest| {
+        at.markdown()
+            .into_iter()
+            .find(|m| m.starts_with("toggle: "))
+            .unwrap_or_default()
+    };
+    assert!(summary(&at)
+        .starts_with("toggle: true · radio: apple · select_slider: M · multiselect: north, east"));
+    at.widget_of("toggle", "toggle").set(false).run();
+    at.widget_of("radio", "radio").set(2).run();
+    at.widget_of("multiselect", "multiselect").set([3, 1]).run();
+    assert!(
+        summary(&at).starts_with(
+            "toggle: false · radio: plum · select_slider: M · multiselect: west, south"
+        ),
+        "{}",
+        summary(&at)
+    );
+    // What a browser could not send is refused with the reason.
+    let err = at
+        .widget_of("multiselect", "multiselect")
+        .try_set([1, 1])
+        .err()
+        .unwrap();
+    assert_eq!(err, "multiselect: option 1 chosen twice");
+    let err = at
+        .widget_of("date_input", "date_input")
+        .try_set("2026-02-30")
+        .err()
+        .unwrap();
+    assert!(err.contains("is not a date"), "{err}");
+    let err = at
+        .widget_of("color_picker", "color_picker")
+        .try_set("red")
+        .err()
+        .unwrap();
+    assert!(err.contains("is not a colour"), "{err}");
+}

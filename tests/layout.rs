@@ -1,0 +1,132 @@
+//! Layout, data and page-level deltas as the browser receives them: paths
+//! of blocks and their containers, placeholders, tables, page config and
+//! query parameters written by the page.
+
+use host::delta::{BlockSpec, Delta, Element};
+use host::run::RunOutcome;
+use host::runner::Runner;
+use tests::runs::run;
+use tests::{engine, load};
+
+fn gallery() -> (RunOutcome, Vec<Delta>) {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).expect("runner");
+    let page = load(&engine, "gallery");
+    let (report, deltas) = run(&runner, &page, "");
+    (report.outcome, deltas)
+}
+
+fn find<'a>(deltas: &'a [Delta], pick: impl Fn(&Element) -> bool) -> &'a Delta {
+    deltas
+        .iter()
+        .find(|d| pick(&d.element))
+        .expect("the element is drawn")
+}
+
+#[test]
+fn blocks_number_their_containers_and_children_follow_the_path() {
+    let (outcome, deltas) = gallery();
+    assert_eq!(outcome, RunOutcome::Ok);
+    // The tabs block, then the first tab's columns block inside it.
+    let tabs = find(&deltas, |e| {
+        matches!(e, Element::Block(BlockSpec::Tabs { .. }))
+    });
+    let columns = find(&deltas, |e| {
+        matches!(e, Element::Block(BlockSpec::Columns { .. }))
+    });
+    assert_eq!(
+        columns.path[..3],
+        [tabs.path[0], tabs.path[1], 0],
+        "in tab 0"
+    );
+    // The first column's alert is at the columns block's path, column 0,
+    // position 0.
+    let wide = find(
+        &deltas,
+        |e| matches!(e, Element::Alert { body, .. } if body == "A column twice as wide"),
+    );
+    let mut expected = columns.path.clone();
+    expected.extend([0, 0]);
+    assert_eq!(wide.path, expected);
+}
+
+#[test]
+fn an_empty_placeholder_is_drawn_over_in_place() {
+    let (_, deltas) = gallery();
+    let first = find(
+        &deltas,
+        |e| matches!(e, Element::Text { body } if body == "first draw"),
+    );
+    let second = find(
+        &deltas,
+        |e| matches!(e, Element::Alert { body, .. } if body == "replaced by the second draw"),
+    );
+    assert_eq!(
+        first.path, second.path,
+        "the second draw replaces the first"
+    );
+}
+
+#[test]
+fn page_config_is_a_page_level_delta() {
+    let (_, deltas) = gallery();
+    let config = find(&deltas, |e| matches!(e, Element::PageConfig { .. }));
+    assert!(config.path.is_empty());
+    assert_eq!(
+        config.element,
+        Element::PageConfig {
+            title: Some("Gallery · wasmlit".into()),
+            icon: Some("🧰".into()),
+            wide: true
+        }
+    );
+}
+
+#[test]
+fn tables_carry_their_columns_and_formats() {
+    let (_, deltas) = gallery();
+    let table = find(&deltas, |e| matches!(e, Element::Table { .. }));
+    let json = serde_json::to_value(&table.element).unwrap();
+    assert_eq!(json["columns"][0]["name"], "region");
+    assert_eq!(
+        json["columns"][1]["values"],
+        serde_json::json!([120, 87, 143, 99])
+    );
+    assert_eq!(
+        json["columns"][2]["format"],
+        serde_json::json!({"decimals": 2, "prefix": "$"})
+    );
+    let frame = find(&deltas, |e| matches!(e, Element::Dataframe { .. }));
+    let json = serde_json::to_value(&frame.element).unwrap();
+    assert_eq!(
+        json["columns"][0]["values"].as_array().map(Vec::len),
+        Some(10_000)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_writes_query_params_and_toasts_as_page_level_deltas() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let visit = tests::widget_id(&first, "Count a visit in the URL");
+    let toast = tests::widget_id(&first, "Show a toast");
+    let clicked = client
+        .rerun("gallery", serde_json::json!({ visit: true, toast: true }))
+        .await;
+    let page_level: Vec<&serde_json::Value> = clicked
+        .iter()
+        .filter(|m| m["type"] == "delta" && m["path"] == serde_json::json!([]))
+        .collect();
+    let kinds: Vec<&str> = page_level
+        .iter()
+        .filter_map(|m| m["element"]["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"toast"), "{kinds:?}");
+    let query = page_level
+        .iter()
+        .find(|m| m["element"]["kind"] == "query_params")
+        .expect("a query_params delta");
+    assert_eq!(query["element"]["query"], "visits=1");
+    server.shutdown().await;
+}
