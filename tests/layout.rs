@@ -16,7 +16,7 @@ fn gallery() -> (RunOutcome, Vec<Delta>) {
     (report.outcome, deltas)
 }
 
-fn find<'a>(deltas: &'a [Delta], pick: impl Fn(&Element) -> bool) -> &'a Delta {
+fn find(deltas: &[Delta], pick: impl Fn(&Element) -> bool) -> &Delta {
     deltas
         .iter()
         .find(|d| pick(&d.element))
