@@ -240,15 +240,36 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     assert_eq!(first, "9999", "sorted descending by n");
     browser.save_screenshot("gallery-data.png").await;
 
-    // Widgets: a toggle change reruns the page with the new value.
+    // Charts: the vendored Vega-Lite draws every chart.
     browser.click("button.tab:nth-child(3)").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let drawn = browser
+            .client
+            .find_all(Locator::Css(".chart[data-rendered='true'] svg"))
+            .await
+            .unwrap();
+        if drawn.len() >= 5 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} charts drawn",
+            drawn.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    browser.save_screenshot("gallery-charts.png").await;
+
+    // Widgets: a toggle change reruns the page with the new value.
+    browser.click("button.tab:nth-child(4)").await;
     browser.wait_text("toggle: true").await;
     browser.click(".widget.toggle label").await;
     browser.wait_text("toggle: false").await;
     browser.save_screenshot("gallery-widgets.png").await;
 
     // Status: writing a query parameter shows in the address bar.
-    browser.click("button.tab:nth-child(4)").await;
+    browser.click("button.tab:nth-child(5)").await;
     let visit = browser
         .client
         .find(Locator::XPath(

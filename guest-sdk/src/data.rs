@@ -107,6 +107,30 @@ impl Table {
         self
     }
 
+    /// Each column's name and values as JSON.
+    pub(crate) fn json_columns(&self) -> Vec<(String, Vec<serde_json::Value>)> {
+        use serde_json::Value;
+        self.columns
+            .iter()
+            .map(|c| {
+                let values: Vec<Value> = match &c.values {
+                    host::ColumnValues::Text(v) => {
+                        v.iter().map(|s| Value::from(s.as_str())).collect()
+                    }
+                    host::ColumnValues::Integer(v) => v.iter().map(|i| Value::from(*i)).collect(),
+                    host::ColumnValues::Float(v) => v
+                        .iter()
+                        .map(|f| {
+                            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+                        })
+                        .collect(),
+                    host::ColumnValues::Boolean(v) => v.iter().map(|b| Value::from(*b)).collect(),
+                };
+                (c.name.clone(), values)
+            })
+            .collect()
+    }
+
     fn wit(&self) -> host::Table {
         host::Table {
             columns: self.columns.clone(),

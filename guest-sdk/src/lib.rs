@@ -34,6 +34,7 @@ extern crate self as wasmlit;
 
 mod bindings;
 mod cache;
+mod charts;
 mod choices;
 mod control;
 mod data;

@@ -98,6 +98,31 @@ function dataframe(el) {
   return node;
 }
 
+// Charts: the vendored Vega-Lite, loaded with the first chart.
+let vegaReady = null;
+function loadVega() {
+  const load = (src) => new Promise((resolve, reject) => {
+    const script = h("script", { src });
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+  vegaReady = vegaReady || ["vega", "vega-lite", "vega-embed"]
+    .reduce((ready, name) => ready.then(() => load(`/_/vendor/${name}.min.js`)), Promise.resolve());
+  return vegaReady;
+}
+
+function chart(el) {
+  const node = h("div", { class: "chart" });
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  const spec = { width: "container", ...el.spec, config: { background: null, ...(el.spec.config || {}) } };
+  loadVega()
+    .then(() => window.vegaEmbed(node, spec, { actions: false, theme: dark ? "dark" : undefined, renderer: "svg" }))
+    .then(() => { node.dataset.rendered = "true"; })
+    .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` })));
+  return node;
+}
+
 function labelFor(el, inputId) {
   return h("label", { class: "label", for: inputId },
     el.label, el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
@@ -285,6 +310,8 @@ const BLOCKS = {
       onclick: () => {
         buttons.forEach((b, j) => b.setAttribute("aria-selected", String(i === j)));
         panels.forEach((p, j) => { p.hidden = i !== j; });
+        // Charts sized to their container measure it again once visible.
+        window.dispatchEvent(new Event("resize"));
       },
     }, label));
     return withContainers(h("div", { class: "tabs" }, h("div", { class: "tab-list", role: "tablist" }, ...buttons), ...panels), panels);
@@ -345,6 +372,7 @@ const ELEMENTS = {
       h("thead", {}, h("tr", {}, ...el.columns.map((c) => h("th", { text: c.name })))), body));
   },
   dataframe: (el) => dataframe(el),
+  vega_lite: (el) => chart(el),
   progress: (el) => h("div", { class: "progress" },
     el.text ? h("div", { class: "progress-text", text: el.text }) : null,
     h("div", { class: "progress-track", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",

@@ -97,6 +97,13 @@ pub enum Element {
     },
     /// A message shown briefly in a corner; delivered at the empty path.
     Toast { body: String },
+    /// A Vega-Lite chart: the specification with its data.
+    VegaLite {
+        spec: serde_json::Value,
+        /// Bytes of the specification as the page sent it.
+        #[serde(skip)]
+        bytes: usize,
+    },
     /// The page's URL query changed (delivered at the empty path).
     QueryParams { query: String },
     /// The page's title, icon and layout (delivered at the empty path).
@@ -322,10 +329,13 @@ impl Element {
         )
     }
 
-    /// Whether the element is a table, whose size is bounded by
-    /// `table_bytes` instead of `element_bytes`.
+    /// Whether the element carries data (a table or a chart), whose size is
+    /// bounded by `table_bytes` instead of `element_bytes`.
     pub fn is_table(&self) -> bool {
-        matches!(self, Element::Table { .. } | Element::Dataframe { .. })
+        matches!(
+            self,
+            Element::Table { .. } | Element::Dataframe { .. } | Element::VegaLite { .. }
+        )
     }
 
     /// Bytes of page-supplied text this element carries, for the output limits.
@@ -344,6 +354,7 @@ impl Element {
             Element::Json { value } => value.to_string().len(),
             Element::Spinner { body } | Element::Toast { body } => body.len(),
             Element::QueryParams { query } => query.len(),
+            Element::VegaLite { bytes, .. } => *bytes,
             Element::PageConfig { title, icon, .. } => {
                 title.as_ref().map_or(0, String::len) + icon.as_ref().map_or(0, String::len)
             }

@@ -1,7 +1,8 @@
 //! The browser frontend, embedded in the binary: no CDN, no network at run time.
 
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 
 const INDEX: &str = include_str!("../frontend/index.html");
 const APP_JS: &str = include_str!("../frontend/app.js");
@@ -27,6 +28,38 @@ pub async fn elements() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         ELEMENTS_JS,
     )
+}
+
+/// The vendored charting library (see `frontend/vendor/update.sh`): file
+/// name and contents.
+const VENDOR: [(&str, &[u8]); 3] = [
+    (
+        "vega.min.js",
+        include_bytes!("../frontend/vendor/vega.min.js"),
+    ),
+    (
+        "vega-lite.min.js",
+        include_bytes!("../frontend/vendor/vega-lite.min.js"),
+    ),
+    (
+        "vega-embed.min.js",
+        include_bytes!("../frontend/vendor/vega-embed.min.js"),
+    ),
+];
+
+/// A vendored script, loaded by the browser on its first chart.
+pub async fn vendor(Path(file): Path<String>) -> Response {
+    match VENDOR.iter().find(|(name, _)| *name == file) {
+        Some((_, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The stylesheet.

@@ -139,6 +139,7 @@ pub fn app(state: Arc<ServerState>) -> Router {
         .route("/_/app.js", get(frontend::script))
         .route("/_/elements.js", get(frontend::elements))
         .route("/_/app.css", get(frontend::style))
+        .route("/_/vendor/{file}", get(frontend::vendor))
         .route("/_/health", get(health))
         .route("/_/ws", get(websocket))
         .with_state(state)

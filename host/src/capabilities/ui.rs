@@ -136,6 +136,20 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
         },
         WitElement::Toast(body) => Element::Toast { body },
         WitElement::Empty => Element::Empty,
+        WitElement::VegaLite(text) => {
+            let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                CallError::InvalidArgument(format!("vega_lite_chart: not valid JSON: {e}"))
+            })?;
+            if !spec.is_object() {
+                return Err(CallError::InvalidArgument(
+                    "vega_lite_chart: the specification must be a JSON object".into(),
+                ));
+            }
+            Element::VegaLite {
+                spec,
+                bytes: text.len(),
+            }
+        }
         WitElement::Alert(alert) => Element::Alert {
             level: match alert.kind {
                 WitAlertKind::Success => AlertKind::Success,

@@ -12,12 +12,66 @@ fn gallery(st: &Ui) {
     );
     st.title("Gallery");
     st.caption("Everything a page can draw, grouped as in Streamlit's API reference.");
-    let tabs = st.tabs(&["Layout", "Data", "Widgets", "Status", "Text"]);
+    let tabs = st.tabs(&["Layout", "Data", "Charts", "Widgets", "Status", "Text"]);
     layout(&tabs[0]);
     data(&tabs[1]);
-    widgets(&tabs[2]);
-    status(&tabs[3]);
-    text(&tabs[4]);
+    charts(&tabs[2]);
+    widgets(&tabs[3]);
+    status(&tabs[4]);
+    text(&tabs[5]);
+}
+
+fn charts(st: &Ui) {
+    let x: Vec<f64> = (0..60).map(|i| f64::from(i) / 6.0).collect();
+    let waves = Table::new()
+        .column("x", x.clone())
+        .column("sin", x.iter().map(|v| v.sin()).collect::<Vec<_>>())
+        .column("cos", x.iter().map(|v| v.cos()).collect::<Vec<_>>());
+    let cols = st.columns(2);
+    cols[0].subheader("line_chart");
+    cols[0].line_chart(&waves, "x", &["sin", "cos"]);
+    cols[1].subheader("area_chart");
+    let growth = Table::new()
+        .column(
+            "month",
+            vec!["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"],
+        )
+        .column("web", vec![10i64, 14, 19, 25])
+        .column("mobile", vec![4i64, 9, 15, 22]);
+    cols[1].area_chart(&growth, "month", &["web", "mobile"]);
+    let cols = st.columns(2);
+    cols[0].subheader("bar_chart");
+    let sales = Table::new()
+        .column("region", vec!["north", "south", "east", "west"])
+        .column("orders", vec![120i64, 87, 143, 99]);
+    cols[0].bar_chart(&sales, "region", &["orders"]);
+    cols[1].subheader("scatter_chart");
+    let points = Table::new()
+        .column(
+            "height",
+            (0..40)
+                .map(|i| 150.0 + f64::from(i) * 1.1)
+                .collect::<Vec<_>>(),
+        )
+        .column(
+            "weight",
+            (0..40)
+                .map(|i| 50.0 + f64::from(i) * 0.9 + (f64::from(i) * 1.7).sin() * 6.0)
+                .collect::<Vec<_>>(),
+        );
+    cols[1].scatter_chart(&points, "height", &["weight"]);
+    st.subheader("vega_lite_chart");
+    st.vega_lite_chart(&serde_json::json!({
+        "data": {"values": [
+            {"category": "A", "value": 28}, {"category": "B", "value": 55},
+            {"category": "C", "value": 43}, {"category": "D", "value": 91}
+        ]},
+        "mark": {"type": "arc", "innerRadius": 50, "tooltip": true},
+        "encoding": {
+            "theta": {"field": "value", "type": "quantitative"},
+            "color": {"field": "category", "type": "nominal"}
+        }
+    }));
 }
 
 fn layout(st: &Ui) {
