@@ -268,6 +268,20 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     browser.wait_text("toggle: false").await;
     browser.save_screenshot("gallery-widgets.png").await;
 
+    // A form: typing does not rerun; the submit sends it, then it clears.
+    let name = browser.css(".form input[type=text]").await;
+    name.send_keys("Ada").await.unwrap();
+    browser.click(".form button.btn.primary").await;
+    browser.wait_text("name: Ada").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while name.prop("value").await.unwrap().unwrap_or_default() != "" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the form did not clear"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
     // Status: writing a query parameter shows in the address bar.
     browser.click("button.tab:nth-child(5)").await;
     let visit = browser

@@ -130,3 +130,46 @@ async fn a_page_writes_query_params_and_toasts_as_page_level_deltas() {
     assert_eq!(query["element"]["query"], "visits=1");
     server.shutdown().await;
 }
+
+#[test]
+fn form_widgets_must_be_used_inside_forms_as_designed() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).expect("runner");
+    let page = load(&engine, "forms");
+    for (case, expected) in [
+        ("button_in_form", "is inside a form"),
+        ("submit_outside", "is not inside a form"),
+    ] {
+        let (report, _) = run(&runner, &page, &format!("case={case}"));
+        match report.outcome {
+            RunOutcome::Error(message) => assert!(message.contains(expected), "{message}"),
+            other => panic!("{case}: expected an error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_submits_its_values_together_and_clears_after() {
+    let server = tests::TestServer::start(&["forms"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("forms", serde_json::json!({})).await;
+    assert_eq!(tests::markdown_texts(&first), ["not sent"]);
+    let name = tests::widget_id(&first, "Name");
+    let send = tests::widget_id(&first, "Send");
+    let submitted = client
+        .rerun(
+            "forms",
+            serde_json::json!({ name.clone(): "Ada", send: true }),
+        )
+        .await;
+    assert_eq!(tests::markdown_texts(&submitted), ["sent: Ada"]);
+    // The form clears on submit: the next run sees the default again.
+    let after = client.rerun("forms", serde_json::json!({})).await;
+    assert_eq!(tests::markdown_texts(&after), ["not sent"]);
+    let value = after
+        .iter()
+        .find(|m| m["element"]["id"] == serde_json::json!(name))
+        .map(|m| m["element"]["value"].clone());
+    assert_eq!(value, Some(serde_json::json!("nobody")));
+    server.shutdown().await;
+}

@@ -33,6 +33,26 @@ impl Ui {
         }
     }
 
+    /// The button that submits the form it is drawn in, like
+    /// `st.form_submit_button`: true in the run its press caused. Ends the
+    /// run with an error when drawn outside a [`form`](Ui::form).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let form = st.form(false);
+    /// let city = form.text_input("City", "");
+    /// if form.form_submit_button("Search") {
+    ///     st.write(format!("Searching {city}…"));
+    /// }
+    /// # }
+    /// ```
+    pub fn form_submit_button(&self, label: &str) -> bool {
+        match self.show(label, Widget::SubmitButton) {
+            WidgetValue::Boolean(pressed) => pressed,
+            other => mismatch("form_submit_button", &other),
+        }
+    }
+
     /// Radio buttons, like `st.radio`: returns the chosen option (`None`
     /// only if `options` is empty). `default` is the index chosen at first.
     ///

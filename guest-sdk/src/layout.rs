@@ -135,6 +135,30 @@ impl Ui {
         self.open_one(Block::Popover(label.to_string()))
     }
 
+    /// A form, like `st.form`: widgets drawn through the returned `Ui` keep
+    /// their changes in the browser until its
+    /// [`form_submit_button`](Ui::form_submit_button) is pressed; then the
+    /// page reruns once with all of them. With `clear_on_submit` the
+    /// widgets show their defaults again after a submit (the run the submit
+    /// caused still gets the submitted values).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let form = st.form(true);
+    /// let name = form.text_input("Name", "");
+    /// let age = form.slider("Age", 0..=120, 30);
+    /// if form.form_submit_button("Save") {
+    ///     st.success(format!("Saved {name}, {age}"));
+    /// }
+    /// # }
+    /// ```
+    pub fn form(&self, clear_on_submit: bool) -> Ui {
+        self.open_one(Block::Form(host::FormBlock {
+            clear_on_submit,
+            border: true,
+        }))
+    }
+
     /// A placeholder holding one element, like `st.empty()`: each element
     /// drawn through the returned `Ui` replaces the previous one.
     ///

@@ -116,7 +116,7 @@
       return;
     }
     const domId = `w-${path.join("-")}`;
-    const ctx = { domId, send: (id, value) => rerun({ [id]: value }) };
+    const ctx = { domId, send: (id, value) => sendValue(target, element, id, value) };
     const render = ELEMENTS[element.kind];
     const node = render ? render(element, ctx) : h("div", { text: `unknown element ${element.kind}` });
     const hadFocus = existing && existing.contains(document.activeElement);
@@ -127,7 +127,38 @@
     if (path[0] === 1) document.getElementById("sidebar").classList.add("has-content");
   }
 
+  // A widget in a form keeps its change in the form until the form's submit
+  // button sends them all, with the press, in one rerun.
+  let clearing = null;
+  function sendValue(target, element, id, value) {
+    const form = target.closest("[data-form]");
+    if (!form) return rerun({ [id]: value });
+    if (element.widget !== "submit_button") {
+      form.pending[id] = value;
+      return;
+    }
+    const values = { ...form.pending, [id]: value };
+    form.pending = {};
+    if (form.dataset.form === "clear") clearing = form;
+    rerun(values);
+  }
+
+  // After a submit of a form that clears, its widgets show their defaults.
+  function resetForm(form) {
+    for (const node of form.querySelectorAll("[data-widget-id]")) {
+      const slot = node.parentElement;
+      if (!node.update || !slot || !slot.dataset.json) continue;
+      const el = JSON.parse(slot.dataset.json);
+      if (!("default" in el)) continue;
+      node.update({ ...el, value: el.default }, true);
+    }
+  }
+
   function finishRun(status, message) {
+    if (status !== "replaced") {
+      if (clearing && status === "ok") resetForm(clearing);
+      clearing = null;
+    }
     document.body.classList.remove("running");
     if (status === "replaced") return;
     for (const c of Object.values(containers)) c.querySelectorAll(".slot.stale").forEach((s) => s.remove());

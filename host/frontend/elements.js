@@ -177,6 +177,10 @@ const WIDGETS = {
 };
 
 Object.assign(WIDGETS, {
+  submit_button(el, ctx) {
+    return h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
+      onclick: () => ctx.send(el.id, true) }, el.label);
+  },
   toggle(el, ctx) {
     const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
@@ -334,6 +338,11 @@ const BLOCKS = {
     return withContainers(node, [panel]);
   },
   empty: () => { const node = h("div", { class: "block placeholder" }); return withContainers(node, [node]); },
+  form(el) {
+    const node = h("div", { class: `block form${el.border ? " bordered" : ""}`, "data-form": el.clear_on_submit ? "clear" : "keep" });
+    node.pending = {};
+    return withContainers(node, [node]);
+  },
 };
 
 const ELEMENTS = {

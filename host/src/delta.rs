@@ -252,6 +252,8 @@ pub enum BlockSpec {
     Popover { label: String },
     /// One container whose single element each draw replaces.
     Empty,
+    /// One container whose widgets are submitted together.
+    Form { clear_on_submit: bool, border: bool },
 }
 
 /// Most containers one block may hold (columns or tabs).
@@ -275,7 +277,7 @@ impl BlockSpec {
     /// Checks the page's parameters; the error says what is wrong.
     pub fn check(&self) -> Result<(), String> {
         let n = self.containers();
-        if n == 0 || n > MAX_BLOCK_CONTAINERS {
+        if n > MAX_BLOCK_CONTAINERS || n == 0 {
             return Err(format!(
                 "a block holds 1 to {MAX_BLOCK_CONTAINERS} containers (columns or tabs); this one asks for {n}"
             ));

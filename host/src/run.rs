@@ -265,6 +265,9 @@ pub struct RunReport {
     /// Values the client sent that a widget refused (the widget used its
     /// default); each message names the widget.
     pub rejected: Vec<String>,
+    /// Widgets of submitted forms that clear on submit: their values are
+    /// forgotten after this run.
+    pub cleared: Vec<String>,
     /// Elements drawn.
     pub elements: u32,
     /// Captured standard output.
@@ -313,6 +316,22 @@ pub struct RunContext {
     pub(crate) jobs_done: Arc<Notify>,
     /// Cache entries this run is computing, by ticket.
     pub(crate) tickets: HashMap<u64, Ticket>,
+    /// Widgets drawn in forms that clear on submit, with their form.
+    pub(crate) form_widgets: Vec<(String, u32)>,
+    /// Forms (that clear on submit) submitted in this run.
+    pub(crate) submitted_forms: Vec<u32>,
+}
+
+impl RunContext {
+    /// Widgets whose values the session forgets after this run: those of
+    /// forms that clear on submit and were submitted.
+    pub(crate) fn cleared_widgets(&self) -> Vec<String> {
+        self.form_widgets
+            .iter()
+            .filter(|(_, form)| self.submitted_forms.contains(form))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
 }
 
 /// The data of every store: WASI, the memory limiter, and the run context

@@ -36,6 +36,8 @@ struct Slot {
     path: Vec<u32>,
     next: u32,
     holds_one: bool,
+    /// The form the container is in (the form's container id), if any.
+    form: Option<(u32, bool)>,
 }
 
 impl Slot {
@@ -44,6 +46,7 @@ impl Slot {
             path,
             next: 0,
             holds_one,
+            form: None,
         }
     }
 }
@@ -81,6 +84,15 @@ impl RunOutput {
     /// is delivered.
     pub fn close(&self) {
         self.state.lock().closed = true;
+    }
+
+    /// The form container `id` is in, and whether it clears on submit.
+    pub fn form_of(&self, id: u32) -> Option<(u32, bool)> {
+        self.state
+            .lock()
+            .containers
+            .get(id as usize)
+            .and_then(|slot| slot.form)
     }
 
     /// Whether container `id` exists in this run.
@@ -173,11 +185,20 @@ impl RunOutput {
         state.bytes += bytes;
         let mut opened = Vec::new();
         if let Element::Block(block) = &element {
+            let parent_form = state.containers[container as usize].form;
             for c in 0..block.containers() as u32 {
                 let mut child = path.clone();
                 child.push(c);
-                opened.push(state.containers.len() as u32);
-                state.containers.push(Slot::new(child, block.holds_one()));
+                let id = state.containers.len() as u32;
+                opened.push(id);
+                let mut slot = Slot::new(child, block.holds_one());
+                slot.form = match block {
+                    BlockSpec::Form {
+                        clear_on_submit, ..
+                    } => Some((id, *clear_on_submit)),
+                    _ => parent_form,
+                };
+                state.containers.push(slot);
             }
         }
         let sink = &mut state.sink;

@@ -190,6 +190,7 @@ fn not_run(outcome: RunOutcome) -> RunReport {
         outcome,
         widgets: Vec::new(),
         rejected: Vec::new(),
+        cleared: Vec::new(),
         elements: 0,
         stdout: String::new(),
         stderr: String::new(),
@@ -310,6 +311,8 @@ fn execute(
         )),
         jobs_done: Arc::default(),
         tickets: HashMap::new(),
+        form_widgets: Vec::new(),
+        submitted_forms: Vec::new(),
     };
     let data = StoreData::new(
         limits.clone(),
@@ -340,12 +343,17 @@ fn execute(
     };
     let run = store.data_mut().run.take();
     drop(store);
+    let cleared = run
+        .as_ref()
+        .map(RunContext::cleared_widgets)
+        .unwrap_or_default();
     let (widgets, rejected) = run.map(|r| (r.widgets, r.rejected)).unwrap_or_default();
     let elements = output.elements();
     RunReport {
         outcome,
         widgets,
         rejected,
+        cleared,
         elements,
         stdout: stdout.text(),
         stderr: stderr_text,

@@ -582,6 +582,11 @@ impl Connection {
             let specs = &self.data.specs;
             self.data.values.retain(|id, _| specs.contains_key(id));
         }
+        // A submitted form that clears on submit starts again from its
+        // widgets' defaults.
+        for id in &report.cleared {
+            self.data.values.remove(id);
+        }
         for message in report.rejected {
             self.refuse(message);
         }

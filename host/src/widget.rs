@@ -53,6 +53,8 @@ pub enum WidgetSpec {
     },
     /// An on/off switch.
     Toggle { default: bool },
+    /// Submits the form it is in.
+    SubmitButton,
     /// Radio buttons.
     Radio {
         options: Vec<String>,
@@ -119,6 +121,7 @@ impl WidgetSpec {
             WidgetSpec::NumberInput { .. } => "number_input",
             WidgetSpec::Selectbox { .. } => "selectbox",
             WidgetSpec::Toggle { .. } => "toggle",
+            WidgetSpec::SubmitButton => "submit_button",
             WidgetSpec::Radio { .. } => "radio",
             WidgetSpec::SelectSlider { .. } => "select_slider",
             WidgetSpec::Multiselect { .. } => "multiselect",
@@ -132,13 +135,13 @@ impl WidgetSpec {
     /// Whether the value is an event that lasts one run (a click), rather than
     /// state the widget keeps.
     pub fn is_trigger(&self) -> bool {
-        matches!(self, WidgetSpec::Button)
+        matches!(self, WidgetSpec::Button | WidgetSpec::SubmitButton)
     }
 
     /// The value before the user touches the widget.
     pub fn default_value(&self) -> WidgetValue {
         match self {
-            WidgetSpec::Button => WidgetValue::Bool(false),
+            WidgetSpec::Button | WidgetSpec::SubmitButton => WidgetValue::Bool(false),
             WidgetSpec::Checkbox { default } => WidgetValue::Bool(*default),
             WidgetSpec::IntSlider { default, .. } => WidgetValue::Int(*default),
             WidgetSpec::FloatSlider { default, .. } | WidgetSpec::NumberInput { default, .. } => {
@@ -278,7 +281,7 @@ impl WidgetSpec {
                     _ => Ok(()),
                 }
             }
-            WidgetSpec::Toggle { .. } => Ok(()),
+            WidgetSpec::Toggle { .. } | WidgetSpec::SubmitButton => Ok(()),
             WidgetSpec::Radio {
                 options, default, ..
             } => check_options("radio", options, default.iter().copied()),
@@ -341,12 +344,13 @@ impl WidgetSpec {
         let wrong_type =
             |expected: &str| format!("{kind} expects {expected}, got {}", json_type(value));
         match self {
-            WidgetSpec::Button | WidgetSpec::Checkbox { .. } | WidgetSpec::Toggle { .. } => {
-                match value {
-                    Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
-                    _ => Err(wrong_type("true or false")),
-                }
-            }
+            WidgetSpec::Button
+            | WidgetSpec::SubmitButton
+            | WidgetSpec::Checkbox { .. }
+            | WidgetSpec::Toggle { .. } => match value {
+                Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
+                _ => Err(wrong_type("true or false")),
+            },
             WidgetSpec::IntSlider { min, max, .. } => {
                 let v = value.as_i64().ok_or_else(|| wrong_type("an integer"))?;
                 if v < *min || v > *max {

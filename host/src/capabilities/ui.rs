@@ -184,6 +184,10 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         },
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
+        WitBlock::Form(f) => BlockSpec::Form {
+            clear_on_submit: f.clear_on_submit,
+            border: f.border,
+        },
     }
 }
 

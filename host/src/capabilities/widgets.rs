@@ -22,6 +22,24 @@ impl widgets::Host for StoreData {
         if let Err(message) = spec.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
         }
+        let form = run.output.form_of(at);
+        match (&spec, form) {
+            (WidgetSpec::SubmitButton, None) => {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "form_submit_button `{}` is not inside a form: draw it through the `Ui` that \
+                     `form` returned",
+                    options.label
+                ))))
+            }
+            (WidgetSpec::Button, Some(_)) => {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "button `{}` is inside a form, whose widgets only reach the page on submit: \
+                     use form_submit_button",
+                    options.label
+                ))))
+            }
+            _ => {}
+        }
         let id = widget_id(&spec, &options.label, options.key.as_deref());
         if let Err(message) = run.claim_widget(&id, &spec) {
             return Ok(Err(CallError::DuplicateWidgetId(message)));
@@ -35,6 +53,17 @@ impl widgets::Host for StoreData {
             value: WidgetValue::Bool(false),
         };
         run.widget_value(&mut element);
+        if let Some((form, clears)) = form {
+            if clears {
+                if matches!(element.spec, WidgetSpec::SubmitButton) {
+                    if element.value == WidgetValue::Bool(true) {
+                        run.submitted_forms.push(form);
+                    }
+                } else {
+                    run.form_widgets.push((element.id.clone(), form));
+                }
+            }
+        }
         let value = to_wit(&element.value);
         let record = (element.id.clone(), element.spec.clone(), element.disabled);
         let placed = run
@@ -79,6 +108,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             default: s.default,
         },
         Widget::Toggle(default) => WidgetSpec::Toggle { default },
+        Widget::SubmitButton => WidgetSpec::SubmitButton,
         Widget::Radio(r) => WidgetSpec::Radio {
             options: r.options,
             default: r.default,

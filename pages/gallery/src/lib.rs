@@ -170,6 +170,14 @@ fn widgets(st: &Ui) {
         "color_picker: {colour} · date_input: {day} · time_input: {time} · text_area: {} characters",
         notes.chars().count()
     ));
+
+    st.subheader("form");
+    let form = st.form(true);
+    let name = form.text_input("Name", "");
+    let guests = form.slider("Guests", 1..=10, 2);
+    if form.form_submit_button("Book") {
+        st.success(format!("Booked a table for {guests}, name: {name}"));
+    }
 }
 
 fn status(st: &Ui) {
