@@ -135,10 +135,11 @@ async fn a_page_writes_query_params_and_toasts_as_page_level_deltas() {
 fn form_widgets_must_be_used_inside_forms_as_designed() {
     let engine = engine();
     let runner = Runner::new(engine.clone(), 1).expect("runner");
-    let page = load(&engine, "forms");
+    let page = load(&engine, "misuse");
     for (case, expected) in [
         ("button_in_form", "is inside a form"),
         ("submit_outside", "is not inside a form"),
+        ("bad_link", "only http, https and mailto links are allowed"),
     ] {
         let (report, _) = run(&runner, &page, &format!("case={case}"));
         match report.outcome {
@@ -150,26 +151,62 @@ fn form_widgets_must_be_used_inside_forms_as_designed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_submits_its_values_together_and_clears_after() {
-    let server = tests::TestServer::start(&["forms"]).await;
+    let server = tests::TestServer::start(&["misuse"]).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
-    let first = client.rerun("forms", serde_json::json!({})).await;
+    let first = client.rerun("misuse", serde_json::json!({})).await;
     assert_eq!(tests::markdown_texts(&first), ["not sent"]);
     let name = tests::widget_id(&first, "Name");
     let send = tests::widget_id(&first, "Send");
     let submitted = client
         .rerun(
-            "forms",
+            "misuse",
             serde_json::json!({ name.clone(): "Ada", send: true }),
         )
         .await;
     assert_eq!(tests::markdown_texts(&submitted), ["sent: Ada"]);
     // The form clears on submit: the next run sees the default again.
-    let after = client.rerun("forms", serde_json::json!({})).await;
+    let after = client.rerun("misuse", serde_json::json!({})).await;
     assert_eq!(tests::markdown_texts(&after), ["not sent"]);
     let value = after
         .iter()
         .find(|m| m["element"]["id"] == serde_json::json!(name))
         .map(|m| m["element"]["value"].clone());
     assert_eq!(value, Some(serde_json::json!("nobody")));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_page_and_write_stream_reach_the_browser() {
+    let server = tests::TestServer::start(&["gallery", "counter"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let stream = tests::widget_id(&first, "Stream a sentence");
+    let go = tests::widget_id(&first, "Go to the counter page");
+    // The streamed text grows at one place, word by word.
+    let streamed = client
+        .rerun("gallery", serde_json::json!({ stream: true }))
+        .await;
+    let growing: Vec<&serde_json::Value> = streamed
+        .iter()
+        .filter(|m| {
+            m["element"]["kind"] == "markdown"
+                && m["element"]["html"]
+                    .as_str()
+                    .is_some_and(|h| h.starts_with("<p>Text that"))
+        })
+        .collect();
+    assert!(growing.len() > 5, "{} chunks", growing.len());
+    assert!(growing.windows(2).all(|w| w[0]["path"] == w[1]["path"]));
+    // switch_page tells the browser where to go and ends the run.
+    let switched = client
+        .rerun("gallery", serde_json::json!({ go: true }))
+        .await;
+    let to = switched
+        .iter()
+        .find(|m| m["element"]["kind"] == "switch_page")
+        .expect("a switch_page delta");
+    assert_eq!(to["path"], serde_json::json!([]));
+    assert_eq!(to["element"]["page"], "counter");
+    assert_eq!(switched.last().unwrap()["status"], "ok");
     server.shutdown().await;
 }

@@ -120,6 +120,59 @@ impl Ui {
         result
     }
 
+    /// Shows text as it is produced, like `st.write_stream`: each chunk is
+    /// appended and the Markdown so far redrawn in place. Returns the whole
+    /// text.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let words = ["Streaming ", "one ", "word ", "at ", "a ", "time."];
+    /// let text = st.write_stream(words.iter().map(|w| {
+    ///     wasmlit::sleep(std::time::Duration::from_millis(50));
+    ///     *w
+    /// }));
+    /// # }
+    /// ```
+    pub fn write_stream<S: AsRef<str>>(&self, chunks: impl IntoIterator<Item = S>) -> String {
+        let place = self.empty();
+        let mut text = String::new();
+        for chunk in chunks {
+            text.push_str(chunk.as_ref());
+            place.emit(Element::Markdown(text.clone()));
+        }
+        text
+    }
+
+    /// A link styled as a button, like `st.link_button`; opens in a new tab.
+    /// Only `http`, `https` and `mailto` links are accepted.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.link_button("Open the docs", "https://example.com/docs");
+    /// # }
+    /// ```
+    pub fn link_button(&self, label: &str, url: &str) {
+        self.emit(Element::LinkButton(host::Link {
+            label: label.to_owned(),
+            url: url.to_owned(),
+        }));
+    }
+
+    /// Ends this run and opens page `name` of the app, like
+    /// `st.switch_page`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Go to the counter") {
+    ///     st.switch_page("counter");
+    /// }
+    /// # }
+    /// ```
+    pub fn switch_page(&self, name: &str) -> ! {
+        self.emit(Element::SwitchPage(name.to_owned()));
+        self.stop()
+    }
+
     /// A short message in the corner of the window, like `st.toast`.
     ///
     /// ```no_run

@@ -83,6 +83,10 @@
   // Elements that belong to the page, not to a place in it (empty path).
   function pageLevel(element) {
     if (element.kind === "toast") toast(element.body);
+    if (element.kind === "switch_page" && element.page !== page) {
+      history.pushState({}, "", `/${encodeURIComponent(element.page)}`);
+      openPage(element.page);
+    }
     if (element.kind === "query_params") {
       history.replaceState(history.state, "", `${location.pathname}${element.query ? `?${element.query}` : ""}`);
     }

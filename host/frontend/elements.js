@@ -382,6 +382,7 @@ const ELEMENTS = {
   },
   dataframe: (el) => dataframe(el),
   vega_lite: (el) => chart(el),
+  link_button: (el) => h("a", { class: "btn link-button", href: el.url, target: "_blank", rel: "noopener noreferrer" }, el.label),
   progress: (el) => h("div", { class: "progress" },
     el.text ? h("div", { class: "progress-text", text: el.text }) : null,
     h("div", { class: "progress-track", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",

@@ -104,6 +104,10 @@ pub enum Element {
         #[serde(skip)]
         bytes: usize,
     },
+    /// A link styled as a button.
+    LinkButton { label: String, url: String },
+    /// Go to another page (delivered at the empty path).
+    SwitchPage { page: String },
     /// The page's URL query changed (delivered at the empty path).
     QueryParams { query: String },
     /// The page's title, icon and layout (delivered at the empty path).
@@ -327,7 +331,10 @@ impl Element {
     pub fn is_page_level(&self) -> bool {
         matches!(
             self,
-            Element::Toast { .. } | Element::QueryParams { .. } | Element::PageConfig { .. }
+            Element::Toast { .. }
+                | Element::QueryParams { .. }
+                | Element::PageConfig { .. }
+                | Element::SwitchPage { .. }
         )
     }
 
@@ -355,7 +362,8 @@ impl Element {
             }
             Element::Json { value } => value.to_string().len(),
             Element::Spinner { body } | Element::Toast { body } => body.len(),
-            Element::QueryParams { query } => query.len(),
+            Element::QueryParams { query } | Element::SwitchPage { page: query } => query.len(),
+            Element::LinkButton { label, url } => label.len() + url.len(),
             Element::VegaLite { bytes, .. } => *bytes,
             Element::PageConfig { title, icon, .. } => {
                 title.as_ref().map_or(0, String::len) + icon.as_ref().map_or(0, String::len)

@@ -136,6 +136,25 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
         },
         WitElement::Toast(body) => Element::Toast { body },
         WitElement::Empty => Element::Empty,
+        WitElement::LinkButton(link) => {
+            let scheme = link
+                .url
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "http" | "https" | "mailto") || !link.url.contains(':') {
+                return Err(CallError::InvalidArgument(format!(
+                    "link_button: only http, https and mailto links are allowed, got {:?}",
+                    link.url
+                )));
+            }
+            Element::LinkButton {
+                label: link.label,
+                url: link.url,
+            }
+        }
+        WitElement::SwitchPage(page) => Element::SwitchPage { page },
         WitElement::VegaLite(text) => {
             let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 CallError::InvalidArgument(format!("vega_lite_chart: not valid JSON: {e}"))

@@ -202,6 +202,25 @@ fn status(st: &Ui) {
     if st.button("Show a toast") {
         st.toast("Hello from a toast!");
     }
+    st.subheader("write_stream");
+    if st.button("Stream a sentence") {
+        st.write_stream(
+            "Text that arrives one word at a time, as a model would write it."
+                .split_inclusive(' ')
+                .map(|w| {
+                    wasmlit::sleep(std::time::Duration::from_millis(40));
+                    w.to_owned()
+                }),
+        );
+    }
+    st.subheader("link_button / switch_page");
+    st.link_button(
+        "Streamlit's API reference",
+        "https://docs.streamlit.io/develop/api-reference",
+    );
+    if st.button("Go to the counter page") {
+        st.switch_page("counter");
+    }
     st.subheader("query_params");
     let visits: u32 = st
         .query_params()
