@@ -262,3 +262,25 @@ fn gallery_widgets_take_values_like_the_browser_sends() {
         .unwrap();
     assert!(err.contains("is not a colour"), "{err}");
 }
+
+#[test]
+fn keyed_widgets_live_in_session_state_and_on_change_runs_first() {
+    let mut at = app("gallery");
+    at.run();
+    let volume_line = |at: &AppTest| {
+        at.markdown()
+            .into_iter()
+            .find(|m| m.starts_with("volume: "))
+            .unwrap_or_default()
+    };
+    assert_eq!(volume_line(&at), "volume: 5 (session state `volume`: 5)");
+    at.by_key("volume").set(8).run();
+    assert_eq!(volume_line(&at), "volume: 8 (session state `volume`: 8)");
+    assert_eq!(at.session_state::<i64>("volume"), Some(8));
+    // The button's callback sets the state before the slider is drawn.
+    at.button("Mute").click().run();
+    assert_eq!(volume_line(&at), "volume: 0 (session state `volume`: 0)");
+    // The page (or a test) setting the key moves the widget.
+    at.set_session_state("volume", &3).run();
+    assert_eq!(volume_line(&at), "volume: 3 (session state `volume`: 3)");
+}

@@ -210,3 +210,36 @@ async fn switch_page_and_write_stream_reach_the_browser() {
     assert_eq!(switched.last().unwrap()["status"], "ok");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_widget_change_runs_its_callback_before_the_page_draws() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let volume_line = |messages: &[serde_json::Value]| {
+        tests::markdown_texts(messages)
+            .into_iter()
+            .find(|m| m.starts_with("volume: "))
+            .unwrap_or_default()
+    };
+    assert!(volume_line(&first).starts_with("volume: 5 "));
+    let max = tests::widget_id(&first, "Max");
+    let after = client
+        .rerun("gallery", serde_json::json!({ max: true }))
+        .await;
+    assert!(
+        volume_line(&after).starts_with("volume: 10 "),
+        "{}",
+        volume_line(&after)
+    );
+    // A keyed widget's value sent by the browser lands in session state.
+    let moved = client
+        .rerun("gallery", serde_json::json!({ "key:volume": 7 }))
+        .await;
+    assert!(
+        volume_line(&moved).starts_with("volume: 7 "),
+        "{}",
+        volume_line(&moved)
+    );
+    server.shutdown().await;
+}

@@ -325,6 +325,7 @@ pub mod runs {
             sink: Box::new(move |d: Delta| sink.lock().push(d)),
             app: None,
             session: Some(Arc::from(session)),
+            callbacks: Vec::new(),
         }
     }
 

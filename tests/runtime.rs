@@ -38,6 +38,7 @@ fn request_with_query(
     RunRequest {
         app: None,
         session: None,
+        callbacks: Vec::new(),
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),

@@ -37,6 +37,7 @@ use host::Page;
 use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -54,6 +55,10 @@ pub struct AppTest {
     outcome: Option<RunOutcome>,
     rejected: Vec<String>,
     runs: u32,
+    /// The `on_change` callbacks of the widgets the last run drew.
+    callbacks: HashMap<String, host::run::Callback>,
+    /// Callbacks of widgets changed since, for the next run to call first.
+    pending_callbacks: Vec<host::run::Callback>,
 }
 
 impl AppTest {
@@ -88,6 +93,8 @@ impl AppTest {
             outcome: None,
             rejected: Vec::new(),
             runs: 0,
+            callbacks: HashMap::new(),
+            pending_callbacks: Vec::new(),
         })
     }
 
@@ -103,6 +110,7 @@ impl AppTest {
             let report = self.runner.run(RunRequest {
                 app: None,
                 session: None,
+                callbacks: std::mem::take(&mut self.pending_callbacks),
                 page: self.page.clone(),
                 inputs: Arc::new(inputs),
                 state: self.state.clone(),
@@ -112,6 +120,7 @@ impl AppTest {
             self.runs += 1;
             self.deltas = std::mem::take(&mut *recorded.lock());
             self.rejected = report.rejected;
+            self.callbacks = report.callbacks.into_iter().collect();
             let again = report.outcome == RunOutcome::Rerun;
             self.outcome = Some(report.outcome);
             if !again {
@@ -355,10 +364,23 @@ impl<'a> Widget<'a> {
         if element.disabled {
             return Err(format!("widget {:?} is disabled", element.label));
         }
-        element.spec.validate(&value)?;
+        let new = element.spec.validate(&value)?;
         let trigger = element.spec.is_trigger();
+        // As in the server: a change (or a click) queues the widget's
+        // `on_change` for the start of the next run.
+        if trigger || new != element.value {
+            if let Some(callback) = self.at.callbacks.get(&self.id) {
+                let callback = callback.clone();
+                self.at.pending_callbacks.push(callback);
+            }
+        }
         if trigger {
             self.at.triggers.insert(self.id, value);
+        } else if let Some(key) = self.id.strip_prefix("key:") {
+            // As in the server: a keyed widget's value lives in session
+            // state under its key.
+            let limit = self.at.runner.engine().limits().session_state_bytes;
+            self.at.state.lock().set(key, value.to_string(), limit)?;
         } else {
             self.at.values.insert(self.id, value);
         }

@@ -221,12 +221,12 @@ fn start<R, Q: Serialize>(
 
 /// The one value of a zero-sized function type: a function item, or a
 /// closure that captures nothing.
-fn function_value<F: Copy>() -> F {
+pub(crate) fn function_value<F: Copy>() -> F {
     const {
         assert!(
             std::mem::size_of::<F>() == 0,
-            "a job must be a function or a closure that captures nothing: it runs in another \
-             instance, where captured values do not exist"
+            "jobs and on_change callbacks must be functions or closures that capture nothing: \
+             they run in another instance or run, where captured values do not exist"
         )
     };
     // SAFETY: `F` is zero-sized (checked at compile time) and callable, so it

@@ -34,6 +34,7 @@ extern crate self as wasmlit;
 
 mod bindings;
 mod cache;
+mod callbacks;
 mod charts;
 mod choices;
 mod control;
@@ -92,6 +93,7 @@ pub mod __private {
     /// Runs the page function with the run's [`Ui`](crate::Ui).
     pub fn run_page<R: PageResult>(page: fn(&crate::Ui) -> R) -> Result<(), String> {
         let ui = crate::Ui::main();
+        crate::callbacks::run_pending(&ui)?;
         page(&ui).into_run_result()
     }
 

@@ -28,6 +28,7 @@ pub struct Ui {
     pub(crate) key: Option<String>,
     pub(crate) help: Option<String>,
     pub(crate) disabled: bool,
+    pub(crate) on_change: Option<(u64, Vec<u8>)>,
     /// Neither `Send` nor `Sync`: a run's UI stays on the run's thread.
     _not_send: PhantomData<*const ()>,
 }
@@ -43,6 +44,7 @@ impl Ui {
             key: None,
             help: None,
             disabled: false,
+            on_change: None,
             _not_send: PhantomData,
         }
     }
@@ -108,6 +110,36 @@ impl Ui {
     pub fn help(&self, help: impl Into<String>) -> Ui {
         Ui {
             help: Some(help.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The next widget drawn through the returned `Ui` calls
+    /// `callback(st, args)` when the user changes it (or clicks it), at the
+    /// start of the next run, before the page draws anything — Streamlit's
+    /// `on_change=callback, args=…`. `callback` is a function (or a closure
+    /// that captures nothing); `args` any `serde` value.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// fn reset(st: &wasmlit::Ui, to: i64) {
+    ///     st.session_state().set("count", &to);
+    /// }
+    /// st.on_change(reset, 0).button("Reset");
+    /// # }
+    /// ```
+    pub fn on_change<F, A>(&self, callback: F, args: A) -> Ui
+    where
+        F: Fn(&Ui, A) + Copy + 'static,
+        A: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let _ = callback;
+        let args = match serde_json::to_vec(&args) {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("the arguments of an on_change callback do not serialize: {e}"),
+        };
+        Ui {
+            on_change: Some((crate::callbacks::entry_id::<F, A>(), args)),
             ..self.clone()
         }
     }

@@ -16,6 +16,10 @@ impl Ui {
             key: self.key.clone(),
             help: self.help.clone(),
             disabled: self.disabled,
+            on_change: self.on_change.as_ref().map(|(id, args)| host::Callback {
+                id: *id,
+                args: args.clone(),
+            }),
         };
         expect_ok(host::show(self.container, &options, &widget))
     }

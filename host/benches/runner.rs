@@ -31,6 +31,7 @@ fn request(
     RunRequest {
         app: None,
         session: None,
+        callbacks: Vec::new(),
         page: page.clone(),
         inputs: Arc::new(WidgetInputs::new()),
         state: state.clone(),

@@ -179,6 +179,7 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
             sink,
             app: None,
             session: None,
+            callbacks: Vec::new(),
         });
         if !report.stdout.is_empty() {
             eprint!("{}", report.stdout);

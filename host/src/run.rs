@@ -20,6 +20,10 @@ use tokio::sync::Notify;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+/// A widget's `on_change` callback: the page's id for the function and its
+/// serialized arguments.
+pub type Callback = (u64, Vec<u8>);
+
 /// A URL's query parameters, in order (keys may repeat).
 pub type QueryParams = Vec<(String, String)>;
 
@@ -268,6 +272,8 @@ pub struct RunReport {
     /// Widgets of submitted forms that clear on submit: their values are
     /// forgotten after this run.
     pub cleared: Vec<String>,
+    /// The `on_change` callback of each widget drawn, by widget id.
+    pub callbacks: Vec<(String, Callback)>,
     /// Elements drawn.
     pub elements: u32,
     /// Captured standard output.
@@ -316,6 +322,10 @@ pub struct RunContext {
     pub(crate) jobs_done: Arc<Notify>,
     /// Cache entries this run is computing, by ticket.
     pub(crate) tickets: HashMap<u64, Ticket>,
+    /// Callbacks of changed widgets, for the page to call first.
+    pub(crate) callbacks: Vec<Callback>,
+    /// The `on_change` callback of each widget drawn, by widget id.
+    pub(crate) widget_callbacks: Vec<(String, Callback)>,
     /// Widgets drawn in forms that clear on submit, with their form.
     pub(crate) form_widgets: Vec<(String, u32)>,
     /// Forms (that clear on submit) submitted in this run.
@@ -486,8 +496,40 @@ impl RunContext {
         }
     }
 
-    /// The value a widget returns: the client's, if valid, else its default.
-    pub(crate) fn widget_value(&mut self, element: &mut WidgetElement) {
+    /// The value a widget returns: the client's, if valid; else, for a
+    /// keyed widget, the value in session state under its key (which the
+    /// page may have set); else its default. A keyed widget's value is then
+    /// stored under its key, like Streamlit's `st.session_state[key]`.
+    pub(crate) fn widget_value(
+        &mut self,
+        element: &mut WidgetElement,
+        key: Option<&str>,
+        limit: usize,
+    ) {
+        let stored = match (self.inputs.get(&element.id), key) {
+            // A click lasts one run: it is never restored from state.
+            (None, Some(key)) if !element.spec.is_trigger() => self
+                .state
+                .lock()
+                .get(key)
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+                .and_then(|raw| element.spec.validate(&raw).ok()),
+            _ => None,
+        };
+        self.client_value(element);
+        if let Some(value) = stored {
+            element.value = value;
+        }
+        if let Some(key) = key {
+            if let Ok(json) = serde_json::to_string(&element.value) {
+                // Past the session's limit the widget still works; only the
+                // copy in session state is missing.
+                let _ = self.state.lock().set(key, json, limit);
+            }
+        }
+    }
+
+    fn client_value(&mut self, element: &mut WidgetElement) {
         element.value = match self.inputs.get(&element.id) {
             None => element.spec.default_value(),
             Some(raw) => match element.spec.validate(raw) {

@@ -44,6 +44,8 @@ pub struct RunRequest {
     pub app: Option<Arc<AppServices>>,
     /// The session the run belongs to; `None` is an anonymous one.
     pub session: Option<Arc<str>>,
+    /// Callbacks of widgets the user changed, for the page to call first.
+    pub callbacks: Vec<crate::run::Callback>,
 }
 
 type Finish = Box<dyn FnOnce(RunReport) + Send>;
@@ -191,6 +193,7 @@ fn not_run(outcome: RunOutcome) -> RunReport {
         widgets: Vec::new(),
         rejected: Vec::new(),
         cleared: Vec::new(),
+        callbacks: Vec::new(),
         elements: 0,
         stdout: String::new(),
         stderr: String::new(),
@@ -313,6 +316,8 @@ fn execute(
         tickets: HashMap::new(),
         form_widgets: Vec::new(),
         submitted_forms: Vec::new(),
+        callbacks: request.callbacks,
+        widget_callbacks: Vec::new(),
     };
     let data = StoreData::new(
         limits.clone(),
@@ -347,13 +352,16 @@ fn execute(
         .as_ref()
         .map(RunContext::cleared_widgets)
         .unwrap_or_default();
-    let (widgets, rejected) = run.map(|r| (r.widgets, r.rejected)).unwrap_or_default();
+    let (widgets, rejected, callbacks) = run
+        .map(|r| (r.widgets, r.rejected, r.widget_callbacks))
+        .unwrap_or_default();
     let elements = output.elements();
     RunReport {
         outcome,
         widgets,
         rejected,
         cleared,
+        callbacks,
         elements,
         stdout: stdout.text(),
         stderr: stderr_text,

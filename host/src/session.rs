@@ -32,6 +32,10 @@ pub struct SessionData {
     values: HashMap<String, serde_json::Value>,
     /// Widgets drawn by recent runs: what incoming values are validated against.
     specs: HashMap<String, WidgetSpec>,
+    /// The `on_change` callbacks of the widgets the last run drew.
+    callbacks: HashMap<String, crate::run::Callback>,
+    /// Callbacks of widgets changed since, for the next run to call first.
+    pending_callbacks: Vec<crate::run::Callback>,
     /// The page last run.
     page: Option<String>,
     /// The query parameters last reported.
@@ -47,6 +51,8 @@ impl SessionData {
             state: SessionState::shared(),
             values: HashMap::new(),
             specs: HashMap::new(),
+            callbacks: HashMap::new(),
+            pending_callbacks: Vec::new(),
             page: None,
             query: Arc::new(QueryParams::new()),
             scope: SessionScope {
@@ -89,6 +95,9 @@ struct Sessions {
 /// Most disconnected sessions kept at once; past it the oldest is dropped,
 /// so a client that connects and leaves in a loop cannot grow memory.
 pub const MAX_PARKED_SESSIONS: usize = 10_000;
+
+/// Most widget callbacks waiting for the next run.
+const MAX_PENDING_CALLBACKS: usize = 1_000;
 
 /// Shortest time between two "Clear cache" commands of one session (each
 /// drops every session's cached values).
@@ -435,6 +444,17 @@ impl Connection {
                 ));
                 continue;
             };
+            let valid = spec.validate(&value).is_ok();
+            if valid && self.changes(&id, spec.is_trigger(), &value) {
+                if let Some(callback) = self.data.callbacks.get(&id) {
+                    if self.data.pending_callbacks.len() < MAX_PENDING_CALLBACKS {
+                        self.data.pending_callbacks.push(callback.clone());
+                    }
+                }
+            }
+            let Some(spec) = self.data.specs.get(&id) else {
+                continue;
+            };
             match spec.validate(&value) {
                 Err(message) => self.refuse(format!("widget `{id}`: {message}")),
                 Ok(_) if spec.is_trigger() => {
@@ -443,10 +463,47 @@ impl Connection {
                         self.triggers.insert(id, self.next_click);
                     }
                 }
-                Ok(_) => {
-                    self.data.values.insert(id, value);
-                }
+                Ok(_) => match id.strip_prefix("key:") {
+                    // A keyed widget's value lives in session state under
+                    // its key, where the page can read and set it.
+                    Some(key) => {
+                        let limit = self.server.engine_limits().session_state_bytes;
+                        let stored = self.data.state.lock().set(key, value.to_string(), limit);
+                        if let Err(message) = stored {
+                            self.refuse(format!("widget `{id}`: {message}"));
+                        }
+                    }
+                    None => {
+                        self.data.values.insert(id, value);
+                    }
+                },
             }
+        }
+    }
+
+    /// Whether `value` changes widget `id` (a click always does).
+    fn changes(&self, id: &str, trigger: bool, value: &serde_json::Value) -> bool {
+        if trigger {
+            return *value == serde_json::Value::Bool(true);
+        }
+        let current = match id.strip_prefix("key:") {
+            Some(key) => self
+                .data
+                .state
+                .lock()
+                .get(key)
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok()),
+            None => self.data.values.get(id).cloned(),
+        };
+        match current {
+            Some(current) => current != *value,
+            // Never reported before: a change from the default.
+            None => self
+                .data
+                .specs
+                .get(id)
+                .map(|spec| serde_json::to_value(spec.default_value()).ok() != Some(value.clone()))
+                .unwrap_or(true),
         }
     }
 
@@ -502,6 +559,7 @@ impl Connection {
                 }),
                 app: Some(self.server.services.clone()),
                 session: Some(self.data.scope.id.clone()),
+                callbacks: std::mem::take(&mut self.data.pending_callbacks),
             },
             move |report| {
                 if !report.stdout.is_empty() || !report.stderr.is_empty() {
@@ -576,6 +634,7 @@ impl Connection {
                 self.triggers.remove_if_eq(id, *click);
             }
             self.data.specs = report.widgets.into_iter().collect();
+            self.data.callbacks = report.callbacks.into_iter().collect();
             // Like Streamlit, a widget that the run did not draw loses its
             // value (keyed values live on in session state if the page
             // stores them there).
@@ -586,6 +645,9 @@ impl Connection {
         // widgets' defaults.
         for id in &report.cleared {
             self.data.values.remove(id);
+            if let Some(key) = id.strip_prefix("key:") {
+                self.data.state.lock().remove(key);
+            }
         }
         for message in report.rejected {
             self.refuse(message);

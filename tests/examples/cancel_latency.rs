@@ -26,6 +26,7 @@ fn main() {
         let (handle, done) = runner.spawn(RunRequest {
             app: None,
             session: None,
+            callbacks: Vec::new(),
             page: spin.clone(),
             inputs: Arc::new(WidgetInputs::new()),
             state: SessionState::shared(),

@@ -6,7 +6,20 @@ use crate::delta::{Element, WidgetElement};
 use crate::run::StoreData;
 use crate::widget::{widget_id, WidgetSpec, WidgetValue};
 
+/// Largest serialized arguments of one `on_change` callback.
+const MAX_CALLBACK_ARGS: usize = 64 * 1024;
+
 impl widgets::Host for StoreData {
+    fn callbacks(&mut self) -> wasmtime::Result<Result<Vec<widgets::Callback>, CallError>> {
+        Ok(match self.live("widgets.callbacks")? {
+            Ok(run) => Ok(std::mem::take(&mut run.callbacks)
+                .into_iter()
+                .map(|(id, args)| widgets::Callback { id, args })
+                .collect()),
+            Err(message) => Err(CallError::OutsideRun(message)),
+        })
+    }
+
     fn show(
         &mut self,
         at: u32,
@@ -21,6 +34,14 @@ impl widgets::Host for StoreData {
         let spec = spec(widget);
         if let Err(message) = spec.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        if let Some(callback) = &options.on_change {
+            if callback.args.len() > MAX_CALLBACK_ARGS {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "on_change of `{}`: the arguments may have at most {MAX_CALLBACK_ARGS} bytes",
+                    options.label
+                ))));
+            }
         }
         let form = run.output.form_of(at);
         match (&spec, form) {
@@ -52,7 +73,11 @@ impl widgets::Host for StoreData {
             spec,
             value: WidgetValue::Bool(false),
         };
-        run.widget_value(&mut element);
+        run.widget_value(
+            &mut element,
+            options.key.as_deref(),
+            limits.session_state_bytes,
+        );
         if let Some((form, clears)) = form {
             if clears {
                 if matches!(element.spec, WidgetSpec::SubmitButton) {
@@ -70,6 +95,10 @@ impl widgets::Host for StoreData {
             .output
             .place(&limits, at, Element::Widget(Box::new(element)));
         if placed.is_ok() {
+            if let Some(callback) = options.on_change {
+                run.widget_callbacks
+                    .push((record.0.clone(), (callback.id, callback.args)));
+            }
             run.record_widget(record.0, record.1, record.2);
         }
         super::place_result(placed.map(|_| value))

@@ -171,6 +171,15 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("key, session state and on_change");
+    let volume = st.key("volume").slider("Volume", 0..=10, 5);
+    st.on_change(set_volume, 0).button("Mute");
+    st.on_change(set_volume, 10).button("Max");
+    st.write(format!(
+        "volume: {volume} (session state `volume`: {})",
+        st.session_state().get::<i64>("volume").unwrap_or(-1)
+    ));
+
     st.subheader("form");
     let form = st.form(true);
     let name = form.text_input("Name", "");
@@ -178,6 +187,12 @@ fn widgets(st: &Ui) {
     if form.form_submit_button("Book") {
         st.success(format!("Booked a table for {guests}, name: {name}"));
     }
+}
+
+/// A widget callback: runs before the page draws, so the slider keyed
+/// `volume` shows the new value in the same run.
+fn set_volume(st: &Ui, to: i64) {
+    st.session_state().set("volume", &to);
 }
 
 fn status(st: &Ui) {
