@@ -268,6 +268,11 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     browser.wait_text("toggle: false").await;
     browser.save_screenshot("gallery-widgets.png").await;
 
+    // Chat: Enter sends the message; the page answers it.
+    let chat = browser.css(".chat-input input").await;
+    chat.send_keys("hi there\n").await.unwrap();
+    browser.wait_text("You said “hi there”").await;
+
     // A form: typing does not rerun; the submit sends it, then it clears.
     let name = browser.css(".form input[type=text]").await;
     name.send_keys("Ada").await.unwrap();

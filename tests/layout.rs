@@ -243,3 +243,35 @@ async fn a_widget_change_runs_its_callback_before_the_page_draws() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_message_is_the_inputs_value_for_one_run_only() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let chat = tests::widget_id(&first, "Say something");
+    let said = |messages: &[serde_json::Value]| {
+        tests::markdown_texts(messages)
+            .into_iter()
+            .filter(|m| m == "hello" || m.starts_with("You said"))
+            .count()
+    };
+    let sent = client
+        .rerun("gallery", serde_json::json!({ chat.clone(): "hello" }))
+        .await;
+    assert_eq!(said(&sent), 2, "the message and its answer");
+    let chat_blocks = sent
+        .iter()
+        .filter(|m| m["element"]["block"] == "chat_message")
+        .count();
+    assert_eq!(chat_blocks, 2);
+    // The next run does not see the message again (no duplicate answer).
+    let again = client.rerun("gallery", serde_json::json!({})).await;
+    assert_eq!(said(&again), 2);
+    // An empty message is not a message.
+    let empty = client
+        .rerun("gallery", serde_json::json!({ chat: "" }))
+        .await;
+    assert_eq!(said(&empty), 2);
+    server.shutdown().await;
+}

@@ -53,6 +53,28 @@ impl Ui {
         }
     }
 
+    /// A chat message box, like `st.chat_input`: the text the user sent,
+    /// in the run its sending caused; `None` in every other run.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(prompt) = st.chat_input("Ask something") {
+    ///     st.chat_message("user").write(&prompt);
+    ///     st.chat_message("assistant").write(format!("You asked: {prompt}"));
+    /// }
+    /// # }
+    /// ```
+    pub fn chat_input(&self, placeholder: &str) -> Option<String> {
+        let widget = Widget::ChatInput(crate::bindings::wasmlit::page::widgets::ChatInput {
+            placeholder: (!placeholder.is_empty()).then(|| placeholder.to_owned()),
+            max_chars: None,
+        });
+        match self.show(placeholder, widget) {
+            WidgetValue::Text(text) => (!text.is_empty()).then_some(text),
+            other => mismatch("chat_input", &other),
+        }
+    }
+
     /// Radio buttons, like `st.radio`: returns the chosen option (`None`
     /// only if `options` is empty). `default` is the index chosen at first.
     ///

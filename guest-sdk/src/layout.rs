@@ -159,6 +159,26 @@ impl Ui {
         }))
     }
 
+    /// A chat message from `name`, like `st.chat_message`: `"user"` and
+    /// `"assistant"` get their own avatars, other names their initial.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.chat_message("assistant").write("How can I help?");
+    /// # }
+    /// ```
+    pub fn chat_message(&self, name: &str) -> Ui {
+        self.chat_message_with(name, None)
+    }
+
+    /// [`chat_message`](Self::chat_message) with an emoji avatar.
+    pub fn chat_message_with(&self, name: &str, avatar: Option<&str>) -> Ui {
+        self.open_one(Block::ChatMessage(host::ChatMessageBlock {
+            name: name.to_owned(),
+            avatar: avatar.map(str::to_owned),
+        }))
+    }
+
     /// A placeholder holding one element, like `st.empty()`: each element
     /// drawn through the returned `Ui` replaces the previous one.
     ///

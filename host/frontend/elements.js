@@ -177,6 +177,19 @@ const WIDGETS = {
 };
 
 Object.assign(WIDGETS, {
+  chat_input(el, ctx) {
+    const input = h("input", { type: "text", id: ctx.domId, disabled: el.disabled, maxlength: el.max_chars,
+      placeholder: el.placeholder || "Your message", "aria-label": el.label });
+    const send = () => {
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      ctx.send(el.id, text);
+    };
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send(); } });
+    return h("div", { class: "chat-input" }, input,
+      h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
+  },
   submit_button(el, ctx) {
     return h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
       onclick: () => ctx.send(el.id, true) }, el.label);
@@ -338,6 +351,13 @@ const BLOCKS = {
     return withContainers(node, [panel]);
   },
   empty: () => { const node = h("div", { class: "block placeholder" }); return withContainers(node, [node]); },
+  chat_message(el) {
+    const avatars = { user: "🧑", assistant: "🤖" };
+    const avatar = el.avatar || avatars[el.name] || (el.name.trim()[0] || "?").toUpperCase();
+    const body = h("div", { class: "block chat-body" });
+    return withContainers(h("div", { class: `chat-message ${el.name === "user" ? "from-user" : ""}` },
+      h("div", { class: "avatar", "aria-label": el.name, text: avatar }), body), [body]);
+  },
   form(el) {
     const node = h("div", { class: `block form${el.border ? " bordered" : ""}`, "data-form": el.clear_on_submit ? "clear" : "keep" });
     node.pending = {};

@@ -258,6 +258,12 @@ pub enum BlockSpec {
     Empty,
     /// One container whose widgets are submitted together.
     Form { clear_on_submit: bool, border: bool },
+    /// One container drawn as a chat message.
+    ChatMessage {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        avatar: Option<String>,
+    },
 }
 
 /// Most containers one block may hold (columns or tabs).
@@ -300,6 +306,9 @@ impl BlockSpec {
         match self {
             BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
             BlockSpec::Expander { label, .. } | BlockSpec::Popover { label } => label.len(),
+            BlockSpec::ChatMessage { name, avatar } => {
+                name.len() + avatar.as_ref().map_or(0, String::len)
+            }
             _ => 0,
         }
     }

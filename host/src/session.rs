@@ -189,9 +189,9 @@ trait RemoveIfEq {
     fn remove_if_eq(&mut self, id: &str, click: u64);
 }
 
-impl RemoveIfEq for HashMap<String, u64> {
+impl RemoveIfEq for HashMap<String, (u64, serde_json::Value)> {
     fn remove_if_eq(&mut self, id: &str, click: u64) {
-        if self.get(id) == Some(&click) {
+        if self.get(id).is_some_and(|(n, _)| *n == click) {
             self.remove(id);
         }
     }
@@ -247,7 +247,7 @@ struct Connection {
     next_run: u64,
     /// Button clicks not yet consumed by a run, by button id: the number of
     /// the latest click, so a second click is never taken for the first.
-    triggers: HashMap<String, u64>,
+    triggers: HashMap<String, (u64, serde_json::Value)>,
     /// Numbers clicks.
     next_click: u64,
     /// `rerun()` calls in a row, to stop loops.
@@ -458,9 +458,15 @@ impl Connection {
             match spec.validate(&value) {
                 Err(message) => self.refuse(format!("widget `{id}`: {message}")),
                 Ok(_) if spec.is_trigger() => {
-                    if value == serde_json::Value::Bool(true) {
+                    // A click (`true`) or a sent chat message (its text).
+                    let fired = match &value {
+                        serde_json::Value::Bool(clicked) => *clicked,
+                        serde_json::Value::String(text) => !text.is_empty(),
+                        _ => false,
+                    };
+                    if fired {
                         self.next_click += 1;
-                        self.triggers.insert(id, self.next_click);
+                        self.triggers.insert(id, (self.next_click, value));
                     }
                 }
                 Ok(_) => match id.strip_prefix("key:") {
@@ -484,7 +490,11 @@ impl Connection {
     /// Whether `value` changes widget `id` (a click always does).
     fn changes(&self, id: &str, trigger: bool, value: &serde_json::Value) -> bool {
         if trigger {
-            return *value == serde_json::Value::Bool(true);
+            return match value {
+                serde_json::Value::Bool(clicked) => *clicked,
+                serde_json::Value::String(text) => !text.is_empty(),
+                _ => false,
+            };
         }
         let current = match id.strip_prefix("key:") {
             Some(key) => self
@@ -541,8 +551,8 @@ impl Connection {
         let mut inputs: WidgetInputs = self.data.values.clone();
         inputs.extend(
             self.triggers
-                .keys()
-                .map(|k| (k.clone(), serde_json::Value::Bool(true))),
+                .iter()
+                .map(|(k, (_, value))| (k.clone(), value.clone())),
         );
         let deltas = self.events.clone();
         let finished = self.events.clone();
@@ -581,7 +591,11 @@ impl Connection {
         self.running = Some(Running {
             id: run,
             handle,
-            triggers: self.triggers.iter().map(|(k, n)| (k.clone(), *n)).collect(),
+            triggers: self
+                .triggers
+                .iter()
+                .map(|(k, (n, _))| (k.clone(), *n))
+                .collect(),
             replaced: false,
             stopped: false,
         });

@@ -55,6 +55,11 @@ pub enum WidgetSpec {
     Toggle { default: bool },
     /// Submits the form it is in.
     SubmitButton,
+    /// A chat message box; its value lasts one run.
+    ChatInput {
+        placeholder: Option<String>,
+        max_chars: Option<u32>,
+    },
     /// Radio buttons.
     Radio {
         options: Vec<String>,
@@ -122,6 +127,7 @@ impl WidgetSpec {
             WidgetSpec::Selectbox { .. } => "selectbox",
             WidgetSpec::Toggle { .. } => "toggle",
             WidgetSpec::SubmitButton => "submit_button",
+            WidgetSpec::ChatInput { .. } => "chat_input",
             WidgetSpec::Radio { .. } => "radio",
             WidgetSpec::SelectSlider { .. } => "select_slider",
             WidgetSpec::Multiselect { .. } => "multiselect",
@@ -135,13 +141,17 @@ impl WidgetSpec {
     /// Whether the value is an event that lasts one run (a click), rather than
     /// state the widget keeps.
     pub fn is_trigger(&self) -> bool {
-        matches!(self, WidgetSpec::Button | WidgetSpec::SubmitButton)
+        matches!(
+            self,
+            WidgetSpec::Button | WidgetSpec::SubmitButton | WidgetSpec::ChatInput { .. }
+        )
     }
 
     /// The value before the user touches the widget.
     pub fn default_value(&self) -> WidgetValue {
         match self {
             WidgetSpec::Button | WidgetSpec::SubmitButton => WidgetValue::Bool(false),
+            WidgetSpec::ChatInput { .. } => WidgetValue::Text(String::new()),
             WidgetSpec::Checkbox { default } => WidgetValue::Bool(*default),
             WidgetSpec::IntSlider { default, .. } => WidgetValue::Int(*default),
             WidgetSpec::FloatSlider { default, .. } | WidgetSpec::NumberInput { default, .. } => {
@@ -281,7 +291,9 @@ impl WidgetSpec {
                     _ => Ok(()),
                 }
             }
-            WidgetSpec::Toggle { .. } | WidgetSpec::SubmitButton => Ok(()),
+            WidgetSpec::Toggle { .. } | WidgetSpec::SubmitButton | WidgetSpec::ChatInput { .. } => {
+                Ok(())
+            }
             WidgetSpec::Radio {
                 options, default, ..
             } => check_options("radio", options, default.iter().copied()),
@@ -430,7 +442,7 @@ impl WidgetSpec {
                 }
                 Ok(WidgetValue::Indices(chosen))
             }
-            WidgetSpec::TextArea { max_chars, .. } => {
+            WidgetSpec::TextArea { max_chars, .. } | WidgetSpec::ChatInput { max_chars, .. } => {
                 let s = value.as_str().ok_or_else(|| wrong_type("a string"))?;
                 if let Some(max) = max_chars {
                     if s.chars().count() > *max as usize {

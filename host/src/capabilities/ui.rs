@@ -203,6 +203,10 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         },
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
+        WitBlock::ChatMessage(m) => BlockSpec::ChatMessage {
+            name: m.name,
+            avatar: m.avatar,
+        },
         WitBlock::Form(f) => BlockSpec::Form {
             clear_on_submit: f.clear_on_submit,
             border: f.border,

@@ -138,6 +138,10 @@ fn spec(widget: Widget) -> WidgetSpec {
         },
         Widget::Toggle(default) => WidgetSpec::Toggle { default },
         Widget::SubmitButton => WidgetSpec::SubmitButton,
+        Widget::ChatInput(c) => WidgetSpec::ChatInput {
+            placeholder: c.placeholder,
+            max_chars: c.max_chars,
+        },
         Widget::Radio(r) => WidgetSpec::Radio {
             options: r.options,
             default: r.default,

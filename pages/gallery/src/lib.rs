@@ -180,6 +180,18 @@ fn widgets(st: &Ui) {
         st.session_state().get::<i64>("volume").unwrap_or(-1)
     ));
 
+    st.subheader("chat_input and chat_message");
+    let mut history: Vec<(String, String)> = st.session_state().get("chat").unwrap_or_default();
+    if let Some(text) = st.chat_input("Say something") {
+        let answer = format!("You said “{text}” ({} characters).", text.chars().count());
+        history.push(("user".into(), text));
+        history.push(("assistant".into(), answer));
+        st.session_state().set("chat", &history);
+    }
+    for (who, text) in &history {
+        st.chat_message(who).write(text);
+    }
+
     st.subheader("form");
     let form = st.form(true);
     let name = form.text_input("Name", "");
