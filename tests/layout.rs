@@ -275,3 +275,39 @@ async fn a_chat_message_is_the_inputs_value_for_one_run_only() {
     assert_eq!(said(&empty), 2);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let download = first
+        .iter()
+        .find(|m| m["element"]["widget"] == "download_button")
+        .expect("a download button");
+    assert_eq!(download["element"]["file_name"], "orders.csv");
+    assert_eq!(download["element"]["mime"], "text/csv");
+    // "region,orders\nnorth,120\nsouth,87\n", base64-encoded.
+    assert_eq!(
+        download["element"]["data"],
+        "cmVnaW9uLG9yZGVycwpub3J0aCwxMjAKc291dGgsODcK"
+    );
+    let rating = tests::widget_id(&first, "Rate this gallery");
+    let rated = client
+        .rerun("gallery", serde_json::json!({ rating.clone(): 3 }))
+        .await;
+    assert!(rated
+        .iter()
+        .any(|m| m["element"]["body"] == "4 stars, thank you"));
+    // Six stars is not a rating this widget offers.
+    client
+        .send(serde_json::json!({"type": "rerun", "page": "gallery", "widgets": { rating: 5 }}))
+        .await;
+    let refused = client.until(|m| m["type"] == "error").await;
+    let message = refused.last().unwrap()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(message.contains("out of range"), "{message}");
+    server.shutdown().await;
+}

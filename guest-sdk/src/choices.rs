@@ -5,6 +5,8 @@ use crate::bindings::wasmlit::page::widgets::{
     DateInput, Multiselect, Radio, SelectSlider, TextArea, TimeInput, Widget, WidgetValue,
 };
 use crate::widgets::mismatch;
+
+pub use crate::bindings::wasmlit::page::widgets::FeedbackKind;
 use crate::Ui;
 use std::fmt::Display;
 
@@ -50,6 +52,45 @@ impl Ui {
         match self.show(label, Widget::SubmitButton) {
             WidgetValue::Boolean(pressed) => pressed,
             other => mismatch("form_submit_button", &other),
+        }
+    }
+
+    /// A button that saves `data` as a file, like `st.download_button`:
+    /// true in the run its click caused.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let csv = "region,orders\nnorth,120\n";
+    /// st.download_button("Download CSV", "orders.csv", "text/csv", csv.as_bytes());
+    /// # }
+    /// ```
+    pub fn download_button(&self, label: &str, file_name: &str, mime: &str, data: &[u8]) -> bool {
+        let widget = Widget::DownloadButton(crate::bindings::wasmlit::page::widgets::Download {
+            file_name: file_name.to_owned(),
+            mime: mime.to_owned(),
+            data: data.to_vec(),
+        });
+        match self.show(label, widget) {
+            WidgetValue::Boolean(clicked) => clicked,
+            other => mismatch("download_button", &other),
+        }
+    }
+
+    /// Thumbs or stars, like `st.feedback`: the index chosen (0 is thumbs
+    /// down or one star), or `None` before the user chooses.
+    ///
+    /// ```no_run
+    /// # use wasmlit::FeedbackKind;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(stars) = st.feedback("Rate this answer", FeedbackKind::Stars) {
+    ///     st.write(format!("{} stars, thank you", stars + 1));
+    /// }
+    /// # }
+    /// ```
+    pub fn feedback(&self, label: &str, kind: FeedbackKind) -> Option<u32> {
+        match self.show(label, Widget::Feedback(kind)) {
+            WidgetValue::Index(choice) => choice,
+            other => mismatch("feedback", &other),
         }
     }
 

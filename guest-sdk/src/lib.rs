@@ -36,6 +36,7 @@ mod bindings;
 mod cache;
 mod callbacks;
 mod charts;
+pub use choices::FeedbackKind;
 mod choices;
 mod control;
 mod data;

@@ -190,6 +190,31 @@ Object.assign(WIDGETS, {
     return h("div", { class: "chat-input" }, input,
       h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
   },
+  download_button(el, ctx) {
+    return h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
+      onclick: () => {
+        const bytes = Uint8Array.from(atob(el.data || ""), (c) => c.charCodeAt(0));
+        const url = URL.createObjectURL(new Blob([bytes], { type: el.mime }));
+        const link = h("a", { href: url, download: el.file_name });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+        ctx.send(el.id, true);
+      } }, `⬇ ${el.label}`);
+  },
+  feedback(el, ctx) {
+    const thumbs = el.options === 2;
+    const faces = thumbs ? ["👎", "👍"] : ["★", "★", "★", "★", "★"];
+    const buttons = faces.map((face, i) => h("button", { type: "button", class: "feedback-option", disabled: el.disabled,
+      "aria-label": thumbs ? (i ? "thumbs up" : "thumbs down") : `${i + 1} star${i ? "s" : ""}`,
+      onclick: () => ctx.send(el.id, i) }, face));
+    const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", thumbs ? v === i : v !== null && i <= v));
+    show(el.value);
+    const node = h("div", {}, h("div", { class: "label", text: el.label }), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
+    node.update = (next) => show(next.value);
+    return node;
+  },
   submit_button(el, ctx) {
     return h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
       onclick: () => ctx.send(el.id, true) }, el.label);

@@ -332,6 +332,9 @@ pub struct WidgetElement {
     pub spec: WidgetSpec,
     /// The value the page received in this run.
     pub value: WidgetValue,
+    /// A download button's file, base64-encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl Element {
@@ -350,10 +353,11 @@ impl Element {
     /// Whether the element carries data (a table or a chart), whose size is
     /// bounded by `table_bytes` instead of `element_bytes`.
     pub fn is_table(&self) -> bool {
-        matches!(
-            self,
-            Element::Table { .. } | Element::Dataframe { .. } | Element::VegaLite { .. }
-        )
+        match self {
+            Element::Table { .. } | Element::Dataframe { .. } | Element::VegaLite { .. } => true,
+            Element::Widget(w) => w.data.is_some(),
+            _ => false,
+        }
     }
 
     /// Bytes of page-supplied text this element carries, for the output limits.
@@ -393,7 +397,10 @@ impl Element {
             Element::Block(block) => block.text_bytes(),
             Element::Divider | Element::Empty => 0,
             Element::Widget(w) => {
-                w.label.len() + w.help.as_ref().map_or(0, String::len) + w.spec.text_bytes()
+                w.label.len()
+                    + w.help.as_ref().map_or(0, String::len)
+                    + w.spec.text_bytes()
+                    + w.data.as_ref().map_or(0, String::len)
             }
         }
     }

@@ -55,6 +55,10 @@ pub enum WidgetSpec {
     Toggle { default: bool },
     /// Submits the form it is in.
     SubmitButton,
+    /// Saves a file the page provided; its value is a click.
+    DownloadButton { file_name: String, mime: String },
+    /// Thumbs (2 options) or stars (5).
+    Feedback { options: u32 },
     /// A chat message box; its value lasts one run.
     ChatInput {
         placeholder: Option<String>,
@@ -128,6 +132,8 @@ impl WidgetSpec {
             WidgetSpec::Toggle { .. } => "toggle",
             WidgetSpec::SubmitButton => "submit_button",
             WidgetSpec::ChatInput { .. } => "chat_input",
+            WidgetSpec::DownloadButton { .. } => "download_button",
+            WidgetSpec::Feedback { .. } => "feedback",
             WidgetSpec::Radio { .. } => "radio",
             WidgetSpec::SelectSlider { .. } => "select_slider",
             WidgetSpec::Multiselect { .. } => "multiselect",
@@ -143,14 +149,20 @@ impl WidgetSpec {
     pub fn is_trigger(&self) -> bool {
         matches!(
             self,
-            WidgetSpec::Button | WidgetSpec::SubmitButton | WidgetSpec::ChatInput { .. }
+            WidgetSpec::Button
+                | WidgetSpec::SubmitButton
+                | WidgetSpec::ChatInput { .. }
+                | WidgetSpec::DownloadButton { .. }
         )
     }
 
     /// The value before the user touches the widget.
     pub fn default_value(&self) -> WidgetValue {
         match self {
-            WidgetSpec::Button | WidgetSpec::SubmitButton => WidgetValue::Bool(false),
+            WidgetSpec::Button | WidgetSpec::SubmitButton | WidgetSpec::DownloadButton { .. } => {
+                WidgetValue::Bool(false)
+            }
+            WidgetSpec::Feedback { .. } => WidgetValue::Index(None),
             WidgetSpec::ChatInput { .. } => WidgetValue::Text(String::new()),
             WidgetSpec::Checkbox { default } => WidgetValue::Bool(*default),
             WidgetSpec::IntSlider { default, .. } => WidgetValue::Int(*default),
@@ -291,7 +303,16 @@ impl WidgetSpec {
                     _ => Ok(()),
                 }
             }
-            WidgetSpec::Toggle { .. } | WidgetSpec::SubmitButton | WidgetSpec::ChatInput { .. } => {
+            WidgetSpec::Toggle { .. }
+            | WidgetSpec::SubmitButton
+            | WidgetSpec::ChatInput { .. }
+            | WidgetSpec::Feedback { .. } => Ok(()),
+            WidgetSpec::DownloadButton { file_name, .. } => {
+                if file_name.is_empty() || file_name.contains(['/', '\\']) {
+                    return Err(format!(
+                        "download button: {file_name:?} is not a file name (no slashes, not empty)"
+                    ));
+                }
                 Ok(())
             }
             WidgetSpec::Radio {
@@ -358,6 +379,7 @@ impl WidgetSpec {
         match self {
             WidgetSpec::Button
             | WidgetSpec::SubmitButton
+            | WidgetSpec::DownloadButton { .. }
             | WidgetSpec::Checkbox { .. }
             | WidgetSpec::Toggle { .. } => match value {
                 Value::Bool(b) => Ok(WidgetValue::Bool(*b)),
@@ -411,6 +433,12 @@ impl WidgetSpec {
             WidgetSpec::Radio { options, .. } => match value {
                 Value::Null => Ok(WidgetValue::Index(None)),
                 _ => index(value, options.len())
+                    .map(|i| WidgetValue::Index(Some(i)))
+                    .map_err(|e| e.unwrap_or_else(|| wrong_type("an option index or null"))),
+            },
+            WidgetSpec::Feedback { options } => match value {
+                Value::Null => Ok(WidgetValue::Index(None)),
+                _ => index(value, *options as usize)
                     .map(|i| WidgetValue::Index(Some(i)))
                     .map_err(|e| e.unwrap_or_else(|| wrong_type("an option index or null"))),
             },

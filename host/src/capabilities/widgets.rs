@@ -31,6 +31,13 @@ impl widgets::Host for StoreData {
             Ok(run) => run,
             Err(message) => return Ok(Err(CallError::OutsideRun(message))),
         };
+        use base64::Engine as _;
+        let data = match &widget {
+            Widget::DownloadButton(d) => {
+                Some(base64::engine::general_purpose::STANDARD.encode(&d.data))
+            }
+            _ => None,
+        };
         let spec = spec(widget);
         if let Err(message) = spec.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
@@ -72,6 +79,7 @@ impl widgets::Host for StoreData {
             disabled: options.disabled,
             spec,
             value: WidgetValue::Bool(false),
+            data,
         };
         run.widget_value(
             &mut element,
@@ -138,6 +146,16 @@ fn spec(widget: Widget) -> WidgetSpec {
         },
         Widget::Toggle(default) => WidgetSpec::Toggle { default },
         Widget::SubmitButton => WidgetSpec::SubmitButton,
+        Widget::DownloadButton(d) => WidgetSpec::DownloadButton {
+            file_name: d.file_name,
+            mime: d.mime,
+        },
+        Widget::Feedback(kind) => WidgetSpec::Feedback {
+            options: match kind {
+                widgets::FeedbackKind::Thumbs => 2,
+                widgets::FeedbackKind::Stars => 5,
+            },
+        },
         Widget::ChatInput(c) => WidgetSpec::ChatInput {
             placeholder: c.placeholder,
             max_chars: c.max_chars,

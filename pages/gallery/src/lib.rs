@@ -180,6 +180,15 @@ fn widgets(st: &Ui) {
         st.session_state().get::<i64>("volume").unwrap_or(-1)
     ));
 
+    st.subheader("download_button and feedback");
+    let csv = "region,orders\nnorth,120\nsouth,87\n";
+    if st.download_button("orders.csv", "orders.csv", "text/csv", csv.as_bytes()) {
+        st.caption("downloaded");
+    }
+    if let Some(stars) = st.feedback("Rate this gallery", wasmlit::FeedbackKind::Stars) {
+        st.caption(format!("{} stars, thank you", stars + 1));
+    }
+
     st.subheader("chat_input and chat_message");
     let mut history: Vec<(String, String)> = st.session_state().get("chat").unwrap_or_default();
     if let Some(text) = st.chat_input("Say something") {
