@@ -289,6 +289,31 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
 
     // Status: writing a query parameter shows in the address bar.
     browser.click("button.tab:nth-child(5)").await;
+    // A dialog opens over the page and closes with its button.
+    let open_dialog = browser
+        .client
+        .find(Locator::XPath("//button[text()='Open a dialog']"))
+        .await
+        .unwrap();
+    open_dialog.click().await.unwrap();
+    browser.css("dialog.dialog[open]").await;
+    browser.wait_text("Drawn by the run over the page").await;
+    browser.save_screenshot("gallery-dialog.png").await;
+    browser.click("dialog.dialog[open] .dialog-close").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !browser
+        .client
+        .find_all(Locator::Css("dialog.dialog[open]"))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dialog stayed open"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let visit = browser
         .client
         .find(Locator::XPath(

@@ -311,3 +311,34 @@ async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
     assert!(message.contains("out of range"), "{message}");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn balloons_dialogs_and_hidden_labels_reach_the_browser() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("gallery", serde_json::json!({})).await;
+    let search = first
+        .iter()
+        .find(|m| m["element"]["label"] == "Search without a visible label")
+        .expect("the search box");
+    assert_eq!(search["element"]["label_visibility"], "collapsed");
+    let celebrate = tests::widget_id(&first, "Celebrate");
+    let dialog = tests::widget_id(&first, "Open a dialog");
+    let clicked = client
+        .rerun(
+            "gallery",
+            serde_json::json!({ celebrate: true, dialog: true }),
+        )
+        .await;
+    let balloons = clicked
+        .iter()
+        .find(|m| m["element"]["kind"] == "balloons")
+        .expect("balloons");
+    assert_eq!(balloons["path"], serde_json::json!([]));
+    let modal = clicked
+        .iter()
+        .find(|m| m["element"]["block"] == "dialog")
+        .expect("a dialog block");
+    assert_eq!(modal["element"]["title"], "A dialog");
+    server.shutdown().await;
+}

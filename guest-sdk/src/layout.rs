@@ -159,6 +159,22 @@ impl Ui {
         }))
     }
 
+    /// A modal window titled `title` over the page, like `st.dialog`; the
+    /// user closes it (or presses Esc). Draw it in the run where it should
+    /// open, e.g. after a button click.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Delete…") {
+    ///     let dialog = st.dialog("Delete the report?");
+    ///     dialog.write("This cannot be undone.");
+    /// }
+    /// # }
+    /// ```
+    pub fn dialog(&self, title: &str) -> Ui {
+        self.open_one(Block::Dialog(title.to_owned()))
+    }
+
     /// A chat message from `name`, like `st.chat_message`: `"user"` and
     /// `"assistant"` get their own avatars, other names their initial.
     ///

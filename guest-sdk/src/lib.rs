@@ -37,6 +37,7 @@ mod cache;
 mod callbacks;
 mod charts;
 pub use choices::FeedbackKind;
+pub use widgets::LabelVisibility;
 mod choices;
 mod control;
 mod data;

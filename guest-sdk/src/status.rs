@@ -173,6 +173,19 @@ impl Ui {
         self.stop()
     }
 
+    /// Balloons float up the window, like `st.balloons`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Celebrate") {
+    ///     st.balloons();
+    /// }
+    /// # }
+    /// ```
+    pub fn balloons(&self) {
+        self.emit(Element::Balloons);
+    }
+
     /// A short message in the corner of the window, like `st.toast`.
     ///
     /// ```no_run

@@ -29,6 +29,7 @@ pub struct Ui {
     pub(crate) help: Option<String>,
     pub(crate) disabled: bool,
     pub(crate) on_change: Option<(u64, Vec<u8>)>,
+    pub(crate) label_visibility: crate::LabelVisibility,
     /// Neither `Send` nor `Sync`: a run's UI stays on the run's thread.
     _not_send: PhantomData<*const ()>,
 }
@@ -45,6 +46,7 @@ impl Ui {
             help: None,
             disabled: false,
             on_change: None,
+            label_visibility: crate::LabelVisibility::Visible,
             _not_send: PhantomData,
         }
     }
@@ -140,6 +142,23 @@ impl Ui {
         };
         Ui {
             on_change: Some((crate::callbacks::entry_id::<F, A>(), args)),
+            ..self.clone()
+        }
+    }
+
+    /// Widgets drawn through the returned `Ui` show their label as asked,
+    /// like `label_visibility=`: `Hidden` keeps its space, `Collapsed` does
+    /// not. The label still names the widget (and reaches screen readers).
+    ///
+    /// ```no_run
+    /// # use wasmlit::LabelVisibility;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let q = st.label_visibility(LabelVisibility::Collapsed).text_input("Search", "");
+    /// # }
+    /// ```
+    pub fn label_visibility(&self, visibility: crate::LabelVisibility) -> Ui {
+        Ui {
+            label_visibility: visibility,
             ..self.clone()
         }
     }

@@ -5,7 +5,9 @@ use crate::bindings::wasmlit::page::widgets::{
     WidgetValue,
 };
 use crate::error::expect_ok;
+
 use crate::Ui;
+pub use host::LabelVisibility;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
@@ -16,6 +18,7 @@ impl Ui {
             key: self.key.clone(),
             help: self.help.clone(),
             disabled: self.disabled,
+            label_visibility: self.label_visibility,
             on_change: self.on_change.as_ref().map(|(id, args)| host::Callback {
                 id: *id,
                 args: args.clone(),

@@ -83,6 +83,7 @@
   // Elements that belong to the page, not to a place in it (empty path).
   function pageLevel(element) {
     if (element.kind === "toast") toast(element.body);
+    if (element.kind === "balloons") balloons();
     if (element.kind === "switch_page" && element.page !== page) {
       history.pushState({}, "", `/${encodeURIComponent(element.page)}`);
       openPage(element.page);
@@ -184,6 +185,18 @@
       if (node.dataset.widgetId !== match[1] || !node.update) continue;
       const slot = node.parentElement;
       if (slot && slot.dataset.json) node.update(JSON.parse(slot.dataset.json), true);
+    }
+  }
+
+  function balloons() {
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) return toast("🎈🎈🎈");
+    for (let i = 0; i < 24; i++) {
+      const b = h("span", { class: "balloon", "aria-hidden": "true", text: "🎈" });
+      b.style.left = `${Math.random() * 95}vw`;
+      b.style.animationDelay = `${Math.random() * 0.8}s`;
+      b.style.fontSize = `${1.6 + Math.random() * 1.6}rem`;
+      document.body.append(b);
+      setTimeout(() => b.remove(), 4500);
     }
   }
 

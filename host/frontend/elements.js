@@ -376,6 +376,15 @@ const BLOCKS = {
     return withContainers(node, [panel]);
   },
   empty: () => { const node = h("div", { class: "block placeholder" }); return withContainers(node, [node]); },
+  dialog(el) {
+    const body = h("div", { class: "block dialog-body" });
+    const dialog = h("dialog", { class: "dialog" },
+      h("div", { class: "dialog-head" }, h("strong", { text: el.title }),
+        h("button", { type: "button", class: "dialog-close", "aria-label": "Close", onclick: () => dialog.close() }, "×")),
+      body);
+    requestAnimationFrame(() => { if (dialog.isConnected && !dialog.open) dialog.showModal(); });
+    return withContainers(dialog, [body]);
+  },
   chat_message(el) {
     const avatars = { user: "🧑", assistant: "🤖" };
     const avatar = el.avatar || avatars[el.name] || (el.name.trim()[0] || "?").toUpperCase();
@@ -438,7 +447,8 @@ const ELEMENTS = {
   widget: (el, ctx) => {
     const render = WIDGETS[el.widget];
     const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });
-    const node = h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}`, "data-widget-id": el.id }, body);
+    const labels = el.label_visibility && el.label_visibility !== "visible" ? ` label-${el.label_visibility}` : "";
+    const node = h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}${labels}`, "data-widget-id": el.id }, body);
     if (body.update) node.update = body.update;
     return node;
   },

@@ -108,6 +108,8 @@ pub enum Element {
     LinkButton { label: String, url: String },
     /// Go to another page (delivered at the empty path).
     SwitchPage { page: String },
+    /// Balloons (delivered at the empty path).
+    Balloons,
     /// The page's URL query changed (delivered at the empty path).
     QueryParams { query: String },
     /// The page's title, icon and layout (delivered at the empty path).
@@ -258,6 +260,8 @@ pub enum BlockSpec {
     Empty,
     /// One container whose widgets are submitted together.
     Form { clear_on_submit: bool, border: bool },
+    /// One container in a modal window with a title.
+    Dialog { title: String },
     /// One container drawn as a chat message.
     ChatMessage {
         name: String,
@@ -305,7 +309,9 @@ impl BlockSpec {
     fn text_bytes(&self) -> usize {
         match self {
             BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
-            BlockSpec::Expander { label, .. } | BlockSpec::Popover { label } => label.len(),
+            BlockSpec::Expander { label, .. }
+            | BlockSpec::Popover { label }
+            | BlockSpec::Dialog { title: label } => label.len(),
             BlockSpec::ChatMessage { name, avatar } => {
                 name.len() + avatar.as_ref().map_or(0, String::len)
             }
@@ -325,6 +331,8 @@ pub struct WidgetElement {
     /// Tooltip text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// `visible`, `hidden` (space kept) or `collapsed`.
+    pub label_visibility: &'static str,
     /// Greyed out and not editable.
     pub disabled: bool,
     /// Kind and parameters.
@@ -347,6 +355,7 @@ impl Element {
                 | Element::QueryParams { .. }
                 | Element::PageConfig { .. }
                 | Element::SwitchPage { .. }
+                | Element::Balloons
         )
     }
 
@@ -395,7 +404,7 @@ impl Element {
                 message.len() + location.as_ref().map_or(0, String::len)
             }
             Element::Block(block) => block.text_bytes(),
-            Element::Divider | Element::Empty => 0,
+            Element::Divider | Element::Empty | Element::Balloons => 0,
             Element::Widget(w) => {
                 w.label.len()
                     + w.help.as_ref().map_or(0, String::len)

@@ -155,6 +155,7 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
             }
         }
         WitElement::SwitchPage(page) => Element::SwitchPage { page },
+        WitElement::Balloons => Element::Balloons,
         WitElement::VegaLite(text) => {
             let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 CallError::InvalidArgument(format!("vega_lite_chart: not valid JSON: {e}"))
@@ -203,6 +204,7 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         },
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
+        WitBlock::Dialog(title) => BlockSpec::Dialog { title },
         WitBlock::ChatMessage(m) => BlockSpec::ChatMessage {
             name: m.name,
             avatar: m.avatar,

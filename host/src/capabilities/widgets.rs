@@ -80,6 +80,11 @@ impl widgets::Host for StoreData {
             spec,
             value: WidgetValue::Bool(false),
             data,
+            label_visibility: match options.label_visibility {
+                widgets::LabelVisibility::Visible => "visible",
+                widgets::LabelVisibility::Hidden => "hidden",
+                widgets::LabelVisibility::Collapsed => "collapsed",
+            },
         };
         run.widget_value(
             &mut element,

@@ -257,6 +257,18 @@ fn status(st: &Ui) {
     if st.button("Go to the counter page") {
         st.switch_page("counter");
     }
+    st.subheader("balloons and dialog");
+    if st.button("Celebrate") {
+        st.balloons();
+    }
+    if st.button("Open a dialog") {
+        let dialog = st.dialog("A dialog");
+        dialog.write("Drawn by the run over the page; close it with × or Esc.");
+        dialog.metric("Answer", 42, None);
+    }
+    st.subheader("label_visibility");
+    st.label_visibility(wasmlit::LabelVisibility::Collapsed)
+        .text_input("Search without a visible label", "");
     st.subheader("query_params");
     let visits: u32 = st
         .query_params()
