@@ -289,6 +289,7 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
 
     // Status: writing a query parameter shows in the address bar.
     browser.click("button.tab:nth-child(5)").await;
+    browser.wait_text("Crunched: 600").await;
     // A dialog opens over the page and closes with its button.
     let open_dialog = browser
         .client

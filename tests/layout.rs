@@ -342,3 +342,28 @@ async fn balloons_dialogs_and_hidden_labels_reach_the_browser() {
     assert_eq!(modal["element"]["title"], "A dialog");
     server.shutdown().await;
 }
+
+#[test]
+fn a_status_block_is_redrawn_in_place_with_its_new_label_and_state() {
+    let (_, deltas) = gallery();
+    let states: Vec<&Delta> = deltas
+        .iter()
+        .filter(|d| matches!(&d.element, Element::Block(BlockSpec::Status { .. })))
+        .collect();
+    assert_eq!(states.len(), 2, "drawn, then updated");
+    assert_eq!(states[0].path, states[1].path);
+    assert_eq!(
+        states[1].element,
+        Element::Block(BlockSpec::Status {
+            label: "Crunched: 600".into(),
+            state: "complete",
+            expanded: false
+        })
+    );
+    // Its steps are inside it.
+    let step = find(
+        &deltas,
+        |e| matches!(e, Element::Text { body } if body == "step 3 of 3"),
+    );
+    assert_eq!(step.path[..states[0].path.len()], states[0].path[..]);
+}

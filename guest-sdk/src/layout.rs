@@ -6,7 +6,43 @@ use crate::bindings::wasmlit::page::ui::{self as host, Block, ColumnsBlock, Cont
 use crate::error::expect_ok;
 use crate::Ui;
 
-pub use host::Gap;
+pub use host::{Gap, StatusState};
+
+/// A status block drawn by [`Ui::status`]: draw into it through
+/// [`ui`](Status::ui), change its label and state with
+/// [`update`](Status::update).
+pub struct Status {
+    ui: Ui,
+}
+
+impl Status {
+    /// Where the block's content goes.
+    pub fn ui(&self) -> &Ui {
+        &self.ui
+    }
+
+    /// Changes the label and state (the content stays), like
+    /// `status.update(label=…, state="complete")`.
+    ///
+    /// ```no_run
+    /// # use wasmlit::StatusState;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let status = st.status("Downloading data…");
+    /// status.ui().write("Found 3 files.");
+    /// status.update("Download complete", StatusState::Complete, false);
+    /// # }
+    /// ```
+    pub fn update(&self, label: &str, state: StatusState, expanded: bool) {
+        expect_ok(host::update_block(
+            self.ui.container,
+            &Block::Status(host::StatusBlock {
+                label: label.to_owned(),
+                state,
+                expanded,
+            }),
+        ));
+    }
+}
 
 impl Ui {
     fn open(&self, block: Block) -> Vec<Ui> {
@@ -173,6 +209,26 @@ impl Ui {
     /// ```
     pub fn dialog(&self, title: &str) -> Ui {
         self.open_one(Block::Dialog(title.to_owned()))
+    }
+
+    /// A block with a label and a state icon for a long task, like
+    /// `st.status`: open while running; see [`Status`].
+    ///
+    /// ```no_run
+    /// # use wasmlit::StatusState;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let status = st.status("Crunching…");
+    /// status.ui().write("step 1 done");
+    /// status.update("Crunched", StatusState::Complete, false);
+    /// # }
+    /// ```
+    pub fn status(&self, label: &str) -> Status {
+        let ui = self.open_one(Block::Status(host::StatusBlock {
+            label: label.to_owned(),
+            state: StatusState::Running,
+            expanded: true,
+        }));
+        Status { ui }
     }
 
     /// A chat message from `name`, like `st.chat_message`: `"user"` and

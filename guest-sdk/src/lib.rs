@@ -55,7 +55,7 @@ pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use data::{ColumnData, DeltaColor, Format, Table};
 pub use error::CallError;
 pub use jobs::{sleep, JobError, JobHandle};
-pub use layout::Gap;
+pub use layout::{Gap, Status, StatusState};
 pub use query_params::QueryParams;
 pub use session_state::SessionState;
 pub use status::{PageConfig, Progress};

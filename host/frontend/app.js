@@ -113,6 +113,13 @@
     // An element redrawn unchanged keeps its DOM (and a widget its focus,
     // caret or drag); anything else is replaced.
     if (existing && target.dataset.json === json) return;
+    // A block redrawn with new parameters of the same kind (a status's
+    // label and state) is updated in place: its content stays.
+    if (existing && existing.update && element.kind === "block" && existing.dataset.block === element.block) {
+      existing.update(element);
+      target.dataset.json = json;
+      return;
+    }
     // The same widget with a new value is updated in place.
     if (existing && existing.update && element.kind === "widget" && existing.dataset.widgetId === element.id
         && target.dataset.shape === shape(element)) {

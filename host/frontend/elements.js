@@ -376,6 +376,21 @@ const BLOCKS = {
     return withContainers(node, [panel]);
   },
   empty: () => { const node = h("div", { class: "block placeholder" }); return withContainers(node, [node]); },
+  status(el) {
+    const icon = h("span", { class: "status-icon" });
+    const label = h("span", { text: el.label });
+    const body = h("div", { class: "block" });
+    const node = h("details", { class: "expander status", open: el.expanded }, h("summary", {}, icon, label), body);
+    node.update = (next) => {
+      node.dataset.state = next.state;
+      label.textContent = next.label;
+      icon.className = next.state === "running" ? "status-icon spinner" : "status-icon";
+      icon.textContent = next.state === "complete" ? "✓" : next.state === "error" ? "✕" : "";
+      node.open = next.expanded;
+    };
+    node.update(el);
+    return withContainers(node, [body]);
+  },
   dialog(el) {
     const body = h("div", { class: "block dialog-body" });
     const dialog = h("dialog", { class: "dialog" },
@@ -415,7 +430,11 @@ const ELEMENTS = {
   json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
-  block: (el) => (BLOCKS[el.block] || BLOCKS.container)(el),
+  block: (el) => {
+    const node = (BLOCKS[el.block] || BLOCKS.container)(el);
+    node.dataset.block = el.block;
+    return node;
+  },
   spinner: (el) => h("div", { class: "working", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { text: el.body })),
   empty: () => h("div", { class: "empty" }),

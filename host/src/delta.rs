@@ -260,6 +260,12 @@ pub enum BlockSpec {
     Empty,
     /// One container whose widgets are submitted together.
     Form { clear_on_submit: bool, border: bool },
+    /// One container under a label with a state.
+    Status {
+        label: String,
+        state: &'static str,
+        expanded: bool,
+    },
     /// One container in a modal window with a title.
     Dialog { title: String },
     /// One container drawn as a chat message.
@@ -311,7 +317,8 @@ impl BlockSpec {
             BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
             BlockSpec::Expander { label, .. }
             | BlockSpec::Popover { label }
-            | BlockSpec::Dialog { title: label } => label.len(),
+            | BlockSpec::Dialog { title: label }
+            | BlockSpec::Status { label, .. } => label.len(),
             BlockSpec::ChatMessage { name, avatar } => {
                 name.len() + avatar.as_ref().map_or(0, String::len)
             }

@@ -18,6 +18,8 @@ pub const SIDEBAR: u32 = 1;
 pub struct RunOutput {
     control: Arc<RunControl>,
     state: Mutex<OutputState>,
+    /// Each block drawn, by path, for `update_block`.
+    blocks: Mutex<std::collections::HashMap<Vec<u32>, BlockSpec>>,
 }
 
 struct OutputState {
@@ -67,6 +69,7 @@ impl RunOutput {
     pub fn new(control: Arc<RunControl>, sink: Box<dyn DeltaSink>) -> RunOutput {
         RunOutput {
             control,
+            blocks: Mutex::default(),
             state: Mutex::new(OutputState {
                 sink,
                 containers: vec![
@@ -222,8 +225,36 @@ impl RunOutput {
         at: u32,
         block: BlockSpec,
     ) -> Result<Vec<u32>, LimitError> {
-        let (_, opened) = self.place_opening(limits, at, Element::Block(block))?;
+        let (path, opened) = self.place_opening(limits, at, Element::Block(block.clone()))?;
+        self.blocks.lock().insert(path, block);
         Ok(opened)
+    }
+
+    /// Redraws the block holding container `of` with `block`, which must be
+    /// of the same kind and hold as many containers.
+    pub(crate) fn update_block(&self, of: u32, block: BlockSpec) -> Result<(), LimitError> {
+        let path = {
+            let state = self.state.lock();
+            let slot = state
+                .containers
+                .get(of as usize)
+                .filter(|slot| slot.path.len() >= 3)
+                .ok_or(LimitError::Container(of))?;
+            slot.path[..slot.path.len() - 1].to_vec()
+        };
+        let kind = |b: &BlockSpec| std::mem::discriminant(b);
+        let same =
+            self.blocks.lock().get(&path).is_some_and(|old| {
+                kind(old) == kind(&block) && old.containers() == block.containers()
+            });
+        if !same {
+            return Err(LimitError::Limit(
+                "update_block: the new block must be of the same kind as the one it replaces"
+                    .into(),
+            ));
+        }
+        self.blocks.lock().insert(path.clone(), block.clone());
+        self.replace(path, Element::Block(block))
     }
 
     /// Draws `element` over what is at `path` (a spinner's place, once its

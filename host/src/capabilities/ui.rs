@@ -23,6 +23,29 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
+    fn update_block(
+        &mut self,
+        of: u32,
+        block: WitBlock,
+    ) -> wasmtime::Result<Result<(), CallError>> {
+        if self.job.is_some() {
+            return Ok(Err(CallError::InvalidArgument(
+                "`ui.update_block` was called from a job: a job draws only into the one \
+                 container it was given"
+                    .into(),
+            )));
+        }
+        let output = match self.drawing("ui.update_block", of)? {
+            Ok(output) => output,
+            Err(e) => return Ok(Err(e)),
+        };
+        let block = block_spec(block);
+        if let Err(message) = block.check() {
+            return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        super::place_result(output.update_block(of, block))
+    }
+
     fn set_page_config(
         &mut self,
         config: ui::PageConfig,
@@ -205,6 +228,15 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
         WitBlock::Dialog(title) => BlockSpec::Dialog { title },
+        WitBlock::Status(s) => BlockSpec::Status {
+            label: s.label,
+            state: match s.state {
+                ui::StatusState::Running => "running",
+                ui::StatusState::Complete => "complete",
+                ui::StatusState::Error => "error",
+            },
+            expanded: s.expanded,
+        },
         WitBlock::ChatMessage(m) => BlockSpec::ChatMessage {
             name: m.name,
             avatar: m.avatar,

@@ -222,6 +222,19 @@ fn status(st: &Ui) {
     for step in 1..=4 {
         bar.set(step as f32 / 4.0, &format!("step {step} of 4"));
     }
+    st.subheader("status");
+    let task = st.status("Crunching numbers…");
+    let total: u64 = (1..=3u64)
+        .map(|step| {
+            task.ui().text(format!("step {step} of 3"));
+            step * 100
+        })
+        .sum();
+    task.update(
+        &format!("Crunched: {total}"),
+        wasmlit::StatusState::Complete,
+        false,
+    );
     st.subheader("spinner");
     let sum = st.spinner("Adding up…", || (1..=1_000_000u64).sum::<u64>());
     st.write(format!("sum: {sum}"));
