@@ -10,7 +10,7 @@ use crate::output::CapturedOutput;
 use crate::page::Page;
 use crate::run::{RunControl, StoreData};
 use crate::run_output::RunOutput;
-use crate::runner::{classify, new_store, thread_cpu_time};
+use crate::runner::{failure_message, new_store, thread_cpu_time};
 use crate::services::AppServices;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -170,18 +170,10 @@ pub fn run_job(engine: &PageEngine, task: JobTask) {
     let result = match result {
         Ok(Ok(output)) => Ok(output),
         Ok(Err(message)) => Err(format!("{name} failed: {message}")),
-        Err(error) => {
-            let outcome = classify(
-                &error,
-                &stderr.text(),
-                store.data().memory_exceeded,
-                &limits,
-            );
-            Err(format!(
-                "{name}: {}",
-                outcome.message().unwrap_or_else(|| "ended early".into())
-            ))
-        }
+        Err(error) => Err(format!(
+            "{name}: {}",
+            failure_message(&error, &stderr, &store, &limits)
+        )),
     };
     drop(store);
     task.slot.finish(result);

@@ -16,7 +16,7 @@ use crate::jobs::JobContext;
 use crate::output::CapturedOutput;
 use crate::page::Page;
 use crate::run::{RunControl, RunTrap, StoreData, WaitEnd};
-use crate::runner::{classify, new_store, thread_cpu_time};
+use crate::runner::{classify, failure_message, new_store, thread_cpu_time};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -314,18 +314,12 @@ fn build_instance(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, g
             ));
         }
         Err(error) => {
-            let outcome = classify(
-                &error,
-                &stderr.text(),
-                store.data().memory_exceeded,
-                &limits,
-            );
             state.failure = Some((
                 generation,
                 format!(
                     "building resource `{}` failed: {}",
                     cell.name,
-                    outcome.message().unwrap_or_default()
+                    failure_message(&error, &stderr, &store, &limits)
                 ),
             ));
         }

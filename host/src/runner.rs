@@ -378,6 +378,19 @@ fn cancelled_outcome(reason: CancelReason) -> RunOutcome {
     }
 }
 
+/// What the user is told when an instance that is not a run (a job, a
+/// resource) ends with `error`.
+pub(crate) fn failure_message(
+    error: &wasmtime::Error,
+    stderr: &CapturedOutput,
+    store: &Store<StoreData>,
+    limits: &crate::limits::Limits,
+) -> String {
+    classify(error, &stderr.text(), store.data().memory_exceeded, limits)
+        .message()
+        .unwrap_or_else(|| "ended early".into())
+}
+
 /// Turns the error that ended a run into what the user is told.
 pub(crate) fn classify(
     error: &wasmtime::Error,

@@ -96,6 +96,16 @@ struct Sessions {
 /// so a client that connects and leaves in a loop cannot grow memory.
 pub const MAX_PARKED_SESSIONS: usize = 10_000;
 
+/// Whether a trigger's value is an event: a click (`true`) or a sent chat
+/// message (non-empty text).
+fn fires(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Bool(clicked) => *clicked,
+        serde_json::Value::String(text) => !text.is_empty(),
+        _ => false,
+    }
+}
+
 /// Most widget callbacks waiting for the next run.
 const MAX_PENDING_CALLBACKS: usize = 1_000;
 
@@ -444,45 +454,38 @@ impl Connection {
                 ));
                 continue;
             };
-            let valid = spec.validate(&value).is_ok();
-            if valid && self.changes(&id, spec.is_trigger(), &value) {
+            let trigger = spec.is_trigger();
+            if let Err(message) = spec.validate(&value) {
+                self.refuse(format!("widget `{id}`: {message}"));
+                continue;
+            }
+            if self.changes(&id, trigger, &value) {
                 if let Some(callback) = self.data.callbacks.get(&id) {
                     if self.data.pending_callbacks.len() < MAX_PENDING_CALLBACKS {
                         self.data.pending_callbacks.push(callback.clone());
                     }
                 }
             }
-            let Some(spec) = self.data.specs.get(&id) else {
+            if trigger {
+                if fires(&value) {
+                    self.next_click += 1;
+                    self.triggers.insert(id, (self.next_click, value));
+                }
                 continue;
-            };
-            match spec.validate(&value) {
-                Err(message) => self.refuse(format!("widget `{id}`: {message}")),
-                Ok(_) if spec.is_trigger() => {
-                    // A click (`true`) or a sent chat message (its text).
-                    let fired = match &value {
-                        serde_json::Value::Bool(clicked) => *clicked,
-                        serde_json::Value::String(text) => !text.is_empty(),
-                        _ => false,
-                    };
-                    if fired {
-                        self.next_click += 1;
-                        self.triggers.insert(id, (self.next_click, value));
+            }
+            match id.strip_prefix("key:") {
+                // A keyed widget's value lives in session state under its
+                // key, where the page can read and set it.
+                Some(key) => {
+                    let limit = self.server.engine_limits().session_state_bytes;
+                    let stored = self.data.state.lock().set(key, value.to_string(), limit);
+                    if let Err(message) = stored {
+                        self.refuse(format!("widget `{id}`: {message}"));
                     }
                 }
-                Ok(_) => match id.strip_prefix("key:") {
-                    // A keyed widget's value lives in session state under
-                    // its key, where the page can read and set it.
-                    Some(key) => {
-                        let limit = self.server.engine_limits().session_state_bytes;
-                        let stored = self.data.state.lock().set(key, value.to_string(), limit);
-                        if let Err(message) = stored {
-                            self.refuse(format!("widget `{id}`: {message}"));
-                        }
-                    }
-                    None => {
-                        self.data.values.insert(id, value);
-                    }
-                },
+                None => {
+                    self.data.values.insert(id, value);
+                }
             }
         }
     }
@@ -490,11 +493,7 @@ impl Connection {
     /// Whether `value` changes widget `id` (a click always does).
     fn changes(&self, id: &str, trigger: bool, value: &serde_json::Value) -> bool {
         if trigger {
-            return match value {
-                serde_json::Value::Bool(clicked) => *clicked,
-                serde_json::Value::String(text) => !text.is_empty(),
-                _ => false,
-            };
+            return fires(value);
         }
         let current = match id.strip_prefix("key:") {
             Some(key) => self
