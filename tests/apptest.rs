@@ -284,3 +284,15 @@ fn keyed_widgets_live_in_session_state_and_on_change_runs_first() {
     at.set_session_state("volume", &3).run();
     assert_eq!(volume_line(&at), "volume: 3 (session state `volume`: 3)");
 }
+
+#[test]
+fn fragments_page_counts_clicks_inside_its_fragment() {
+    let mut at = app("fragments");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    assert!(at.markdown().contains(&"fragment clicks: 0".to_owned()));
+    at.button("Add one").click().run();
+    assert!(at.markdown().contains(&"fragment clicks: 1".to_owned()));
+    at.slider("Days in South").set(3).run();
+    assert!(at.markdown().contains(&"South: the last 3 days".to_owned()));
+}

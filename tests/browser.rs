@@ -16,6 +16,7 @@ const PAGES: &[&str] = &[
     "jobs",
     "cached",
     "gallery",
+    "fragments",
 ];
 
 /// A server with the test pages and a browser showing `page` (a path,
@@ -298,7 +299,16 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         .unwrap();
     open_dialog.click().await.unwrap();
     browser.css("dialog.dialog[open]").await;
-    browser.wait_text("Drawn by the run over the page").await;
+    browser.wait_text("Drawn over the page").await;
+    // Its slider reruns only the dialog's fragment: the dialog stays open.
+    browser
+        .css("dialog.dialog[open] input[type=range]")
+        .await
+        .send_keys(&Key::Right.to_string())
+        .await
+        .unwrap();
+    browser.wait_text("you gave 4 stars").await;
+    browser.css("dialog.dialog[open]").await;
     browser.save_screenshot("gallery-dialog.png").await;
     browser.click("dialog.dialog[open] .dialog-close").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -350,4 +360,43 @@ async fn wait_url(browser: &Browser, part: &str) -> String {
         assert!(std::time::Instant::now() < deadline, "the URL stayed {url}");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fragment_reruns_alone_and_a_timed_one_ticks_by_itself() {
+    let (server, browser) = open("fragments?every=200").await;
+    browser.wait_text("page runs: 1").await;
+    // The clock redraws itself with no input from the user.
+    browser
+        .client
+        .wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//*[@class='metric-value' and number(text()) >= 4]",
+        ))
+        .await
+        .expect("the clock ticked on its own");
+    let add = browser
+        .client
+        .find(Locator::XPath("//button[normalize-space()='Add one']"))
+        .await
+        .expect("the fragment's button");
+    add.click().await.expect("click");
+    browser.wait_text("fragment clicks: 1").await;
+    // The rest of the page was not rerun, and nothing of it was removed.
+    browser.wait_text("page runs: 1").await;
+    browser.wait_text("North: the last 7 days").await;
+    let stale: i64 = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('.slot.stale').length",
+            vec![],
+        )
+        .await
+        .expect("script")
+        .as_i64()
+        .unwrap_or(-1);
+    assert_eq!(stale, 0, "no stale leftovers");
+    browser.save_screenshot("fragments.png").await;
+    finish(server, browser).await;
 }

@@ -340,6 +340,22 @@ async fn balloons_dialogs_and_hidden_labels_reach_the_browser() {
         .find(|m| m["element"]["block"] == "dialog")
         .expect("a dialog block");
     assert_eq!(modal["element"]["title"], "A dialog");
+    // The dialog holds a fragment: its slider reruns only the fragment,
+    // inside the dialog, which is not drawn again (it stays open).
+    let stars = tests::widget_id(&clicked, "Stars");
+    let rated = client
+        .rerun("gallery", serde_json::json!({ stars: 5 }))
+        .await;
+    let scope = rated
+        .iter()
+        .find(|m| m["type"] == "run_started")
+        .and_then(|m| m["scope"].as_array())
+        .expect("a fragment run")
+        .clone();
+    let dialog_path = modal["path"].as_array().expect("a path");
+    assert!(scope.starts_with(dialog_path), "inside the dialog");
+    assert!(rated.iter().all(|m| m["element"]["block"] != "dialog"));
+    assert!(tests::markdown_texts(&rated).contains(&"you gave 5 stars".to_owned()));
     server.shutdown().await;
 }
 

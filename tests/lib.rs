@@ -248,8 +248,20 @@ impl WsClient {
         page: &str,
         widgets: serde_json::Value,
     ) -> Vec<serde_json::Value> {
-        self.send(serde_json::json!({"type": "rerun", "page": page, "widgets": widgets}))
-            .await;
+        self.rerun_query(page, widgets, "").await
+    }
+
+    /// [`rerun`](Self::rerun) with the URL query `query`.
+    pub async fn rerun_query(
+        &mut self,
+        page: &str,
+        widgets: serde_json::Value,
+        query: &str,
+    ) -> Vec<serde_json::Value> {
+        self.send(
+            serde_json::json!({"type": "rerun", "page": page, "widgets": widgets, "query": query}),
+        )
+        .await;
         let started = self
             .until(|m| m["type"] == "run_started" || m["type"] == "page_not_found")
             .await;
@@ -326,6 +338,7 @@ pub mod runs {
             app: None,
             session: Some(Arc::from(session)),
             callbacks: Vec::new(),
+            fragment: None,
         }
     }
 

@@ -39,6 +39,7 @@ fn request_with_query(
         app: None,
         session: None,
         callbacks: Vec::new(),
+        fragment: None,
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),

@@ -111,6 +111,7 @@ impl AppTest {
                 app: None,
                 session: None,
                 callbacks: std::mem::take(&mut self.pending_callbacks),
+                fragment: None,
                 page: self.page.clone(),
                 inputs: Arc::new(inputs),
                 state: self.state.clone(),

@@ -1,6 +1,7 @@
-//! Widget callbacks (`on_change`): the host keeps each widget's callback id
-//! and arguments, and hands the changed ones back at the start of the next
-//! run, where they are called before the page draws.
+//! Widget callbacks (`on_change`) and fragment functions: the host keeps a
+//! function's id and serialized arguments, and hands them back when it is
+//! to be called — changed widgets' callbacks at the start of the next run,
+//! before the page draws; a fragment's function when it reruns.
 
 use crate::bindings::wasmlit::page::widgets as host;
 use crate::jobs::function_value;
@@ -16,10 +17,32 @@ where
     A: DeserializeOwned,
 {
     let callback: F = function_value();
-    let args: A = serde_json::from_slice(args)
-        .map_err(|e| format!("the arguments of an on_change callback do not decode: {e}"))?;
+    let args: A = serde_json::from_slice(args).map_err(|e| {
+        format!(
+            "the arguments of `{}` do not decode: {e}",
+            std::any::type_name::<F>()
+        )
+    })?;
     callback(ui, args);
     Ok(())
+}
+
+fn plain_entry<F>(ui: &Ui, _args: &[u8]) -> Result<(), String>
+where
+    F: Fn(&Ui) + Copy + 'static,
+{
+    let function: F = function_value();
+    function(ui);
+    Ok(())
+}
+
+/// The id the host stores for `F`, a function that takes no arguments.
+pub(crate) fn plain_entry_id<F>() -> u64
+where
+    F: Fn(&Ui) + Copy + 'static,
+{
+    let entry: Entry = plain_entry::<F>;
+    entry as usize as u64
 }
 
 /// The id the host stores for callback `F` with arguments of type `A`: the
@@ -37,19 +60,21 @@ where
 pub(crate) fn run_pending(ui: &Ui) -> Result<(), String> {
     let pending = host::callbacks().map_err(|e| crate::CallError::from(e).to_string())?;
     for callback in pending {
-        let Ok(address) = usize::try_from(callback.id) else {
-            return Err(format!(
-                "callback id {} is not one this page gave out",
-                callback.id
-            ));
-        };
-        // SAFETY: the SDK only ever gives the host addresses of `Entry`
-        // functions of this component (see `entry_id`), and the host hands
-        // them back unchanged; every instance has the same function table.
-        // An id forged by code that goes around the SDK can only hit this
-        // page's own instance, where a bad table index traps.
-        let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(address) };
-        entry(ui, &callback.args)?;
+        call(callback.id, ui, &callback.args)?;
     }
     Ok(())
+}
+
+/// Calls the function the host handed back as `id` with `args`.
+pub(crate) fn call(id: u64, ui: &Ui, args: &[u8]) -> Result<(), String> {
+    let Ok(address) = usize::try_from(id) else {
+        return Err(format!("function id {id} is not one this page gave out"));
+    };
+    // SAFETY: the SDK only ever gives the host addresses of `Entry`
+    // functions of this component (see `entry_id`), and the host hands them
+    // back unchanged; every instance has the same function table. An id
+    // forged by code that goes around the SDK can only hit this page's own
+    // instance, where a bad table index traps.
+    let entry: Entry = unsafe { std::mem::transmute::<usize, Entry>(address) };
+    entry(ui, args)
 }

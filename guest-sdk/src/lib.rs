@@ -43,6 +43,7 @@ mod control;
 mod data;
 mod elements;
 mod error;
+mod fragment;
 mod jobs;
 mod layout;
 mod query_params;
@@ -97,6 +98,14 @@ pub mod __private {
         let ui = crate::Ui::main();
         crate::callbacks::run_pending(&ui)?;
         page(&ui).into_run_result()
+    }
+
+    /// The `run-fragment` export: callbacks first, then the fragment's
+    /// function, drawing into its container.
+    pub fn run_fragment(id: u64, args: Vec<u8>, at: u32) -> Result<(), String> {
+        let ui = crate::Ui::at(at);
+        crate::callbacks::run_pending(&ui)?;
+        crate::callbacks::call(id, &ui, &args)
     }
 
     /// The `run-job` export.

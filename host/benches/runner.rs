@@ -32,6 +32,7 @@ fn request(
         app: None,
         session: None,
         callbacks: Vec::new(),
+        fragment: None,
         page: page.clone(),
         inputs: Arc::new(WidgetInputs::new()),
         state: state.clone(),

@@ -6,7 +6,7 @@
   const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
   const runError = document.getElementById("run-error");
   const connection = document.getElementById("connection");
-  let socket = null, pages = [], currentRun = 0, page = null, retry = 0;
+  let socket = null, pages = [], currentRun = 0, page = null, retry = 0, slowFragment = null;
 
   const pageFromUrl = () => {
     const raw = location.pathname.replace(/^\/+|\/+$/g, "");
@@ -75,6 +75,15 @@
       parent = block && block.containers ? block.containers[path[depth + 1]] : null;
     }
     return null;
+  }
+
+  // The container at `path` (a top-level one, or one of the block at the
+  // slot `path` without its last entry).
+  function containerAt(path) {
+    if (path.length === 1) return containers[path[0]] || null;
+    const target = slot(path.slice(0, -1));
+    const block = target && target.firstElementChild;
+    return block && block.containers ? block.containers[path[path.length - 1]] || null : null;
   }
 
   // An element's JSON without its value: what must match to update in place.
@@ -167,6 +176,7 @@
   }
 
   function finishRun(status, message) {
+    clearTimeout(slowFragment);
     if (status !== "replaced") {
       if (clearing && status === "ok") resetForm(clearing);
       clearing = null;
@@ -224,11 +234,19 @@
         pages = msg.pages;
         renderNav();
         break;
-      case "run_started":
+      case "run_started": {
         currentRun = msg.run;
-        document.body.classList.add("running");
-        for (const c of Object.values(containers)) c.querySelectorAll(".slot").forEach((s) => s.classList.add("stale"));
+        clearTimeout(slowFragment);
+        // A fragment's run makes only the fragment stale, and shows the
+        // running indicator only if it takes a while (a fragment may rerun
+        // every second).
+        const scope = msg.scope ? containerAt(msg.scope) : null;
+        if (msg.scope) slowFragment = setTimeout(() => document.body.classList.add("running"), 300);
+        else document.body.classList.add("running");
+        const stale = msg.scope ? (scope ? [scope] : []) : Object.values(containers);
+        for (const c of stale) c.querySelectorAll(".slot").forEach((s) => s.classList.add("stale"));
         break;
+      }
       case "delta":
         if (msg.run === currentRun) place(msg.path, msg.element);
         break;

@@ -337,6 +337,8 @@ const BLOCKS = {
     if (el.height) node.style.height = `${el.height}px`;
     return withContainers(node, [node]);
   },
+  // A fragment reruns on its own; it looks like the page around it.
+  fragment() { const node = h("div", { class: "block fragment" }); return withContainers(node, [node]); },
   columns(el) {
     const cols = el.widths.map((w) => {
       const col = h("div", { class: "block column" });

@@ -180,6 +180,7 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
             app: None,
             session: None,
             callbacks: Vec::new(),
+            fragment: None,
         });
         if !report.stdout.is_empty() {
             eprint!("{}", report.stdout);

@@ -274,6 +274,14 @@ pub enum BlockSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
         avatar: Option<String>,
     },
+    /// One container that reruns on its own; what it reruns stays on the
+    /// server.
+    Fragment {
+        #[serde(skip)]
+        call: crate::run::Callback,
+        #[serde(skip)]
+        run_every_ms: Option<u32>,
+    },
 }
 
 /// Most containers one block may hold (columns or tabs).
@@ -322,6 +330,7 @@ impl BlockSpec {
             BlockSpec::ChatMessage { name, avatar } => {
                 name.len() + avatar.as_ref().map_or(0, String::len)
             }
+            BlockSpec::Fragment { call, .. } => call.1.len(),
             _ => 0,
         }
     }

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod delta;
 pub mod engine;
 pub mod executor;
+pub mod fragment;
 pub mod frontend;
 pub mod jobs;
 pub mod limits;

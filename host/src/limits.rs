@@ -53,6 +53,10 @@ pub struct Limits {
     /// Cache computations (`cache_data` misses) one run may have open at
     /// once. Past it the lookup fails with `limit-exceeded`.
     pub open_cache_tickets: u32,
+    /// Shortest interval, in milliseconds, at which a fragment may ask to
+    /// rerun on its own (`run_every`). A shorter one fails with
+    /// `invalid-argument`.
+    pub run_every_min_ms: u32,
     /// Consecutive `rerun()` calls before the runner refuses to rerun again
     /// ("rerun loop").
     pub consecutive_reruns: u32,
@@ -75,6 +79,7 @@ impl Default for Limits {
             job_bytes_per_run: 64 << 20,
             open_cache_tickets: 64,
             consecutive_reruns: 100,
+            run_every_min_ms: 100,
         }
     }
 }

@@ -46,7 +46,13 @@ pub enum ServerMessage {
         pages: Vec<PageInfo>,
     },
     /// A run began; elements already on screen are now stale.
-    RunStarted { run: u64, page: String },
+    RunStarted {
+        run: u64,
+        page: String,
+        /// A fragment run redraws only the container at this path.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scope: Option<Vec<u32>>,
+    },
     /// One element of run `run`.
     Delta {
         run: u64,

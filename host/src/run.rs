@@ -274,6 +274,10 @@ pub struct RunReport {
     pub cleared: Vec<String>,
     /// The `on_change` callback of each widget drawn, by widget id.
     pub callbacks: Vec<(String, Callback)>,
+    /// Fragments drawn (in a fragment run: those nested in it).
+    pub fragments: Vec<crate::fragment::Fragment>,
+    /// The innermost fragment of each widget drawn inside one.
+    pub widget_fragments: Vec<(String, crate::fragment::FragmentPath)>,
     /// Elements drawn.
     pub elements: u32,
     /// Captured standard output.
@@ -326,6 +330,8 @@ pub struct RunContext {
     pub(crate) callbacks: Vec<Callback>,
     /// The `on_change` callback of each widget drawn, by widget id.
     pub(crate) widget_callbacks: Vec<(String, Callback)>,
+    /// The innermost fragment of each widget drawn inside one.
+    pub(crate) widget_fragments: Vec<(String, crate::fragment::FragmentPath)>,
     /// Widgets drawn in forms that clear on submit, with their form.
     pub(crate) form_widgets: Vec<(String, u32)>,
     /// Forms (that clear on submit) submitted in this run.

@@ -3,6 +3,7 @@
 //! jobs it lets draw into one of its containers (`spawn-in`).
 
 use crate::delta::{BlockSpec, Delta, Element};
+use crate::fragment::{Fragment, FragmentPath};
 use crate::limits::{human_bytes, Limits};
 use crate::run::{CancelReason, DeltaSink, RunControl};
 use parking_lot::Mutex;
@@ -30,6 +31,8 @@ struct OutputState {
     bytes: usize,
     /// The run has ended: its jobs can no longer draw.
     closed: bool,
+    /// Fragments opened, in order.
+    fragments: Vec<Fragment>,
 }
 
 /// A container: its path, its next free position, and whether it holds a
@@ -40,6 +43,11 @@ struct Slot {
     holds_one: bool,
     /// The form the container is in (the form's container id), if any.
     form: Option<(u32, bool)>,
+    /// The innermost fragment the container is in, if any.
+    fragment: Option<FragmentPath>,
+    /// Whether the run may draw into it (a fragment run draws only into
+    /// its fragment).
+    writable: bool,
 }
 
 impl Slot {
@@ -49,9 +57,28 @@ impl Slot {
             next: 0,
             holds_one,
             form: None,
+            fragment: None,
+            writable: true,
         }
     }
+
+    fn read_only(mut self) -> Slot {
+        self.writable = false;
+        self
+    }
 }
+
+/// Where a container sits: the form and the fragment it is in.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The form (its container id) and whether it clears on submit.
+    pub form: Option<(u32, bool)>,
+    /// The innermost fragment's path.
+    pub fragment: Option<FragmentPath>,
+}
+
+/// The container a fragment run draws into.
+pub const FRAGMENT_ROOT: u32 = 2;
 
 /// Why an element could not be placed.
 #[derive(Debug)]
@@ -67,20 +94,58 @@ pub(crate) enum LimitError {
 impl RunOutput {
     /// An empty surface with the main container and the sidebar.
     pub fn new(control: Arc<RunControl>, sink: Box<dyn DeltaSink>) -> RunOutput {
+        Self::with_containers(
+            control,
+            sink,
+            vec![
+                Slot::new(vec![MAIN], false),
+                Slot::new(vec![SIDEBAR], false),
+            ],
+        )
+    }
+
+    /// The surface of a fragment run: only the fragment's container
+    /// ([`FRAGMENT_ROOT`], at `path`) can be drawn into, from its start.
+    pub fn for_fragment(
+        control: Arc<RunControl>,
+        sink: Box<dyn DeltaSink>,
+        path: FragmentPath,
+    ) -> RunOutput {
+        let mut root = Slot::new(path.to_vec(), false);
+        root.fragment = Some(path);
+        Self::with_containers(
+            control,
+            sink,
+            vec![
+                Slot::new(vec![MAIN], false).read_only(),
+                Slot::new(vec![SIDEBAR], false).read_only(),
+                root,
+            ],
+        )
+    }
+
+    fn with_containers(
+        control: Arc<RunControl>,
+        sink: Box<dyn DeltaSink>,
+        containers: Vec<Slot>,
+    ) -> RunOutput {
         RunOutput {
             control,
             blocks: Mutex::default(),
             state: Mutex::new(OutputState {
                 sink,
-                containers: vec![
-                    Slot::new(vec![MAIN], false),
-                    Slot::new(vec![SIDEBAR], false),
-                ],
+                containers,
                 elements: 0,
                 bytes: 0,
                 closed: false,
+                fragments: Vec::new(),
             }),
         }
+    }
+
+    /// The fragments opened so far.
+    pub fn take_fragments(&self) -> Vec<Fragment> {
+        std::mem::take(&mut self.state.lock().fragments)
     }
 
     /// Ends drawing: the run is over, and nothing a job of it draws later
@@ -89,13 +154,17 @@ impl RunOutput {
         self.state.lock().closed = true;
     }
 
-    /// The form container `id` is in, and whether it clears on submit.
-    pub fn form_of(&self, id: u32) -> Option<(u32, bool)> {
+    /// The form and fragment container `id` is in.
+    pub fn scope_of(&self, id: u32) -> Scope {
         self.state
             .lock()
             .containers
             .get(id as usize)
-            .and_then(|slot| slot.form)
+            .map(|slot| Scope {
+                form: slot.form,
+                fragment: slot.fragment.clone(),
+            })
+            .unwrap_or_default()
     }
 
     /// Whether container `id` exists in this run.
@@ -133,8 +202,16 @@ impl RunOutput {
         if state.closed {
             return Err(LimitError::Cancelled(CancelReason::RunEnded));
         }
-        if state.containers.get(container as usize).is_none() {
-            return Err(LimitError::Container(container));
+        match state.containers.get(container as usize) {
+            None => return Err(LimitError::Container(container)),
+            Some(slot) if !slot.writable => {
+                return Err(LimitError::Limit(
+                    "a fragment's rerun draws only into the fragment: draw into the `Ui` the \
+                     fragment function was given"
+                        .into(),
+                ))
+            }
+            Some(_) => {}
         }
         if state.elements >= limits.elements_per_run {
             return Err(LimitError::Limit(format!(
@@ -188,7 +265,8 @@ impl RunOutput {
         state.bytes += bytes;
         let mut opened = Vec::new();
         if let Element::Block(block) = &element {
-            let parent_form = state.containers[container as usize].form;
+            let parent = &state.containers[container as usize];
+            let (parent_form, parent_fragment) = (parent.form, parent.fragment.clone());
             for c in 0..block.containers() as u32 {
                 let mut child = path.clone();
                 child.push(c);
@@ -200,6 +278,19 @@ impl RunOutput {
                         clear_on_submit, ..
                     } => Some((id, *clear_on_submit)),
                     _ => parent_form,
+                };
+                slot.fragment = match block {
+                    BlockSpec::Fragment { call, run_every_ms } => {
+                        let fragment: FragmentPath = slot.path.as_slice().into();
+                        state.fragments.push(Fragment {
+                            path: fragment.clone(),
+                            call: call.clone(),
+                            every: run_every_ms
+                                .map(|ms| std::time::Duration::from_millis(ms.into())),
+                        });
+                        Some(fragment)
+                    }
+                    _ => parent_fragment.clone(),
                 };
                 state.containers.push(slot);
             }

@@ -5,6 +5,7 @@
 //! synchronous calls block, and a run may compute for seconds.
 
 use crate::engine::PageEngine;
+use crate::fragment::FragmentRun;
 use crate::limits::human_bytes;
 use crate::output::{rust_panic, CapturedOutput};
 use crate::page::Page;
@@ -46,6 +47,8 @@ pub struct RunRequest {
     pub session: Option<Arc<str>>,
     /// Callbacks of widgets the user changed, for the page to call first.
     pub callbacks: Vec<crate::run::Callback>,
+    /// Rerun only this fragment; `None` runs the whole page.
+    pub fragment: Option<FragmentRun>,
 }
 
 type Finish = Box<dyn FnOnce(RunReport) + Send>;
@@ -194,6 +197,8 @@ fn not_run(outcome: RunOutcome) -> RunReport {
         rejected: Vec::new(),
         cleared: Vec::new(),
         callbacks: Vec::new(),
+        fragments: Vec::new(),
+        widget_fragments: Vec::new(),
         elements: 0,
         stdout: String::new(),
         stderr: String::new(),
@@ -293,7 +298,13 @@ fn execute(
     let limits = engine.limits.clone();
     let stdout = CapturedOutput::new(limits.captured_output_bytes);
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
-    let output = Arc::new(RunOutput::new(control.clone(), request.sink));
+    let fragment = request.fragment;
+    let output = Arc::new(match &fragment {
+        Some(fragment) => {
+            RunOutput::for_fragment(control.clone(), request.sink, fragment.path.clone())
+        }
+        None => RunOutput::new(control.clone(), request.sink),
+    });
     let page = request.page;
     let run = RunContext {
         control: control.clone(),
@@ -318,6 +329,7 @@ fn execute(
         submitted_forms: Vec::new(),
         callbacks: request.callbacks,
         widget_callbacks: Vec::new(),
+        widget_fragments: Vec::new(),
     };
     let data = StoreData::new(
         limits.clone(),
@@ -332,7 +344,15 @@ fn execute(
     let result = page
         .pre
         .instantiate(&mut store)
-        .and_then(|instance| instance.call_run(&mut store));
+        .and_then(|instance| match &fragment {
+            Some(fragment) => instance.call_run_fragment(
+                &mut store,
+                fragment.call.0,
+                &fragment.call.1,
+                crate::run_output::FRAGMENT_ROOT,
+            ),
+            None => instance.call_run(&mut store),
+        });
     // Jobs belong to their run: whatever is still going stops now, and
     // draws nothing more.
     output.close();
@@ -352,8 +372,15 @@ fn execute(
         .as_ref()
         .map(RunContext::cleared_widgets)
         .unwrap_or_default();
-    let (widgets, rejected, callbacks) = run
-        .map(|r| (r.widgets, r.rejected, r.widget_callbacks))
+    let (widgets, rejected, callbacks, widget_fragments) = run
+        .map(|r| {
+            (
+                r.widgets,
+                r.rejected,
+                r.widget_callbacks,
+                r.widget_fragments,
+            )
+        })
         .unwrap_or_default();
     let elements = output.elements();
     RunReport {
@@ -362,6 +389,8 @@ fn execute(
         rejected,
         cleared,
         callbacks,
+        fragments: output.take_fragments(),
+        widget_fragments,
         elements,
         stdout: stdout.text(),
         stderr: stderr_text,

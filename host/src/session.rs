@@ -9,6 +9,7 @@
 //! current one, so nothing of a cancelled run reaches the browser.
 
 use crate::delta::Delta;
+use crate::fragment::{within, Fragment, FragmentPath, FragmentRun};
 use crate::protocol::{parse_client, ClientMessage, ServerMessage};
 use crate::run::{parse_query, CancelReason, QueryParams, RunOutcome, RunReport};
 use crate::runner::{RunHandle, RunRequest};
@@ -34,6 +35,11 @@ pub struct SessionData {
     specs: HashMap<String, WidgetSpec>,
     /// The `on_change` callbacks of the widgets the last run drew.
     callbacks: HashMap<String, crate::run::Callback>,
+    /// The innermost fragment of each widget drawn inside one: a change
+    /// of it reruns only that fragment.
+    widget_fragments: HashMap<String, FragmentPath>,
+    /// The fragments on the page, with when each reruns on its own next.
+    fragments: Vec<(Fragment, Option<tokio::time::Instant>)>,
     /// Callbacks of widgets changed since, for the next run to call first.
     pending_callbacks: Vec<crate::run::Callback>,
     /// The page last run.
@@ -52,6 +58,8 @@ impl SessionData {
             values: HashMap::new(),
             specs: HashMap::new(),
             callbacks: HashMap::new(),
+            widget_fragments: HashMap::new(),
+            fragments: Vec::new(),
             pending_callbacks: Vec::new(),
             page: None,
             query: Arc::new(QueryParams::new()),
@@ -60,6 +68,56 @@ impl SessionData {
                 services,
             },
         }
+    }
+}
+
+impl SessionData {
+    /// Takes what a finished run drew as the widgets and fragments to
+    /// expect: all of them after a page run; after a fragment run, its
+    /// own replace those it drew before, and the rest stay.
+    fn adopt(&mut self, scope: Option<&[u32]>, report: &mut RunReport) {
+        let now = tokio::time::Instant::now();
+        let fresh = std::mem::take(&mut report.fragments).into_iter().map(|f| {
+            let due = f.every.map(|every| now + every);
+            (f, due)
+        });
+        match scope {
+            None => {
+                self.specs.clear();
+                self.callbacks.clear();
+                self.widget_fragments.clear();
+                self.fragments = fresh.collect();
+            }
+            Some(scope) => {
+                let redrawn: Vec<String> = self
+                    .widget_fragments
+                    .iter()
+                    .filter(|(_, path)| within(path, scope))
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                for id in &redrawn {
+                    self.specs.remove(id);
+                    self.callbacks.remove(id);
+                    self.widget_fragments.remove(id);
+                }
+                // Fragments nested in this one were drawn again (or not).
+                self.fragments
+                    .retain(|(f, _)| !(within(&f.path, scope) && f.path.len() > scope.len()));
+                self.fragments.extend(fresh);
+            }
+        }
+        self.specs.extend(std::mem::take(&mut report.widgets));
+        self.callbacks.extend(std::mem::take(&mut report.callbacks));
+        self.widget_fragments
+            .extend(std::mem::take(&mut report.widget_fragments));
+    }
+}
+
+/// Waits until `at`; forever when there is nothing to wait for.
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -236,6 +294,15 @@ struct Running {
     replaced: bool,
     /// The user pressed Stop.
     stopped: bool,
+    /// The fragment it reruns; `None` for the whole page.
+    fragment: Option<FragmentPath>,
+}
+
+/// A run waiting for the one in flight to stop.
+struct Pending {
+    page: String,
+    /// Only this fragment; `None` for the whole page.
+    fragment: Option<FragmentPath>,
 }
 
 /// The connected half of a session: the task's own state.
@@ -252,8 +319,8 @@ struct Connection {
     /// The run whose deltas are forwarded; 0 when none.
     forwarding: u64,
     running: Option<Running>,
-    /// The page to run once the run in flight has stopped.
-    pending: Option<String>,
+    /// What to run once the run in flight has stopped.
+    pending: Option<Pending>,
     next_run: u64,
     /// Button clicks not yet consumed by a run, by button id: the number of
     /// the latest click, so a second click is never taken for the first.
@@ -350,6 +417,7 @@ impl Connection {
                     }
                 }
                 Ok(page) = reloads.recv() => self.on_reload(&page),
+                _ = sleep_until(self.next_tick()) => self.on_tick(),
                 _ = shutdown.changed() => {
                     self.pending = None;
                     if let Some(running) = &self.running {
@@ -436,10 +504,12 @@ impl Connection {
                 widgets,
                 query,
             }) => {
+                let query = parse_query(&query);
+                let fragment = self.changed_fragment(&page, &widgets, &query);
                 self.accept_values(widgets);
-                self.data.query = Arc::new(parse_query(&query));
+                self.data.query = Arc::new(query);
                 self.consecutive_reruns = 0;
-                self.request_run(page);
+                self.request_run(page, fragment);
             }
         }
     }
@@ -516,13 +586,44 @@ impl Connection {
         }
     }
 
-    /// Runs `page` now, or as soon as the run in flight has stopped.
-    fn request_run(&mut self, page: String) {
+    /// The fragment a rerun request reruns: the one all its changed widgets
+    /// are in, on the same page and URL; `None` reruns the whole page.
+    fn changed_fragment(
+        &self,
+        page: &str,
+        widgets: &serde_json::Map<String, serde_json::Value>,
+        query: &QueryParams,
+    ) -> Option<FragmentPath> {
+        if widgets.is_empty()
+            || self.data.page.as_deref() != Some(page)
+            || *self.data.query != *query
+        {
+            return None;
+        }
+        let mut fragments = widgets.keys().map(|id| self.data.widget_fragments.get(id));
+        let first = fragments.next()??;
+        fragments
+            .all(|other| other == Some(first))
+            .then(|| first.clone())
+    }
+
+    /// Runs `page` (or only `fragment` of it) now, or as soon as the run in
+    /// flight has stopped. Two different requests at once make one run of
+    /// the whole page.
+    fn request_run(&mut self, page: String, fragment: Option<FragmentPath>) {
         if self.server.app.page(&page).is_none() {
             self.outbox.push(ServerMessage::PageNotFound { page });
             return;
         }
-        self.pending = Some(page);
+        let same = |other: &Option<FragmentPath>| *other == fragment;
+        let fragment = if self.pending.as_ref().is_some_and(|p| !same(&p.fragment))
+            || self.running.as_ref().is_some_and(|r| !same(&r.fragment))
+        {
+            None
+        } else {
+            fragment
+        };
+        self.pending = Some(Pending { page, fragment });
         match &mut self.running {
             Some(running) => {
                 running.replaced = true;
@@ -535,9 +636,24 @@ impl Connection {
     }
 
     fn start_pending(&mut self) {
-        let Some(page_name) = self.pending.take() else {
+        let Some(Pending {
+            page: page_name,
+            fragment,
+        }) = self.pending.take()
+        else {
             return;
         };
+        // A fragment the last run no longer drew reruns the whole page.
+        let fragment = fragment.and_then(|path| {
+            self.data
+                .fragments
+                .iter()
+                .find(|(f, _)| f.path == path)
+                .map(|(f, _)| FragmentRun {
+                    path,
+                    call: f.call.clone(),
+                })
+        });
         let Some(page) = self.server.app.page(&page_name) else {
             self.outbox
                 .push(ServerMessage::PageNotFound { page: page_name });
@@ -569,6 +685,7 @@ impl Connection {
                 app: Some(self.server.services.clone()),
                 session: Some(self.data.scope.id.clone()),
                 callbacks: std::mem::take(&mut self.data.pending_callbacks),
+                fragment: fragment.clone(),
             },
             move |report| {
                 if !report.stdout.is_empty() || !report.stderr.is_empty() {
@@ -597,10 +714,12 @@ impl Connection {
                 .collect(),
             replaced: false,
             stopped: false,
+            fragment: fragment.as_ref().map(|f| f.path.clone()),
         });
         self.outbox.push(ServerMessage::RunStarted {
             run,
             page: page_name,
+            scope: fragment.map(|f| f.path.to_vec()),
         });
     }
 
@@ -623,7 +742,7 @@ impl Connection {
         }
     }
 
-    fn on_finished(&mut self, run: u64, report: RunReport) {
+    fn on_finished(&mut self, run: u64, mut report: RunReport) {
         let Some(running) = self.running.take_if(|r| r.id == run) else {
             return;
         };
@@ -641,13 +760,13 @@ impl Connection {
             // case every run is replaced).
             if self.data.specs.len() < 2 * limit {
                 self.data.specs.extend(report.widgets);
+                self.data.widget_fragments.extend(report.widget_fragments);
             }
         } else {
             for (id, click) in &running.triggers {
                 self.triggers.remove_if_eq(id, *click);
             }
-            self.data.specs = report.widgets.into_iter().collect();
-            self.data.callbacks = report.callbacks.into_iter().collect();
+            self.data.adopt(running.fragment.as_deref(), &mut report);
             // Like Streamlit, a widget that the run did not draw loses its
             // value (keyed values live on in session state if the page
             // stores them there).
@@ -677,7 +796,10 @@ impl Connection {
             self.consecutive_reruns += 1;
             let limit = self.server.engine_limits().consecutive_reruns;
             if self.consecutive_reruns <= limit {
-                self.pending = self.data.page.clone();
+                self.pending = self.data.page.clone().map(|page| Pending {
+                    page,
+                    fragment: None,
+                });
             } else {
                 status = "error";
                 message = Some(format!(
@@ -698,7 +820,34 @@ impl Connection {
             pages: self.server.app.page_infos(),
         });
         if self.data.page.as_deref() == Some(page) {
-            self.request_run(page.to_owned());
+            self.request_run(page.to_owned(), None);
+        }
+    }
+
+    /// When the next fragment is due to rerun on its own, if any is.
+    fn next_tick(&self) -> Option<tokio::time::Instant> {
+        self.data.fragments.iter().filter_map(|(_, due)| *due).min()
+    }
+
+    /// Reruns the fragment that is due, if the session is idle; a busy
+    /// session skips the tick.
+    fn on_tick(&mut self) {
+        let now = tokio::time::Instant::now();
+        let idle = self.running.is_none() && self.pending.is_none();
+        let Some((fragment, due)) = self
+            .data
+            .fragments
+            .iter_mut()
+            .filter(|(_, due)| due.is_some_and(|due| due <= now))
+            .min_by_key(|(_, due)| *due)
+        else {
+            return;
+        };
+        let every = fragment.every.unwrap_or(Duration::from_secs(1));
+        *due = Some(now + every);
+        let path = fragment.path.clone();
+        if let (true, Some(page)) = (idle, self.data.page.clone()) {
+            self.request_run(page, Some(path));
         }
     }
 }

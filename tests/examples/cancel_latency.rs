@@ -27,6 +27,7 @@ fn main() {
             app: None,
             session: None,
             callbacks: Vec::new(),
+            fragment: None,
             page: spin.clone(),
             inputs: Arc::new(WidgetInputs::new()),
             state: SessionState::shared(),

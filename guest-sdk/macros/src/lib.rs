@@ -22,6 +22,13 @@ pub fn page(attr: TokenStream, item: TokenStream) -> TokenStream {
             fn run() -> ::core::result::Result<(), ::std::string::String> {{
                 ::wasmlit::__private::run_page({name})
             }}
+            fn run_fragment(
+                id: u64,
+                args: ::std::vec::Vec<u8>,
+                at: u32,
+            ) -> ::core::result::Result<(), ::std::string::String> {{
+                ::wasmlit::__private::run_fragment(id, args, at)
+            }}
             fn run_job(
                 job: u64,
                 at: ::core::option::Option<u32>,

@@ -43,6 +43,11 @@ impl ui::Host for StoreData {
         if let Err(message) = block.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
         }
+        if matches!(block, BlockSpec::Fragment { .. }) {
+            return Ok(Err(CallError::InvalidArgument(
+                "update_block: a fragment is redrawn by rerunning it, not updated".into(),
+            )));
+        }
         super::place_result(output.update_block(of, block))
     }
 
@@ -82,6 +87,19 @@ impl ui::Host for StoreData {
         let block = block_spec(block);
         if let Err(message) = block.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        if let BlockSpec::Fragment {
+            run_every_ms: Some(every),
+            ..
+        } = &block
+        {
+            let least = self.limits.run_every_min_ms;
+            if *every < least {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "fragment: run_every must be at least {least} ms (run_every_min_ms); \
+                     it is {every} ms"
+                ))));
+            }
         }
         super::place_result(output.open_block(&self.limits, at, block))
     }
@@ -240,6 +258,10 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         WitBlock::ChatMessage(m) => BlockSpec::ChatMessage {
             name: m.name,
             avatar: m.avatar,
+        },
+        WitBlock::Fragment(f) => BlockSpec::Fragment {
+            call: (f.id, f.args),
+            run_every_ms: f.run_every_ms,
         },
         WitBlock::Form(f) => BlockSpec::Form {
             clear_on_submit: f.clear_on_submit,

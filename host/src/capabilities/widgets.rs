@@ -50,7 +50,8 @@ impl widgets::Host for StoreData {
                 ))));
             }
         }
-        let form = run.output.form_of(at);
+        let scope = run.output.scope_of(at);
+        let form = scope.form;
         match (&spec, form) {
             (WidgetSpec::SubmitButton, None) => {
                 return Ok(Err(CallError::InvalidArgument(format!(
@@ -111,6 +112,9 @@ impl widgets::Host for StoreData {
             if let Some(callback) = options.on_change {
                 run.widget_callbacks
                     .push((record.0.clone(), (callback.id, callback.args)));
+            }
+            if let Some(fragment) = scope.fragment {
+                run.widget_fragments.push((record.0.clone(), fragment));
             }
             run.record_widget(record.0, record.1, record.2);
         }

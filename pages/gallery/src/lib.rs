@@ -275,9 +275,9 @@ fn status(st: &Ui) {
         st.balloons();
     }
     if st.button("Open a dialog") {
-        let dialog = st.dialog("A dialog");
-        dialog.write("Drawn by the run over the page; close it with × or Esc.");
-        dialog.metric("Answer", 42, None);
+        // A fragment in the dialog: its slider reruns only the dialog, which
+        // stays open, as Streamlit's `@st.dialog` does.
+        st.dialog("A dialog").fragment(rate);
     }
     st.subheader("label_visibility");
     st.label_visibility(wasmlit::LabelVisibility::Collapsed)
@@ -302,4 +302,11 @@ fn text(st: &Ui) {
     st.code("fn main() {\n    println!(\"hi\");\n}", Some("rust"));
     st.text("text: monospaced");
     st.divider();
+}
+
+/// The dialog's content: a fragment, so its slider reruns only it.
+fn rate(st: &Ui) {
+    st.write("Drawn over the page; close it with × or Esc.");
+    let stars = st.slider("Stars", 1..=5, 3);
+    st.write(format!("you gave {stars} stars"));
 }
