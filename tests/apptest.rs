@@ -296,3 +296,24 @@ fn fragments_page_counts_clicks_inside_its_fragment() {
     at.slider("Days in South").set(3).run();
     assert!(at.markdown().contains(&"South: the last 3 days".to_owned()));
 }
+
+#[test]
+fn gallery_reads_an_uploaded_file() {
+    let mut at = app("gallery");
+    at.run();
+    assert!(at.text().contains(&"no file yet".to_owned()));
+    at.file_uploader("A CSV file")
+        .upload("orders.csv", "text/csv", b"a,b\n1,2\n")
+        .run();
+    assert!(
+        at.markdown()
+            .contains(&"orders.csv: 8 bytes, 2 rows".to_owned()),
+        "{:?}",
+        at.markdown()
+    );
+    // Removed: the page no longer gets it.
+    at.file_uploader("A CSV file")
+        .set(Vec::<String>::new())
+        .run();
+    assert!(at.text().contains(&"no file yet".to_owned()));
+}

@@ -400,3 +400,35 @@ async fn a_fragment_reruns_alone_and_a_timed_one_ticks_by_itself() {
     browser.save_screenshot("fragments.png").await;
     finish(server, browser).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_chosen_in_the_browser_is_uploaded_and_read_by_the_page() {
+    let (server, browser) = open("gallery").await;
+    browser.wait_text("A column twice as wide").await;
+    browser.click("button.tab:nth-child(4)").await;
+    browser.wait_text("no file yet").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("orders.csv");
+    std::fs::write(&path, "region,orders\nnorth,120\nsouth,87\n").expect("write");
+    browser
+        .css(".file_uploader input[type=file]")
+        .await
+        .send_keys(&path.to_string_lossy())
+        .await
+        .expect("choose the file");
+    browser.wait_text("orders.csv: 33 bytes, 3 rows").await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('.file_uploader').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    browser.save_screenshot("upload.png").await;
+    browser.css(".files .file-name").await;
+    // Removing it in the browser takes it from the page.
+    browser.click(".files .file-remove").await;
+    browser.wait_text("no file yet").await;
+    finish(server, browser).await;
+}

@@ -41,6 +41,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The session id AppTest's runs belong to.
+const SESSION: &str = "apptest";
+
 /// A page under test: its runtime, its session, and what its last run drew.
 pub struct AppTest {
     runner: Runner,
@@ -109,7 +112,7 @@ impl AppTest {
             inputs.extend(self.triggers.drain());
             let report = self.runner.run(RunRequest {
                 app: None,
-                session: None,
+                session: Some(Arc::from(SESSION)),
                 callbacks: std::mem::take(&mut self.pending_callbacks),
                 fragment: None,
                 page: self.page.clone(),
@@ -321,6 +324,11 @@ impl AppTest {
         self.widget("selectbox", label)
     }
 
+    /// The file uploader labelled `label`.
+    pub fn file_uploader(&mut self, label: &str) -> Widget<'_> {
+        self.widget_of("file_uploader", label)
+    }
+
     /// The widget drawn with `key`, whatever its kind.
     pub fn by_key(&mut self, key: &str) -> Widget<'_> {
         let id = format!("key:{key}");
@@ -366,6 +374,11 @@ impl<'a> Widget<'a> {
             return Err(format!("widget {:?} is disabled", element.label));
         }
         let new = element.spec.validate(&value)?;
+        // As in the server: files the uploader no longer lists are let go.
+        if let host::widget::WidgetValue::Files(ids) = &new {
+            let uploads = &self.at.runner.services().uploads;
+            uploads.keep_only(SESSION, &self.id, ids);
+        }
         let trigger = element.spec.is_trigger();
         // As in the server: a change (or a click) queues the widget's
         // `on_change` for the start of the next run.
@@ -398,6 +411,37 @@ impl<'a> Widget<'a> {
     /// Clicks a button: it returns `true` in the next run only.
     pub fn click(self) -> &'a mut AppTest {
         self.set(true)
+    }
+
+    /// Uploads a file to a file uploader, as the browser does: the page
+    /// gets it from the next run on (a single-file uploader's earlier file
+    /// is replaced; a multiple one's are kept).
+    pub fn upload(self, name: &str, mime: &str, bytes: &[u8]) -> &'a mut AppTest {
+        let multiple = match &self.element().spec {
+            host::widget::WidgetSpec::FileUploader { multiple, .. } => *multiple,
+            other => panic!("upload() is for file uploaders, not {}", other.kind()),
+        };
+        let limits = self.at.runner.engine().limits().clone();
+        let file = self
+            .at
+            .runner
+            .services()
+            .uploads
+            .add(
+                SESSION,
+                &self.id,
+                name,
+                mime,
+                bytes.to_vec().into(),
+                &limits,
+            )
+            .unwrap_or_else(|e| panic!("uploading {name}: {e}"));
+        let mut ids: Vec<String> = match (&self.element().value, multiple) {
+            (host::widget::WidgetValue::Files(ids), true) => ids.clone(),
+            _ => Vec::new(),
+        };
+        ids.push(file.id);
+        self.set(ids)
     }
 
     /// Chooses a selectbox option by its text.

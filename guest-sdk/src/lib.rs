@@ -50,6 +50,7 @@ mod query_params;
 mod session_state;
 mod status;
 mod ui;
+mod upload;
 mod widgets;
 
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
@@ -61,6 +62,7 @@ pub use query_params::QueryParams;
 pub use session_state::SessionState;
 pub use status::{PageConfig, Progress};
 pub use ui::Ui;
+pub use upload::UploadedFile;
 pub use wasmlit_macros::page;
 
 /// Support for the code `#[wasmlit::page]` generates. Not a stable API.

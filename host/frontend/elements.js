@@ -33,6 +33,8 @@ function jsonTree(value, key) {
   return h("div", {}, label, h("span", { class: cls, text: JSON.stringify(value) }));
 }
 
+const humanBytes = (n) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
+
 // Tables: columns of equal length; numbers formatted per column.
 const rowCount = (columns) => (columns.length ? columns[0].values.length : 0);
 
@@ -213,6 +215,62 @@ Object.assign(WIDGETS, {
     show(el.value);
     const node = h("div", {}, h("div", { class: "label", text: el.label }), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
     node.update = (next) => show(next.value);
+    return node;
+  },
+  // Files go to the server over HTTP, one request each; the widget's value
+  // is the list of their ids.
+  file_uploader(el, ctx) {
+    const accept = el.types.map((t) => (t.includes("/") ? t : `.${t.replace(/^\./, "")}`)).join(",");
+    const input = h("input", { type: "file", id: ctx.domId, class: "file-input", accept: accept || null,
+      multiple: el.multiple, disabled: el.disabled });
+    const list = h("ul", { class: "files" });
+    const status = h("div", { class: "upload-status", role: "status" });
+    let files = el.files || [];
+    const send = () => ctx.send(el.id, files.map((f) => f.id));
+    const show = () => list.replaceChildren(...files.map((f) => h("li", {},
+      h("span", { class: "file-name", text: f.name }), h("span", { class: "file-size", text: humanBytes(f.size) }),
+      h("button", { type: "button", class: "file-remove", "aria-label": `Remove ${f.name}`, disabled: el.disabled,
+        onclick: () => { files = files.filter((g) => g.id !== f.id); show(); send(); } }, "×"))));
+    input.addEventListener("change", async () => {
+      const picked = Array.from(input.files || []);
+      input.value = "";
+      status.textContent = "";
+      const session = sessionStorage.getItem("wasmlit-session") || "";
+      const added = [], problems = [];
+      for (const file of el.multiple ? picked : picked.slice(0, 1)) {
+        if (file.size > el.max_bytes) { problems.push(`${file.name} is too large: at most ${humanBytes(el.max_bytes)} per file.`); continue; }
+        status.textContent = `Uploading ${file.name}…`;
+        const query = new URLSearchParams({ session, widget: el.id, name: file.name });
+        try {
+          const reply = await fetch(`/_/upload?${query}`, { method: "POST", body: file,
+            headers: { "content-type": file.type || "application/octet-stream" } });
+          if (reply.ok) added.push(await reply.json());
+          else problems.push(`${file.name}: ${await reply.text()}`);
+        } catch {
+          problems.push(`${file.name}: the upload failed.`);
+        }
+      }
+      status.textContent = problems.join(" ");
+      if (!added.length) return;
+      files = el.multiple ? [...files, ...added] : added;
+      show();
+      send();
+    });
+    const zone = h("label", { class: "dropzone", for: ctx.domId, title: el.help }, input,
+      h("span", { text: el.multiple ? "Drop files here, or browse" : "Drop a file here, or browse" }),
+      h("small", { text: `Up to ${humanBytes(el.max_bytes)} per file${el.types.length ? ` · ${el.types.join(", ")}` : ""}` }));
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("over");
+      if (el.disabled || !e.dataTransfer) return;
+      input.files = e.dataTransfer.files;
+      input.dispatchEvent(new Event("change"));
+    });
+    show();
+    const node = h("div", {}, h("label", { class: "label", for: ctx.domId, text: el.label }), zone, status, list);
+    node.update = (next) => { files = next.files || []; show(); };
     return node;
   },
   submit_button(el, ctx) {

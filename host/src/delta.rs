@@ -359,6 +359,9 @@ pub struct WidgetElement {
     /// A download button's file, base64-encoded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+    /// The files a file uploader holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<crate::uploads::FileInfo>>,
 }
 
 impl Element {

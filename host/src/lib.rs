@@ -34,6 +34,7 @@ pub mod server;
 pub mod services;
 pub mod session;
 pub mod session_state;
+pub mod uploads;
 pub mod widget;
 
 pub use engine::{EngineSettings, PageEngine};

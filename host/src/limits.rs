@@ -53,6 +53,16 @@ pub struct Limits {
     /// Cache computations (`cache_data` misses) one run may have open at
     /// once. Past it the lookup fails with `limit-exceeded`.
     pub open_cache_tickets: u32,
+    /// Bytes one uploaded file may have (`file_uploader`). A larger upload
+    /// is refused with HTTP 413 and a message naming this setting; the
+    /// browser checks it first.
+    pub upload_file_bytes: usize,
+    /// Bytes of uploaded files one session may hold at once. Past it an
+    /// upload is refused until the user removes a file.
+    pub upload_session_bytes: usize,
+    /// Bytes of uploaded files the whole app may hold at once, over all
+    /// sessions. Past it uploads are refused until some are released.
+    pub upload_total_bytes: usize,
     /// Shortest interval, in milliseconds, at which a fragment may ask to
     /// rerun on its own (`run_every`). A shorter one fails with
     /// `invalid-argument`.
@@ -80,6 +90,9 @@ impl Default for Limits {
             open_cache_tickets: 64,
             consecutive_reruns: 100,
             run_every_min_ms: 100,
+            upload_file_bytes: 16 << 20,
+            upload_session_bytes: 64 << 20,
+            upload_total_bytes: 1 << 30,
         }
     }
 }

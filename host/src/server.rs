@@ -14,7 +14,7 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use clap::Args;
@@ -142,6 +142,7 @@ pub fn app(state: Arc<ServerState>) -> Router {
         .route("/_/vendor/{file}", get(frontend::vendor))
         .route("/_/health", get(health))
         .route("/_/ws", get(websocket))
+        .route("/_/upload", post(upload))
         .with_state(state)
 }
 
@@ -173,6 +174,70 @@ async fn websocket(
             let sessions = state.sessions.clone();
             sessions.track_future(run_session(socket, state, params.session))
         })
+}
+
+#[derive(Deserialize)]
+struct UploadParams {
+    session: String,
+    widget: String,
+    name: String,
+}
+
+/// `POST /_/upload?session=…&widget=…&name=…` with the file as the body:
+/// keeps it for the session's `file_uploader` and answers its description
+/// (`id`, `name`, `mime`, `size`) as JSON. The browser then sends the id as
+/// the widget's value.
+async fn upload(
+    State(state): State<Arc<ServerState>>,
+    Query(params): Query<UploadParams>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "cross-origin upload refused").into_response();
+    }
+    if !state.parked.exists(&params.session) {
+        return (StatusCode::NOT_FOUND, "no such session").into_response();
+    }
+    if params.widget.len() > 512 {
+        return (StatusCode::BAD_REQUEST, "widget id too long").into_response();
+    }
+    let limits = state.engine_limits();
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "a file may have at most {} (upload_file_bytes)",
+                crate::limits::human_bytes(limits.upload_file_bytes as u64)
+            ),
+        )
+            .into_response()
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limits.upload_file_bytes) {
+        return too_large();
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, limits.upload_file_bytes).await else {
+        return too_large();
+    };
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match state.services.uploads.add(
+        &params.session,
+        &params.widget,
+        &params.name,
+        mime,
+        bytes,
+        limits,
+    ) {
+        Ok(info) => axum::Json(info).into_response(),
+        Err(message) => (StatusCode::PAYLOAD_TOO_LARGE, message).into_response(),
+    }
 }
 
 /// A browser's WebSocket must come from a page this server served: its

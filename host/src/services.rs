@@ -42,6 +42,8 @@ pub struct AppServices {
     pub resources: Resources,
     /// The worker pool.
     pub executor: Executor,
+    /// Files uploaded by the app's sessions.
+    pub uploads: crate::uploads::Uploads,
     /// The settings it was built with.
     pub settings: AppSettings,
 }
@@ -54,6 +56,7 @@ impl AppServices {
             data: DataCache::new(settings.cache_bytes),
             resources: Resources::default(),
             executor: Executor::new(settings.worker_threads)?,
+            uploads: crate::uploads::Uploads::default(),
             settings,
         }))
     }

@@ -16,7 +16,7 @@ use crate::runner::{RunHandle, RunRequest};
 use crate::server::ServerState;
 use crate::services::AppServices;
 use crate::session_state::{SessionState, SharedState};
-use crate::widget::{WidgetInputs, WidgetSpec};
+use crate::widget::{WidgetInputs, WidgetSpec, WidgetValue};
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
 use parking_lot::Mutex;
@@ -132,6 +132,7 @@ struct SessionScope {
 impl Drop for SessionScope {
     fn drop(&mut self) {
         self.services.data.drop_session(&self.id);
+        self.services.uploads.drop_session(&self.id);
     }
 }
 
@@ -239,6 +240,16 @@ impl ParkedSessions {
             .lock()
             .parked
             .retain(|_, (_, since)| since.elapsed() <= grace);
+    }
+
+    /// Whether session `id` exists (connected, or parked and not expired).
+    pub fn exists(&self, id: &str) -> bool {
+        let inner = self.inner.lock();
+        inner.connected.contains(id)
+            || inner
+                .parked
+                .get(id)
+                .is_some_and(|(_, since)| since.elapsed() <= self.grace)
     }
 
     /// How many sessions are parked.
@@ -525,9 +536,16 @@ impl Connection {
                 continue;
             };
             let trigger = spec.is_trigger();
-            if let Err(message) = spec.validate(&value) {
-                self.refuse(format!("widget `{id}`: {message}"));
-                continue;
+            match spec.validate(&value) {
+                Err(message) => {
+                    self.refuse(format!("widget `{id}`: {message}"));
+                    continue;
+                }
+                // Files the uploader no longer lists are let go.
+                Ok(WidgetValue::Files(ids)) => {
+                    self.server.services.uploads.keep_only(&self.id, &id, &ids)
+                }
+                Ok(_) => {}
             }
             if self.changes(&id, trigger, &value) {
                 if let Some(callback) = self.data.callbacks.get(&id) {

@@ -98,7 +98,19 @@ pub enum WidgetSpec {
         default: String,
         step_minutes: Option<u32>,
     },
+    /// Files the user uploads; its value lists the uploads' ids.
+    FileUploader {
+        /// Accepted extensions (`csv`) or MIME types (`image/*`); empty: any.
+        types: Vec<String>,
+        multiple: bool,
+        /// The server's size limit per file (`upload_file_bytes`), set by
+        /// the host.
+        max_bytes: u64,
+    },
 }
+
+/// Most files one uploader may hold, and most accepted types it may list.
+pub const MAX_UPLOADER_FILES: usize = 100;
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -116,6 +128,8 @@ pub enum WidgetValue {
     Index(Option<u32>),
     /// Multiselect: the chosen options' indices, in the order chosen.
     Indices(Vec<u32>),
+    /// File uploader: the ids of the uploaded files, in order.
+    Files(Vec<String>),
 }
 
 impl WidgetSpec {
@@ -141,6 +155,7 @@ impl WidgetSpec {
             WidgetSpec::ColorPicker { .. } => "color_picker",
             WidgetSpec::DateInput { .. } => "date_input",
             WidgetSpec::TimeInput { .. } => "time_input",
+            WidgetSpec::FileUploader { .. } => "file_uploader",
         }
     }
 
@@ -180,6 +195,7 @@ impl WidgetSpec {
             | WidgetSpec::ColorPicker { default }
             | WidgetSpec::DateInput { default, .. }
             | WidgetSpec::TimeInput { default, .. } => WidgetValue::Text(default.clone()),
+            WidgetSpec::FileUploader { .. } => WidgetValue::Files(Vec::new()),
         }
     }
 
@@ -203,6 +219,7 @@ impl WidgetSpec {
             WidgetSpec::ColorPicker { default }
             | WidgetSpec::DateInput { default, .. }
             | WidgetSpec::TimeInput { default, .. } => default.len(),
+            WidgetSpec::FileUploader { types, .. } => types.iter().map(String::len).sum(),
             _ => 0,
         }
     }
@@ -366,6 +383,26 @@ impl WidgetSpec {
                     .map(drop)
                     .map_err(|e| format!("time input: default {e}"))
             }
+            WidgetSpec::FileUploader { types, .. } => {
+                if types.len() > MAX_UPLOADER_FILES {
+                    return Err(format!(
+                        "file uploader: at most {MAX_UPLOADER_FILES} accepted types"
+                    ));
+                }
+                let valid = |t: &String| {
+                    !t.is_empty()
+                        && t.len() <= 64
+                        && t.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "./*-+_".contains(c))
+                };
+                match types.iter().find(|t| !valid(t)) {
+                    Some(t) => Err(format!(
+                        "file uploader: `{t}` is not an extension (`csv`) or a MIME type \
+                         (`image/*`)"
+                    )),
+                    None => Ok(()),
+                }
+            }
         }
     }
 
@@ -496,6 +533,27 @@ impl WidgetSpec {
                 let s = value.as_str().ok_or_else(|| wrong_type("a time string"))?;
                 parse_time(s).map_err(|e| format!("{kind}: {e}"))?;
                 Ok(WidgetValue::Text(s.to_owned()))
+            }
+            WidgetSpec::FileUploader { multiple, .. } => {
+                let items = value
+                    .as_array()
+                    .ok_or_else(|| wrong_type("an array of upload ids"))?;
+                let most = if *multiple { MAX_UPLOADER_FILES } else { 1 };
+                if items.len() > most {
+                    return Err(format!("{kind}: at most {most} files, got {}", items.len()));
+                }
+                let mut ids: Vec<String> = Vec::with_capacity(items.len());
+                for item in items {
+                    let id = item
+                        .as_str()
+                        .filter(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .ok_or_else(|| format!("{kind}: an upload id is 16 hex digits"))?;
+                    if ids.iter().any(|seen| seen == id) {
+                        return Err(format!("{kind}: file {id} listed twice"));
+                    }
+                    ids.push(id.to_owned());
+                }
+                Ok(WidgetValue::Files(ids))
             }
         }
     }

@@ -4,6 +4,7 @@ use crate::bindings::types::CallError;
 use crate::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
 use crate::delta::{Element, WidgetElement};
 use crate::run::StoreData;
+use crate::uploads::FileInfo;
 use crate::widget::{widget_id, WidgetSpec, WidgetValue};
 
 /// Largest serialized arguments of one `on_change` callback.
@@ -17,6 +18,20 @@ impl widgets::Host for StoreData {
                 .map(|(id, args)| widgets::Callback { id, args })
                 .collect()),
             Err(message) => Err(CallError::OutsideRun(message)),
+        })
+    }
+
+    fn read_file(&mut self, id: String) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
+        let run = match self.live("widgets.read_file")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        Ok(match run.app.uploads.get(&run.session, &id) {
+            Some(upload) => Ok(upload.bytes.to_vec()),
+            None => Err(CallError::InvalidArgument(format!(
+                "read_file: this session has no uploaded file `{id}` (the user may have \
+                 removed it)"
+            ))),
         })
     }
 
@@ -38,7 +53,10 @@ impl widgets::Host for StoreData {
             }
             _ => None,
         };
-        let spec = spec(widget);
+        let mut spec = spec(widget);
+        if let WidgetSpec::FileUploader { max_bytes, .. } = &mut spec {
+            *max_bytes = limits.upload_file_bytes as u64;
+        }
         if let Err(message) = spec.check() {
             return Ok(Err(CallError::InvalidArgument(message)));
         }
@@ -81,6 +99,7 @@ impl widgets::Host for StoreData {
             spec,
             value: WidgetValue::Bool(false),
             data,
+            files: None,
             label_visibility: match options.label_visibility {
                 widgets::LabelVisibility::Visible => "visible",
                 widgets::LabelVisibility::Hidden => "hidden",
@@ -103,7 +122,18 @@ impl widgets::Host for StoreData {
                 }
             }
         }
-        let value = to_wit(&element.value);
+        // An uploader's value names uploads; those still here are what the
+        // page gets (and the browser is shown).
+        if let WidgetValue::Files(ids) = &mut element.value {
+            let uploads = &run.app.uploads;
+            let found: Vec<FileInfo> = ids
+                .iter()
+                .filter_map(|id| uploads.get(&run.session, id).map(|u| u.info(id)))
+                .collect();
+            *ids = found.iter().map(|f| f.id.clone()).collect();
+            element.files = Some(found);
+        }
+        let value = to_wit(&element.value, element.files.as_deref());
         let record = (element.id.clone(), element.spec.clone(), element.disabled);
         let placed = run
             .output
@@ -199,11 +229,28 @@ fn spec(widget: Widget) -> WidgetSpec {
             default: t.default,
             step_minutes: t.step_minutes,
         },
+        Widget::FileUploader(f) => WidgetSpec::FileUploader {
+            types: f.types,
+            multiple: f.multiple,
+            max_bytes: 0,
+        },
     }
 }
 
-fn to_wit(value: &WidgetValue) -> WitValue {
+fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
     match value {
+        WidgetValue::Files(_) => WitValue::Files(
+            files
+                .unwrap_or_default()
+                .iter()
+                .map(|f| widgets::UploadedFile {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    mime: f.mime.clone(),
+                    size: f.size,
+                })
+                .collect(),
+        ),
         WidgetValue::Bool(b) => WitValue::Boolean(*b),
         WidgetValue::Int(i) => WitValue::Integer(*i),
         WidgetValue::Float(f) => WitValue::Float(*f),

@@ -189,6 +189,16 @@ fn widgets(st: &Ui) {
         st.caption(format!("{} stars, thank you", stars + 1));
     }
 
+    st.subheader("file_uploader");
+    match st.file_uploader("A CSV file", &["csv", "txt"]) {
+        Some(file) => {
+            let text = file.text();
+            let rows = text.lines().filter(|l| !l.trim().is_empty()).count();
+            st.write(format!("{}: {} bytes, {rows} rows", file.name, file.size));
+        }
+        None => st.caption("no file yet"),
+    }
+
     st.subheader("chat_input and chat_message");
     let mut history: Vec<(String, String)> = st.session_state().get("chat").unwrap_or_default();
     if let Some(text) = st.chat_input("Say something") {
