@@ -94,7 +94,13 @@ function dataframe(el) {
       head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
       draw();
     } }, c.name)));
-  scroller.addEventListener("scroll", () => requestAnimationFrame(draw));
+  // At most one redraw per frame, however many scroll events arrive.
+  let queued = false;
+  scroller.addEventListener("scroll", () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; draw(); });
+  });
   requestAnimationFrame(draw);
   const node = h("div", { class: "dataframe" }, scroller, h("div", { class: "caption", text: `${rows.toLocaleString()} rows` }));
   return node;
