@@ -1,0 +1,1 @@
+//! The hostile-client suite: fuzzing (being written).

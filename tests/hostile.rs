@@ -1,0 +1,1 @@
+//! The hostile-page suite (being written).
