@@ -1,15 +1,16 @@
 // The session client: one WebSocket, runs, deltas into slots, navigation.
 "use strict";
 (() => {
-  const { h, ELEMENTS } = window.wasmlit;
-  const SESSION_KEY = "wasmlit-session";
+  const { h, ELEMENTS, base } = window.wasmlit;
+  const SESSION_KEY = `wasmlit-session${base}`;
   const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
   const runError = document.getElementById("run-error");
   const connection = document.getElementById("connection");
   let socket = null, pages = [], currentRun = 0, page = null, retry = 0, slowFragment = null;
 
   const pageFromUrl = () => {
-    const raw = location.pathname.replace(/^\/+|\/+$/g, "");
+    const path = location.pathname.startsWith(base) ? location.pathname.slice(base.length) : location.pathname;
+    const raw = path.replace(/^\/+|\/+$/g, "");
     try { return decodeURIComponent(raw) || null; } catch { return raw || null; }
   };
 
@@ -25,7 +26,7 @@
   function connect() {
     const id = sessionStorage.getItem(SESSION_KEY);
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${proto}://${location.host}/_/ws${id ? `?session=${encodeURIComponent(id)}` : ""}`;
+    const url = `${proto}://${location.host}${base}/_/ws${id ? `?session=${encodeURIComponent(id)}` : ""}`;
     socket = new WebSocket(url);
     socket.onopen = () => { retry = 0; connection.textContent = ""; };
     socket.onmessage = (event) => handle(JSON.parse(event.data));
@@ -39,12 +40,12 @@
   function renderNav() {
     const nav = document.getElementById("nav");
     nav.replaceChildren(...pages.map((p) => h("a", {
-      href: `/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
+      href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
       onclick: (e) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();
         if (p.name === page) return;
-        history.pushState({}, "", `/${encodeURIComponent(p.name)}`);
+        history.pushState({}, "", `${base}/${encodeURIComponent(p.name)}`);
         openPage(p.name);
       },
     }, p.title)));
@@ -94,7 +95,7 @@
     if (element.kind === "toast") toast(element.body);
     if (element.kind === "balloons") balloons();
     if (element.kind === "switch_page" && element.page !== page) {
-      history.pushState({}, "", `/${encodeURIComponent(element.page)}`);
+      history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);
       openPage(element.page);
     }
     if (element.kind === "query_params") {

@@ -4,6 +4,9 @@
 // entry here and one variant on the host (host/src/delta.rs).
 "use strict";
 
+// The app's URL prefix when the server hosts several apps ("" otherwise).
+const BASE = document.querySelector("meta[name=wasmlit-base]")?.content || "";
+
 const h = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -116,7 +119,7 @@ function loadVega() {
     document.head.append(script);
   });
   vegaReady = vegaReady || ["vega", "vega-lite", "vega-embed"]
-    .reduce((ready, name) => ready.then(() => load(`/_/vendor/${name}.min.js`)), Promise.resolve());
+    .reduce((ready, name) => ready.then(() => load(`${BASE}/_/vendor/${name}.min.js`)), Promise.resolve());
   return vegaReady;
 }
 
@@ -241,14 +244,14 @@ Object.assign(WIDGETS, {
       const picked = Array.from(input.files || []);
       input.value = "";
       status.textContent = "";
-      const session = sessionStorage.getItem("wasmlit-session") || "";
+      const session = sessionStorage.getItem(`wasmlit-session${BASE}`) || "";
       const added = [], problems = [];
       for (const file of el.multiple ? picked : picked.slice(0, 1)) {
         if (file.size > el.max_bytes) { problems.push(`${file.name} is too large: at most ${humanBytes(el.max_bytes)} per file.`); continue; }
         status.textContent = `Uploading ${file.name}…`;
         const query = new URLSearchParams({ session, widget: el.id, name: file.name });
         try {
-          const reply = await fetch(`/_/upload?${query}`, { method: "POST", body: file,
+          const reply = await fetch(`${BASE}/_/upload?${query}`, { method: "POST", body: file,
             headers: { "content-type": file.type || "application/octet-stream" } });
           if (reply.ok) added.push(await reply.json());
           else problems.push(`${file.name}: ${await reply.text()}`);
@@ -539,4 +542,4 @@ const ELEMENTS = {
   },
 };
 
-window.wasmlit = { h, ELEMENTS };
+window.wasmlit = { h, ELEMENTS, base: BASE };

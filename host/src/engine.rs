@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -65,8 +65,12 @@ pub struct PageEngine {
     pub(crate) engine: Engine,
     pub(crate) linker: Linker<StoreData>,
     pub(crate) limits: Arc<Limits>,
+    /// The app's read-only data directory, if it was granted one.
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Linear memory held by live instances under this view, in bytes.
+    pub(crate) memory_in_use: Arc<AtomicU64>,
     cache_dir: Option<PathBuf>,
-    ticker: Ticker,
+    ticker: Arc<Ticker>,
 }
 
 impl PageEngine {
@@ -102,11 +106,13 @@ impl PageEngine {
         let engine = Engine::new(&config).map_err(wasm_err)?;
         let mut linker = Linker::new(&engine);
         capabilities::add_to_linker(&mut linker).map_err(wasm_err)?;
-        let ticker = Ticker::start(engine.clone());
+        let ticker = Arc::new(Ticker::start(engine.clone()));
         Ok(Arc::new(PageEngine {
             engine,
             linker,
             limits: Arc::new(limits),
+            data_dir: None,
+            memory_in_use: Arc::default(),
             cache_dir: settings.cache_dir,
             ticker,
         }))
@@ -115,6 +121,45 @@ impl PageEngine {
     /// The limits every run gets.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The same engine (compiled code, linker, epoch ticker and instance
+    /// pool) with other limits and a read-only data directory: one app's
+    /// view of a shared engine. The memory limit may not exceed the
+    /// engine's (its instance slots are that large), and the stack limit is
+    /// the engine's own.
+    pub fn for_app(
+        &self,
+        limits: Limits,
+        data_dir: Option<PathBuf>,
+    ) -> anyhow::Result<Arc<PageEngine>> {
+        if limits.memory_bytes > self.limits.memory_bytes {
+            anyhow::bail!(
+                "memory_bytes is {}, more than the server's {} (--memory-mib)",
+                limits.memory_bytes,
+                self.limits.memory_bytes
+            );
+        }
+        if limits.wasm_stack_bytes != self.limits.wasm_stack_bytes {
+            anyhow::bail!(
+                "wasm_stack_bytes is set for the whole server ({}), not per app",
+                self.limits.wasm_stack_bytes
+            );
+        }
+        Ok(Arc::new(PageEngine {
+            engine: self.engine.clone(),
+            linker: self.linker.clone(),
+            limits: Arc::new(limits),
+            data_dir,
+            memory_in_use: Arc::default(),
+            cache_dir: self.cache_dir.clone(),
+            ticker: self.ticker.clone(),
+        }))
+    }
+
+    /// Linear memory held by live instances under this view, in bytes.
+    pub fn memory_in_use(&self) -> u64 {
+        self.memory_in_use.load(Ordering::Relaxed)
     }
 
     /// Advances the epoch now, so running stores look at their cancel flag
@@ -164,9 +209,9 @@ impl PageEngine {
     }
 }
 
-impl Drop for PageEngine {
+impl Drop for Ticker {
     fn drop(&mut self) {
-        self.ticker.stop();
+        self.stop();
     }
 }
 

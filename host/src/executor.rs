@@ -1,9 +1,12 @@
-//! The app's worker pool (Streamlit's shared thread executor): a bounded set
-//! of threads that run jobs, shared fairly by sessions.
+//! A bounded pool of threads with a fair queue: the script threads that run
+//! pages, and the worker pool that runs jobs (Streamlit's shared thread
+//! executor), both shared by every app of the server.
 //!
-//! Each session has its own queue and the workers take one task from each
-//! waiting session in turn, so a session that queues a hundred jobs delays
-//! another session's single job by at most one task per worker.
+//! Each owner (a session's jobs, an app's runs) has its own queue and the
+//! threads take one task from each waiting owner in turn, so an owner that
+//! queues a hundred tasks delays another's single task by at most one task
+//! per thread. Each owner belongs to a [`Share`]: at most `limit` of its
+//! tasks run at once, so one app cannot occupy every thread.
 
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
@@ -11,11 +14,40 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// Native stack of a worker thread: the same room as a script thread.
+/// Native stack of a pool thread: room for the page's WebAssembly stack
+/// limit plus the host's own frames.
 const WORKER_STACK: usize = 16 << 20;
 
 /// Work for the pool.
 pub type Task = Box<dyn FnOnce() + Send>;
+
+/// The part of a pool one group of owners (an app) may use at once.
+#[derive(Debug)]
+pub struct Share {
+    /// Most of the group's tasks running at once.
+    pub limit: usize,
+    active: AtomicUsize,
+}
+
+impl Share {
+    /// A share of at most `limit` threads (at least one).
+    pub fn new(limit: usize) -> Arc<Share> {
+        Arc::new(Share {
+            limit: limit.max(1),
+            active: AtomicUsize::new(0),
+        })
+    }
+
+    /// No limit beyond the pool's size.
+    pub fn unlimited() -> Arc<Share> {
+        Self::new(usize::MAX)
+    }
+
+    /// The group's tasks running now.
+    pub fn active(&self) -> usize {
+        self.active.load(Ordering::Relaxed)
+    }
+}
 
 /// A bounded pool of worker threads with a fair queue.
 pub struct Executor {
@@ -31,8 +63,8 @@ struct Shared {
 
 #[derive(Default)]
 struct FairQueue {
-    /// Waiting tasks by owner (a session).
-    by_owner: HashMap<Arc<str>, VecDeque<Task>>,
+    /// Waiting tasks by owner (a session), with the owner's share.
+    by_owner: HashMap<Arc<str>, (Arc<Share>, VecDeque<Task>)>,
     /// Owners with waiting tasks, in serving order.
     turn: VecDeque<Arc<str>>,
     queued: usize,
@@ -40,8 +72,11 @@ struct FairQueue {
 }
 
 impl FairQueue {
-    fn push(&mut self, owner: &Arc<str>, task: Task) {
-        let queue = self.by_owner.entry(owner.clone()).or_default();
+    fn push(&mut self, owner: &Arc<str>, share: &Arc<Share>, task: Task) {
+        let (_, queue) = self
+            .by_owner
+            .entry(owner.clone())
+            .or_insert_with(|| (share.clone(), VecDeque::new()));
         if queue.is_empty() {
             self.turn.push_back(owner.clone());
         }
@@ -49,23 +84,44 @@ impl FairQueue {
         self.queued += 1;
     }
 
-    fn pop(&mut self) -> Option<Task> {
-        let owner = self.turn.pop_front()?;
-        let queue = self.by_owner.get_mut(&owner)?;
-        let task = queue.pop_front();
-        if queue.is_empty() {
-            self.by_owner.remove(&owner);
-        } else {
-            self.turn.push_back(owner);
+    /// The next task of the first owner in turn whose share has room, and
+    /// that share (counted as running one more).
+    fn pop(&mut self) -> Option<(Task, Arc<Share>)> {
+        for _ in 0..self.turn.len() {
+            let owner = self.turn.pop_front()?;
+            let Some((share, queue)) = self.by_owner.get_mut(&owner) else {
+                continue;
+            };
+            if share.active() >= share.limit {
+                self.turn.push_back(owner);
+                continue;
+            }
+            let Some(task) = queue.pop_front() else {
+                self.by_owner.remove(&owner);
+                continue;
+            };
+            let share = share.clone();
+            if queue.is_empty() {
+                self.by_owner.remove(&owner);
+            } else {
+                self.turn.push_back(owner);
+            }
+            self.queued -= 1;
+            share.active.fetch_add(1, Ordering::Relaxed);
+            return Some((task, share));
         }
-        self.queued -= usize::from(task.is_some());
-        task
+        None
     }
 }
 
 impl Executor {
     /// Starts `threads` workers (at least one).
     pub fn new(threads: usize) -> anyhow::Result<Executor> {
+        Self::named("worker", threads)
+    }
+
+    /// Starts `threads` threads (at least one) named `name-N`.
+    pub fn named(name: &str, threads: usize) -> anyhow::Result<Executor> {
         let shared = Arc::new(Shared {
             queue: Mutex::new(FairQueue::default()),
             ready: Condvar::new(),
@@ -76,7 +132,7 @@ impl Executor {
             let shared = shared.clone();
             handles.push(
                 std::thread::Builder::new()
-                    .name(format!("worker-{i}"))
+                    .name(format!("{name}-{i}"))
                     .stack_size(WORKER_STACK)
                     .spawn(move || work(&shared))?,
             );
@@ -87,14 +143,14 @@ impl Executor {
         })
     }
 
-    /// Queues `task` in `owner`'s queue. Gives it back if the pool is
-    /// shutting down.
-    pub fn submit(&self, owner: &Arc<str>, task: Task) -> Result<(), Task> {
+    /// Queues `task` in `owner`'s queue, within `share`. Gives it back if
+    /// the pool is shutting down.
+    pub fn submit(&self, owner: &Arc<str>, share: &Arc<Share>, task: Task) -> Result<(), Task> {
         let mut queue = self.shared.queue.lock();
         if queue.closed {
             return Err(task);
         }
-        queue.push(owner, task);
+        queue.push(owner, share, task);
         drop(queue);
         self.shared.ready.notify_one();
         Ok(())
@@ -118,13 +174,15 @@ impl Executor {
 
 fn work(shared: &Shared) {
     loop {
-        let task = {
+        let (task, share) = {
             let mut queue = shared.queue.lock();
             loop {
-                if let Some(task) = queue.pop() {
-                    break task;
+                if let Some(next) = queue.pop() {
+                    break next;
                 }
-                if queue.closed {
+                // Queued tasks are run even after close; only an empty (or
+                // share-blocked and empty-handed) queue ends the thread.
+                if queue.closed && queue.queued == 0 {
                     return;
                 }
                 shared.ready.wait(&mut queue);
@@ -137,6 +195,11 @@ fn work(shared: &Shared) {
             tracing::error!("a worker task panicked");
         }
         shared.running.fetch_sub(1, Ordering::Relaxed);
+        // A task of a share at its limit may be waiting for this one.
+        let queue = shared.queue.lock();
+        share.active.fetch_sub(1, Ordering::Relaxed);
+        drop(queue);
+        shared.ready.notify_all();
     }
 }
 
@@ -165,14 +228,20 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let a: Arc<str> = Arc::from("a");
         let b: Arc<str> = Arc::from("b");
+        let share = Share::unlimited();
         for i in 0..3 {
             let tx = tx.clone();
-            queue.push(&a, Box::new(move || tx.send(format!("a{i}")).unwrap()));
+            queue.push(
+                &a,
+                &share,
+                Box::new(move || tx.send(format!("a{i}")).unwrap()),
+            );
         }
         let tx2 = tx.clone();
-        queue.push(&b, Box::new(move || tx2.send("b0".into()).unwrap()));
-        while let Some(task) = queue.pop() {
+        queue.push(&b, &share, Box::new(move || tx2.send("b0".into()).unwrap()));
+        while let Some((task, share)) = queue.pop() {
             task();
+            share.active.fetch_sub(1, Ordering::Relaxed);
         }
         let order: Vec<String> = rx.try_iter().collect();
         assert_eq!(order, ["a0", "b0", "a1", "a2"]);
@@ -180,20 +249,59 @@ mod tests {
     }
 
     #[test]
+    fn an_owner_at_its_share_waits_while_others_are_served() {
+        let mut queue = FairQueue::default();
+        let (tx, rx) = mpsc::channel();
+        let (a, b): (Arc<str>, Arc<str>) = (Arc::from("a"), Arc::from("b"));
+        let one = Share::new(1);
+        let free = Share::unlimited();
+        for i in 0..3 {
+            let tx = tx.clone();
+            queue.push(
+                &a,
+                &one,
+                Box::new(move || tx.send(format!("a{i}")).unwrap()),
+            );
+        }
+        for i in 0..2 {
+            let tx = tx.clone();
+            queue.push(
+                &b,
+                &free,
+                Box::new(move || tx.send(format!("b{i}")).unwrap()),
+            );
+        }
+        // `a0` holds a's only place: until it ends, only b is served.
+        let (a0, held) = queue.pop().unwrap();
+        let (b0, _) = queue.pop().unwrap();
+        let (b1, _) = queue.pop().unwrap();
+        assert!(queue.pop().is_none(), "a is at its share");
+        for task in [a0, b0, b1] {
+            task();
+        }
+        held.active.fetch_sub(1, Ordering::Relaxed);
+        let (a1, _) = queue.pop().unwrap();
+        a1();
+        let order: Vec<String> = rx.try_iter().collect();
+        assert_eq!(order, ["a0", "b0", "b1", "a1"]);
+    }
+
+    #[test]
     fn runs_tasks_on_its_threads_and_refuses_after_shutdown() {
         let pool = Executor::new(2).unwrap();
         let (tx, rx) = mpsc::channel();
         let owner: Arc<str> = Arc::from("s");
+        let share = Share::new(1);
         for i in 0..8 {
             let tx = tx.clone();
             assert!(pool
-                .submit(&owner, Box::new(move || tx.send(i).unwrap()))
+                .submit(&owner, &share, Box::new(move || tx.send(i).unwrap()))
                 .is_ok());
         }
         let mut got: Vec<i32> = (0..8).map(|_| rx.recv().unwrap()).collect();
         got.sort();
         assert_eq!(got, (0..8).collect::<Vec<_>>());
         pool.shared.queue.lock().closed = true;
-        assert!(pool.submit(&owner, Box::new(|| {})).is_err());
+        assert!(pool.submit(&owner, &share, Box::new(|| {})).is_err());
     }
 }

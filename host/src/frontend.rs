@@ -9,9 +9,23 @@ const APP_JS: &str = include_str!("../frontend/app.js");
 const ELEMENTS_JS: &str = include_str!("../frontend/elements.js");
 const APP_CSS: &str = include_str!("../frontend/app.css");
 
+/// The app shell for an app served under `base` (`""` at the root, else
+/// `/name`): its asset and socket URLs start with it.
+pub fn index_for(base: &str) -> String {
+    if base.is_empty() {
+        return INDEX.to_owned();
+    }
+    INDEX.replace("\"/_/", &format!("\"{base}/_/")).replace(
+        "name=\"wasmlit-base\" content=\"\"",
+        &format!("name=\"wasmlit-base\" content=\"{base}\""),
+    )
+}
+
 /// The app shell; the script picks the page from the URL.
-pub async fn index() -> Html<&'static str> {
-    Html(INDEX)
+pub async fn index(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::server::ServerState>>,
+) -> Html<String> {
+    Html(state.index_html.clone())
 }
 
 /// The session client.

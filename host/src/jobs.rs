@@ -153,7 +153,7 @@ pub fn run_job(engine: &PageEngine, task: JobTask) {
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let at = task.context.draw.as_ref().map(|(_, at)| *at);
     let data = StoreData::new(
-        limits.clone(),
+        engine,
         None,
         Some(task.context),
         task.control.clone(),
@@ -183,9 +183,11 @@ pub fn run_job(engine: &PageEngine, task: JobTask) {
 pub fn submit(app: &AppServices, session: &Arc<str>, task: JobTask) {
     let slot = task.slot.clone();
     let engine = app.engine.clone();
-    let queued = app
-        .executor
-        .submit(session, Box::new(move || run_job(&engine, task)));
+    let queued = app.executor.submit(
+        session,
+        &app.job_share,
+        Box::new(move || run_job(&engine, task)),
+    );
     if queued.is_err() {
         slot.finish(Err("the server is shutting down".into()));
     }

@@ -21,6 +21,7 @@ pub mod frontend;
 pub mod jobs;
 pub mod limits;
 pub mod markdown;
+pub mod metrics;
 pub mod output;
 pub mod page;
 pub mod page_build;
@@ -34,6 +35,7 @@ pub mod server;
 pub mod services;
 pub mod session;
 pub mod session_state;
+pub mod tenant;
 pub mod uploads;
 pub mod widget;
 

@@ -281,7 +281,7 @@ fn build_instance(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, g
         services: None,
     };
     let data = StoreData::new(
-        limits.clone(),
+        engine,
         None,
         Some(context),
         control,

@@ -368,6 +368,10 @@ pub struct StoreData {
     pub(crate) cpu_start: Duration,
     /// Set when the memory limiter refused a growth.
     pub(crate) memory_exceeded: bool,
+    /// The app's gauge of memory held by live instances.
+    memory_gauge: Arc<std::sync::atomic::AtomicU64>,
+    /// What this instance added to it.
+    memory_held: u64,
     /// Zero of the page's monotonic clock.
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
@@ -386,7 +390,7 @@ impl WasiView for StoreData {
 impl wasmtime::ResourceLimiter for StoreData {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _max: Option<usize>,
     ) -> wasmtime::Result<bool> {
@@ -396,6 +400,9 @@ impl wasmtime::ResourceLimiter for StoreData {
                 self.limits.memory_bytes,
             ))));
         }
+        let grown = desired.saturating_sub(current) as u64;
+        self.memory_held += grown;
+        self.memory_gauge.fetch_add(grown, Ordering::Relaxed);
         Ok(true)
     }
 
@@ -409,11 +416,22 @@ impl wasmtime::ResourceLimiter for StoreData {
     }
 }
 
+impl Drop for StoreData {
+    fn drop(&mut self) {
+        self.memory_gauge
+            .fetch_sub(self.memory_held, Ordering::Relaxed);
+    }
+}
+
+/// Where a page sees its app's data directory, if it was granted one.
+pub const DATA_DIR_MOUNT: &str = "/data";
+
 impl StoreData {
-    /// The data of a fresh store: no files, environment, arguments or
-    /// network; output captured into `stdout` and `stderr`.
+    /// The data of a fresh store under `engine`'s limits: no environment,
+    /// arguments or network, no files unless the app was granted a
+    /// read-only data directory; output captured into `stdout` and `stderr`.
     pub(crate) fn new(
-        limits: Arc<Limits>,
+        engine: &crate::engine::PageEngine,
         run: Option<RunContext>,
         job: Option<JobContext>,
         control: Arc<RunControl>,
@@ -421,13 +439,21 @@ impl StoreData {
         stdout: &CapturedOutput,
         stderr: &CapturedOutput,
     ) -> StoreData {
-        let wasi = WasiCtxBuilder::new()
-            .stdout(stdout.clone())
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.clone())
             .stderr(stderr.clone())
             .allow_tcp(false)
             .allow_udp(false)
-            .allow_ip_name_lookup(false)
-            .build();
+            .allow_ip_name_lookup(false);
+        if let Some(dir) = &engine.data_dir {
+            let opened = wasi.preopened_dir(dir, DATA_DIR_MOUNT, wasmtime_wasi::FsPerms::ReadOnly);
+            if let Err(e) = opened {
+                tracing::warn!(dir = %dir.display(), error = %e, "could not open the app's data directory");
+            }
+        }
+        let wasi = wasi.build();
+        let limits = engine.limits.clone();
+        let memory_gauge = engine.memory_in_use.clone();
         let now = Instant::now();
         StoreData {
             wasi,
@@ -438,6 +464,8 @@ impl StoreData {
             control,
             cpu_start,
             memory_exceeded: false,
+            memory_gauge,
+            memory_held: 0,
             clock_origin: now,
             started: now,
         }

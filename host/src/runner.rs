@@ -5,6 +5,7 @@
 //! synchronous calls block, and a run may compute for seconds.
 
 use crate::engine::PageEngine;
+use crate::executor::Executor;
 use crate::fragment::FragmentRun;
 use crate::limits::human_bytes;
 use crate::output::{rust_panic, CapturedOutput};
@@ -17,16 +18,11 @@ use crate::run_output::RunOutput;
 use crate::services::{AppServices, AppSettings};
 use crate::session_state::SharedState;
 use crate::widget::WidgetInputs;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use wasmtime::{Store, Trap, UpdateDeadline};
-
-/// Native stack of a script thread: room for the page's WebAssembly stack
-/// limit plus the host's own frames.
-const SCRIPT_THREAD_STACK: usize = 16 << 20;
 
 /// What a run needs.
 pub struct RunRequest {
@@ -51,21 +47,13 @@ pub struct RunRequest {
     pub fragment: Option<FragmentRun>,
 }
 
-type Finish = Box<dyn FnOnce(RunReport) + Send>;
-
-struct Job {
-    request: RunRequest,
-    app: Arc<AppServices>,
-    control: Arc<RunControl>,
-    finish: Finish,
-}
-
-/// The pool of script threads.
+/// The pool of script threads, shared fairly by apps: each app's runs wait
+/// in their own queue, apps are served in turn, and an app runs at most its
+/// `concurrent_runs` at once.
 pub struct Runner {
     engine: Arc<PageEngine>,
     services: Arc<AppServices>,
-    jobs: Option<Sender<Job>>,
-    threads: Vec<JoinHandle<()>>,
+    pool: Executor,
 }
 
 /// A started run: cancel it, or wait for its report.
@@ -105,28 +93,26 @@ impl Runner {
         threads: usize,
         services: Arc<AppServices>,
     ) -> anyhow::Result<Runner> {
-        let (tx, rx) = crossbeam_channel::unbounded::<Job>();
-        let mut handles = Vec::with_capacity(threads);
-        for i in 0..threads.max(1) {
-            let rx: Receiver<Job> = rx.clone();
-            let engine = engine.clone();
-            let handle = std::thread::Builder::new()
-                .name(format!("script-{i}"))
-                .stack_size(SCRIPT_THREAD_STACK)
-                .spawn(move || {
-                    for job in rx.iter() {
-                        let report = execute(&engine, job.request, job.app, &job.control);
-                        (job.finish)(report);
-                    }
-                })?;
-            handles.push(handle);
-        }
         Ok(Runner {
             engine,
             services,
-            jobs: Some(tx),
-            threads: handles,
+            pool: Executor::named("script", threads)?,
         })
+    }
+
+    /// Script threads.
+    pub fn threads(&self) -> usize {
+        self.pool.threads()
+    }
+
+    /// Runs waiting for a script thread.
+    pub fn queued(&self) -> usize {
+        self.pool.queued()
+    }
+
+    /// Runs on script threads now.
+    pub fn running(&self) -> usize {
+        self.pool.running()
     }
 
     /// The engine the runs use.
@@ -151,16 +137,16 @@ impl Runner {
             engine: self.engine.clone(),
         };
         let app = request.app.clone().unwrap_or_else(|| self.services.clone());
-        let job = Job {
-            request,
-            app,
-            control,
-            finish: Box::new(finish),
-        };
-        if let Some(jobs) = &self.jobs {
-            if let Err(crossbeam_channel::SendError(job)) = jobs.send(job) {
-                (job.finish)(not_run(RunOutcome::Shutdown));
-            }
+        let (owner, share) = (app.name.clone(), app.run_share.clone());
+        let run_control = control;
+        let task = Box::new(move || {
+            let report = execute(request, app, &run_control);
+            finish(report);
+        });
+        // The pool closes only when the runner is dropped, so a run queued
+        // through a live runner is always taken.
+        if self.pool.submit(&owner, &share, task).is_err() {
+            tracing::error!("a run was queued on a stopped runner");
         }
         handle
     }
@@ -178,15 +164,6 @@ impl Runner {
     pub fn run(&self, request: RunRequest) -> RunReport {
         let (_, rx) = self.spawn(request);
         rx.recv().unwrap_or_else(|_| not_run(RunOutcome::Shutdown))
-    }
-}
-
-impl Drop for Runner {
-    fn drop(&mut self) {
-        self.jobs = None;
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
     }
 }
 
@@ -258,7 +235,7 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let control = Arc::new(RunControl::default());
     let data = StoreData::new(
-        limits.clone(),
+        engine,
         None,
         None,
         control,
@@ -283,13 +260,10 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     }
 }
 
-/// One run, start to end, on the calling (script) thread.
-fn execute(
-    engine: &PageEngine,
-    request: RunRequest,
-    app: Arc<AppServices>,
-    control: &Arc<RunControl>,
-) -> RunReport {
+/// One run, start to end, on the calling (script) thread, under its app's
+/// limits.
+fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>) -> RunReport {
+    let engine = &*app.engine.clone();
     if let Some(reason) = control.cancelled() {
         return not_run(cancelled_outcome(reason));
     }
@@ -313,7 +287,7 @@ fn execute(
         state: request.state,
         query: request.query,
         page: page.clone(),
-        app,
+        app: app.clone(),
         session: request.session.unwrap_or_else(|| Arc::from("anonymous")),
         seen_ids: HashSet::new(),
         widgets: Vec::new(),
@@ -332,7 +306,7 @@ fn execute(
         widget_fragments: Vec::new(),
     };
     let data = StoreData::new(
-        limits.clone(),
+        engine,
         Some(run),
         None,
         control.clone(),
@@ -383,7 +357,7 @@ fn execute(
         })
         .unwrap_or_default();
     let elements = output.elements();
-    RunReport {
+    let report = RunReport {
         outcome,
         widgets,
         rejected,
@@ -396,7 +370,9 @@ fn execute(
         stderr: stderr_text,
         wall_time: started.elapsed(),
         cpu_time: thread_cpu_time().saturating_sub(cpu_start),
-    }
+    };
+    app.metrics.record(&report);
+    report
 }
 
 fn cancelled_outcome(reason: CancelReason) -> RunOutcome {

@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -79,12 +79,16 @@ impl Default for ServerSettings {
     }
 }
 
-/// What every request handler and session shares.
+/// What every request handler and session of one app shares.
 pub struct ServerState {
     /// The pages served.
     pub app: App,
-    /// The script threads.
-    pub runner: Runner,
+    /// The script threads (shared by every app of the server).
+    pub runner: Arc<Runner>,
+    /// The app's URL prefix: `""` when it is the only app, else `/name`.
+    pub base: String,
+    /// The app shell, with `base` in its URLs.
+    pub index_html: String,
     /// Caches, resources and the worker pool the app's runs share.
     pub services: Arc<AppServices>,
     /// Disconnected sessions awaiting their tab.
@@ -101,17 +105,30 @@ pub struct ServerState {
 }
 
 impl ServerState {
-    /// Builds the shared state.
+    /// Builds the shared state of the only app, served at the root.
     pub fn new(
         app: App,
-        runner: Runner,
+        runner: impl Into<Arc<Runner>>,
         services: Arc<AppServices>,
         settings: ServerSettings,
+    ) -> Arc<ServerState> {
+        Self::for_app(app, runner, services, settings, "")
+    }
+
+    /// Builds the shared state of an app served under `base` (`/name`).
+    pub fn for_app(
+        app: App,
+        runner: impl Into<Arc<Runner>>,
+        services: Arc<AppServices>,
+        settings: ServerSettings,
+        base: &str,
     ) -> Arc<ServerState> {
         Arc::new(ServerState {
             parked: ParkedSessions::new(settings.session_grace),
             app,
-            runner,
+            runner: runner.into(),
+            base: base.to_owned(),
+            index_html: frontend::index_for(base),
             services,
             settings,
             shutdown: watch::channel(false).0,
@@ -120,9 +137,9 @@ impl ServerState {
         })
     }
 
-    /// The limits every run gets.
+    /// The limits this app's runs and sessions get.
     pub fn engine_limits(&self) -> &Limits {
-        self.runner.engine().limits()
+        self.services.engine.limits()
     }
 
     /// Tells every session the server is going away and cancels their runs.
@@ -144,6 +161,55 @@ pub fn app(state: Arc<ServerState>) -> Router {
         .route("/_/ws", get(websocket))
         .route("/_/upload", post(upload))
         .with_state(state)
+}
+
+/// The routes of a server: one app at the root, or several, each under
+/// `/<name>/` with an index of them at `/`; plus `/_/live`, `/_/ready` and
+/// `/_/metrics` for the server as a whole.
+pub fn router(states: &[Arc<ServerState>]) -> Router {
+    let mut router = Router::new();
+    match states {
+        [only] if only.base.is_empty() => router = router.merge(app(only.clone())),
+        _ => {
+            let index = apps_index(states);
+            router = router.route("/", get(move || async move { Html(index) }));
+            for state in states {
+                // `/name/` is `/name` too.
+                let to = state.base.clone();
+                router = router.nest(&state.base, app(state.clone())).route(
+                    &format!("{}/", state.base),
+                    get(move || async move { axum::response::Redirect::permanent(&to) }),
+                );
+            }
+        }
+    }
+    router.merge(crate::metrics::routes(states.to_vec()))
+}
+
+/// The page at `/` of a server hosting several apps: a link to each.
+fn apps_index(states: &[Arc<ServerState>]) -> String {
+    let links: String = states
+        .iter()
+        .map(|s| {
+            format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                s.base,
+                html_escape(&s.services.title)
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Apps · wasmlit</title>\
+         <link rel=\"stylesheet\" href=\"/_/app.css\"></head><body><main class=\"apps\">\
+         <h1>Apps</h1><ul>{links}</ul></main></body></html>"
+    )
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 async fn health() -> &'static str {
@@ -260,7 +326,8 @@ fn same_origin(headers: &HeaderMap) -> bool {
     authority == host
 }
 
-/// `host serve`: load the pages, bind, serve until SIGINT or SIGTERM.
+/// `host serve`: load the pages (of one app, or of every app of an apps
+/// root), bind, serve until SIGINT or SIGTERM.
 pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
     let mut app_settings = AppSettings {
         cache_bytes: args.cache_mib << 20,
@@ -269,29 +336,83 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     if let Some(threads) = args.worker_threads {
         app_settings.worker_threads = threads.max(1);
     }
+    let tenants = if crate::tenant::is_apps_root(&args.dir) {
+        crate::tenant::discover(&args.dir, &engine_settings.limits, args.script_threads)?
+    } else {
+        Vec::new()
+    };
     // Every script thread and worker may hold an instance at once, and each
     // resource keeps one: size the pool so none of them waits for a slot.
-    let busy = args.script_threads + app_settings.worker_threads + 16;
+    let busy = args.script_threads + app_settings.worker_threads + 16 * tenants.len().max(1);
     engine_settings.instance_slots = engine_settings
         .instance_slots
         .max(u32::try_from(busy).unwrap_or(u32::MAX));
     let engine = PageEngine::new(engine_settings)?;
-    eprintln!("Loading pages from {}", args.dir.display());
-    let app = App::load(
-        engine.clone(),
-        &args.dir,
-        BuildOptions::default(),
-        &mut |step| {
-            eprintln!("  building {step}");
-        },
-    )?;
-    let services = AppServices::new(engine.clone(), app_settings)?;
-    let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
-    let settings = ServerSettings {
-        message_bytes: args.message_bytes,
-        session_grace: Duration::from_secs(args.session_grace_seconds),
+    let session_grace = Duration::from_secs(args.session_grace_seconds);
+    let mut progress = |step: &str| eprintln!("  building {step}");
+    let states = if tenants.is_empty() {
+        eprintln!("Loading pages from {}", args.dir.display());
+        let app = App::load(
+            engine.clone(),
+            &args.dir,
+            BuildOptions::default(),
+            &mut progress,
+        )?;
+        let services = AppServices::new(engine.clone(), app_settings)?;
+        let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
+        let settings = ServerSettings {
+            message_bytes: args.message_bytes,
+            session_grace,
+        };
+        vec![ServerState::new(app, runner, services, settings)]
+    } else {
+        // One worker pool and one set of script threads for every app,
+        // shared fairly and within each app's share.
+        let executor = Arc::new(crate::executor::Executor::new(app_settings.worker_threads)?);
+        let mut loaded = Vec::with_capacity(tenants.len());
+        for tenant in &tenants {
+            eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
+            let app_engine = engine
+                .for_app(tenant.limits.clone(), tenant.data_dir.clone())
+                .with_context(|| format!("app {}", tenant.name))?;
+            let app = App::load(
+                app_engine.clone(),
+                &tenant.pages(),
+                BuildOptions::default(),
+                &mut progress,
+            )
+            .with_context(|| format!("app {}", tenant.name))?;
+            let settings = AppSettings {
+                cache_bytes: tenant
+                    .config
+                    .cache_mib
+                    .map_or(app_settings.cache_bytes, |mib| mib << 20),
+                concurrent_runs: tenant.config.concurrent_runs,
+                worker_share: tenant.config.worker_share,
+                title: Some(tenant.title()),
+                ..app_settings.clone()
+            };
+            let services =
+                AppServices::shared(&tenant.name, app_engine, settings, executor.clone());
+            loaded.push((tenant, app, services));
+        }
+        let runner = Arc::new(Runner::with_services(
+            engine,
+            args.script_threads,
+            loaded[0].2.clone(),
+        )?);
+        loaded
+            .into_iter()
+            .map(|(tenant, app, services)| {
+                let settings = ServerSettings {
+                    message_bytes: tenant.config.message_bytes.unwrap_or(args.message_bytes),
+                    session_grace,
+                };
+                let base = format!("/{}", tenant.name);
+                ServerState::for_app(app, runner.clone(), services, settings, &base)
+            })
+            .collect()
     };
-    let state = ServerState::new(app, runner, services, settings);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -309,14 +430,24 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             }
         })?;
         let local = listener.local_addr()?;
-        let first = state.app.default_page().unwrap_or_default();
-        eprintln!(
-            "\n  wasmlit is serving {} page(s)\n\n  Open: http://{local}/{first}\n",
-            state.app.page_infos().len()
-        );
-        let _watcher = crate::reload::watch(state.clone(), args.watch)?;
-        spawn_sweeper(state.clone());
-        run(listener, state, shutdown_signal()).await?;
+        eprintln!();
+        for state in &states {
+            let first = state.app.default_page().unwrap_or_default();
+            eprintln!(
+                "  {} ({} pages). Open: http://{local}{}/{first}",
+                state.services.title,
+                state.app.page_infos().len(),
+                state.base
+            );
+        }
+        eprintln!("\n  Metrics: http://{local}/_/metrics\n");
+        let mut watchers = Vec::with_capacity(states.len());
+        for state in &states {
+            watchers.push(crate::reload::watch(state.clone(), args.watch)?);
+            spawn_sweeper(state.clone());
+        }
+        run_all(listener, states, shutdown_signal()).await?;
+        drop(watchers);
         Ok::<_, anyhow::Error>(0)
     })
 }
@@ -327,27 +458,41 @@ pub async fn run(
     state: Arc<ServerState>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let for_shutdown = state.clone();
-    let router = app(state);
+    run_all(listener, vec![state], stop).await
+}
+
+/// Serves every app in `states` on `listener` until `stop` resolves, then
+/// shuts them all down gracefully.
+pub async fn run_all(
+    listener: tokio::net::TcpListener,
+    states: Vec<Arc<ServerState>>,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = router(&states);
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    let sessions = for_shutdown.sessions.clone();
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            stop.await;
-            tracing::info!("shutting down: cancelling runs and closing sessions");
-            for_shutdown.begin_shutdown();
-        })
-        .await
-        .context("serving")?;
-    sessions.close();
-    if tokio::time::timeout(SHUTDOWN_WAIT, sessions.wait())
-        .await
-        .is_err()
-    {
+    let for_shutdown = states.clone();
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!("shutting down: cancelling runs and closing sessions");
+        for state in &for_shutdown {
+            state.begin_shutdown();
+        }
+    })
+    .await
+    .context("serving")?;
+    for state in &states {
+        state.sessions.close();
+    }
+    let all = futures_util::future::join_all(states.iter().map(|s| s.sessions.wait()));
+    if tokio::time::timeout(SHUTDOWN_WAIT, all).await.is_err() {
         tracing::warn!("some sessions did not close within {SHUTDOWN_WAIT:?}");
     }
     Ok(())
