@@ -172,12 +172,28 @@ pub async fn http_post(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, String) {
+    http(addr, "POST", path, headers, body).await
+}
+
+/// An HTTP/1.1 `GET` of `path` on `addr`; returns the status code and the
+/// response body.
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    http(addr, "GET", path, &[], &[]).await
+}
+
+async fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connects");
     let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (name, value) in headers {
@@ -203,6 +219,103 @@ pub async fn http_post(
         .map(|(_, body)| body.to_owned())
         .unwrap_or_default();
     (status, body)
+}
+
+/// A real server on 127.0.0.1:0 hosting several apps, each under `/<name>`,
+/// as `host serve` does for an apps root.
+pub struct TestApps {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    /// Each app's state, in name order.
+    pub states: Vec<Arc<host::server::ServerState>>,
+    /// The apps root.
+    pub root: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApps {
+    /// Starts a server on an apps root holding, for each `(name, pages,
+    /// app.toml)`, an app with copies of those compiled pages, sharing
+    /// `script_threads` script threads.
+    pub async fn start(apps: &[(&str, &[&str], &str)], script_threads: usize) -> TestApps {
+        let root = tempfile::tempdir().expect("temp dir");
+        for (name, pages, config) in apps {
+            let pages_dir = root.path().join(name).join("pages");
+            std::fs::create_dir_all(&pages_dir).expect("app dir");
+            for page in *pages {
+                std::fs::copy(page_wasm(page), pages_dir.join(format!("{page}.wasm")))
+                    .expect("copy page");
+            }
+            std::fs::write(root.path().join(name).join("app.toml"), config).expect("app.toml");
+        }
+        let limits = Limits::default();
+        let tenants = host::tenant::discover(root.path(), &limits, script_threads)
+            .unwrap_or_else(|e| panic!("apps load: {e:#}"));
+        let engine = PageEngine::new(EngineSettings {
+            limits,
+            instance_slots: 64,
+            cache_dir: None,
+        })
+        .expect("engine starts");
+        let states = host::server::load_apps(
+            &engine,
+            &tenants,
+            script_threads,
+            &host::services::AppSettings {
+                worker_threads: 4,
+                ..Default::default()
+            },
+            64 * 1024,
+            std::time::Duration::from_secs(120),
+        )
+        .expect("apps load");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(host::server::run_all(
+            listener,
+            states.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestApps {
+            addr,
+            states,
+            root,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The WebSocket URL of app `app`, resuming `session` if given.
+    pub fn ws_url(&self, app: &str, session: Option<&str>) -> String {
+        match session {
+            Some(id) => format!("ws://{}/{app}/_/ws?session={id}", self.addr),
+            None => format!("ws://{}/{app}/_/ws", self.addr),
+        }
+    }
+
+    /// The state of app `name`.
+    pub fn app(&self, name: &str) -> &Arc<host::server::ServerState> {
+        self.states
+            .iter()
+            .find(|s| &*s.services.name == name)
+            .unwrap_or_else(|| panic!("no app {name}"))
+    }
+
+    /// Shuts the server down gracefully and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+        }
+    }
 }
 
 /// A WebSocket client speaking the session protocol, with bounded waits.

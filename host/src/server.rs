@@ -349,14 +349,13 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         .max(u32::try_from(busy).unwrap_or(u32::MAX));
     let engine = PageEngine::new(engine_settings)?;
     let session_grace = Duration::from_secs(args.session_grace_seconds);
-    let mut progress = |step: &str| eprintln!("  building {step}");
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
         let app = App::load(
             engine.clone(),
             &args.dir,
             BuildOptions::default(),
-            &mut progress,
+            &mut |step| eprintln!("  building {step}"),
         )?;
         let services = AppServices::new(engine.clone(), app_settings)?;
         let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
@@ -366,52 +365,14 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         };
         vec![ServerState::new(app, runner, services, settings)]
     } else {
-        // One worker pool and one set of script threads for every app,
-        // shared fairly and within each app's share.
-        let executor = Arc::new(crate::executor::Executor::new(app_settings.worker_threads)?);
-        let mut loaded = Vec::with_capacity(tenants.len());
-        for tenant in &tenants {
-            eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
-            let app_engine = engine
-                .for_app(tenant.limits.clone(), tenant.data_dir.clone())
-                .with_context(|| format!("app {}", tenant.name))?;
-            let app = App::load(
-                app_engine.clone(),
-                &tenant.pages(),
-                BuildOptions::default(),
-                &mut progress,
-            )
-            .with_context(|| format!("app {}", tenant.name))?;
-            let settings = AppSettings {
-                cache_bytes: tenant
-                    .config
-                    .cache_mib
-                    .map_or(app_settings.cache_bytes, |mib| mib << 20),
-                concurrent_runs: tenant.config.concurrent_runs,
-                worker_share: tenant.config.worker_share,
-                title: Some(tenant.title()),
-                ..app_settings.clone()
-            };
-            let services =
-                AppServices::shared(&tenant.name, app_engine, settings, executor.clone());
-            loaded.push((tenant, app, services));
-        }
-        let runner = Arc::new(Runner::with_services(
-            engine,
+        load_apps(
+            &engine,
+            &tenants,
             args.script_threads,
-            loaded[0].2.clone(),
-        )?);
-        loaded
-            .into_iter()
-            .map(|(tenant, app, services)| {
-                let settings = ServerSettings {
-                    message_bytes: tenant.config.message_bytes.unwrap_or(args.message_bytes),
-                    session_grace,
-                };
-                let base = format!("/{}", tenant.name);
-                ServerState::for_app(app, runner.clone(), services, settings, &base)
-            })
-            .collect()
+            &app_settings,
+            args.message_bytes,
+            session_grace,
+        )?
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -450,6 +411,66 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         drop(watchers);
         Ok::<_, anyhow::Error>(0)
     })
+}
+
+/// Loads every app of an apps root onto one engine: one worker pool and
+/// one set of `script_threads` for all of them, shared fairly and within
+/// each app's share; each app under `/<name>` with its own limits, caches
+/// and sessions.
+pub fn load_apps(
+    engine: &Arc<PageEngine>,
+    tenants: &[crate::tenant::Tenant],
+    script_threads: usize,
+    defaults: &AppSettings,
+    message_bytes: usize,
+    session_grace: Duration,
+) -> anyhow::Result<Vec<Arc<ServerState>>> {
+    let executor = Arc::new(crate::executor::Executor::new(defaults.worker_threads)?);
+    let mut loaded = Vec::with_capacity(tenants.len());
+    for tenant in tenants {
+        eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
+        let app_engine = engine
+            .for_app(tenant.limits.clone(), tenant.data_dir.clone())
+            .with_context(|| format!("app {}", tenant.name))?;
+        let app = App::load(
+            app_engine.clone(),
+            &tenant.pages(),
+            BuildOptions::default(),
+            &mut |step| eprintln!("  building {step}"),
+        )
+        .with_context(|| format!("app {}", tenant.name))?;
+        let settings = AppSettings {
+            cache_bytes: tenant
+                .config
+                .cache_mib
+                .map_or(defaults.cache_bytes, |mib| mib << 20),
+            concurrent_runs: tenant.config.concurrent_runs,
+            worker_share: tenant.config.worker_share,
+            title: Some(tenant.title()),
+            ..defaults.clone()
+        };
+        let services = AppServices::shared(&tenant.name, app_engine, settings, executor.clone());
+        loaded.push((tenant, app, services));
+    }
+    let Some((_, _, first)) = loaded.first() else {
+        anyhow::bail!("no apps to serve");
+    };
+    let runner = Arc::new(Runner::with_services(
+        engine.clone(),
+        script_threads,
+        first.clone(),
+    )?);
+    Ok(loaded
+        .into_iter()
+        .map(|(tenant, app, services)| {
+            let settings = ServerSettings {
+                message_bytes: tenant.config.message_bytes.unwrap_or(message_bytes),
+                session_grace,
+            };
+            let base = format!("/{}", tenant.name);
+            ServerState::for_app(app, runner.clone(), services, settings, &base)
+        })
+        .collect())
 }
 
 /// Serves on `listener` until `stop` resolves, then shuts down gracefully.
