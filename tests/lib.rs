@@ -266,8 +266,7 @@ impl TestApps {
                 worker_threads: 4,
                 ..Default::default()
             },
-            64 * 1024,
-            std::time::Duration::from_secs(120),
+            &host::server::ServerSettings::default(),
         )
         .expect("apps load");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

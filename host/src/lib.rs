@@ -8,6 +8,7 @@
 //! [`services`] (what an app's runs share: [`cache`], [`resource`] and the
 //! [`executor`] that runs [`jobs`]).
 
+pub mod admission;
 pub mod app;
 mod bindings;
 pub mod cache;

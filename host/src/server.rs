@@ -11,7 +11,7 @@ use crate::services::{AppServices, AppSettings};
 use crate::session::{run_session, ParkedSessions};
 use anyhow::Context as _;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -55,6 +55,21 @@ pub struct ServeArgs {
     /// Memory for `cache_data` values, in MiB.
     #[arg(long, default_value_t = 256)]
     pub cache_mib: u64,
+    /// Most WebSocket connections open at once, over all apps.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Most WebSocket connections open at once from one client address.
+    #[arg(long, default_value_t = 200)]
+    pub max_connections_per_ip: usize,
+    /// New connections and uploads one client address may make per second.
+    #[arg(long, default_value_t = 20.0)]
+    pub connects_per_ip_per_second: f64,
+    /// Messages one session may send per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub session_messages_per_second: f64,
+    /// Seconds a send may wait for a browser that does not read.
+    #[arg(long, default_value_t = 30)]
+    pub send_timeout_seconds: u64,
 }
 
 /// How long shutdown waits for sessions to tell their browsers.
@@ -68,6 +83,11 @@ pub struct ServerSettings {
     pub message_bytes: usize,
     /// How long a disconnected session is kept.
     pub session_grace: Duration,
+    /// How long a send to a browser may wait for it to read; a client that
+    /// reads nothing for this long is disconnected (its session is parked).
+    pub send_timeout: Duration,
+    /// Connection limits and rates, shared by every app of the server.
+    pub admission: Arc<crate::admission::Admission>,
 }
 
 impl Default for ServerSettings {
@@ -75,6 +95,8 @@ impl Default for ServerSettings {
         ServerSettings {
             message_bytes: 64 * 1024,
             session_grace: Duration::from_secs(120),
+            send_timeout: Duration::from_secs(30),
+            admission: Arc::default(),
         }
     }
 }
@@ -224,12 +246,17 @@ struct WsParams {
 async fn websocket(
     State(state): State<Arc<ServerState>>,
     Query(params): Query<WsParams>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
+    let ticket = match state.settings.admission.connect(client.ip()) {
+        Ok(ticket) => ticket,
+        Err(refusal) => return refused(refusal),
+    };
     let limit = state.settings.message_bytes;
     upgrade
         .max_message_size(limit.saturating_mul(16))
@@ -238,8 +265,16 @@ async fn websocket(
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| {
             let sessions = state.sessions.clone();
-            sessions.track_future(run_session(socket, state, params.session))
+            sessions.track_future(async move {
+                run_session(socket, state, params.session).await;
+                drop(ticket);
+            })
         })
+}
+
+fn refused(refusal: crate::admission::Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    (status, refusal.message).into_response()
 }
 
 #[derive(Deserialize)]
@@ -256,11 +291,15 @@ struct UploadParams {
 async fn upload(
     State(state): State<Arc<ServerState>>,
     Query(params): Query<UploadParams>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-origin upload refused").into_response();
+    }
+    if let Err(refusal) = state.settings.admission.request(client.ip()) {
+        return refused(refusal);
     }
     if !state.parked.exists(&params.session) {
         return (StatusCode::NOT_FOUND, "no such session").into_response();
@@ -348,7 +387,21 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         .instance_slots
         .max(u32::try_from(busy).unwrap_or(u32::MAX));
     let engine = PageEngine::new(engine_settings)?;
-    let session_grace = Duration::from_secs(args.session_grace_seconds);
+    let server_settings = ServerSettings {
+        message_bytes: args.message_bytes,
+        session_grace: Duration::from_secs(args.session_grace_seconds),
+        send_timeout: Duration::from_secs(args.send_timeout_seconds.max(1)),
+        admission: Arc::new(crate::admission::Admission::new(
+            crate::admission::AdmissionSettings {
+                max_connections: args.max_connections,
+                max_connections_per_ip: args.max_connections_per_ip,
+                connects_per_ip_per_second: args.connects_per_ip_per_second,
+                connects_per_ip_burst: args.connects_per_ip_per_second.max(1.0) * 5.0,
+                session_messages_per_second: args.session_messages_per_second,
+                session_messages_burst: args.session_messages_per_second.max(1.0) * 2.0,
+            },
+        )),
+    };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
         let app = App::load(
@@ -359,19 +412,14 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         )?;
         let services = AppServices::new(engine.clone(), app_settings)?;
         let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
-        let settings = ServerSettings {
-            message_bytes: args.message_bytes,
-            session_grace,
-        };
-        vec![ServerState::new(app, runner, services, settings)]
+        vec![ServerState::new(app, runner, services, server_settings)]
     } else {
         load_apps(
             &engine,
             &tenants,
             args.script_threads,
             &app_settings,
-            args.message_bytes,
-            session_grace,
+            &server_settings,
         )?
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -422,8 +470,7 @@ pub fn load_apps(
     tenants: &[crate::tenant::Tenant],
     script_threads: usize,
     defaults: &AppSettings,
-    message_bytes: usize,
-    session_grace: Duration,
+    server: &ServerSettings,
 ) -> anyhow::Result<Vec<Arc<ServerState>>> {
     let executor = Arc::new(crate::executor::Executor::new(defaults.worker_threads)?);
     let mut loaded = Vec::with_capacity(tenants.len());
@@ -464,8 +511,8 @@ pub fn load_apps(
         .into_iter()
         .map(|(tenant, app, services)| {
             let settings = ServerSettings {
-                message_bytes: tenant.config.message_bytes.unwrap_or(message_bytes),
-                session_grace,
+                message_bytes: tenant.config.message_bytes.unwrap_or(server.message_bytes),
+                ..server.clone()
             };
             let base = format!("/{}", tenant.name);
             ServerState::for_app(app, runner.clone(), services, settings, &base)

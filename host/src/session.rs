@@ -342,6 +342,8 @@ struct Connection {
     consecutive_reruns: u32,
     /// When this session last cleared the app's caches.
     last_clear: Option<Instant>,
+    /// Messages the browser may still send before its rate applies.
+    rate: crate::admission::Bucket,
     outbox: Vec<ServerMessage>,
 }
 
@@ -381,6 +383,9 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         next_click: 0,
         consecutive_reruns: 0,
         last_clear: None,
+        rate: crate::admission::Bucket::full(
+            server.settings.admission.settings().session_messages_burst,
+        ),
         outbox: Vec::new(),
     };
     conn.outbox.push(ServerMessage::Session {
@@ -451,11 +456,24 @@ impl Connection {
         }
     }
 
-    /// Sends everything queued; false if the socket is gone.
+    /// Sends everything queued; false if the socket is gone, or the
+    /// browser read nothing for `send_timeout` (a client that never reads
+    /// must not hold the session, or its runs' output, forever).
     async fn flush(&mut self, socket: &mut WebSocket) -> bool {
         if self.outbox.is_empty() {
             return true;
         }
+        let timeout = self.server.settings.send_timeout;
+        match tokio::time::timeout(timeout, self.send_all(socket)).await {
+            Ok(sent) => sent,
+            Err(_) => {
+                tracing::info!(session = %self.id, "the browser read nothing for {timeout:?}: disconnecting");
+                false
+            }
+        }
+    }
+
+    async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
         for message in self.outbox.drain(..) {
             let text = match serde_json::to_string(&message) {
                 Ok(text) => text,
@@ -477,6 +495,17 @@ impl Connection {
     }
 
     fn on_text(&mut self, text: &str) {
+        let admission = self.server.settings.admission.settings();
+        let (rate, burst) = (
+            admission.session_messages_per_second,
+            admission.session_messages_burst,
+        );
+        if !self.rate.take(rate, burst) {
+            return self.refuse(format!(
+                "too many messages: a session may send {rate} a second \
+                 (session_messages_per_second); this one was dropped"
+            ));
+        }
         let limit = self.server.settings.message_bytes;
         if text.len() > limit {
             return self.refuse(format!(

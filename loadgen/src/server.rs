@@ -27,6 +27,16 @@ impl Server {
         );
         let mut child = Command::new(&binary)
             .args(["serve", "--port", "0", "--script-threads", "2"])
+            // One address opens every session, as fast as it can: lift the
+            // per-address limits meant for real clients.
+            .args([
+                "--max-connections",
+                "1000000",
+                "--max-connections-per-ip",
+                "1000000",
+            ])
+            .args(["--connects-per-ip-per-second", "1000000"])
+            .args(["--session-messages-per-second", "1000000"])
             .arg(root.join("pages"))
             .env("WASMLIT_LOG", "warn")
             .stderr(Stdio::piped())
