@@ -266,7 +266,17 @@ impl TestApps {
                 worker_threads: 4,
                 ..Default::default()
             },
-            &host::server::ServerSettings::default(),
+            // Benchmarks click as fast as the server answers.
+            &host::server::ServerSettings {
+                admission: Arc::new(host::admission::Admission::new(
+                    host::admission::AdmissionSettings {
+                        session_messages_per_second: 1e9,
+                        session_messages_burst: 1e9,
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
         )
         .expect("apps load");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

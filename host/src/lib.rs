@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod output;
 pub mod page;
 pub mod page_build;
+pub mod priority;
 pub mod protocol;
 pub mod reload;
 pub mod resource;
