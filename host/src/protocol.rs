@@ -82,6 +82,10 @@ pub enum ServerMessage {
 
 /// Parses a client message, with an error that says what was wrong.
 pub fn parse_client(text: &str) -> Result<ClientMessage, String> {
+    // Every message is a JSON object (serde would also take an array).
+    if !text.trim_start().starts_with('{') {
+        return Err("malformed message: a message is a JSON object".into());
+    }
     serde_json::from_str(text).map_err(|e| format!("malformed message: {e}"))
 }
 

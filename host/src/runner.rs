@@ -221,8 +221,8 @@ pub(crate) fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData
         }
         // Only stores that live and die on one thread: runs and jobs (a
         // kept resource instance answers queries on many threads).
-        let one_thread = data.run.is_some()
-            || data.job.as_ref().is_some_and(|job| job.services.is_some());
+        let one_thread =
+            data.run.is_some() || data.job.as_ref().is_some_and(|job| job.services.is_some());
         if one_thread && used > crate::priority::LONG_RUN && data.demoted.is_none() {
             data.demoted = Some(crate::priority::Demoted::now());
         }
@@ -424,6 +424,27 @@ pub(crate) fn classify(
     if memory_exceeded {
         return RunOutcome::Error(RunTrap::Memory(human_bytes(limits.memory_bytes)).to_string());
     }
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        // `std::process::exit`: a page ends its run, not the server.
+        return match exit.0 {
+            0 => RunOutcome::StoppedByPage,
+            // WASI 0.2 carries only success or failure, not the status.
+            _ => RunOutcome::Error("the page called exit with a failure status".into()),
+        };
+    }
+    let handles_full = error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<wasmtime::component::ResourceTableError>(),
+            Some(wasmtime::component::ResourceTableError::Full)
+        )
+    });
+    if handles_full {
+        return RunOutcome::Error(
+            "the page holds too many WASI handles (streams, pollables, timers): the handle \
+             limit of an instance is wasmtime's 100,000"
+                .into(),
+        );
+    }
     if let Some(trap) = error.downcast_ref::<Trap>() {
         match trap {
             Trap::StackOverflow => {
@@ -449,7 +470,12 @@ pub(crate) fn classify(
         }
         return RunOutcome::Error(with_stderr(format!("the page crashed: {trap}"), stderr));
     }
-    RunOutcome::Error(with_stderr(format!("the page failed: {error}"), stderr))
+    // The error's own text is wasmtime's context ("error while executing
+    // at wasm backtrace: …"); what happened is its root cause.
+    RunOutcome::Error(with_stderr(
+        format!("the page failed: {}", error.root_cause()),
+        stderr,
+    ))
 }
 
 /// Appends the last lines of stderr, where a guest usually explains itself.

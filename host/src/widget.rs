@@ -347,6 +347,13 @@ impl WidgetSpec {
                 max_selections,
             } => {
                 check_options("multiselect", options, default.iter().copied())?;
+                if default
+                    .iter()
+                    .enumerate()
+                    .any(|(i, d)| default[..i].contains(d))
+                {
+                    return Err("multiselect: an option is chosen twice in the default".into());
+                }
                 if max_selections.is_some_and(|m| default.len() > m as usize) {
                     return Err("multiselect: more defaults than max_selections".into());
                 }
@@ -677,10 +684,10 @@ fn parse_date(s: &str) -> Result<(u32, u32, u32), String> {
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return Err(bad());
     }
-    let (y, m, d): (u32, u32, u32) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
+    let (y, m, d) = (
+        digits(y).ok_or_else(bad)?,
+        digits(m).ok_or_else(bad)?,
+        digits(d).ok_or_else(bad)?,
     );
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
@@ -705,13 +712,21 @@ fn check_date_bounds(date: &str, min: &Option<String>, max: &Option<String>) -> 
 }
 
 /// A time of day as `HH:MM`.
+/// The number written with ASCII digits only (no sign, no spaces).
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 fn parse_time(s: &str) -> Result<(u32, u32), String> {
     let bad = || format!("{s:?} is not a time like \"09:30\"");
     let (h, m) = s.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
         return Err(bad());
     }
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    let (h, m) = (digits(h).ok_or_else(bad)?, digits(m).ok_or_else(bad)?);
     if h > 23 || m > 59 {
         return Err(bad());
     }

@@ -1,7 +1,457 @@
-//! Test page: hostile behaviour chosen by `?case=…` (filled in by the hostile-page suite).
-use wasmlit::Ui;
+//! Test page: hostile behaviour chosen by the URL query `?case=NAME`, for the
+//! hostile-page suite (`tests/hostile.rs`). Each case tries something a page
+//! must not be able to do to the host, or pushes one limit past its end.
+//!
+//! Where a case must see the host's refusal itself (instead of the SDK ending
+//! the run with it), it calls the raw contract through
+//! `wasmlit::__private::bindings`, as code that goes around the SDK would.
+use std::fmt::Display;
+use std::io::{Read, Write};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use wasmlit::__private::bindings::wasmlit::page::{session_state as raw_state, ui as raw_ui};
+use wasmlit::{CallError, Ui};
+
+/// The main container's id in the contract.
+const MAIN: u32 = 0;
 
 #[wasmlit::page]
 fn hostile(st: &Ui) {
-    st.write("no case");
+    let params = st.query_params();
+    let case = params.get("case").unwrap_or_default();
+    // A numeric query parameter, or its default.
+    let number = |key: &str, default: u64| -> u64 {
+        params
+            .get(key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    match case.as_str() {
+        "element_flood" => element_flood(st),
+        "output_flood" => output_flood(st),
+        "giant_string" => giant_string(
+            st,
+            &params.get("kind").unwrap_or_else(|| "markdown".into()),
+            number("mib", 50) as usize,
+        ),
+        "giant_json" => giant_json(st),
+        "giant_download" => giant_download(st, number("mib", 16) as usize),
+        "deep_json" => deep_json(st, number("depth", 100_000) as usize),
+        "markdown_bomb" => markdown_bomb(
+            st,
+            &params.get("pattern").unwrap_or_default(),
+            number("kib", 1023) as usize,
+        ),
+        "stdout_spam" => stdout_spam(st, number("mib", 20) as usize),
+        "read_file" => read_file(st, &params.get("dir").unwrap_or_else(|| "/tmp".into())),
+        "read_env" => read_env(st),
+        "open_socket" => open_socket(st, number("port", 80) as u16),
+        "clocks" => clocks(st),
+        "threads" => threads(st),
+        "exit" => {
+            st.text("exiting");
+            std::process::exit(number("code", 0) as i32)
+        }
+        "abort" => {
+            st.text("aborting");
+            std::process::abort()
+        }
+        "job_panic" => job_panic(st),
+        "job_alloc" => job_alloc(st),
+        "many_widgets" => many_widgets(st, number("n", 10_001) as usize),
+        "huge_session_state" => huge_session_state(st, number("chunk_kib", 256) as usize),
+        "alloc_loop" => alloc_loop(st),
+        "handle_flood" => handle_flood(st, number("n", 10_000_000)),
+        other => st.text(format!("no case {other:?}")),
+    }
+}
+
+/// `refused: <error>` for an error, `ALLOWED: <what>` for a success: the
+/// suite asserts that no line says `ALLOWED`.
+fn refused<T, E: Display>(
+    what: &str,
+    result: Result<T, E>,
+    ok: impl FnOnce(T) -> String,
+) -> String {
+    match result {
+        Ok(value) => format!("{what}: ALLOWED: {}", ok(value)),
+        Err(e) => format!("{what}: refused: {e}"),
+    }
+}
+
+/// Draws elements until the host refuses one (the SDK then ends the run
+/// with the refusal).
+fn element_flood(st: &Ui) {
+    let mut i: u64 = 0;
+    loop {
+        st.text(format!("element {i}"));
+        i += 1;
+    }
+}
+
+/// Draws elements just under `element_bytes` until the run's total output
+/// passes `run_output_bytes`.
+fn output_flood(st: &Ui) {
+    let body = "o".repeat(1000 * 1000);
+    loop {
+        st.text(body.clone());
+    }
+}
+
+/// One element of `mib` MiB of text.
+fn giant_string(st: &Ui, kind: &str, mib: usize) {
+    st.text(format!("drawing {mib} MiB of {kind}"));
+    let body = "x".repeat(mib << 20);
+    match kind {
+        "text" => st.text(body),
+        "code" => st.code(body, Some("rust")),
+        "title" => st.title(body),
+        _ => st.markdown(body),
+    }
+    st.text("drawn");
+}
+
+/// `st.json` of a nested value whose JSON is about 4 MB.
+fn giant_json(st: &Ui) {
+    let rows: Vec<Vec<u32>> = vec![vec![1_234_567; 500]; 1000];
+    st.text("drawing the JSON");
+    st.json(&rows);
+    st.text("drawn");
+}
+
+/// A download button carrying `mib` MiB of data.
+fn giant_download(st: &Ui, mib: usize) {
+    let data = vec![7u8; mib << 20];
+    st.text("drawing the download button");
+    st.download_button("Download", "big.bin", "application/octet-stream", &data);
+    st.text("drawn");
+}
+
+/// `depth` nested arrays, built by hand: `[[[…]]]`.
+fn nested_arrays(depth: usize) -> String {
+    let mut text = String::with_capacity(2 * depth);
+    text.extend(std::iter::repeat_n('[', depth));
+    text.extend(std::iter::repeat_n(']', depth));
+    text
+}
+
+/// Hands the host deeply nested JSON wherever it parses JSON: an `st.json`
+/// element, a Vega-Lite specification and a session-state value. Each
+/// result is drawn; the run must survive all three.
+fn deep_json(st: &Ui, depth: usize) {
+    let deep = nested_arrays(depth);
+    let result = |r: Result<(), raw_ui::CallError>| match r {
+        Ok(()) => "accepted".to_owned(),
+        Err(e) => format!("refused: {}", CallError::from(e)),
+    };
+    let json = result(raw_ui::emit(MAIN, &raw_ui::Element::Json(deep.clone())));
+    st.text(format!("json depth {depth}: {json}"));
+    let spec = format!("{{\"data\":{{\"values\":{deep}}},\"mark\":\"bar\"}}");
+    let vega = result(raw_ui::emit(MAIN, &raw_ui::Element::VegaLite(spec)));
+    st.text(format!("vega-lite depth {depth}: {vega}"));
+    let state = result(raw_state::set("deep", &deep));
+    st.text(format!("session state depth {depth}: {state}"));
+    // The value stored (if it was) comes back as it went in.
+    let back = raw_state::get("deep").ok().flatten().map_or(0, |v| v.len());
+    st.text(format!("session state read back: {back} bytes"));
+    // Shallow JSON still works after all that.
+    st.json(&vec![vec![vec![1, 2], vec![3]]]);
+}
+
+/// A Markdown source of `kib` KiB that is hard on a CommonMark renderer or
+/// on the HTML sanitizer behind it, named by `pattern`. The host renders it
+/// during the call, where neither epoch interruption nor a cancel can stop
+/// it, so it must be rendered quickly (or refused before rendering).
+fn markdown_bomb(st: &Ui, pattern: &str, kib: usize) {
+    let size = kib << 10;
+    let fill = |unit: &str| unit.repeat(size / unit.len());
+    let source = match pattern {
+        "blockquotes" => fill(">"),
+        "lists" => fill("- "),
+        "ordered_lists" => fill("1. "),
+        "emphasis" => fill("*a"),
+        "strong" => fill("**a"),
+        "brackets" => fill("["),
+        "links" => fill("[a]("),
+        "backticks" => fill("`a``"),
+        "entities" => fill("&amp;"),
+        "autolinks" => fill("<http://a"),
+        "footnotes" => fill("[^a]"),
+        "spans" => fill("<span>"),
+        "formatting" => fill("<i><b>"),
+        "anchors" => fill("<a href=x>"),
+        "table_cells" => fill("<table><td>"),
+        "divs" => fill("<div>"),
+        "list_items" => fill("<ul><li>"),
+        "table" => {
+            // A header of many columns and many short rows, each padded
+            // to the header's width.
+            let columns = size / 20;
+            let mut table = "|a".repeat(columns);
+            table.push_str("|\n");
+            table.push_str(&"|-".repeat(columns));
+            table.push_str("|\n");
+            while table.len() + 2 <= size {
+                table.push_str("x\n");
+            }
+            table
+        }
+        other => {
+            st.text(format!("no pattern {other:?}"));
+            return;
+        }
+    };
+    st.text(format!("rendering {pattern}"));
+    let started = Instant::now();
+    let result = raw_ui::emit(MAIN, &raw_ui::Element::Markdown(source));
+    let ms = started.elapsed().as_millis();
+    let result = match result {
+        Ok(()) => "drawn".to_owned(),
+        Err(e) => format!("refused: {}", CallError::from(e)),
+    };
+    st.text(format!("{pattern}: {result} in {ms} ms"));
+}
+
+/// Prints `mib` MiB to stdout and to stderr, then draws "done".
+fn stdout_spam(st: &Ui, mib: usize) {
+    let line = format!("{}\n", "spam ".repeat(200));
+    let lines = (mib << 20) / line.len();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    for _ in 0..lines {
+        // Errors are ignored: a page must not be broken by printing.
+        let _ = out.write_all(line.as_bytes());
+        let _ = err.write_all(line.as_bytes());
+    }
+    let _ = out.write_all(b"the last line of stdout\n");
+    let _ = err.write_all(b"the last line of stderr\n");
+    let _ = out.flush();
+    st.text("done");
+}
+
+/// Every way std has to reach the file system; `dir` is a host directory
+/// holding a file named `secret`.
+fn read_file(st: &Ui, dir: &str) {
+    let len = |bytes: Vec<u8>| format!("{} bytes", bytes.len());
+    let listed = |_| "listed".to_owned();
+    let written = |_| "written".to_owned();
+    let lines = [
+        refused("read /etc/passwd", std::fs::read("/etc/passwd"), len),
+        refused("read etc/passwd", std::fs::read("etc/passwd"), len),
+        refused(
+            "read /proc/self/environ",
+            std::fs::read("/proc/self/environ"),
+            len,
+        ),
+        refused("read secret", std::fs::read(format!("{dir}/secret")), len),
+        refused("read_dir /", std::fs::read_dir("/"), listed),
+        refused("read_dir .", std::fs::read_dir("."), listed),
+        refused("read_dir dir", std::fs::read_dir(dir), listed),
+        refused("metadata /", std::fs::metadata("/"), |m| format!("{m:?}")),
+        refused(
+            "write dir/written",
+            std::fs::write(format!("{dir}/written"), b"x"),
+            written,
+        ),
+        refused(
+            "write written.txt",
+            std::fs::write("written.txt", b"x"),
+            written,
+        ),
+        refused(
+            "create_dir dir/made",
+            std::fs::create_dir(format!("{dir}/made")),
+            |_| "created".to_owned(),
+        ),
+    ];
+    for line in lines {
+        st.text(line);
+    }
+    // Not a capability: with nothing opened, `/` names nothing.
+    st.text(format!("current_dir: {:?}", std::env::current_dir()));
+}
+
+/// The environment, arguments and stdin a page sees.
+fn read_env(st: &Ui) {
+    let vars: Vec<(String, String)> = std::env::vars().collect();
+    st.text(format!("vars: {}", vars.len()));
+    for (key, value) in &vars {
+        st.text(format!("var {key}={value}"));
+    }
+    let args: Vec<String> = std::env::args().collect();
+    st.text(format!("args: {}", args.len()));
+    st.text(refused("var PATH", std::env::var("PATH"), |v| v));
+    st.text(refused("var HOME", std::env::var("HOME"), |v| v));
+    let mut input = Vec::new();
+    let read = std::io::stdin().read_to_end(&mut input);
+    st.text(format!("stdin: {read:?}, {} bytes", input.len()));
+}
+
+/// TCP, UDP and name lookups.
+fn open_socket(st: &Ui, port: u16) {
+    use std::net::{TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+    let address = format!("127.0.0.1:{port}");
+    let lines = [
+        refused("tcp connect", TcpStream::connect(&address), |s| {
+            format!("connected to {:?}", s.peer_addr())
+        }),
+        refused(
+            "tcp connect with timeout",
+            match address.parse() {
+                Ok(a) => TcpStream::connect_timeout(&a, Duration::from_secs(1)),
+                Err(e) => Err(std::io::Error::other(e)),
+            },
+            |_| "connected".into(),
+        ),
+        refused("tcp listen", TcpListener::bind("127.0.0.1:0"), |l| {
+            format!("listening on {:?}", l.local_addr())
+        }),
+        refused("udp bind", UdpSocket::bind("0.0.0.0:0"), |s| {
+            let sent = s.send_to(b"hostile", &address);
+            format!("bound; send_to: {sent:?}")
+        }),
+        refused(
+            "name lookup",
+            "localhost:80".to_socket_addrs().map(|a| a.count()),
+            |n| format!("{n} addresses"),
+        ),
+    ];
+    for line in lines {
+        st.text(line);
+    }
+}
+
+/// The clocks a page sees: the wall clock is the real one; the monotonic
+/// clock counts from the start of the run and advances with real time.
+fn clocks(st: &Ui) {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(since) => st.text(format!("system time: {} s", since.as_secs())),
+        Err(e) => st.text(format!("system time: before the epoch: {e}")),
+    }
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(20));
+    let slept = started.elapsed();
+    st.text(format!("slept: {} ms", slept.as_millis()));
+    // Instants never go backwards, and distinct readings can differ by less
+    // than a microsecond (the clock's resolution is the host's).
+    let mut smallest = Duration::MAX;
+    let mut previous = Instant::now();
+    for _ in 0..1000 {
+        let now = Instant::now();
+        let step = now.duration_since(previous);
+        if step > Duration::ZERO {
+            smallest = smallest.min(step);
+        }
+        previous = now;
+    }
+    st.text(format!("smallest step: {} ns", smallest.as_nanos()));
+}
+
+/// OS threads do not exist in a page (jobs are the way to run in parallel).
+fn threads(st: &Ui) {
+    let spawned = std::thread::Builder::new().spawn(|| 1 + 1);
+    st.text(refused("thread spawn", spawned, |h| {
+        format!("joined: {:?}", h.join().is_ok())
+    }));
+}
+
+fn boom(_: ()) -> u32 {
+    panic!("hostile job panicked")
+}
+
+/// A job that grows its memory until the host's limit stops it.
+fn hog(_: ()) -> usize {
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
+    loop {
+        chunks.push(vec![1u8; 1 << 20]);
+        std::hint::black_box(&chunks);
+    }
+}
+
+/// A job panics; the run joins it and draws the error.
+fn job_panic(st: &Ui) {
+    match st.spawn(boom, ()).join() {
+        Ok(n) => st.text(format!("job: ALLOWED: returned {n}")),
+        Err(e) => st.text(format!("job error: {e}")),
+    }
+    st.text("the run goes on");
+}
+
+/// A job exhausts its memory; the run joins it and draws the error.
+fn job_alloc(st: &Ui) {
+    match st.spawn(hog, ()).join() {
+        Ok(n) => st.text(format!("job: ALLOWED: returned {n}")),
+        Err(e) => st.text(format!("job error: {e}")),
+    }
+    st.text("the run goes on");
+}
+
+/// `n` checkboxes, each with its own key.
+fn many_widgets(st: &Ui, n: usize) {
+    let mut checked = 0;
+    for i in 0..n {
+        if st.key(format!("w{i}")).checkbox("same label", i % 2 == 0) {
+            checked += 1;
+        }
+    }
+    st.text(format!("{n} widgets, {checked} checked"));
+}
+
+/// Stores `chunk_kib` KiB values under new keys until the host refuses one.
+fn huge_session_state(st: &Ui, chunk_kib: usize) {
+    let state = st.session_state();
+    let chunk = "s".repeat(chunk_kib << 10);
+    let mut stored = 0;
+    let refusal = loop {
+        match state.try_set(&format!("chunk{stored}"), &chunk) {
+            Ok(()) => stored += 1,
+            Err(e) => break e,
+        }
+        if stored > 100_000 {
+            break CallError::Failed("ALLOWED: never refused".into());
+        }
+    };
+    st.text(format!("stored {stored} chunks"));
+    st.text(format!("refused: {refusal}"));
+    // The refusal lost nothing: the last chunk stored is still there.
+    let last: Option<String> = state.get(&format!("chunk{}", stored.max(1) - 1));
+    st.text(format!(
+        "last chunk kept: {}",
+        last.is_some_and(|v| v == chunk)
+    ));
+}
+
+/// Grows one vector until the memory limit ends the run.
+fn alloc_loop(st: &Ui) {
+    st.text("allocating");
+    let mut v: Vec<u64> = Vec::new();
+    let mut i: u64 = 0;
+    loop {
+        v.push(i);
+        i = i.wrapping_add(1);
+        if v.len().is_power_of_two() {
+            std::hint::black_box(&v);
+        }
+    }
+}
+
+#[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.6")]
+extern "C" {
+    /// `subscribe-duration`: a new pollable resource, held by the page until
+    /// it drops it.
+    #[link_name = "subscribe-duration"]
+    fn subscribe_duration(nanos: i64) -> i32;
+}
+
+/// Creates `n` WASI resources (timers) and never drops them, so the host's
+/// tables fill up until its handle limit refuses one.
+fn handle_flood(st: &Ui, n: u64) {
+    st.text("creating handles");
+    let mut last = 0;
+    for _ in 0..n {
+        // SAFETY: the import takes a duration and returns a handle the page
+        // owns; leaking it is the point of this case.
+        last = unsafe { subscribe_duration(1_000_000_000) };
+    }
+    std::hint::black_box(last);
+    st.text(format!("created {n} handles"));
 }
