@@ -26,7 +26,6 @@ pub mod metrics;
 pub mod output;
 pub mod page;
 pub mod page_build;
-pub mod priority;
 pub mod protocol;
 pub mod reload;
 pub mod resource;

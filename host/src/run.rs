@@ -372,9 +372,6 @@ pub struct StoreData {
     memory_gauge: Arc<std::sync::atomic::AtomicU64>,
     /// What this instance added to it.
     memory_held: u64,
-    /// Set once the instance has computed for long: its thread yields to
-    /// short runs until the instance is dropped.
-    pub(crate) demoted: Option<crate::priority::Demoted>,
     /// Zero of the page's monotonic clock.
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
@@ -469,7 +466,6 @@ impl StoreData {
             memory_exceeded: false,
             memory_gauge,
             memory_held: 0,
-            demoted: None,
             clock_origin: now,
             started: now,
         }

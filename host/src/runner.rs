@@ -210,21 +210,13 @@ pub(crate) fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData
     let cpu_error = cpu_trap(&limits);
     let wall_limit = limits.wall_time;
     let wall_error = RunTrap::WallTime(crate::limits::human_duration(wall_limit));
-    store.epoch_deadline_callback(move |mut store| {
-        let data = store.data_mut();
+    store.epoch_deadline_callback(move |store| {
+        let data = store.data();
         if let Some(reason) = data.control.cancelled() {
             return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
         }
-        let used = thread_cpu_time().saturating_sub(data.cpu_start);
-        if used > cpu_limit {
+        if thread_cpu_time().saturating_sub(data.cpu_start) > cpu_limit {
             return Err(wasmtime::Error::new(cpu_error.clone()));
-        }
-        // Only stores that live and die on one thread: runs and jobs (a
-        // kept resource instance answers queries on many threads).
-        let one_thread =
-            data.run.is_some() || data.job.as_ref().is_some_and(|job| job.services.is_some());
-        if one_thread && used > crate::priority::LONG_RUN && data.demoted.is_none() {
-            data.demoted = Some(crate::priority::Demoted::now());
         }
         if data.started.elapsed() > wall_limit {
             return Err(wasmtime::Error::new(wall_error.clone()));
