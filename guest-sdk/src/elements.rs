@@ -43,7 +43,7 @@ impl Ui {
         self.emit(Element::Subheader(body.into()));
     }
 
-    /// CommonMark text, like `st.markdown`. Raw HTML is removed.
+    /// CommonMark text, like `st.markdown`. Raw HTML is shown as text.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
