@@ -432,3 +432,38 @@ async fn a_file_chosen_in_the_browser_is_uploaded_and_read_by_the_page() {
     browser.wait_text("no file yet").await;
     finish(server, browser).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_served_under_its_name_works_in_the_browser() {
+    let apps = tests::TestApps::start(
+        &[
+            ("sales", &["counter", "hello"], ""),
+            ("ops", &["counter"], ""),
+        ],
+        2,
+    )
+    .await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("http://{}/sales/counter", apps.addr))
+        .await
+        .expect("navigate");
+    browser.wait_text("count: 0").await;
+    browser.click("[data-widget-id^='button:'] button").await;
+    browser.wait_text("count: 1").await;
+    // Navigation stays inside the app.
+    browser.click("#nav a[href='/sales/hello']").await;
+    browser.wait_text("Type your name above.").await;
+    let url = browser.client.current_url().await.expect("url");
+    assert_eq!(url.path(), "/sales/hello");
+    // The other app has its own session: its counter starts at zero.
+    browser
+        .client
+        .goto(&format!("http://{}/ops/counter", apps.addr))
+        .await
+        .expect("navigate");
+    browser.wait_text("count: 0").await;
+    browser.close().await;
+    apps.shutdown().await;
+}

@@ -108,6 +108,13 @@ impl TestServer {
         .await
     }
 
+    /// Starts a server with default settings except the per-session message
+    /// rate, lifted: for load generators that click as fast as the server
+    /// answers.
+    pub async fn start_unthrottled(pages: &[&str]) -> TestServer {
+        Self::start_with(pages, Limits::default(), unthrottled()).await
+    }
+
     /// Starts a server with these limits and settings.
     pub async fn start_with(
         pages: &[&str],
@@ -161,6 +168,21 @@ impl TestServer {
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
         }
+    }
+}
+
+/// Server settings whose per-session message rate is lifted (benchmarks
+/// and load generators click as fast as the server answers).
+pub fn unthrottled() -> host::server::ServerSettings {
+    host::server::ServerSettings {
+        admission: Arc::new(host::admission::Admission::new(
+            host::admission::AdmissionSettings {
+                session_messages_per_second: 1e9,
+                session_messages_burst: 1e9,
+                ..Default::default()
+            },
+        )),
+        ..Default::default()
     }
 }
 
@@ -267,16 +289,7 @@ impl TestApps {
                 ..Default::default()
             },
             // Benchmarks click as fast as the server answers.
-            &host::server::ServerSettings {
-                admission: Arc::new(host::admission::Admission::new(
-                    host::admission::AdmissionSettings {
-                        session_messages_per_second: 1e9,
-                        session_messages_burst: 1e9,
-                        ..Default::default()
-                    },
-                )),
-                ..Default::default()
-            },
+            &unthrottled(),
         )
         .expect("apps load");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

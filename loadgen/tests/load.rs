@@ -6,7 +6,7 @@ use tests::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_loop_clicks_all_count_up_by_one() {
-    let server = TestServer::start(&["counter"]).await;
+    let server = TestServer::start_unthrottled(&["counter"]).await;
     let result = load(
         &server.addr.to_string(),
         4,
@@ -27,7 +27,7 @@ async fn closed_loop_clicks_all_count_up_by_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixed_rate_sessions_click_at_their_rate() {
-    let server = TestServer::start(&["counter"]).await;
+    let server = TestServer::start_unthrottled(&["counter"]).await;
     let result = load(
         &server.addr.to_string(),
         5,

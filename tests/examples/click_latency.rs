@@ -52,7 +52,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let clicks: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
     let loads: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
-    let server = TestServer::start(&["counter"]).await;
+    let server = TestServer::start_unthrottled(&["counter"]).await;
     let browser = Browser::start().await;
     let url = format!("http://{}/counter", server.addr);
 
