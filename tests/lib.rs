@@ -455,6 +455,15 @@ impl WsClient {
     }
 }
 
+/// The last `run_finished` message in `messages`.
+pub fn finished(messages: &[serde_json::Value]) -> &serde_json::Value {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m["type"] == "run_finished")
+        .expect("a run_finished message")
+}
+
 /// The text of markdown deltas (without the paragraph tags) in `messages`.
 pub fn markdown_texts(messages: &[serde_json::Value]) -> Vec<String> {
     messages

@@ -1,15 +1,7 @@
 //! The session protocol against a real server on port 0, with real pages.
 
 use serde_json::json;
-use tests::{markdown_texts, widget_id, TestServer, WsClient};
-
-fn finished(messages: &[serde_json::Value]) -> &serde_json::Value {
-    messages
-        .iter()
-        .rev()
-        .find(|m| m["type"] == "run_finished")
-        .expect("a run_finished message")
-}
+use tests::{finished, markdown_texts, widget_id, TestServer, WsClient};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_lists_pages_and_counter_renders() {

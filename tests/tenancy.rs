@@ -8,15 +8,7 @@ use host::runner::Runner;
 use host::services::AppServices;
 use serde_json::json;
 use tests::runs::{run, texts};
-use tests::{http_get, markdown_texts, widget_id, TestApps, WsClient};
-
-fn finished(messages: &[serde_json::Value]) -> &serde_json::Value {
-    messages
-        .iter()
-        .rev()
-        .find(|m| m["type"] == "run_finished")
-        .expect("a run_finished message")
-}
+use tests::{finished, http_get, markdown_texts, widget_id, TestApps, WsClient};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_app_has_its_own_url_sessions_and_state() {
