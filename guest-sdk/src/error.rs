@@ -18,8 +18,12 @@ pub enum CallError {
     DuplicateWidgetId(String),
     /// A limit of the run or session was reached.
     LimitExceeded(String),
-    /// The host tried and failed (a resource did not build, a query crashed).
+    /// The host tried and failed (a resource did not build, a query
+    /// crashed, a network request failed).
     Failed(String),
+    /// The app was not granted what the call needs (an outbound host not on
+    /// its allow list); the text says how an operator grants it.
+    Denied(String),
 }
 
 impl From<WitCallError> for CallError {
@@ -30,6 +34,7 @@ impl From<WitCallError> for CallError {
             WitCallError::DuplicateWidgetId(m) => CallError::DuplicateWidgetId(m),
             WitCallError::LimitExceeded(m) => CallError::LimitExceeded(m),
             WitCallError::Failed(m) => CallError::Failed(m),
+            WitCallError::Denied(m) => CallError::Denied(m),
         }
     }
 }
@@ -42,6 +47,7 @@ impl fmt::Display for CallError {
             CallError::DuplicateWidgetId(m) => write!(f, "{m}"),
             CallError::LimitExceeded(m) => write!(f, "limit exceeded: {m}"),
             CallError::Failed(m) => write!(f, "{m}"),
+            CallError::Denied(m) => write!(f, "denied: {m}"),
         }
     }
 }

@@ -44,6 +44,7 @@ mod data;
 mod elements;
 mod error;
 mod fragment;
+pub mod http;
 mod jobs;
 mod layout;
 mod query_params;

@@ -10,5 +10,5 @@ wasmtime::component::bindgen!({
 });
 
 pub use self::wasmlit::page::{
-    cache, control, jobs, query_params, session_state, types, ui, widgets,
+    cache, control, http, jobs, query_params, session_state, types, ui, widgets,
 };

@@ -60,13 +60,22 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("wasmlit"))
 }
 
+/// What an operator granted an app beyond the contract; nothing by default.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    /// A directory its pages may read (never write), mounted at `/data`.
+    pub data_dir: Option<PathBuf>,
+    /// Outbound HTTP to the hosts of an allow list.
+    pub outbound: Option<Arc<crate::outbound::Outbound>>,
+}
+
 /// The engine, its linker and its ticker; shared by every page and run.
 pub struct PageEngine {
     pub(crate) engine: Engine,
     pub(crate) linker: Linker<StoreData>,
     pub(crate) limits: Arc<Limits>,
-    /// The app's read-only data directory, if it was granted one.
-    pub(crate) data_dir: Option<PathBuf>,
+    /// What the app was granted beyond the contract.
+    pub(crate) grants: Grants,
     /// Linear memory held by live instances under this view, in bytes.
     pub(crate) memory_in_use: Arc<AtomicU64>,
     cache_dir: Option<PathBuf>,
@@ -111,7 +120,7 @@ impl PageEngine {
             engine,
             linker,
             limits: Arc::new(limits),
-            data_dir: None,
+            grants: Grants::default(),
             memory_in_use: Arc::default(),
             cache_dir: settings.cache_dir,
             ticker,
@@ -124,15 +133,11 @@ impl PageEngine {
     }
 
     /// The same engine (compiled code, linker, epoch ticker and instance
-    /// pool) with other limits and a read-only data directory: one app's
-    /// view of a shared engine. The memory limit may not exceed the
+    /// pool) with other limits and grants (a read-only data directory,
+    /// outbound hosts): one app's view of a shared engine. The memory limit may not exceed the
     /// engine's (its instance slots are that large), and the stack limit is
     /// the engine's own.
-    pub fn for_app(
-        &self,
-        limits: Limits,
-        data_dir: Option<PathBuf>,
-    ) -> anyhow::Result<Arc<PageEngine>> {
+    pub fn for_app(&self, limits: Limits, grants: Grants) -> anyhow::Result<Arc<PageEngine>> {
         if limits.memory_bytes > self.limits.memory_bytes {
             anyhow::bail!(
                 "memory_bytes is {}, more than the server's {} (--memory-mib)",
@@ -150,7 +155,7 @@ impl PageEngine {
             engine: self.engine.clone(),
             linker: self.linker.clone(),
             limits: Arc::new(limits),
-            data_dir,
+            grants,
             memory_in_use: Arc::default(),
             cache_dir: self.cache_dir.clone(),
             ticker: self.ticker.clone(),

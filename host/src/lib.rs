@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod limits;
 pub mod markdown;
 pub mod metrics;
+pub mod outbound;
 pub mod output;
 pub mod page;
 pub mod page_build;

@@ -70,6 +70,21 @@ pub struct Limits {
     /// Consecutive `rerun()` calls before the runner refuses to rerun again
     /// ("rerun loop").
     pub consecutive_reruns: u32,
+    /// Outbound HTTP requests one instance (a run, a job, a resource call)
+    /// may send, redirects not counted. Past it `http.fetch` fails with
+    /// `limit-exceeded`. Only apps granted outbound hosts can send any.
+    pub outbound_requests_per_run: u32,
+    /// Bytes one outbound request may carry: URL, headers and body. A
+    /// larger one fails with `limit-exceeded` before anything is sent.
+    pub outbound_request_bytes: usize,
+    /// Bytes of body one outbound response may have. The host stops
+    /// reading past it and the fetch fails with `limit-exceeded`.
+    pub outbound_response_bytes: usize,
+    /// Time one outbound request may take, from sending to the last byte of
+    /// the body, redirects included (and never past the run's wall time).
+    /// Past it the fetch fails with `limit-exceeded`.
+    #[serde(with = "duration_secs")]
+    pub outbound_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -93,6 +108,10 @@ impl Default for Limits {
             upload_file_bytes: 16 << 20,
             upload_session_bytes: 64 << 20,
             upload_total_bytes: 1 << 30,
+            outbound_requests_per_run: 100,
+            outbound_request_bytes: 1 << 20,
+            outbound_response_bytes: 16 << 20,
+            outbound_timeout: Duration::from_secs(30),
         }
     }
 }

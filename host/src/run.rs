@@ -376,6 +376,10 @@ pub struct StoreData {
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
     pub(crate) started: Instant,
+    /// The app's outbound HTTP, if it was granted any hosts.
+    pub(crate) outbound: Option<Arc<crate::outbound::Outbound>>,
+    /// Outbound requests this instance has sent.
+    pub(crate) outbound_sent: u32,
 }
 
 impl WasiView for StoreData {
@@ -445,7 +449,7 @@ impl StoreData {
             .allow_tcp(false)
             .allow_udp(false)
             .allow_ip_name_lookup(false);
-        if let Some(dir) = &engine.data_dir {
+        if let Some(dir) = &engine.grants.data_dir {
             let opened = wasi.preopened_dir(dir, DATA_DIR_MOUNT, wasmtime_wasi::FsPerms::ReadOnly);
             if let Err(e) = opened {
                 tracing::warn!(dir = %dir.display(), error = %e, "could not open the app's data directory");
@@ -468,6 +472,8 @@ impl StoreData {
             memory_held: 0,
             clock_origin: now,
             started: now,
+            outbound: engine.grants.outbound.clone(),
+            outbound_sent: 0,
         }
     }
 

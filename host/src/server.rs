@@ -70,6 +70,12 @@ pub struct ServeArgs {
     /// Seconds a send may wait for a browser that does not read.
     #[arg(long, default_value_t = 30)]
     pub send_timeout_seconds: u64,
+    /// A host the pages may send HTTP requests to, as `scheme://host[:port]`
+    /// (`https://*.example.com` for subdomains, `:*` for any port);
+    /// repeat for more. None by default. Apps of an apps root are granted
+    /// hosts in their `app.toml` instead.
+    #[arg(long = "allow-outbound-host", value_name = "URL")]
+    pub allow_outbound_hosts: Vec<String>,
 }
 
 /// How long shutdown waits for sessions to tell their browsers.
@@ -376,6 +382,12 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         app_settings.worker_threads = threads.max(1);
     }
     let tenants = if crate::tenant::is_apps_root(&args.dir) {
+        if !args.allow_outbound_hosts.is_empty() {
+            anyhow::bail!(
+                "--allow-outbound-host is for a single app; grant an app of an apps root \
+                 its hosts with `allowed_outbound_hosts` under [capabilities] in its app.toml"
+            );
+        }
         crate::tenant::discover(&args.dir, &engine_settings.limits, args.script_threads)?
     } else {
         Vec::new()
@@ -386,7 +398,16 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     engine_settings.instance_slots = engine_settings
         .instance_slots
         .max(u32::try_from(busy).unwrap_or(u32::MAX));
-    let engine = PageEngine::new(engine_settings)?;
+    let mut engine = PageEngine::new(engine_settings)?;
+    if !args.allow_outbound_hosts.is_empty() {
+        let allow = crate::outbound::AllowList::parse(&args.allow_outbound_hosts)?;
+        eprintln!("Outbound HTTP allowed to: {}", allow.describe());
+        let grants = crate::engine::Grants {
+            data_dir: None,
+            outbound: Some(Arc::new(crate::outbound::Outbound::new(allow)?)),
+        };
+        engine = engine.for_app(engine.limits().clone(), grants)?;
+    }
     let server_settings = ServerSettings {
         message_bytes: args.message_bytes,
         session_grace: Duration::from_secs(args.session_grace_seconds),
@@ -477,7 +498,7 @@ pub fn load_apps(
     for tenant in tenants {
         eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
         let app_engine = engine
-            .for_app(tenant.limits.clone(), tenant.data_dir.clone())
+            .for_app(tenant.limits.clone(), tenant.grants.clone())
             .with_context(|| format!("app {}", tenant.name))?;
         let app = App::load(
             app_engine.clone(),

@@ -3,10 +3,13 @@
 //! limits, share of the server's threads, caches, sessions and capabilities.
 //! `app.toml` is where an operator sets them; every key is optional.
 
+use crate::engine::Grants;
 use crate::limits::Limits;
+use crate::outbound::{AllowList, Outbound};
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The file that makes a directory an app of an apps root.
 pub const APP_FILE: &str = "app.toml";
@@ -43,6 +46,11 @@ pub struct Capabilities {
     /// A directory (relative to the app's directory) its pages may read,
     /// never write, mounted at `/data`.
     pub data_dir: Option<PathBuf>,
+    /// Hosts its pages may send HTTP requests to (`wasmlit::http`):
+    /// entries `scheme://host[:port]`, such as `https://api.example.com`,
+    /// `https://*.example.com` (its subdomains) or `http://10.0.0.5:*`.
+    #[serde(default)]
+    pub allowed_outbound_hosts: Vec<String>,
 }
 
 /// An app found in an apps root.
@@ -56,8 +64,9 @@ pub struct Tenant {
     pub config: TenantConfig,
     /// The server's limits with the app's overrides.
     pub limits: Limits,
-    /// The data directory, resolved, if granted.
-    pub data_dir: Option<PathBuf>,
+    /// What it was granted: the data directory (resolved) and outbound
+    /// hosts.
+    pub grants: Grants,
 }
 
 impl Tenant {
@@ -160,12 +169,21 @@ pub fn parse(
             Some(resolved)
         }
     };
+    let allow = AllowList::parse(&config.capabilities.allowed_outbound_hosts)
+        .context("capabilities.allowed_outbound_hosts")?;
+    let outbound = if allow.is_empty() {
+        None
+    } else {
+        Some(Arc::new(
+            Outbound::new(allow).context("the outbound HTTP client")?,
+        ))
+    };
     Ok(Tenant {
         name: name.to_owned(),
         dir: dir.to_owned(),
         config,
         limits,
-        data_dir,
+        grants: Grants { data_dir, outbound },
     })
 }
 
@@ -199,6 +217,10 @@ fn check_limits(limits: &Limits, server: &Limits) -> anyhow::Result<()> {
         ("session_state_bytes", limits.session_state_bytes as u64),
         ("cpu_time", limits.cpu_time.as_millis() as u64),
         ("wall_time", limits.wall_time.as_millis() as u64),
+        (
+            "outbound_timeout",
+            limits.outbound_timeout.as_millis() as u64,
+        ),
     ];
     for (name, value) in positive {
         if value == 0 {
@@ -245,7 +267,8 @@ mod tests {
             Limits::default().elements_per_run
         );
         assert_eq!(tenant.title(), "Sales");
-        assert!(tenant.data_dir.is_none());
+        assert!(tenant.grants.data_dir.is_none());
+        assert!(tenant.grants.outbound.is_none());
     }
 
     #[test]
@@ -280,6 +303,14 @@ mod tests {
             ("message_bytes = 10", "message_bytes"),
             ("[capabilities]\nhttp = [\"example.com\"]", "http"),
             ("[capabilities]\ndata_dir = \"missing\"", "data_dir"),
+            (
+                "[capabilities]\nallowed_outbound_hosts = [\"example.com\"]",
+                "allowed_outbound_hosts",
+            ),
+            (
+                "[capabilities]\nallowed_outbound_hosts = [\"https://example.com/api\"]",
+                "no path",
+            ),
         ] {
             let error = format!("{:#}", parse_text(text).unwrap_err());
             assert!(error.contains(expected), "{text}: {error}");

@@ -3,6 +3,7 @@
 
 mod cache;
 mod control;
+mod http;
 mod jobs;
 mod query_params;
 mod session_state;
