@@ -281,7 +281,7 @@ fn tricks_that_hide_the_real_target_are_refused_before_sending() {
             vec![("header", format!("Forwarded: host={evil}"))],
         ),
         (allowed.url("/hello"), vec![("method", "CONNECT".into())]),
-        (format!("file:///etc/passwd"), vec![]),
+        ("file:///etc/passwd".into(), vec![]),
     ];
     for (url, extra) in &cases {
         let mut params = vec![("url", url.as_str())];

@@ -162,7 +162,13 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
     std::fs::write(data.path().join("hello.txt"), "hello from the operator\n").unwrap();
     let engine = tests::engine();
     let granted = engine
-        .for_app(Limits::default(), Some(data.path().to_owned()))
+        .for_app(
+            Limits::default(),
+            host::engine::Grants {
+                data_dir: Some(data.path().to_owned()),
+                outbound: None,
+            },
+        )
         .expect("an app view");
     let services =
         AppServices::new(granted.clone(), host::services::AppSettings::default()).unwrap();
