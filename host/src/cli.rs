@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// The page URL's query string, e.g. `region=eu&year=2026`.
     #[arg(long, value_name = "QUERY", default_value = "")]
     pub query: String,
+    /// A host the page may send HTTP requests to (`scheme://host[:port]`);
+    /// repeat for more. None by default.
+    #[arg(long = "allow-outbound-host", value_name = "URL")]
+    pub allow_outbound_hosts: Vec<String>,
 }
 
 /// Engine settings shared by every subcommand.
@@ -161,7 +165,8 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
         },
     };
     let state = Arc::new(parking_lot::Mutex::new(state));
-    let engine = PageEngine::new(engine_args.settings()?)?;
+    let engine = PageEngine::new(engine_args.settings()?)?
+        .with_outbound_hosts(&args.allow_outbound_hosts)?;
     let page = Arc::new(Page::load(&engine, &args.page)?);
     let runner = Runner::new(engine.clone(), 1)?;
     let mut reruns = 0;

@@ -162,6 +162,24 @@ impl PageEngine {
         }))
     }
 
+    /// This engine granted outbound HTTP to `hosts` (allow-list entries),
+    /// or itself if there are none: the single-app form of an app's
+    /// `allowed_outbound_hosts`.
+    pub fn with_outbound_hosts(
+        self: &Arc<PageEngine>,
+        hosts: &[String],
+    ) -> anyhow::Result<Arc<PageEngine>> {
+        if hosts.is_empty() {
+            return Ok(self.clone());
+        }
+        let allow = crate::outbound::AllowList::parse(hosts)?;
+        let grants = Grants {
+            data_dir: self.grants.data_dir.clone(),
+            outbound: Some(Arc::new(crate::outbound::Outbound::new(allow)?)),
+        };
+        self.for_app((*self.limits).clone(), grants)
+    }
+
     /// Linear memory held by live instances under this view, in bytes.
     pub fn memory_in_use(&self) -> u64 {
         self.memory_in_use.load(Ordering::Relaxed)

@@ -398,15 +398,13 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     engine_settings.instance_slots = engine_settings
         .instance_slots
         .max(u32::try_from(busy).unwrap_or(u32::MAX));
-    let mut engine = PageEngine::new(engine_settings)?;
+    let engine =
+        PageEngine::new(engine_settings)?.with_outbound_hosts(&args.allow_outbound_hosts)?;
     if !args.allow_outbound_hosts.is_empty() {
-        let allow = crate::outbound::AllowList::parse(&args.allow_outbound_hosts)?;
-        eprintln!("Outbound HTTP allowed to: {}", allow.describe());
-        let grants = crate::engine::Grants {
-            data_dir: None,
-            outbound: Some(Arc::new(crate::outbound::Outbound::new(allow)?)),
-        };
-        engine = engine.for_app(engine.limits().clone(), grants)?;
+        eprintln!(
+            "Outbound HTTP allowed to: {}",
+            args.allow_outbound_hosts.join(", ")
+        );
     }
     let server_settings = ServerSettings {
         message_bytes: args.message_bytes,
