@@ -372,6 +372,10 @@ fn requests_past_their_limits_are_refused_by_name() {
     );
     assert!(lines[0].contains("outbound_request_bytes"), "{lines:?}");
     assert_eq!(allowed.seen().len(), 3);
+    // What `/_/metrics` reports as wasmlit_outbound_requests_total.
+    let counts: std::collections::HashMap<_, _> =
+        engine.outbound().expect("granted").counts().collect();
+    assert_eq!((counts["ok"], counts["limit"], counts["denied"]), (3, 3, 0));
 }
 
 #[test]

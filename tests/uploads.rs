@@ -16,6 +16,28 @@ async fn upload(server: &TestServer, session: &str, widget: &str, body: &[u8]) -
     http_post(server.addr, &path, &[("Content-Type", "text/csv")], body).await
 }
 
+/// A chunked upload, without `Content-Length`, whose chunks are `chunks`
+/// as written (so they may be malformed); returns the status code.
+async fn chunked_upload(server: &TestServer, session: &str, widget: &str, chunks: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connects");
+    let request = format!(
+        "POST /_/upload?session={session}&widget={widget}&name=a.csv HTTP/1.1\r\n\
+         Host: {}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}",
+        server.addr
+    );
+    let _ = stream.write_all(request.as_bytes()).await;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    String::from_utf8_lossy(&response)
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("a status line")
+}
+
 fn uploader(messages: &[Value]) -> &Value {
     &messages
         .iter()
@@ -117,6 +139,18 @@ async fn uploads_are_refused_past_the_limit_for_strangers_and_across_origins() {
     let (status, body) = upload(&server, &client.session, &id, &[b'x'; 2048]).await;
     assert_eq!(status, 413);
     assert!(body.contains("upload_file_bytes"), "{body}");
+    // Without a declared length the limit is found while reading; a body
+    // that breaks off is an interrupted upload, not a large one.
+    let big = format!("800\r\n{}\r\n0\r\n\r\n", "x".repeat(2048));
+    assert_eq!(
+        chunked_upload(&server, &client.session, &id, &big).await,
+        413
+    );
+    let broken = "5\r\nhello\r\nzz\r\n";
+    assert_eq!(
+        chunked_upload(&server, &client.session, &id, broken).await,
+        400
+    );
 
     let (status, _) = upload(&server, &"0".repeat(32), &id, CSV).await;
     assert_eq!(status, 404, "an unknown session");

@@ -180,6 +180,11 @@ impl PageEngine {
         self.for_app((*self.limits).clone(), grants)
     }
 
+    /// The app's outbound HTTP, if it was granted hosts.
+    pub fn outbound(&self) -> Option<&Arc<crate::outbound::Outbound>> {
+        self.grants.outbound.as_ref()
+    }
+
     /// Linear memory held by live instances under this view, in bytes.
     pub fn memory_in_use(&self) -> u64 {
         self.memory_in_use.load(Ordering::Relaxed)

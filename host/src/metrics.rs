@@ -193,6 +193,21 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
         per_app(&|s| s.services.engine.memory_in_use() as f64),
     );
     family(
+        "wasmlit_outbound_requests_total",
+        "counter",
+        "Outbound HTTP requests of apps granted hosts, by app and outcome (ok, denied, invalid, limit, failed).",
+        states
+            .iter()
+            .filter_map(|s| s.services.engine.outbound().map(|o| (s, o)))
+            .flat_map(|(s, outbound)| {
+                outbound
+                    .counts()
+                    .map(|(o, n)| (format!("{{app=\"{}\",outcome=\"{o}\"}}", app(s)), n as f64))
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    );
+    family(
         "wasmlit_runs_active",
         "gauge",
         "The app's runs on script threads now.",

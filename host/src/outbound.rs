@@ -14,6 +14,7 @@ use crate::limits::{human_bytes, human_duration, Limits};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -260,11 +261,16 @@ pub struct PageResponse {
     pub body: Vec<u8>,
 }
 
+/// How outbound requests ended, as the metrics name them.
+pub const OUTCOMES: [&str; 5] = ["ok", "denied", "invalid", "limit", "failed"];
+
 /// An app's outbound HTTP: its allow list and its own client (connection
 /// pool), so no connection is ever shared with another app.
 pub struct Outbound {
     allow: Arc<AllowList>,
     client: reqwest::Client,
+    /// Requests by outcome, in the order of [`OUTCOMES`].
+    counts: [AtomicU64; OUTCOMES.len()],
 }
 
 impl fmt::Debug for Outbound {
@@ -303,7 +309,31 @@ impl Outbound {
             .pool_idle_timeout(Duration::from_secs(30))
             .pool_max_idle_per_host(4)
             .build()?;
-        Ok(Outbound { allow, client })
+        Ok(Outbound {
+            allow,
+            client,
+            counts: Default::default(),
+        })
+    }
+
+    /// Counts a request: answered (`None`) or refused.
+    pub fn record(&self, refusal: Option<&Refusal>) {
+        let at = match refusal {
+            None => 0,
+            Some(Refusal::Denied(_)) => 1,
+            Some(Refusal::Invalid(_)) => 2,
+            Some(Refusal::Limit(_)) => 3,
+            Some(Refusal::Failed(_)) => 4,
+        };
+        self.counts[at].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests so far by outcome (named as in [`OUTCOMES`]).
+    pub fn counts(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        OUTCOMES
+            .iter()
+            .zip(&self.counts)
+            .map(|(name, n)| (*name, n.load(Ordering::Relaxed)))
     }
 
     /// The app's allow list.

@@ -331,8 +331,14 @@ async fn upload(
     if declared.is_some_and(|n| n > limits.upload_file_bytes) {
         return too_large();
     }
-    let Ok(bytes) = axum::body::to_bytes(body, limits.upload_file_bytes).await else {
-        return too_large();
+    let bytes = match axum::body::to_bytes(body, limits.upload_file_bytes).await {
+        Ok(bytes) => bytes,
+        Err(e) if is_length_limit(&e) => return too_large(),
+        Err(e) => {
+            tracing::debug!(error = %e, "an upload's body could not be read");
+            let message = "the upload was interrupted before the whole file arrived";
+            return (StatusCode::BAD_REQUEST, message).into_response();
+        }
     };
     let mime = headers
         .get(header::CONTENT_TYPE)
@@ -349,6 +355,19 @@ async fn upload(
         Ok(info) => axum::Json(info).into_response(),
         Err(message) => (StatusCode::PAYLOAD_TOO_LARGE, message).into_response(),
     }
+}
+
+/// Whether reading a body failed because it passed its length limit (and
+/// not because the client went away or sent a broken body).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// A browser's WebSocket must come from a page this server served: its

@@ -48,7 +48,10 @@ impl http::Host for StoreData {
         };
         let prepared = match outbound.prepare(request, &self.limits) {
             Ok(prepared) => prepared,
-            Err(refusal) => return Ok(Err(refusal.into())),
+            Err(refusal) => {
+                outbound.record(Some(&refusal));
+                return Ok(Err(refusal.into()));
+            }
         };
         self.outbound_sent += 1;
         let limits = self.limits.clone();
@@ -70,6 +73,7 @@ impl http::Host for StoreData {
             Ok(sent) => sent,
             Err(end) => return Err(self.wait_trap(end)),
         };
+        outbound.record(sent.as_ref().err());
         tracing::debug!(
             target = %target,
             status = sent.as_ref().map_or(0, |r| r.status),
