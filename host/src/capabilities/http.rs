@@ -35,10 +35,12 @@ impl http::Host for StoreData {
             return Ok(Err(CallError::Denied(format!("http.fetch: {NOT_GRANTED}"))));
         };
         if self.outbound_sent >= self.limits.outbound_requests_per_run {
-            return Ok(Err(CallError::LimitExceeded(format!(
-                "http.fetch: this instance already sent {} requests (outbound_requests_per_run)",
+            let refusal = Refusal::Limit(format!(
+                "this instance already sent {} requests (outbound_requests_per_run)",
                 self.outbound_sent
-            ))));
+            ));
+            outbound.record(Some(&refusal));
+            return Ok(Err(refusal.into()));
         }
         let request = PageRequest {
             method: request.method,
