@@ -437,6 +437,36 @@ fn jobs_may_fetch_within_the_same_grant() {
     assert!(forbidden.seen().is_empty());
 }
 
+/// The `fetch` example page, tested as its author would with AppTest.
+#[test]
+fn the_fetch_example_shows_a_response_or_the_refusal() {
+    let upstream = Upstream::start();
+    let wasm = tests::page_wasm("fetch");
+    let mut at = wasmlit_apptest::AppTest::from_wasm(&wasm).expect("page loads");
+    at.run();
+    at.text_input("URL").set(upstream.url("/hello")).run();
+    at.button("Send").click().run();
+    let alerts = at.alerts();
+    assert!(
+        alerts.len() == 1 && alerts[0].starts_with("Not allowed:"),
+        "{alerts:?}"
+    );
+    assert!(upstream.seen().is_empty());
+
+    let origin = upstream.origin();
+    let mut at =
+        wasmlit_apptest::AppTest::with_outbound_hosts(&wasm, &[&origin]).expect("page loads");
+    at.run();
+    at.text_input("URL").set(upstream.url("/hello")).run();
+    at.button("Send").click().run();
+    assert_eq!(
+        at.alerts(),
+        [format!("200 from {}", upstream.url("/hello"))]
+    );
+    assert!(at.exception().is_none());
+    assert_eq!(upstream.seen().len(), 1);
+}
+
 #[test]
 fn an_apps_grant_comes_from_its_app_toml_and_only_its_own() {
     let allowed = Upstream::start();

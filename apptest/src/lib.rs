@@ -78,12 +78,30 @@ impl AppTest {
 
     /// Loads a compiled page component with these run limits.
     pub fn with_limits(path: impl AsRef<Path>, limits: Limits) -> anyhow::Result<AppTest> {
+        Self::with_grants(path, limits, &[])
+    }
+
+    /// Loads a compiled page component that may send HTTP requests to
+    /// `hosts` (allow-list entries such as `http://127.0.0.1:8080`), as an
+    /// app granted them by its operator would: point them at a local test
+    /// server.
+    pub fn with_outbound_hosts(path: impl AsRef<Path>, hosts: &[&str]) -> anyhow::Result<AppTest> {
+        let hosts: Vec<String> = hosts.iter().map(|h| (*h).to_owned()).collect();
+        Self::with_grants(path, Limits::default(), &hosts)
+    }
+
+    fn with_grants(
+        path: impl AsRef<Path>,
+        limits: Limits,
+        outbound_hosts: &[String],
+    ) -> anyhow::Result<AppTest> {
         let engine = PageEngine::new(EngineSettings {
             limits,
             // The run, the default worker pool's jobs, and a few resources.
             instance_slots: 16,
             ..EngineSettings::default()
-        })?;
+        })?
+        .with_outbound_hosts(outbound_hosts)?;
         let page = Arc::new(Page::load(&engine, path.as_ref())?);
         Ok(AppTest {
             runner: Runner::new(engine, 1)?,
