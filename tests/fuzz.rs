@@ -2,7 +2,8 @@
 //! can send (`host::protocol::parse_client`, `WidgetSpec::validate`,
 //! `widget_id`), and hostile clients against a real server (a replayed
 //! session id, fragmented messages, oversized fragmented messages, and a
-//! crowd of sessions sending garbage next to a well-behaved one).
+//! crowd of sessions sending garbage next to a well-behaved one), and the
+//! URLs a hostile page may hand to `http.fetch` (`host::outbound`).
 //!
 //! Every property runs `FUZZ_CASES` cases (default 2,000, small enough for
 //! CI). To run at least a million cases of each once:
@@ -2093,4 +2094,87 @@ async fn fifty_garbage_sessions_do_not_disturb_a_well_behaved_one() {
     let again = good.rerun("counter", json!({})).await;
     assert_eq!(markdown_texts(&again)[0], "count: 20");
     server.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------
+// Outbound URLs (written by a hostile page, not a browser)
+// ---------------------------------------------------------------------------
+
+/// An app allowed `http://allowed.test` only.
+fn outbound() -> &'static host::outbound::Outbound {
+    static OUTBOUND: std::sync::OnceLock<host::outbound::Outbound> = std::sync::OnceLock::new();
+    OUTBOUND.get_or_init(|| {
+        let allow = host::outbound::AllowList::parse(&["http://allowed.test"]).expect("allow list");
+        host::outbound::Outbound::new(allow).expect("client")
+    })
+}
+
+/// URLs spliced from the pieces that host-hiding tricks are made of.
+fn tricky_url() -> impl Strategy<Value = String> {
+    let piece = select(vec![
+        "http://",
+        "https://",
+        "http:",
+        "//",
+        "allowed.test",
+        "evil.test",
+        "ALLOWED.TEST",
+        "allowed.test.",
+        "@",
+        "\\",
+        "/",
+        ":",
+        "80",
+        "8080",
+        "%2e",
+        "%40",
+        ".",
+        "#",
+        "?",
+        "[::1]",
+        "127.0.0.1",
+        " ",
+        "\t",
+        "\n",
+        "user",
+        "xn--",
+        "*",
+        "%00",
+        "\u{3002}",
+    ]);
+    vec(piece, 1..14).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever a page writes as the URL and `Host` header, a request the
+    /// host agrees to send goes to the listed scheme, host and port, with no
+    /// user info; everything else is refused before anything is sent.
+    #[test]
+    fn outbound_urls_reach_only_the_listed_host(url in tricky_url(), host_header in any::<bool>()) {
+        let headers = if host_header {
+            vec![("Host".to_owned(), "evil.test".to_owned())]
+        } else {
+            Vec::new()
+        };
+        let request = host::outbound::PageRequest {
+            method: "GET".into(),
+            url: url.clone(),
+            headers,
+            body: Vec::new(),
+        };
+        match outbound().prepare(request, &host::limits::Limits::default()) {
+            Ok(sent) => {
+                let target = sent.url();
+                prop_assert!(!host_header, "a Host header was accepted: {url:?}");
+                prop_assert_eq!(target.scheme(), "http", "{:?}", url);
+                prop_assert_eq!(target.host_str().map(|h| h.trim_end_matches('.')), Some("allowed.test"), "{:?}", url);
+                prop_assert_eq!(target.port_or_known_default(), Some(80), "{:?}", url);
+                prop_assert!(target.username().is_empty() && target.password().is_none(), "{:?}", url);
+                prop_assert!(sent.headers().get("host").is_none());
+            }
+            Err(refusal) => prop_assert!(!refusal.to_string().is_empty()),
+        }
+    }
 }
