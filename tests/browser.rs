@@ -17,6 +17,7 @@ const PAGES: &[&str] = &[
     "cached",
     "gallery",
     "fragments",
+    "hostile",
 ];
 
 /// A server with the test pages and a browser showing `page` (a path,
@@ -466,4 +467,34 @@ async fn an_app_served_under_its_name_works_in_the_browser() {
     browser.wait_text("count: 0").await;
     browser.close().await;
     apps.shutdown().await;
+}
+
+/// A page's chart specification cannot make the browser fetch anything (its
+/// data, an image): the browser shows why, and the server named in it is
+/// never contacted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chart_specification_cannot_make_the_browser_fetch() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let probe = listener.local_addr().expect("address");
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let accept = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    let (server, browser) = open(&format!("hostile?case=chart_url&url=http://{probe}")).await;
+    browser.wait_text("chart drawn").await;
+    browser.wait_text("loading URLs is not allowed").await;
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "the browser contacted {probe}"
+    );
+    accept.abort();
+    finish(server, browser).await;
 }

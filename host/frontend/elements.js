@@ -123,15 +123,62 @@ function loadVega() {
   return vegaReady;
 }
 
+// A chart draws only the data in its specification. Vega would otherwise
+// fetch any URL a page's specification names (data, images, links), from
+// this origin, which other apps of the server share, or from any other.
+const NO_URLS = "charts draw only the data in their specification; loading URLs is not allowed";
+
+// `notice` is where the first refusal is shown (not inside the chart's own
+// node, whose children Vega replaces).
+function refusingLoader(notice) {
+  const refuse = (uri) => {
+    if (!notice.childElementCount) {
+      notice.append(h("div", { class: "alert warning", text: `${NO_URLS} (${String(uri).slice(0, 200)})` }));
+    }
+    return Promise.reject(new Error(NO_URLS));
+  };
+  return { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+}
+
+// Tooltips as Vega's default shows them, minus its `image` field (an
+// image the browser would fetch). Every value is text, never HTML.
+function tooltipText(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value !== "object") return String(value);
+  return Object.entries(value)
+    .filter(([key]) => key !== "image")
+    .map(([key, v]) => (key === "title" ? String(v) : `${key}: ${typeof v === "object" ? JSON.stringify(v) : v}`))
+    .join("\n");
+}
+
+function chartTooltip(handler, event, item, value) {
+  let tip = document.getElementById("chart-tooltip");
+  if (!tip) {
+    tip = h("div", { id: "chart-tooltip", class: "chart-tooltip" });
+    document.body.append(tip);
+  }
+  const text = tooltipText(value);
+  tip.textContent = text;
+  tip.style.display = text ? "block" : "none";
+  tip.style.left = `${event.clientX + 12}px`;
+  tip.style.top = `${event.clientY + 12}px`;
+}
+
 function chart(el) {
   const node = h("div", { class: "chart" });
   const dark = matchMedia("(prefers-color-scheme: dark)").matches;
-  const spec = { width: "container", ...el.spec, config: { background: null, ...(el.spec.config || {}) } };
+  // `usermeta.embedOptions` would let the specification override the
+  // options below (actions, their HTML, the tooltip): it is dropped.
+  const { usermeta, ...own } = el.spec;
+  const spec = { width: "container", ...own, config: { background: null, ...(own.config || {}) } };
+  const notice = h("div");
+  const loader = refusingLoader(notice);
+  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "svg", loader, tooltip: chartTooltip };
   loadVega()
-    .then(() => window.vegaEmbed(node, spec, { actions: false, theme: dark ? "dark" : undefined, renderer: "svg" }))
+    .then(() => window.vegaEmbed(node, spec, options))
     .then(() => { node.dataset.rendered = "true"; })
     .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` })));
-  return node;
+  return h("div", { class: "chart-box" }, node, notice);
 }
 
 function labelFor(el, inputId) {

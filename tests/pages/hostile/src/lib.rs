@@ -61,6 +61,7 @@ fn hostile(st: &Ui) {
         "huge_session_state" => huge_session_state(st, number("chunk_kib", 256) as usize),
         "alloc_loop" => alloc_loop(st),
         "handle_flood" => handle_flood(st, number("n", 10_000_000)),
+        "chart_url" => chart_url(st, &params.get("url").unwrap_or_default()),
         other => st.text(format!("no case {other:?}")),
     }
 }
@@ -155,6 +156,22 @@ fn deep_json(st: &Ui, depth: usize) {
     st.text(format!("session state read back: {back} bytes"));
     // Shallow JSON still works after all that.
     st.json(&vec![vec![vec![1, 2], vec![3]]]);
+}
+
+/// A chart specification that would make the browser fetch `url`: as its
+/// data, and as an image mark.
+fn chart_url(st: &Ui, url: &str) {
+    let url: String = url.chars().filter(|c| c.is_ascii_graphic()).collect();
+    let url = url.replace(['"', '\\'], "");
+    let spec = format!(
+        "{{\"layer\":[{{\"data\":{{\"url\":\"{url}/data.json\"}},\"mark\":\"point\"}},\
+         {{\"data\":{{\"values\":[{{\"a\":1}}]}},\"mark\":{{\"type\":\"image\",\
+         \"url\":\"{url}/image.png\"}}}}]}}"
+    );
+    match raw_ui::emit(MAIN, &raw_ui::Element::VegaLite(spec)) {
+        Ok(()) => st.text("chart drawn"),
+        Err(e) => st.text(format!("chart refused: {}", CallError::from(e))),
+    }
 }
 
 /// A Markdown source of `kib` KiB that is hard on a CommonMark renderer or
