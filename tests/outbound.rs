@@ -301,15 +301,38 @@ fn tricks_that_hide_the_real_target_are_refused_before_sending() {
 }
 
 #[test]
-fn redirects_are_followed_only_to_listed_hosts() {
+fn redirects_are_followed_within_an_origin_and_never_off_the_list() {
     let allowed = Upstream::start();
+    let also_allowed = Upstream::start();
     let forbidden = Upstream::start();
-    let (engine, runner) = app(&[allowed.origin()], Limits::default());
+    let (engine, runner) = app(
+        &[allowed.origin(), also_allowed.origin()],
+        Limits::default(),
+    );
     let inside = allowed.url(&format!("/redirect?to={}", allowed.url("/hello")));
-    let lines = fetch(&engine, &runner, &[("url", &inside)]);
+    let lines = fetch(
+        &engine,
+        &runner,
+        &[("url", &inside), ("header", "x-key: secret")],
+    );
     assert_eq!(lines[0], "status 200");
     assert_eq!(lines[1], format!("url {}", allowed.url("/hello")));
     assert_eq!(lines[2], "body hello");
+
+    // To another allowed origin, the page gets the redirect itself: its
+    // headers (an API key) never travel to a host it did not name.
+    let across = allowed.url(&format!("/redirect?to={}", also_allowed.url("/hello")));
+    let lines = fetch(
+        &engine,
+        &runner,
+        &[("url", &across), ("header", "x-key: secret")],
+    );
+    assert_eq!(lines[0], "status 302");
+    assert!(
+        lines.contains(&format!("header location: {}", also_allowed.url("/hello"))),
+        "{lines:?}"
+    );
+    assert!(also_allowed.seen().is_empty());
 
     let outside = allowed.url(&format!("/redirect?to={}", forbidden.url("/hello")));
     let lines = fetch(&engine, &runner, &[("url", &outside)]);

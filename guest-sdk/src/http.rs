@@ -95,9 +95,11 @@ impl Request {
         self.header("content-type", "application/json")
     }
 
-    /// Sends the request and waits for the whole response, redirects
-    /// followed (each checked against the allow list). A 4xx or 5xx status
-    /// is a response, not an error.
+    /// Sends the request and waits for the whole response. Redirects within
+    /// the URL's origin are followed; a redirect to another allowed origin
+    /// comes back as the 3xx response (its `location` header says where),
+    /// so headers and body never travel to a host the page did not name. A
+    /// 4xx or 5xx status is a response, not an error.
     ///
     /// Errors: [`CallError::Denied`] for a host not on the allow list,
     /// [`CallError::InvalidArgument`] for a malformed request,

@@ -18,8 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Redirects one request may follow.
+/// Redirects one request may follow (within one origin).
 pub const MAX_REDIRECTS: usize = 10;
+
+/// The longest URL the HTTP stack can carry.
+const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
 
 /// Headers a page may not set: the host sets them from the checked URL and
 /// the body, or they would steer the request past the check (routing
@@ -210,7 +213,13 @@ fn normalize_host(scheme: &str, host: &str) -> Result<(String, bool), String> {
             "`*` may stand only for the whole host or its first labels (`*.example.com`)".into(),
         );
     }
+    if !host.starts_with('[') && host.contains(':') {
+        return Err("give one host and at most one port".into());
+    }
     let url = Url::parse(&format!("{scheme}://{host}/")).map_err(|e| format!("{e}"))?;
+    if url.port().is_some() {
+        return Err("give one host and at most one port".into());
+    }
     match url.host() {
         Some(url::Host::Domain(d)) => Ok((without_root_dot(d).to_owned(), true)),
         Some(_) => Ok((url.host_str().unwrap_or_default().to_owned(), false)),
@@ -294,9 +303,20 @@ impl Outbound {
                 ));
                 return attempt.error(refusal);
             }
-            match check_target(attempt.url(), &for_redirects) {
-                Ok(()) => attempt.follow(),
-                Err(refusal) => attempt.error(refusal),
+            if let Err(refusal) = check_target(attempt.url(), &for_redirects) {
+                return attempt.error(refusal);
+            }
+            // Within one origin a redirect is followed. To another (allowed)
+            // origin it is handed to the page as the 3xx it is: the page's
+            // headers and body must not travel to a host it did not name.
+            let same_origin = attempt
+                .previous()
+                .last()
+                .is_some_and(|from| from.origin() == attempt.url().origin());
+            if same_origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
             }
         });
         let client = reqwest::Client::builder()
@@ -363,13 +383,19 @@ impl Outbound {
                 human_bytes(limits.outbound_request_bytes as u64)
             )));
         }
+        if request.url.len() > MAX_URL_BYTES {
+            return Err(Refusal::Invalid(format!(
+                "the URL is {} bytes; at most {MAX_URL_BYTES} are sent",
+                request.url.len()
+            )));
+        }
         let method = Method::from_bytes(request.method.as_bytes()).map_err(|_| {
             Refusal::Invalid(format!(
                 "`{}` is not an HTTP method",
                 shorten(&request.method)
             ))
         })?;
-        if method == Method::CONNECT {
+        if request.method.eq_ignore_ascii_case("CONNECT") {
             return Err(Refusal::Invalid(
                 "CONNECT is refused: it would open a tunnel the allow list cannot see into".into(),
             ));
@@ -393,7 +419,7 @@ impl Outbound {
                      of its URL and nowhere else"
                 )));
             }
-            let value = HeaderValue::from_str(&value).map_err(|_| {
+            let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
                 Refusal::Invalid(format!(
                     "the value of header `{name}` has a character headers may not carry \
                      (a line break or other control character)"
@@ -446,7 +472,8 @@ impl Outbound {
                 (name.as_str().to_owned(), value)
             })
             .collect();
-        let mut body = Vec::new();
+        let expected = response.content_length().unwrap_or(0) as usize;
+        let mut body = Vec::with_capacity(expected.min(max));
         while let Some(chunk) = response.chunk().await.map_err(|e| failure(&origin, &e))? {
             if body.len() + chunk.len() > max {
                 return Err(too_large());
@@ -587,6 +614,8 @@ mod tests {
             ("https://ex*mple.com", "`*`"),
             ("https://*.10.0.0.1", "IP address"),
             ("https://[::1", "`]`"),
+            ("https://api.example.com:8080:*", "one host"),
+            ("https://a:1:443", "one host"),
         ] {
             let error = AllowList::parse(&[entry]).expect_err(entry).to_string();
             assert!(

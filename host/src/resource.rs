@@ -181,6 +181,8 @@ impl Resources {
         data.control = control.clone();
         data.cpu_start = cpu_start;
         data.started = started;
+        // Each query is a call with its own outbound request budget.
+        data.outbound_sent = 0;
         built.store.set_epoch_deadline(1);
         let result = built
             .page

@@ -479,7 +479,10 @@ impl StoreData {
 
     /// When the current run or job must stop waiting: its wall time limit.
     pub(crate) fn deadline(&self) -> Instant {
-        self.started + self.limits.wall_time
+        // An operator may set a wall time too large to add to an instant.
+        self.started
+            .checked_add(self.limits.wall_time)
+            .unwrap_or_else(|| self.started + Duration::from_secs(100 * 365 * 86_400))
     }
 
     /// The trap that ends a blocking call which stopped waiting.
