@@ -210,18 +210,28 @@ async fn http(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> (u16, String) {
+    let mut head = format!("Content-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    http_raw(addr, &format!("{method} {path}"), &head, body).await
+}
+
+/// An HTTP/1.1 request written as given: `line` is the method and path,
+/// `head` the header lines besides `Host` and `Connection` (each ending in
+/// CRLF), then `body` as it is (chunked or even malformed). Returns the
+/// status code and the response body.
+pub async fn http_raw(
+    addr: std::net::SocketAddr,
+    line: &str,
+    head: &str,
+    body: &[u8],
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connects");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
+    let request = format!("{line} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{head}\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     // The server may answer before reading the whole body (a refusal).
     let _ = stream.write_all(body).await;

@@ -5,7 +5,7 @@
 use host::limits::Limits;
 use host::server::ServerSettings;
 use serde_json::{json, Value};
-use tests::{http_post, markdown_texts, widget_id, TestServer, WsClient};
+use tests::{http_post, http_raw, markdown_texts, widget_id, TestServer, WsClient};
 
 const PAGE: &str = "gallery";
 const LABEL: &str = "A CSV file";
@@ -19,23 +19,11 @@ async fn upload(server: &TestServer, session: &str, widget: &str, body: &[u8]) -
 /// A chunked upload, without `Content-Length`, whose chunks are `chunks`
 /// as written (so they may be malformed); returns the status code.
 async fn chunked_upload(server: &TestServer, session: &str, widget: &str, chunks: &str) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.addr)
+    let line = format!("POST /_/upload?session={session}&widget={widget}&name=a.csv");
+    let head = "Transfer-Encoding: chunked\r\n";
+    http_raw(server.addr, &line, head, chunks.as_bytes())
         .await
-        .expect("connects");
-    let request = format!(
-        "POST /_/upload?session={session}&widget={widget}&name=a.csv HTTP/1.1\r\n\
-         Host: {}\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}",
-        server.addr
-    );
-    let _ = stream.write_all(request.as_bytes()).await;
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response).await;
-    String::from_utf8_lossy(&response)
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .expect("a status line")
+        .0
 }
 
 fn uploader(messages: &[Value]) -> &Value {
