@@ -128,8 +128,8 @@ impl TestServer {
             dir.path(),
             BuildOptions::default(),
             &mut |_| {},
-        )
-        .expect("app loads");
+        );
+        assert!(app.failures().is_empty(), "app loads: {:?}", app.failures());
         let runner = host::Runner::new(engine, 4).expect("runner starts");
         let services = runner.services().clone();
         let state = host::server::ServerState::new(app, runner, services, settings);
@@ -264,6 +264,8 @@ pub struct TestApps {
     pub root: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Reload watchers of the apps' pages, as `host serve` runs them.
+    _watchers: Vec<notify::RecommendedWatcher>,
 }
 
 impl TestApps {
@@ -281,8 +283,14 @@ impl TestApps {
             }
             std::fs::write(root.path().join(name).join("app.toml"), config).expect("app.toml");
         }
+        Self::serve(root, script_threads).await
+    }
+
+    /// Starts a server on the apps root `root` as `host serve` would: an
+    /// app that fails to load is reported and the others are served.
+    pub async fn serve(root: tempfile::TempDir, script_threads: usize) -> TestApps {
         let limits = Limits::default();
-        let tenants = host::tenant::discover(root.path(), &limits, script_threads)
+        let tenants = host::tenant::discover_all(root.path(), &limits, script_threads)
             .unwrap_or_else(|e| panic!("apps load: {e:#}"));
         let engine = PageEngine::new(EngineSettings {
             limits,
@@ -300,8 +308,13 @@ impl TestApps {
             },
             // Benchmarks click as fast as the server answers.
             &unthrottled(),
+            &BuildOptions::default(),
         )
         .expect("apps load");
+        let watchers = states
+            .iter()
+            .map(|state| host::reload::watch(state.clone(), false).expect("watcher starts"))
+            .collect();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -320,6 +333,7 @@ impl TestApps {
             root,
             stop: Some(stop),
             task: Some(task),
+            _watchers: watchers,
         }
     }
 

@@ -7,6 +7,7 @@ use host::run::RunOutcome;
 use host::runner::Runner;
 use host::services::AppServices;
 use serde_json::json;
+use std::sync::Arc;
 use tests::runs::{run, texts};
 use tests::{finished, http_get, markdown_texts, widget_id, TestApps, WsClient};
 
@@ -189,4 +190,333 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
     let shown = texts(&deltas);
     assert!(shown[0].starts_with("read failed"), "{shown:?}");
     assert!(shown[1].starts_with("list failed"), "{shown:?}");
+}
+
+/// Polls `done` until it holds, yielding between looks; fails after `WAIT`.
+async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + tests::WAIT;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_page_or_app_toml_is_reported_and_the_other_apps_serve() {
+    let root = tempfile::tempdir().unwrap();
+    let app = |name: &str, config: &str| {
+        let pages = root.path().join(name).join("pages");
+        std::fs::create_dir_all(&pages).unwrap();
+        std::fs::write(root.path().join(name).join("app.toml"), config).unwrap();
+        pages
+    };
+    let good = app("good", "");
+    std::fs::copy(tests::page_wasm("counter"), good.join("counter.wasm")).unwrap();
+    // A broken component next to a working page, and a navigation file
+    // naming a page that does not exist.
+    let mixed = app("mixed", "");
+    std::fs::copy(tests::page_wasm("counter"), mixed.join("counter.wasm")).unwrap();
+    std::fs::write(mixed.join("broken.wasm"), b"\0asm\x0d\0\x01\0garbage").unwrap();
+    std::fs::write(
+        mixed.join("wasmlit.toml"),
+        "[[pages]]\nname = \"missing\"\n[[pages]]\nname = \"counter\"\n",
+    )
+    .unwrap();
+    // An app whose app.toml the server refuses.
+    app("refused", "[limits]\ncpu_time = \"soon\"\n");
+    let apps = TestApps::serve(root, 2).await;
+
+    let (status, index) = http_get(apps.addr, "/").await;
+    assert_eq!(status, 200);
+    assert!(index.contains("href=\"/good\""), "{index}");
+    assert!(
+        index.contains("failed to load: wasmlit.toml, broken"),
+        "the index names what failed: {index}"
+    );
+    assert!(index.contains("failed to load: refused"), "{index}");
+    assert!(
+        !index.contains("cpu_time") && !index.contains("/tmp"),
+        "reasons stay in the log: {index}"
+    );
+    let (status, ready) = http_get(apps.addr, "/_/ready").await;
+    assert_eq!(status, 200, "the rest is ready: {ready}");
+    for line in [
+        "failed to load: app mixed broken",
+        "failed to load: app mixed wasmlit.toml",
+        "failed to load: app refused refused",
+    ] {
+        assert!(ready.contains(line), "missing {line:?} in {ready}");
+    }
+    let (_, metrics) = http_get(apps.addr, "/_/metrics").await;
+    assert!(
+        metrics.contains("wasmlit_load_failures{app=\"mixed\"} 2")
+            && metrics.contains("wasmlit_load_failures{app=\"good\"} 0"),
+        "{metrics}"
+    );
+
+    // Both loadable apps serve their pages; the broken page says why not.
+    for name in ["good", "mixed"] {
+        let mut client = WsClient::connect(&apps.ws_url(name, None)).await;
+        let done = client.rerun("counter", json!({})).await;
+        assert_eq!(finished(&done)["status"], "ok", "{name}");
+    }
+    let mut client = WsClient::connect(&apps.ws_url("mixed", None)).await;
+    client
+        .send(json!({"type": "rerun", "page": "broken"}))
+        .await;
+    let refused = client.until(|m| m["type"] == "error").await;
+    let message = refused.last().unwrap()["message"].as_str().unwrap_or("");
+    assert!(message.contains("failed to load"), "{message}");
+
+    // A fixed page is picked up by reload and leaves the report.
+    let broken = apps.root.path().join("mixed/pages/broken.wasm");
+    std::fs::copy(tests::page_wasm("hello"), &broken).unwrap();
+    let mixed = apps.app("mixed").clone();
+    eventually("the fixed page is loaded", || {
+        mixed.app.page("broken").is_some()
+    })
+    .await;
+    assert!(!mixed.app.failed("broken"));
+    let (_, ready) = http_get(apps.addr, "/_/ready").await;
+    assert!(!ready.contains("mixed broken"), "{ready}");
+    apps.shutdown().await;
+}
+
+#[test]
+fn an_apps_root_refuses_page_crates_unless_the_operator_trusts_their_authors() {
+    let root = tempfile::tempdir().unwrap();
+    let pages = root.path().join("pages");
+    let krate = pages.join("sneaky");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    let marker = root.path().join("build-script-ran");
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"sneaky\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         [lib]\ncrate-type = [\"cdylib\"]\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        krate.join("build.rs"),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
+            marker.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(krate.join("src/lib.rs"), "").unwrap();
+    let engine = tests::engine();
+    let untrusted = host::page_build::BuildOptions {
+        untrusted: true,
+        ..Default::default()
+    };
+    let app = host::app::App::load(engine, &pages, untrusted, &mut |_| {});
+    let failures = app.failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0].name, "sneaky");
+    assert!(
+        failures[0].error.contains("--trust-page-crates"),
+        "{}",
+        failures[0].error
+    );
+    assert!(!marker.exists(), "the tenant's build script never ran");
+}
+
+#[test]
+fn an_app_at_its_instance_share_is_refused_in_its_own_runs_and_another_app_runs_on() {
+    let engine = tests::engine();
+    // `noisy` may hold two instances: its run and one job.
+    let noisy = engine.with_instance_share(2).unwrap();
+    let noisy_services = AppServices::new(
+        noisy.clone(),
+        host::services::AppSettings {
+            worker_threads: 4,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let noisy_runner = Runner::with_services(noisy.clone(), 2, noisy_services).unwrap();
+    let jobs = tests::load(&noisy, "jobs");
+    // One run spins in a job: both of the app's instances are held.
+    let (spinning, _done, _) = tests::runs::start(&noisy_runner, &jobs, "case=spin", "a");
+    let share = noisy.instance_share().clone();
+    let deadline = std::time::Instant::now() + tests::WAIT;
+    while share.live() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the job started");
+        std::thread::yield_now();
+    }
+    // The app's next run is refused, by name, in that run.
+    let (report, _) = run(&noisy_runner, &jobs, "case=map");
+    let message = report.outcome.message().unwrap_or_default();
+    assert!(
+        message.contains("at its limit") && message.contains("instance_share"),
+        "{:?}",
+        report.outcome
+    );
+    // Another app on the same engine does not notice.
+    let calm = engine.with_instance_share(2).unwrap();
+    let calm_runner = Runner::new(calm.clone(), 1).unwrap();
+    let counter = tests::load(&calm, "counter");
+    for _ in 0..5 {
+        let (report, _) = run(&calm_runner, &counter, "");
+        assert_eq!(report.outcome, RunOutcome::Ok);
+    }
+    spinning.cancel(host::run::CancelReason::Stopped);
+    let deadline = std::time::Instant::now() + tests::WAIT;
+    while share.live() > 0 {
+        assert!(std::time::Instant::now() < deadline, "slots come back");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn apps_without_settings_get_a_fair_share_of_threads_and_instances() {
+    let root = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::create_dir_all(root.path().join(name).join("pages")).unwrap();
+        std::fs::write(root.path().join(name).join("app.toml"), "").unwrap();
+    }
+    std::fs::write(root.path().join("c/app.toml"), "concurrent_runs = 1\n").unwrap();
+    let tenants = host::tenant::discover(root.path(), &Limits::default(), 8).unwrap();
+    let shares = host::tenant::fair_shares(&tenants, 8, 6);
+    assert_eq!(shares[0].runs, 3, "8 threads over 3 apps, rounded up");
+    assert_eq!(shares[0].workers, 2);
+    assert_eq!(shares[2].runs, 1, "an app's own setting wins");
+    for share in &shares {
+        assert!(share.runs < 8, "no app may hold every script thread");
+        assert_eq!(
+            share.instances,
+            host::services::instances_needed(share.runs, share.workers)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_without_settings_cannot_hold_every_script_thread() {
+    // Two script threads, two apps, no settings: each may hold one.
+    let apps = TestApps::start(&[("busy", &["spin"], ""), ("calm", &["counter"], "")], 2).await;
+    let mut spinners = Vec::new();
+    for _ in 0..3 {
+        let mut client = WsClient::connect(&apps.ws_url("busy", None)).await;
+        client.send(json!({"type": "rerun", "page": "spin"})).await;
+        client.until(|m| m["type"] == "run_started").await;
+        spinners.push(client);
+    }
+    let busy = apps.app("busy").services.clone();
+    eventually("a spin run started", || busy.run_share.active() > 0).await;
+    let mut calm = WsClient::connect(&apps.ws_url("calm", None)).await;
+    for _ in 0..5 {
+        let done = calm.rerun("counter", json!({})).await;
+        assert_eq!(finished(&done)["status"], "ok");
+        assert_eq!(busy.run_share.active(), 1, "busy holds only its share");
+    }
+    apps.shutdown().await;
+}
+
+#[test]
+fn clearing_the_cache_stops_builds_in_flight_and_is_limited_per_app() {
+    let engine = tests::engine();
+    let services = AppServices::new(
+        engine.clone(),
+        host::services::AppSettings {
+            cache_clear_interval: std::time::Duration::ZERO,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let runner = Arc::new(Runner::with_services(engine.clone(), 4, services.clone()).unwrap());
+    let page = tests::load(&engine, "cached");
+    // Clear while a (half-second) build is in flight, again and again: each
+    // build stops, and they never pile up.
+    for _ in 0..10 {
+        let (_handle, done, _) = tests::runs::start(&runner, &page, "resource=0", "s");
+        let deadline = std::time::Instant::now() + tests::WAIT;
+        while services.resources.building() == 0 {
+            assert!(std::time::Instant::now() < deadline, "a build started");
+            std::thread::yield_now();
+        }
+        services.clear_caches().expect("clearing is allowed");
+        let report = done.recv_timeout(tests::WAIT).expect("the run ends");
+        let message = report.outcome.message().unwrap_or_default();
+        assert!(
+            message.contains("cache was cleared"),
+            "{:?}",
+            report.outcome
+        );
+        assert!(
+            engine.instance_share().live() <= 1,
+            "no build is left running"
+        );
+    }
+    assert_eq!(services.resources.builds(), 0, "no build finished");
+
+    // Once a build is allowed to finish, the value is there.
+    let (report, deltas) = run(&runner, &page, "resource=0");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert!(
+        texts(&deltas)[0].starts_with("sum "),
+        "{:?}",
+        texts(&deltas)
+    );
+
+    // Per app, not per session: a second clear within the interval is
+    // refused by name, whoever asks; an app may forbid clearing.
+    let limited = AppServices::new(engine.clone(), host::services::AppSettings::default()).unwrap();
+    limited.clear_caches().expect("the first clear");
+    let refused = limited.clear_caches().unwrap_err();
+    assert!(refused.contains("cache_clear_interval"), "{refused}");
+    let forbidden = AppServices::new(
+        engine,
+        host::services::AppSettings {
+            cache_clear_allowed: false,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let refused = forbidden.clear_caches().unwrap_err();
+    assert!(refused.contains("cache_clear"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_state_over_all_sessions_is_bounded_and_idle_sessions_go_first() {
+    let budget = 2 << 20;
+    let server = tests::TestServer::start_with(
+        &["hostile"],
+        Limits::default(),
+        host::server::ServerSettings {
+            session_state_app_bytes: budget,
+            ..tests::unthrottled()
+        },
+    )
+    .await;
+    let fill = "case=huge_session_state&chunk_kib=256";
+    let said = |messages: &[serde_json::Value], text: &str| {
+        serde_json::to_string(messages).unwrap().contains(text)
+    };
+    // 256 KiB chunks: seven fit in the app's 2 MiB.
+    let mut first = WsClient::connect(&server.ws_url(None)).await;
+    let done = first.rerun_query("hostile", json!({}), fill).await;
+    assert!(said(&done, "stored 7 chunks"), "{done:?}");
+    assert!(said(&done, "session_state_app_bytes"), "refused by name");
+    // A second session finds the budget spent by a live session: refused,
+    // by name, with nothing lost.
+    let mut second = WsClient::connect(&server.ws_url(None)).await;
+    let done = second.rerun_query("hostile", json!({}), fill).await;
+    assert!(said(&done, "stored 0 chunks"), "{done:?}");
+    assert!(said(&done, "session_state_app_bytes"));
+    let budget_of = &server.state.parked.budget;
+    assert!(budget_of.app().used() <= budget);
+    // Once the first session is idle (its tab gone), it is dropped to make
+    // room for the live one.
+    let gone = first.session.clone();
+    drop(first);
+    eventually("the first session is parked", || {
+        server.state.parked.parked() == 1
+    })
+    .await;
+    let done = second.rerun_query("hostile", json!({}), fill).await;
+    assert!(said(&done, "stored 7 chunks"), "{done:?}");
+    assert!(budget_of.app().used() <= budget);
+    let back = WsClient::connect(&server.ws_url(Some(&gone))).await;
+    assert_eq!(back.hello["resumed"], false, "the idle session was dropped");
+    server.shutdown().await;
 }

@@ -81,8 +81,16 @@ impl AppConfig {
         }
     }
 
-    /// Puts `sources` in the configured order and checks every listed name exists.
+    /// Puts `sources` in the configured order, then checks every listed
+    /// name exists (the order holds for the pages that do).
     fn order(&self, sources: &mut [PageSource]) -> anyhow::Result<()> {
+        let rank = |s: &PageSource| {
+            self.pages
+                .iter()
+                .position(|e| e.name == s.name())
+                .unwrap_or(usize::MAX)
+        };
+        sources.sort_by_key(|s| (rank(s), s.name()));
         for entry in &self.pages {
             if !sources.iter().any(|s| s.name() == entry.name) {
                 bail!(
@@ -96,13 +104,6 @@ impl AppConfig {
                 );
             }
         }
-        let rank = |s: &PageSource| {
-            self.pages
-                .iter()
-                .position(|e| e.name == s.name())
-                .unwrap_or(usize::MAX)
-        };
-        sources.sort_by_key(|s| (rank(s), s.name()));
         Ok(())
     }
 
@@ -115,6 +116,18 @@ impl AppConfig {
     }
 }
 
+/// Something of an app that could not be loaded: a page (by name), its
+/// `wasmlit.toml`, or the app itself. The rest of the app, and every other
+/// app, is served; the failure is reported on the index page, by
+/// `/_/ready`, in the metrics and in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadFailure {
+    /// The page's name, or the file or app that failed.
+    pub name: String,
+    /// Why, for the operator (may name paths on the server: not for browsers).
+    pub error: String,
+}
+
 /// The pages of one app. Readers take a snapshot (`Arc<Page>`); a reload
 /// swaps one entry, so runs in flight finish on the version they started with.
 pub struct App {
@@ -124,6 +137,8 @@ pub struct App {
     sources: Vec<PageSource>,
     config: AppConfig,
     pages: RwLock<Vec<Arc<Page>>>,
+    /// What could not be loaded; a reload that fixes a page removes it.
+    failures: RwLock<Vec<LoadFailure>>,
     build: BuildOptions,
 }
 
@@ -153,29 +168,90 @@ pub fn discover(dir: &Path) -> anyhow::Result<Vec<PageSource>> {
 
 impl App {
     /// Loads (building crates first) every page in `dir`. `progress` is told
-    /// about each page as it is built.
+    /// about each page as it is built. A page that fails to load, a missing
+    /// directory or a bad `wasmlit.toml` does not stop the rest: each is kept
+    /// as a [`LoadFailure`] (see [`App::failures`]) and logged.
     pub fn load(
         engine: Arc<PageEngine>,
         dir: &Path,
         build: BuildOptions,
         progress: &mut dyn FnMut(&str),
-    ) -> anyhow::Result<App> {
-        let mut sources = discover(dir)?;
-        let config = AppConfig::read(dir)?;
-        config.order(&mut sources)?;
+    ) -> App {
+        let mut failures = Vec::new();
+        let mut failed = |name: &str, error: anyhow::Error| {
+            let error = format!("{error:#}");
+            tracing::error!(dir = %dir.display(), name, error, "could not load; serving the rest");
+            failures.push(LoadFailure {
+                name: name.to_owned(),
+                error,
+            });
+        };
+        let mut sources = discover(dir).unwrap_or_else(|e| {
+            failed(&dir.display().to_string(), e);
+            Vec::new()
+        });
+        let config = AppConfig::read(dir).unwrap_or_else(|e| {
+            failed(CONFIG_FILE, e);
+            AppConfig::default()
+        });
+        if let Err(e) = config.order(&mut sources) {
+            failed(CONFIG_FILE, e);
+        }
         let mut pages = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
             progress(&format!("[{}/{}] {}", i + 1, sources.len(), source.name()));
-            pages.push(Arc::new(load_source(&engine, source, &build)?));
+            match load_source(&engine, source, &build) {
+                Ok(page) => pages.push(Arc::new(page)),
+                Err(e) => failed(&source.name(), e),
+            }
         }
-        Ok(App {
+        App {
             dir: dir.to_owned(),
             engine,
             sources,
             config,
             pages: RwLock::new(pages),
+            failures: RwLock::new(failures),
             build,
-        })
+        }
+    }
+
+    /// An app that could not be loaded at all (a bad `app.toml`): no pages,
+    /// one failure.
+    pub fn not_loaded(
+        engine: Arc<PageEngine>,
+        dir: &Path,
+        name: &str,
+        error: &anyhow::Error,
+    ) -> App {
+        let error = format!("{error:#}");
+        tracing::error!(
+            app = name,
+            error,
+            "app could not be loaded; serving the others"
+        );
+        App {
+            dir: dir.to_owned(),
+            engine,
+            sources: Vec::new(),
+            config: AppConfig::default(),
+            pages: RwLock::new(Vec::new()),
+            failures: RwLock::new(vec![LoadFailure {
+                name: name.to_owned(),
+                error,
+            }]),
+            build: BuildOptions::default(),
+        }
+    }
+
+    /// What could not be loaded, now.
+    pub fn failures(&self) -> Vec<LoadFailure> {
+        self.failures.read().clone()
+    }
+
+    /// Whether the page `name` failed to load (and is not served).
+    pub fn failed(&self, name: &str) -> bool {
+        self.failures.read().iter().any(|f| f.name == name)
     }
 
     /// The page called `name`.
@@ -215,6 +291,7 @@ impl App {
     pub fn reload(&self, source: &PageSource) -> anyhow::Result<String> {
         let page = Arc::new(load_source(&self.engine, source, &self.build)?);
         let name = page.name.clone();
+        self.failures.write().retain(|f| f.name != name);
         let mut pages = self.pages.write();
         match pages.iter_mut().find(|p| p.name == name) {
             Some(slot) => *slot = page,

@@ -164,7 +164,6 @@ pub fn run_job(engine: &PageEngine, task: JobTask) {
     let mut store = new_store(engine, data);
     let result = task
         .page
-        .pre
         .instantiate(&mut store)
         .and_then(|instance| instance.call_run_job(&mut store, task.job, at, &task.input));
     let result = match result {

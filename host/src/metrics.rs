@@ -111,13 +111,24 @@ pub fn routes(states: Vec<Arc<ServerState>>) -> Router {
 }
 
 /// Ready while no app is shutting down: a load balancer stops sending new
-/// sessions once this answers 503.
+/// sessions once this answers 503. Pages or apps that failed to load are
+/// named after the first line (without the reasons, which are in the log
+/// and may name the server's paths); the rest serve, so it stays 200.
 async fn ready(State(states): State<States>) -> impl IntoResponse {
     if states.iter().any(|s| *s.shutdown.borrow()) {
-        (StatusCode::SERVICE_UNAVAILABLE, "shutting down")
-    } else {
-        (StatusCode::OK, "ready")
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_owned());
     }
+    let mut body = String::from("ready\n");
+    for state in states.iter() {
+        for failure in state.app.failures() {
+            let _ = writeln!(
+                body,
+                "failed to load: app {} {} (see the server log)",
+                state.services.name, failure.name
+            );
+        }
+    }
+    (StatusCode::OK, body)
 }
 
 async fn metrics(State(states): State<States>) -> impl IntoResponse {
@@ -185,6 +196,24 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
         "counter",
         "Wall time of the app's runs.",
         per_app(&|s| s.services.metrics.wall_micros.load(Ordering::Relaxed) as f64 / 1e6),
+    );
+    family(
+        "wasmlit_instances",
+        "gauge",
+        "Instances the app holds now (runs, jobs, resources, builds), of its instance_share.",
+        per_app(&|s| s.services.engine.instance_share().live() as f64),
+    );
+    family(
+        "wasmlit_session_state_bytes",
+        "gauge",
+        "Session state held by the app's sessions, connected and parked (session_state_app_bytes).",
+        per_app(&|s| s.parked.budget.app().used() as f64),
+    );
+    family(
+        "wasmlit_load_failures",
+        "gauge",
+        "Pages (or the whole app, or its wasmlit.toml) that failed to load and are not served.",
+        per_app(&|s| s.app.failures().len() as f64),
     );
     family(
         "wasmlit_instance_memory_bytes",

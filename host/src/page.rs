@@ -90,6 +90,19 @@ impl Page {
     }
 }
 
+impl Page {
+    /// A fresh instance in `store`, once the store has its place in its app's
+    /// instance share (an app at its share gets an error naming it, and
+    /// takes nothing from the engine's pool).
+    pub(crate) fn instantiate(
+        &self,
+        store: &mut wasmtime::Store<crate::run::StoreData>,
+    ) -> wasmtime::Result<crate::bindings::Page> {
+        store.data_mut().take_instance_slot()?;
+        self.pre.instantiate(store)
+    }
+}
+
 /// A page's name from its file: `counter.wasm` → `counter`.
 pub fn page_name(path: &Path) -> String {
     path.file_stem()

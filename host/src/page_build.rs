@@ -16,6 +16,11 @@ pub struct BuildOptions {
     pub target_dir: Option<PathBuf>,
     /// Print cargo's progress to the terminal.
     pub verbose: bool,
+    /// Refuse to build crates: their pages come from tenants the operator
+    /// does not trust with native code (an apps root without
+    /// `--trust-page-crates`). Building a crate runs its build scripts and
+    /// procedural macros on the server, as the server's user.
+    pub untrusted: bool,
 }
 
 /// Whether `dir` looks like a page crate.
@@ -25,6 +30,15 @@ pub fn is_page_crate(dir: &Path) -> bool {
 
 /// Builds one page crate and returns its `.wasm` component.
 pub fn build_crate(dir: &Path, options: &BuildOptions) -> anyhow::Result<PathBuf> {
+    if options.untrusted {
+        bail!(
+            "{} is a page crate, and crates are not built in an apps root: building one runs \
+             its author's build scripts and macros on this server. Ship the page as a compiled \
+             .wasm component, or start the server with --trust-page-crates if every app's \
+             authors are trusted with the server's account",
+            dir.display()
+        );
+    }
     let mut built = build_crates(&[dir.to_owned()], options)?;
     built.pop().context("cargo produced no component")
 }

@@ -3,19 +3,22 @@
 //!
 //! Runs are separate instances and cannot share memory, so a resource lives
 //! in an instance of its own: the page's `build-resource` export builds it
-//! there (on a thread of its own, so a cancelled run does not lose a build
-//! half done, and jobs waiting for it never hold up the build) and the
-//! instance is kept. Runs reach it through `resource-query`: a
+//! there (on the server's pool of build threads, not on the asking thread,
+//! so a cancelled run does not lose a build half done, and jobs waiting for
+//! it never hold up the build) and the instance is kept. Builds are queued
+//! fairly per app, at most [`BUILDS_PER_APP`] of an app at once, and clearing
+//! the cache stops the builds in flight. Runs reach it through `resource-query`: a
 //! serialized request in, a serialized answer out, one query at a time per
 //! resource. A query runs on the asking thread under the asking run's cancel
 //! switch and CPU budget; if it is interrupted or crashes, the instance is
 //! discarded and the next query builds it again.
 
 use crate::engine::PageEngine;
+use crate::executor::{Executor, Share};
 use crate::jobs::JobContext;
 use crate::output::CapturedOutput;
 use crate::page::Page;
-use crate::run::{RunControl, RunTrap, StoreData, WaitEnd};
+use crate::run::{CancelReason, RunControl, RunTrap, StoreData, WaitEnd};
 use crate::runner::{classify, failure_message, new_store, thread_cpu_time};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -27,16 +30,21 @@ use wasmtime::Store;
 /// Most resources one app may have (each keeps an instance alive).
 pub const MAX_RESOURCES: usize = 16;
 
-/// Native stack of a build thread: the same room as a script thread.
-const BUILD_STACK: usize = 16 << 20;
+/// Resource builds of one app running at once; more wait their turn.
+pub const BUILDS_PER_APP: usize = 1;
 
 /// A resource's identity: the page build's hash and the page's id for it.
 type ResourceKey = ([u8; 32], u64);
 
 /// Every resource of an app, by page build and resource id.
-#[derive(Default)]
 pub struct Resources {
     cells: Mutex<HashMap<ResourceKey, Arc<Cell>>>,
+    /// The build threads (shared by every app of the server).
+    builds: Arc<Executor>,
+    /// The app's queue on them.
+    owner: Arc<str>,
+    /// At most [`BUILDS_PER_APP`] of the app's builds at once.
+    share: Arc<Share>,
 }
 
 struct Cell {
@@ -56,6 +64,8 @@ struct CellState {
     generation: u64,
     failure: Option<(u64, String)>,
     builds: u64,
+    /// The cancel switch of the build in flight: clearing the cache stops it.
+    build: Option<Arc<RunControl>>,
 }
 
 struct Built {
@@ -73,6 +83,16 @@ pub enum QueryEnd {
 }
 
 impl Resources {
+    /// No resources yet, for app `owner`, built on `builds`.
+    pub fn new(builds: Arc<Executor>, owner: &str) -> Resources {
+        Resources {
+            cells: Mutex::default(),
+            builds,
+            owner: Arc::from(owner),
+            share: Share::new(BUILDS_PER_APP),
+        }
+    }
+
     /// Sends `request` to resource `id` of `page`, building it first if
     /// needed. `Ok(Err(..))` is a message for the page: the build or query
     /// failed.
@@ -142,15 +162,28 @@ impl Resources {
                     let task_engine = engine.clone();
                     let task_page = page.clone();
                     let generation = state.generation;
+                    let build_control = Arc::new(RunControl::default());
+                    state.build = Some(build_control.clone());
                     // Not on the worker pool: jobs that wait for this build
                     // may be holding every worker.
-                    let started = std::thread::Builder::new()
-                        .name("resource-build".into())
-                        .stack_size(BUILD_STACK)
-                        .spawn(move || build(&task_engine, &task_page, id, &task_cell, generation));
-                    if let Err(e) = started {
+                    let queued = self.builds.submit(
+                        &self.owner,
+                        &self.share,
+                        Box::new(move || {
+                            build(
+                                &task_engine,
+                                &task_page,
+                                id,
+                                &task_cell,
+                                generation,
+                                build_control,
+                            )
+                        }),
+                    );
+                    if queued.is_err() {
                         state.building = false;
-                        return Ok(Err(format!("could not start building the resource: {e}")));
+                        state.build = None;
+                        return Ok(Err("the server is shutting down".into()));
                     }
                 }
                 if state.building {
@@ -219,6 +252,15 @@ impl Resources {
         Ok(answer)
     }
 
+    /// Builds queued or in flight now.
+    pub fn building(&self) -> usize {
+        self.cells
+            .lock()
+            .values()
+            .filter(|c| c.state.lock().building)
+            .count()
+    }
+
     /// Resources built since the start (rebuilds included).
     pub fn builds(&self) -> u64 {
         self.cells
@@ -228,9 +270,19 @@ impl Resources {
             .sum()
     }
 
-    /// Drops every resource; the next query builds it again.
-    pub fn clear(&self) {
-        self.cells.lock().clear();
+    /// Drops every resource and stops the builds in flight; the next query
+    /// builds it again. Returns whether a build was stopped (its instance
+    /// notices at the next epoch).
+    pub fn clear(&self) -> bool {
+        let cells = std::mem::take(&mut *self.cells.lock());
+        let mut stopped = false;
+        for cell in cells.values() {
+            if let Some(build) = cell.state.lock().build.take() {
+                build.cancel(CancelReason::Stopped);
+                stopped = true;
+            }
+        }
+        stopped
     }
 
     /// Drops the resources of page builds not in `current`.
@@ -252,11 +304,18 @@ pub struct Asker<'a> {
     pub started: Instant,
 }
 
-/// Builds a resource's instance on its own thread and stores it in `cell`;
+/// Builds a resource's instance on a build thread and stores it in `cell`;
 /// a panic while building is reported as a failed build.
-fn build(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation: u64) {
+fn build(
+    engine: &PageEngine,
+    page: &Arc<Page>,
+    id: u64,
+    cell: &Cell,
+    generation: u64,
+    control: Arc<RunControl>,
+) {
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_instance(engine, page, id, cell, generation)
+        build_instance(engine, page, id, cell, generation, control)
     }));
     if built.is_err() {
         let mut state = cell.state.lock();
@@ -270,13 +329,21 @@ fn build(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation
     }
 }
 
-fn build_instance(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, generation: u64) {
+fn build_instance(
+    engine: &PageEngine,
+    page: &Arc<Page>,
+    id: u64,
+    cell: &Cell,
+    generation: u64,
+    control: Arc<RunControl>,
+) {
     let limits = engine.limits.clone();
     let stdout = CapturedOutput::new(limits.captured_output_bytes);
     let stderr = CapturedOutput::new(limits.captured_output_bytes);
     // Not tied to any run: a build finishes even if the run that asked for
-    // it was cancelled. Bounded by the CPU and wall time limits.
-    let control = Arc::new(RunControl::default());
+    // it was cancelled. Bounded by the CPU and wall time limits, and stopped
+    // when the app's cache is cleared.
+    let stopped = control.clone();
     let context = JobContext {
         name: format!("resource `{}`", cell.name),
         draw: None,
@@ -292,13 +359,27 @@ fn build_instance(engine: &PageEngine, page: &Arc<Page>, id: u64, cell: &Cell, g
         &stderr,
     );
     let mut store = new_store(engine, data);
-    let result = page.pre.instantiate(&mut store).and_then(|instance| {
+    let result = page.instantiate(&mut store).and_then(|instance| {
         instance
             .call_build_resource(&mut store, id)
             .map(|built| (instance, built))
     });
     let mut state = cell.state.lock();
     state.building = false;
+    state.build = None;
+    if stopped.cancelled().is_some() {
+        state.failure = Some((
+            generation,
+            format!(
+                "building resource `{}` was stopped because the app's cache was cleared; \
+                 it is built again on next use",
+                cell.name
+            ),
+        ));
+        drop(state);
+        cell.changed.notify_waiters();
+        return;
+    }
     match result {
         Ok((instance, Ok(()))) => {
             state.builds += 1;

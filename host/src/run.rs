@@ -207,6 +207,9 @@ pub enum RunTrap {
     /// Tried to grow memory past the limit.
     #[error("exceeded the memory limit ({0})")]
     Memory(String),
+    /// The app already holds every instance slot of its share.
+    #[error("{0}")]
+    AppAtLimit(String),
     /// The page called `rerun()`.
     #[error("rerun requested")]
     Rerun,
@@ -370,8 +373,13 @@ pub struct StoreData {
     pub(crate) memory_exceeded: bool,
     /// The app's gauge of memory held by live instances.
     memory_gauge: Arc<std::sync::atomic::AtomicU64>,
-    /// What this instance added to it.
+    /// What this instance added to it: the sum of its memories.
     memory_held: u64,
+    /// Table elements of all its tables.
+    table_elements: usize,
+    /// The app's instance share, and this store's place in it once taken.
+    instances: Arc<crate::engine::InstanceShare>,
+    slot: Option<crate::engine::InstanceSlot>,
     /// Zero of the page's monotonic clock.
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
@@ -398,13 +406,15 @@ impl wasmtime::ResourceLimiter for StoreData {
         desired: usize,
         _max: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired as u64 > self.limits.memory_bytes {
+        // The limit is on the instance: every memory of it counts, so a
+        // component with many memories holds no more than one with one.
+        let grown = desired.saturating_sub(current) as u64;
+        if self.memory_held.saturating_add(grown) > self.limits.memory_bytes {
             self.memory_exceeded = true;
             return Err(wasmtime::Error::new(RunTrap::Memory(human_bytes(
                 self.limits.memory_bytes,
             ))));
         }
-        let grown = desired.saturating_sub(current) as u64;
         self.memory_held += grown;
         self.memory_gauge.fetch_add(grown, Ordering::Relaxed);
         Ok(true)
@@ -412,11 +422,17 @@ impl wasmtime::ResourceLimiter for StoreData {
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _max: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 100_000)
+        // Like memory, counted over every table of the instance.
+        let grown = desired.saturating_sub(current);
+        if self.table_elements.saturating_add(grown) > TABLE_ELEMENTS {
+            return Ok(false);
+        }
+        self.table_elements += grown;
+        Ok(true)
     }
 }
 
@@ -426,6 +442,10 @@ impl Drop for StoreData {
             .fetch_sub(self.memory_held, Ordering::Relaxed);
     }
 }
+
+/// Most table elements (function references) one instance may hold, over
+/// all its tables.
+pub const TABLE_ELEMENTS: usize = 100_000;
 
 /// Where a page sees its app's data directory, if it was granted one.
 pub const DATA_DIR_MOUNT: &str = "/data";
@@ -470,11 +490,29 @@ impl StoreData {
             memory_exceeded: false,
             memory_gauge,
             memory_held: 0,
+            table_elements: 0,
+            instances: engine.instances.clone(),
+            slot: None,
             clock_origin: now,
             started: now,
             outbound: engine.grants.outbound.clone(),
             outbound_sent: 0,
         }
+    }
+
+    /// Takes this store's place in its app's instance share, or fails with
+    /// the trap that tells the page's user the app is at its limit. Called
+    /// before instantiating, so an app at its share never takes a slot of the
+    /// engine's pool that another app's run would need.
+    pub(crate) fn take_instance_slot(&mut self) -> wasmtime::Result<()> {
+        if self.slot.is_none() {
+            let slot = self
+                .instances
+                .take()
+                .map_err(|message| wasmtime::Error::new(RunTrap::AppAtLimit(message)))?;
+            self.slot = Some(slot);
+        }
+        Ok(())
     }
 
     /// When the current run or job must stop waiting: its wall time limit.

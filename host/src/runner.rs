@@ -245,7 +245,6 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     );
     let mut store = new_store(engine, data);
     let result = page
-        .pre
         .instantiate(&mut store)
         .and_then(|instance| instance.call_run(&mut store));
     match result {
@@ -316,7 +315,6 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     );
     let mut store = new_store(engine, data);
     let result = page
-        .pre
         .instantiate(&mut store)
         .and_then(|instance| match &fragment {
             Some(fragment) => instance.call_run_fragment(
@@ -408,9 +406,10 @@ pub(crate) fn classify(
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),
             RunTrap::Rerun => RunOutcome::Rerun,
             RunTrap::Stop => RunOutcome::StoppedByPage,
-            RunTrap::CpuTime(_) | RunTrap::WallTime(_) | RunTrap::Memory(_) => {
-                RunOutcome::Error(trap.to_string())
-            }
+            RunTrap::CpuTime(_)
+            | RunTrap::WallTime(_)
+            | RunTrap::Memory(_)
+            | RunTrap::AppAtLimit(_) => RunOutcome::Error(trap.to_string()),
         };
     }
     if memory_exceeded {

@@ -76,6 +76,20 @@ pub struct ServeArgs {
     /// hosts in their `app.toml` instead.
     #[arg(long = "allow-outbound-host", value_name = "URL")]
     pub allow_outbound_hosts: Vec<String>,
+    /// Session state all sessions of one app may hold, in MiB (an app's
+    /// `app.toml` may set its own `session_state_app_mib`).
+    #[arg(long, default_value_t = (crate::session_state::SESSION_STATE_APP_BYTES >> 20) as u64)]
+    pub session_state_app_mib: u64,
+    /// Session state all sessions of all apps may hold, in MiB.
+    #[arg(long, default_value_t = (crate::session_state::SESSION_STATE_TOTAL_BYTES >> 20) as u64)]
+    pub session_state_total_mib: u64,
+    /// In an apps root, build the apps' page crates. Building a crate runs
+    /// its author's build scripts and macros natively, as this server's
+    /// user, able to read other apps' files: pass this only if you trust
+    /// every app's authors with that. Without it, apps ship compiled `.wasm`
+    /// components and crates are refused.
+    #[arg(long)]
+    pub trust_page_crates: bool,
 }
 
 /// How long shutdown waits for sessions to tell their browsers.
@@ -94,6 +108,12 @@ pub struct ServerSettings {
     pub send_timeout: Duration,
     /// Connection limits and rates, shared by every app of the server.
     pub admission: Arc<crate::admission::Admission>,
+    /// Bytes of session state all sessions of one app may hold; past it the
+    /// app's oldest parked sessions are dropped, then `set`s are refused.
+    pub session_state_app_bytes: usize,
+    /// Bytes of session state all sessions of the server may hold, shared
+    /// by every app.
+    pub session_state_total: Arc<crate::session_state::Budget>,
 }
 
 impl Default for ServerSettings {
@@ -103,8 +123,17 @@ impl Default for ServerSettings {
             session_grace: Duration::from_secs(120),
             send_timeout: Duration::from_secs(30),
             admission: Arc::default(),
+            session_state_app_bytes: crate::session_state::SESSION_STATE_APP_BYTES,
+            session_state_total: total_state_budget(
+                crate::session_state::SESSION_STATE_TOTAL_BYTES,
+            ),
         }
     }
+}
+
+/// The server-wide budget of session-state bytes.
+pub fn total_state_budget(bytes: usize) -> Arc<crate::session_state::Budget> {
+    crate::session_state::Budget::new(bytes, "--session-state-total-mib")
 }
 
 /// What every request handler and session of one app shares.
@@ -152,7 +181,16 @@ impl ServerState {
         base: &str,
     ) -> Arc<ServerState> {
         Arc::new(ServerState {
-            parked: ParkedSessions::new(settings.session_grace),
+            parked: ParkedSessions::new(
+                settings.session_grace,
+                crate::session_state::StateBudget::new(
+                    crate::session_state::Budget::new(
+                        settings.session_state_app_bytes,
+                        "session_state_app_bytes",
+                    ),
+                    settings.session_state_total.clone(),
+                ),
+            ),
             app,
             runner: runner.into(),
             base: base.to_owned(),
@@ -199,8 +237,15 @@ pub fn router(states: &[Arc<ServerState>]) -> Router {
     match states {
         [only] if only.base.is_empty() => router = router.merge(app(only.clone())),
         _ => {
-            let index = apps_index(states);
-            router = router.route("/", get(move || async move { Html(index) }));
+            // Drawn per request: a reload that fixes a page updates it.
+            let all = states.to_vec();
+            router = router.route(
+                "/",
+                get(move || {
+                    let index = apps_index(&all);
+                    async move { Html(index) }
+                }),
+            );
             for state in states {
                 // `/name/` is `/name` too.
                 let to = state.base.clone();
@@ -219,8 +264,23 @@ fn apps_index(states: &[Arc<ServerState>]) -> String {
     let links: String = states
         .iter()
         .map(|s| {
+            // What failed is named, never why: the reasons are in the log.
+            let failed: Vec<String> = s
+                .app
+                .failures()
+                .into_iter()
+                .map(|f| html_escape(&f.name))
+                .collect();
+            let note = if failed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " <span class=\"load-failure\">failed to load: {}</span>",
+                    failed.join(", ")
+                )
+            };
             format!(
-                "<li><a href=\"{}\">{}</a></li>",
+                "<li><a href=\"{}\">{}</a>{note}</li>",
                 s.base,
                 html_escape(&s.services.title)
             )
@@ -407,16 +467,24 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
                  its hosts with `allowed_outbound_hosts` under [capabilities] in its app.toml"
             );
         }
-        crate::tenant::discover(&args.dir, &engine_settings.limits, args.script_threads)?
+        crate::tenant::discover_all(&args.dir, &engine_settings.limits, args.script_threads)?
     } else {
         Vec::new()
     };
-    // Every script thread and worker may hold an instance at once, and each
-    // resource keeps one: size the pool so none of them waits for a slot.
-    let busy = args.script_threads + app_settings.worker_threads + 16 * tenants.len().max(1);
+    // Every place an app may hold an instance (its runs, jobs, resources and
+    // resource builds) gets a slot of its own in the pool: no app ever waits
+    // for, or is refused, a slot another app holds.
+    let needed: usize = if tenants.is_empty() {
+        crate::services::instances_needed(args.script_threads, app_settings.worker_threads)
+    } else {
+        crate::tenant::fair_shares(&tenants, args.script_threads, app_settings.worker_threads)
+            .iter()
+            .map(|share| share.instances)
+            .sum()
+    };
     engine_settings.instance_slots = engine_settings
         .instance_slots
-        .max(u32::try_from(busy).unwrap_or(u32::MAX));
+        .max(u32::try_from(needed).unwrap_or(u32::MAX));
     let engine =
         PageEngine::new(engine_settings)?.with_outbound_hosts(&args.allow_outbound_hosts)?;
     if !args.allow_outbound_hosts.is_empty() {
@@ -439,6 +507,8 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
                 session_messages_burst: args.session_messages_per_second.max(1.0) * 2.0,
             },
         )),
+        session_state_app_bytes: mib_bytes(args.session_state_app_mib),
+        session_state_total: total_state_budget(mib_bytes(args.session_state_total_mib)),
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
@@ -447,7 +517,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             &args.dir,
             BuildOptions::default(),
             &mut |step| eprintln!("  building {step}"),
-        )?;
+        );
         let services = AppServices::new(engine.clone(), app_settings)?;
         let runner = Runner::with_services(engine, args.script_threads, services.clone())?;
         vec![ServerState::new(app, runner, services, server_settings)]
@@ -458,6 +528,10 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             args.script_threads,
             &app_settings,
             &server_settings,
+            &BuildOptions {
+                untrusted: !args.trust_page_crates,
+                ..BuildOptions::default()
+            },
         )?
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -499,6 +573,10 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     })
 }
 
+fn mib_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+}
+
 /// Loads every app of an apps root onto one engine: one worker pool and
 /// one set of `script_threads` for all of them, shared fairly and within
 /// each app's share; each app under `/<name>` with its own limits, caches
@@ -509,32 +587,72 @@ pub fn load_apps(
     script_threads: usize,
     defaults: &AppSettings,
     server: &ServerSettings,
+    build: &BuildOptions,
 ) -> anyhow::Result<Vec<Arc<ServerState>>> {
     let executor = Arc::new(crate::executor::Executor::new(defaults.worker_threads)?);
+    let builds = Arc::new(crate::services::build_pool(tenants.len())?);
+    let shares = crate::tenant::fair_shares(tenants, script_threads, defaults.worker_threads);
+    // The shares of all apps fit in the pool, so one app at its share never
+    // makes another's instantiation fail.
+    let most = engine.instance_slots() as usize / tenants.len().max(1);
     let mut loaded = Vec::with_capacity(tenants.len());
-    for tenant in tenants {
+    for (tenant, share) in tenants.iter().zip(shares) {
         eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
-        let app_engine = engine
-            .for_app(tenant.limits.clone(), tenant.grants.clone())
-            .with_context(|| format!("app {}", tenant.name))?;
-        let app = App::load(
-            app_engine.clone(),
-            &tenant.pages(),
-            BuildOptions::default(),
-            &mut |step| eprintln!("  building {step}"),
-        )
-        .with_context(|| format!("app {}", tenant.name))?;
+        let loaded_app = match &tenant.failure {
+            Some(error) => Err(anyhow::anyhow!("{error}")),
+            None => engine
+                .for_app(tenant.limits.clone(), tenant.grants.clone())
+                .and_then(|view| view.with_instance_share(share.instances.min(most))),
+        };
+        // An app that cannot be loaded is reported and serves no pages; the
+        // other apps are served as usual.
+        let (app_engine, app) = match loaded_app {
+            Ok(app_engine) => {
+                let app = App::load(
+                    app_engine.clone(),
+                    &tenant.pages(),
+                    build.clone(),
+                    &mut |step| eprintln!("  building {step}"),
+                );
+                (app_engine, app)
+            }
+            Err(error) => {
+                let view = engine.with_instance_share(1)?;
+                let app = App::not_loaded(view.clone(), &tenant.dir, &tenant.name, &error);
+                (view, app)
+            }
+        };
+        for failure in app.failures() {
+            eprintln!(
+                "  app {}: {} failed to load: {}",
+                tenant.name, failure.name, failure.error
+            );
+        }
         let settings = AppSettings {
             cache_bytes: tenant
                 .config
                 .cache_mib
                 .map_or(defaults.cache_bytes, |mib| mib << 20),
-            concurrent_runs: tenant.config.concurrent_runs,
-            worker_share: tenant.config.worker_share,
+            concurrent_runs: Some(share.runs),
+            worker_share: Some(share.workers),
             title: Some(tenant.title()),
+            cache_clear_allowed: tenant
+                .config
+                .cache_clear
+                .unwrap_or(defaults.cache_clear_allowed),
+            cache_clear_interval: tenant
+                .config
+                .cache_clear_interval
+                .map_or(defaults.cache_clear_interval, Duration::from_secs),
             ..defaults.clone()
         };
-        let services = AppServices::shared(&tenant.name, app_engine, settings, executor.clone());
+        let services = AppServices::shared(
+            &tenant.name,
+            app_engine,
+            settings,
+            executor.clone(),
+            builds.clone(),
+        );
         loaded.push((tenant, app, services));
     }
     let Some((_, _, first)) = loaded.first() else {
@@ -550,6 +668,10 @@ pub fn load_apps(
         .map(|(tenant, app, services)| {
             let settings = ServerSettings {
                 message_bytes: tenant.config.message_bytes.unwrap_or(server.message_bytes),
+                session_state_app_bytes: tenant
+                    .config
+                    .session_state_app_mib
+                    .map_or(server.session_state_app_bytes, mib_bytes),
                 ..server.clone()
             };
             let base = format!("/{}", tenant.name);

@@ -24,7 +24,15 @@ pub struct AppSettings {
     pub worker_share: Option<usize>,
     /// The app's display name; its name in title case otherwise.
     pub title: Option<String>,
+    /// Whether a browser may clear the app's caches ("Clear cache").
+    pub cache_clear_allowed: bool,
+    /// Shortest time between two clears of the app's caches, whichever of
+    /// its sessions asks.
+    pub cache_clear_interval: std::time::Duration,
 }
+
+/// Shortest time between two clears of one app's caches, by default.
+pub const CACHE_CLEAR_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for AppSettings {
     fn default() -> Self {
@@ -40,8 +48,18 @@ impl Default for AppSettings {
             concurrent_runs: None,
             worker_share: None,
             title: None,
+            cache_clear_allowed: true,
+            cache_clear_interval: CACHE_CLEAR_INTERVAL,
         }
     }
+}
+
+/// Instances an app may need at once: one per script thread and worker it
+/// may hold, one per resource it may keep, and one per resource build.
+pub fn instances_needed(runs: usize, workers: usize) -> usize {
+    runs.saturating_add(workers)
+        .saturating_add(crate::resource::MAX_RESOURCES)
+        .saturating_add(crate::resource::BUILDS_PER_APP)
 }
 
 /// An app's shared services.
@@ -69,22 +87,27 @@ pub struct AppServices {
     pub uploads: crate::uploads::Uploads,
     /// The settings it was built with.
     pub settings: AppSettings,
+    /// When a session last cleared the app's caches.
+    last_clear: parking_lot::Mutex<Option<std::time::Instant>>,
 }
 
 impl AppServices {
-    /// Starts a worker pool of its own and empty caches.
+    /// Starts a worker pool and build threads of its own and empty caches.
     pub fn new(engine: Arc<PageEngine>, settings: AppSettings) -> anyhow::Result<Arc<AppServices>> {
         let executor = Arc::new(Executor::new(settings.worker_threads)?);
-        Ok(Self::shared("app", engine, settings, executor))
+        let builds = Arc::new(build_pool(1)?);
+        Ok(Self::shared("app", engine, settings, executor, builds))
     }
 
-    /// Empty caches for app `name`, whose jobs run on `executor` (shared
-    /// with other apps) within its `worker_share`.
+    /// Empty caches for app `name`, whose jobs run on `executor` and whose
+    /// resources are built on `builds` (both shared with other apps) within
+    /// its shares.
     pub fn shared(
         name: &str,
         engine: Arc<PageEngine>,
         settings: AppSettings,
         executor: Arc<Executor>,
+        builds: Arc<Executor>,
     ) -> Arc<AppServices> {
         Arc::new(AppServices {
             name: Arc::from(name),
@@ -95,7 +118,7 @@ impl AppServices {
             metrics: crate::metrics::AppMetrics::default(),
             engine,
             data: DataCache::new(settings.cache_bytes),
-            resources: Resources::default(),
+            resources: Resources::new(builds, name),
             executor,
             job_share: settings
                 .worker_share
@@ -105,12 +128,47 @@ impl AppServices {
                 .map_or_else(Share::unlimited, Share::new),
             uploads: crate::uploads::Uploads::default(),
             settings,
+            last_clear: parking_lot::Mutex::new(None),
         })
     }
 
-    /// Drops every cached value and resource ("Clear cache").
-    pub fn clear_caches(&self) {
+    /// Drops every cached value and resource and stops resource builds in
+    /// flight ("Clear cache" from a browser), if the app allows it and its
+    /// caches were not cleared within `cache_clear_interval`; otherwise a
+    /// message for the asking session.
+    pub fn clear_caches(&self) -> Result<(), String> {
+        if !self.settings.cache_clear_allowed {
+            return Err("this app's caches cannot be cleared from the browser \
+                        (cache_clear = false in its app.toml)"
+                .into());
+        }
+        {
+            let mut last = self.last_clear.lock();
+            let interval = self.settings.cache_clear_interval;
+            if let Some(at) = *last {
+                let since = at.elapsed();
+                if since < interval {
+                    return Err(format!(
+                        "the app's caches were cleared {} s ago; they may be cleared once every \
+                         {} s (cache_clear_interval)",
+                        since.as_secs(),
+                        interval.as_secs()
+                    ));
+                }
+            }
+            *last = Some(std::time::Instant::now());
+        }
         self.data.clear();
-        self.resources.clear();
+        if self.resources.clear() {
+            self.engine.interrupt();
+        }
+        Ok(())
     }
+}
+
+/// The server's resource build threads: one per app (at most 32), each app
+/// holding at most [`crate::resource::BUILDS_PER_APP`] of them, so no app's
+/// builds wait for another's.
+pub fn build_pool(apps: usize) -> anyhow::Result<Executor> {
+    Executor::named("resource-build", apps.clamp(1, 32))
 }

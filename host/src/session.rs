@@ -15,7 +15,7 @@ use crate::run::{parse_query, CancelReason, QueryParams, RunOutcome, RunReport};
 use crate::runner::{RunHandle, RunRequest};
 use crate::server::ServerState;
 use crate::services::AppServices;
-use crate::session_state::{SessionState, SharedState};
+use crate::session_state::{Evict, SessionState, SharedState, StateBudget};
 use crate::widget::{WidgetInputs, WidgetSpec, WidgetValue};
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::SinkExt;
@@ -52,9 +52,9 @@ pub struct SessionData {
 }
 
 impl SessionData {
-    fn new(id: &str, services: Arc<AppServices>) -> SessionData {
+    fn new(id: &str, services: Arc<AppServices>, budget: &Arc<StateBudget>) -> SessionData {
         SessionData {
-            state: SessionState::shared(),
+            state: SessionState::shared_in(budget),
             values: HashMap::new(),
             specs: HashMap::new(),
             callbacks: HashMap::new(),
@@ -139,7 +139,10 @@ impl Drop for SessionScope {
 /// Sessions by state: connected ones (by id) and those whose browser went
 /// away, kept for the grace period so the tab can come back.
 pub struct ParkedSessions {
-    inner: Mutex<Sessions>,
+    inner: Arc<Mutex<Sessions>>,
+    /// What the app's session states are charged to; it drops the oldest
+    /// parked session to make room.
+    pub budget: Arc<StateBudget>,
     /// Woken whenever a session is parked.
     parked_signal: Notify,
     grace: Duration,
@@ -149,6 +152,26 @@ pub struct ParkedSessions {
 struct Sessions {
     parked: HashMap<String, (SessionData, Instant)>,
     connected: HashSet<String>,
+}
+
+impl Sessions {
+    /// Takes the session parked longest.
+    fn take_oldest(&mut self) -> Option<SessionData> {
+        let oldest = self
+            .parked
+            .iter()
+            .min_by_key(|(_, (_, since))| *since)
+            .map(|(id, _)| id.clone())?;
+        self.parked.remove(&oldest).map(|(data, _)| data)
+    }
+}
+
+impl Evict for Mutex<Sessions> {
+    fn evict_oldest(&self) -> bool {
+        let oldest = self.lock().take_oldest();
+        // Dropped outside the lock: its state gives its bytes back.
+        oldest.is_some()
+    }
 }
 
 /// Most disconnected sessions kept at once; past it the oldest is dropped,
@@ -168,19 +191,20 @@ fn fires(value: &serde_json::Value) -> bool {
 /// Most widget callbacks waiting for the next run.
 const MAX_PENDING_CALLBACKS: usize = 1_000;
 
-/// Shortest time between two "Clear cache" commands of one session (each
-/// drops every session's cached values).
-const CLEAR_CACHE_INTERVAL: Duration = Duration::from_secs(1);
-
 /// How long a reconnecting tab waits for its old connection to close (a
 /// reload opens the new socket before the server sees the old one close).
 const RESUME_WAIT: Duration = Duration::from_secs(2);
 
 impl ParkedSessions {
-    /// Keeps parked sessions for `grace`.
-    pub fn new(grace: Duration) -> ParkedSessions {
+    /// Keeps parked sessions for `grace`; their states count against
+    /// `budget`, which may drop the oldest of them to make room.
+    pub fn new(grace: Duration, budget: Arc<StateBudget>) -> ParkedSessions {
+        let inner = Arc::new(Mutex::new(Sessions::default()));
+        let idle: Arc<dyn Evict> = inner.clone();
+        budget.evict_from(Arc::downgrade(&idle));
         ParkedSessions {
-            inner: Mutex::new(Sessions::default()),
+            inner,
+            budget,
             parked_signal: Notify::new(),
             grace,
         }
@@ -193,18 +217,14 @@ impl ParkedSessions {
     fn park(&self, id: String, data: SessionData) {
         let mut inner = self.inner.lock();
         inner.connected.remove(&id);
-        if inner.parked.len() >= MAX_PARKED_SESSIONS {
-            let oldest = inner
-                .parked
-                .iter()
-                .min_by_key(|(_, (_, since))| *since)
-                .map(|(id, _)| id.clone());
-            if let Some(oldest) = oldest {
-                inner.parked.remove(&oldest);
-            }
-        }
+        let evicted = if inner.parked.len() >= MAX_PARKED_SESSIONS {
+            inner.take_oldest()
+        } else {
+            None
+        };
         inner.parked.insert(id, (data, Instant::now()));
         drop(inner);
+        drop(evicted);
         self.parked_signal.notify_waiters();
     }
 
@@ -340,8 +360,6 @@ struct Connection {
     next_click: u64,
     /// `rerun()` calls in a row, to stop loops.
     consecutive_reruns: u32,
-    /// When this session last cleared the app's caches.
-    last_clear: Option<Instant>,
     /// Messages the browser may still send before its rate applies.
     rate: crate::admission::Bucket,
     outbox: Vec<ServerMessage>,
@@ -364,7 +382,7 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         None => {
             let id = new_session_id();
             server.parked.connect_new(&id);
-            let data = SessionData::new(&id, server.services.clone());
+            let data = SessionData::new(&id, server.services.clone(), &server.parked.budget);
             (id, data, false)
         }
     };
@@ -382,7 +400,6 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         triggers: HashMap::new(),
         next_click: 0,
         consecutive_reruns: 0,
-        last_clear: None,
         rate: crate::admission::Bucket::full(
             server.settings.admission.settings().session_messages_burst,
         ),
@@ -517,18 +534,12 @@ impl Connection {
             Err(message) => self.refuse(message),
             Ok(ClientMessage::Heartbeat {}) => self.outbox.push(ServerMessage::Heartbeat),
             Ok(ClientMessage::ClearCache {}) => {
-                if self
-                    .last_clear
-                    .is_some_and(|at| at.elapsed() < CLEAR_CACHE_INTERVAL)
-                {
-                    return self.refuse(format!(
-                        "the cache was cleared less than {} s ago; try again in a moment",
-                        CLEAR_CACHE_INTERVAL.as_secs()
-                    ));
+                // Allowed and rate limited per app, not per session: many
+                // sessions of one browser clear no more often than one.
+                if let Err(message) = self.server.services.clear_caches() {
+                    return self.refuse(message);
                 }
-                self.last_clear = Some(Instant::now());
-                self.server.services.clear_caches();
-                tracing::info!(session = %self.id, "caches cleared");
+                tracing::info!(app = %self.server.services.name, "caches cleared");
                 self.outbox.push(ServerMessage::CacheCleared);
             }
             Ok(ClientMessage::Stop {}) => {
@@ -659,6 +670,11 @@ impl Connection {
     /// the whole page.
     fn request_run(&mut self, page: String, fragment: Option<FragmentPath>) {
         if self.server.app.page(&page).is_none() {
+            if self.server.app.failed(&page) {
+                self.refuse(format!(
+                    "the page `{page}` failed to load and is not served; the server's log says why"
+                ));
+            }
             self.outbox.push(ServerMessage::PageNotFound { page });
             return;
         }

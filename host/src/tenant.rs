@@ -28,6 +28,15 @@ pub struct TenantConfig {
     pub cache_mib: Option<u64>,
     /// Largest message one of the app's browsers may send, in bytes.
     pub message_bytes: Option<usize>,
+    /// Session state all the app's sessions may hold, in MiB; default: the
+    /// server's `--session-state-app-mib`.
+    pub session_state_app_mib: Option<u64>,
+    /// Whether the app's browsers may clear its caches ("Clear cache");
+    /// default true.
+    pub cache_clear: Option<bool>,
+    /// Shortest time between two clears of the app's caches, in seconds,
+    /// whichever session asks; default 10.
+    pub cache_clear_interval: Option<u64>,
     /// Any of the run limits (`host/src/limits.rs`), overriding the
     /// server's: `memory_bytes`, `cpu_time` (seconds), `elements_per_run`,
     /// `session_state_bytes`, …
@@ -67,6 +76,9 @@ pub struct Tenant {
     /// What it was granted: the data directory (resolved) and outbound
     /// hosts.
     pub grants: Grants,
+    /// Why its `app.toml` was refused, if it was: the app is reported and
+    /// serves no pages.
+    pub failure: Option<String>,
 }
 
 impl Tenant {
@@ -93,8 +105,27 @@ pub fn is_apps_root(dir: &Path) -> bool {
 
 /// Reads every app of the apps root `root` (directories with an
 /// `app.toml`), sorted by name; `server` are the server's limits, which an
-/// app's `[limits]` override. Errors name the file and the setting.
+/// app's `[limits]` override. Errors name the file and the setting; the
+/// first app that fails to read fails the whole call (see [`discover_all`]
+/// for a server that serves the others).
 pub fn discover(
+    root: &Path,
+    server: &Limits,
+    script_threads: usize,
+) -> anyhow::Result<Vec<Tenant>> {
+    let tenants = discover_all(root, server, script_threads)?;
+    if let Some(error) = tenants.iter().find_map(|t| t.failure.as_ref()) {
+        bail!("{error}");
+    }
+    Ok(tenants)
+}
+
+/// Like [`discover`], but an app whose `app.toml` cannot be read or is
+/// refused is returned with the server's settings, no grants and its
+/// [`Tenant::failure`], so the server reports it and serves the others.
+/// Directories whose names cannot be URL segments are skipped with an error
+/// in the log.
+pub fn discover_all(
     root: &Path,
     server: &Limits,
     script_threads: usize,
@@ -109,12 +140,24 @@ pub fn discover(
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        check_name(&name).with_context(|| format!("app directory {}", dir.display()))?;
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("reading {}", file.display()))?;
-        let tenant = parse(&name, &dir, &text, server, script_threads)
-            .with_context(|| format!("in {}", file.display()))?;
-        tenants.push(tenant);
+        if let Err(e) = check_name(&name) {
+            tracing::error!(dir = %dir.display(), error = %e, "skipping an app whose name cannot be a URL segment");
+            continue;
+        }
+        let parsed = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))
+            .and_then(|text| {
+                parse(&name, &dir, &text, server, script_threads)
+                    .with_context(|| format!("in {}", file.display()))
+            });
+        tenants.push(parsed.unwrap_or_else(|e| Tenant {
+            name: name.clone(),
+            dir: dir.clone(),
+            config: TenantConfig::default(),
+            limits: server.clone(),
+            grants: Grants::default(),
+            failure: Some(format!("{e:#}")),
+        }));
     }
     if tenants.is_empty() {
         bail!(
@@ -124,6 +167,48 @@ pub fn discover(
     }
     tenants.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(tenants)
+}
+
+/// What one app of an apps root may hold of the shared pools at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FairShare {
+    /// Script threads (its `concurrent_runs`).
+    pub runs: usize,
+    /// Worker threads (its `worker_share`).
+    pub workers: usize,
+    /// Instances of the engine's pool: runs, jobs, resources and builds.
+    pub instances: usize,
+}
+
+/// Each app's share of `script_threads`, `worker_threads` and instances: its
+/// `app.toml` settings, else a fair fraction (the pool divided by the
+/// number of apps, rounded up), never the whole pool when there are others.
+pub fn fair_shares(
+    tenants: &[Tenant],
+    script_threads: usize,
+    worker_threads: usize,
+) -> Vec<FairShare> {
+    let apps = tenants.len().max(1);
+    tenants
+        .iter()
+        .map(|tenant| {
+            let runs = tenant
+                .config
+                .concurrent_runs
+                .unwrap_or_else(|| script_threads.div_ceil(apps))
+                .max(1);
+            let workers = tenant
+                .config
+                .worker_share
+                .unwrap_or_else(|| worker_threads.div_ceil(apps))
+                .max(1);
+            FairShare {
+                runs,
+                workers,
+                instances: crate::services::instances_needed(runs, workers),
+            }
+        })
+        .collect()
 }
 
 /// Parses one app's `app.toml` and checks every value.
@@ -184,6 +269,7 @@ pub fn parse(
         config,
         limits,
         grants: Grants { data_dir, outbound },
+        failure: None,
     })
 }
 
