@@ -503,6 +503,29 @@ mod tests {
     }
 
     #[test]
+    fn only_private_cache_files_are_loaded() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        let file = cache.join("page.cwasm");
+        write_atomically(&file, b"compiled").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache), 0o700, "the cache directory is private");
+        assert_eq!(mode(&file), 0o600);
+        assert!(cache_file_is_ours(&file));
+        // Writable by others (file or directory), or a link: recompiled.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(!cache_file_is_ours(&file));
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(!cache_file_is_ours(&file));
+        std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let link = cache.join("link.cwasm");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(!cache_file_is_ours(&link));
+    }
+
+    #[test]
     fn an_instance_share_gives_places_back_when_they_are_dropped() {
         let share = InstanceShare::new(2);
         let a = share.take().expect("first");

@@ -593,8 +593,14 @@ pub fn load_apps(
     let builds = Arc::new(crate::services::build_pool(tenants.len())?);
     let shares = crate::tenant::fair_shares(tenants, script_threads, defaults.worker_threads);
     // The shares of all apps fit in the pool, so one app at its share never
-    // makes another's instantiation fail.
-    let most = engine.instance_slots() as usize / tenants.len().max(1);
+    // makes another's instantiation fail: as needed when the pool holds them
+    // all (as `serve` sizes it), else an equal part each at most.
+    let slots = engine.instance_slots() as usize;
+    let most = if shares.iter().map(|s| s.instances).sum::<usize>() <= slots {
+        usize::MAX
+    } else {
+        slots / tenants.len().max(1)
+    };
     let mut loaded = Vec::with_capacity(tenants.len());
     for (tenant, share) in tenants.iter().zip(shares) {
         eprintln!("Loading app {} from {}", tenant.name, tenant.dir.display());
