@@ -520,3 +520,57 @@ async fn session_state_over_all_sessions_is_bounded_and_idle_sessions_go_first()
     assert_eq!(back.hello["resumed"], false, "the idle session was dropped");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_noisy_tenant_leaves_another_app_with_zero_failed_runs() {
+    let apps = TestApps::start(
+        &[
+            (
+                "noisy",
+                &["spin", "cached", "jobs", "hostile"],
+                "cache_clear_interval = 0\nsession_state_app_mib = 4\n",
+            ),
+            ("calm", &["counter"], ""),
+        ],
+        4,
+    )
+    .await;
+    let mut noise = Vec::new();
+    let mut start = |page: &'static str, query: &'static str| {
+        let url = apps.ws_url("noisy", None);
+        async move {
+            let mut client = WsClient::connect(&url).await;
+            client
+                .send(json!({"type": "rerun", "page": page, "query": query}))
+                .await;
+            client
+        }
+    };
+    // Every kind of noise at once: endless runs, a job spinning, memory
+    // bombs, session state floods, and Clear cache during resource builds.
+    for _ in 0..4 {
+        noise.push(start("spin", "").await);
+    }
+    noise.push(start("jobs", "case=spin").await);
+    noise.push(start("hostile", "case=alloc_loop").await);
+    noise.push(start("hostile", "case=huge_session_state&chunk_kib=256").await);
+    let mut clearer = start("cached", "resource=0").await;
+    let mut calm = WsClient::connect(&apps.ws_url("calm", None)).await;
+    let first = calm.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    for i in 1..=20 {
+        clearer.send(json!({"type": "clear_cache"})).await;
+        clearer
+            .send(json!({"type": "rerun", "page": "cached", "query": "resource=0"}))
+            .await;
+        let done = calm.rerun("counter", json!({ button.clone(): true })).await;
+        assert_eq!(finished(&done)["status"], "ok", "click {i}: {done:?}");
+        assert_eq!(markdown_texts(&done)[0], format!("count: {i}"));
+    }
+    let calm_metrics = &apps.app("calm").services.metrics;
+    assert_eq!(calm_metrics.runs("error"), 0, "calm had no failed run");
+    assert_eq!(calm_metrics.runs("ok"), 21);
+    drop(noise);
+    drop(clearer);
+    apps.shutdown().await;
+}
