@@ -70,12 +70,14 @@ async fn an_apps_limits_apply_to_its_runs_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_at_its_share_of_script_threads_cannot_starve_another() {
-    // Two script threads; `busy` may hold one of them.
+    busy_cannot_starve_calm("concurrent_runs = 1\n").await;
+}
+
+/// Two script threads; an app `busy` with `config` spins in three sessions
+/// while `calm` runs its counter again and again.
+async fn busy_cannot_starve_calm(config: &str) {
     let apps = TestApps::start(
-        &[
-            ("busy", &["spin"], "concurrent_runs = 1\n"),
-            ("calm", &["counter"], ""),
-        ],
+        &[("busy", &["spin"], config), ("calm", &["counter"], "")],
         2,
     )
     .await;
@@ -87,12 +89,8 @@ async fn an_app_at_its_share_of_script_threads_cannot_starve_another() {
         client.until(|m| m["type"] == "run_started").await;
         spinners.push(client);
     }
-    let busy = &apps.app("busy").services;
-    let deadline = std::time::Instant::now() + tests::WAIT;
-    while busy.run_share.active() == 0 {
-        assert!(std::time::Instant::now() < deadline, "a spin run started");
-        tokio::task::yield_now().await;
-    }
+    let busy = apps.app("busy").services.clone();
+    eventually("a spin run started", || busy.run_share.active() > 0).await;
     // `calm` still gets the other thread, again and again.
     let mut calm = WsClient::connect(&apps.ws_url("calm", None)).await;
     for _ in 0..5 {
@@ -393,23 +391,7 @@ fn apps_without_settings_get_a_fair_share_of_threads_and_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_without_settings_cannot_hold_every_script_thread() {
     // Two script threads, two apps, no settings: each may hold one.
-    let apps = TestApps::start(&[("busy", &["spin"], ""), ("calm", &["counter"], "")], 2).await;
-    let mut spinners = Vec::new();
-    for _ in 0..3 {
-        let mut client = WsClient::connect(&apps.ws_url("busy", None)).await;
-        client.send(json!({"type": "rerun", "page": "spin"})).await;
-        client.until(|m| m["type"] == "run_started").await;
-        spinners.push(client);
-    }
-    let busy = apps.app("busy").services.clone();
-    eventually("a spin run started", || busy.run_share.active() > 0).await;
-    let mut calm = WsClient::connect(&apps.ws_url("calm", None)).await;
-    for _ in 0..5 {
-        let done = calm.rerun("counter", json!({})).await;
-        assert_eq!(finished(&done)["status"], "ok");
-        assert_eq!(busy.run_share.active(), 1, "busy holds only its share");
-    }
-    apps.shutdown().await;
+    busy_cannot_starve_calm("").await;
 }
 
 #[test]
