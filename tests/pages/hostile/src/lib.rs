@@ -199,6 +199,28 @@ fn markdown_bomb(st: &Ui, pattern: &str, kib: usize) {
         "table_cells" => fill("<table><td>"),
         "divs" => fill("<div>"),
         "list_items" => fill("<ul><li>"),
+        // Many one-column tables of short rows: about 2.5 times the
+        // source in HTML.
+        "short_rows" => fill("|a|\n|-|\n"),
+        // Tables of a few hundred columns over short rows, one after
+        // another: pulldown-cmark fills in up to 2^18 cells per table.
+        "wide_tables" => {
+            let mut table = "|a".repeat(362);
+            table.push_str("|\n");
+            table.push_str(&"|-".repeat(362));
+            table.push_str("|\n");
+            table.push_str(&"x\n".repeat(724));
+            table.push('\n');
+            table.repeat(size / table.len())
+        }
+        "empty_list_items" => fill("-\n"),
+        // One link reference definition with a long URL, used many times.
+        "link_references" => {
+            let mut source = format!("[a]: http://example.com/{}\n\n", "u".repeat(size / 4));
+            source.push_str(&"[a]".repeat((size - source.len()) / 3));
+            source
+        }
+        "emphasis_runs" => fill("*a* "),
         "table" => {
             // A header of many columns and many short rows, each padded
             // to the header's width.
