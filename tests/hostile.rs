@@ -369,6 +369,26 @@ fn markdown_that_expands_past_what_the_run_has_left_is_refused_naming_run_output
     bench.assert_counter_runs();
 }
 
+#[test]
+fn a_static_table_past_table_cells_is_refused_and_a_dataframe_of_it_is_drawn() {
+    let _shared = shared();
+    let bench = Bench::new(engine());
+    let (report, deltas) = bench.run("many_cells&rows=1000000");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let lines = texts(&deltas);
+    assert_eq!(lines[0], "drawing 1000000 rows");
+    assert!(
+        lines[1].starts_with("table refused: limit exceeded: a table may show at most 100000 cells (table_cells); this one has 2000000"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.last().map(String::as_str), Some("dataframe drawn"));
+    let (report, deltas) = bench.run("many_cells&rows=50000");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert_eq!(texts(&deltas)[1], "table drawn");
+    bench.assert_counter_runs();
+}
+
 /// Deeply nested `<div>`s or `<li>`s in Markdown make the sanitizer's HTML
 /// parse quadratic: 256 KiB of `<ul><li>` takes about 30 s, and 1023 KiB
 /// (under `element_bytes`) several minutes, inside one host call that

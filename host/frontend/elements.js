@@ -189,18 +189,28 @@ function fetchingValue(spec) {
 // Every cursor set from script is held to the keywords, so no computed
 // value can name an image. The app shell sets no cursor from script.
 (function cursorsAreKeywords() {
-  for (let proto = Object.getPrototypeOf(document.documentElement.style); proto; proto = Object.getPrototypeOf(proto)) {
-    const own = Object.getOwnPropertyDescriptor(proto, "cursor");
-    if (own && own.set) {
-      Object.defineProperty(proto, "cursor", { ...own, set(value) { own.set.call(this, isCursor(value) ? value : ""); } });
-      break;
-    }
+  // `style.cursor` is no accessor on a prototype in Chromium: each style
+  // declaration gets its own, when an element's `style` is first read.
+  const guarded = new WeakSet();
+  const guard = (style) => {
+    if (!style || guarded.has(style)) return style;
+    guarded.add(style);
+    Object.defineProperty(style, "cursor", {
+      configurable: true,
+      get() { return this.getPropertyValue("cursor"); },
+      set(value) { this.setProperty("cursor", value); },
+    });
+    return style;
+  };
+  for (const proto of [HTMLElement.prototype, SVGElement.prototype]) {
+    const own = Object.getOwnPropertyDescriptor(proto, "style");
+    if (!own || !own.get) continue;
+    Object.defineProperty(proto, "style", { ...own, get() { return guard(own.get.call(this)); } });
   }
   const setProperty = CSSStyleDeclaration.prototype.setProperty;
   CSSStyleDeclaration.prototype.setProperty = function (name, value, priority) {
-    const css = cssText(String(value));
     if (String(name).trim().toLowerCase() === "cursor" && !isCursor(value)) value = "";
-    else if (FETCHING.test(css)) value = "";
+    else if (FETCHING.test(cssText(String(value)))) value = "";
     return setProperty.call(this, name, value, priority);
   };
 })();

@@ -185,9 +185,21 @@ fn convert(element: WitElement, budget: &Budget) -> Result<Element, CallError> {
                 ui::DeltaColor::Off => DeltaColor::Off,
             },
         },
-        WitElement::Table(t) => Element::Table {
-            columns: columns(t)?,
-        },
+        WitElement::Table(t) => {
+            let columns = columns(t)?;
+            let rows = columns.first().map_or(0, |c| c.values.len());
+            let cells = rows.saturating_mul(columns.len());
+            let most = budget.limits.table_cells;
+            if cells > most {
+                return Err(CallError::LimitExceeded(format!(
+                    "a table may show at most {most} cells (table_cells); this one has {cells} \
+                     ({rows} rows of {} columns): draw it as a dataframe, which shows only the \
+                     rows in view",
+                    columns.len()
+                )));
+            }
+            Element::Table { columns }
+        }
         WitElement::Dataframe(d) => Element::Dataframe {
             columns: columns(d.data)?,
             height: d.height,
