@@ -580,11 +580,9 @@ async fn a_charts_cursor_cannot_make_the_browser_fetch() {
     let mut probe = Probe::start().await;
     let server = TestServer::start(PAGES).await;
     let browser = Browser::start().await;
+    let (site, target) = (server.addr, probe.addr);
     let open = |route: &str| {
-        format!(
-            "http://{}/hostile?case=chart_cursor&route={route}&url=http://{}",
-            server.addr, probe.addr
-        )
+        format!("http://{site}/hostile?case=chart_cursor&route={route}&url=http://{target}")
     };
     for (route, property) in [
         ("mark", "spec.mark.cursor"),
