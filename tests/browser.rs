@@ -248,7 +248,7 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     loop {
         let drawn = browser
             .client
-            .find_all(Locator::Css(".chart[data-rendered='true'] svg"))
+            .find_all(Locator::Css(".chart[data-rendered='true'] canvas"))
             .await
             .unwrap();
         if drawn.len() >= 5 {
@@ -496,5 +496,162 @@ async fn a_chart_specification_cannot_make_the_browser_fetch() {
         "the browser contacted {probe}"
     );
     accept.abort();
+    finish(server, browser).await;
+}
+
+/// A local HTTP listener that records the request line of every request
+/// it receives, to show what a browser fetched.
+struct Probe {
+    addr: std::net::SocketAddr,
+    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Probe {
+    async fn start() -> Probe {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (tx, lines) = tokio::sync::mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.contains(&b'\n') && head.len() < 8192 {
+                        match socket.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let line = String::from_utf8_lossy(&head);
+                    let _ = tx.send(line.lines().next().unwrap_or("").to_owned());
+                });
+            }
+        });
+        Probe { addr, lines, task }
+    }
+
+    /// Has the browser request `/control` from the probe itself, waits for
+    /// it, and returns every request that arrived before it. A browser
+    /// that were going to fetch what the page asked for has done so by the
+    /// time a later request of the same page arrives.
+    async fn requests_before_control(&mut self, browser: &Browser) -> Vec<String> {
+        browser
+            .client
+            .execute(
+                "new Image().src = arguments[0];",
+                vec![serde_json::json!(format!("http://{}/control", self.addr))],
+            )
+            .await
+            .expect("script runs");
+        let mut before = Vec::new();
+        loop {
+            let line = tokio::time::timeout(std::time::Duration::from_secs(20), self.lines.recv())
+                .await
+                .expect("the control request arrives within 20 s")
+                .expect("the probe is running");
+            if line.contains("/control") {
+                return before;
+            }
+            before.push(line);
+        }
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A chart's cursor cannot make the browser fetch: a `url(…)` cursor on a
+/// mark, in the config, or spelled with a CSS escape is refused before the
+/// chart is drawn, naming the property; a cursor computed by an expression
+/// (a `cursor` signal, a mark's cursor under the pointer) is held to the
+/// CSS keywords while the chart runs. A listener on 127.0.0.1 sees no
+/// request but the test's own control request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_charts_cursor_cannot_make_the_browser_fetch() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let mut probe = Probe::start().await;
+    let server = TestServer::start(PAGES).await;
+    let browser = Browser::start().await;
+    let (site, target) = (server.addr, probe.addr);
+    let open = |route: &str| {
+        format!("http://{site}/hostile?case=chart_cursor&route={route}&url=http://{target}")
+    };
+    for (route, property) in [
+        ("mark", "spec.mark.cursor"),
+        ("config", "spec.config.mark.cursor"),
+        ("escaped", "spec.mark.cursor"),
+    ] {
+        browser.client.goto(&open(route)).await.expect("navigate");
+        browser.wait_text(&format!("chart {route} drawn")).await;
+        let notice = browser.wait_text("This chart was not drawn").await;
+        let text = notice.text().await.unwrap();
+        assert!(text.contains(property), "{route}: {text}");
+        assert!(text.contains("loads a resource"), "{route}: {text}");
+        let before = probe.requests_before_control(&browser).await;
+        assert!(before.is_empty(), "{route}: the browser fetched {before:?}");
+    }
+    for route in ["signal", "hover"] {
+        browser.client.goto(&open(route)).await.expect("navigate");
+        browser.wait_text(&format!("chart {route} drawn")).await;
+        let canvas = browser.css(".chart[data-rendered='true'] canvas").await;
+        let over = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element: canvas,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        browser.client.perform_actions(over).await.expect("hover");
+        let before = probe.requests_before_control(&browser).await;
+        assert!(before.is_empty(), "{route}: the browser fetched {before:?}");
+    }
+    browser.close().await;
+    server.shutdown().await;
+}
+
+/// Markdown footnotes named like the app shell's elements get prefixed ids:
+/// `getElementById` of each shell id still finds the shell's element (not
+/// the page's), footnote links still lead to their notes, and a toast
+/// still appears in the shell's toast area.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_footnotes_cannot_take_the_shells_element_ids() {
+    let (server, browser) = open("hostile?case=shell_ids").await;
+    browser.wait_text("footnotes drawn").await;
+    let taken = browser
+        .client
+        .execute(
+            "const ids = ['layout', 'sidebar', 'nav', 'c1', 'content', 'toolbar', 'status', \
+             'status-text', 'stop', 'connection', 'clear-cache', 'c0', 'run-error', 'toasts', \
+             'chart-tooltip'];
+             return ids.filter((id) => {
+               const el = document.getElementById(id);
+               return el && el.closest('.markdown');
+             });",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(taken, serde_json::json!([]), "ids the page's Markdown took");
+    // The footnotes are there, under prefixed ids their links point to.
+    let linked = browser
+        .client
+        .execute(
+            "const links = [...document.querySelectorAll('.markdown a[href^=\"#\"]')];
+             return [links.length, links.every((a) =>
+               document.getElementById(a.getAttribute('href').slice(1))?.closest('.markdown'))];",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(linked, serde_json::json!([15, true]), "footnote links");
+    let toast = browser.css("#toasts > .toast").await;
+    assert_eq!(toast.text().await.unwrap(), "a toast after the footnotes");
     finish(server, browser).await;
 }

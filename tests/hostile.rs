@@ -301,6 +301,94 @@ fn pathological_markdown_renders_quickly_or_is_refused() {
     bench.assert_counter_runs();
 }
 
+/// Markdown sources under `element_bytes` whose HTML is several times
+/// larger: rendering stops as soon as the HTML passes the limit, and the
+/// call returns promptly, naming it.
+const EXPANDING_MARKDOWN: [&str; 6] = [
+    "short_rows",
+    "wide_tables",
+    "empty_list_items",
+    "link_references",
+    "emphasis_runs",
+    "table",
+];
+
+/// The process's peak resident set so far, in MiB (Linux), for the log.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_owned();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib >> 10)
+}
+
+#[test]
+fn markdown_that_expands_past_element_bytes_is_refused_while_rendering() {
+    let _shared = shared();
+    let bench = Bench::new(engine());
+    for pattern in EXPANDING_MARKDOWN {
+        let (report, ms, result) = markdown_bomb(&bench, pattern);
+        eprintln!(
+            "{pattern}: {result} in {ms} ms (peak RSS so far {} MiB)",
+            peak_rss_mib()
+        );
+        assert_eq!(report.outcome, RunOutcome::Ok, "{pattern}");
+        assert!(
+            result.starts_with("refused: limit exceeded")
+                && result.contains("at most 1 MiB")
+                && result.contains("(element_bytes)"),
+            "{pattern}: {result}"
+        );
+        // Unbounded, the wide tables took 13 s and 5 GB; bounded, each
+        // call takes milliseconds. The bound only catches a hang.
+        assert!(ms < 3_000, "{pattern}: the call took {ms} ms");
+    }
+    bench.assert_counter_runs();
+}
+
+#[test]
+fn markdown_that_expands_past_what_the_run_has_left_is_refused_naming_run_output_bytes() {
+    let _shared = shared();
+    let bench = Bench::with(Limits {
+        run_output_bytes: 1 << 20,
+        element_bytes: 4 << 20,
+        ..Limits::default()
+    });
+    for pattern in ["short_rows", "link_references"] {
+        let (report, ms, result) = markdown_bomb(&bench, pattern);
+        assert_eq!(report.outcome, RunOutcome::Ok, "{pattern}");
+        assert!(
+            result.starts_with("refused: limit exceeded")
+                && result.contains("a run may produce at most 1 MiB of output (run_output_bytes)"),
+            "{pattern}: {result}"
+        );
+        assert!(ms < 3_000, "{pattern}: the call took {ms} ms");
+    }
+    bench.assert_counter_runs();
+}
+
+#[test]
+fn a_static_table_past_table_cells_is_refused_and_a_dataframe_of_it_is_drawn() {
+    let _shared = shared();
+    let bench = Bench::new(engine());
+    let (report, deltas) = bench.run("many_cells&rows=1000000");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let lines = texts(&deltas);
+    assert_eq!(lines[0], "drawing 1000000 rows");
+    assert!(
+        lines[1].starts_with("table refused: limit exceeded: a table may show at most 100000 cells (table_cells); this one has 2000000"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.last().map(String::as_str), Some("dataframe drawn"));
+    let (report, deltas) = bench.run("many_cells&rows=50000");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert_eq!(texts(&deltas)[1], "table drawn");
+    bench.assert_counter_runs();
+}
+
 /// Deeply nested `<div>`s or `<li>`s in Markdown make the sanitizer's HTML
 /// parse quadratic: 256 KiB of `<ul><li>` takes about 30 s, and 1023 KiB
 /// (under `element_bytes`) several minutes, inside one host call that

@@ -128,6 +128,93 @@ function loadVega() {
 // this origin, which other apps of the server share, or from any other.
 const NO_URLS = "charts draw only the data in their specification; loading URLs is not allowed";
 
+// Nor can any value in it make the browser fetch by another route: a CSS
+// value such as `cursor: url(…)` on a mark or in the config, a fill, a
+// font. Charts are drawn on a canvas (no page value becomes an attribute
+// or a style of an element), every string in a specification is checked
+// before it is drawn, and the one style Vega sets from page values at run
+// time, `cursor` (which an expression may compute), takes keywords only.
+const NO_FETCH = "charts may not load anything";
+
+// CSS functions that load a resource.
+const FETCHING = /(?:url|src|image|image-set|cross-fade|element|paint)\(/;
+
+// The cursor keywords of CSS: the only cursors a chart may set.
+const CURSORS = new Set(["auto", "default", "none", "context-menu", "help", "pointer", "progress", "wait",
+  "cell", "crosshair", "text", "vertical-text", "alias", "copy", "move", "no-drop", "not-allowed", "grab",
+  "grabbing", "all-scroll", "col-resize", "row-resize", "n-resize", "e-resize", "s-resize", "w-resize",
+  "ne-resize", "nw-resize", "se-resize", "sw-resize", "ew-resize", "ns-resize", "nesw-resize",
+  "nwse-resize", "zoom-in", "zoom-out", ""]);
+
+// `text` as CSS reads it: escapes decoded, comments and controls dropped,
+// lower case.
+function cssText(text) {
+  return text
+    .replace(/\/\*[\s\S]*?(?:\*\/|$)/g, "")
+    .replace(/\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([\s\S]))/g, (_, hex, ch) => {
+      if (!hex) return ch;
+      const code = parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd";
+    })
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .toLowerCase();
+}
+
+const isCursor = (value) => CURSORS.has(String(value).trim().toLowerCase());
+
+// The first string in `spec` that could make the browser fetch, as
+// `path: problem`, or null. Walked without recursion (specifications may
+// nest deeply).
+function fetchingValue(spec) {
+  const stack = [["spec", spec, ""]];
+  let seen = 0;
+  while (stack.length) {
+    const [path, value, key] = stack.pop();
+    if (++seen > 5000000) return `${path}: too large to check`;
+    if (typeof value === "string") {
+      if (FETCHING.test(cssText(value))) return `${path}: ${JSON.stringify(value.slice(0, 120))} loads a resource`;
+      if (key.toLowerCase() === "cursor" && !isCursor(value)) return `${path}: ${JSON.stringify(value.slice(0, 120))} is not a cursor keyword`;
+    } else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (FETCHING.test(cssText(k))) return `${path}: the key ${JSON.stringify(k.slice(0, 120))} loads a resource`;
+        stack.push([`${path}.${k}`, v, k]);
+      }
+    }
+  }
+  return null;
+}
+
+// Vega sets the cursor from page values (a mark's `cursor`, a `cursor`
+// signal's expression) as `style.cursor` on the chart or the page's body.
+// Every cursor set from script is held to the keywords, so no computed
+// value can name an image. The app shell sets no cursor from script.
+(function cursorsAreKeywords() {
+  // `style.cursor` is no accessor on a prototype in Chromium: each style
+  // declaration gets its own, when an element's `style` is first read.
+  const guarded = new WeakSet();
+  const guard = (style) => {
+    if (!style || guarded.has(style)) return style;
+    guarded.add(style);
+    Object.defineProperty(style, "cursor", {
+      configurable: true,
+      get() { return this.getPropertyValue("cursor"); },
+      set(value) { this.setProperty("cursor", value); },
+    });
+    return style;
+  };
+  for (const proto of [HTMLElement.prototype, SVGElement.prototype]) {
+    const own = Object.getOwnPropertyDescriptor(proto, "style");
+    if (!own || !own.get) continue;
+    Object.defineProperty(proto, "style", { ...own, get() { return guard(own.get.call(this)); } });
+  }
+  const setProperty = CSSStyleDeclaration.prototype.setProperty;
+  CSSStyleDeclaration.prototype.setProperty = function (name, value, priority) {
+    if (String(name).trim().toLowerCase() === "cursor" && !isCursor(value)) value = "";
+    else if (FETCHING.test(cssText(String(value)))) value = "";
+    return setProperty.call(this, name, value, priority);
+  };
+})();
+
 // `notice` is where the first refusal is shown (not inside the chart's own
 // node, whose children Vega replaces).
 function refusingLoader(notice) {
@@ -172,8 +259,13 @@ function chart(el) {
   const { usermeta, ...own } = el.spec;
   const spec = { width: "container", ...own, config: { background: null, ...(own.config || {}) } };
   const notice = h("div");
+  const refused = fetchingValue(el.spec);
+  if (refused) {
+    return h("div", { class: "chart-box" },
+      h("div", { class: "alert warning", text: `This chart was not drawn: ${NO_FETCH} (${refused}).` }));
+  }
   const loader = refusingLoader(notice);
-  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "svg", loader, tooltip: chartTooltip };
+  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "canvas", loader, tooltip: chartTooltip };
   loadVega()
     .then(() => window.vegaEmbed(node, spec, options))
     .then(() => { node.dataset.rendered = "true"; })
@@ -541,8 +633,9 @@ const ELEMENTS = {
   },
   text: (el) => h("pre", { class: "text", text: el.body }),
   caption: (el) => h("div", { class: "caption", text: el.body }),
+  // The language is one class, and only of the characters names use.
   code: (el) => h("pre", { class: "code" },
-    h("code", { class: el.language ? `language-${el.language}` : null, text: el.body })),
+    h("code", { class: el.language ? `language-${el.language.replace(/[^A-Za-z0-9_+#.-]/g, "")}` : null, text: el.body })),
   json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),

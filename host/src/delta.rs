@@ -388,7 +388,16 @@ impl Element {
         }
     }
 
-    /// Bytes of page-supplied text this element carries, for the output limits.
+    /// Bytes of this element as the browser receives it (its JSON), or
+    /// `None` as soon as they pass `limit`: the count stops there, so a huge
+    /// element costs no more than `limit` to measure.
+    pub fn wire_bytes(&self, limit: usize) -> Option<usize> {
+        let mut counter = ByteCounter { bytes: 0, limit };
+        serde_json::to_writer(&mut counter, self).ok()?;
+        Some(counter.bytes)
+    }
+
+    /// Bytes of page-supplied text this element carries.
     pub fn text_bytes(&self) -> usize {
         match self {
             Element::Title { body }
@@ -431,5 +440,25 @@ impl Element {
                     + w.data.as_ref().map_or(0, String::len)
             }
         }
+    }
+}
+
+/// Counts bytes written, refusing any past `limit`.
+struct ByteCounter {
+    bytes: usize,
+    limit: usize,
+}
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes = self.bytes.saturating_add(buf.len());
+        if self.bytes > self.limit {
+            return Err(std::io::Error::other("past the limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

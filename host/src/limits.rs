@@ -36,6 +36,11 @@ pub struct Limits {
     pub table_bytes: usize,
     /// Bytes of output (all elements' text and data) one run may produce.
     pub run_output_bytes: usize,
+    /// Cells (rows times columns) one static table (`table`) may show. The
+    /// browser builds every cell of a static table at once; a dataframe
+    /// shows only the rows in view and is bounded by `table_bytes` alone.
+    /// Past it the draw call fails with `limit-exceeded`.
+    pub table_cells: usize,
     /// Bytes the session state of one session may hold (keys plus JSON
     /// values). A `set` past it fails with `limit-exceeded`.
     pub session_state_bytes: usize,
@@ -98,6 +103,7 @@ impl Default for Limits {
             element_bytes: 1 << 20,
             table_bytes: 16 << 20,
             run_output_bytes: 32 << 20,
+            table_cells: 100_000,
             session_state_bytes: 8 << 20,
             captured_output_bytes: 64 << 10,
             jobs_per_run: 1_000,

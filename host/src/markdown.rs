@@ -5,14 +5,47 @@
 //! relative. pulldown-cmark escapes every text and attribute value, so the
 //! result needs no HTML parse afterwards: rendering stays linear in the
 //! source, however deeply it nests.
+//!
+//! Rendering is bounded while it happens: the HTML is written into a buffer
+//! that refuses to grow past the caller's budget, and tables whose cells
+//! pulldown-cmark would fill in (a wide header over many short rows) are
+//! refused before parsing when they alone would pass it. Every `id` the
+//! renderer emits (footnotes, headings) starts with [`ID_PREFIX`], and
+//! in-page links (`#name`) are rewritten to match, so a page cannot give its
+//! elements the ids of the app shell's own.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag};
 
 /// URL schemes a link or image may use; relative URLs are kept too.
 const SAFE_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
-/// Renders `source` as HTML that cannot run script.
-pub fn render(source: &str) -> String {
+/// What every id the renderer emits starts with; in-page links (`#name`)
+/// get it too. The app shell's own ids never start with it.
+pub const ID_PREFIX: &str = "wl-u-";
+
+/// Cells pulldown-cmark fills in for one table at most (its own guard).
+const FILLED_CELLS_PER_TABLE: usize = 1 << 18;
+
+/// The least HTML one table cell renders to (`<td></td>`).
+const CELL_HTML_BYTES: usize = 9;
+
+/// The HTML would be larger than the budget it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Renders `source` as HTML that cannot run script, or [`TooLarge`] as
+/// soon as the HTML would pass `budget` bytes. Memory and time stay
+/// proportional to `source` plus `budget`, whatever the source holds.
+pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
+    // pulldown-cmark builds its whole tree before the first event, filling
+    // in the missing cells of every table row (up to 2^18 per table): a
+    // megabyte of wide tables over short rows is tens of millions of cells
+    // before any output is written. Each filled cell renders to at least
+    // `CELL_HTML_BYTES`, so tables that could fill in more than the budget
+    // can hold are refused before parsing.
+    if filled_cells_bound(source).saturating_mul(CELL_HTML_BYTES) > budget {
+        return Err(TooLarge);
+    }
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -26,7 +59,7 @@ pub fn render(source: &str) -> String {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: safe_url(dest_url),
+            dest_url: in_page(safe_url(dest_url)),
             title,
             id,
         }),
@@ -41,11 +74,143 @@ pub fn render(source: &str) -> String {
             title,
             id,
         }),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(prefixed(&label)))
+        }
+        Event::FootnoteReference(label) => Event::FootnoteReference(prefixed(&label)),
+        Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
+            level,
+            id: id.map(|id| prefixed(&id)),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language(&info))))
+        }
         other => other,
     });
-    let mut out = String::with_capacity(source.len() + source.len() / 4);
-    html::push_html(&mut out, events);
-    out
+    let mut out = Bounded {
+        out: String::with_capacity(budget.min(source.len().saturating_mul(2))),
+        budget,
+    };
+    html::write_html_fmt(&mut out, events).map_err(|_| TooLarge)?;
+    Ok(out.out)
+}
+
+/// Renders `source` as HTML that cannot run script, without a budget (for
+/// sources known to be small).
+pub fn render(source: &str) -> String {
+    render_bounded(source, usize::MAX).unwrap_or_default()
+}
+
+/// A string that refuses to grow past `budget` bytes.
+struct Bounded {
+    out: String,
+    budget: usize,
+}
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.out.len().saturating_add(s.len()) > self.budget {
+            return Err(std::fmt::Error);
+        }
+        self.out.push_str(s);
+        Ok(())
+    }
+}
+
+/// `label` with [`ID_PREFIX`].
+fn prefixed(label: &str) -> CowStr<'static> {
+    CowStr::Boxed(format!("{ID_PREFIX}{label}").into_boxed_str())
+}
+
+/// An in-page link (`#name`) pointed at the prefixed id; others as they are.
+fn in_page(url: CowStr<'_>) -> CowStr<'_> {
+    match url.strip_prefix('#') {
+        Some(name) if !name.is_empty() => CowStr::Boxed(format!("#{ID_PREFIX}{name}").into()),
+        _ => url,
+    }
+}
+
+/// A fenced code block's language: the leading run of characters a
+/// language name uses, so the `language-…` class it becomes is one class.
+fn language(info: &str) -> CowStr<'static> {
+    let name: String = info
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.' | '#'))
+        .take(64)
+        .collect();
+    CowStr::Boxed(name.into_boxed_str())
+}
+
+/// At least as many table cells as pulldown-cmark may fill in for `source`.
+///
+/// A table's delimiter row (`|-|:-:|`) fixes its number of columns, and each
+/// later row that has fewer cells is filled in, up to
+/// [`FILLED_CELLS_PER_TABLE`] per table. Every line that could be a
+/// delimiter row (after any `>` and indentation of its containers) counts
+/// as one with as many columns as it could have (one per `-`, at most one
+/// more than its `|`s), over every line up to the next blank one (which
+/// ends any table). Over-counting only makes the bound looser.
+fn filled_cells_bound(source: &str) -> usize {
+    let lines = lines(source);
+    // For each line, how many lines follow it before the next blank one.
+    let mut following = vec![0usize; lines.len()];
+    let mut run = 0;
+    for (i, line) in lines.iter().enumerate().rev() {
+        following[i] = run;
+        let blank = line.bytes().all(|b| b == b' ' || b == b'\t');
+        run = if blank { 0 } else { run + 1 };
+    }
+    let mut total: usize = 0;
+    for (line, rows) in lines.iter().zip(following) {
+        let body = line.trim_start_matches([' ', '\t', '>']);
+        let delimiter = body.contains('-')
+            && body.contains('|')
+            && body
+                .bytes()
+                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'));
+        if !delimiter {
+            continue;
+        }
+        let dashes = body.bytes().filter(|&b| b == b'-').count();
+        let pipes = body.bytes().filter(|&b| b == b'|').count();
+        // A last column may be a lone `:`.
+        let columns = (dashes + 1).min(pipes + 1);
+        let filled = columns
+            .saturating_sub(1)
+            .saturating_mul(rows)
+            .min(FILLED_CELLS_PER_TABLE);
+        total = total.saturating_add(filled);
+    }
+    total
+}
+
+/// The lines of `source`, ended as CommonMark ends them: `\n`, `\r\n` or `\r`.
+fn lines(source: &str) -> Vec<&str> {
+    let bytes = source.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(&source[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(&source[start..i]);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    lines.push(&source[start..]);
+    lines
 }
 
 /// `url` if its scheme is safe or it has none (relative), else `#`.
@@ -136,5 +301,104 @@ mod tests {
         // Quadratic behaviour on these inputs takes minutes; linear takes
         // milliseconds. The bound is generous for a shared machine.
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn page_chosen_ids_are_prefixed_and_in_page_links_follow() {
+        let html = render(
+            "See[^toasts] and[^chart-tooltip], [top](#toasts), [out](https://x.y/#a).\n\n\
+             [^toasts]: one\n\n[^chart-tooltip]: two\n",
+        );
+        for id in ["toasts", "chart-tooltip"] {
+            assert!(html.contains(&format!("id=\"{ID_PREFIX}{id}\"")), "{html}");
+            assert!(
+                html.contains(&format!("href=\"#{ID_PREFIX}{id}\"")),
+                "{html}"
+            );
+            assert!(!html.contains(&format!("id=\"{id}\"")), "{html}");
+        }
+        assert!(html.contains("href=\"https://x.y/#a\""), "{html}");
+        // Every id the renderer emits has the prefix.
+        for (at, _) in html.match_indices(" id=\"") {
+            assert!(html[at + 5..].starts_with(ID_PREFIX), "{html}");
+        }
+    }
+
+    #[test]
+    fn a_code_blocks_language_is_one_class() {
+        let html = render("```rust\tslot stale\ncode\n```\n");
+        assert!(html.contains("class=\"language-rust\""), "{html}");
+        let html = render("```x\"onclick=y\ncode\n```\n");
+        assert!(html.contains("class=\"language-x\""), "{html}");
+    }
+
+    #[test]
+    fn output_stops_at_the_budget() {
+        let source = "- a\n".repeat(10_000);
+        let full = render(&source);
+        assert_eq!(render_bounded(&source, full.len()).as_deref(), Ok(&*full));
+        assert_eq!(render_bounded(&source, full.len() - 1), Err(TooLarge));
+        // A link reference used many times: each use repeats its URL.
+        let mut refs = format!("[a]: https://example.com/{}\n\n", "x".repeat(100_000));
+        refs.push_str(&"[a] ".repeat(200_000));
+        let started = std::time::Instant::now();
+        assert_eq!(render_bounded(&refs, 1 << 20), Err(TooLarge));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    /// Sources whose tables pulldown-cmark fills in, each with no empty
+    /// cell of its own: every empty cell rendered was filled in.
+    fn filled_tables() -> Vec<String> {
+        let wide = |columns: usize, rows: usize, prefix: &str, eol: &str| {
+            let mut t = format!("{prefix}{}|{eol}", "|a".repeat(columns));
+            t.push_str(&format!("{prefix}{}|{eol}", "|-".repeat(columns)));
+            for _ in 0..rows {
+                t.push_str(&format!("{prefix}x{eol}"));
+            }
+            t
+        };
+        vec![
+            wide(50, 40, "", "\n"),
+            wide(50, 40, "> ", "\n"),
+            wide(50, 40, "", "\r"),
+            wide(50, 40, "", "\r\n"),
+            wide(30, 10, "   ", "\n").repeat(5),
+            format!("{}\n{}", wide(20, 5, "", "\n"), wide(20, 5, "", "\n")),
+            "a|b|c\n-|-|:\nx\ny\n".to_owned(),
+            "- a|b|c\n  -|-|-\n  x\n".to_owned(),
+        ]
+    }
+
+    #[test]
+    fn the_bound_on_filled_cells_is_never_below_what_is_filled() {
+        for source in filled_tables() {
+            let html = render(&source);
+            let filled = html.matches("<td></td>").count() + html.matches("\"></td>").count();
+            assert!(filled > 0, "{source:?}: {html}");
+            assert!(
+                filled_cells_bound(&source) >= filled,
+                "{source:?}: bound {} < {filled} filled",
+                filled_cells_bound(&source)
+            );
+        }
+    }
+
+    #[test]
+    fn tables_that_fill_in_past_the_budget_are_refused_before_parsing() {
+        // 1 MiB of tables, each a wide header over short rows: unbounded,
+        // pulldown-cmark builds tens of millions of cells before rendering.
+        let mut table = format!("{}|\n{}|\n", "|a".repeat(362), "|-".repeat(362));
+        table.push_str(&"x\n".repeat(724));
+        table.push('\n');
+        let source = table.repeat((1 << 20) / table.len());
+        let started = std::time::Instant::now();
+        assert_eq!(render_bounded(&source, 1 << 20), Err(TooLarge));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Short rows of one column are cheap to parse and stop at the budget.
+        let rows = "|a|\n|-|\n".repeat((1 << 20) / 8);
+        assert_eq!(render_bounded(&rows, 1 << 20), Err(TooLarge));
+        // An ordinary table renders.
+        let small = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 |\n";
+        assert!(render_bounded(small, 1 << 20).is_ok_and(|h| h.contains("<td></td>")));
     }
 }

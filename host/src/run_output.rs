@@ -177,6 +177,12 @@ impl RunOutput {
         self.state.lock().elements
     }
 
+    /// Bytes of output placed so far (the run's and its jobs'), as counted
+    /// against `run_output_bytes`.
+    pub fn output_bytes(&self) -> usize {
+        self.state.lock().bytes
+    }
+
     /// Places `element` at the next position of `container` and delivers
     /// it, enforcing the per-run limits. Returns the element's path.
     pub(crate) fn place(
@@ -197,6 +203,15 @@ impl RunOutput {
         container: u32,
         element: Element,
     ) -> Result<(Vec<u32>, Vec<u32>), LimitError> {
+        // Measured as the browser receives it, before taking the lock, and
+        // only up to the element's own limit: a larger one is refused as soon
+        // as that is known.
+        let (limit, setting) = if element.is_table() {
+            (limits.table_bytes, "table_bytes")
+        } else {
+            (limits.element_bytes, "element_bytes")
+        };
+        let measured = element.wire_bytes(limit);
         let mut state = self.state.lock();
         let state = &mut *state;
         if state.closed {
@@ -219,26 +234,11 @@ impl RunOutput {
                 limits.elements_per_run
             )));
         }
-        let bytes = element.text_bytes();
-        if element.is_table() && bytes > limits.table_bytes {
-            return Err(LimitError::Limit(format!(
-                "a table may carry at most {} of data (table_bytes); this one has {}",
-                human_bytes(limits.table_bytes as u64),
-                human_bytes(bytes as u64)
-            )));
-        }
-        if !element.is_table() && bytes > limits.element_bytes {
-            return Err(LimitError::Limit(format!(
-                "an element may carry at most {} of text (element_bytes); this one has {}",
-                human_bytes(limits.element_bytes as u64),
-                human_bytes(bytes as u64)
-            )));
-        }
+        let Some(bytes) = measured else {
+            return Err(LimitError::Limit(element_too_large(limit, setting)));
+        };
         if state.bytes + bytes > limits.run_output_bytes {
-            return Err(LimitError::Limit(format!(
-                "a run may produce at most {} of output (run_output_bytes)",
-                human_bytes(limits.run_output_bytes as u64)
-            )));
+            return Err(LimitError::Limit(run_output_exceeded(limits)));
         }
         if element.is_page_level() {
             state.elements += 1;
@@ -360,4 +360,23 @@ impl RunOutput {
             .deliver(|| sink.delta(Delta { path, element }))
             .map_err(LimitError::Cancelled)
     }
+}
+
+/// The refusal of an element larger than `limit`, the value of `setting`
+/// (`element_bytes`, or `table_bytes` for tables, charts and downloads).
+pub(crate) fn element_too_large(limit: usize, setting: &str) -> String {
+    let limit = human_bytes(limit as u64);
+    if setting == "table_bytes" {
+        format!("a table may carry at most {limit} of data (table_bytes); this one is larger")
+    } else {
+        format!("an element may carry at most {limit} of text ({setting}); this one is larger")
+    }
+}
+
+/// The refusal of an element past the run's `run_output_bytes`.
+pub(crate) fn run_output_exceeded(limits: &Limits) -> String {
+    format!(
+        "a run may produce at most {} of output (run_output_bytes)",
+        human_bytes(limits.run_output_bytes as u64)
+    )
 }

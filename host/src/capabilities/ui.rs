@@ -7,8 +7,10 @@ use crate::bindings::ui::{
 use crate::delta::{
     check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element, Gap,
 };
+use crate::limits::Limits;
 use crate::markdown;
 use crate::run::StoreData;
+use crate::run_output;
 
 impl ui::Host for StoreData {
     fn emit(&mut self, at: u32, element: WitElement) -> wasmtime::Result<Result<(), CallError>> {
@@ -16,7 +18,8 @@ impl ui::Host for StoreData {
             Ok(output) => output,
             Err(e) => return Ok(Err(e)),
         };
-        let element = match convert(element, self.limits.element_bytes) {
+        let budget = Budget::of(&self.limits, output.output_bytes());
+        let element = match convert(element, &budget) {
             Ok(element) => element,
             Err(e) => return Ok(Err(e)),
         };
@@ -105,9 +108,39 @@ impl ui::Host for StoreData {
     }
 }
 
+/// What one element may still produce: the least of its own limit and what
+/// is left of the run's output.
+struct Budget<'a> {
+    limits: &'a Limits,
+    /// Bytes of the run's output still free.
+    run_left: usize,
+}
+
+impl Budget<'_> {
+    fn of(limits: &Limits, used: usize) -> Budget<'_> {
+        Budget {
+            limits,
+            run_left: limits.run_output_bytes.saturating_sub(used),
+        }
+    }
+
+    /// Bytes an element limited by `limit` (named `setting`) may still
+    /// produce, and the refusal to give when it would produce more.
+    fn bytes(&self, limit: usize, setting: &str) -> (usize, CallError) {
+        if limit <= self.run_left {
+            let message = run_output::element_too_large(limit, setting);
+            (limit, CallError::LimitExceeded(message))
+        } else {
+            let message = run_output::run_output_exceeded(self.limits);
+            (self.run_left, CallError::LimitExceeded(message))
+        }
+    }
+}
+
 /// Turns the contract's element into the browser's, rendering Markdown and
-/// checking JSON.
-fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallError> {
+/// checking JSON, within `budget`.
+fn convert(element: WitElement, budget: &Budget) -> Result<Element, CallError> {
+    let element_bytes = budget.limits.element_bytes;
     Ok(match element {
         WitElement::Title(body) => Element::Title { body },
         WitElement::Header(body) => Element::Header { body },
@@ -119,10 +152,11 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
                     "an element may carry at most {element_bytes} bytes of text (element_bytes)"
                 )));
             }
-            Element::Markdown {
-                html: markdown::render(&body),
-                source: body,
-            }
+            // Rendering stops as soon as the HTML passes what the element
+            // may carry or what the run has left.
+            let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
+            let html = markdown::render_bounded(&body, bytes).map_err(|_| refusal)?;
+            Element::Markdown { html, source: body }
         }
         WitElement::Text(body) => Element::Text { body },
         WitElement::Caption(body) => Element::Caption { body },
@@ -151,9 +185,21 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
                 ui::DeltaColor::Off => DeltaColor::Off,
             },
         },
-        WitElement::Table(t) => Element::Table {
-            columns: columns(t)?,
-        },
+        WitElement::Table(t) => {
+            let columns = columns(t)?;
+            let rows = columns.first().map_or(0, |c| c.values.len());
+            let cells = rows.saturating_mul(columns.len());
+            let most = budget.limits.table_cells;
+            if cells > most {
+                return Err(CallError::LimitExceeded(format!(
+                    "a table may show at most {most} cells (table_cells); this one has {cells} \
+                     ({rows} rows of {} columns): draw it as a dataframe, which shows only the \
+                     rows in view",
+                    columns.len()
+                )));
+            }
+            Element::Table { columns }
+        }
         WitElement::Dataframe(d) => Element::Dataframe {
             columns: columns(d.data)?,
             height: d.height,
@@ -198,6 +244,13 @@ fn convert(element: WitElement, element_bytes: usize) -> Result<Element, CallErr
         WitElement::SwitchPage(page) => Element::SwitchPage { page },
         WitElement::Balloons => Element::Balloons,
         WitElement::VegaLite(text) => {
+            let table_bytes = budget.limits.table_bytes;
+            if text.len() > table_bytes {
+                return Err(CallError::LimitExceeded(run_output::element_too_large(
+                    table_bytes,
+                    "table_bytes",
+                )));
+            }
             let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 CallError::InvalidArgument(format!("vega_lite_chart: not valid JSON: {e}"))
             })?;

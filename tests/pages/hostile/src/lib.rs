@@ -62,6 +62,13 @@ fn hostile(st: &Ui) {
         "alloc_loop" => alloc_loop(st),
         "handle_flood" => handle_flood(st, number("n", 10_000_000)),
         "chart_url" => chart_url(st, &params.get("url").unwrap_or_default()),
+        "chart_cursor" => chart_cursor(
+            st,
+            &params.get("route").unwrap_or_default(),
+            &params.get("url").unwrap_or_default(),
+        ),
+        "shell_ids" => shell_ids(st),
+        "many_cells" => many_cells(st, number("rows", 1_000_000) as usize),
         other => st.text(format!("no case {other:?}")),
     }
 }
@@ -174,6 +181,107 @@ fn chart_url(st: &Ui, url: &str) {
     }
 }
 
+/// A static table of `rows` rows of two boolean columns (5 bytes a value,
+/// well under `table_bytes`), then the same data as a dataframe.
+fn many_cells(st: &Ui, rows: usize) {
+    let table = wasmlit::Table::new()
+        .column("a", vec![true; rows])
+        .column("b", vec![false; rows]);
+    st.text(format!("drawing {rows} rows"));
+    let column = |name: &str, value: bool| raw_ui::Column {
+        name: name.into(),
+        values: raw_ui::ColumnValues::Boolean(vec![value; rows]),
+        format: None,
+    };
+    let raw = raw_ui::Table {
+        columns: vec![column("a", true), column("b", false)],
+    };
+    let result = raw_ui::emit(MAIN, &raw_ui::Element::Table(raw));
+    match result {
+        Ok(()) => st.text("table drawn"),
+        Err(e) => st.text(format!("table refused: {}", CallError::from(e))),
+    }
+    st.dataframe(&table);
+    st.text("dataframe drawn");
+}
+
+/// The app shell's own element ids (`host/frontend/index.html` and the
+/// chart tooltip).
+const SHELL_IDS: [&str; 15] = [
+    "layout",
+    "sidebar",
+    "nav",
+    "c1",
+    "content",
+    "toolbar",
+    "status",
+    "status-text",
+    "stop",
+    "connection",
+    "clear-cache",
+    "c0",
+    "run-error",
+    "toasts",
+    "chart-tooltip",
+];
+
+/// Markdown whose footnotes are named like the app shell's elements, then
+/// a toast (which the shell puts in its `toasts` element).
+fn shell_ids(st: &Ui) {
+    let mut source = String::from("Footnotes:");
+    for id in SHELL_IDS {
+        source.push_str(&format!(" [^{id}]"));
+    }
+    source.push_str("\n\n");
+    for id in SHELL_IDS {
+        source.push_str(&format!("[^{id}]: the page's {id}\n\n"));
+    }
+    st.markdown(source);
+    st.toast("a toast after the footnotes");
+    st.text("footnotes drawn");
+}
+
+/// A chart whose cursor would make the browser fetch `url`, by `route`:
+/// a mark's `cursor` (`mark`), the config's (`config`), a CSS-escaped
+/// `url(` (`escaped`), a `cursor` signal computed by an expression
+/// (`signal`), or a mark's cursor computed by an expression, applied when
+/// the pointer is over it (`hover`).
+fn chart_cursor(st: &Ui, route: &str, url: &str) {
+    let url: String = url.chars().filter(|c| c.is_ascii_graphic()).collect();
+    let url = url.replace(['"', '\\', '\''], "");
+    let data = "\"data\":{\"values\":[{\"a\":\"x\",\"b\":2}]},\
+                \"encoding\":{\"x\":{\"field\":\"a\",\"type\":\"nominal\"},\
+                \"y\":{\"field\":\"b\",\"type\":\"quantitative\"}}";
+    let spec = match route {
+        "mark" => format!(
+            "{{{data},\"mark\":{{\"type\":\"bar\",\"cursor\":\"url({url}/mark.png), auto\"}}}}"
+        ),
+        "config" => format!(
+            "{{{data},\"mark\":\"bar\",\"config\":{{\"mark\":{{\"cursor\":\
+             \"url({url}/config.png), auto\"}}}}}}"
+        ),
+        "escaped" => format!(
+            "{{{data},\"mark\":{{\"type\":\"bar\",\"cursor\":\"\\\\75 rl({url}/escaped.png), auto\"}}}}"
+        ),
+        "signal" => format!(
+            "{{{data},\"mark\":\"bar\",\"params\":[{{\"name\":\"cursor\",\
+             \"expr\":\"'ur' + 'l({url}/signal.png), auto'\"}}]}}"
+        ),
+        "hover" => format!(
+            "{{{data},\"width\":400,\"height\":300,\"mark\":{{\"type\":\"bar\",\
+             \"cursor\":{{\"expr\":\"'ur' + 'l({url}/hover.png), auto'\"}}}}}}"
+        ),
+        other => {
+            st.text(format!("no route {other:?}"));
+            return;
+        }
+    };
+    match raw_ui::emit(MAIN, &raw_ui::Element::VegaLite(spec)) {
+        Ok(()) => st.text(format!("chart {route} drawn")),
+        Err(e) => st.text(format!("chart {route} refused: {}", CallError::from(e))),
+    }
+}
+
 /// A Markdown source of `kib` KiB that is hard on a CommonMark renderer or
 /// on the HTML sanitizer behind it, named by `pattern`. The host renders it
 /// during the call, where neither epoch interruption nor a cancel can stop
@@ -199,6 +307,28 @@ fn markdown_bomb(st: &Ui, pattern: &str, kib: usize) {
         "table_cells" => fill("<table><td>"),
         "divs" => fill("<div>"),
         "list_items" => fill("<ul><li>"),
+        // Many one-column tables of short rows: about 2.5 times the
+        // source in HTML.
+        "short_rows" => fill("|a|\n|-|\n"),
+        // Tables of a few hundred columns over short rows, one after
+        // another: pulldown-cmark fills in up to 2^18 cells per table.
+        "wide_tables" => {
+            let mut table = "|a".repeat(362);
+            table.push_str("|\n");
+            table.push_str(&"|-".repeat(362));
+            table.push_str("|\n");
+            table.push_str(&"x\n".repeat(724));
+            table.push('\n');
+            table.repeat(size / table.len())
+        }
+        "empty_list_items" => fill("-\n"),
+        // One link reference definition with a long URL, used many times.
+        "link_references" => {
+            let mut source = format!("[a]: http://example.com/{}\n\n", "u".repeat(size / 4));
+            source.push_str(&"[a]".repeat((size - source.len()) / 3));
+            source
+        }
+        "emphasis_runs" => fill("*a* "),
         "table" => {
             // A header of many columns and many short rows, each padded
             // to the header's width.
