@@ -129,7 +129,7 @@ async fn a_reconnecting_client_resumes_its_session_state() {
     drop(client);
     // The new socket may arrive before the server has seen the old one
     // close (as on a page reload); the server waits for it.
-    let mut resumed = WsClient::connect(&server.ws_url(Some(&id))).await;
+    let mut resumed = WsClient::resume(&server.ws_url(None), &id).await;
     assert_eq!(resumed.hello["resumed"], true);
     assert_eq!(resumed.session, id);
     let messages = resumed.rerun("counter", json!({})).await;
@@ -141,7 +141,7 @@ async fn a_reconnecting_client_resumes_its_session_state() {
 async fn a_forged_session_id_gets_a_fresh_session() {
     let server = TestServer::start(&["counter"]).await;
     let forged = "0123456789abcdef0123456789abcdef";
-    let client = WsClient::connect(&server.ws_url(Some(forged))).await;
+    let client = WsClient::resume(&server.ws_url(None), forged).await;
     assert_eq!(client.hello["resumed"], false);
     assert_ne!(client.session, forged);
     server.shutdown().await;
