@@ -189,10 +189,16 @@ async fn a_session_id_travels_in_hello_never_in_the_url_and_is_never_logged() {
     drop(by_url);
     server.shutdown().await;
     let log = String::from_utf8_lossy(&log.0.lock()).into_owned();
-    assert!(log.contains("session connected"), "the log was captured: {log}");
+    assert!(
+        log.contains("session connected"),
+        "the log was captured: {log}"
+    );
     assert!(log.contains("session disconnected"), "{log}");
     for secret in [&id, &other] {
-        assert!(!log.contains(secret.as_str()), "{secret} is in the log:\n{log}");
+        assert!(
+            !log.contains(secret.as_str()),
+            "{secret} is in the log:\n{log}"
+        );
     }
 }
 

@@ -342,7 +342,10 @@ async fn a_stalled_upload_counts_while_it_waits_and_is_refused_at_the_body_timeo
         .write_all(&vec![b'x'; size - 1])
         .await
         .expect("write");
-    until("the stalled body is counted", || uploads.bytes() == size - 1).await;
+    until("the stalled body is counted", || {
+        uploads.bytes() == size - 1
+    })
+    .await;
     // Its bytes count against the session's limit while it waits.
     let (status, body) = upload(&server, &client.session, &id, &vec![b'y'; size]).await;
     assert_eq!(status, 413, "{body}");
@@ -365,7 +368,10 @@ async fn a_client_that_goes_away_mid_upload_releases_its_bytes_at_once() {
     let uploads = &server.state.services.uploads;
     let mut gone = open_upload(&server, &client.session, &id, Some(1 << 20)).await;
     gone.write_all(&vec![b'x'; 512 << 10]).await.expect("write");
-    until("the partial body is counted", || uploads.bytes() == 512 << 10).await;
+    until("the partial body is counted", || {
+        uploads.bytes() == 512 << 10
+    })
+    .await;
     assert_eq!(uploads.in_flight(), 1);
     drop(gone);
     // Well before the body timeout (2 min by default).

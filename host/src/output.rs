@@ -173,10 +173,7 @@ fn shorten(token: &str) -> Option<String> {
     if !(token.starts_with('/') || token.starts_with('\\') || windows_drive) {
         return None;
     }
-    let segments: Vec<&str> = token
-        .split(['/', '\\'])
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segments: Vec<&str> = token.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
     if segments.len() < 3 {
         return None;
     }
@@ -237,10 +234,16 @@ mod tests {
             ("/a/b/src/lib.rs", "b/src/lib.rs"),
             ("/opt/build/gen/out.rs:3:4", "out.rs:3:4"),
             ("C:\\Users\\me\\x\\src\\lib.rs:1:2", "x/src/lib.rs:1:2"),
-            ("at /rustc/0123abc/library/std/src/panicking.rs:9", "at std/src/panicking.rs:9"),
+            (
+                "at /rustc/0123abc/library/std/src/panicking.rs:9",
+                "at std/src/panicking.rs:9",
+            ),
             // Relative paths, URLs and plain text stay.
             ("src/lib.rs:10:9 and a/b/c", "src/lib.rs:10:9 and a/b/c"),
-            ("see https://example.com/a/b/c", "see https://example.com/a/b/c"),
+            (
+                "see https://example.com/a/b/c",
+                "see https://example.com/a/b/c",
+            ),
         ] {
             assert_eq!(relative_paths(text), expected, "{text}");
         }

@@ -269,7 +269,10 @@ mod tests {
         // their dependencies.
         assert_eq!(
             flags,
-            remap_flags(&PathPrefixes::find(Path::new("/home/me/pages"), Path::new("/tmp/t")))
+            remap_flags(&PathPrefixes::find(
+                Path::new("/home/me/pages"),
+                Path::new("/tmp/t")
+            ))
         );
     }
 }

@@ -375,6 +375,9 @@ async fn upload(
         }
         received.extend_from_slice(&chunk);
     }
+    if !state.parked.exists(session) {
+        return (StatusCode::NOT_FOUND, "the session ended during the upload").into_response();
+    }
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -427,11 +427,33 @@ mod tests {
         // "invoice\u{202E}fdp.exe" would show as "invoiceexe.pdf".
         assert_eq!(clean_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
         for c in [
-            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}',
-            '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{200D}', '\u{FEFF}',
-            '\u{2060}', '\u{00AD}', '\u{E0041}', '\u{0085}', '\u{009B}', '\u{007F}',
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{061C}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{FEFF}',
+            '\u{2060}',
+            '\u{00AD}',
+            '\u{E0041}',
+            '\u{0085}',
+            '\u{009B}',
+            '\u{007F}',
         ] {
-            assert_eq!(clean_name(&format!("a{c}b.txt")), "ab.txt", "U+{:04X}", c as u32);
+            assert_eq!(
+                clean_name(&format!("a{c}b.txt")),
+                "ab.txt",
+                "U+{:04X}",
+                c as u32
+            );
         }
         assert_eq!(clean_name("\u{202E}\u{200B}"), "file");
         // Letters of every script stay.
