@@ -655,3 +655,80 @@ async fn markdown_footnotes_cannot_take_the_shells_element_ids() {
     assert_eq!(toast.text().await.unwrap(), "a toast after the footnotes");
     finish(server, browser).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_id_is_in_no_url_the_browser_requests_and_a_reload_still_resumes() {
+    let (server, browser) = open("counter").await;
+    browser.wait_text("count: 0").await;
+    browser.click("[data-widget-id^='button:'] button").await;
+    browser.wait_text("count: 1").await;
+    // A reload resumes the session (its id goes in the socket's first
+    // message).
+    browser.client.refresh().await.unwrap();
+    browser.wait_text("count: 1").await;
+    // Every socket of the page records its URL when it sends.
+    browser
+        .client
+        .execute(
+            "window.socketUrls = []; const send = WebSocket.prototype.send; \
+             WebSocket.prototype.send = function (data) { window.socketUrls.push(this.url); \
+             return send.call(this, data); };",
+            vec![],
+        )
+        .await
+        .expect("record socket URLs");
+    browser.click("[data-widget-id^='button:'] button").await;
+    browser.wait_text("count: 2").await;
+    // An upload, on another page of the same session.
+    browser.click("#nav a[href='/gallery']").await;
+    browser.wait_text("A column twice as wide").await;
+    browser.click("button.tab:nth-child(4)").await;
+    browser.wait_text("no file yet").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("orders.csv");
+    std::fs::write(&path, "region,orders\nnorth,120\nsouth,87\n").expect("write");
+    browser
+        .css(".file_uploader input[type=file]")
+        .await
+        .send_keys(&path.to_string_lossy())
+        .await
+        .expect("choose the file");
+    browser.wait_text("orders.csv: 33 bytes, 3 rows").await;
+    let seen = browser
+        .client
+        .execute(
+            "return { id: sessionStorage.getItem('wasmlit-session'), \
+             sockets: window.socketUrls, \
+             requests: performance.getEntries().map((e) => e.name), \
+             page: location.href };",
+            vec![],
+        )
+        .await
+        .expect("read what the page requested");
+    let id = seen["id"].as_str().expect("a session id").to_owned();
+    assert_eq!(id.len(), 32, "{seen}");
+    let mut urls: Vec<String> = Vec::new();
+    for list in ["sockets", "requests"] {
+        urls.extend(
+            seen[list]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .filter_map(|u| u.as_str().map(str::to_owned)),
+        );
+    }
+    urls.push(seen["page"].as_str().unwrap_or_default().to_owned());
+    assert!(
+        urls.iter().any(|u| u.contains("/_/ws")),
+        "the socket was seen: {seen}"
+    );
+    assert!(
+        urls.iter().any(|u| u.contains("/_/upload")),
+        "the upload was seen: {seen}"
+    );
+    for url in &urls {
+        assert!(!url.contains(&id), "the session id is in {url}");
+        assert!(!url.contains("session="), "a session parameter in {url}");
+    }
+    finish(server, browser).await;
+}

@@ -1486,6 +1486,9 @@ impl RawClient {
             ws,
             session: String::new(),
         };
+        client
+            .send(Message::Text(r#"{"type":"hello"}"#.into()))
+            .await;
         let hello = client.recv().await;
         assert_eq!(hello["type"], "session", "{hello}");
         client.session = hello["id"].as_str().expect("session id").to_owned();
@@ -1606,9 +1609,10 @@ async fn a_replayed_session_id_of_a_connected_session_gets_a_fresh_session() {
     let started = Instant::now();
     let thieves: Vec<_> = (0..2)
         .map(|_| {
-            let url = server.ws_url(Some(&owner.session));
+            let url = server.ws_url(None);
+            let id = owner.session.clone();
             tokio::spawn(async move {
-                let client = WsClient::connect(&url).await;
+                let client = WsClient::resume(&url, &id).await;
                 (client, started.elapsed())
             })
         })
@@ -1652,8 +1656,11 @@ async fn a_replayed_session_id_of_a_connected_session_gets_a_fresh_session() {
     // A reload: the new socket arrives first, the old one closes during
     // the wait, and the new one gets the session with its state.
     let id = owner.session.clone();
-    let url = server.ws_url(Some(&id));
-    let heir = tokio::spawn(async move { WsClient::connect(&url).await });
+    let url = server.ws_url(None);
+    let heir = tokio::spawn({
+        let id = id.clone();
+        async move { WsClient::resume(&url, &id).await }
+    });
     tokio::time::sleep(Duration::from_millis(300)).await;
     drop(owner);
     let mut heir = heir.await.expect("heir task");
@@ -1787,7 +1794,7 @@ async fn broken_fragment_sequences_close_only_that_socket() {
     let how = interrupted.closed().await;
     eprintln!("new message inside a fragmented one: {how}");
 
-    let mut back = WsClient::connect(&server.ws_url(Some(&interrupted.session))).await;
+    let mut back = WsClient::resume(&server.ws_url(None), &interrupted.session).await;
     assert_eq!(back.hello["resumed"], true, "{}", back.hello);
     back.send(json!({"type": "heartbeat"})).await;
     assert_eq!(back.recv().await["type"], "heartbeat");
@@ -1847,7 +1854,7 @@ async fn an_oversized_fragmented_message_closes_the_socket_only() {
         assert!(errors(&clicked).is_empty(), "{clicked:?}");
     }
     // "The tab reconnects and resumes."
-    let mut back = WsClient::connect(&server.ws_url(Some(&attacker.session))).await;
+    let mut back = WsClient::resume(&server.ws_url(None), &attacker.session).await;
     assert_eq!(back.hello["resumed"], true, "{}", back.hello);
     assert_eq!(back.session, attacker.session);
     let run = back.rerun("counter", json!({})).await;

@@ -152,7 +152,9 @@ impl TestServer {
         }
     }
 
-    /// The WebSocket URL, resuming `session` if given.
+    /// The WebSocket URL. With `session`, the URL as clients once named a
+    /// session to resume, in the query, which the server now ignores:
+    /// resume with [`WsClient::resume`] instead.
     pub fn ws_url(&self, session: Option<&str>) -> String {
         match session {
             Some(id) => format!("ws://{}/_/ws?session={id}", self.addr),
@@ -337,7 +339,9 @@ impl TestApps {
         }
     }
 
-    /// The WebSocket URL of app `app`, resuming `session` if given.
+    /// The WebSocket URL of app `app`; with `session`, the old way of
+    /// naming a session in the query, which the server ignores (see
+    /// [`TestServer::ws_url`]).
     pub fn ws_url(&self, app: &str, session: Option<&str>) -> String {
         match session {
             Some(id) => format!("ws://{}/{app}/_/ws?session={id}", self.addr),
@@ -379,8 +383,19 @@ pub struct WsClient {
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 impl WsClient {
-    /// Connects and reads the `session` message.
+    /// Connects for a new session (`hello` naming none) and reads the
+    /// `session` message.
     pub async fn connect(url: &str) -> WsClient {
+        Self::open(url, serde_json::json!({"type": "hello"})).await
+    }
+
+    /// Connects asking to resume session `id` (in the first message,
+    /// `hello`) and reads the `session` message.
+    pub async fn resume(url: &str, id: &str) -> WsClient {
+        Self::open(url, serde_json::json!({"type": "hello", "session": id})).await
+    }
+
+    async fn open(url: &str, hello: serde_json::Value) -> WsClient {
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("websocket connects");
@@ -389,6 +404,7 @@ impl WsClient {
             session: String::new(),
             hello: serde_json::Value::Null,
         };
+        client.send(hello).await;
         let hello = client.recv().await;
         assert_eq!(hello["type"], "session", "{hello}");
         client.session = hello["id"].as_str().expect("session id").to_owned();

@@ -220,6 +220,28 @@ fn an_import_called_outside_a_live_run_is_an_explicit_error() {
 }
 
 #[test]
+fn pages_built_by_the_host_carry_no_build_machine_paths() {
+    // Panic locations are compiled into a page: what its dependencies
+    // (serde_json's parser, the SDK) would show a browser.
+    let home = std::env::var("HOME").expect("HOME");
+    let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
+    let workspace = tests::workspace().display().to_string();
+    for page in ["gallery", "panic"] {
+        let wasm = std::fs::read(tests::page_wasm(page)).expect("the page's component");
+        let text = String::from_utf8_lossy(&wasm);
+        for dir in [&cargo_home, &workspace, &home] {
+            assert!(
+                !text.contains(&format!("{dir}/")),
+                "{page}.wasm names {dir}"
+            );
+        }
+    }
+    // What remains of a dependency's path is its crate-relative part.
+    let gallery = std::fs::read(tests::page_wasm("gallery")).expect("component");
+    assert!(String::from_utf8_lossy(&gallery).contains("serde_json-"));
+}
+
+#[test]
 fn panic_ends_only_that_run_with_its_message_and_location() {
     let engine = engine();
     let runner = Runner::new(engine.clone(), 1).unwrap();
@@ -232,6 +254,7 @@ fn panic_ends_only_that_run_with_its_message_and_location() {
     let message = error_message(&report);
     assert!(message.contains("the data set is empty"), "{message}");
     assert!(message.contains("src/lib.rs:"), "{message}");
+    assert!(!message.contains(" /"), "no absolute path: {message}");
     assert_eq!(texts(&deltas), ["Panic", "About to panic."]);
     let (report, _) = run(
         &runner,

@@ -129,7 +129,7 @@ async fn a_reconnecting_client_resumes_its_session_state() {
     drop(client);
     // The new socket may arrive before the server has seen the old one
     // close (as on a page reload); the server waits for it.
-    let mut resumed = WsClient::connect(&server.ws_url(Some(&id))).await;
+    let mut resumed = WsClient::resume(&server.ws_url(None), &id).await;
     assert_eq!(resumed.hello["resumed"], true);
     assert_eq!(resumed.session, id);
     let messages = resumed.rerun("counter", json!({})).await;
@@ -137,11 +137,103 @@ async fn a_reconnecting_client_resumes_its_session_state() {
     server.shutdown().await;
 }
 
+/// Everything the host logs, at every level, from the moment it is set up
+/// (for this test binary).
+#[derive(Clone, Default)]
+struct CapturedLog(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_id_travels_in_hello_never_in_the_url_and_is_never_logged() {
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("host=trace"))
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .expect("the only subscriber of this test binary");
+    let server = TestServer::start(&["counter"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let first = client.rerun("counter", json!({})).await;
+    let button = widget_id(&first, "Increment");
+    client.rerun("counter", json!({ button: true })).await;
+    client.send_text("{not json".into()).await;
+    client.until(|m| m["type"] == "error").await;
+    let id = client.session.clone();
+    drop(client);
+    // An id in the URL's query, as clients once sent it, is not read: a
+    // fresh session.
+    let mut by_url = WsClient::connect(&server.ws_url(Some(&id))).await;
+    assert_eq!(by_url.hello["resumed"], false, "{}", by_url.hello);
+    assert_ne!(by_url.session, id);
+    let fresh = by_url.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&fresh)[0], "count: 0");
+    // Named in `hello`, it resumes.
+    let mut resumed = WsClient::resume(&server.ws_url(None), &id).await;
+    assert_eq!(resumed.hello["resumed"], true, "{}", resumed.hello);
+    let back = resumed.rerun("counter", json!({})).await;
+    assert_eq!(markdown_texts(&back)[0], "count: 1");
+    let other = by_url.session.clone();
+    drop(resumed);
+    drop(by_url);
+    server.shutdown().await;
+    let log = String::from_utf8_lossy(&log.0.lock()).into_owned();
+    assert!(
+        log.contains("session connected"),
+        "the log was captured: {log}"
+    );
+    assert!(log.contains("session disconnected"), "{log}");
+    for secret in [&id, &other] {
+        assert!(
+            !log.contains(secret.as_str()),
+            "{secret} is in the log:\n{log}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_sends_no_hello_is_closed_after_hello_timeout() {
+    use futures_util::StreamExt;
+    let settings = host::server::ServerSettings {
+        hello_timeout: std::time::Duration::from_millis(300),
+        ..host::server::ServerSettings::default()
+    };
+    let server = TestServer::start_with(&["counter"], Default::default(), settings).await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.ws_url(None))
+        .await
+        .expect("connects");
+    let mut texts = Vec::new();
+    while let Some(Ok(message)) = tokio::time::timeout(tests::WAIT, ws.next())
+        .await
+        .expect("the server ends the socket within the wait")
+    {
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+            texts.push(text.as_str().to_owned());
+        }
+    }
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].contains("hello_timeout"), "{texts:?}");
+    assert!(texts[0].contains(r#""type":"error""#), "{texts:?}");
+    assert_eq!(server.state.parked.connected(), 0);
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forged_session_id_gets_a_fresh_session() {
     let server = TestServer::start(&["counter"]).await;
     let forged = "0123456789abcdef0123456789abcdef";
-    let client = WsClient::connect(&server.ws_url(Some(forged))).await;
+    let client = WsClient::resume(&server.ws_url(None), forged).await;
     assert_eq!(client.hello["resumed"], false);
     assert_ne!(client.session, forged);
     server.shutdown().await;

@@ -34,7 +34,7 @@ async fn each_app_has_its_own_url_sessions_and_state() {
     }
     // Another app knows nothing of it: a fresh count, and the session id
     // of one app is no key to the other.
-    let mut ops = WsClient::connect(&apps.ws_url("ops", Some(&sales.session))).await;
+    let mut ops = WsClient::resume(&apps.ws_url("ops", None), &sales.session).await;
     assert_eq!(
         ops.hello["resumed"], false,
         "a session id does not cross apps"

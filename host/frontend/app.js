@@ -24,11 +24,15 @@
   }
 
   function connect() {
-    const id = sessionStorage.getItem(SESSION_KEY);
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${proto}://${location.host}${base}/_/ws${id ? `?session=${encodeURIComponent(id)}` : ""}`;
-    socket = new WebSocket(url);
-    socket.onopen = () => { retry = 0; connection.textContent = ""; };
+    // The session to resume goes in the first message, never in the URL.
+    socket = new WebSocket(`${proto}://${location.host}${base}/_/ws`);
+    socket.onopen = () => {
+      retry = 0;
+      connection.textContent = "";
+      const id = sessionStorage.getItem(SESSION_KEY);
+      socket.send(JSON.stringify(id ? { type: "hello", session: id } : { type: "hello" }));
+    };
     socket.onmessage = (event) => handle(JSON.parse(event.data));
     socket.onclose = () => {
       document.body.classList.remove("running");

@@ -388,10 +388,11 @@ Object.assign(WIDGETS, {
       for (const file of el.multiple ? picked : picked.slice(0, 1)) {
         if (file.size > el.max_bytes) { problems.push(`${file.name} is too large: at most ${humanBytes(el.max_bytes)} per file.`); continue; }
         status.textContent = `Uploading ${file.name}…`;
-        const query = new URLSearchParams({ session, widget: el.id, name: file.name });
+        // The session id travels in a header: never in a URL.
+        const query = new URLSearchParams({ widget: el.id, name: file.name });
         try {
           const reply = await fetch(`${BASE}/_/upload?${query}`, { method: "POST", body: file,
-            headers: { "content-type": file.type || "application/octet-stream" } });
+            headers: { "content-type": file.type || "application/octet-stream", "x-wasmlit-session": session } });
           if (reply.ok) added.push(await reply.json());
           else problems.push(`${file.name}: ${await reply.text()}`);
         } catch {

@@ -68,6 +68,15 @@ pub struct Limits {
     /// Bytes of uploaded files the whole app may hold at once, over all
     /// sessions. Past it uploads are refused until some are released.
     pub upload_total_bytes: usize,
+    /// Uploads one session may send at once. One more is refused with
+    /// HTTP 429 naming this setting until one of them ends.
+    pub upload_concurrent_per_session: u32,
+    /// Time, in seconds, an upload's body may take to arrive, from the
+    /// request's start to its last byte. A slower or stalled body is
+    /// refused with HTTP 408 naming this setting, and what it had sent is
+    /// released.
+    #[serde(with = "duration_secs")]
+    pub upload_body_timeout: Duration,
     /// Shortest interval, in milliseconds, at which a fragment may ask to
     /// rerun on its own (`run_every`). A shorter one fails with
     /// `invalid-argument`.
@@ -114,6 +123,8 @@ impl Default for Limits {
             upload_file_bytes: 16 << 20,
             upload_session_bytes: 64 << 20,
             upload_total_bytes: 1 << 30,
+            upload_concurrent_per_session: 4,
+            upload_body_timeout: Duration::from_secs(120),
             outbound_requests_per_run: 100,
             outbound_request_bytes: 1 << 20,
             outbound_response_bytes: 16 << 20,

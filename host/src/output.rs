@@ -136,6 +136,57 @@ impl tokio::io::AsyncWrite for CapturedOutput {
     }
 }
 
+/// `text` with every absolute file path cut to its crate-relative part:
+/// from the directory before the last `src` segment (`/root/.cargo/registry/
+/// src/index…/serde-1.0.0/src/de.rs:12:5` becomes `serde-1.0.0/src/de.rs:12:5`),
+/// or the file name alone when there is no `src`. What a page prints or
+/// panics with is shown to browsers, and a component built elsewhere keeps
+/// its build machine's paths (user names, directory layout); this is
+/// applied to all of it, whoever built the page.
+pub fn relative_paths(text: &str) -> String {
+    let delimiter = |c: char| c.is_whitespace() || "'\"`()<>[]{},;=".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !delimiter(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(delimiter).unwrap_or(rest.len());
+        let token = &rest[..end];
+        match shorten(token) {
+            Some(short) => out.push_str(&short),
+            None => out.push_str(token),
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The crate-relative part of `token` if it is an absolute path with at
+/// least two directories (`/a/b/c`, `C:\a\b\c`, `\\host\a\b`).
+fn shorten(token: &str) -> Option<String> {
+    let bytes = token.as_bytes();
+    let windows_drive = bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && (bytes[2] == b'\\' || bytes[2] == b'/');
+    if !(token.starts_with('/') || token.starts_with('\\') || windows_drive) {
+        return None;
+    }
+    let segments: Vec<&str> = token.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
+    if segments.len() < 3 {
+        return None;
+    }
+    let last = segments.len() - 1;
+    let keep_from = match segments[..last].iter().rposition(|s| *s == "src") {
+        // The crate's directory, unless that is the root or a drive.
+        Some(src) if src >= 2 => src - 1,
+        Some(src) => src,
+        None => last,
+    };
+    Some(segments[keep_from..].join("/"))
+}
+
 /// Finds a Rust panic in captured stderr: "message (at src/lib.rs:10:5)".
 pub fn rust_panic(stderr: &str) -> Option<String> {
     let start = stderr.rfind("panicked at ")?;
@@ -161,6 +212,41 @@ mod tests {
         let out = CapturedOutput::new(8);
         out.push(b"abcdefghijkl");
         assert_eq!(out.text(), "abcd\n[... 4 bytes dropped ...]\nijkl");
+    }
+
+    #[test]
+    fn absolute_paths_become_crate_relative() {
+        let stderr = "\nthread '<unnamed>' panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/serde_json-1.0.1/src/de.rs:12:5:\nboom\n";
+        assert_eq!(
+            rust_panic(&relative_paths(stderr)).as_deref(),
+            Some("boom (at serde_json-1.0.1/src/de.rs:12:5)")
+        );
+        for (text, expected) in [
+            (
+                "panicked at /home/me/pages/x/src/lib.rs:12:5:",
+                "panicked at x/src/lib.rs:12:5:",
+            ),
+            (
+                "(at /home/me/pages/x/src/bin/a.rs:1:2)",
+                "(at x/src/bin/a.rs:1:2)",
+            ),
+            ("'/src/lib.rs:1:1'", "'/src/lib.rs:1:1'"),
+            ("/a/b/src/lib.rs", "b/src/lib.rs"),
+            ("/opt/build/gen/out.rs:3:4", "out.rs:3:4"),
+            ("C:\\Users\\me\\x\\src\\lib.rs:1:2", "x/src/lib.rs:1:2"),
+            (
+                "at /rustc/0123abc/library/std/src/panicking.rs:9",
+                "at std/src/panicking.rs:9",
+            ),
+            // Relative paths, URLs and plain text stay.
+            ("src/lib.rs:10:9 and a/b/c", "src/lib.rs:10:9 and a/b/c"),
+            (
+                "see https://example.com/a/b/c",
+                "see https://example.com/a/b/c",
+            ),
+        ] {
+            assert_eq!(relative_paths(text), expected, "{text}");
+        }
     }
 
     #[test]

@@ -52,12 +52,13 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
         if !manifest.is_file() {
             bail!("{} is not a page crate (no Cargo.toml)", dir.display());
         }
+        let workspace = workspace_root(&manifest)?;
         let target_dir = match &options.target_dir {
             Some(t) => t.clone(),
-            None => workspace_root(&manifest)?
-                .join("target")
-                .join("wasmlit-pages"),
+            None => workspace.join("target").join("wasmlit-pages"),
         };
+        let mut rustflags = inherited_rustflags();
+        rustflags.extend(remap_flags(&PathPrefixes::find(&workspace, &target_dir)));
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.arg("build")
             .arg("--release")
@@ -71,6 +72,10 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
             .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
             .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo")
             .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
+            // Panic locations name files relative to their crate, not where
+            // they were on this machine.
+            .env("CARGO_ENCODED_RUSTFLAGS", rustflags.join("\x1f"))
+            .env_remove("RUSTFLAGS")
             .stdout(Stdio::piped())
             .stderr(if options.verbose {
                 Stdio::inherit()
@@ -121,6 +126,99 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
     Ok(out)
 }
 
+/// The directories whose absolute paths would end up in a page's panic
+/// locations, each with the short name it is shown as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathPrefixes {
+    /// `(directory, shown as)`, most general first: rustc applies the last
+    /// prefix that matches.
+    pub prefixes: Vec<(PathBuf, String)>,
+}
+
+impl PathPrefixes {
+    /// The prefixes of a build of the workspace at `workspace` into
+    /// `target_dir`: cargo's home (and each registry source directory in
+    /// it), the Rust sysroot, the workspace and the target directory. The
+    /// same for every page of a workspace, so their builds share
+    /// dependencies.
+    pub fn find(workspace: &Path, target_dir: &Path) -> PathPrefixes {
+        let mut prefixes = Vec::new();
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let cargo_home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".cargo")));
+        if let Some(home) = &home {
+            prefixes.push((home.clone(), "~".to_owned()));
+        }
+        if let Some(cargo_home) = cargo_home {
+            let registry = cargo_home.join("registry").join("src");
+            let mut sources: Vec<PathBuf> = std::fs::read_dir(&registry)
+                .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            sources.sort();
+            prefixes.push((cargo_home.clone(), "cargo".to_owned()));
+            prefixes.extend(sources.into_iter().map(|s| (s, "crates".to_owned())));
+            prefixes.push((cargo_home.join("git").join("checkouts"), "git".to_owned()));
+        }
+        if let Some(sysroot) = sysroot() {
+            prefixes.push((sysroot, "rust".to_owned()));
+        }
+        let name = |dir: &Path| {
+            dir.file_name()
+                .map(|n| n.to_string_lossy().replace('=', "_"))
+                .unwrap_or_else(|| "page".to_owned())
+        };
+        prefixes.push((workspace.to_owned(), name(workspace)));
+        prefixes.push((target_dir.to_owned(), "target".to_owned()));
+        PathPrefixes { prefixes }
+    }
+}
+
+/// `--remap-path-prefix` flags for `prefixes`, each directory as given and
+/// canonicalized (cargo may name either).
+pub fn remap_flags(prefixes: &PathPrefixes) -> Vec<String> {
+    let mut flags = Vec::new();
+    for (dir, shown) in &prefixes.prefixes {
+        let mut forms = vec![dir.clone()];
+        if let Ok(canonical) = dir.canonicalize() {
+            if canonical != *dir {
+                forms.push(canonical);
+            }
+        }
+        for form in forms {
+            flags.push(format!("--remap-path-prefix={}={shown}", form.display()));
+        }
+    }
+    flags
+}
+
+/// Flags the caller gave rustc for every build, kept under ours.
+fn inherited_rustflags() -> Vec<String> {
+    if let Some(encoded) = std::env::var_os("CARGO_ENCODED_RUSTFLAGS") {
+        let encoded = encoded.to_string_lossy().into_owned();
+        return encoded
+            .split('\x1f')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    std::env::var("RUSTFLAGS")
+        .map(|flags| flags.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The Rust sysroot pages are built with.
+fn sysroot() -> Option<PathBuf> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let path = String::from_utf8(output.stdout).ok()?;
+    let path = path.trim();
+    (output.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -153,4 +251,42 @@ fn workspace_root(manifest: &Path) -> anyhow::Result<PathBuf> {
         .parent()
         .map(Path::to_owned)
         .unwrap_or_else(|| PathBuf::from(".")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_machine_directories_are_remapped_most_specific_last() {
+        let prefixes = PathPrefixes::find(Path::new("/home/me/pages"), Path::new("/tmp/t"));
+        let flags = remap_flags(&prefixes);
+        let shown = |flag: &str| flags.iter().position(|f| f == flag);
+        let workspace = shown("--remap-path-prefix=/home/me/pages=pages").expect("the workspace");
+        let target = shown("--remap-path-prefix=/tmp/t=target").expect("the target directory");
+        assert!(workspace < target);
+        let cargo = flags
+            .iter()
+            .position(|f| f.ends_with("=cargo"))
+            .expect("cargo's home");
+        let sysroot = flags
+            .iter()
+            .position(|f| f.ends_with("=rust"))
+            .expect("the sysroot");
+        // Registry sources come after cargo's home (rustc takes the last
+        // match), and before the workspace.
+        if let Some(crates) = flags.iter().position(|f| f.ends_with("=crates")) {
+            assert!(cargo < crates && crates < workspace);
+        }
+        assert!(cargo < workspace && sysroot < workspace);
+        // The same flags for every page of a workspace: builds share
+        // their dependencies.
+        assert_eq!(
+            flags,
+            remap_flags(&PathPrefixes::find(
+                Path::new("/home/me/pages"),
+                Path::new("/tmp/t")
+            ))
+        );
+    }
 }

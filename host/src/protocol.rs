@@ -80,6 +80,29 @@ pub enum ServerMessage {
     Shutdown,
 }
 
+/// The first message of a socket: `{"type":"hello"}` for a new session,
+/// `{"type":"hello","session":"<id>"}` to resume one.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum Hello {
+    Hello {
+        #[serde(default)]
+        session: Option<String>,
+    },
+}
+
+/// Reads a socket's first message as `hello`: `Some` with the session to
+/// resume (if any) when it is one, `None` when it is not.
+pub fn parse_hello(text: &str) -> Option<Option<String>> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    match serde_json::from_str(text) {
+        Ok(Hello::Hello { session }) => Some(session),
+        Err(_) => None,
+    }
+}
+
 /// Parses a client message, with an error that says what was wrong.
 pub fn parse_client(text: &str) -> Result<ClientMessage, String> {
     // Every message is a JSON object (serde would also take an array).
@@ -92,6 +115,18 @@ pub fn parse_client(text: &str) -> Result<ClientMessage, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_hello() {
+        assert_eq!(parse_hello(r#"{"type":"hello"}"#), Some(None));
+        assert_eq!(
+            parse_hello(r#"{"type":"hello","session":"ab"}"#),
+            Some(Some("ab".into()))
+        );
+        assert_eq!(parse_hello(r#"{"type":"stop"}"#), None);
+        assert_eq!(parse_hello(r#"{"type":"hello","x":1}"#), None);
+        assert_eq!(parse_hello("[]"), None);
+    }
 
     #[test]
     fn parses_rerun_with_widgets() {

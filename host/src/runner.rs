@@ -401,6 +401,8 @@ pub(crate) fn classify(
     memory_exceeded: bool,
     limits: &crate::limits::Limits,
 ) -> RunOutcome {
+    // Browsers see what follows: no build machine's paths in it.
+    let stderr = &crate::output::relative_paths(stderr);
     if let Some(trap) = error.downcast_ref::<RunTrap>() {
         return match trap {
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),

@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Seconds a send may wait for a browser that does not read.
     #[arg(long, default_value_t = 30)]
     pub send_timeout_seconds: u64,
+    /// Seconds a new WebSocket may take to send its first message (`hello`).
+    #[arg(long, default_value_t = 10)]
+    pub hello_timeout_seconds: u64,
     /// A host the pages may send HTTP requests to, as `scheme://host[:port]`
     /// (`https://*.example.com` for subdomains, `:*` for any port);
     /// repeat for more. None by default. Apps of an apps root are granted
@@ -114,6 +117,10 @@ pub struct ServerSettings {
     /// Bytes of session state all sessions of the server may hold, shared
     /// by every app.
     pub session_state_total: Arc<crate::session_state::Budget>,
+    /// How long a new WebSocket may take to send its first message (the
+    /// `hello` naming the session to resume). A socket silent for longer
+    /// gets an `error` naming this setting and is closed.
+    pub hello_timeout: Duration,
 }
 
 impl Default for ServerSettings {
@@ -127,6 +134,7 @@ impl Default for ServerSettings {
             session_state_total: total_state_budget(
                 crate::session_state::SESSION_STATE_TOTAL_BYTES,
             ),
+            hello_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -304,14 +312,10 @@ async fn health() -> &'static str {
     "ok"
 }
 
-#[derive(Deserialize)]
-struct WsParams {
-    session: Option<String>,
-}
-
+/// `GET /_/ws`: the session's WebSocket. The session to resume is named
+/// in the first message (`hello`), never in the URL.
 async fn websocket(
     State(state): State<Arc<ServerState>>,
-    Query(params): Query<WsParams>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
@@ -332,7 +336,7 @@ async fn websocket(
         .on_upgrade(move |socket| {
             let sessions = state.sessions.clone();
             sessions.track_future(async move {
-                run_session(socket, state, params.session).await;
+                run_session(socket, state).await;
                 drop(ticket);
             })
         })
@@ -345,15 +349,29 @@ fn refused(refusal: crate::admission::Refusal) -> Response {
 
 #[derive(Deserialize)]
 struct UploadParams {
-    session: String,
     widget: String,
     name: String,
 }
 
-/// `POST /_/upload?session=…&widget=…&name=…` with the file as the body:
-/// keeps it for the session's `file_uploader` and answers its description
-/// (`id`, `name`, `mime`, `size`) as JSON. The browser then sends the id as
-/// the widget's value.
+/// The request header that carries an upload's session id. Being a custom
+/// header, a page of another site cannot send it without a CORS preflight,
+/// which this server never grants; and unlike a URL's query it is not
+/// written to access logs or kept in the browser's history.
+pub const SESSION_HEADER: &str = "x-wasmlit-session";
+
+/// `POST /_/upload?widget=…&name=…` with the session id in the
+/// [`SESSION_HEADER`] header and the file as the body: keeps it for the
+/// session's `file_uploader` and answers its description (`id`, `name`,
+/// `mime`, `size`) as JSON. The browser then sends the id as the widget's
+/// value.
+///
+/// The body is read chunk by chunk; each chunk is counted against
+/// `upload_file_bytes`, `upload_session_bytes` and `upload_total_bytes` as
+/// it arrives, and the first byte past one of them is answered with 413
+/// while the client may still be sending. A session may have
+/// `upload_concurrent_per_session` uploads in flight (429 past it), and a
+/// body must arrive within `upload_body_timeout` (408). A refused, broken
+/// or abandoned upload releases its bytes and its place at once.
 async fn upload(
     State(state): State<Arc<ServerState>>,
     Query(params): Query<UploadParams>,
@@ -367,67 +385,67 @@ async fn upload(
     if let Err(refusal) = state.settings.admission.request(client.ip()) {
         return refused(refusal);
     }
-    if !state.parked.exists(&params.session) {
+    let Some(session) = headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()) else {
+        let message = format!("an upload names its session in the {SESSION_HEADER} header");
+        return (StatusCode::BAD_REQUEST, message).into_response();
+    };
+    if !state.parked.exists(session) {
         return (StatusCode::NOT_FOUND, "no such session").into_response();
     }
     if params.widget.len() > 512 {
         return (StatusCode::BAD_REQUEST, "widget id too long").into_response();
     }
     let limits = state.engine_limits();
-    let too_large = || {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "a file may have at most {} (upload_file_bytes)",
-                crate::limits::human_bytes(limits.upload_file_bytes as u64)
-            ),
-        )
-            .into_response()
-    };
+    let deadline = tokio::time::Instant::now() + limits.upload_body_timeout;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limits.upload_file_bytes) {
-        return too_large();
-    }
-    let bytes = match axum::body::to_bytes(body, limits.upload_file_bytes).await {
-        Ok(bytes) => bytes,
-        Err(e) if is_length_limit(&e) => return too_large(),
-        Err(e) => {
-            tracing::debug!(error = %e, "an upload's body could not be read");
-            let message = "the upload was interrupted before the whole file arrived";
-            return (StatusCode::BAD_REQUEST, message).into_response();
-        }
+    let uploads = &state.services.uploads;
+    let mut reservation = match uploads.begin(session, limits) {
+        Ok(reservation) => reservation,
+        Err(message) => return (StatusCode::TOO_MANY_REQUESTS, message).into_response(),
     };
+    // A declared length past a limit is refused before any of it is read.
+    if let Some(Err(message)) = declared.map(|n| reservation.check(n, limits)) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+    }
+    let mut body = body.into_data_stream();
+    let mut received = bytes::BytesMut::new();
+    loop {
+        use futures_util::StreamExt as _;
+        let chunk = match tokio::time::timeout_at(deadline, body.next()).await {
+            Err(_) => {
+                let message = format!(
+                    "the file did not arrive within {} (upload_body_timeout)",
+                    crate::limits::human_duration(limits.upload_body_timeout)
+                );
+                return (StatusCode::REQUEST_TIMEOUT, message).into_response();
+            }
+            Ok(None) => break,
+            Ok(Some(Ok(chunk))) => chunk,
+            Ok(Some(Err(e))) => {
+                tracing::debug!(error = %e, "an upload's body could not be read");
+                let message = "the upload was interrupted before the whole file arrived";
+                return (StatusCode::BAD_REQUEST, message).into_response();
+            }
+        };
+        if let Err(message) = reservation.grow(chunk.len(), limits) {
+            return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+        }
+        received.extend_from_slice(&chunk);
+    }
+    if !state.parked.exists(session) {
+        return (StatusCode::NOT_FOUND, "the session ended during the upload").into_response();
+    }
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    match state.services.uploads.add(
-        &params.session,
-        &params.widget,
-        &params.name,
-        mime,
-        bytes,
-        limits,
-    ) {
+    match reservation.finish(&params.widget, &params.name, mime, received.freeze()) {
         Ok(info) => axum::Json(info).into_response(),
-        Err(message) => (StatusCode::PAYLOAD_TOO_LARGE, message).into_response(),
+        Err(message) => (StatusCode::NOT_FOUND, message).into_response(),
     }
-}
-
-/// Whether reading a body failed because it passed its length limit (and
-/// not because the client went away or sent a broken body).
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
 
 /// A browser's WebSocket must come from a page this server served: its
@@ -497,6 +515,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         message_bytes: args.message_bytes,
         session_grace: Duration::from_secs(args.session_grace_seconds),
         send_timeout: Duration::from_secs(args.send_timeout_seconds.max(1)),
+        hello_timeout: Duration::from_secs(args.hello_timeout_seconds.max(1)),
         admission: Arc::new(crate::admission::Admission::new(
             crate::admission::AdmissionSettings {
                 max_connections: args.max_connections,

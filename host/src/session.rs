@@ -49,6 +49,10 @@ pub struct SessionData {
     /// The session's id as runs see it; dropping the data ends the session's
     /// cache scope.
     scope: SessionScope,
+    /// What logs call the session: random, unrelated to its id (which is
+    /// a secret that resumes it), and kept across reconnects so log lines
+    /// of one session can be followed.
+    tag: String,
 }
 
 impl SessionData {
@@ -67,6 +71,7 @@ impl SessionData {
                 id: Arc::from(id),
                 services,
             },
+            tag: format!("{:08x}", rand::random::<u32>()),
         }
     }
 }
@@ -365,10 +370,57 @@ struct Connection {
     outbox: Vec<ServerMessage>,
 }
 
+/// What a browser's first message was, when it was not `hello`: handled
+/// as usual once the session is set up.
+enum First {
+    Text(String),
+    Binary,
+}
+
 /// Serves one WebSocket until it closes or the server shuts down.
-pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Option<String>) {
+///
+/// The browser names the session to resume in its first message, `hello`
+/// (never in the URL, where proxies and logs would keep it). A first
+/// message of another kind starts a new session and is then handled as
+/// usual; a socket that sends nothing within `hello_timeout` is closed.
+pub async fn run_session(mut socket: WebSocket, server: Arc<ServerState>) {
     // Subscribed first, so a shutdown during the resume wait is not missed.
-    let shutdown = server.shutdown.subscribe();
+    let mut shutdown = server.shutdown.subscribe();
+    let wait = server.settings.hello_timeout;
+    let deadline = tokio::time::Instant::now() + wait;
+    let first = loop {
+        let incoming = tokio::select! {
+            incoming = tokio::time::timeout_at(deadline, socket.recv()) => incoming,
+            _ = shutdown.wait_for(|stopping| *stopping) => return,
+        };
+        match incoming {
+            Err(_) => {
+                let message = format!(
+                    "no hello within {} (hello_timeout): the first message names the session \
+                     to resume, or none",
+                    crate::limits::human_duration(wait)
+                );
+                if let Ok(text) = serde_json::to_string(&ServerMessage::Error { message }) {
+                    let _ = socket.send(Message::Text(text.into())).await;
+                }
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
+            Ok(Some(Ok(Message::Text(text)))) => break First::Text(text.as_str().to_owned()),
+            Ok(Some(Ok(Message::Binary(_)))) => break First::Binary,
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return,
+            Ok(Some(Ok(_))) => {}
+        }
+    };
+    let (resume, first) = match &first {
+        First::Text(text) if text.len() <= server.settings.message_bytes => {
+            match crate::protocol::parse_hello(text) {
+                Some(session) => (session, None),
+                None => (None, Some(first)),
+            }
+        }
+        _ => (None, Some(first)),
+    };
     let resumed_data = match resume.as_deref() {
         Some(id) => server
             .parked
@@ -386,7 +438,7 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
             (id, data, false)
         }
     };
-    tracing::info!(session = %id, resumed, "session connected");
+    tracing::info!(session = %data.tag, resumed, "session connected");
     let (tx, rx) = mpsc::unbounded_channel();
     let mut conn = Connection {
         server: server.clone(),
@@ -410,11 +462,16 @@ pub async fn run_session(socket: WebSocket, server: Arc<ServerState>, resume: Op
         resumed,
         pages: server.app.page_infos(),
     });
+    match first {
+        Some(First::Text(text)) => conn.on_text(&text),
+        Some(First::Binary) => conn.refuse("binary messages are not part of the protocol".into()),
+        None => {}
+    }
     conn.serve(socket, rx, shutdown).await;
     if let Some(running) = conn.running.take() {
         running.handle.cancel(CancelReason::Stopped);
     }
-    tracing::info!(session = %conn.id, "session disconnected");
+    tracing::info!(session = %conn.data.tag, "session disconnected");
     server.parked.park(conn.id, conn.data);
 }
 
@@ -484,7 +541,7 @@ impl Connection {
         match tokio::time::timeout(timeout, self.send_all(socket)).await {
             Ok(sent) => sent,
             Err(_) => {
-                tracing::info!(session = %self.id, "the browser read nothing for {timeout:?}: disconnecting");
+                tracing::info!(session = %self.data.tag, "the browser read nothing for {timeout:?}: disconnecting");
                 false
             }
         }
@@ -507,7 +564,7 @@ impl Connection {
     }
 
     fn refuse(&mut self, message: String) {
-        tracing::debug!(session = %self.id, %message, "refused client message");
+        tracing::debug!(session = %self.data.tag, %message, "refused client message");
         self.outbox.push(ServerMessage::Error { message });
     }
 
@@ -539,7 +596,7 @@ impl Connection {
                 if let Err(message) = self.server.services.clear_caches() {
                     return self.refuse(message);
                 }
-                tracing::info!(app = %self.server.services.name, "caches cleared");
+                tracing::info!(app = %self.server.services.name, session = %self.data.tag, "caches cleared");
                 self.outbox.push(ServerMessage::CacheCleared);
             }
             Ok(ClientMessage::Stop {}) => {
@@ -734,7 +791,7 @@ impl Connection {
         );
         let deltas = self.events.clone();
         let finished = self.events.clone();
-        let session = self.id.clone();
+        let session = self.data.tag.clone();
         let page_label = page_name.clone();
         let handle = self.server.runner.start(
             RunRequest {

@@ -33,6 +33,12 @@ impl Clicker {
             button: String::new(),
             count: 0,
         };
+        // The first message names no session to resume: a new one.
+        clicker
+            .ws
+            .send(Message::Text(json!({"type": "hello"}).to_string().into()))
+            .await
+            .context("sending hello")?;
         let hello = clicker.recv().await?;
         if hello["type"] != "session" {
             bail!("expected a session message, got {hello}");
