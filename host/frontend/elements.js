@@ -173,7 +173,10 @@ function chart(el) {
   const spec = { width: "container", ...own, config: { background: null, ...(own.config || {}) } };
   const notice = h("div");
   const loader = refusingLoader(notice);
-  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "svg", loader, tooltip: chartTooltip };
+  // `ast: true`: Vega evaluates expressions with vega-embed's interpreter
+  // instead of compiling them with `new Function`, so the page's
+  // Content-Security-Policy needs no 'unsafe-eval'.
+  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "svg", loader, tooltip: chartTooltip, ast: true };
   loadVega()
     .then(() => window.vegaEmbed(node, spec, options))
     .then(() => { node.dataset.rendered = "true"; })
