@@ -676,7 +676,7 @@ fn raise_descriptor_limit(max_connections: usize) {
         }
         // Pages, caches and the listener need descriptors too.
         let wanted = max_connections as u64 + 256;
-        if (limit.rlim_cur as u64) < wanted {
+        if limit.rlim_cur < wanted {
             eprintln!(
                 "warning: this process may open {} files, fewer than max_connections ({max_connections}) \
                  needs; lower --max-connections or raise the limit (ulimit -n)",
