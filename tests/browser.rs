@@ -35,7 +35,23 @@ async fn open(page: &str) -> (TestServer, Browser) {
 
 async fn finish(server: TestServer, browser: Browser) {
     browser.close().await;
+    // Nothing the frontend did ran into its Content-Security-Policy.
+    assert_eq!(
+        violations(&server),
+        0,
+        "the browser reported Content-Security-Policy violations (see the server's log)"
+    );
     server.shutdown().await;
+}
+
+/// Content-Security-Policy violations the browser reported to the server.
+fn violations(server: &TestServer) -> u64 {
+    server
+        .state
+        .settings
+        .http
+        .csp_violations
+        .load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -611,6 +627,57 @@ async fn a_charts_cursor_cannot_make_the_browser_fetch() {
         browser.client.perform_actions(over).await.expect("hover");
         let before = probe.requests_before_control(&browser).await;
         assert!(before.is_empty(), "{route}: the browser fetched {before:?}");
+    }
+    browser.close().await;
+    server.shutdown().await;
+}
+
+/// An app cannot be framed, not even by a page of its own origin
+/// (`frame-ancestors 'none'`), inline script does not run, and
+/// the browser reports what the policy blocked to the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_cannot_be_framed_and_blocked_content_is_reported() {
+    let (server, browser) = open("counter").await;
+    browser.wait_text("count: 0").await;
+    let framed = browser
+        .client
+        .execute_async(
+            r##"const done = arguments[arguments.length - 1];
+            const frame = document.createElement("iframe");
+            frame.src = "/hello";
+            frame.onload = () => {
+              let doc = null;
+              try { doc = frame.contentDocument; } catch (e) { doc = null; }
+              done(Boolean(doc && doc.querySelector("#layout")));
+            };
+            // A blocked frame may never fire its load event.
+            setTimeout(() => done("no load event"), 5000);
+            document.body.append(frame);"##,
+            vec![],
+        )
+        .await
+        .expect("the frame settles");
+    assert_ne!(framed, serde_json::json!(true), "the app loaded in a frame");
+    // An inline script the page adds is not run.
+    let ran = browser
+        .client
+        .execute(
+            r#"const script = document.createElement("script");
+            script.textContent = "window.inlineRan = true;";
+            document.body.append(script);
+            return window.inlineRan === true;"#,
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    assert_eq!(ran, serde_json::json!(false), "an inline script ran");
+    let deadline = std::time::Instant::now() + tests::WAIT;
+    while violations(&server) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no violation was reported"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     browser.close().await;
     server.shutdown().await;

@@ -498,7 +498,7 @@ async fn session_state_over_all_sessions_is_bounded_and_idle_sessions_go_first()
     let done = second.rerun_query("hostile", json!({}), fill).await;
     assert!(said(&done, "stored 7 chunks"), "{done:?}");
     assert!(budget_of.app().used() <= budget);
-    let back = WsClient::connect(&server.ws_url(Some(&gone))).await;
+    let back = WsClient::resume(&server.ws_url(None), &gone).await;
     assert_eq!(back.hello["resumed"], false, "the idle session was dropped");
     server.shutdown().await;
 }
@@ -518,7 +518,7 @@ async fn a_noisy_tenant_leaves_another_app_with_zero_failed_runs() {
     )
     .await;
     let mut noise = Vec::new();
-    let mut start = |page: &'static str, query: &'static str| {
+    let start = |page: &'static str, query: &'static str| {
         let url = apps.ws_url("noisy", None);
         async move {
             let mut client = WsClient::connect(&url).await;

@@ -265,7 +265,10 @@ function chart(el) {
       h("div", { class: "alert warning", text: `This chart was not drawn: ${NO_FETCH} (${refused}).` }));
   }
   const loader = refusingLoader(notice);
-  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "canvas", loader, tooltip: chartTooltip };
+  // `ast: true`: Vega evaluates expressions with vega-embed's interpreter
+  // instead of compiling them with `new Function`, so the page's
+  // Content-Security-Policy needs no 'unsafe-eval'.
+  const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "canvas", loader, tooltip: chartTooltip, ast: true };
   loadVega()
     .then(() => window.vegaEmbed(node, spec, options))
     .then(() => { node.dataset.rendered = "true"; })

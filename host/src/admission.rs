@@ -1,6 +1,7 @@
-//! Admission: who may open a session and how fast a client may talk. A
-//! bounded number of connections (in all and per client address), a rate
-//! of new connections and uploads per address, and a rate of messages per
+//! Admission: who may connect and how fast a client may talk. A bounded
+//! number of TCP connections (in all and per client address, each held by
+//! a [`Ticket`] from accept to close, WebSockets included), a rate of new
+//! connections and uploads per address, and a rate of messages per
 //! session, each a token bucket. Refusals are clean: HTTP 503 or 429 with a
 //! message naming the setting, or an `error` message on the session.
 
@@ -14,12 +15,13 @@ use std::time::Instant;
 /// The admission settings, shared by every app of a server.
 #[derive(Debug, Clone)]
 pub struct AdmissionSettings {
-    /// Open WebSocket connections in all; past it new ones get 503.
+    /// Open TCP connections in all (plain HTTP and WebSocket alike, from
+    /// accept to close); past it new ones get 503.
     pub max_connections: usize,
-    /// Open WebSocket connections from one client address; past it 503.
+    /// Open TCP connections from one client address; past it 503.
     pub max_connections_per_ip: usize,
-    /// New connections and uploads one client address may make per second
-    /// (sustained); past it 429.
+    /// New TCP connections and uploads one client address may make per
+    /// second (sustained); past it 429.
     pub connects_per_ip_per_second: f64,
     /// How many it may make at once before the rate applies.
     pub connects_per_ip_burst: f64,
@@ -127,7 +129,7 @@ impl Admission {
         &self.settings
     }
 
-    /// Open connections now.
+    /// Open TCP connections now.
     pub fn open(&self) -> usize {
         self.open.load(Ordering::Relaxed)
     }

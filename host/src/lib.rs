@@ -19,6 +19,7 @@ pub mod engine;
 pub mod executor;
 pub mod fragment;
 pub mod frontend;
+pub mod http;
 pub mod jobs;
 pub mod limits;
 pub mod markdown;

@@ -4,12 +4,13 @@
 
 use crate::run::{RunOutcome, RunReport};
 use crate::server::ServerState;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -101,14 +102,29 @@ fn trap_kind(message: &str) -> usize {
 
 type States = Arc<Vec<Arc<ServerState>>>;
 
-/// The server-wide operations routes.
+/// The server-wide operations routes, and where browsers report
+/// Content-Security-Policy violations.
 pub fn routes(states: Vec<Arc<ServerState>>) -> Router {
+    let http = states
+        .first()
+        .map(|s| s.settings.http.clone())
+        .unwrap_or_default();
+    let report = Router::new()
+        .route(
+            crate::http::CSP_REPORT_PATH,
+            post(crate::http::csp_report).layer(DefaultBodyLimit::max(CSP_REPORT_BYTES)),
+        )
+        .with_state(http);
     Router::new()
         .route("/_/live", get(|| async { "ok" }))
         .route("/_/ready", get(ready))
         .route("/_/metrics", get(metrics))
         .with_state(Arc::new(states))
+        .merge(report)
 }
+
+/// Largest violation report read.
+const CSP_REPORT_BYTES: usize = 16 * 1024;
 
 /// Ready while no app is shutting down: a load balancer stops sending new
 /// sessions once this answers 503. Pages or apps that failed to load are
@@ -131,7 +147,22 @@ async fn ready(State(states): State<States>) -> impl IntoResponse {
     (StatusCode::OK, body)
 }
 
-async fn metrics(State(states): State<States>) -> impl IntoResponse {
+/// The metrics, for the addresses in `metrics_allow` only.
+async fn metrics(
+    State(states): State<States>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+) -> Response {
+    let allowed = states
+        .first()
+        .is_none_or(|s| s.settings.http.metrics_allowed(client.ip()));
+    if !allowed {
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are served only to the addresses in metrics_allow (--metrics-allow); \
+             this client's address is not one of them\n",
+        )
+            .into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -139,6 +170,7 @@ async fn metrics(State(states): State<States>) -> impl IntoResponse {
         )],
         render(&states),
     )
+        .into_response()
 }
 
 /// The metrics in Prometheus' text format.
@@ -300,6 +332,23 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
                 ("{pool=\"script\"}".into(), runner.running() as f64),
                 ("{pool=\"worker\"}".into(), executor.running() as f64),
             ],
+        );
+    }
+    if let Some(first) = states.first() {
+        family(
+            "wasmlit_connections_open",
+            "gauge",
+            "TCP connections open now (plain HTTP and WebSocket).",
+            vec![(String::new(), first.settings.admission.open() as f64)],
+        );
+        family(
+            "wasmlit_csp_violations_total",
+            "counter",
+            "Content-Security-Policy violations reported by browsers.",
+            vec![(
+                String::new(),
+                first.settings.http.csp_violations.load(Ordering::Relaxed) as f64,
+            )],
         );
     }
     family(

@@ -15,7 +15,6 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
 use clap::Args;
 use serde::Deserialize;
@@ -55,12 +54,40 @@ pub struct ServeArgs {
     /// Memory for `cache_data` values, in MiB.
     #[arg(long, default_value_t = 256)]
     pub cache_mib: u64,
-    /// Most WebSocket connections open at once, over all apps.
+    /// Most TCP connections open at once (plain HTTP and WebSocket alike),
+    /// over all apps.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
-    /// Most WebSocket connections open at once from one client address.
+    /// Most TCP connections open at once from one client address.
     #[arg(long, default_value_t = 200)]
     pub max_connections_per_ip: usize,
+    /// Seconds a client may take to send a request's headers; the
+    /// connection is closed past it.
+    #[arg(long, default_value_t = 10)]
+    pub header_read_timeout_seconds: u64,
+    /// Seconds an open connection may wait for its next request.
+    #[arg(long, default_value_t = 60)]
+    pub idle_timeout_seconds: u64,
+    /// A host name (or address) requests may name in `Host`, with an
+    /// optional port; repeat for more. Always allowed: localhost,
+    /// 127.0.0.1, [::1], the --bind address, and the address a client
+    /// connected to. Pass the names clients use when binding to 0.0.0.0;
+    /// `*` allows any name (no protection against DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "HOST[:PORT]")]
+    pub allowed_hosts: Vec<String>,
+    /// Client addresses or networks (CIDR) that may read `/_/metrics`;
+    /// repeat for more. Default: loopback only (127.0.0.0/8, ::1).
+    #[arg(long = "metrics-allow", value_name = "IP|CIDR")]
+    pub metrics_allow: Vec<String>,
+    /// An origin (`https://cdn.example.com`) the app shell may load from
+    /// or connect to besides the server's own, in its Content-Security-Policy;
+    /// repeat for more.
+    #[arg(long = "csp-allow-origin", value_name = "ORIGIN")]
+    pub csp_allow_origins: Vec<String>,
+    /// An origin allowed to embed the apps in a frame (`'self'` for this
+    /// server's own pages); repeat for more. Default: none.
+    #[arg(long = "frame-ancestor", value_name = "ORIGIN")]
+    pub frame_ancestors: Vec<String>,
     /// New connections and uploads one client address may make per second.
     #[arg(long, default_value_t = 20.0)]
     pub connects_per_ip_per_second: f64,
@@ -121,6 +148,9 @@ pub struct ServerSettings {
     /// `hello` naming the session to resume). A socket silent for longer
     /// gets an `error` naming this setting and is closed.
     pub hello_timeout: Duration,
+    /// Timeouts, allowed hosts, metrics access and security headers,
+    /// shared by every app of the server.
+    pub http: Arc<crate::http::HttpSettings>,
 }
 
 impl Default for ServerSettings {
@@ -135,6 +165,7 @@ impl Default for ServerSettings {
                 crate::session_state::SESSION_STATE_TOTAL_BYTES,
             ),
             hello_timeout: Duration::from_secs(10),
+            http: Arc::default(),
         }
     }
 }
@@ -316,17 +347,14 @@ async fn health() -> &'static str {
 /// in the first message (`hello`), never in the URL.
 async fn websocket(
     State(state): State<Arc<ServerState>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
     }
-    let ticket = match state.settings.admission.connect(client.ip()) {
-        Ok(ticket) => ticket,
-        Err(refusal) => return refused(refusal),
-    };
+    // The connection was admitted when it was accepted; its ticket lives
+    // in the stream the socket takes over (`http::serve`).
     let limit = state.settings.message_bytes;
     upgrade
         .max_message_size(limit.saturating_mul(16))
@@ -335,10 +363,7 @@ async fn websocket(
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| {
             let sessions = state.sessions.clone();
-            sessions.track_future(async move {
-                run_session(socket, state).await;
-                drop(ticket);
-            })
+            sessions.track_future(run_session(socket, state))
         })
 }
 
@@ -449,8 +474,9 @@ async fn upload(
 }
 
 /// A browser's WebSocket must come from a page this server served: its
-/// `Origin` must name the same host as `Host`. Clients that send no Origin
-/// (not browsers) are allowed.
+/// `Origin` must name the same host and port as `Host`, which is one of
+/// `allowed_hosts` (checked for every request in `http::serve`). Clients
+/// that send no Origin (not browsers) are allowed.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
@@ -511,6 +537,28 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             args.allow_outbound_hosts.join(", ")
         );
     }
+    let http = crate::http::HttpSettings {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout_seconds.max(1)),
+        allowed_hosts: crate::http::AllowedHosts::new(&args.allowed_hosts, Some(args.bind))?,
+        metrics_allow: if args.metrics_allow.is_empty() {
+            crate::http::loopback()
+        } else {
+            crate::http::parse_networks(&args.metrics_allow)?
+        },
+        security: crate::http::SecurityHeaders::new(
+            &args.csp_allow_origins,
+            &args.frame_ancestors,
+        )?,
+        ..crate::http::HttpSettings::default()
+    };
+    if args.bind.is_unspecified() && args.allowed_hosts.is_empty() {
+        eprintln!(
+            "Listening on every address: requests must name localhost or the address they \
+             connected to in Host; pass --allowed-host NAME for each name clients use"
+        );
+    }
+    raise_descriptor_limit(args.max_connections);
     let server_settings = ServerSettings {
         message_bytes: args.message_bytes,
         session_grace: Duration::from_secs(args.session_grace_seconds),
@@ -528,6 +576,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         )),
         session_state_app_bytes: mib_bytes(args.session_state_app_mib),
         session_state_total: total_state_budget(mib_bytes(args.session_state_total_mib)),
+        http: Arc::new(http),
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
@@ -715,32 +764,29 @@ pub async fn run(
 }
 
 /// Serves every app in `states` on `listener` until `stop` resolves, then
-/// shuts them all down gracefully.
+/// shuts them all down gracefully. Connections are admitted, timed and
+/// checked by [`crate::http::serve`] with the first app's settings (the
+/// admission and HTTP settings are the server's, shared by every app).
 pub async fn run_all(
     listener: tokio::net::TcpListener,
     states: Vec<Arc<ServerState>>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let Some(first) = states.first() else {
+        anyhow::bail!("no apps to serve");
+    };
+    let admission = first.settings.admission.clone();
+    let http = first.settings.http.clone();
     let router = router(&states);
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
     let for_shutdown = states.clone();
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    crate::http::serve(listener, router, admission, http, async move {
         stop.await;
         tracing::info!("shutting down: cancelling runs and closing sessions");
         for state in &for_shutdown {
             state.begin_shutdown();
         }
     })
-    .await
-    .context("serving")?;
+    .await;
     for state in &states {
         state.sessions.close();
     }
@@ -749,6 +795,42 @@ pub async fn run_all(
         tracing::warn!("some sessions did not close within {SHUTDOWN_WAIT:?}");
     }
     Ok(())
+}
+
+/// Lifts the soft limit on open files to the hard one, so that
+/// `max_connections` connections can be open; warns when it cannot.
+fn raise_descriptor_limit(max_connections: usize) {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read and write `limit`.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+                return;
+            }
+            if limit.rlim_cur < limit.rlim_max {
+                let raised = libc::rlimit {
+                    rlim_cur: limit.rlim_max,
+                    rlim_max: limit.rlim_max,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    limit = raised;
+                }
+            }
+        }
+        // Pages, caches and the listener need descriptors too.
+        let wanted = max_connections as u64 + 256;
+        if limit.rlim_cur < wanted {
+            eprintln!(
+                "warning: this process may open {} files, fewer than max_connections ({max_connections}) \
+                 needs; lower --max-connections or raise the limit (ulimit -n)",
+                limit.rlim_cur
+            );
+        }
+    }
 }
 
 /// Drops sessions whose tab did not come back within the grace period.
