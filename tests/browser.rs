@@ -554,12 +554,14 @@ impl Probe {
     /// Has the browser request `/control` from the probe itself, waits for
     /// it, and returns every request that arrived before it. A browser
     /// that were going to fetch what the page asked for has done so by the
-    /// time a later request of the same page arrives.
+    /// time a later request of the same page arrives. The control request
+    /// is a navigation in a new window: the app's Content-Security-Policy
+    /// (rightly) blocks every fetch of the probe from the page itself.
     async fn requests_before_control(&mut self, browser: &Browser) -> Vec<String> {
         browser
             .client
             .execute(
-                "new Image().src = arguments[0];",
+                "window.open(arguments[0], '_blank');",
                 vec![serde_json::json!(format!("http://{}/control", self.addr))],
             )
             .await

@@ -110,6 +110,10 @@ pub struct ServeArgs {
     /// `app.toml` may set its own `session_state_app_mib`).
     #[arg(long, default_value_t = (crate::session_state::SESSION_STATE_APP_BYTES >> 20) as u64)]
     pub session_state_app_mib: u64,
+    /// Uploaded files all sessions of all apps may hold, in MiB (each app
+    /// also has its own `upload_total_bytes`).
+    #[arg(long, default_value_t = 2048)]
+    pub upload_total_mib: u64,
     /// Session state all sessions of all apps may hold, in MiB.
     #[arg(long, default_value_t = (crate::session_state::SESSION_STATE_TOTAL_BYTES >> 20) as u64)]
     pub session_state_total_mib: u64,
@@ -499,6 +503,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
 pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Result<i32> {
     let mut app_settings = AppSettings {
         cache_bytes: args.cache_mib << 20,
+        upload_budget: Some(crate::session_state::Budget::new(
+            mib_bytes(args.upload_total_mib),
+            "--upload-total-mib",
+        )),
         ..AppSettings::default()
     };
     if let Some(threads) = args.worker_threads {

@@ -29,6 +29,9 @@ pub struct AppSettings {
     /// Shortest time between two clears of the app's caches, whichever of
     /// its sessions asks.
     pub cache_clear_interval: std::time::Duration,
+    /// What the uploads of every app of the server may hold together
+    /// (shared by the apps' settings); `None`: only each app's own limits.
+    pub upload_budget: Option<Arc<crate::session_state::Budget>>,
 }
 
 /// Shortest time between two clears of one app's caches, by default.
@@ -50,6 +53,7 @@ impl Default for AppSettings {
             title: None,
             cache_clear_allowed: true,
             cache_clear_interval: CACHE_CLEAR_INTERVAL,
+            upload_budget: None,
         }
     }
 }
@@ -126,7 +130,7 @@ impl AppServices {
             run_share: settings
                 .concurrent_runs
                 .map_or_else(Share::unlimited, Share::new),
-            uploads: crate::uploads::Uploads::default(),
+            uploads: crate::uploads::Uploads::new(settings.upload_budget.clone()),
             settings,
             last_clear: parking_lot::Mutex::new(None),
         })

@@ -37,7 +37,8 @@ impl Budget {
         self.used.load(Ordering::Relaxed)
     }
 
-    fn take(&self, bytes: usize) -> bool {
+    /// Takes `bytes` if they fit; whether they did.
+    pub(crate) fn take(&self, bytes: usize) -> bool {
         self.used
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
                 used.checked_add(bytes).filter(|total| *total <= self.limit)
@@ -45,7 +46,8 @@ impl Budget {
             .is_ok()
     }
 
-    fn give(&self, bytes: usize) {
+    /// Gives `bytes` back.
+    pub(crate) fn give(&self, bytes: usize) {
         self.used.fetch_sub(bytes, Ordering::AcqRel);
     }
 }

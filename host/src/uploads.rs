@@ -60,6 +60,9 @@ pub const MAX_FILE_NAME: usize = 255;
 #[derive(Default)]
 pub struct Uploads {
     inner: Mutex<Store>,
+    /// What the uploads of every app of the server may hold together, if
+    /// bounded (`--upload-total-mib`).
+    server: Option<Arc<crate::session_state::Budget>>,
 }
 
 #[derive(Default)]
@@ -92,6 +95,22 @@ pub struct Reservation<'a> {
 }
 
 impl Uploads {
+    /// No files yet; with `server`, the bytes also count against the
+    /// server-wide budget shared by every app.
+    pub fn new(server: Option<Arc<crate::session_state::Budget>>) -> Uploads {
+        Uploads {
+            inner: Mutex::default(),
+            server,
+        }
+    }
+
+    /// Gives `bytes` back to the server-wide budget.
+    fn release(&self, bytes: usize) {
+        if let Some(server) = &self.server {
+            server.give(bytes);
+        }
+    }
+
     /// Starts an upload for `session`; refused (naming
     /// `upload_concurrent_per_session`) when the session already sends as
     /// many as it may.
@@ -159,6 +178,7 @@ impl Uploads {
         });
         files.bytes -= freed;
         store.bytes -= freed;
+        self.release(freed);
     }
 
     /// Drops every file of `session` (it ended). Its uploads in flight are
@@ -176,6 +196,7 @@ impl Uploads {
             store.sessions.remove(session);
         }
         store.bytes -= freed;
+        self.release(freed);
     }
 
     /// Bytes held for every session together, uploads in flight included.
@@ -201,6 +222,15 @@ impl Reservation<'_> {
     pub fn grow(&mut self, more: usize, limits: &Limits) -> Result<(), String> {
         let mut store = self.uploads.inner.lock();
         let (file, session, total) = self.after(&store, more, limits)?;
+        if let Some(server) = &self.uploads.server {
+            if !server.take(more) {
+                return Err(format!(
+                    "the server holds too many uploaded files right now, over all its apps \
+                     ({}, --upload-total-mib); try again later",
+                    human_bytes(server.limit as u64)
+                ));
+            }
+        }
         store.bytes = total;
         if let Some(files) = store.sessions.get_mut(&self.session) {
             files.bytes = session;
@@ -241,6 +271,15 @@ impl Reservation<'_> {
                  (upload_session_bytes): remove a file first",
                 human_bytes(limits.upload_session_bytes as u64)
             ));
+        }
+        if let Some(server) = &self.uploads.server {
+            if server.used().saturating_add(more) > server.limit {
+                return Err(format!(
+                    "the server holds too many uploaded files right now, over all its apps \
+                     ({}, --upload-total-mib); try again later",
+                    human_bytes(server.limit as u64)
+                ));
+            }
         }
         let total = store.bytes.saturating_add(more);
         if total > limits.upload_total_bytes {
@@ -301,6 +340,7 @@ impl Drop for Reservation<'_> {
         }
         let mut store = self.uploads.inner.lock();
         store.bytes -= self.reserved;
+        self.uploads.release(self.reserved);
         if let Some(files) = store.sessions.get_mut(&self.session) {
             files.bytes -= self.reserved;
             files.active -= 1;
@@ -391,6 +431,34 @@ mod tests {
             upload_total_bytes: total,
             ..Limits::default()
         }
+    }
+
+    #[test]
+    fn the_servers_upload_budget_holds_over_apps_and_frees_with_them() {
+        let server = crate::session_state::Budget::new(100, "--upload-total-mib");
+        let one = Uploads::new(Some(server.clone()));
+        let two = Uploads::new(Some(server.clone()));
+        let roomy = limits(1000, 1000, 1000);
+        one.add("a", "w", "f", "text/plain", bytes(60), &roomy)
+            .unwrap();
+        // The other app is under its own limits, but the server is full.
+        let refused = two
+            .add("b", "w", "f", "text/plain", bytes(60), &roomy)
+            .unwrap_err();
+        assert!(refused.contains("--upload-total-mib"), "{refused}");
+        assert_eq!(server.used(), 60, "a refused upload holds nothing");
+        two.add("b", "w", "f", "text/plain", bytes(40), &roomy)
+            .unwrap();
+        // Dropped files and abandoned uploads give their bytes back.
+        one.drop_session("a");
+        assert_eq!(server.used(), 40);
+        let mut partial = one.begin("c", &roomy).unwrap();
+        partial.grow(30, &roomy).unwrap();
+        assert_eq!(server.used(), 70);
+        drop(partial);
+        assert_eq!(server.used(), 40);
+        two.keep_only("b", "w", &[]);
+        assert_eq!(server.used(), 0);
     }
 
     fn bytes(n: usize) -> bytes::Bytes {
