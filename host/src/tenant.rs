@@ -307,6 +307,15 @@ fn check_limits(limits: &Limits, server: &Limits) -> anyhow::Result<()> {
             "outbound_timeout",
             limits.outbound_timeout.as_millis() as u64,
         ),
+        (
+            "upload_concurrent_per_session",
+            limits.upload_concurrent_per_session.into(),
+        ),
+        (
+            "upload_body_timeout",
+            limits.upload_body_timeout.as_millis() as u64,
+        ),
+        ("table_cells", limits.table_cells as u64),
     ];
     for (name, value) in positive {
         if value == 0 {
@@ -385,6 +394,11 @@ mod tests {
                 "more than the server's",
             ),
             ("concurrent_runs = 9", "concurrent_runs must be 1 to 8"),
+            (
+                "[limits]\nupload_concurrent_per_session = 0",
+                "upload_concurrent_per_session must be more than 0",
+            ),
+            ("cache_clear_interval = -1", "cache_clear_interval"),
             ("worker_share = 0", "worker_share"),
             ("message_bytes = 10", "message_bytes"),
             ("[capabilities]\nhttp = [\"example.com\"]", "http"),
