@@ -219,6 +219,24 @@ async fn http(
     http_raw(addr, &format!("{method} {path}"), &head, body).await
 }
 
+/// Writes `head` and then `body` on a new connection to `addr` and returns
+/// everything the server answers until it closes (an error writing the body
+/// is ignored: the server may answer, and close, before reading all of it).
+pub async fn http_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let _ = stream.write_all(body).await;
+    let mut response = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
+        .await
+        .expect("an answer within the wait")
+        .expect("readable answer");
+    String::from_utf8_lossy(&response).into_owned()
+}
+
 /// An HTTP/1.1 request written as given: `line` is the method and path,
 /// `head` the header lines besides `Host` and `Connection` (each ending in
 /// CRLF), then `body` as it is (chunked or even malformed). Returns the
@@ -229,20 +247,8 @@ pub async fn http_raw(
     head: &str,
     body: &[u8],
 ) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
     let request = format!("{line} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{head}\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    // The server may answer before reading the whole body (a refusal).
-    let _ = stream.write_all(body).await;
-    let mut response = Vec::new();
-    tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
-        .await
-        .expect("an answer within the wait")
-        .expect("readable answer");
-    let text = String::from_utf8_lossy(&response).into_owned();
+    let text = http_exchange(addr, &request, body).await;
     let status = text
         .split(' ')
         .nth(1)

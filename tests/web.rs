@@ -47,14 +47,7 @@ impl Answer {
 /// Sends `request` as written on a new connection and reads the answer
 /// until the server closes.
 async fn exchange(addr: SocketAddr, request: &str) -> Answer {
-    let mut stream = TcpStream::connect(addr).await.expect("connects");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = Vec::new();
-    tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
-        .await
-        .expect("an answer within the wait")
-        .expect("readable answer");
-    let text = String::from_utf8_lossy(&response).into_owned();
+    let text = tests::http_exchange(addr, request, b"").await;
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines
