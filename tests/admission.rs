@@ -2,9 +2,9 @@
 //! refusal, a session that talks too fast is slowed, and a client that never
 //! reads is disconnected; well-behaved sessions keep working throughout.
 
-use host::admission::{Admission, AdmissionSettings};
-use host::limits::Limits;
-use host::server::ServerSettings;
+use host::runtime::limits::Limits;
+use host::web::admission::{Admission, AdmissionSettings};
+use host::web::server::ServerSettings;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;

@@ -108,7 +108,7 @@ fn panic_shows_its_message() {
 fn memory_hog_and_deep_recursion_hit_their_limits() {
     let mut at = AppTest::with_limits(
         tests::page_wasm("memory_hog"),
-        host::limits::Limits {
+        host::runtime::limits::Limits {
             memory_bytes: 16 << 20,
             ..Default::default()
         },
@@ -125,7 +125,7 @@ fn memory_hog_and_deep_recursion_hit_their_limits() {
 fn spin_hits_the_cpu_limit() {
     let mut at = AppTest::with_limits(
         tests::page_wasm("spin"),
-        host::limits::Limits {
+        host::runtime::limits::Limits {
             cpu_time: std::time::Duration::from_millis(100),
             ..Default::default()
         },
@@ -140,7 +140,7 @@ fn spin_hits_the_cpu_limit() {
 fn chatter_output_is_bounded_by_the_cpu_limit() {
     let mut at = AppTest::with_limits(
         tests::page_wasm("chatter"),
-        host::limits::Limits {
+        host::runtime::limits::Limits {
             cpu_time: std::time::Duration::from_millis(50),
             ..Default::default()
         },

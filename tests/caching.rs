@@ -2,11 +2,11 @@
 //! single flight across sessions, time to live, session scope, clearing,
 //! and a resource built once.
 
-use host::delta::Element;
-use host::limits::Limits;
-use host::run::{CancelReason, RunOutcome};
-use host::runner::Runner;
-use host::server::ServerSettings;
+use host::model::delta::Element;
+use host::runtime::limits::Limits;
+use host::runtime::run::{CancelReason, RunOutcome};
+use host::runtime::runner::Runner;
+use host::web::server::ServerSettings;
 use serde_json::json;
 use std::time::Duration;
 use tests::runs::{run, start, texts};
@@ -19,7 +19,7 @@ fn cached_page(threads: usize) -> (Runner, std::sync::Arc<host::Page>) {
     (runner, page)
 }
 
-fn drew_spinner(deltas: &[host::delta::Delta]) -> bool {
+fn drew_spinner(deltas: &[host::model::delta::Delta]) -> bool {
     deltas
         .iter()
         .any(|d| matches!(d.element, Element::Spinner { .. }))

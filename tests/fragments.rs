@@ -1,9 +1,9 @@
 //! Fragments: a widget inside one reruns only it, over the session protocol;
 //! `run_every` reruns it on its own; a fragment's rerun draws only into it.
 
-use host::fragment::FragmentRun;
-use host::run::RunOutcome;
-use host::runner::Runner;
+use host::model::fragment::FragmentRun;
+use host::runtime::run::RunOutcome;
+use host::runtime::runner::Runner;
 use serde_json::{json, Value};
 use tests::runs::{request, run, texts, Recorded};
 use tests::{engine, load, markdown_texts, widget_id, TestServer, WsClient};

@@ -1,9 +1,9 @@
 //! The hostile-client suite: property-based fuzzing of everything a browser
-//! can send (`host::protocol::parse_client`, `WidgetSpec::validate`,
+//! can send (`host::model::protocol::parse_client`, `WidgetSpec::validate`,
 //! `widget_id`), and hostile clients against a real server (a replayed
 //! session id, fragmented messages, oversized fragmented messages, and a
 //! crowd of sessions sending garbage next to a well-behaved one), and the
-//! URLs a hostile page may hand to `http.fetch` (`host::outbound`).
+//! URLs a hostile page may hand to `http.fetch` (`host::runtime::services::outbound`).
 //!
 //! Every property runs `FUZZ_CASES` cases (default 2,000, small enough for
 //! CI). To run at least a million cases of each once:
@@ -23,8 +23,10 @@
 //! inputs of host bugs this suite found, now fixed.
 
 use futures_util::{SinkExt, StreamExt};
-use host::protocol::{parse_client, ClientMessage};
-use host::widget::{widget_id as host_widget_id, WidgetSpec, WidgetValue, MAX_UPLOADER_FILES};
+use host::model::protocol::{parse_client, ClientMessage};
+use host::model::widget::{
+    widget_id as host_widget_id, WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
+};
 use proptest::collection::{btree_map, vec};
 use proptest::option;
 use proptest::prelude::*;
@@ -2108,11 +2110,13 @@ async fn fifty_garbage_sessions_do_not_disturb_a_well_behaved_one() {
 // ---------------------------------------------------------------------------
 
 /// An app allowed `http://allowed.test` only.
-fn outbound() -> &'static host::outbound::Outbound {
-    static OUTBOUND: std::sync::OnceLock<host::outbound::Outbound> = std::sync::OnceLock::new();
+fn outbound() -> &'static host::runtime::services::outbound::Outbound {
+    static OUTBOUND: std::sync::OnceLock<host::runtime::services::outbound::Outbound> =
+        std::sync::OnceLock::new();
     OUTBOUND.get_or_init(|| {
-        let allow = host::outbound::AllowList::parse(&["http://allowed.test"]).expect("allow list");
-        host::outbound::Outbound::new(allow).expect("client")
+        let allow = host::runtime::services::outbound::AllowList::parse(&["http://allowed.test"])
+            .expect("allow list");
+        host::runtime::services::outbound::Outbound::new(allow).expect("client")
     })
 }
 
@@ -2165,13 +2169,13 @@ proptest! {
         } else {
             Vec::new()
         };
-        let request = host::outbound::PageRequest {
+        let request = host::runtime::services::outbound::PageRequest {
             method: "GET".into(),
             url: url.clone(),
             headers,
             body: Vec::new(),
         };
-        match outbound().prepare(request, &host::limits::Limits::default()) {
+        match outbound().prepare(request, &host::runtime::limits::Limits::default()) {
             Ok(sent) => {
                 let target = sent.url();
                 prop_assert!(!host_header, "a Host header was accepted: {url:?}");

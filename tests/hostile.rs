@@ -5,12 +5,12 @@
 //! that it ended within its limit, and that the same runner then runs a
 //! normal page.
 
-use host::delta::{Delta, Element};
-use host::engine::PageEngine;
-use host::limits::Limits;
-use host::run::{RunOutcome, RunReport};
-use host::runner::Runner;
-use host::session_state::{SessionState, SharedState};
+use host::model::delta::{Delta, Element};
+use host::runtime::engine::PageEngine;
+use host::runtime::limits::Limits;
+use host::runtime::run::{RunOutcome, RunReport};
+use host::runtime::runner::Runner;
+use host::runtime::services::session_state::{SessionState, SharedState};
 use host::Page;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard};

@@ -1,9 +1,9 @@
 //! Jobs through the real runner and worker pool: results, the rules a job
 //! lives by, drawing into a container, and cancellation with the run.
 
-use host::delta::{BlockSpec, Element};
-use host::run::{CancelReason, RunOutcome};
-use host::runner::Runner;
+use host::model::delta::{BlockSpec, Element};
+use host::runtime::run::{CancelReason, RunOutcome};
+use host::runtime::runner::Runner;
 use std::time::{Duration, Instant};
 use tests::runs::{run, start, texts};
 use tests::{engine, load};
@@ -208,9 +208,9 @@ fn bad_arguments_to_job_and_cache_calls_get_clear_errors() {
 
 #[test]
 fn a_run_may_start_only_jobs_per_run_jobs() {
-    let engine = tests::engine_with(host::limits::Limits {
+    let engine = tests::engine_with(host::runtime::limits::Limits {
         jobs_per_run: 3,
-        ..host::limits::Limits::default()
+        ..host::runtime::limits::Limits::default()
     });
     let runner = Runner::new(engine.clone(), 1).expect("runner");
     let page = load(&engine, "jobs");
@@ -238,9 +238,9 @@ fn jobs_waiting_for_a_resource_build_do_not_starve_it() {
 
 #[test]
 fn job_inputs_count_against_job_bytes_per_run() {
-    let engine = tests::engine_with(host::limits::Limits {
+    let engine = tests::engine_with(host::runtime::limits::Limits {
         job_bytes_per_run: 1000,
-        ..host::limits::Limits::default()
+        ..host::runtime::limits::Limits::default()
     });
     let runner = Runner::new(engine.clone(), 1).expect("runner");
     let page = load(&engine, "jobs");

@@ -2,9 +2,9 @@
 //! of blocks and their containers, placeholders, tables, page config and
 //! query parameters written by the page.
 
-use host::delta::{BlockSpec, Delta, Element};
-use host::run::RunOutcome;
-use host::runner::Runner;
+use host::model::delta::{BlockSpec, Delta, Element};
+use host::runtime::run::RunOutcome;
+use host::runtime::runner::Runner;
 use tests::runs::run;
 use tests::{engine, load};
 

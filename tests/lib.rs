@@ -3,9 +3,9 @@
 
 pub mod chromium;
 
-use host::engine::{EngineSettings, PageEngine};
-use host::limits::Limits;
-use host::page_build::{build_crates, BuildOptions};
+use host::runtime::engine::{EngineSettings, PageEngine};
+use host::runtime::limits::Limits;
+use host::runtime::page_build::{build_crates, BuildOptions};
 use host::Page;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ pub struct TestServer {
     /// Where it listens.
     pub addr: std::net::SocketAddr,
     /// Its shared state (sessions, runner, app).
-    pub state: Arc<host::server::ServerState>,
+    pub state: Arc<host::web::server::ServerState>,
     /// The directory of `.wasm` pages it serves (watched for changes).
     pub dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -103,7 +103,7 @@ impl TestServer {
         Self::start_with(
             pages,
             Limits::default(),
-            host::server::ServerSettings::default(),
+            host::web::server::ServerSettings::default(),
         )
         .await
     }
@@ -119,11 +119,11 @@ impl TestServer {
     pub async fn start_with(
         pages: &[&str],
         limits: Limits,
-        settings: host::server::ServerSettings,
+        settings: host::web::server::ServerSettings,
     ) -> TestServer {
         let dir = wasm_dir(pages);
         let engine = engine_with(limits);
-        let app = host::app::App::load(
+        let app = host::app::catalog::App::load(
             engine.clone(),
             dir.path(),
             BuildOptions::default(),
@@ -132,16 +132,20 @@ impl TestServer {
         assert!(app.failures().is_empty(), "app loads: {:?}", app.failures());
         let runner = host::Runner::new(engine, 4).expect("runner starts");
         let services = runner.services().clone();
-        let state = host::server::ServerState::new(app, runner, services, settings);
+        let state = host::web::server::ServerState::new(app, runner, services, settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
-        let watcher = host::reload::watch(state.clone(), false).expect("watcher starts");
+        let watcher = host::web::reload::watch(state.clone(), false).expect("watcher starts");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(host::server::run(listener, state.clone(), async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(host::web::server::run(
+            listener,
+            state.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         TestServer {
             addr,
             state,
@@ -175,10 +179,10 @@ impl TestServer {
 
 /// Server settings whose per-session message rate is lifted (benchmarks
 /// and load generators click as fast as the server answers).
-pub fn unthrottled() -> host::server::ServerSettings {
-    host::server::ServerSettings {
-        admission: Arc::new(host::admission::Admission::new(
-            host::admission::AdmissionSettings {
+pub fn unthrottled() -> host::web::server::ServerSettings {
+    host::web::server::ServerSettings {
+        admission: Arc::new(host::web::admission::Admission::new(
+            host::web::admission::AdmissionSettings {
                 session_messages_per_second: 1e9,
                 session_messages_burst: 1e9,
                 ..Default::default()
@@ -267,7 +271,7 @@ pub struct TestApps {
     /// Where it listens.
     pub addr: std::net::SocketAddr,
     /// Each app's state, in name order.
-    pub states: Vec<Arc<host::server::ServerState>>,
+    pub states: Vec<Arc<host::web::server::ServerState>>,
     /// The apps root.
     pub root: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -298,7 +302,7 @@ impl TestApps {
     /// app that fails to load is reported and the others are served.
     pub async fn serve(root: tempfile::TempDir, script_threads: usize) -> TestApps {
         let limits = Limits::default();
-        let tenants = host::tenant::discover_all(root.path(), &limits, script_threads)
+        let tenants = host::app::tenant::discover_all(root.path(), &limits, script_threads)
             .unwrap_or_else(|e| panic!("apps load: {e:#}"));
         let engine = PageEngine::new(EngineSettings {
             limits,
@@ -306,11 +310,11 @@ impl TestApps {
             cache_dir: None,
         })
         .expect("engine starts");
-        let states = host::server::load_apps(
+        let states = host::web::server::load_apps(
             &engine,
             &tenants,
             script_threads,
-            &host::services::AppSettings {
+            &host::runtime::services::AppSettings {
                 worker_threads: 4,
                 ..Default::default()
             },
@@ -321,14 +325,14 @@ impl TestApps {
         .expect("apps load");
         let watchers = states
             .iter()
-            .map(|state| host::reload::watch(state.clone(), false).expect("watcher starts"))
+            .map(|state| host::web::reload::watch(state.clone(), false).expect("watcher starts"))
             .collect();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(host::server::run_all(
+        let task = tokio::spawn(host::web::server::run_all(
             listener,
             states.clone(),
             async move {
@@ -356,7 +360,7 @@ impl TestApps {
     }
 
     /// The state of app `name`.
-    pub fn app(&self, name: &str) -> &Arc<host::server::ServerState> {
+    pub fn app(&self, name: &str) -> &Arc<host::web::server::ServerState> {
         self.states
             .iter()
             .find(|s| &*s.services.name == name)
@@ -541,9 +545,9 @@ pub fn widget_id(messages: &[serde_json::Value], label: &str) -> String {
 
 /// Running pages without a server: a run's deltas, recorded.
 pub mod runs {
-    use host::delta::{Delta, Element};
-    use host::run::RunReport;
-    use host::runner::{RunHandle, RunRequest, Runner};
+    use host::model::delta::{Delta, Element};
+    use host::runtime::run::RunReport;
+    use host::runtime::runner::{RunHandle, RunRequest, Runner};
     use host::Page;
     use parking_lot::Mutex;
     use std::sync::Arc;
@@ -563,8 +567,8 @@ pub mod runs {
         RunRequest {
             page: page.clone(),
             inputs: Arc::default(),
-            state: host::session_state::SessionState::shared(),
-            query: Arc::new(host::run::parse_query(query)),
+            state: host::runtime::services::session_state::SessionState::shared(),
+            query: Arc::new(host::runtime::run::parse_query(query)),
             sink: Box::new(move |d: Delta| sink.lock().push(d)),
             app: None,
             session: Some(Arc::from(session)),

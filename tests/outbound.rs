@@ -8,12 +8,12 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use host::engine::{Grants, PageEngine};
-use host::limits::Limits;
-use host::outbound::{AllowList, Outbound};
-use host::run::{CancelReason, RunOutcome};
-use host::runner::Runner;
-use host::services::{AppServices, AppSettings};
+use host::runtime::engine::{Grants, PageEngine};
+use host::runtime::limits::Limits;
+use host::runtime::run::{CancelReason, RunOutcome};
+use host::runtime::runner::Runner;
+use host::runtime::services::outbound::{AllowList, Outbound};
+use host::runtime::services::{AppServices, AppSettings};
 use parking_lot::Mutex;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -496,7 +496,7 @@ fn an_apps_grant_comes_from_its_app_toml_and_only_its_own() {
         let dir = root.path().join(name);
         std::fs::create_dir_all(&dir).expect("app dir");
         let tenant =
-            host::tenant::parse(name, &dir, text, &Limits::default(), 8).expect("app.toml");
+            host::app::tenant::parse(name, &dir, text, &Limits::default(), 8).expect("app.toml");
         let view = engine
             .for_app(tenant.limits.clone(), tenant.grants.clone())
             .expect("app view");

@@ -2,12 +2,12 @@
 //! run by the real runner on script threads.
 
 use crossbeam_channel::Receiver;
-use host::delta::{Delta, Element};
-use host::limits::Limits;
-use host::run::{CancelReason, RunOutcome, RunReport};
-use host::runner::{call_outside_run, RunRequest, Runner};
-use host::session_state::{SessionState, SharedState};
-use host::widget::WidgetInputs;
+use host::model::delta::{Delta, Element};
+use host::model::widget::WidgetInputs;
+use host::runtime::limits::Limits;
+use host::runtime::run::{CancelReason, RunOutcome, RunReport};
+use host::runtime::runner::{call_outside_run, RunRequest, Runner};
+use host::runtime::services::session_state::{SessionState, SharedState};
 use host::Page;
 use parking_lot::Mutex;
 use serde_json::json;
@@ -43,7 +43,7 @@ fn request_with_query(
         page: page.clone(),
         inputs: Arc::new(inputs),
         state: state.clone(),
-        query: Arc::new(host::run::parse_query(query)),
+        query: Arc::new(host::runtime::run::parse_query(query)),
         sink: Box::new(move |d: Delta| sink.lock().push(d)),
     }
 }

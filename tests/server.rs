@@ -205,9 +205,9 @@ async fn a_session_id_travels_in_hello_never_in_the_url_and_is_never_logged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_socket_that_sends_no_hello_is_closed_after_hello_timeout() {
     use futures_util::StreamExt;
-    let settings = host::server::ServerSettings {
+    let settings = host::web::server::ServerSettings {
         hello_timeout: std::time::Duration::from_millis(300),
-        ..host::server::ServerSettings::default()
+        ..host::web::server::ServerSettings::default()
     };
     let server = TestServer::start_with(&["counter"], Default::default(), settings).await;
     let (mut ws, _) = tokio_tungstenite::connect_async(server.ws_url(None))

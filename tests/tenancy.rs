@@ -2,10 +2,10 @@
 //! its own limits, sessions, caches and capabilities; script threads shared
 //! within each app's share; the operations endpoints.
 
-use host::limits::Limits;
-use host::run::RunOutcome;
-use host::runner::Runner;
-use host::services::AppServices;
+use host::runtime::limits::Limits;
+use host::runtime::run::RunOutcome;
+use host::runtime::runner::Runner;
+use host::runtime::services::AppServices;
 use serde_json::json;
 use std::sync::Arc;
 use tests::runs::{run, texts};
@@ -147,7 +147,7 @@ fn a_bad_app_toml_is_refused_naming_the_file_and_the_setting() {
         "[limits]\ncpu_time = \"soon\"\n",
     )
     .unwrap();
-    let error = host::tenant::discover(root.path(), &Limits::default(), 8).unwrap_err();
+    let error = host::app::tenant::discover(root.path(), &Limits::default(), 8).unwrap_err();
     let text = format!("{error:#}");
     assert!(
         text.contains("sales/app.toml") && text.contains("cpu_time"),
@@ -163,14 +163,17 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
     let granted = engine
         .for_app(
             Limits::default(),
-            host::engine::Grants {
+            host::runtime::engine::Grants {
                 data_dir: Some(data.path().to_owned()),
                 outbound: None,
             },
         )
         .expect("an app view");
-    let services =
-        AppServices::new(granted.clone(), host::services::AppSettings::default()).unwrap();
+    let services = AppServices::new(
+        granted.clone(),
+        host::runtime::services::AppSettings::default(),
+    )
+    .unwrap();
     let runner = Runner::with_services(granted.clone(), 1, services).unwrap();
     let page = tests::load(&granted, "files");
     let (report, deltas) = run(&runner, &page, "");
@@ -303,11 +306,11 @@ fn an_apps_root_refuses_page_crates_unless_the_operator_trusts_their_authors() {
     .unwrap();
     std::fs::write(krate.join("src/lib.rs"), "").unwrap();
     let engine = tests::engine();
-    let untrusted = host::page_build::BuildOptions {
+    let untrusted = host::runtime::page_build::BuildOptions {
         untrusted: true,
         ..Default::default()
     };
-    let app = host::app::App::load(engine, &pages, untrusted, &mut |_| {});
+    let app = host::app::catalog::App::load(engine, &pages, untrusted, &mut |_| {});
     let failures = app.failures();
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert_eq!(failures[0].name, "sneaky");
@@ -326,7 +329,7 @@ fn an_app_at_its_instance_share_is_refused_in_its_own_runs_and_another_app_runs_
     let noisy = engine.with_instance_share(2).unwrap();
     let noisy_services = AppServices::new(
         noisy.clone(),
-        host::services::AppSettings {
+        host::runtime::services::AppSettings {
             worker_threads: 4,
             ..Default::default()
         },
@@ -358,7 +361,7 @@ fn an_app_at_its_instance_share_is_refused_in_its_own_runs_and_another_app_runs_
         let (report, _) = run(&calm_runner, &counter, "");
         assert_eq!(report.outcome, RunOutcome::Ok);
     }
-    spinning.cancel(host::run::CancelReason::Stopped);
+    spinning.cancel(host::runtime::run::CancelReason::Stopped);
     let deadline = std::time::Instant::now() + tests::WAIT;
     while share.live() > 0 {
         assert!(std::time::Instant::now() < deadline, "slots come back");
@@ -374,8 +377,8 @@ fn apps_without_settings_get_a_fair_share_of_threads_and_instances() {
         std::fs::write(root.path().join(name).join("app.toml"), "").unwrap();
     }
     std::fs::write(root.path().join("c/app.toml"), "concurrent_runs = 1\n").unwrap();
-    let tenants = host::tenant::discover(root.path(), &Limits::default(), 8).unwrap();
-    let shares = host::tenant::fair_shares(&tenants, 8, 6);
+    let tenants = host::app::tenant::discover(root.path(), &Limits::default(), 8).unwrap();
+    let shares = host::app::tenant::fair_shares(&tenants, 8, 6);
     assert_eq!(shares[0].runs, 3, "8 threads over 3 apps, rounded up");
     assert_eq!(shares[0].workers, 2);
     assert_eq!(shares[2].runs, 1, "an app's own setting wins");
@@ -383,7 +386,7 @@ fn apps_without_settings_get_a_fair_share_of_threads_and_instances() {
         assert!(share.runs < 8, "no app may hold every script thread");
         assert_eq!(
             share.instances,
-            host::services::instances_needed(share.runs, share.workers)
+            host::runtime::services::instances_needed(share.runs, share.workers)
         );
     }
 }
@@ -399,7 +402,7 @@ fn clearing_the_cache_stops_builds_in_flight_and_is_limited_per_app() {
     let engine = tests::engine();
     let services = AppServices::new(
         engine.clone(),
-        host::services::AppSettings {
+        host::runtime::services::AppSettings {
             cache_clear_interval: std::time::Duration::ZERO,
             ..Default::default()
         },
@@ -442,13 +445,17 @@ fn clearing_the_cache_stops_builds_in_flight_and_is_limited_per_app() {
 
     // Per app, not per session: a second clear within the interval is
     // refused by name, whoever asks; an app may forbid clearing.
-    let limited = AppServices::new(engine.clone(), host::services::AppSettings::default()).unwrap();
+    let limited = AppServices::new(
+        engine.clone(),
+        host::runtime::services::AppSettings::default(),
+    )
+    .unwrap();
     limited.clear_caches().expect("the first clear");
     let refused = limited.clear_caches().unwrap_err();
     assert!(refused.contains("cache_clear_interval"), "{refused}");
     let forbidden = AppServices::new(
         engine,
-        host::services::AppSettings {
+        host::runtime::services::AppSettings {
             cache_clear_allowed: false,
             ..Default::default()
         },
@@ -464,7 +471,7 @@ async fn session_state_over_all_sessions_is_bounded_and_idle_sessions_go_first()
     let server = tests::TestServer::start_with(
         &["hostile"],
         Limits::default(),
-        host::server::ServerSettings {
+        host::web::server::ServerSettings {
             session_state_app_bytes: budget,
             ..tests::unthrottled()
         },

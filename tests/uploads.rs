@@ -4,8 +4,8 @@
 //! counted as they arrive: a refusal comes while the client still sends,
 //! and a stalled, broken or abandoned upload gives its bytes back.
 
-use host::limits::Limits;
-use host::server::{ServerSettings, SESSION_HEADER};
+use host::runtime::limits::Limits;
+use host::web::server::{ServerSettings, SESSION_HEADER};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;

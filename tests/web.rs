@@ -3,10 +3,10 @@
 //! closed, foreign `Host` names are refused (DNS rebinding), every response
 //! carries the security headers, and metrics go only to listed addresses.
 
-use host::admission::{Admission, AdmissionSettings};
-use host::http::{parse_networks, AllowedHosts, HttpSettings};
-use host::limits::Limits;
-use host::server::ServerSettings;
+use host::runtime::limits::Limits;
+use host::web::admission::{Admission, AdmissionSettings};
+use host::web::http::{parse_networks, AllowedHosts, HttpSettings};
+use host::web::server::ServerSettings;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -348,7 +348,7 @@ async fn every_response_carries_the_security_headers() {
         &["counter"],
         Limits::default(),
         with_http(HttpSettings {
-            security: host::http::SecurityHeaders::new(
+            security: host::web::http::SecurityHeaders::new(
                 &["https://cdn.example".into()],
                 &["https://portal.example".into()],
             )

@@ -25,14 +25,14 @@
 //! widget handles set the values the next run receives.
 #![deny(missing_docs)]
 
-use host::delta::{Delta, Element, WidgetElement};
-use host::engine::{EngineSettings, PageEngine};
-use host::limits::Limits;
-use host::page_build::{build_crate, BuildOptions};
-use host::run::{parse_query, QueryParams, RunOutcome};
-use host::runner::{RunRequest, Runner};
-use host::session_state::{SessionState, SharedState};
-use host::widget::WidgetInputs;
+use host::model::delta::{Delta, Element, WidgetElement};
+use host::model::widget::WidgetInputs;
+use host::runtime::engine::{EngineSettings, PageEngine};
+use host::runtime::limits::Limits;
+use host::runtime::page_build::{build_crate, BuildOptions};
+use host::runtime::run::{parse_query, QueryParams, RunOutcome};
+use host::runtime::runner::{RunRequest, Runner};
+use host::runtime::services::session_state::{SessionState, SharedState};
 use host::Page;
 use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
@@ -59,9 +59,9 @@ pub struct AppTest {
     rejected: Vec<String>,
     runs: u32,
     /// The `on_change` callbacks of the widgets the last run drew.
-    callbacks: HashMap<String, host::run::Callback>,
+    callbacks: HashMap<String, host::runtime::run::Callback>,
     /// Callbacks of widgets changed since, for the next run to call first.
-    pending_callbacks: Vec<host::run::Callback>,
+    pending_callbacks: Vec<host::runtime::run::Callback>,
 }
 
 impl AppTest {
@@ -393,7 +393,7 @@ impl<'a> Widget<'a> {
         }
         let new = element.spec.validate(&value)?;
         // As in the server: files the uploader no longer lists are let go.
-        if let host::widget::WidgetValue::Files(ids) = &new {
+        if let host::model::widget::WidgetValue::Files(ids) = &new {
             let uploads = &self.at.runner.services().uploads;
             uploads.keep_only(SESSION, &self.id, ids);
         }
@@ -436,7 +436,7 @@ impl<'a> Widget<'a> {
     /// is replaced; a multiple one's are kept).
     pub fn upload(self, name: &str, mime: &str, bytes: &[u8]) -> &'a mut AppTest {
         let multiple = match &self.element().spec {
-            host::widget::WidgetSpec::FileUploader { multiple, .. } => *multiple,
+            host::model::widget::WidgetSpec::FileUploader { multiple, .. } => *multiple,
             other => panic!("upload() is for file uploaders, not {}", other.kind()),
         };
         let limits = self.at.runner.engine().limits().clone();
@@ -455,7 +455,7 @@ impl<'a> Widget<'a> {
             )
             .unwrap_or_else(|e| panic!("uploading {name}: {e}"));
         let mut ids: Vec<String> = match (&self.element().value, multiple) {
-            (host::widget::WidgetValue::Files(ids), true) => ids.clone(),
+            (host::model::widget::WidgetValue::Files(ids), true) => ids.clone(),
             _ => Vec::new(),
         };
         ids.push(file.id);
@@ -465,7 +465,7 @@ impl<'a> Widget<'a> {
     /// Chooses a selectbox option by its text.
     pub fn select(self, option: &str) -> &'a mut AppTest {
         let index = match &self.element().spec {
-            host::widget::WidgetSpec::Selectbox { options, .. } => options
+            host::model::widget::WidgetSpec::Selectbox { options, .. } => options
                 .iter()
                 .position(|o| o == option)
                 .unwrap_or_else(|| panic!("no option {option:?} in {options:?}")),

@@ -2,13 +2,13 @@
 //! cost of one host call, and how fast a tight loop is cancelled.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use host::delta::Delta;
-use host::engine::{EngineSettings, PageEngine};
-use host::page_build::{build_crate, BuildOptions};
-use host::run::CancelReason;
-use host::runner::{RunRequest, Runner};
-use host::session_state::{SessionState, SharedState};
-use host::widget::WidgetInputs;
+use host::model::delta::Delta;
+use host::model::widget::WidgetInputs;
+use host::runtime::engine::{EngineSettings, PageEngine};
+use host::runtime::page_build::{build_crate, BuildOptions};
+use host::runtime::run::CancelReason;
+use host::runtime::runner::{RunRequest, Runner};
+use host::runtime::services::session_state::{SessionState, SharedState};
 use host::Page;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,48 +1,28 @@
 //! The wasmlit host: loads pages (WebAssembly components), runs them in fresh
 //! sandboxed instances on script threads, and serves them to browsers.
 //!
-//! The pieces, from the bottom up: [`engine`] (wasmtime, its ticker and the
-//! compiled-page cache), [`page`] (a loaded component), [`run`] (one run's
-//! context and how it ended), [`capabilities`] (the host side of each
-//! interface in `wit/`), [`runner`] (script threads and cancellation),
-//! [`services`] (what an app's runs share: [`cache`], [`resource`] and the
-//! [`executor`] that runs [`jobs`]).
+//! The crate is in layers, each a folder that imports only the layers below
+//! it (`tests/layers.rs` holds the rule):
+//!
+//! - [`model`]: what crosses a boundary, as types: deltas, protocol messages,
+//!   widget specs and values, fragments, Markdown rendering.
+//! - [`runtime`]: the engine, pages and their builds, limits, runs and the
+//!   runner, the host side of each WIT interface ([`runtime::capabilities`])
+//!   and what one app's runs share ([`runtime::services`]).
+//! - [`app`]: an app's catalog of pages, its settings and the tenants.
+//! - [`session`]: one browser tab's session and the socket task that drives it.
+//! - [`web`]: routes, uploads, origin and admission checks, frontend assets,
+//!   metrics and reload.
+//! - [`cli`]: `host run`, `host check`, `host serve`.
 
-pub mod admission;
 pub mod app;
-mod bindings;
-pub mod cache;
-pub mod capabilities;
 pub mod cli;
-pub mod delta;
-pub mod engine;
-pub mod executor;
-pub mod fragment;
-pub mod frontend;
-pub mod http;
-pub mod jobs;
-pub mod limits;
-pub mod markdown;
-pub mod metrics;
-pub mod outbound;
-pub mod output;
-pub mod page;
-pub mod page_build;
-pub mod protocol;
-pub mod reload;
-pub mod resource;
-pub mod run;
-pub mod run_output;
-pub mod runner;
-pub mod server;
-pub mod services;
+pub mod model;
+pub mod runtime;
 pub mod session;
-pub mod session_state;
-pub mod tenant;
-pub mod uploads;
-pub mod widget;
+pub mod web;
 
-pub use engine::{EngineSettings, PageEngine};
-pub use page::Page;
-pub use runner::{RunHandle, RunRequest, Runner};
-pub use services::{AppServices, AppSettings};
+pub use runtime::engine::{EngineSettings, PageEngine};
+pub use runtime::page::Page;
+pub use runtime::runner::{RunHandle, RunRequest, Runner};
+pub use runtime::services::{AppServices, AppSettings};

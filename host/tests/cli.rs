@@ -118,7 +118,7 @@ fn serve_on_a_busy_port_says_so() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
     let dir = tempfile::tempdir().unwrap();
-    let wasm = host::page_build::build_crate(&page("hello"), &Default::default()).unwrap();
+    let wasm = host::runtime::page_build::build_crate(&page("hello"), &Default::default()).unwrap();
     std::fs::copy(wasm, dir.path().join("hello.wasm")).unwrap();
     let out = host()
         .arg("serve")
@@ -139,7 +139,7 @@ fn serve_shuts_down_gracefully_on_sigterm_and_tells_clients() {
     use futures_util::StreamExt;
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let wasm = host::page_build::build_crate(&page("spin"), &Default::default()).unwrap();
+    let wasm = host::runtime::page_build::build_crate(&page("spin"), &Default::default()).unwrap();
     std::fs::copy(wasm, dir.path().join("spin.wasm")).unwrap();
     let mut server = host()
         .arg("serve")

@@ -3,10 +3,10 @@
 //!
 //! `cargo run --release -p tests --example cancel_latency [RUNS]`
 
-use host::run::CancelReason;
-use host::runner::{RunRequest, Runner};
-use host::session_state::SessionState;
-use host::widget::WidgetInputs;
+use host::model::widget::WidgetInputs;
+use host::runtime::run::CancelReason;
+use host::runtime::runner::{RunRequest, Runner};
+use host::runtime::services::session_state::SessionState;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;

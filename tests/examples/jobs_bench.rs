@@ -7,10 +7,10 @@
 //!
 //! `cargo run --release -p tests --example jobs_bench [REPEATS]`
 
-use host::delta::Element;
-use host::run::CancelReason;
-use host::runner::Runner;
-use host::widget::WidgetInputs;
+use host::model::delta::Element;
+use host::model::widget::WidgetInputs;
+use host::runtime::run::CancelReason;
+use host::runtime::runner::Runner;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tests::runs::{request, run, start, Recorded};

@@ -1,0 +1,327 @@
+//! An app: the directory of pages served together, found on disk and
+//! swapped atomically when one is rebuilt.
+
+use crate::model::protocol::PageInfo;
+use crate::runtime::engine::PageEngine;
+use crate::runtime::page::{page_name, Page};
+use crate::runtime::page_build::{self, BuildOptions};
+use anyhow::{bail, Context as _};
+use parking_lot::RwLock;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a page comes from.
+#[derive(Debug, Clone)]
+pub enum PageSource {
+    /// A compiled component.
+    Wasm(PathBuf),
+    /// A page crate, built with cargo.
+    Crate(PathBuf),
+}
+
+impl PageSource {
+    /// The page's name: file stem or directory name.
+    pub fn name(&self) -> String {
+        match self {
+            PageSource::Wasm(p) => page_name(p),
+            PageSource::Crate(d) => d
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "page".into()),
+        }
+    }
+
+    /// The path watched for changes.
+    pub fn path(&self) -> &Path {
+        match self {
+            PageSource::Wasm(p) | PageSource::Crate(p) => p,
+        }
+    }
+}
+
+/// The optional `wasmlit.toml` of a pages directory: navigation order and labels.
+///
+/// ```toml
+/// [[pages]]
+/// name = "counter"          # listed pages come first, in this order
+/// title = "Click counter"   # optional label (default: the name in title case)
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Pages in navigation order.
+    #[serde(default)]
+    pub pages: Vec<PageEntry>,
+}
+
+/// One `[[pages]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageEntry {
+    /// The page's name (file stem or crate directory).
+    pub name: String,
+    /// The label in the navigation.
+    pub title: Option<String>,
+}
+
+/// The name of the optional config file in a pages directory.
+pub const CONFIG_FILE: &str = "wasmlit.toml";
+
+impl AppConfig {
+    /// Reads `<dir>/wasmlit.toml` if it exists.
+    pub fn read(dir: &Path) -> anyhow::Result<AppConfig> {
+        let path = dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                toml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AppConfig::default()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Puts `sources` in the configured order, then checks every listed
+    /// name exists (the order holds for the pages that do).
+    fn order(&self, sources: &mut [PageSource]) -> anyhow::Result<()> {
+        let rank = |s: &PageSource| {
+            self.pages
+                .iter()
+                .position(|e| e.name == s.name())
+                .unwrap_or(usize::MAX)
+        };
+        sources.sort_by_key(|s| (rank(s), s.name()));
+        for entry in &self.pages {
+            if !sources.iter().any(|s| s.name() == entry.name) {
+                bail!(
+                    "{CONFIG_FILE} lists a page `{}` that does not exist; pages found: {}",
+                    entry.name,
+                    sources
+                        .iter()
+                        .map(PageSource::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn title(&self, name: &str) -> String {
+        self.pages
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.title.clone())
+            .unwrap_or_else(|| title_case(name))
+    }
+}
+
+/// Something of an app that could not be loaded: a page (by name), its
+/// `wasmlit.toml`, or the app itself. The rest of the app, and every other
+/// app, is served; the failure is reported on the index page, by
+/// `/_/ready`, in the metrics and in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadFailure {
+    /// The page's name, or the file or app that failed.
+    pub name: String,
+    /// Why, for the operator (may name paths on the server: not for browsers).
+    pub error: String,
+}
+
+/// The pages of one app. Readers take a snapshot (`Arc<Page>`); a reload
+/// swaps one entry, so runs in flight finish on the version they started with.
+pub struct App {
+    /// The directory served.
+    pub dir: PathBuf,
+    engine: Arc<PageEngine>,
+    sources: Vec<PageSource>,
+    config: AppConfig,
+    pages: RwLock<Vec<Arc<Page>>>,
+    /// What could not be loaded; a reload that fixes a page removes it.
+    failures: RwLock<Vec<LoadFailure>>,
+    build: BuildOptions,
+}
+
+/// Finds pages in `dir`: every `*.wasm` file and every subdirectory with a
+/// `Cargo.toml`, sorted by name (a `.wasm` wins over a crate of the same name).
+pub fn discover(dir: &Path) -> anyhow::Result<Vec<PageSource>> {
+    let mut found: Vec<PageSource> = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() && page_build::is_page_crate(&path) {
+            found.push(PageSource::Crate(path));
+        } else if path.extension().is_some_and(|e| e == "wasm") {
+            found.push(PageSource::Wasm(path));
+        }
+    }
+    found.sort_by_key(|s| (s.name(), matches!(s, PageSource::Crate(_))));
+    found.dedup_by_key(|s| s.name());
+    if found.is_empty() {
+        bail!(
+            "{} has no pages: put compiled .wasm components or page crates (directories with a Cargo.toml) in it",
+            dir.display()
+        );
+    }
+    Ok(found)
+}
+
+impl App {
+    /// Loads (building crates first) every page in `dir`. `progress` is told
+    /// about each page as it is built. A page that fails to load, a missing
+    /// directory or a bad `wasmlit.toml` does not stop the rest: each is kept
+    /// as a [`LoadFailure`] (see [`App::failures`]) and logged.
+    pub fn load(
+        engine: Arc<PageEngine>,
+        dir: &Path,
+        build: BuildOptions,
+        progress: &mut dyn FnMut(&str),
+    ) -> App {
+        let mut failures = Vec::new();
+        let mut failed = |name: &str, error: anyhow::Error| {
+            let error = format!("{error:#}");
+            tracing::error!(dir = %dir.display(), name, error, "could not load; serving the rest");
+            failures.push(LoadFailure {
+                name: name.to_owned(),
+                error,
+            });
+        };
+        let mut sources = discover(dir).unwrap_or_else(|e| {
+            failed(&dir.display().to_string(), e);
+            Vec::new()
+        });
+        let config = AppConfig::read(dir).unwrap_or_else(|e| {
+            failed(CONFIG_FILE, e);
+            AppConfig::default()
+        });
+        if let Err(e) = config.order(&mut sources) {
+            failed(CONFIG_FILE, e);
+        }
+        let mut pages = Vec::with_capacity(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            progress(&format!("[{}/{}] {}", i + 1, sources.len(), source.name()));
+            match load_source(&engine, source, &build) {
+                Ok(page) => pages.push(Arc::new(page)),
+                Err(e) => failed(&source.name(), e),
+            }
+        }
+        App {
+            dir: dir.to_owned(),
+            engine,
+            sources,
+            config,
+            pages: RwLock::new(pages),
+            failures: RwLock::new(failures),
+            build,
+        }
+    }
+
+    /// An app that could not be loaded at all (a bad `app.toml`): no pages,
+    /// one failure.
+    pub fn not_loaded(
+        engine: Arc<PageEngine>,
+        dir: &Path,
+        name: &str,
+        error: &anyhow::Error,
+    ) -> App {
+        let error = format!("{error:#}");
+        tracing::error!(
+            app = name,
+            error,
+            "app could not be loaded; serving the others"
+        );
+        App {
+            dir: dir.to_owned(),
+            engine,
+            sources: Vec::new(),
+            config: AppConfig::default(),
+            pages: RwLock::new(Vec::new()),
+            failures: RwLock::new(vec![LoadFailure {
+                name: name.to_owned(),
+                error,
+            }]),
+            build: BuildOptions::default(),
+        }
+    }
+
+    /// What could not be loaded, now.
+    pub fn failures(&self) -> Vec<LoadFailure> {
+        self.failures.read().clone()
+    }
+
+    /// Whether the page `name` failed to load (and is not served).
+    pub fn failed(&self, name: &str) -> bool {
+        self.failures.read().iter().any(|f| f.name == name)
+    }
+
+    /// The page called `name`.
+    pub fn page(&self, name: &str) -> Option<Arc<Page>> {
+        self.pages.read().iter().find(|p| p.name == name).cloned()
+    }
+
+    /// The navigation: every page's name and label.
+    pub fn page_infos(&self) -> Vec<PageInfo> {
+        self.pages
+            .read()
+            .iter()
+            .map(|p| PageInfo {
+                name: p.name.clone(),
+                title: self.config.title(&p.name),
+            })
+            .collect()
+    }
+
+    /// The first page (the one `/` opens).
+    pub fn default_page(&self) -> Option<String> {
+        self.pages.read().first().map(|p| p.name.clone())
+    }
+
+    /// The build hash of every page served now.
+    pub fn builds(&self) -> Vec<[u8; 32]> {
+        self.pages.read().iter().map(|p| p.module_hash).collect()
+    }
+
+    /// Where each page comes from.
+    pub fn sources(&self) -> &[PageSource] {
+        &self.sources
+    }
+
+    /// Rebuilds and reloads the page from `source`; on success swaps it in
+    /// and returns its name. On failure the old version stays.
+    pub fn reload(&self, source: &PageSource) -> anyhow::Result<String> {
+        let page = Arc::new(load_source(&self.engine, source, &self.build)?);
+        let name = page.name.clone();
+        self.failures.write().retain(|f| f.name != name);
+        let mut pages = self.pages.write();
+        match pages.iter_mut().find(|p| p.name == name) {
+            Some(slot) => *slot = page,
+            None => pages.push(page),
+        }
+        Ok(name)
+    }
+}
+
+fn load_source(
+    engine: &Arc<PageEngine>,
+    source: &PageSource,
+    build: &BuildOptions,
+) -> anyhow::Result<Page> {
+    let name = source.name();
+    let wasm_path = match source {
+        PageSource::Wasm(p) => p.clone(),
+        PageSource::Crate(dir) => page_build::build_crate(dir, build)?,
+    };
+    let wasm =
+        std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
+    Page::from_bytes(engine, name, wasm_path, &wasm)
+}
+
+/// `memory_hog` → `Memory hog`.
+pub fn title_case(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}

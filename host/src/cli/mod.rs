@@ -1,0 +1,231 @@
+//! The `host` command line: `run`, `check` and `serve`.
+
+use crate::model::widget::WidgetInputs;
+use crate::runtime::engine::{default_cache_dir, EngineSettings, PageEngine};
+use crate::runtime::limits::Limits;
+use crate::runtime::page::Page;
+use crate::runtime::run::RunOutcome;
+use crate::runtime::runner::{RunRequest, Runner};
+use crate::runtime::services::session_state::SessionState;
+use anyhow::{bail, Context as _};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Runs and serves wasmlit pages: data apps written in Rust and compiled to
+/// WebAssembly components.
+#[derive(Debug, Parser)]
+#[command(name = "host", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a page once, headless: print each delta as a JSON line, then a status line.
+    Run(RunArgs),
+    /// Check that a page satisfies the contract and list what it imports.
+    Check {
+        /// A compiled `.wasm` component or a page crate directory.
+        page: PathBuf,
+    },
+    /// Serve a directory of pages to browsers.
+    Serve(crate::web::server::ServeArgs),
+}
+
+/// Arguments of `host run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A compiled `.wasm` component or a page crate directory.
+    pub page: PathBuf,
+    /// A widget value for this run, as `ID=JSON` (ids are printed in each widget's delta).
+    #[arg(long = "widget", value_name = "ID=JSON")]
+    pub widgets: Vec<String>,
+    /// Initial session state, as a JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub state: Option<String>,
+    /// The page URL's query string, e.g. `region=eu&year=2026`.
+    #[arg(long, value_name = "QUERY", default_value = "")]
+    pub query: String,
+    /// A host the page may send HTTP requests to (`scheme://host[:port]`);
+    /// repeat for more. None by default.
+    #[arg(long = "allow-outbound-host", value_name = "URL")]
+    pub allow_outbound_hosts: Vec<String>,
+}
+
+/// Engine settings shared by every subcommand.
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// Memory one page instance may use, in MiB.
+    #[arg(long, global = true, default_value_t = 64, env = "WASMLIT_MEMORY_MIB")]
+    pub memory_mib: u64,
+    /// CPU time one run may use, in seconds.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 30.0,
+        env = "WASMLIT_CPU_SECONDS"
+    )]
+    pub cpu_seconds: f64,
+    /// Wall time one run may take, sleeping included, in seconds.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 300.0,
+        env = "WASMLIT_WALL_SECONDS"
+    )]
+    pub wall_seconds: f64,
+    /// Where compiled pages are cached (default: ~/.cache/wasmlit).
+    #[arg(long, global = true, env = "WASMLIT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not cache compiled pages on disk.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+impl EngineArgs {
+    /// The engine settings these flags describe.
+    pub fn settings(&self) -> anyhow::Result<EngineSettings> {
+        if self.memory_mib == 0 || self.memory_mib > 4096 {
+            bail!(
+                "--memory-mib must be between 1 and 4096, got {}",
+                self.memory_mib
+            );
+        }
+        let cpu_time = std::time::Duration::try_from_secs_f64(self.cpu_seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| {
+                format!(
+                    "--cpu-seconds must be a positive number, got {}",
+                    self.cpu_seconds
+                )
+            })?;
+        let wall_time = std::time::Duration::try_from_secs_f64(self.wall_seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| {
+                format!(
+                    "--wall-seconds must be a positive number, got {}",
+                    self.wall_seconds
+                )
+            })?;
+        Ok(EngineSettings {
+            limits: Limits {
+                memory_bytes: self.memory_mib << 20,
+                cpu_time,
+                wall_time,
+                ..Limits::default()
+            },
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache_dir.clone().or_else(default_cache_dir)
+            },
+            ..EngineSettings::default()
+        })
+    }
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn main(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Run(args) => run(&cli.engine, args),
+        Command::Check { page } => check(&cli.engine, page),
+        Command::Serve(args) => crate::web::server::serve(cli.engine.settings()?, args),
+    }
+}
+
+fn parse_widgets(pairs: &[String]) -> anyhow::Result<WidgetInputs> {
+    let mut inputs = WidgetInputs::new();
+    for pair in pairs {
+        let (id, json) = pair
+            .split_once('=')
+            .with_context(|| format!("--widget {pair}: expected ID=JSON"))?;
+        let value = serde_json::from_str(json).with_context(|| {
+            format!("--widget {id}: the value is not JSON (strings need quotes: '\"text\"')")
+        })?;
+        inputs.insert(id.to_owned(), value);
+    }
+    Ok(inputs)
+}
+
+fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
+    let inputs = Arc::new(parse_widgets(&args.widgets)?);
+    let state = match &args.state {
+        None => SessionState::default(),
+        Some(json) => match serde_json::from_str(json).context("--state is not JSON")? {
+            serde_json::Value::Object(map) => SessionState::from_json_object(map),
+            _ => bail!("--state must be a JSON object"),
+        },
+    };
+    let state = Arc::new(parking_lot::Mutex::new(state));
+    let engine = PageEngine::new(engine_args.settings()?)?
+        .with_outbound_hosts(&args.allow_outbound_hosts)?;
+    let page = Arc::new(Page::load(&engine, &args.page)?);
+    let runner = Runner::new(engine.clone(), 1)?;
+    let mut reruns = 0;
+    loop {
+        let sink = Box::new(|delta: crate::model::delta::Delta| {
+            let mut out = std::io::stdout().lock();
+            let _ = serde_json::to_writer(&mut out, &delta);
+            let _ = out.write_all(b"\n");
+        });
+        let report = runner.run(RunRequest {
+            page: page.clone(),
+            inputs: inputs.clone(),
+            state: state.clone(),
+            query: Arc::new(crate::runtime::run::parse_query(&args.query)),
+            sink,
+            app: None,
+            session: None,
+            callbacks: Vec::new(),
+            fragment: None,
+        });
+        if !report.stdout.is_empty() {
+            eprint!("{}", report.stdout);
+        }
+        if report.outcome == RunOutcome::Rerun && reruns < engine.limits().consecutive_reruns {
+            reruns += 1;
+            continue;
+        }
+        let outcome = if report.outcome == RunOutcome::Rerun {
+            RunOutcome::Error(format!(
+                "the page asked to rerun {reruns} times in a row (consecutive_reruns)"
+            ))
+        } else {
+            report.outcome
+        };
+        let status = serde_json::json!({
+            "status": outcome.status(),
+            "message": outcome.message(),
+            "elements": report.elements,
+            "rejected": report.rejected,
+            "session_state": state.lock().to_json(),
+            "wall_ms": report.wall_time.as_secs_f64() * 1e3,
+            "cpu_ms": report.cpu_time.as_secs_f64() * 1e3,
+        });
+        println!("{status}");
+        let failed = matches!(outcome, RunOutcome::Error(_)) || !report.rejected.is_empty();
+        return Ok(if failed { 1 } else { 0 });
+    }
+}
+
+fn check(engine_args: &EngineArgs, path: PathBuf) -> anyhow::Result<i32> {
+    let engine = PageEngine::new(engine_args.settings()?)?;
+    let page = Page::load(&engine, &path)?;
+    println!(
+        "{}: ok, satisfies wasmlit:page@0.1.0",
+        page.wasm_path.display()
+    );
+    println!("imports:");
+    for import in &page.imports {
+        println!("  {import}");
+    }
+    Ok(0)
+}

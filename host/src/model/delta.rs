@@ -1,0 +1,464 @@
+//! Deltas: one element at a path, as a run produces them and the browser draws them.
+
+use crate::model::widget::{WidgetSpec, WidgetValue};
+use serde::Serialize;
+
+/// One element placed at `path`: the top-level container (0 main, 1 sidebar),
+/// then the position in each nested container down to the element's own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delta {
+    /// Where the element goes: the container id, then its position in it.
+    pub path: Vec<u32>,
+    /// What to draw there.
+    pub element: Element,
+}
+
+/// Callout colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// Green.
+    Success,
+    /// Blue.
+    Info,
+    /// Yellow.
+    Warning,
+    /// Red.
+    Error,
+}
+
+/// An element as the browser receives it. Markdown arrives rendered and
+/// sanitized; everything else is plain data the frontend puts in text nodes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Element {
+    /// The page title.
+    Title { body: String },
+    /// A section header.
+    Header { body: String },
+    /// A smaller header.
+    Subheader { body: String },
+    /// Sanitized HTML rendered from the page's Markdown. The source is kept
+    /// for in-process readers (tests, AppTest) and not sent to browsers.
+    Markdown {
+        html: String,
+        #[serde(skip_serializing)]
+        source: String,
+    },
+    /// Monospaced plain text.
+    Text { body: String },
+    /// Small muted text.
+    Caption { body: String },
+    /// A code block.
+    Code {
+        body: String,
+        language: Option<String>,
+    },
+    /// A JSON document.
+    Json { value: serde_json::Value },
+    /// A horizontal rule.
+    Divider,
+    /// A callout box.
+    Alert { level: AlertKind, body: String },
+    /// A widget with its current value.
+    Widget(Box<WidgetElement>),
+    /// A block holding containers of its own: the path of an element in its
+    /// container `c` is the block's path, then `c`, then the position.
+    Block(BlockSpec),
+    /// A spinner with a message (also shown while a cached value is computed).
+    Spinner { body: String },
+    /// A labelled number with its change.
+    Metric {
+        label: String,
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delta: Option<String>,
+        delta_color: DeltaColor,
+    },
+    /// A static table.
+    Table { columns: Vec<Column> },
+    /// A sortable, virtualized table.
+    Dataframe {
+        columns: Vec<Column>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
+    },
+    /// A progress bar (0.0 to 1.0).
+    Progress {
+        value: f32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// An error with where it happened.
+    Exception {
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+    },
+    /// A message shown briefly in a corner; delivered at the empty path.
+    Toast { body: String },
+    /// A Vega-Lite chart: the specification with its data.
+    VegaLite {
+        spec: serde_json::Value,
+        /// Bytes of the specification as the page sent it.
+        #[serde(skip)]
+        bytes: usize,
+    },
+    /// A link styled as a button.
+    LinkButton { label: String, url: String },
+    /// Go to another page (delivered at the empty path).
+    SwitchPage { page: String },
+    /// Balloons (delivered at the empty path).
+    Balloons,
+    /// The page's URL query changed (delivered at the empty path).
+    QueryParams { query: String },
+    /// The page's title, icon and layout (delivered at the empty path).
+    PageConfig {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<String>,
+        wide: bool,
+    },
+    /// Nothing: what a spinner's place holds once its work is done.
+    Empty,
+}
+
+/// How a metric's change is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaColor {
+    /// Up green, down red.
+    Normal,
+    /// Up red, down green.
+    Inverse,
+    /// Grey.
+    Off,
+}
+
+/// A named column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// The header.
+    pub name: String,
+    /// The values, one per row.
+    pub values: ColumnValues,
+    /// How numbers are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ColumnFormat>,
+}
+
+/// One column's values, sent as a plain JSON array.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ColumnValues {
+    /// Strings.
+    Text(Vec<String>),
+    /// Integers.
+    Integer(Vec<i64>),
+    /// Floats (NaN and infinities are sent as `null`).
+    Float(Vec<f64>),
+    /// Booleans.
+    Boolean(Vec<bool>),
+}
+
+impl ColumnValues {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnValues::Text(v) => v.len(),
+            ColumnValues::Integer(v) => v.len(),
+            ColumnValues::Float(v) => v.len(),
+            ColumnValues::Boolean(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How a numeric column is shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnFormat {
+    /// Digits after the decimal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// Text before each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Text after each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+impl Column {
+    /// Bytes the column costs against the output limits (text as is,
+    /// numbers at 8 bytes).
+    pub fn bytes(&self) -> usize {
+        let values = match &self.values {
+            ColumnValues::Text(v) => v.iter().map(|s| s.len() + 3).sum(),
+            ColumnValues::Integer(v) => v.len() * 8,
+            ColumnValues::Float(v) => v.len() * 8,
+            ColumnValues::Boolean(v) => v.len() * 5,
+        };
+        let format = self.format.as_ref().map_or(0, |f| {
+            f.prefix.as_ref().map_or(0, String::len) + f.suffix.as_ref().map_or(0, String::len)
+        });
+        self.name.len() + values + format
+    }
+}
+
+/// Checks that a table's columns all have the same length.
+pub fn check_table(columns: &[Column]) -> Result<(), String> {
+    if let Some(first) = columns.first() {
+        let rows = first.values.len();
+        if let Some(other) = columns.iter().find(|c| c.values.len() != rows) {
+            return Err(format!(
+                "table: column `{}` has {} values but column `{}` has {rows}; every column needs one value per row",
+                other.name,
+                other.values.len(),
+                first.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Space between columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gap {
+    /// Narrow.
+    Small,
+    /// The default.
+    Medium,
+    /// Wide.
+    Large,
+}
+
+/// How a block arranges its containers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "block", rename_all = "snake_case")]
+pub enum BlockSpec {
+    /// One container, optionally boxed and of fixed height (scrolling).
+    Container {
+        border: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
+    },
+    /// One container per column, widths relative.
+    Columns { widths: Vec<f32>, gap: Gap },
+    /// One container per tab.
+    Tabs { labels: Vec<String> },
+    /// One container under a label that opens and closes.
+    Expander { label: String, expanded: bool },
+    /// One container shown over the page from a button.
+    Popover { label: String },
+    /// One container whose single element each draw replaces.
+    Empty,
+    /// One container whose widgets are submitted together.
+    Form { clear_on_submit: bool, border: bool },
+    /// One container under a label with a state.
+    Status {
+        label: String,
+        state: &'static str,
+        expanded: bool,
+    },
+    /// One container in a modal window with a title.
+    Dialog { title: String },
+    /// One container drawn as a chat message.
+    ChatMessage {
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        avatar: Option<String>,
+    },
+    /// One container that reruns on its own; what it reruns stays on the
+    /// server.
+    Fragment {
+        #[serde(skip)]
+        call: crate::runtime::run::Callback,
+        #[serde(skip)]
+        run_every_ms: Option<u32>,
+    },
+}
+
+/// Most containers one block may hold (columns or tabs).
+pub const MAX_BLOCK_CONTAINERS: usize = 64;
+
+impl BlockSpec {
+    /// How many containers the block holds.
+    pub fn containers(&self) -> usize {
+        match self {
+            BlockSpec::Columns { widths, .. } => widths.len(),
+            BlockSpec::Tabs { labels } => labels.len(),
+            _ => 1,
+        }
+    }
+
+    /// Whether each draw into it replaces the previous element.
+    pub fn holds_one(&self) -> bool {
+        matches!(self, BlockSpec::Empty)
+    }
+
+    /// Checks the page's parameters; the error says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.containers();
+        if n > MAX_BLOCK_CONTAINERS || n == 0 {
+            return Err(format!(
+                "a block holds 1 to {MAX_BLOCK_CONTAINERS} containers (columns or tabs); this one asks for {n}"
+            ));
+        }
+        if let BlockSpec::Columns { widths, .. } = self {
+            if let Some(w) = widths.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
+                return Err(format!(
+                    "columns: every width must be a positive number, got {w}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn text_bytes(&self) -> usize {
+        match self {
+            BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
+            BlockSpec::Expander { label, .. }
+            | BlockSpec::Popover { label }
+            | BlockSpec::Dialog { title: label }
+            | BlockSpec::Status { label, .. } => label.len(),
+            BlockSpec::ChatMessage { name, avatar } => {
+                name.len() + avatar.as_ref().map_or(0, String::len)
+            }
+            BlockSpec::Fragment { call, .. } => call.1.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// A widget as drawn: its id (what the browser reports values under), its
+/// options, its parameters and the value the run received.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WidgetElement {
+    /// Derived by the host from kind and key, or kind, label and parameters.
+    pub id: String,
+    /// The widget's label.
+    pub label: String,
+    /// Tooltip text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// `visible`, `hidden` (space kept) or `collapsed`.
+    pub label_visibility: &'static str,
+    /// Greyed out and not editable.
+    pub disabled: bool,
+    /// Kind and parameters.
+    #[serde(flatten)]
+    pub spec: WidgetSpec,
+    /// The value the page received in this run.
+    pub value: WidgetValue,
+    /// A download button's file, base64-encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// The files a file uploader holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<crate::runtime::services::uploads::FileInfo>>,
+}
+
+impl Element {
+    /// Whether the element belongs to the page rather than a position in
+    /// it (delivered at the empty path).
+    pub fn is_page_level(&self) -> bool {
+        matches!(
+            self,
+            Element::Toast { .. }
+                | Element::QueryParams { .. }
+                | Element::PageConfig { .. }
+                | Element::SwitchPage { .. }
+                | Element::Balloons
+        )
+    }
+
+    /// Whether the element carries data (a table or a chart), whose size is
+    /// bounded by `table_bytes` instead of `element_bytes`.
+    pub fn is_table(&self) -> bool {
+        match self {
+            Element::Table { .. } | Element::Dataframe { .. } | Element::VegaLite { .. } => true,
+            Element::Widget(w) => w.data.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Bytes of this element as the browser receives it (its JSON), or
+    /// `None` as soon as they pass `limit`: the count stops there, so a huge
+    /// element costs no more than `limit` to measure.
+    pub fn wire_bytes(&self, limit: usize) -> Option<usize> {
+        let mut counter = ByteCounter { bytes: 0, limit };
+        serde_json::to_writer(&mut counter, self).ok()?;
+        Some(counter.bytes)
+    }
+
+    /// Bytes of page-supplied text this element carries.
+    pub fn text_bytes(&self) -> usize {
+        match self {
+            Element::Title { body }
+            | Element::Header { body }
+            | Element::Subheader { body }
+            | Element::Text { body }
+            | Element::Caption { body }
+            | Element::Alert { body, .. } => body.len(),
+            Element::Markdown { html, .. } => html.len(),
+            Element::Code { body, language } => {
+                body.len() + language.as_ref().map_or(0, String::len)
+            }
+            Element::Json { value } => value.to_string().len(),
+            Element::Spinner { body } | Element::Toast { body } => body.len(),
+            Element::QueryParams { query } | Element::SwitchPage { page: query } => query.len(),
+            Element::LinkButton { label, url } => label.len() + url.len(),
+            Element::VegaLite { bytes, .. } => *bytes,
+            Element::PageConfig { title, icon, .. } => {
+                title.as_ref().map_or(0, String::len) + icon.as_ref().map_or(0, String::len)
+            }
+            Element::Metric {
+                label,
+                value,
+                delta,
+                ..
+            } => label.len() + value.len() + delta.as_ref().map_or(0, String::len),
+            Element::Table { columns } | Element::Dataframe { columns, .. } => {
+                columns.iter().map(Column::bytes).sum()
+            }
+            Element::Progress { text, .. } => text.as_ref().map_or(0, String::len),
+            Element::Exception { message, location } => {
+                message.len() + location.as_ref().map_or(0, String::len)
+            }
+            Element::Block(block) => block.text_bytes(),
+            Element::Divider | Element::Empty | Element::Balloons => 0,
+            Element::Widget(w) => {
+                w.label.len()
+                    + w.help.as_ref().map_or(0, String::len)
+                    + w.spec.text_bytes()
+                    + w.data.as_ref().map_or(0, String::len)
+            }
+        }
+    }
+}
+
+/// Counts bytes written, refusing any past `limit`.
+struct ByteCounter {
+    bytes: usize,
+    limit: usize,
+}
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes = self.bytes.saturating_add(buf.len());
+        if self.bytes > self.limit {
+            return Err(std::io::Error::other("past the limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! The session protocol: JSON messages over one WebSocket per browser tab.
+//! Documented for people in `docs/protocol.md`.
+
+use crate::model::delta::Element;
+use serde::{Deserialize, Serialize};
+
+/// A message from the browser.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Run `page` again with these widget values (latest wins; button clicks
+    /// are kept until a run that saw them completes).
+    Rerun {
+        page: String,
+        #[serde(default)]
+        widgets: serde_json::Map<String, serde_json::Value>,
+        #[serde(default)]
+        query: String,
+    },
+    /// Stop the run in flight.
+    Stop {},
+    /// Keeps the connection alive; answered with `heartbeat`.
+    Heartbeat {},
+    /// Drops the app's cached data and resources; answered with
+    /// `cache_cleared`.
+    ClearCache {},
+}
+
+/// One page in the navigation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageInfo {
+    /// The page's name, used in `rerun` and in the URL.
+    pub name: String,
+    /// The label shown in the navigation.
+    pub title: String,
+}
+
+/// A message to the browser.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// Sent first: the session's id (keep it to resume) and the pages.
+    Session {
+        id: String,
+        resumed: bool,
+        pages: Vec<PageInfo>,
+    },
+    /// A run began; elements already on screen are now stale.
+    RunStarted {
+        run: u64,
+        page: String,
+        /// A fragment run redraws only the container at this path.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scope: Option<Vec<u32>>,
+    },
+    /// One element of run `run`.
+    Delta {
+        run: u64,
+        path: Vec<u32>,
+        element: Element,
+    },
+    /// A run ended: `ok`, `stopped`, `replaced` or `error` (with a message).
+    RunFinished {
+        run: u64,
+        status: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// The requested page does not exist.
+    PageNotFound { page: String },
+    /// The list of pages changed (a page was added, removed or rebuilt).
+    Pages { pages: Vec<PageInfo> },
+    /// A message the browser sent was refused; the session goes on.
+    Error { message: String },
+    /// Answer to a heartbeat.
+    Heartbeat,
+    /// The app's caches were cleared.
+    CacheCleared,
+    /// The server is shutting down.
+    Shutdown,
+}
+
+/// The first message of a socket: `{"type":"hello"}` for a new session,
+/// `{"type":"hello","session":"<id>"}` to resume one.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum Hello {
+    Hello {
+        #[serde(default)]
+        session: Option<String>,
+    },
+}
+
+/// Reads a socket's first message as `hello`: `Some` with the session to
+/// resume (if any) when it is one, `None` when it is not.
+pub fn parse_hello(text: &str) -> Option<Option<String>> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    match serde_json::from_str(text) {
+        Ok(Hello::Hello { session }) => Some(session),
+        Err(_) => None,
+    }
+}
+
+/// Parses a client message, with an error that says what was wrong.
+pub fn parse_client(text: &str) -> Result<ClientMessage, String> {
+    // Every message is a JSON object (serde would also take an array).
+    if !text.trim_start().starts_with('{') {
+        return Err("malformed message: a message is a JSON object".into());
+    }
+    serde_json::from_str(text).map_err(|e| format!("malformed message: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_hello() {
+        assert_eq!(parse_hello(r#"{"type":"hello"}"#), Some(None));
+        assert_eq!(
+            parse_hello(r#"{"type":"hello","session":"ab"}"#),
+            Some(Some("ab".into()))
+        );
+        assert_eq!(parse_hello(r#"{"type":"stop"}"#), None);
+        assert_eq!(parse_hello(r#"{"type":"hello","x":1}"#), None);
+        assert_eq!(parse_hello("[]"), None);
+    }
+
+    #[test]
+    fn parses_rerun_with_widgets() {
+        let m =
+            parse_client(r#"{"type":"rerun","page":"counter","widgets":{"slider:1":5}}"#).unwrap();
+        match m {
+            ClientMessage::Rerun { page, widgets, .. } => {
+                assert_eq!(page, "counter");
+                assert_eq!(widgets["slider:1"], 5);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_unknown_types_and_fields() {
+        assert!(parse_client(r#"{"type":"explode"}"#)
+            .unwrap_err()
+            .starts_with("malformed message"));
+        assert!(parse_client(r#"{"type":"stop","extra":1}"#).is_err());
+        assert!(parse_client("not json").is_err());
+    }
+}

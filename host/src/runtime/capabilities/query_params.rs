@@ -1,0 +1,82 @@
+//! `wasmlit:page/query-params`: the URL's query parameters; changes go to
+//! the browser's address bar.
+
+use crate::runtime::bindings::query_params;
+use crate::runtime::bindings::types::CallError;
+use crate::runtime::run::StoreData;
+
+impl query_params::Host for StoreData {
+    fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<String>, CallError>> {
+        Ok(match self.live("query_params.get")? {
+            Ok(run) => Ok(run
+                .query
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())),
+            Err(message) => Err(CallError::OutsideRun(message)),
+        })
+    }
+
+    fn set(&mut self, key: String, value: String) -> wasmtime::Result<Result<(), CallError>> {
+        self.change_query("query_params.set", |query| {
+            let at = query.iter().position(|(k, _)| *k == key);
+            query.retain(|(k, _)| *k != key);
+            let at = at.unwrap_or(query.len()).min(query.len());
+            query.insert(at, (key, value));
+            true
+        })
+    }
+
+    fn remove(&mut self, key: String) -> wasmtime::Result<Result<bool, CallError>> {
+        let mut found = false;
+        self.change_query("query_params.remove", |query| {
+            let before = query.len();
+            query.retain(|(k, _)| *k != key);
+            found = query.len() != before;
+            found
+        })
+        .map(|r| r.map(|()| found))
+    }
+
+    fn all(&mut self) -> wasmtime::Result<Result<Vec<(String, String)>, CallError>> {
+        Ok(match self.live("query_params.all")? {
+            Ok(run) => Ok(run.query.as_ref().clone()),
+            Err(message) => Err(CallError::OutsideRun(message)),
+        })
+    }
+}
+
+/// Longest query string a page may set, in bytes.
+const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+impl StoreData {
+    /// Applies `change` to this run's query parameters; if it changed them,
+    /// tells the browser the new query.
+    fn change_query(
+        &mut self,
+        call: &str,
+        change: impl FnOnce(&mut crate::runtime::run::QueryParams) -> bool,
+    ) -> wasmtime::Result<Result<(), CallError>> {
+        let limits = self.limits.clone();
+        let run = match self.live(call)? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        let mut query = run.query.as_ref().clone();
+        if !change(&mut query) {
+            return Ok(Ok(()));
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query.iter())
+            .finish();
+        if encoded.len() > MAX_QUERY_BYTES {
+            return Ok(Err(CallError::LimitExceeded(format!(
+                "{call}: the query string would be longer than {MAX_QUERY_BYTES} bytes"
+            ))));
+        }
+        run.query = std::sync::Arc::new(query);
+        let element = crate::model::delta::Element::QueryParams { query: encoded };
+        let output = run.output.clone();
+        super::place_result(output.place(&limits, 0, element).map(drop))
+    }
+}

@@ -1,0 +1,261 @@
+//! `wasmlit:page/widgets`: draw a widget, return its validated value.
+
+use crate::model::delta::{Element, WidgetElement};
+use crate::model::widget::{widget_id, WidgetSpec, WidgetValue};
+use crate::runtime::bindings::types::CallError;
+use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
+use crate::runtime::run::StoreData;
+use crate::runtime::services::uploads::FileInfo;
+
+/// Largest serialized arguments of one `on_change` callback.
+const MAX_CALLBACK_ARGS: usize = 64 * 1024;
+
+impl widgets::Host for StoreData {
+    fn callbacks(&mut self) -> wasmtime::Result<Result<Vec<widgets::Callback>, CallError>> {
+        Ok(match self.live("widgets.callbacks")? {
+            Ok(run) => Ok(std::mem::take(&mut run.callbacks)
+                .into_iter()
+                .map(|(id, args)| widgets::Callback { id, args })
+                .collect()),
+            Err(message) => Err(CallError::OutsideRun(message)),
+        })
+    }
+
+    fn read_file(&mut self, id: String) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
+        let run = match self.live("widgets.read_file")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        Ok(match run.app.uploads.get(&run.session, &id) {
+            Some(upload) => Ok(upload.bytes.to_vec()),
+            None => Err(CallError::InvalidArgument(format!(
+                "read_file: this session has no uploaded file `{id}` (the user may have \
+                 removed it)"
+            ))),
+        })
+    }
+
+    fn show(
+        &mut self,
+        at: u32,
+        options: WidgetOptions,
+        widget: Widget,
+    ) -> wasmtime::Result<Result<WitValue, CallError>> {
+        let limits = self.limits.clone();
+        let run = match self.live("widgets.show")? {
+            Ok(run) => run,
+            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
+        };
+        use base64::Engine as _;
+        let data = match &widget {
+            Widget::DownloadButton(d) => {
+                Some(base64::engine::general_purpose::STANDARD.encode(&d.data))
+            }
+            _ => None,
+        };
+        let mut spec = spec(widget);
+        if let WidgetSpec::FileUploader { max_bytes, .. } = &mut spec {
+            *max_bytes = limits.upload_file_bytes as u64;
+        }
+        if let Err(message) = spec.check() {
+            return Ok(Err(CallError::InvalidArgument(message)));
+        }
+        if let Some(callback) = &options.on_change {
+            if callback.args.len() > MAX_CALLBACK_ARGS {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "on_change of `{}`: the arguments may have at most {MAX_CALLBACK_ARGS} bytes",
+                    options.label
+                ))));
+            }
+        }
+        let scope = run.output.scope_of(at);
+        let form = scope.form;
+        match (&spec, form) {
+            (WidgetSpec::SubmitButton, None) => {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "form_submit_button `{}` is not inside a form: draw it through the `Ui` that \
+                     `form` returned",
+                    options.label
+                ))))
+            }
+            (WidgetSpec::Button, Some(_)) => {
+                return Ok(Err(CallError::InvalidArgument(format!(
+                    "button `{}` is inside a form, whose widgets only reach the page on submit: \
+                     use form_submit_button",
+                    options.label
+                ))))
+            }
+            _ => {}
+        }
+        let id = widget_id(&spec, &options.label, options.key.as_deref());
+        if let Err(message) = run.claim_widget(&id, &spec) {
+            return Ok(Err(CallError::DuplicateWidgetId(message)));
+        }
+        let mut element = WidgetElement {
+            id,
+            label: options.label,
+            help: options.help,
+            disabled: options.disabled,
+            spec,
+            value: WidgetValue::Bool(false),
+            data,
+            files: None,
+            label_visibility: match options.label_visibility {
+                widgets::LabelVisibility::Visible => "visible",
+                widgets::LabelVisibility::Hidden => "hidden",
+                widgets::LabelVisibility::Collapsed => "collapsed",
+            },
+        };
+        run.widget_value(
+            &mut element,
+            options.key.as_deref(),
+            limits.session_state_bytes,
+        );
+        if let Some((form, clears)) = form {
+            if clears {
+                if matches!(element.spec, WidgetSpec::SubmitButton) {
+                    if element.value == WidgetValue::Bool(true) {
+                        run.submitted_forms.push(form);
+                    }
+                } else {
+                    run.form_widgets.push((element.id.clone(), form));
+                }
+            }
+        }
+        // An uploader's value names uploads; those still here are what the
+        // page gets (and the browser is shown).
+        if let WidgetValue::Files(ids) = &mut element.value {
+            let uploads = &run.app.uploads;
+            let found: Vec<FileInfo> = ids
+                .iter()
+                .filter_map(|id| uploads.get(&run.session, id).map(|u| u.info(id)))
+                .collect();
+            *ids = found.iter().map(|f| f.id.clone()).collect();
+            element.files = Some(found);
+        }
+        let value = to_wit(&element.value, element.files.as_deref());
+        let record = (element.id.clone(), element.spec.clone(), element.disabled);
+        let placed = run
+            .output
+            .place(&limits, at, Element::Widget(Box::new(element)));
+        if placed.is_ok() {
+            if let Some(callback) = options.on_change {
+                run.widget_callbacks
+                    .push((record.0.clone(), (callback.id, callback.args)));
+            }
+            if let Some(fragment) = scope.fragment {
+                run.widget_fragments.push((record.0.clone(), fragment));
+            }
+            run.record_widget(record.0, record.1, record.2);
+        }
+        super::place_result(placed.map(|_| value))
+    }
+}
+
+fn spec(widget: Widget) -> WidgetSpec {
+    match widget {
+        Widget::Button => WidgetSpec::Button,
+        Widget::Checkbox(default) => WidgetSpec::Checkbox { default },
+        Widget::IntSlider(s) => WidgetSpec::IntSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: s.default,
+        },
+        Widget::FloatSlider(s) => WidgetSpec::FloatSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: s.default,
+        },
+        Widget::TextInput(t) => WidgetSpec::TextInput {
+            default: t.default,
+            max_chars: t.max_chars,
+            placeholder: t.placeholder,
+        },
+        Widget::NumberInput(n) => WidgetSpec::NumberInput {
+            min: n.min,
+            max: n.max,
+            step: n.step,
+            default: n.default,
+        },
+        Widget::Selectbox(s) => WidgetSpec::Selectbox {
+            options: s.options,
+            default: s.default,
+        },
+        Widget::Toggle(default) => WidgetSpec::Toggle { default },
+        Widget::SubmitButton => WidgetSpec::SubmitButton,
+        Widget::DownloadButton(d) => WidgetSpec::DownloadButton {
+            file_name: d.file_name,
+            mime: d.mime,
+        },
+        Widget::Feedback(kind) => WidgetSpec::Feedback {
+            options: match kind {
+                widgets::FeedbackKind::Thumbs => 2,
+                widgets::FeedbackKind::Stars => 5,
+            },
+        },
+        Widget::ChatInput(c) => WidgetSpec::ChatInput {
+            placeholder: c.placeholder,
+            max_chars: c.max_chars,
+        },
+        Widget::Radio(r) => WidgetSpec::Radio {
+            options: r.options,
+            default: r.default,
+            horizontal: r.horizontal,
+        },
+        Widget::SelectSlider(s) => WidgetSpec::SelectSlider {
+            options: s.options,
+            default: s.default,
+        },
+        Widget::Multiselect(m) => WidgetSpec::Multiselect {
+            options: m.options,
+            default: m.default,
+            max_selections: m.max_selections,
+        },
+        Widget::TextArea(t) => WidgetSpec::TextArea {
+            default: t.default,
+            max_chars: t.max_chars,
+            placeholder: t.placeholder,
+            height: t.height,
+        },
+        Widget::ColorPicker(default) => WidgetSpec::ColorPicker { default },
+        Widget::DateInput(d) => WidgetSpec::DateInput {
+            default: d.default,
+            min: d.min,
+            max: d.max,
+        },
+        Widget::TimeInput(t) => WidgetSpec::TimeInput {
+            default: t.default,
+            step_minutes: t.step_minutes,
+        },
+        Widget::FileUploader(f) => WidgetSpec::FileUploader {
+            types: f.types,
+            multiple: f.multiple,
+            max_bytes: 0,
+        },
+    }
+}
+
+fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
+    match value {
+        WidgetValue::Files(_) => WitValue::Files(
+            files
+                .unwrap_or_default()
+                .iter()
+                .map(|f| widgets::UploadedFile {
+                    id: f.id.clone(),
+                    name: f.name.clone(),
+                    mime: f.mime.clone(),
+                    size: f.size,
+                })
+                .collect(),
+        ),
+        WidgetValue::Bool(b) => WitValue::Boolean(*b),
+        WidgetValue::Int(i) => WitValue::Integer(*i),
+        WidgetValue::Float(f) => WitValue::Float(*f),
+        WidgetValue::Text(s) => WitValue::Text(s.clone()),
+        WidgetValue::Index(i) => WitValue::Index(*i),
+        WidgetValue::Indices(v) => WitValue::Indices(v.clone()),
+    }
+}

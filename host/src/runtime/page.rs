@@ -1,0 +1,123 @@
+//! A page: one compiled component, checked against the contract and ready to
+//! instantiate many times.
+
+use crate::runtime::bindings::PagePre;
+use crate::runtime::engine::PageEngine;
+use crate::runtime::page_build;
+use anyhow::{bail, Context as _};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use wasmtime::component::Component;
+
+/// A loaded page: its component and the pre-instantiated form every run
+/// instantiates from.
+pub struct Page {
+    /// The name shown in navigation (file stem or crate name).
+    pub name: String,
+    /// The `.wasm` file it was loaded from.
+    pub wasm_path: PathBuf,
+    /// Every import the component declares, as `interface#function` names
+    /// or interface names.
+    pub imports: Vec<String>,
+    /// Whether the compiled code came from the on-disk cache.
+    pub from_cache: bool,
+    /// SHA-256 of the component: a new build of the page has a new hash, so
+    /// cached values and resources of the old one are not reused.
+    pub module_hash: [u8; 32],
+    pub(crate) pre: PagePre<crate::runtime::run::StoreData>,
+}
+
+impl Page {
+    /// Loads `path`: a compiled `.wasm` component, or a page crate directory
+    /// (built for wasm32-wasip2 first).
+    pub fn load(engine: &Arc<PageEngine>, path: &Path) -> anyhow::Result<Page> {
+        let wasm_path = if path.is_dir() {
+            page_build::build_crate(path, &page_build::BuildOptions::default())?
+        } else {
+            path.to_owned()
+        };
+        let name = page_name(&wasm_path);
+        let wasm = std::fs::read(&wasm_path)
+            .with_context(|| format!("reading page {}", wasm_path.display()))?;
+        Self::from_bytes(engine, name, wasm_path, &wasm)
+    }
+
+    /// Compiles and links a component from memory.
+    pub fn from_bytes(
+        engine: &Arc<PageEngine>,
+        name: String,
+        wasm_path: PathBuf,
+        wasm: &[u8],
+    ) -> anyhow::Result<Page> {
+        if !wasm.starts_with(b"\0asm") {
+            bail!("{} is not a WebAssembly file", wasm_path.display());
+        }
+        if wasmparser_is_core_module(wasm) {
+            bail!(
+                "{} is a core WebAssembly module, not a component: build the page for the \
+                 wasm32-wasip2 target",
+                wasm_path.display()
+            );
+        }
+        let (component, from_cache) = engine
+            .compile(wasm)
+            .with_context(|| format!("compiling {}", wasm_path.display()))?;
+        let imports = list_imports(engine, &component);
+        let instance_pre = engine.linker.instantiate_pre(&component).map_err(|e| {
+            anyhow::anyhow!(
+                "{} cannot run here: {e}. A page may import only the `wasmlit:page` interfaces \
+                 and WASI; it imports: {}",
+                wasm_path.display(),
+                imports.join(", ")
+            )
+        })?;
+        let pre = PagePre::new(instance_pre).map_err(|e| {
+            anyhow::anyhow!(
+                "{} does not export the page contract (`run`, `run-job`, `build-resource`, \
+                 `query-resource`; rebuild it against this version of the SDK): {e}",
+                wasm_path.display()
+            )
+        })?;
+        Ok(Page {
+            name,
+            wasm_path,
+            imports,
+            from_cache,
+            module_hash: Sha256::digest(wasm).into(),
+            pre,
+        })
+    }
+}
+
+impl Page {
+    /// A fresh instance in `store`, once the store has its place in its app's
+    /// instance share (an app at its share gets an error naming it, and
+    /// takes nothing from the engine's pool).
+    pub(crate) fn instantiate(
+        &self,
+        store: &mut wasmtime::Store<crate::runtime::run::StoreData>,
+    ) -> wasmtime::Result<crate::runtime::bindings::Page> {
+        store.data_mut().take_instance_slot()?;
+        self.pre.instantiate(store)
+    }
+}
+
+/// A page's name from its file: `counter.wasm` → `counter`.
+pub fn page_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "page".into())
+}
+
+fn list_imports(engine: &PageEngine, component: &Component) -> Vec<String> {
+    let ty = component.component_type();
+    ty.imports(&engine.engine)
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+/// A component's binary header has layer 1; a core module's has layer 0.
+fn wasmparser_is_core_module(wasm: &[u8]) -> bool {
+    wasm.len() >= 8 && wasm[4..8] == [1, 0, 0, 0]
+}

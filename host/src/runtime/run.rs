@@ -1,0 +1,633 @@
+//! One run of a page: the store's data (the run's context), how a run is
+//! cancelled, and how it ended.
+
+use crate::model::delta::{Delta, WidgetElement};
+use crate::model::widget::{WidgetInputs, WidgetSpec};
+use crate::runtime::limits::{human_bytes, human_duration, Limits};
+use crate::runtime::output::CapturedOutput;
+use crate::runtime::page::Page;
+use crate::runtime::run_output::RunOutput;
+use crate::runtime::services::cache::Ticket;
+use crate::runtime::services::jobs::{JobContext, JobSlot};
+use crate::runtime::services::session_state::SharedState;
+use crate::runtime::services::AppServices;
+use parking_lot::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+/// A widget's `on_change` callback: the page's id for the function and its
+/// serialized arguments.
+pub type Callback = (u64, Vec<u8>);
+
+/// A URL's query parameters, in order (keys may repeat).
+pub type QueryParams = Vec<(String, String)>;
+
+/// Parses a query string (`a=1&b=two%20words`, with or without `?`).
+pub fn parse_query(query: &str) -> QueryParams {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Receives the deltas of one run, in order, as they are produced.
+pub trait DeltaSink: Send {
+    /// Called on the script thread for each element the page draws.
+    fn delta(&mut self, delta: Delta);
+}
+
+impl<F: FnMut(Delta) + Send> DeltaSink for F {
+    fn delta(&mut self, delta: Delta) {
+        self(delta)
+    }
+}
+
+/// Why a run was cancelled from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum CancelReason {
+    /// A newer rerun request of the same session replaced it.
+    Replaced = 1,
+    /// The user pressed Stop.
+    Stopped = 2,
+    /// The server is shutting down.
+    Shutdown = 3,
+    /// (Jobs only) the run that started the job ended.
+    RunEnded = 4,
+}
+
+/// Why a blocking host call stopped waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitEnd {
+    /// The run was cancelled.
+    Cancelled(CancelReason),
+    /// The run's wall time limit passed.
+    Deadline,
+}
+
+/// The shared switch that cancels a run. Set by the session (any thread), read
+/// by the script thread at every host call and every epoch tick.
+#[derive(Debug, Default)]
+pub struct RunControl {
+    state: AtomicU8,
+    /// Held while a delta is handed to the sink and while cancelling, so once
+    /// `cancel` returns no delivery is in progress and none will start.
+    gate: Mutex<()>,
+    /// Wakes a run that is waiting in a host timer or a blocking call.
+    woken: Notify,
+    /// The control of the jobs this run started: cancelled with it.
+    jobs: OnceLock<Arc<RunControl>>,
+}
+
+impl RunControl {
+    /// Marks the run cancelled. The first reason wins. When this returns, the
+    /// run's sink will not be called again.
+    pub fn cancel(&self, reason: CancelReason) {
+        let _gate = self.gate.lock();
+        let _ = self
+            .state
+            .compare_exchange(0, reason as u8, Ordering::AcqRel, Ordering::Acquire);
+        self.woken.notify_waiters();
+        drop(_gate);
+        if let Some(jobs) = self.jobs.get() {
+            jobs.cancel(reason);
+        }
+    }
+
+    /// The control shared by this run's jobs, cancelled whenever the run is.
+    pub fn jobs(&self) -> Arc<RunControl> {
+        // Under the gate, like `cancel`: a cancel either sees the jobs'
+        // control or happened before, and then is passed on here.
+        let gate = self.gate.lock();
+        let jobs = self.jobs.get_or_init(Default::default).clone();
+        let cancelled = self.cancelled();
+        drop(gate);
+        if let Some(reason) = cancelled {
+            jobs.cancel(reason);
+        }
+        jobs
+    }
+
+    /// Cancels the jobs of a run that has ended; true if it had any.
+    pub fn end_jobs(&self) -> bool {
+        match self.jobs.get() {
+            Some(jobs) => {
+                jobs.cancel(CancelReason::RunEnded);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Blocks the calling thread (a script or worker thread, never a tokio
+    /// worker) until `ready()` holds, re-checking whenever `signal` is
+    /// notified. Gives up at once when the run is cancelled, or at `deadline`.
+    pub fn block_until(
+        &self,
+        signal: &Notify,
+        deadline: Instant,
+        mut ready: impl FnMut() -> bool,
+    ) -> Result<(), WaitEnd> {
+        wasmtime_wasi::runtime::in_tokio(async {
+            let deadline = tokio::time::Instant::from_std(deadline);
+            loop {
+                let notified = signal.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if let Some(reason) = self.cancelled() {
+                    return Err(WaitEnd::Cancelled(reason));
+                }
+                if ready() {
+                    return Ok(());
+                }
+                tokio::select! {
+                    _ = notified => {}
+                    _ = self.cancelled_wait() => {}
+                    _ = tokio::time::sleep_until(deadline) => return Err(WaitEnd::Deadline),
+                }
+            }
+        })
+    }
+
+    /// Resolves once the run is cancelled.
+    pub async fn cancelled_wait(&self) {
+        loop {
+            let woken = self.woken.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            if self.cancelled().is_some() {
+                return;
+            }
+            woken.await;
+        }
+    }
+
+    /// Runs `deliver` unless the run is cancelled; the check and the delivery
+    /// are atomic with respect to `cancel`.
+    pub(crate) fn deliver(&self, deliver: impl FnOnce()) -> Result<(), CancelReason> {
+        let _gate = self.gate.lock();
+        match self.cancelled() {
+            Some(reason) => Err(reason),
+            None => {
+                deliver();
+                Ok(())
+            }
+        }
+    }
+
+    /// Why the run was cancelled, if it was.
+    pub fn cancelled(&self) -> Option<CancelReason> {
+        match self.state.load(Ordering::Acquire) {
+            0 => None,
+            1 => Some(CancelReason::Replaced),
+            2 => Some(CancelReason::Stopped),
+            3 => Some(CancelReason::Shutdown),
+            _ => Some(CancelReason::RunEnded),
+        }
+    }
+}
+
+/// Why a run's instance was stopped mid-flight. Raised as a trap from a host
+/// call or the epoch callback, and read back from the call's error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunTrap {
+    /// Cancelled from outside.
+    #[error("run cancelled")]
+    Cancelled(CancelReason),
+    /// Used more CPU time than the limit.
+    #[error("exceeded the CPU time limit ({0})")]
+    CpuTime(String),
+    /// Took longer than the wall time limit.
+    #[error("exceeded the wall time limit ({0})")]
+    WallTime(String),
+    /// Tried to grow memory past the limit.
+    #[error("exceeded the memory limit ({0})")]
+    Memory(String),
+    /// The app already holds every instance slot of its share.
+    #[error("{0}")]
+    AppAtLimit(String),
+    /// The page called `rerun()`.
+    #[error("rerun requested")]
+    Rerun,
+    /// The page called `stop()`.
+    #[error("stop requested")]
+    Stop,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// The page returned normally.
+    Ok,
+    /// The user pressed Stop.
+    Stopped,
+    /// The page called `stop()`: a normal end that keeps what it drew.
+    StoppedByPage,
+    /// A newer rerun replaced it.
+    Replaced,
+    /// The page asked to be run again (`rerun()`).
+    Rerun,
+    /// The server shut down during the run.
+    Shutdown,
+    /// The run failed; the message is for the page's user.
+    Error(String),
+}
+
+impl RunOutcome {
+    /// The status word used by the protocol and the CLI.
+    pub fn status(&self) -> &'static str {
+        match self {
+            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => "ok",
+            RunOutcome::Stopped => "stopped",
+            RunOutcome::Replaced => "replaced",
+            RunOutcome::Shutdown => "shutdown",
+            RunOutcome::Error(_) => "error",
+        }
+    }
+
+    /// The message shown to the user, if any.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            RunOutcome::Replaced => Some("replaced by a newer run".into()),
+            RunOutcome::Stopped => Some("stopped".into()),
+            RunOutcome::Shutdown => Some("the server is shutting down".into()),
+            RunOutcome::Error(m) => Some(m.clone()),
+            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => None,
+        }
+    }
+}
+
+/// Everything a finished run reports.
+#[derive(Debug)]
+pub struct RunReport {
+    /// How it ended.
+    pub outcome: RunOutcome,
+    /// Enabled widgets drawn in this run, by id, in order: what the session
+    /// validates the next values against (a disabled widget takes none).
+    pub widgets: Vec<(String, WidgetSpec)>,
+    /// Values the client sent that a widget refused (the widget used its
+    /// default); each message names the widget.
+    pub rejected: Vec<String>,
+    /// Widgets of submitted forms that clear on submit: their values are
+    /// forgotten after this run.
+    pub cleared: Vec<String>,
+    /// The `on_change` callback of each widget drawn, by widget id.
+    pub callbacks: Vec<(String, Callback)>,
+    /// Fragments drawn (in a fragment run: those nested in it).
+    pub fragments: Vec<crate::model::fragment::Fragment>,
+    /// The innermost fragment of each widget drawn inside one.
+    pub widget_fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
+    /// Elements drawn.
+    pub elements: u32,
+    /// Captured standard output.
+    pub stdout: String,
+    /// Captured standard error.
+    pub stderr: String,
+    /// Wall time from start to end.
+    pub wall_time: Duration,
+    /// CPU time of the script thread during the run.
+    pub cpu_time: Duration,
+}
+
+/// Context of a live page run, present in the store only while the page's
+/// `run` export is executing.
+pub struct RunContext {
+    /// Cancellation switch shared with the session.
+    pub control: Arc<RunControl>,
+    /// What the run draws (shared with jobs started by `spawn-in`).
+    pub output: Arc<RunOutput>,
+    /// Values reported by the client, validated on use.
+    pub inputs: Arc<WidgetInputs>,
+    /// The session's state.
+    pub state: SharedState,
+    /// The URL's query parameters for this run.
+    pub query: Arc<QueryParams>,
+    /// The page being run (jobs instantiate it again).
+    pub page: Arc<Page>,
+    /// What the app's runs share: caches, resources, worker pool.
+    pub app: Arc<AppServices>,
+    /// The session the run belongs to (session-scoped cache entries, fair
+    /// sharing of the worker pool).
+    pub session: Arc<str>,
+    /// Ids seen in this run, to refuse duplicates.
+    pub seen_ids: HashSet<String>,
+    /// Widgets drawn, in order.
+    pub widgets: Vec<(String, WidgetSpec)>,
+    /// Client values refused by their widget.
+    pub rejected: Vec<String>,
+    /// Jobs started and not yet joined, by handle.
+    pub(crate) jobs: HashMap<u64, Arc<JobSlot>>,
+    /// Jobs started so far.
+    pub(crate) jobs_started: u64,
+    /// Bytes of job inputs and results this run may still hold.
+    pub(crate) job_bytes_left: Arc<std::sync::atomic::AtomicUsize>,
+    /// Notified whenever one of this run's jobs finishes.
+    pub(crate) jobs_done: Arc<Notify>,
+    /// Cache entries this run is computing, by ticket.
+    pub(crate) tickets: HashMap<u64, Ticket>,
+    /// Callbacks of changed widgets, for the page to call first.
+    pub(crate) callbacks: Vec<Callback>,
+    /// The `on_change` callback of each widget drawn, by widget id.
+    pub(crate) widget_callbacks: Vec<(String, Callback)>,
+    /// The innermost fragment of each widget drawn inside one.
+    pub(crate) widget_fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
+    /// Widgets drawn in forms that clear on submit, with their form.
+    pub(crate) form_widgets: Vec<(String, u32)>,
+    /// Forms (that clear on submit) submitted in this run.
+    pub(crate) submitted_forms: Vec<u32>,
+}
+
+impl RunContext {
+    /// Widgets whose values the session forgets after this run: those of
+    /// forms that clear on submit and were submitted.
+    pub(crate) fn cleared_widgets(&self) -> Vec<String> {
+        self.form_widgets
+            .iter()
+            .filter(|(_, form)| self.submitted_forms.contains(form))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+/// The data of every store: WASI, the memory limiter, and the run context
+/// when the store is running a page.
+pub struct StoreData {
+    pub(crate) wasi: WasiCtx,
+    pub(crate) table: ResourceTable,
+    pub(crate) limits: Arc<Limits>,
+    /// `Some` only during a genuine page run; host calls made without it are
+    /// refused with an error naming the call.
+    pub(crate) run: Option<RunContext>,
+    /// `Some` when the instance runs a job.
+    pub(crate) job: Option<JobContext>,
+    /// What the epoch check and timers look at: the run's (or job's) cancel
+    /// switch. Replaced per call in a long-lived resource instance.
+    pub(crate) control: Arc<RunControl>,
+    /// The thread's CPU clock when the current call began.
+    pub(crate) cpu_start: Duration,
+    /// Set when the memory limiter refused a growth.
+    pub(crate) memory_exceeded: bool,
+    /// The app's gauge of memory held by live instances.
+    memory_gauge: Arc<std::sync::atomic::AtomicU64>,
+    /// What this instance added to it: the sum of its memories.
+    memory_held: u64,
+    /// Table elements of all its tables.
+    table_elements: usize,
+    /// The app's instance share, and this store's place in it once taken.
+    instances: Arc<crate::runtime::engine::InstanceShare>,
+    slot: Option<crate::runtime::engine::InstanceSlot>,
+    /// Zero of the page's monotonic clock.
+    pub(crate) clock_origin: Instant,
+    /// When the current call began: the wall time limit counts from here.
+    pub(crate) started: Instant,
+    /// The app's outbound HTTP, if it was granted any hosts.
+    pub(crate) outbound: Option<Arc<crate::runtime::services::outbound::Outbound>>,
+    /// Outbound requests this instance has sent.
+    pub(crate) outbound_sent: u32,
+}
+
+impl WasiView for StoreData {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl wasmtime::ResourceLimiter for StoreData {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // The limit is on the instance: every memory of it counts, so a
+        // component with many memories holds no more than one with one.
+        let grown = desired.saturating_sub(current) as u64;
+        if self.memory_held.saturating_add(grown) > self.limits.memory_bytes {
+            self.memory_exceeded = true;
+            return Err(wasmtime::Error::new(RunTrap::Memory(human_bytes(
+                self.limits.memory_bytes,
+            ))));
+        }
+        self.memory_held += grown;
+        self.memory_gauge.fetch_add(grown, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // Like memory, counted over every table of the instance.
+        let grown = desired.saturating_sub(current);
+        if self.table_elements.saturating_add(grown) > TABLE_ELEMENTS {
+            return Ok(false);
+        }
+        self.table_elements += grown;
+        Ok(true)
+    }
+}
+
+impl Drop for StoreData {
+    fn drop(&mut self) {
+        self.memory_gauge
+            .fetch_sub(self.memory_held, Ordering::Relaxed);
+    }
+}
+
+/// Most table elements (function references) one instance may hold, over
+/// all its tables.
+pub const TABLE_ELEMENTS: usize = 100_000;
+
+/// Where a page sees its app's data directory, if it was granted one.
+pub const DATA_DIR_MOUNT: &str = "/data";
+
+impl StoreData {
+    /// The data of a fresh store under `engine`'s limits: no environment,
+    /// arguments or network, no files unless the app was granted a
+    /// read-only data directory; output captured into `stdout` and `stderr`.
+    pub(crate) fn new(
+        engine: &crate::runtime::engine::PageEngine,
+        run: Option<RunContext>,
+        job: Option<JobContext>,
+        control: Arc<RunControl>,
+        cpu_start: Duration,
+        stdout: &CapturedOutput,
+        stderr: &CapturedOutput,
+    ) -> StoreData {
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        if let Some(dir) = &engine.grants.data_dir {
+            let opened = wasi.preopened_dir(dir, DATA_DIR_MOUNT, wasmtime_wasi::FsPerms::ReadOnly);
+            if let Err(e) = opened {
+                tracing::warn!(dir = %dir.display(), error = %e, "could not open the app's data directory");
+            }
+        }
+        let wasi = wasi.build();
+        let limits = engine.limits.clone();
+        let memory_gauge = engine.memory_in_use.clone();
+        let now = Instant::now();
+        StoreData {
+            wasi,
+            table: ResourceTable::new(),
+            limits,
+            run,
+            job,
+            control,
+            cpu_start,
+            memory_exceeded: false,
+            memory_gauge,
+            memory_held: 0,
+            table_elements: 0,
+            instances: engine.instances.clone(),
+            slot: None,
+            clock_origin: now,
+            started: now,
+            outbound: engine.grants.outbound.clone(),
+            outbound_sent: 0,
+        }
+    }
+
+    /// Takes this store's place in its app's instance share, or fails with
+    /// the trap that tells the page's user the app is at its limit. Called
+    /// before instantiating, so an app at its share never takes a slot of the
+    /// engine's pool that another app's run would need.
+    pub(crate) fn take_instance_slot(&mut self) -> wasmtime::Result<()> {
+        if self.slot.is_none() {
+            let slot = self
+                .instances
+                .take()
+                .map_err(|message| wasmtime::Error::new(RunTrap::AppAtLimit(message)))?;
+            self.slot = Some(slot);
+        }
+        Ok(())
+    }
+
+    /// When the current run or job must stop waiting: its wall time limit.
+    pub(crate) fn deadline(&self) -> Instant {
+        // An operator may set a wall time too large to add to an instant.
+        self.started
+            .checked_add(self.limits.wall_time)
+            .unwrap_or_else(|| self.started + Duration::from_secs(100 * 365 * 86_400))
+    }
+
+    /// The trap that ends a blocking call which stopped waiting.
+    pub(crate) fn wait_trap(&self, end: WaitEnd) -> wasmtime::Error {
+        match end {
+            WaitEnd::Cancelled(reason) => wasmtime::Error::new(RunTrap::Cancelled(reason)),
+            WaitEnd::Deadline => {
+                wasmtime::Error::new(RunTrap::WallTime(human_duration(self.limits.wall_time)))
+            }
+        }
+    }
+
+    /// The live run, or the trap/error a call named `call` gets without one.
+    ///
+    /// Cancelled runs trap (the instance must stop at once); stores that are
+    /// not page runs get a guest-visible `outside-run` error.
+    pub(crate) fn live(&mut self, call: &str) -> wasmtime::Result<Result<&mut RunContext, String>> {
+        match self.run.as_mut() {
+            None if self.job.is_some() => Ok(Err(format!(
+                "`{call}` was called from {}: UI, widget, session-state and cache \
+                 calls are only allowed in the page's run; return data from the job and render \
+                 it in the run (or start the job with `spawn_in` to let it draw into one container)",
+                self.job.as_ref().map_or("a job", |job| job.name.as_str())
+            ))),
+            None => Ok(Err(format!(
+                "`{call}` was called outside a script run: UI, widget and session-state calls \
+                 are only allowed while the page's run is live"
+            ))),
+            Some(run) => match run.control.cancelled() {
+                Some(reason) => Err(wasmtime::Error::new(RunTrap::Cancelled(reason))),
+                None => Ok(Ok(run)),
+            },
+        }
+    }
+}
+
+impl RunContext {
+    /// Registers a widget id for this run, refusing duplicates.
+    pub(crate) fn claim_widget(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
+        if !self.seen_ids.insert(id.to_owned()) {
+            return Err(format!(
+                "there are multiple widgets with the id `{id}` in this run: give each `{}` a unique key",
+                spec.kind()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records a widget the page has received (after it was placed), so the
+    /// session accepts values for it and knows its click was delivered.
+    pub(crate) fn record_widget(&mut self, id: String, spec: WidgetSpec, disabled: bool) {
+        if !disabled {
+            self.widgets.push((id, spec));
+        }
+    }
+
+    /// The value a widget returns: the client's, if valid; else, for a
+    /// keyed widget, the value in session state under its key (which the
+    /// page may have set); else its default. A keyed widget's value is then
+    /// stored under its key, like Streamlit's `st.session_state[key]`.
+    pub(crate) fn widget_value(
+        &mut self,
+        element: &mut WidgetElement,
+        key: Option<&str>,
+        limit: usize,
+    ) {
+        let stored = match (self.inputs.get(&element.id), key) {
+            // A click lasts one run: it is never restored from state.
+            (None, Some(key)) if !element.spec.is_trigger() => self
+                .state
+                .lock()
+                .get(key)
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+                .and_then(|raw| element.spec.validate(&raw).ok()),
+            _ => None,
+        };
+        self.client_value(element);
+        if let Some(value) = stored {
+            element.value = value;
+        }
+        if let Some(key) = key {
+            if let Ok(json) = serde_json::to_string(&element.value) {
+                // Past the session's limit the widget still works; only the
+                // copy in session state is missing.
+                let _ = self.state.lock().set(key, json, limit);
+            }
+        }
+    }
+
+    fn client_value(&mut self, element: &mut WidgetElement) {
+        element.value = match self.inputs.get(&element.id) {
+            None => element.spec.default_value(),
+            Some(raw) => match element.spec.validate(raw) {
+                Ok(v) => v,
+                Err(message) => {
+                    self.rejected.push(format!(
+                        "widget `{}` ({}): {message}",
+                        element.label, element.id
+                    ));
+                    element.spec.default_value()
+                }
+            },
+        };
+    }
+}
+
+/// Describes a CPU-time trap for the user.
+pub(crate) fn cpu_trap(limits: &Limits) -> RunTrap {
+    RunTrap::CpuTime(human_duration(limits.cpu_time))
+}

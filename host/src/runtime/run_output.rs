@@ -1,0 +1,382 @@
+//! What a run draws: its containers, the next position in each, the per-run
+//! output limits, and delivery to the sink. Shared by the run and by the
+//! jobs it lets draw into one of its containers (`spawn-in`).
+
+use crate::model::delta::{BlockSpec, Delta, Element};
+use crate::model::fragment::{Fragment, FragmentPath};
+use crate::runtime::limits::{human_bytes, Limits};
+use crate::runtime::run::{CancelReason, DeltaSink, RunControl};
+use parking_lot::Mutex;
+use std::sync::Arc;
+
+/// The main container's id.
+pub const MAIN: u32 = 0;
+/// The sidebar's id.
+pub const SIDEBAR: u32 = 1;
+
+/// A run's drawing surface. Locked only for one placement; delivery happens
+/// under the run's cancel gate, so nothing is delivered once it is cancelled.
+pub struct RunOutput {
+    control: Arc<RunControl>,
+    state: Mutex<OutputState>,
+    /// Each block drawn, by path, for `update_block`.
+    blocks: Mutex<std::collections::HashMap<Vec<u32>, BlockSpec>>,
+}
+
+struct OutputState {
+    sink: Box<dyn DeltaSink>,
+    /// Each container, by id.
+    containers: Vec<Slot>,
+    elements: u32,
+    bytes: usize,
+    /// The run has ended: its jobs can no longer draw.
+    closed: bool,
+    /// Fragments opened, in order.
+    fragments: Vec<Fragment>,
+}
+
+/// A container: its path, its next free position, and whether it holds a
+/// single element that each draw replaces (`empty`).
+struct Slot {
+    path: Vec<u32>,
+    next: u32,
+    holds_one: bool,
+    /// The form the container is in (the form's container id), if any.
+    form: Option<(u32, bool)>,
+    /// The innermost fragment the container is in, if any.
+    fragment: Option<FragmentPath>,
+    /// Whether the run may draw into it (a fragment run draws only into
+    /// its fragment).
+    writable: bool,
+}
+
+impl Slot {
+    fn new(path: Vec<u32>, holds_one: bool) -> Slot {
+        Slot {
+            path,
+            next: 0,
+            holds_one,
+            form: None,
+            fragment: None,
+            writable: true,
+        }
+    }
+
+    fn read_only(mut self) -> Slot {
+        self.writable = false;
+        self
+    }
+}
+
+/// Where a container sits: the form and the fragment it is in.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The form (its container id) and whether it clears on submit.
+    pub form: Option<(u32, bool)>,
+    /// The innermost fragment's path.
+    pub fragment: Option<FragmentPath>,
+}
+
+/// The container a fragment run draws into.
+pub const FRAGMENT_ROOT: u32 = 2;
+
+/// Why an element could not be placed.
+#[derive(Debug)]
+pub(crate) enum LimitError {
+    /// No such container.
+    Container(u32),
+    /// A per-run limit; the text names it.
+    Limit(String),
+    /// The run was cancelled while drawing.
+    Cancelled(CancelReason),
+}
+
+impl RunOutput {
+    /// An empty surface with the main container and the sidebar.
+    pub fn new(control: Arc<RunControl>, sink: Box<dyn DeltaSink>) -> RunOutput {
+        Self::with_containers(
+            control,
+            sink,
+            vec![
+                Slot::new(vec![MAIN], false),
+                Slot::new(vec![SIDEBAR], false),
+            ],
+        )
+    }
+
+    /// The surface of a fragment run: only the fragment's container
+    /// ([`FRAGMENT_ROOT`], at `path`) can be drawn into, from its start.
+    pub fn for_fragment(
+        control: Arc<RunControl>,
+        sink: Box<dyn DeltaSink>,
+        path: FragmentPath,
+    ) -> RunOutput {
+        let mut root = Slot::new(path.to_vec(), false);
+        root.fragment = Some(path);
+        Self::with_containers(
+            control,
+            sink,
+            vec![
+                Slot::new(vec![MAIN], false).read_only(),
+                Slot::new(vec![SIDEBAR], false).read_only(),
+                root,
+            ],
+        )
+    }
+
+    fn with_containers(
+        control: Arc<RunControl>,
+        sink: Box<dyn DeltaSink>,
+        containers: Vec<Slot>,
+    ) -> RunOutput {
+        RunOutput {
+            control,
+            blocks: Mutex::default(),
+            state: Mutex::new(OutputState {
+                sink,
+                containers,
+                elements: 0,
+                bytes: 0,
+                closed: false,
+                fragments: Vec::new(),
+            }),
+        }
+    }
+
+    /// The fragments opened so far.
+    pub fn take_fragments(&self) -> Vec<Fragment> {
+        std::mem::take(&mut self.state.lock().fragments)
+    }
+
+    /// Ends drawing: the run is over, and nothing a job of it draws later
+    /// is delivered.
+    pub fn close(&self) {
+        self.state.lock().closed = true;
+    }
+
+    /// The form and fragment container `id` is in.
+    pub fn scope_of(&self, id: u32) -> Scope {
+        self.state
+            .lock()
+            .containers
+            .get(id as usize)
+            .map(|slot| Scope {
+                form: slot.form,
+                fragment: slot.fragment.clone(),
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether container `id` exists in this run.
+    pub fn has_container(&self, id: u32) -> bool {
+        (id as usize) < self.state.lock().containers.len()
+    }
+
+    /// Elements placed so far (the run's and its jobs').
+    pub fn elements(&self) -> u32 {
+        self.state.lock().elements
+    }
+
+    /// Bytes of output placed so far (the run's and its jobs'), as counted
+    /// against `run_output_bytes`.
+    pub fn output_bytes(&self) -> usize {
+        self.state.lock().bytes
+    }
+
+    /// Places `element` at the next position of `container` and delivers
+    /// it, enforcing the per-run limits. Returns the element's path.
+    pub(crate) fn place(
+        &self,
+        limits: &Limits,
+        container: u32,
+        element: Element,
+    ) -> Result<Vec<u32>, LimitError> {
+        self.place_opening(limits, container, element)
+            .map(|(path, _)| path)
+    }
+
+    /// [`place`](Self::place), also returning the ids of the containers the
+    /// element opens, if it is a block.
+    fn place_opening(
+        &self,
+        limits: &Limits,
+        container: u32,
+        element: Element,
+    ) -> Result<(Vec<u32>, Vec<u32>), LimitError> {
+        // Measured as the browser receives it, before taking the lock, and
+        // only up to the element's own limit: a larger one is refused as soon
+        // as that is known.
+        let (limit, setting) = if element.is_table() {
+            (limits.table_bytes, "table_bytes")
+        } else {
+            (limits.element_bytes, "element_bytes")
+        };
+        let measured = element.wire_bytes(limit);
+        let mut state = self.state.lock();
+        let state = &mut *state;
+        if state.closed {
+            return Err(LimitError::Cancelled(CancelReason::RunEnded));
+        }
+        match state.containers.get(container as usize) {
+            None => return Err(LimitError::Container(container)),
+            Some(slot) if !slot.writable => {
+                return Err(LimitError::Limit(
+                    "a fragment's rerun draws only into the fragment: draw into the `Ui` the \
+                     fragment function was given"
+                        .into(),
+                ))
+            }
+            Some(_) => {}
+        }
+        if state.elements >= limits.elements_per_run {
+            return Err(LimitError::Limit(format!(
+                "a run may draw at most {} elements (elements_per_run)",
+                limits.elements_per_run
+            )));
+        }
+        let Some(bytes) = measured else {
+            return Err(LimitError::Limit(element_too_large(limit, setting)));
+        };
+        if state.bytes + bytes > limits.run_output_bytes {
+            return Err(LimitError::Limit(run_output_exceeded(limits)));
+        }
+        if element.is_page_level() {
+            state.elements += 1;
+            state.bytes += bytes;
+            let sink = &mut state.sink;
+            self.control
+                .deliver(|| {
+                    sink.delta(Delta {
+                        path: Vec::new(),
+                        element,
+                    })
+                })
+                .map_err(LimitError::Cancelled)?;
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let slot = &mut state.containers[container as usize];
+        let mut path = Vec::with_capacity(slot.path.len() + 1);
+        path.extend_from_slice(&slot.path);
+        path.push(slot.next);
+        if !slot.holds_one {
+            slot.next += 1;
+        }
+        state.elements += 1;
+        state.bytes += bytes;
+        let mut opened = Vec::new();
+        if let Element::Block(block) = &element {
+            let parent = &state.containers[container as usize];
+            let (parent_form, parent_fragment) = (parent.form, parent.fragment.clone());
+            for c in 0..block.containers() as u32 {
+                let mut child = path.clone();
+                child.push(c);
+                let id = state.containers.len() as u32;
+                opened.push(id);
+                let mut slot = Slot::new(child, block.holds_one());
+                slot.form = match block {
+                    BlockSpec::Form {
+                        clear_on_submit, ..
+                    } => Some((id, *clear_on_submit)),
+                    _ => parent_form,
+                };
+                slot.fragment = match block {
+                    BlockSpec::Fragment { call, run_every_ms } => {
+                        let fragment: FragmentPath = slot.path.as_slice().into();
+                        state.fragments.push(Fragment {
+                            path: fragment.clone(),
+                            call: call.clone(),
+                            every: run_every_ms
+                                .map(|ms| std::time::Duration::from_millis(ms.into())),
+                        });
+                        Some(fragment)
+                    }
+                    _ => parent_fragment.clone(),
+                };
+                state.containers.push(slot);
+            }
+        }
+        let sink = &mut state.sink;
+        let delivered = path.clone();
+        self.control
+            .deliver(|| {
+                sink.delta(Delta {
+                    path: delivered,
+                    element,
+                })
+            })
+            .map_err(LimitError::Cancelled)?;
+        Ok((path, opened))
+    }
+
+    /// Opens a block at the next position of `at`; returns the ids of its
+    /// containers.
+    pub(crate) fn open_block(
+        &self,
+        limits: &Limits,
+        at: u32,
+        block: BlockSpec,
+    ) -> Result<Vec<u32>, LimitError> {
+        let (path, opened) = self.place_opening(limits, at, Element::Block(block.clone()))?;
+        self.blocks.lock().insert(path, block);
+        Ok(opened)
+    }
+
+    /// Redraws the block holding container `of` with `block`, which must be
+    /// of the same kind and hold as many containers.
+    pub(crate) fn update_block(&self, of: u32, block: BlockSpec) -> Result<(), LimitError> {
+        let path = {
+            let state = self.state.lock();
+            let slot = state
+                .containers
+                .get(of as usize)
+                .filter(|slot| slot.path.len() >= 3)
+                .ok_or(LimitError::Container(of))?;
+            slot.path[..slot.path.len() - 1].to_vec()
+        };
+        let kind = |b: &BlockSpec| std::mem::discriminant(b);
+        let same =
+            self.blocks.lock().get(&path).is_some_and(|old| {
+                kind(old) == kind(&block) && old.containers() == block.containers()
+            });
+        if !same {
+            return Err(LimitError::Limit(
+                "update_block: the new block must be of the same kind as the one it replaces"
+                    .into(),
+            ));
+        }
+        self.blocks.lock().insert(path.clone(), block.clone());
+        self.replace(path, Element::Block(block))
+    }
+
+    /// Draws `element` over what is at `path` (a spinner's place, once its
+    /// work is done). Nothing is counted: the place was paid for.
+    pub(crate) fn replace(&self, path: Vec<u32>, element: Element) -> Result<(), LimitError> {
+        let mut state = self.state.lock();
+        if state.closed {
+            return Err(LimitError::Cancelled(CancelReason::RunEnded));
+        }
+        let sink = &mut state.sink;
+        self.control
+            .deliver(|| sink.delta(Delta { path, element }))
+            .map_err(LimitError::Cancelled)
+    }
+}
+
+/// The refusal of an element larger than `limit`, the value of `setting`
+/// (`element_bytes`, or `table_bytes` for tables, charts and downloads).
+pub(crate) fn element_too_large(limit: usize, setting: &str) -> String {
+    let limit = human_bytes(limit as u64);
+    if setting == "table_bytes" {
+        format!("a table may carry at most {limit} of data (table_bytes); this one is larger")
+    } else {
+        format!("an element may carry at most {limit} of text ({setting}); this one is larger")
+    }
+}
+
+/// The refusal of an element past the run's `run_output_bytes`.
+pub(crate) fn run_output_exceeded(limits: &Limits) -> String {
+    format!(
+        "a run may produce at most {} of output (run_output_bytes)",
+        human_bytes(limits.run_output_bytes as u64)
+    )
+}

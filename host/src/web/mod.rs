@@ -1,0 +1,8 @@
+//! The web server: routes, uploads, origin and admission checks, the
+//! frontend's assets, metrics and live reload.
+
+pub mod admission;
+pub mod frontend;
+pub mod http;
+pub mod reload;
+pub mod server;
