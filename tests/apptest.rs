@@ -317,3 +317,53 @@ fn gallery_reads_an_uploaded_file() {
         .run();
     assert!(at.text().contains(&"no file yet".to_owned()));
 }
+
+// The session's rules are the server's (`host::session::model`): the three
+// tests below failed when AppTest kept its own copy of them.
+
+#[test]
+fn a_form_that_clears_on_submit_starts_again_from_its_defaults() {
+    let mut at = app("misuse");
+    at.run();
+    assert_eq!(at.markdown(), ["not sent"]);
+    at.text_input("Name").set("Ada");
+    at.widget_of("submit_button", "Send").click().run();
+    assert_eq!(at.markdown(), ["sent: Ada"]);
+    at.run();
+    assert_eq!(at.markdown(), ["not sent"]);
+    assert_eq!(at.text_input("Name").value(), "nobody");
+}
+
+#[test]
+fn a_widget_that_a_run_did_not_draw_loses_its_value() {
+    let mut at = app("misuse");
+    at.run();
+    at.text_input("Name").set("Ada").run();
+    assert_eq!(at.text_input("Name").value(), "Ada");
+    // A run that does not draw the text input forgets what was typed.
+    at.set_query("case=bad_link").run();
+    assert!(at.widgets().iter().all(|w| w.label != "Name"));
+    at.set_query("").run();
+    assert_eq!(at.text_input("Name").value(), "nobody");
+}
+
+#[test]
+fn a_change_inside_a_fragment_reruns_only_the_fragment() {
+    let mut at = app("fragments");
+    at.set_query("every=0").run();
+    assert!(at.markdown().contains(&"page runs: 1".to_owned()));
+    at.button("Add one").click().run();
+    let shown = at.markdown();
+    assert!(
+        shown.contains(&"fragment clicks: 1".to_owned()),
+        "{shown:?}"
+    );
+    // The page did not run again, and what it drew outside the fragment
+    // is still there.
+    assert_eq!(at.session_state::<u64>("page_runs"), Some(1));
+    assert!(shown.contains(&"page runs: 1".to_owned()), "{shown:?}");
+    assert!(at.widgets().iter().any(|w| w.label == "Days in North"));
+    // A widget outside every fragment reruns the whole page.
+    at.button("Rerun the whole page").click().run();
+    assert_eq!(at.session_state::<u64>("page_runs"), Some(2));
+}

@@ -118,6 +118,29 @@ async fn widgets_page_renders_every_widget() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_value_is_put_back_even_in_a_focused_input() {
+    let (server, browser) = open("widgets").await;
+    browser.wait_text("number input: 1.5").await;
+    let amount = browser.css(".widget.number_input input").await;
+    amount.clear().await.unwrap();
+    amount
+        .send_keys(&format!("500{}", Key::Enter))
+        .await
+        .unwrap();
+    // The server refuses it by widget id (a `refused` message); the input,
+    // still focused, shows the value the page last drew again.
+    browser.wait_text("outside").await;
+    assert_eq!(
+        browser
+            .wait_value(".widget.number_input input", "1.5")
+            .await,
+        "1.5"
+    );
+    browser.wait_text("number input: 1.5").await;
+    finish(server, browser).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_page_shows_its_message() {
     let (server, browser) = open("panic").await;
     browser.wait_text("This run failed").await;

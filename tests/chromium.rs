@@ -85,6 +85,28 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Waits (bounded, frame by frame in the page) until the form control
+    /// matching `css` holds `value`; returns what it holds then.
+    pub async fn wait_value(&self, css: &str, value: &str) -> String {
+        let script = r#"
+            const [css, want, done] = arguments;
+            const end = performance.now() + 20000;
+            const check = () => {
+                const node = document.querySelector(css);
+                const now = node ? node.value : null;
+                if (now === want || performance.now() > end) done(now);
+                else requestAnimationFrame(check);
+            };
+            check();
+        "#;
+        let seen = self
+            .client
+            .execute_async(script, vec![css.into(), value.into()])
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css} to hold {value:?}: {e}"));
+        seen.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Clicks the element matching the CSS selector, once it exists.
     pub async fn click(&self, css: &str) {
         self.css(css)

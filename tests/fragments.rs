@@ -160,7 +160,7 @@ fn a_fragments_rerun_draws_only_into_the_fragment() {
         call: fragment.call,
     });
     let report = runner.run(rerun);
-    let RunOutcome::Error(message) = &report.outcome else {
+    let RunOutcome::Error(_, message) = &report.outcome else {
         panic!("the rerun must fail, got {:?}", report.outcome);
     };
     assert!(
@@ -178,7 +178,7 @@ fn run_every_below_the_minimum_is_refused_by_name() {
     let runner = Runner::new(engine.clone(), 1).expect("runner");
     let page = load(&engine, "misuse");
     let (report, _) = run(&runner, &page, "case=fast_fragment");
-    let RunOutcome::Error(message) = &report.outcome else {
+    let RunOutcome::Error(_, message) = &report.outcome else {
         panic!("the run must fail, got {:?}", report.outcome);
     };
     assert!(message.contains("run_every_min_ms"), "{message}");

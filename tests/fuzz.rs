@@ -1580,8 +1580,12 @@ impl RawClient {
     }
 }
 
+/// What the server refused: messages (`error`) and widget values (`refused`).
 fn errors(messages: &[Value]) -> Vec<&Value> {
-    messages.iter().filter(|m| m["type"] == "error").collect()
+    messages
+        .iter()
+        .filter(|m| m["type"] == "error" || m["type"] == "refused")
+        .collect()
 }
 
 fn last_status(messages: &[Value]) -> &Value {

@@ -78,7 +78,7 @@ impl Bench {
 
 fn error_message(report: &RunReport) -> String {
     match &report.outcome {
-        RunOutcome::Error(m) => m.clone(),
+        RunOutcome::Error(_, m) => m.clone(),
         other => panic!("expected an error, got {other:?}"),
     }
 }

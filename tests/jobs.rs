@@ -216,7 +216,7 @@ fn a_run_may_start_only_jobs_per_run_jobs() {
     let page = load(&engine, "jobs");
     let (report, _) = run(&runner, &page, "case=many");
     match report.outcome {
-        RunOutcome::Error(message) => assert!(
+        RunOutcome::Error(_, message) => assert!(
             message.contains("a run may start at most 3 jobs (jobs_per_run)"),
             "{message}"
         ),
@@ -246,7 +246,7 @@ fn job_inputs_count_against_job_bytes_per_run() {
     let page = load(&engine, "jobs");
     let (report, _) = run(&runner, &page, "case=big_input");
     match report.outcome {
-        RunOutcome::Error(message) => assert!(
+        RunOutcome::Error(_, message) => assert!(
             message.contains("more than the run may hold of job data (job_bytes_per_run)"),
             "{message}"
         ),

@@ -143,7 +143,7 @@ fn form_widgets_must_be_used_inside_forms_as_designed() {
     ] {
         let (report, _) = run(&runner, &page, &format!("case={case}"));
         match report.outcome {
-            RunOutcome::Error(message) => assert!(message.contains(expected), "{message}"),
+            RunOutcome::Error(_, message) => assert!(message.contains(expected), "{message}"),
             other => panic!("{case}: expected an error, got {other:?}"),
         }
     }
@@ -301,13 +301,12 @@ async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
         .any(|m| m["element"]["body"] == "4 stars, thank you"));
     // Six stars is not a rating this widget offers.
     client
-        .send(serde_json::json!({"type": "rerun", "page": "gallery", "widgets": { rating: 5 }}))
+        .send(serde_json::json!({"type": "rerun", "page": "gallery", "widgets": { rating.clone(): 5 }}))
         .await;
-    let refused = client.until(|m| m["type"] == "error").await;
-    let message = refused.last().unwrap()["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let refused = client.until(|m| m["type"] == "refused").await;
+    let refused = refused.last().unwrap();
+    assert_eq!(refused["widget"], serde_json::json!(rating), "{refused}");
+    let message = refused["message"].as_str().unwrap_or_default().to_owned();
     assert!(message.contains("out of range"), "{message}");
     server.shutdown().await;
 }

@@ -88,7 +88,7 @@ fn widget_id(deltas: &[Delta], label: &str) -> String {
 
 fn error_message(report: &RunReport) -> String {
     match &report.outcome {
-        RunOutcome::Error(m) => m.clone(),
+        RunOutcome::Error(_, m) => m.clone(),
         other => panic!("expected an error, got {other:?}"),
     }
 }
@@ -208,7 +208,7 @@ fn an_import_called_outside_a_live_run_is_an_explicit_error() {
     let engine = engine();
     let hello = load(&engine, "hello");
     let outcome = call_outside_run(&engine, &hello);
-    let RunOutcome::Error(message) = outcome else {
+    let RunOutcome::Error(_, message) = outcome else {
         panic!("expected an error, got {outcome:?}");
     };
     // The SDK's first call at the start of a run (asking for widget
@@ -349,8 +349,10 @@ fn slider_value_out_of_range_or_of_the_wrong_type_is_refused() {
         );
         assert_eq!(report.outcome, RunOutcome::Ok);
         assert_eq!(report.rejected.len(), 1);
+        // Refused by id, so the browser can put the widget back.
+        assert_eq!(report.rejected[0].widget, slider);
         assert!(
-            report.rejected[0].contains(expected),
+            report.rejected[0].message.contains(expected),
             "{:?}",
             report.rejected
         );
@@ -432,7 +434,7 @@ fn rerun_ends_the_run_and_asks_for_another() {
 fn stop_ends_the_run_keeping_what_it_drew() {
     let (report, deltas) = control_flow(2, &SessionState::shared());
     assert_eq!(report.outcome, RunOutcome::StoppedByPage);
-    assert_eq!(report.outcome.status(), "ok");
+    assert_eq!(report.outcome.status().as_str(), "ok");
     assert_eq!(texts(&deltas), ["before stop"]);
 }
 

@@ -269,8 +269,9 @@ async fn bad_messages_get_clear_errors_and_the_session_lives_on() {
         .await;
     let error = messages
         .iter()
-        .find(|m| m["type"] == "error")
-        .expect("an error");
+        .find(|m| m["type"] == "refused")
+        .expect("a refusal");
+    assert_eq!(error["widget"], json!(slider), "refused by the widget's id");
     assert!(error["message"]
         .as_str()
         .unwrap()
@@ -280,15 +281,15 @@ async fn bad_messages_get_clear_errors_and_the_session_lives_on() {
     let messages = client
         .rerun("counter", json!({ slider.clone(): 1000 }))
         .await;
-    assert!(messages.iter().any(
-        |m| m["type"] == "error" && m["message"].as_str().unwrap().contains("outside 0..=100")
-    ));
-
-    let messages = client.rerun("counter", json!({ "slider:forged": 1 })).await;
     assert!(messages
         .iter()
-        .any(|m| m["type"] == "error"
-            && m["message"].as_str().unwrap().contains("unknown widget id")));
+        .any(|m| m["type"] == "refused"
+            && m["message"].as_str().unwrap().contains("outside 0..=100")));
+
+    let messages = client.rerun("counter", json!({ "slider:forged": 1 })).await;
+    assert!(messages.iter().any(|m| m["type"] == "refused"
+        && m["widget"] == "slider:forged"
+        && m["message"].as_str().unwrap().contains("unknown widget id")));
 
     let missing = client.rerun("nope", json!({})).await;
     assert_eq!(missing.last().unwrap()["type"], "page_not_found");
@@ -425,7 +426,7 @@ async fn a_disabled_widget_takes_no_value_from_the_browser() {
     let messages = client.rerun("widgets", json!({ disabled: false })).await;
     let error = messages
         .iter()
-        .find(|m| m["type"] == "error")
+        .find(|m| m["type"] == "refused")
         .expect("refused");
     assert!(
         error["message"]

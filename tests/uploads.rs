@@ -176,8 +176,8 @@ async fn uploads_are_refused_past_the_limit_for_strangers_and_across_origins() {
         client
             .send(json!({"type": "rerun", "page": PAGE, "widgets": { id.clone(): value }}))
             .await;
-        let seen = client.until(|m| m["type"] == "error").await;
-        let message = seen.last().expect("an error")["message"]
+        let seen = client.until(|m| m["type"] == "refused").await;
+        let message = seen.last().expect("a refusal")["message"]
             .as_str()
             .unwrap_or("");
         assert!(message.contains(expected), "{message}");

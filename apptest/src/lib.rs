@@ -26,42 +26,42 @@
 #![deny(missing_docs)]
 
 use host::model::delta::{Delta, Element, WidgetElement};
-use host::model::widget::WidgetInputs;
+use host::model::fragment::within;
+use host::model::protocol::ServerMessage;
 use host::runtime::engine::{EngineSettings, PageEngine};
 use host::runtime::limits::Limits;
 use host::runtime::page_build::{build_crate, BuildOptions};
-use host::runtime::run::{parse_query, QueryParams, RunOutcome};
-use host::runtime::runner::{RunRequest, Runner};
-use host::runtime::services::session_state::{SessionState, SharedState};
+use host::runtime::run::{parse_query, RunStatus};
+use host::runtime::runner::Runner;
+use host::runtime::services::session_state::SessionState;
+use host::session::local::{LocalSession, OnePage, Seen};
+use host::session::model::{Session, SessionLimits};
 use host::Page;
-use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 /// The session id AppTest's runs belong to.
 const SESSION: &str = "apptest";
 
-/// A page under test: its runtime, its session, and what its last run drew.
+/// The name AppTest's page goes by.
+const PAGE: &str = "page";
+
+/// A page under test: its session (the same rules as a browser's session
+/// on the server) and what the browser would show after the last run.
 pub struct AppTest {
-    runner: Runner,
-    page: Arc<Page>,
-    state: SharedState,
-    /// Widget values kept across runs, as a browser session keeps them.
-    values: WidgetInputs,
-    /// Clicks for the next run only.
-    triggers: WidgetInputs,
-    query: Arc<QueryParams>,
+    local: LocalSession<OnePage>,
+    /// Values set since the last run: reported with the next, as a browser
+    /// reports the widgets the user changed.
+    changes: serde_json::Map<String, serde_json::Value>,
+    query: String,
+    /// What the browser would show: every delta still on screen.
     deltas: Vec<Delta>,
-    outcome: Option<RunOutcome>,
+    finished: Option<(RunStatus, Option<String>)>,
     rejected: Vec<String>,
+    refused: Vec<String>,
     runs: u32,
-    /// The `on_change` callbacks of the widgets the last run drew.
-    callbacks: HashMap<String, host::runtime::run::Callback>,
-    /// Callbacks of widgets changed since, for the next run to call first.
-    pending_callbacks: Vec<host::runtime::run::Callback>,
 }
 
 impl AppTest {
@@ -103,55 +103,73 @@ impl AppTest {
         })?
         .with_outbound_hosts(outbound_hosts)?;
         let page = Arc::new(Page::load(&engine, path.as_ref())?);
-        Ok(AppTest {
-            runner: Runner::new(engine, 1)?,
+        let session = Session::new(SessionState::shared(), SessionLimits::from(engine.limits()));
+        let runner = Arc::new(Runner::new(engine, 1)?);
+        let pages = OnePage {
+            name: PAGE.to_owned(),
             page,
-            state: SessionState::shared(),
-            values: WidgetInputs::new(),
-            triggers: WidgetInputs::new(),
-            query: Arc::default(),
+        };
+        Ok(AppTest {
+            local: LocalSession::new(session, pages, runner, SESSION, None),
+            changes: serde_json::Map::new(),
+            query: String::new(),
             deltas: Vec::new(),
-            outcome: None,
+            finished: None,
             rejected: Vec::new(),
+            refused: Vec::new(),
             runs: 0,
-            callbacks: HashMap::new(),
-            pending_callbacks: Vec::new(),
         })
     }
 
-    /// Runs the page with the values set so far (and again while it calls
-    /// `rerun()`, up to the `consecutive_reruns` limit). Clicks are used up.
+    /// Runs the page with the values set since the last run, as a browser
+    /// reports them: a change inside a fragment reruns only the fragment;
+    /// the page runs again while it calls `rerun()`, up to the
+    /// `consecutive_reruns` limit. Clicks are used up.
     pub fn run(&mut self) -> &mut Self {
-        let limit = self.runner.engine().limits().consecutive_reruns;
-        for _ in 0..=limit {
-            let recorded = Arc::new(Mutex::new(Vec::new()));
-            let sink = recorded.clone();
-            let mut inputs = self.values.clone();
-            inputs.extend(self.triggers.drain());
-            let report = self.runner.run(RunRequest {
-                app: None,
-                session: Some(Arc::from(SESSION)),
-                callbacks: std::mem::take(&mut self.pending_callbacks),
-                fragment: None,
-                page: self.page.clone(),
-                inputs: Arc::new(inputs),
-                state: self.state.clone(),
-                query: self.query.clone(),
-                sink: Box::new(move |d: Delta| sink.lock().push(d)),
-            });
-            self.runs += 1;
-            self.deltas = std::mem::take(&mut *recorded.lock());
-            self.rejected = report.rejected;
-            self.callbacks = report.callbacks.into_iter().collect();
-            let again = report.outcome == RunOutcome::Rerun;
-            self.outcome = Some(report.outcome);
-            if !again {
-                return self;
+        let changes = std::mem::take(&mut self.changes);
+        let local = &mut self.local;
+        local
+            .session
+            .rerun(&local.pages, PAGE.to_owned(), changes, &self.query);
+        self.refused.clear();
+        let (deltas, query) = (&mut self.deltas, &mut self.query);
+        let (finished, rejected, refused, runs) = (
+            &mut self.finished,
+            &mut self.rejected,
+            &mut self.refused,
+            &mut self.runs,
+        );
+        local.settle(&mut |seen| match seen {
+            Seen::Message(ServerMessage::RunStarted { scope, .. }) => {
+                *runs += 1;
+                // As in the browser: a fragment's run replaces what is
+                // inside the fragment; a page run replaces everything.
+                match scope {
+                    None => deltas.clear(),
+                    Some(scope) => {
+                        deltas.retain(|d| !(within(&d.path, &scope) && d.path.len() > scope.len()))
+                    }
+                }
             }
-        }
-        self.outcome = Some(RunOutcome::Error(format!(
-            "the page asked to rerun {limit} times in a row (consecutive_reruns)"
-        )));
+            Seen::Message(ServerMessage::Delta { path, element, .. }) => {
+                // As in the browser: the page's query parameters become the
+                // URL's, which the next run reports.
+                if let Element::QueryParams { query: set } = &element {
+                    query.clone_from(set);
+                }
+                deltas.push(Delta { path, element })
+            }
+            Seen::Message(ServerMessage::RunFinished {
+                status, message, ..
+            }) => *finished = Some((status, message)),
+            Seen::Message(
+                ServerMessage::Error { message } | ServerMessage::Refused { message, .. },
+            ) => refused.push(message),
+            Seen::Message(_) => {}
+            Seen::Report(report) => {
+                *rejected = report.rejected.iter().map(|r| r.message.clone()).collect()
+            }
+        });
         self
     }
 
@@ -229,15 +247,15 @@ impl AppTest {
     /// The error that ended the last run — a panic's message and location,
     /// a limit, an error returned by the page — or `None` if it did not fail.
     pub fn exception(&self) -> Option<&str> {
-        match &self.outcome {
-            Some(RunOutcome::Error(message)) => Some(message),
+        match &self.finished {
+            Some((RunStatus::Error, message)) => message.as_deref(),
             _ => None,
         }
     }
 
     /// How the last run ended: `ok`, `stopped`, `error`, ...
     pub fn status(&self) -> Option<&'static str> {
-        self.outcome.as_ref().map(RunOutcome::status)
+        self.finished.as_ref().map(|(status, _)| status.as_str())
     }
 
     /// Values the last run refused (wrong type or range), one message each.
@@ -245,17 +263,24 @@ impl AppTest {
         &self.rejected
     }
 
+    /// What the session refused in the last `run()` (a value it could not
+    /// keep, a widget it does not know), one message each, as the browser
+    /// would be told.
+    pub fn refused(&self) -> &[String] {
+        &self.refused
+    }
+
     /// The session-state value under `key`, if present and of type `T`.
     pub fn session_state<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let state = self.state.lock();
+        let state = self.local.session.state.lock();
         serde_json::from_str(state.get(key)?).ok()
     }
 
     /// Sets session state before the next run.
     pub fn set_session_state<T: Serialize>(&mut self, key: &str, value: &T) -> &mut Self {
         let json = serde_json::to_string(value).expect("session-state values serialize to JSON");
-        let limit = self.runner.engine().limits().session_state_bytes;
-        if let Err(e) = self.state.lock().set(key, json, limit) {
+        let limit = self.local.runner().engine().limits().session_state_bytes;
+        if let Err(e) = self.local.session.state.lock().set(key, json, limit) {
             panic!("set_session_state({key}): {e}");
         }
         self
@@ -263,13 +288,13 @@ impl AppTest {
 
     /// Sets the page URL's query string for the next runs (`"region=eu&year=2026"`).
     pub fn set_query(&mut self, query: &str) -> &mut Self {
-        self.query = Arc::new(parse_query(query));
+        self.query = query.to_owned();
         self
     }
 
     /// The query parameters the next run sees.
-    pub fn query_params(&self) -> &[(String, String)] {
-        &self.query
+    pub fn query_params(&self) -> Vec<(String, String)> {
+        parse_query(&self.query).to_vec()
     }
 
     /// All widgets the last run drew.
@@ -391,31 +416,11 @@ impl<'a> Widget<'a> {
         if element.disabled {
             return Err(format!("widget {:?} is disabled", element.label));
         }
-        let new = element.spec.validate(&value)?;
-        // As in the server: files the uploader no longer lists are let go.
-        if let host::model::widget::WidgetValue::Files(ids) = &new {
-            let uploads = &self.at.runner.services().uploads;
-            uploads.keep_only(SESSION, &self.id, ids);
-        }
-        let trigger = element.spec.is_trigger();
-        // As in the server: a change (or a click) queues the widget's
-        // `on_change` for the start of the next run.
-        if trigger || new != element.value {
-            if let Some(callback) = self.at.callbacks.get(&self.id) {
-                let callback = callback.clone();
-                self.at.pending_callbacks.push(callback);
-            }
-        }
-        if trigger {
-            self.at.triggers.insert(self.id, value);
-        } else if let Some(key) = self.id.strip_prefix("key:") {
-            // As in the server: a keyed widget's value lives in session
-            // state under its key.
-            let limit = self.at.runner.engine().limits().session_state_bytes;
-            self.at.state.lock().set(key, value.to_string(), limit)?;
-        } else {
-            self.at.values.insert(self.id, value);
-        }
+        element.spec.validate(&value)?;
+        // Reported with the next run, which applies the session's rules
+        // (callbacks, clicks, keyed values in session state) as the
+        // server does for a browser.
+        self.at.changes.insert(self.id, value);
         Ok(self.at)
     }
 
@@ -439,10 +444,10 @@ impl<'a> Widget<'a> {
             host::model::widget::WidgetSpec::FileUploader { multiple, .. } => *multiple,
             other => panic!("upload() is for file uploaders, not {}", other.kind()),
         };
-        let limits = self.at.runner.engine().limits().clone();
+        let limits = self.at.local.runner().engine().limits().clone();
         let file = self
             .at
-            .runner
+            .local
             .services()
             .uploads
             .add(

@@ -198,13 +198,11 @@
     }
   }
 
-  // A refused widget value ("widget `id`: ...") is put back to the value the
-  // page last drew, so the control never shows what the page did not get.
-  function restoreRefused(message) {
-    const match = /^widget `([^`]+)`/.exec(message);
-    if (!match) return;
+  // A refused widget value (a `refused` message) is put back to the value
+  // the page last drew, so the control never shows what the page did not get.
+  function restoreRefused(widget) {
     for (const node of document.querySelectorAll("[data-widget-id]")) {
-      if (node.dataset.widgetId !== match[1] || !node.update) continue;
+      if (node.dataset.widgetId !== widget || !node.update) continue;
       const slot = node.parentElement;
       if (slot && slot.dataset.json) node.update(JSON.parse(slot.dataset.json), true);
     }
@@ -266,7 +264,10 @@
         break;
       case "error":
         toast(msg.message);
-        restoreRefused(msg.message);
+        break;
+      case "refused":
+        toast(msg.message);
+        restoreRefused(msg.widget);
         break;
       case "cache_cleared":
         toast("Cache cleared: cached data and resources are computed again.");

@@ -1,7 +1,7 @@
 //! An app: the directory of pages served together, found on disk and
 //! swapped atomically when one is rebuilt.
 
-use crate::model::protocol::PageInfo;
+use crate::model::protocol::{title_case, PageInfo};
 use crate::runtime::engine::PageEngine;
 use crate::runtime::page::{page_name, Page};
 use crate::runtime::page_build::{self, BuildOptions};
@@ -314,14 +314,4 @@ fn load_source(
     let wasm =
         std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
     Page::from_bytes(engine, name, wasm_path, &wasm)
-}
-
-/// `memory_hog` → `Memory hog`.
-pub fn title_case(name: &str) -> String {
-    let spaced = name.replace(['_', '-'], " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => spaced,
-    }
 }

@@ -92,7 +92,7 @@ impl Tenant {
         self.config
             .title
             .clone()
-            .unwrap_or_else(|| crate::app::catalog::title_case(&self.name))
+            .unwrap_or_else(|| crate::model::protocol::title_case(&self.name))
     }
 }
 

@@ -1,12 +1,16 @@
 //! The `host` command line: `run`, `check` and `serve`.
 
+use crate::model::delta::Delta;
+use crate::model::protocol::ServerMessage;
 use crate::model::widget::WidgetInputs;
 use crate::runtime::engine::{default_cache_dir, EngineSettings, PageEngine};
 use crate::runtime::limits::Limits;
 use crate::runtime::page::Page;
-use crate::runtime::run::RunOutcome;
-use crate::runtime::runner::{RunRequest, Runner};
+use crate::runtime::run::RunStatus;
+use crate::runtime::runner::Runner;
 use crate::runtime::services::session_state::SessionState;
+use crate::session::local::{LocalSession, OnePage, Seen};
+use crate::session::model::{Session, SessionLimits};
 use anyhow::{bail, Context as _};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write as _;
@@ -156,7 +160,7 @@ fn parse_widgets(pairs: &[String]) -> anyhow::Result<WidgetInputs> {
 }
 
 fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
-    let inputs = Arc::new(parse_widgets(&args.widgets)?);
+    let inputs = parse_widgets(&args.widgets)?;
     let state = match &args.state {
         None => SessionState::default(),
         Some(json) => match serde_json::from_str(json).context("--state is not JSON")? {
@@ -168,52 +172,61 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
     let engine = PageEngine::new(engine_args.settings()?)?
         .with_outbound_hosts(&args.allow_outbound_hosts)?;
     let page = Arc::new(Page::load(&engine, &args.page)?);
-    let runner = Runner::new(engine.clone(), 1)?;
-    let mut reruns = 0;
-    loop {
-        let sink = Box::new(|delta: crate::model::delta::Delta| {
+    let runner = Arc::new(Runner::new(engine.clone(), 1)?);
+    let mut session = Session::new(state.clone(), SessionLimits::from(engine.limits()));
+    session.preset(inputs);
+    let name = "page".to_owned();
+    let pages = OnePage {
+        name: name.clone(),
+        page,
+    };
+    let mut local = LocalSession::new(session, pages, runner, "cli", None);
+    local
+        .session
+        .rerun(&local.pages, name, serde_json::Map::new(), &args.query);
+    let mut finished = None;
+    let mut last = None;
+    local.settle(&mut |seen| match seen {
+        Seen::Message(ServerMessage::Delta { path, element, .. }) => {
             let mut out = std::io::stdout().lock();
-            let _ = serde_json::to_writer(&mut out, &delta);
+            let _ = serde_json::to_writer(&mut out, &Delta { path, element });
             let _ = out.write_all(b"\n");
-        });
-        let report = runner.run(RunRequest {
-            page: page.clone(),
-            inputs: inputs.clone(),
-            state: state.clone(),
-            query: Arc::new(crate::runtime::run::parse_query(&args.query)),
-            sink,
-            app: None,
-            session: None,
-            callbacks: Vec::new(),
-            fragment: None,
-        });
-        if !report.stdout.is_empty() {
-            eprint!("{}", report.stdout);
         }
-        if report.outcome == RunOutcome::Rerun && reruns < engine.limits().consecutive_reruns {
-            reruns += 1;
-            continue;
+        Seen::Message(ServerMessage::RunFinished {
+            status, message, ..
+        }) => finished = Some((status, message)),
+        Seen::Message(_) => {}
+        Seen::Report(report) => {
+            if !report.stdout.is_empty() {
+                eprint!("{}", report.stdout);
+            }
+            last = Some((
+                report.elements,
+                report
+                    .rejected
+                    .iter()
+                    .map(|r| r.message.clone())
+                    .collect::<Vec<_>>(),
+                report.wall_time,
+                report.cpu_time,
+            ));
         }
-        let outcome = if report.outcome == RunOutcome::Rerun {
-            RunOutcome::Error(format!(
-                "the page asked to rerun {reruns} times in a row (consecutive_reruns)"
-            ))
-        } else {
-            report.outcome
-        };
-        let status = serde_json::json!({
-            "status": outcome.status(),
-            "message": outcome.message(),
-            "elements": report.elements,
-            "rejected": report.rejected,
-            "session_state": state.lock().to_json(),
-            "wall_ms": report.wall_time.as_secs_f64() * 1e3,
-            "cpu_ms": report.cpu_time.as_secs_f64() * 1e3,
-        });
-        println!("{status}");
-        let failed = matches!(outcome, RunOutcome::Error(_)) || !report.rejected.is_empty();
-        return Ok(if failed { 1 } else { 0 });
-    }
+    });
+    let (Some((status, message)), Some((elements, rejected, wall, cpu))) = (finished, last) else {
+        bail!("the page did not run");
+    };
+    let line = serde_json::json!({
+        "status": status,
+        "message": message,
+        "elements": elements,
+        "rejected": rejected,
+        "session_state": state.lock().to_json(),
+        "wall_ms": wall.as_secs_f64() * 1e3,
+        "cpu_ms": cpu.as_secs_f64() * 1e3,
+    });
+    println!("{line}");
+    let failed = status == RunStatus::Error || !rejected.is_empty();
+    Ok(if failed { 1 } else { 0 })
 }
 
 fn check(engine_args: &EngineArgs, path: PathBuf) -> anyhow::Result<i32> {

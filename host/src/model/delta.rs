@@ -278,7 +278,7 @@ pub enum BlockSpec {
     /// server.
     Fragment {
         #[serde(skip)]
-        call: crate::runtime::run::Callback,
+        call: crate::model::function::FunctionRef,
         #[serde(skip)]
         run_every_ms: Option<u32>,
     },
@@ -330,7 +330,7 @@ impl BlockSpec {
             BlockSpec::ChatMessage { name, avatar } => {
                 name.len() + avatar.as_ref().map_or(0, String::len)
             }
-            BlockSpec::Fragment { call, .. } => call.1.len(),
+            BlockSpec::Fragment { call, .. } => call.args.len(),
             _ => 0,
         }
     }
@@ -361,7 +361,7 @@ pub struct WidgetElement {
     pub data: Option<String>,
     /// The files a file uploader holds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<crate::runtime::services::uploads::FileInfo>>,
+    pub files: Option<Vec<crate::model::widget::FileInfo>>,
 }
 
 impl Element {

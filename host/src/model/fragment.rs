@@ -3,7 +3,7 @@
 //! widgets drawn inside it rerun only it, and one with `run_every` reruns
 //! on a timer while the session is idle.
 
-use crate::runtime::run::Callback;
+use crate::model::function::FunctionRef;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ pub struct Fragment {
     /// Where its container is.
     pub path: FragmentPath,
     /// The page's function for it and its arguments.
-    pub call: Callback,
+    pub call: FunctionRef,
     /// How often it reruns on its own, if at all.
     pub every: Option<Duration>,
 }
@@ -27,7 +27,7 @@ pub struct FragmentRun {
     /// The fragment's container.
     pub path: FragmentPath,
     /// The function to call, with its arguments.
-    pub call: Callback,
+    pub call: FunctionRef,
 }
 
 /// Whether `path` is `scope` or inside it.

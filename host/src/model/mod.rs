@@ -4,6 +4,7 @@
 
 pub mod delta;
 pub mod fragment;
+pub mod function;
 pub mod markdown;
 pub mod protocol;
 pub mod widget;

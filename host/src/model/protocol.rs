@@ -59,10 +59,10 @@ pub enum ServerMessage {
         path: Vec<u32>,
         element: Element,
     },
-    /// A run ended: `ok`, `stopped`, `replaced` or `error` (with a message).
+    /// A run ended, with a message unless it ended well.
     RunFinished {
         run: u64,
-        status: &'static str,
+        status: RunStatus,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
@@ -72,6 +72,10 @@ pub enum ServerMessage {
     Pages { pages: Vec<PageInfo> },
     /// A message the browser sent was refused; the session goes on.
     Error { message: String },
+    /// A widget's value was refused (by the session, or by the run that
+    /// drew the widget): the browser shows the widget as the server last
+    /// drew it again, and the message.
+    Refused { widget: String, message: String },
     /// Answer to a heartbeat.
     Heartbeat,
     /// The app's caches were cleared.
@@ -148,5 +152,44 @@ mod tests {
             .starts_with("malformed message"));
         assert!(parse_client(r#"{"type":"stop","extra":1}"#).is_err());
         assert!(parse_client("not json").is_err());
+    }
+}
+
+/// `memory_hog` → `Memory hog`.
+pub fn title_case(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+/// How a run ended, as the browser and `host run` are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// It ended well (including `stop()` and `rerun()` from the page).
+    Ok,
+    /// It failed; the message says why.
+    Error,
+    /// The user pressed Stop.
+    Stopped,
+    /// A newer run replaced it.
+    Replaced,
+    /// The server is shutting down.
+    Shutdown,
+}
+
+impl RunStatus {
+    /// The word on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Ok => "ok",
+            RunStatus::Error => "error",
+            RunStatus::Stopped => "stopped",
+            RunStatus::Replaced => "replaced",
+            RunStatus::Shutdown => "shutdown",
+        }
     }
 }

@@ -917,3 +917,25 @@ mod tests {
         assert!(slider().check().is_ok());
     }
 }
+
+/// What the browser and the page are told about a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileInfo {
+    /// The upload's id: what the widget's value lists.
+    pub id: String,
+    /// The file's name.
+    pub name: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A widget value that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The widget's id.
+    pub widget: String,
+    /// What the user is told, naming the widget.
+    pub message: String,
+}

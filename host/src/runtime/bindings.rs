@@ -7,6 +7,9 @@ wasmtime::component::bindgen!({
     world: "page",
     path: "../wit",
     imports: { default: trappable },
+    trappable_error_type: {
+        "wasmlit:page/types.call-error" => crate::runtime::capabilities::HostError,
+    },
 });
 
 pub use self::wasmlit::page::{

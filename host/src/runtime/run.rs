@@ -2,7 +2,12 @@
 //! cancelled, and how it ended.
 
 use crate::model::delta::{Delta, WidgetElement};
+use crate::model::function::FunctionRef;
+pub use crate::model::protocol::RunStatus;
+use crate::model::widget::Rejected;
 use crate::model::widget::{WidgetInputs, WidgetSpec};
+use crate::runtime::bindings::types::CallError;
+use crate::runtime::capabilities::HostResult;
 use crate::runtime::limits::{human_bytes, human_duration, Limits};
 use crate::runtime::output::CapturedOutput;
 use crate::runtime::page::Page;
@@ -19,10 +24,6 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
-
-/// A widget's `on_change` callback: the page's id for the function and its
-/// serialized arguments.
-pub type Callback = (u64, Vec<u8>);
 
 /// A URL's query parameters, in order (keys may repeat).
 pub type QueryParams = Vec<(String, String)>;
@@ -218,6 +219,58 @@ pub enum RunTrap {
     Stop,
 }
 
+/// Why a failed run failed: what the metrics count runs by. Decided where
+/// the failure is seen (a trap, the limiter, the page's own `Err`), never
+/// recovered from the message's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Failure {
+    /// Tried to grow memory (or tables) past the limit.
+    Memory,
+    /// Used more CPU time than the limit.
+    CpuTime,
+    /// Took longer than the wall time limit.
+    WallTime,
+    /// Overflowed the WebAssembly stack.
+    Stack,
+    /// A Rust panic in the page.
+    Panic,
+    /// Any other trap: out-of-bounds access, unreachable, a failed exit.
+    Crash,
+    /// The app already held every instance of its share.
+    AppAtLimit,
+    /// The page returned an error, or the host refused the run.
+    Error,
+}
+
+impl Failure {
+    /// Every kind, in the order of [`Failure::label`]'s table.
+    pub const ALL: [Failure; 8] = [
+        Failure::Memory,
+        Failure::CpuTime,
+        Failure::WallTime,
+        Failure::Stack,
+        Failure::Panic,
+        Failure::Crash,
+        Failure::AppAtLimit,
+        Failure::Error,
+    ];
+
+    /// The name the metrics use (`kind` of `wasmlit_run_failures_total`).
+    pub fn label(self) -> &'static str {
+        const LABELS: [&str; Failure::ALL.len()] = [
+            "memory",
+            "cpu_time",
+            "wall_time",
+            "stack",
+            "panic",
+            "crash",
+            "app_at_limit",
+            "error",
+        ];
+        LABELS[self as usize]
+    }
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
@@ -233,19 +286,48 @@ pub enum RunOutcome {
     Rerun,
     /// The server shut down during the run.
     Shutdown,
-    /// The run failed; the message is for the page's user.
-    Error(String),
+    /// The run failed: why, and the message for the page's user.
+    Error(Failure, String),
 }
 
 impl RunOutcome {
-    /// The status word used by the protocol and the CLI.
-    pub fn status(&self) -> &'static str {
+    /// Every outcome's metric label, in the order of [`RunOutcome::slot`].
+    pub const LABELS: [&'static str; 7] = [
+        "ok",
+        "error",
+        "stopped",
+        "replaced",
+        "rerun",
+        "stopped_by_page",
+        "shutdown",
+    ];
+
+    /// A failed run of kind `failure`.
+    pub fn failed(failure: Failure, message: impl Into<String>) -> RunOutcome {
+        RunOutcome::Error(failure, message.into())
+    }
+
+    /// Its place in [`RunOutcome::LABELS`] (and in per-outcome counters).
+    pub fn slot(&self) -> usize {
         match self {
-            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => "ok",
-            RunOutcome::Stopped => "stopped",
-            RunOutcome::Replaced => "replaced",
-            RunOutcome::Shutdown => "shutdown",
-            RunOutcome::Error(_) => "error",
+            RunOutcome::Ok => 0,
+            RunOutcome::Error(..) => 1,
+            RunOutcome::Stopped => 2,
+            RunOutcome::Replaced => 3,
+            RunOutcome::Rerun => 4,
+            RunOutcome::StoppedByPage => 5,
+            RunOutcome::Shutdown => 6,
+        }
+    }
+
+    /// The status the protocol and the CLI report.
+    pub fn status(&self) -> RunStatus {
+        match self {
+            RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => RunStatus::Ok,
+            RunOutcome::Stopped => RunStatus::Stopped,
+            RunOutcome::Replaced => RunStatus::Replaced,
+            RunOutcome::Shutdown => RunStatus::Shutdown,
+            RunOutcome::Error(..) => RunStatus::Error,
         }
     }
 
@@ -255,8 +337,16 @@ impl RunOutcome {
             RunOutcome::Replaced => Some("replaced by a newer run".into()),
             RunOutcome::Stopped => Some("stopped".into()),
             RunOutcome::Shutdown => Some("the server is shutting down".into()),
-            RunOutcome::Error(m) => Some(m.clone()),
+            RunOutcome::Error(_, m) => Some(m.clone()),
             RunOutcome::Ok | RunOutcome::Rerun | RunOutcome::StoppedByPage => None,
+        }
+    }
+
+    /// Why the run failed, if it did.
+    pub fn failure(&self) -> Option<Failure> {
+        match self {
+            RunOutcome::Error(failure, _) => Some(*failure),
+            _ => None,
         }
     }
 }
@@ -271,12 +361,12 @@ pub struct RunReport {
     pub widgets: Vec<(String, WidgetSpec)>,
     /// Values the client sent that a widget refused (the widget used its
     /// default); each message names the widget.
-    pub rejected: Vec<String>,
+    pub rejected: Vec<Rejected>,
     /// Widgets of submitted forms that clear on submit: their values are
     /// forgotten after this run.
     pub cleared: Vec<String>,
     /// The `on_change` callback of each widget drawn, by widget id.
-    pub callbacks: Vec<(String, Callback)>,
+    pub callbacks: Vec<(String, FunctionRef)>,
     /// Fragments drawn (in a fragment run: those nested in it).
     pub fragments: Vec<crate::model::fragment::Fragment>,
     /// The innermost fragment of each widget drawn inside one.
@@ -291,6 +381,26 @@ pub struct RunReport {
     pub wall_time: Duration,
     /// CPU time of the script thread during the run.
     pub cpu_time: Duration,
+}
+
+impl RunReport {
+    /// The report of a run that ended as `outcome` before drawing anything.
+    pub fn ended(outcome: RunOutcome) -> RunReport {
+        RunReport {
+            outcome,
+            widgets: Vec::new(),
+            rejected: Vec::new(),
+            cleared: Vec::new(),
+            callbacks: Vec::new(),
+            fragments: Vec::new(),
+            widget_fragments: Vec::new(),
+            elements: 0,
+            stdout: String::new(),
+            stderr: String::new(),
+            wall_time: Duration::ZERO,
+            cpu_time: Duration::ZERO,
+        }
+    }
 }
 
 /// Context of a live page run, present in the store only while the page's
@@ -318,7 +428,7 @@ pub struct RunContext {
     /// Widgets drawn, in order.
     pub widgets: Vec<(String, WidgetSpec)>,
     /// Client values refused by their widget.
-    pub rejected: Vec<String>,
+    pub rejected: Vec<Rejected>,
     /// Jobs started and not yet joined, by handle.
     pub(crate) jobs: HashMap<u64, Arc<JobSlot>>,
     /// Jobs started so far.
@@ -330,9 +440,9 @@ pub struct RunContext {
     /// Cache entries this run is computing, by ticket.
     pub(crate) tickets: HashMap<u64, Ticket>,
     /// Callbacks of changed widgets, for the page to call first.
-    pub(crate) callbacks: Vec<Callback>,
+    pub(crate) callbacks: Vec<FunctionRef>,
     /// The `on_change` callback of each widget drawn, by widget id.
-    pub(crate) widget_callbacks: Vec<(String, Callback)>,
+    pub(crate) widget_callbacks: Vec<(String, FunctionRef)>,
     /// The innermost fragment of each widget drawn inside one.
     pub(crate) widget_fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
     /// Widgets drawn in forms that clear on submit, with their form.
@@ -537,21 +647,23 @@ impl StoreData {
     ///
     /// Cancelled runs trap (the instance must stop at once); stores that are
     /// not page runs get a guest-visible `outside-run` error.
-    pub(crate) fn live(&mut self, call: &str) -> wasmtime::Result<Result<&mut RunContext, String>> {
+    pub(crate) fn live(&mut self, call: &str) -> HostResult<&mut RunContext> {
         match self.run.as_mut() {
-            None if self.job.is_some() => Ok(Err(format!(
+            None if self.job.is_some() => Err(CallError::OutsideRun(format!(
                 "`{call}` was called from {}: UI, widget, session-state and cache \
                  calls are only allowed in the page's run; return data from the job and render \
                  it in the run (or start the job with `spawn_in` to let it draw into one container)",
                 self.job.as_ref().map_or("a job", |job| job.name.as_str())
-            ))),
-            None => Ok(Err(format!(
+            ))
+            .into()),
+            None => Err(CallError::OutsideRun(format!(
                 "`{call}` was called outside a script run: UI, widget and session-state calls \
                  are only allowed while the page's run is live"
-            ))),
+            ))
+            .into()),
             Some(run) => match run.control.cancelled() {
-                Some(reason) => Err(wasmtime::Error::new(RunTrap::Cancelled(reason))),
-                None => Ok(Ok(run)),
+                Some(reason) => Err(RunTrap::Cancelled(reason).into()),
+                None => Ok(run),
             },
         }
     }
@@ -616,10 +728,10 @@ impl RunContext {
             Some(raw) => match element.spec.validate(raw) {
                 Ok(v) => v,
                 Err(message) => {
-                    self.rejected.push(format!(
-                        "widget `{}` ({}): {message}",
-                        element.label, element.id
-                    ));
+                    self.rejected.push(Rejected {
+                        widget: element.id.clone(),
+                        message: format!("widget `{}` ({}): {message}", element.label, element.id),
+                    });
                     element.spec.default_value()
                 }
             },

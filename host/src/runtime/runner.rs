@@ -11,8 +11,8 @@ use crate::runtime::limits::human_bytes;
 use crate::runtime::output::{rust_panic, CapturedOutput};
 use crate::runtime::page::Page;
 use crate::runtime::run::{
-    cpu_trap, CancelReason, DeltaSink, QueryParams, RunContext, RunControl, RunOutcome, RunReport,
-    RunTrap, StoreData,
+    cpu_trap, CancelReason, DeltaSink, Failure, QueryParams, RunContext, RunControl, RunOutcome,
+    RunReport, RunTrap, StoreData,
 };
 use crate::runtime::run_output::RunOutput;
 use crate::runtime::services::executor::Executor;
@@ -42,7 +42,7 @@ pub struct RunRequest {
     /// The session the run belongs to; `None` is an anonymous one.
     pub session: Option<Arc<str>>,
     /// Callbacks of widgets the user changed, for the page to call first.
-    pub callbacks: Vec<crate::runtime::run::Callback>,
+    pub callbacks: Vec<crate::model::function::FunctionRef>,
     /// Rerun only this fragment; `None` runs the whole page.
     pub fragment: Option<FragmentRun>,
 }
@@ -163,24 +163,8 @@ impl Runner {
     /// Runs to the end and returns the report.
     pub fn run(&self, request: RunRequest) -> RunReport {
         let (_, rx) = self.spawn(request);
-        rx.recv().unwrap_or_else(|_| not_run(RunOutcome::Shutdown))
-    }
-}
-
-fn not_run(outcome: RunOutcome) -> RunReport {
-    RunReport {
-        outcome,
-        widgets: Vec::new(),
-        rejected: Vec::new(),
-        cleared: Vec::new(),
-        callbacks: Vec::new(),
-        fragments: Vec::new(),
-        widget_fragments: Vec::new(),
-        elements: 0,
-        stdout: String::new(),
-        stderr: String::new(),
-        wall_time: Duration::ZERO,
-        cpu_time: Duration::ZERO,
+        rx.recv()
+            .unwrap_or_else(|_| RunReport::ended(RunOutcome::Shutdown))
     }
 }
 
@@ -249,7 +233,7 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
         .and_then(|instance| instance.call_run(&mut store));
     match result {
         Ok(Ok(())) => RunOutcome::Ok,
-        Ok(Err(message)) => RunOutcome::Error(message),
+        Ok(Err(message)) => RunOutcome::failed(Failure::Error, message),
         Err(error) => classify(
             &error,
             &stderr.text(),
@@ -264,7 +248,7 @@ pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
 fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>) -> RunReport {
     let engine = &*app.engine.clone();
     if let Some(reason) = control.cancelled() {
-        return not_run(cancelled_outcome(reason));
+        return RunReport::ended(cancelled_outcome(reason));
     }
     let started = Instant::now();
     let cpu_start = thread_cpu_time();
@@ -319,8 +303,8 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         .and_then(|instance| match &fragment {
             Some(fragment) => instance.call_run_fragment(
                 &mut store,
-                fragment.call.0,
-                &fragment.call.1,
+                fragment.call.id,
+                &fragment.call.args,
                 crate::runtime::run_output::FRAGMENT_ROOT,
             ),
             None => instance.call_run(&mut store),
@@ -335,7 +319,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     let stderr_text = stderr.text();
     let outcome = match result {
         Ok(Ok(())) => RunOutcome::Ok,
-        Ok(Err(message)) => RunOutcome::Error(message),
+        Ok(Err(message)) => RunOutcome::failed(Failure::Error, message),
         Err(error) => classify(&error, &stderr_text, store.data().memory_exceeded, &limits),
     };
     let run = store.data_mut().run.take();
@@ -408,21 +392,24 @@ pub(crate) fn classify(
             RunTrap::Cancelled(reason) => cancelled_outcome(*reason),
             RunTrap::Rerun => RunOutcome::Rerun,
             RunTrap::Stop => RunOutcome::StoppedByPage,
-            RunTrap::CpuTime(_)
-            | RunTrap::WallTime(_)
-            | RunTrap::Memory(_)
-            | RunTrap::AppAtLimit(_) => RunOutcome::Error(trap.to_string()),
+            RunTrap::CpuTime(_) => RunOutcome::failed(Failure::CpuTime, trap.to_string()),
+            RunTrap::WallTime(_) => RunOutcome::failed(Failure::WallTime, trap.to_string()),
+            RunTrap::Memory(_) => RunOutcome::failed(Failure::Memory, trap.to_string()),
+            RunTrap::AppAtLimit(_) => RunOutcome::failed(Failure::AppAtLimit, trap.to_string()),
         };
     }
     if memory_exceeded {
-        return RunOutcome::Error(RunTrap::Memory(human_bytes(limits.memory_bytes)).to_string());
+        return RunOutcome::failed(
+            Failure::Memory,
+            RunTrap::Memory(human_bytes(limits.memory_bytes)).to_string(),
+        );
     }
     if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
         // `std::process::exit`: a page ends its run, not the server.
         return match exit.0 {
             0 => RunOutcome::StoppedByPage,
             // WASI 0.2 carries only success or failure, not the status.
-            _ => RunOutcome::Error("the page called exit with a failure status".into()),
+            _ => RunOutcome::failed(Failure::Crash, "the page called exit with a failure status"),
         };
     }
     let handles_full = error.chain().any(|cause| {
@@ -432,43 +419,53 @@ pub(crate) fn classify(
         )
     });
     if handles_full {
-        return RunOutcome::Error(
+        return RunOutcome::failed(
+            Failure::Crash,
             "the page holds too many WASI handles (streams, pollables, timers): the handle \
-             limit of an instance is wasmtime's 100,000"
-                .into(),
+             limit of an instance is wasmtime's 100,000",
         );
     }
     if let Some(trap) = error.downcast_ref::<Trap>() {
         match trap {
             Trap::StackOverflow => {
-                return RunOutcome::Error(format!(
-                    "stack overflow: the page used more than {} of stack (wasm_stack_bytes)",
-                    human_bytes(limits.wasm_stack_bytes as u64)
-                ))
+                return RunOutcome::failed(
+                    Failure::Stack,
+                    format!(
+                        "stack overflow: the page used more than {} of stack (wasm_stack_bytes)",
+                        human_bytes(limits.wasm_stack_bytes as u64)
+                    ),
+                )
             }
-            Trap::MemoryOutOfBounds => {
-                return RunOutcome::Error(with_stderr(
+            Trap::MemoryOutOfBounds => return RunOutcome::failed(
+                Failure::Crash,
+                with_stderr(
                     "the page crashed: out-of-bounds memory access (in a Rust page this is often \
                      its own data stack overflowing: recursion with large locals)"
                         .into(),
                     stderr,
-                ))
-            }
+                ),
+            ),
             Trap::UnreachableCodeReached => {
                 if let Some(panic) = rust_panic(stderr) {
-                    return RunOutcome::Error(format!("the page panicked: {panic}"));
+                    return RunOutcome::failed(
+                        Failure::Panic,
+                        format!("the page panicked: {panic}"),
+                    );
                 }
             }
             _ => {}
         }
-        return RunOutcome::Error(with_stderr(format!("the page crashed: {trap}"), stderr));
+        return RunOutcome::failed(
+            Failure::Crash,
+            with_stderr(format!("the page crashed: {trap}"), stderr),
+        );
     }
     // The error's own text is wasmtime's context ("error while executing
     // at wasm backtrace: …"); what happened is its root cause.
-    RunOutcome::Error(with_stderr(
-        format!("the page failed: {}", error.root_cause()),
-        stderr,
-    ))
+    RunOutcome::failed(
+        Failure::Crash,
+        with_stderr(format!("the page failed: {}", error.root_cause()), stderr),
+    )
 }
 
 /// Appends the last lines of stderr, where a guest usually explains itself.

@@ -1,4 +1,8 @@
 //! One browser tab's session: its widget values, clicks, fragments and
 //! parked state, and the WebSocket task that drives it.
 
+pub mod local;
+pub mod model;
+pub mod rate;
+pub mod shared;
 pub mod socket;

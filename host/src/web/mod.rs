@@ -4,5 +4,6 @@
 pub mod admission;
 pub mod frontend;
 pub mod http;
+pub mod metrics;
 pub mod reload;
 pub mod server;

@@ -3,10 +3,10 @@
 
 use crate::app::catalog::App;
 use crate::runtime::engine::{EngineSettings, PageEngine};
-use crate::runtime::limits::Limits;
 use crate::runtime::page_build::BuildOptions;
 use crate::runtime::runner::Runner;
 use crate::runtime::services::{AppServices, AppSettings};
+use crate::session::shared::{AppSessions, SessionSettings};
 use crate::session::socket::{run_session, ParkedSessions};
 use crate::web::frontend;
 use anyhow::Context as _;
@@ -180,29 +180,25 @@ pub fn total_state_budget(bytes: usize) -> Arc<crate::runtime::services::session
     crate::runtime::services::session_state::Budget::new(bytes, "--session-state-total-mib")
 }
 
-/// What every request handler and session of one app shares.
+/// What every request handler of one app shares: what its sessions share
+/// (reached through `Deref`), its URL prefix and shell, and the settings.
 pub struct ServerState {
-    /// The pages served.
-    pub app: App,
-    /// The script threads (shared by every app of the server).
-    pub runner: Arc<Runner>,
+    /// What every session of the app shares.
+    pub shared: Arc<AppSessions>,
     /// The app's URL prefix: `""` when it is the only app, else `/name`.
     pub base: String,
     /// The app shell, with `base` in its URLs.
     pub index_html: String,
-    /// Caches, resources and the worker pool the app's runs share.
-    pub services: Arc<AppServices>,
-    /// Disconnected sessions awaiting their tab.
-    pub parked: ParkedSessions,
     /// Settings.
     pub settings: ServerSettings,
-    /// Flips to true when the server shuts down.
-    pub shutdown: watch::Sender<bool>,
-    /// Names of pages that were just reloaded.
-    pub reloads: broadcast::Sender<String>,
-    /// Every session task, so shutdown can wait for them: upgraded
-    /// WebSockets are not part of the HTTP server's own graceful shutdown.
-    pub sessions: TaskTracker,
+}
+
+impl std::ops::Deref for ServerState {
+    type Target = AppSessions;
+
+    fn deref(&self) -> &AppSessions {
+        &self.shared
+    }
 }
 
 impl ServerState {
@@ -224,7 +220,15 @@ impl ServerState {
         settings: ServerSettings,
         base: &str,
     ) -> Arc<ServerState> {
-        Arc::new(ServerState {
+        let admission = settings.admission.settings();
+        let session = SessionSettings {
+            message_bytes: settings.message_bytes,
+            send_timeout: settings.send_timeout,
+            messages_per_second: admission.session_messages_per_second,
+            messages_burst: admission.session_messages_burst,
+            hello_timeout: settings.hello_timeout,
+        };
+        let shared = Arc::new(AppSessions {
             parked: ParkedSessions::new(
                 settings.session_grace,
                 crate::runtime::services::session_state::StateBudget::new(
@@ -237,24 +241,18 @@ impl ServerState {
             ),
             app,
             runner: runner.into(),
-            base: base.to_owned(),
-            index_html: frontend::index_for(base),
             services,
-            settings,
+            session,
             shutdown: watch::channel(false).0,
             reloads: broadcast::channel(16).0,
             sessions: TaskTracker::new(),
+        });
+        Arc::new(ServerState {
+            shared,
+            base: base.to_owned(),
+            index_html: frontend::index_for(base),
+            settings,
         })
-    }
-
-    /// The limits this app's runs and sessions get.
-    pub fn engine_limits(&self) -> &Limits {
-        self.services.engine.limits()
-    }
-
-    /// Tells every session the server is going away and cancels their runs.
-    pub fn begin_shutdown(&self) {
-        let _ = self.shutdown.send(true);
     }
 }
 
@@ -300,7 +298,7 @@ pub fn router(states: &[Arc<ServerState>]) -> Router {
             }
         }
     }
-    router.merge(crate::runtime::services::metrics::routes(states.to_vec()))
+    router.merge(crate::web::metrics::routes(states.to_vec()))
 }
 
 /// The page at `/` of a server hosting several apps: a link to each.
@@ -368,7 +366,7 @@ async fn websocket(
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| {
             let sessions = state.sessions.clone();
-            sessions.track_future(run_session(socket, state))
+            sessions.track_future(run_session(socket, state.shared.clone()))
         })
 }
 

@@ -4,6 +4,7 @@
 use crate::model::delta::Element;
 use crate::runtime::bindings::cache::{self, CacheOptions, Lookup as WitLookup, Scope as WitScope};
 use crate::runtime::bindings::types::CallError;
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::run::{RunTrap, StoreData};
 use crate::runtime::run_output::LimitError;
 use crate::runtime::services::cache::{DataCache, EntryOptions, Lookup};
@@ -24,21 +25,18 @@ impl cache::Host for StoreData {
         function: String,
         args: Vec<u8>,
         options: CacheOptions,
-    ) -> wasmtime::Result<Result<WitLookup, CallError>> {
+    ) -> HostResult<WitLookup> {
         let deadline = self.deadline();
         let limits = self.limits.clone();
-        let run = match self.live("cache.get")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live("cache.get")?;
         if function.len() > MAX_FUNCTION_NAME {
-            return Ok(Err(CallError::InvalidArgument(format!(
+            return Err(HostError::from(CallError::InvalidArgument(format!(
                 "cache.get: a function name may have at most {MAX_FUNCTION_NAME} bytes; this one has {}",
                 function.len()
             ))));
         }
         if run.tickets.len() >= limits.open_cache_tickets as usize {
-            return Ok(Err(CallError::LimitExceeded(format!(
+            return Err(HostError::from(CallError::LimitExceeded(format!(
                 "a run may compute at most {} cached values at once (open_cache_tickets)",
                 limits.open_cache_tickets
             ))));
@@ -49,7 +47,7 @@ impl cache::Host for StoreData {
         };
         let key = DataCache::key(&run.page.module_hash, &function, &args, session.as_deref());
         if let Some(value) = run.app.data.peek(&key) {
-            return Ok(Ok(WitLookup::Hit(value)));
+            return Ok(WitLookup::Hit(value));
         }
         let spinner = match options.spinner {
             Some(body) => match run.output.place(&limits, at, Element::Spinner { body }) {
@@ -73,32 +71,29 @@ impl cache::Host for StoreData {
                 .get_or_wait(key, &identity, session, entry_options, &control, deadline);
         let run = match self.run.as_mut() {
             Some(run) => run,
-            None => return Ok(Err(CallError::OutsideRun("cache.get".into()))),
+            None => return Err(HostError::from(CallError::OutsideRun("cache.get".into()))),
         };
         match found {
-            Err(end) => Err(self.wait_trap(end)),
+            Err(end) => Err(self.wait_trap(end).into()),
             Ok(Lookup::Hit(value)) => {
                 if let Some(path) = spinner {
                     clear_spinner(run.output.replace(path, Element::Empty))?;
                 }
-                Ok(Ok(WitLookup::Hit(value)))
+                Ok(WitLookup::Hit(value))
             }
             Ok(Lookup::Miss(mut ticket)) => {
                 ticket.spinner = spinner;
                 let id = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
                 run.tickets.insert(id, ticket);
-                Ok(Ok(WitLookup::Miss(id)))
+                Ok(WitLookup::Miss(id))
             }
         }
     }
 
-    fn fill(&mut self, ticket: u64, value: Vec<u8>) -> wasmtime::Result<Result<(), CallError>> {
-        let run = match self.live("cache.fill")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+    fn fill(&mut self, ticket: u64, value: Vec<u8>) -> HostResult<()> {
+        let run = self.live("cache.fill")?;
         let Some(mut ticket) = run.tickets.remove(&ticket) else {
-            return Ok(Err(CallError::InvalidArgument(format!(
+            return Err(HostError::from(CallError::InvalidArgument(format!(
                 "cache.fill: no computation with ticket {ticket} in this run (each ticket is \
                  filled once)"
             ))));
@@ -108,7 +103,7 @@ impl cache::Host for StoreData {
         if let Some(path) = spinner {
             clear_spinner(run.output.replace(path, Element::Empty))?;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 
     fn resource_query(
@@ -116,17 +111,15 @@ impl cache::Host for StoreData {
         resource: u64,
         name: String,
         request: Vec<u8>,
-    ) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
+    ) -> HostResult<Vec<u8>> {
         let (app, page) = if self.run.is_some() {
-            match self.live("cache.resource_query")? {
-                Ok(run) => (run.app.clone(), run.page.clone()),
-                Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-            }
+            let run = self.live("cache.resource_query")?;
+            (run.app.clone(), run.page.clone())
         } else {
             match self.job.as_ref().and_then(|job| job.services.as_ref()) {
                 Some(s) => (s.app.clone(), s.page.clone()),
                 None => {
-                    return Ok(Err(CallError::OutsideRun(
+                    return Err(HostError::from(CallError::OutsideRun(
                         "`cache.resource_query` was called outside a run or job (a resource \
                          cannot use other resources while it is being built or queried)"
                             .into(),
@@ -135,7 +128,7 @@ impl cache::Host for StoreData {
             }
         };
         if name.len() > MAX_FUNCTION_NAME {
-            return Ok(Err(CallError::InvalidArgument(format!(
+            return Err(HostError::from(CallError::InvalidArgument(format!(
                 "cache.resource_query: a resource name may have at most {MAX_FUNCTION_NAME} bytes"
             ))));
         }
@@ -149,18 +142,18 @@ impl cache::Host for StoreData {
             .resources
             .query(&app.engine, &page, resource, &name, &request, asker);
         match answer {
-            Ok(Ok(bytes)) => Ok(Ok(bytes)),
-            Ok(Err(message)) => Ok(Err(CallError::Failed(message))),
-            Err(QueryEnd::Wait(end)) => Err(self.wait_trap(end)),
-            Err(QueryEnd::Trap(error)) => Err(error),
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(message)) => Err(CallError::Failed(message).into()),
+            Err(QueryEnd::Wait(end)) => Err(self.wait_trap(end).into()),
+            Err(QueryEnd::Trap(error)) => Err(error.into()),
         }
     }
 }
 
 /// A spinner is removed, or the run was cancelled meanwhile (a trap).
-fn clear_spinner(removed: Result<(), LimitError>) -> wasmtime::Result<()> {
+fn clear_spinner(removed: Result<(), LimitError>) -> HostResult<()> {
     match removed {
-        Err(LimitError::Cancelled(reason)) => Err(wasmtime::Error::new(RunTrap::Cancelled(reason))),
+        Err(LimitError::Cancelled(reason)) => Err(HostError::from(RunTrap::Cancelled(reason))),
         _ => Ok(()),
     }
 }

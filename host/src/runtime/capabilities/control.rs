@@ -1,20 +1,17 @@
 //! `wasmlit:page/control`: `rerun` and `stop` end the instance with a trap the runner reads back.
 
 use crate::runtime::bindings::control;
+use crate::runtime::capabilities::HostError;
 use crate::runtime::run::{RunTrap, StoreData};
 
 impl control::Host for StoreData {
     fn rerun(&mut self) -> wasmtime::Result<()> {
-        match self.live("control.rerun")? {
-            Ok(_) => Err(wasmtime::Error::new(RunTrap::Rerun)),
-            Err(message) => Err(wasmtime::Error::msg(message)),
-        }
+        self.live("control.rerun").map_err(HostError::into_trap)?;
+        Err(wasmtime::Error::new(RunTrap::Rerun))
     }
 
     fn stop(&mut self) -> wasmtime::Result<()> {
-        match self.live("control.stop")? {
-            Ok(_) => Err(wasmtime::Error::new(RunTrap::Stop)),
-            Err(message) => Err(wasmtime::Error::msg(message)),
-        }
+        self.live("control.stop").map_err(HostError::into_trap)?;
+        Err(wasmtime::Error::new(RunTrap::Stop))
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::runtime::bindings::http;
 use crate::runtime::bindings::types::CallError;
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::run::{RunTrap, StoreData, WaitEnd};
 use crate::runtime::services::outbound::{timed_out, PageRequest, Refusal};
 
@@ -24,15 +25,14 @@ impl From<Refusal> for CallError {
 }
 
 impl http::Host for StoreData {
-    fn fetch(
-        &mut self,
-        request: http::Request,
-    ) -> wasmtime::Result<Result<http::Response, CallError>> {
+    fn fetch(&mut self, request: http::Request) -> HostResult<http::Response> {
         if let Some(reason) = self.control.cancelled() {
-            return Err(wasmtime::Error::new(RunTrap::Cancelled(reason)));
+            return Err(HostError::from(RunTrap::Cancelled(reason)));
         }
         let Some(outbound) = self.outbound.clone() else {
-            return Ok(Err(CallError::Denied(format!("http.fetch: {NOT_GRANTED}"))));
+            return Err(HostError::from(CallError::Denied(format!(
+                "http.fetch: {NOT_GRANTED}"
+            ))));
         };
         if self.outbound_sent >= self.limits.outbound_requests_per_run {
             let refusal = Refusal::Limit(format!(
@@ -40,7 +40,7 @@ impl http::Host for StoreData {
                 self.outbound_sent
             ));
             outbound.record(Some(&refusal));
-            return Ok(Err(refusal.into()));
+            return Err(CallError::from(refusal).into());
         }
         let request = PageRequest {
             method: request.method,
@@ -52,7 +52,7 @@ impl http::Host for StoreData {
             Ok(prepared) => prepared,
             Err(refusal) => {
                 outbound.record(Some(&refusal));
-                return Ok(Err(refusal.into()));
+                return Err(CallError::from(refusal).into());
             }
         };
         self.outbound_sent += 1;
@@ -73,7 +73,7 @@ impl http::Host for StoreData {
         });
         let sent = match outcome {
             Ok(sent) => sent,
-            Err(end) => return Err(self.wait_trap(end)),
+            Err(end) => return Err(self.wait_trap(end).into()),
         };
         outbound.record(sent.as_ref().err());
         tracing::debug!(
@@ -82,13 +82,12 @@ impl http::Host for StoreData {
             ms = started.elapsed().as_millis() as u64,
             "outbound request"
         );
-        Ok(sent
-            .map(|response| http::Response {
-                status: response.status,
-                url: response.url,
-                headers: response.headers,
-                body: response.body,
-            })
-            .map_err(CallError::from))
+        let response = sent.map_err(CallError::from)?;
+        Ok(http::Response {
+            status: response.status,
+            url: response.url,
+            headers: response.headers,
+            body: response.body,
+        })
     }
 }

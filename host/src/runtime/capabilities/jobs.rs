@@ -2,59 +2,40 @@
 
 use crate::runtime::bindings::jobs;
 use crate::runtime::bindings::types::CallError;
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::run::StoreData;
 use crate::runtime::services::jobs::{reserve, submit, JobContext, JobServices, JobSlot, JobTask};
 use std::sync::Arc;
 
 impl jobs::Host for StoreData {
-    fn spawn(
-        &mut self,
-        job: u64,
-        name: String,
-        input: Vec<u8>,
-    ) -> wasmtime::Result<Result<u64, CallError>> {
+    fn spawn(&mut self, job: u64, name: String, input: Vec<u8>) -> HostResult<u64> {
         self.start_job("jobs.spawn", None, job, name, input)
     }
 
-    fn spawn_in(
-        &mut self,
-        at: u32,
-        job: u64,
-        name: String,
-        input: Vec<u8>,
-    ) -> wasmtime::Result<Result<u64, CallError>> {
+    fn spawn_in(&mut self, at: u32, job: u64, name: String, input: Vec<u8>) -> HostResult<u64> {
         self.start_job("jobs.spawn_in", Some(at), job, name, input)
     }
 
-    fn join(
-        &mut self,
-        handle: u64,
-    ) -> wasmtime::Result<Result<Result<Vec<u8>, String>, CallError>> {
+    fn join(&mut self, handle: u64) -> HostResult<Result<Vec<u8>, String>> {
         let deadline = self.deadline();
-        let run = match self.live("jobs.join")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live("jobs.join")?;
         let Some(slot) = run.jobs.remove(&handle) else {
-            return Ok(Err(unknown(handle)));
+            return Err(HostError::from(unknown(handle)));
         };
         let (control, done) = (run.control.clone(), run.jobs_done.clone());
         if let Err(end) = control.block_until(&done, deadline, || slot.is_done()) {
-            return Err(self.wait_trap(end));
+            return Err(self.wait_trap(end).into());
         }
-        Ok(Ok(slot.take().unwrap_or_else(|| {
-            Err("the job's result was already taken".into())
-        })))
+        Ok(slot
+            .take()
+            .unwrap_or_else(|| Err("the job's result was already taken".into())))
     }
 
-    fn wait_any(&mut self, handles: Vec<u64>) -> wasmtime::Result<Result<u64, CallError>> {
+    fn wait_any(&mut self, handles: Vec<u64>) -> HostResult<u64> {
         let deadline = self.deadline();
-        let run = match self.live("jobs.wait_any")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live("jobs.wait_any")?;
         if handles.is_empty() {
-            return Ok(Err(CallError::InvalidArgument(
+            return Err(HostError::from(CallError::InvalidArgument(
                 "jobs.wait_any: the list of handles is empty".into(),
             )));
         }
@@ -62,15 +43,15 @@ impl jobs::Host for StoreData {
         for handle in handles {
             match run.jobs.get(&handle) {
                 Some(slot) => slots.push((handle, slot.clone())),
-                None => return Ok(Err(unknown(handle))),
+                None => return Err(HostError::from(unknown(handle))),
             }
         }
         let (control, done) = (run.control.clone(), run.jobs_done.clone());
         let first_done = || slots.iter().find(|(_, s)| s.is_done()).map(|(h, _)| *h);
         if let Err(end) = control.block_until(&done, deadline, || first_done().is_some()) {
-            return Err(self.wait_trap(end));
+            return Err(self.wait_trap(end).into());
         }
-        Ok(first_done().ok_or_else(|| unknown(0)))
+        first_done().ok_or_else(|| unknown(0).into())
     }
 }
 
@@ -88,26 +69,23 @@ impl StoreData {
         job: u64,
         name: String,
         input: Vec<u8>,
-    ) -> wasmtime::Result<Result<u64, CallError>> {
+    ) -> HostResult<u64> {
         let limit = self.limits.jobs_per_run;
-        let run = match self.live(call)? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live(call)?;
         if run.jobs_started >= u64::from(limit) {
-            return Ok(Err(CallError::LimitExceeded(format!(
+            return Err(HostError::from(CallError::LimitExceeded(format!(
                 "a run may start at most {limit} jobs (jobs_per_run)"
             ))));
         }
         if let Some(at) = at {
             if !run.output.has_container(at) {
-                return Ok(Err(CallError::InvalidArgument(format!(
+                return Err(HostError::from(CallError::InvalidArgument(format!(
                     "{call}: container {at} does not exist in this run"
                 ))));
             }
         }
         if !reserve(&run.job_bytes_left, input.len()) {
-            return Ok(Err(CallError::LimitExceeded(format!(
+            return Err(HostError::from(CallError::LimitExceeded(format!(
                 "{call}: an input of {} is more than the run may hold of job data \
                  (job_bytes_per_run)",
                 crate::runtime::limits::human_bytes(input.len() as u64)
@@ -138,6 +116,6 @@ impl StoreData {
         };
         run.jobs.insert(handle, slot);
         submit(&run.app, &run.session, task);
-        Ok(Ok(handle))
+        Ok(handle)
     }
 }

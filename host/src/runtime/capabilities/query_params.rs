@@ -3,21 +3,20 @@
 
 use crate::runtime::bindings::query_params;
 use crate::runtime::bindings::types::CallError;
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::run::StoreData;
 
 impl query_params::Host for StoreData {
-    fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<String>, CallError>> {
-        Ok(match self.live("query_params.get")? {
-            Ok(run) => Ok(run
-                .query
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.clone())),
-            Err(message) => Err(CallError::OutsideRun(message)),
-        })
+    fn get(&mut self, key: String) -> HostResult<Option<String>> {
+        let run = self.live("query_params.get")?;
+        Ok(run
+            .query
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone()))
     }
 
-    fn set(&mut self, key: String, value: String) -> wasmtime::Result<Result<(), CallError>> {
+    fn set(&mut self, key: String, value: String) -> HostResult<()> {
         self.change_query("query_params.set", |query| {
             let at = query.iter().position(|(k, _)| *k == key);
             query.retain(|(k, _)| *k != key);
@@ -27,7 +26,7 @@ impl query_params::Host for StoreData {
         })
     }
 
-    fn remove(&mut self, key: String) -> wasmtime::Result<Result<bool, CallError>> {
+    fn remove(&mut self, key: String) -> HostResult<bool> {
         let mut found = false;
         self.change_query("query_params.remove", |query| {
             let before = query.len();
@@ -35,14 +34,12 @@ impl query_params::Host for StoreData {
             found = query.len() != before;
             found
         })
-        .map(|r| r.map(|()| found))
+        .map(|()| found)
     }
 
-    fn all(&mut self) -> wasmtime::Result<Result<Vec<(String, String)>, CallError>> {
-        Ok(match self.live("query_params.all")? {
-            Ok(run) => Ok(run.query.as_ref().clone()),
-            Err(message) => Err(CallError::OutsideRun(message)),
-        })
+    fn all(&mut self) -> HostResult<Vec<(String, String)>> {
+        let run = self.live("query_params.all")?;
+        Ok(run.query.as_ref().clone())
     }
 }
 
@@ -56,21 +53,18 @@ impl StoreData {
         &mut self,
         call: &str,
         change: impl FnOnce(&mut crate::runtime::run::QueryParams) -> bool,
-    ) -> wasmtime::Result<Result<(), CallError>> {
+    ) -> HostResult<()> {
         let limits = self.limits.clone();
-        let run = match self.live(call)? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live(call)?;
         let mut query = run.query.as_ref().clone();
         if !change(&mut query) {
-            return Ok(Ok(()));
+            return Ok(());
         }
         let encoded = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(query.iter())
             .finish();
         if encoded.len() > MAX_QUERY_BYTES {
-            return Ok(Err(CallError::LimitExceeded(format!(
+            return Err(HostError::from(CallError::LimitExceeded(format!(
                 "{call}: the query string would be longer than {MAX_QUERY_BYTES} bytes"
             ))));
         }

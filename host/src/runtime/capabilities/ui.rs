@@ -3,65 +3,51 @@
 use crate::model::delta::{
     check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element, Gap,
 };
+use crate::model::function::FunctionRef;
 use crate::model::markdown;
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::ui::{
     self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap,
 };
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::limits::Limits;
 use crate::runtime::run::StoreData;
 use crate::runtime::run_output;
 
 impl ui::Host for StoreData {
-    fn emit(&mut self, at: u32, element: WitElement) -> wasmtime::Result<Result<(), CallError>> {
-        let output = match self.drawing("ui.emit", at)? {
-            Ok(output) => output,
-            Err(e) => return Ok(Err(e)),
-        };
+    fn emit(&mut self, at: u32, element: WitElement) -> HostResult<()> {
+        let output = self.drawing("ui.emit", at)?;
         let budget = Budget::of(&self.limits, output.output_bytes());
         let element = match convert(element, &budget) {
             Ok(element) => element,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Err(HostError::from(e)),
         };
         super::place_result(output.place(&self.limits, at, element).map(drop))
     }
 
-    fn update_block(
-        &mut self,
-        of: u32,
-        block: WitBlock,
-    ) -> wasmtime::Result<Result<(), CallError>> {
+    fn update_block(&mut self, of: u32, block: WitBlock) -> HostResult<()> {
         if self.job.is_some() {
-            return Ok(Err(CallError::InvalidArgument(
+            return Err(HostError::from(CallError::InvalidArgument(
                 "`ui.update_block` was called from a job: a job draws only into the one \
                  container it was given"
                     .into(),
             )));
         }
-        let output = match self.drawing("ui.update_block", of)? {
-            Ok(output) => output,
-            Err(e) => return Ok(Err(e)),
-        };
+        let output = self.drawing("ui.update_block", of)?;
         let block = block_spec(block);
         if let Err(message) = block.check() {
-            return Ok(Err(CallError::InvalidArgument(message)));
+            return Err(HostError::from(CallError::InvalidArgument(message)));
         }
         if matches!(block, BlockSpec::Fragment { .. }) {
-            return Ok(Err(CallError::InvalidArgument(
+            return Err(HostError::from(CallError::InvalidArgument(
                 "update_block: a fragment is redrawn by rerunning it, not updated".into(),
             )));
         }
         super::place_result(output.update_block(of, block))
     }
 
-    fn set_page_config(
-        &mut self,
-        config: ui::PageConfig,
-    ) -> wasmtime::Result<Result<(), CallError>> {
-        let run = match self.live("ui.set_page_config")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+    fn set_page_config(&mut self, config: ui::PageConfig) -> HostResult<()> {
+        let run = self.live("ui.set_page_config")?;
         let element = Element::PageConfig {
             title: config.title,
             icon: config.icon,
@@ -71,25 +57,18 @@ impl ui::Host for StoreData {
         super::place_result(output.place(&self.limits, 0, element).map(drop))
     }
 
-    fn open_block(
-        &mut self,
-        at: u32,
-        block: WitBlock,
-    ) -> wasmtime::Result<Result<Vec<u32>, CallError>> {
+    fn open_block(&mut self, at: u32, block: WitBlock) -> HostResult<Vec<u32>> {
         if self.job.is_some() {
-            return Ok(Err(CallError::InvalidArgument(
+            return Err(HostError::from(CallError::InvalidArgument(
                 "`ui.open_block` was called from a job: a job draws only into the one container \
                  it was given"
                     .into(),
             )));
         }
-        let output = match self.drawing("ui.open_block", at)? {
-            Ok(output) => output,
-            Err(e) => return Ok(Err(e)),
-        };
+        let output = self.drawing("ui.open_block", at)?;
         let block = block_spec(block);
         if let Err(message) = block.check() {
-            return Ok(Err(CallError::InvalidArgument(message)));
+            return Err(HostError::from(CallError::InvalidArgument(message)));
         }
         if let BlockSpec::Fragment {
             run_every_ms: Some(every),
@@ -98,7 +77,7 @@ impl ui::Host for StoreData {
         {
             let least = self.limits.run_every_min_ms;
             if *every < least {
-                return Ok(Err(CallError::InvalidArgument(format!(
+                return Err(HostError::from(CallError::InvalidArgument(format!(
                     "fragment: run_every must be at least {least} ms (run_every_min_ms); \
                      it is {every} ms"
                 ))));
@@ -313,7 +292,10 @@ fn block_spec(block: WitBlock) -> BlockSpec {
             avatar: m.avatar,
         },
         WitBlock::Fragment(f) => BlockSpec::Fragment {
-            call: (f.id, f.args),
+            call: FunctionRef {
+                id: f.id,
+                args: f.args,
+            },
             run_every_ms: f.run_every_ms,
         },
         WitBlock::Form(f) => BlockSpec::Form {

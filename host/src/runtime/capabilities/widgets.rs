@@ -1,51 +1,41 @@
 //! `wasmlit:page/widgets`: draw a widget, return its validated value.
 
 use crate::model::delta::{Element, WidgetElement};
+use crate::model::function::FunctionRef;
+use crate::model::widget::FileInfo;
 use crate::model::widget::{widget_id, WidgetSpec, WidgetValue};
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
+use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::run::StoreData;
-use crate::runtime::services::uploads::FileInfo;
 
 /// Largest serialized arguments of one `on_change` callback.
 const MAX_CALLBACK_ARGS: usize = 64 * 1024;
 
 impl widgets::Host for StoreData {
-    fn callbacks(&mut self) -> wasmtime::Result<Result<Vec<widgets::Callback>, CallError>> {
-        Ok(match self.live("widgets.callbacks")? {
-            Ok(run) => Ok(std::mem::take(&mut run.callbacks)
-                .into_iter()
-                .map(|(id, args)| widgets::Callback { id, args })
-                .collect()),
-            Err(message) => Err(CallError::OutsideRun(message)),
-        })
+    fn callbacks(&mut self) -> HostResult<Vec<widgets::Callback>> {
+        let run = self.live("widgets.callbacks")?;
+        Ok(std::mem::take(&mut run.callbacks)
+            .into_iter()
+            .map(|FunctionRef { id, args }| widgets::Callback { id, args })
+            .collect())
     }
 
-    fn read_file(&mut self, id: String) -> wasmtime::Result<Result<Vec<u8>, CallError>> {
-        let run = match self.live("widgets.read_file")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
-        Ok(match run.app.uploads.get(&run.session, &id) {
+    fn read_file(&mut self, id: String) -> HostResult<Vec<u8>> {
+        let run = self.live("widgets.read_file")?;
+        match run.app.uploads.get(&run.session, &id) {
             Some(upload) => Ok(upload.bytes.to_vec()),
             None => Err(CallError::InvalidArgument(format!(
                 "read_file: this session has no uploaded file `{id}` (the user may have \
                  removed it)"
-            ))),
-        })
+            ))
+            .into()),
+        }
     }
 
-    fn show(
-        &mut self,
-        at: u32,
-        options: WidgetOptions,
-        widget: Widget,
-    ) -> wasmtime::Result<Result<WitValue, CallError>> {
+    fn show(&mut self, at: u32, options: WidgetOptions, widget: Widget) -> HostResult<WitValue> {
         let limits = self.limits.clone();
-        let run = match self.live("widgets.show")? {
-            Ok(run) => run,
-            Err(message) => return Ok(Err(CallError::OutsideRun(message))),
-        };
+        let run = self.live("widgets.show")?;
         use base64::Engine as _;
         let data = match &widget {
             Widget::DownloadButton(d) => {
@@ -58,11 +48,11 @@ impl widgets::Host for StoreData {
             *max_bytes = limits.upload_file_bytes as u64;
         }
         if let Err(message) = spec.check() {
-            return Ok(Err(CallError::InvalidArgument(message)));
+            return Err(HostError::from(CallError::InvalidArgument(message)));
         }
         if let Some(callback) = &options.on_change {
             if callback.args.len() > MAX_CALLBACK_ARGS {
-                return Ok(Err(CallError::InvalidArgument(format!(
+                return Err(HostError::from(CallError::InvalidArgument(format!(
                     "on_change of `{}`: the arguments may have at most {MAX_CALLBACK_ARGS} bytes",
                     options.label
                 ))));
@@ -72,14 +62,14 @@ impl widgets::Host for StoreData {
         let form = scope.form;
         match (&spec, form) {
             (WidgetSpec::SubmitButton, None) => {
-                return Ok(Err(CallError::InvalidArgument(format!(
+                return Err(HostError::from(CallError::InvalidArgument(format!(
                     "form_submit_button `{}` is not inside a form: draw it through the `Ui` that \
                      `form` returned",
                     options.label
                 ))))
             }
             (WidgetSpec::Button, Some(_)) => {
-                return Ok(Err(CallError::InvalidArgument(format!(
+                return Err(HostError::from(CallError::InvalidArgument(format!(
                     "button `{}` is inside a form, whose widgets only reach the page on submit: \
                      use form_submit_button",
                     options.label
@@ -89,7 +79,7 @@ impl widgets::Host for StoreData {
         }
         let id = widget_id(&spec, &options.label, options.key.as_deref());
         if let Err(message) = run.claim_widget(&id, &spec) {
-            return Ok(Err(CallError::DuplicateWidgetId(message)));
+            return Err(HostError::from(CallError::DuplicateWidgetId(message)));
         }
         let mut element = WidgetElement {
             id,
@@ -140,8 +130,13 @@ impl widgets::Host for StoreData {
             .place(&limits, at, Element::Widget(Box::new(element)));
         if placed.is_ok() {
             if let Some(callback) = options.on_change {
-                run.widget_callbacks
-                    .push((record.0.clone(), (callback.id, callback.args)));
+                run.widget_callbacks.push((
+                    record.0.clone(),
+                    FunctionRef {
+                        id: callback.id,
+                        args: callback.args,
+                    },
+                ));
             }
             if let Some(fragment) = scope.fragment {
                 run.widget_fragments.push((record.0.clone(), fragment));

@@ -1,46 +1,14 @@
-//! Operations: liveness (`/_/live`), readiness (`/_/ready`) and a
-//! Prometheus-format metrics endpoint (`/_/metrics`) for the whole server,
-//! every app labelled by name.
+//! Each app's counters: runs by outcome, failures by kind and the time
+//! runs took. The web layer renders them (`/_/metrics`).
 
-use crate::runtime::run::{RunOutcome, RunReport};
-use crate::web::server::ServerState;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
-use std::fmt::Write as _;
-use std::net::SocketAddr;
+use crate::runtime::run::{Failure, RunOutcome, RunReport};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-
-/// How runs ended, as the metrics name them.
-const OUTCOMES: [&str; 7] = [
-    "ok",
-    "error",
-    "stopped",
-    "replaced",
-    "rerun",
-    "stopped_by_page",
-    "shutdown",
-];
-
-/// Why failed runs failed, as the metrics name them.
-const TRAPS: [&str; 7] = [
-    "memory",
-    "cpu_time",
-    "wall_time",
-    "stack",
-    "panic",
-    "crash",
-    "error",
-];
 
 /// Counters of one app's runs. Updated once per run, without locks.
 #[derive(Default)]
 pub struct AppMetrics {
-    outcomes: [AtomicU64; OUTCOMES.len()],
-    traps: [AtomicU64; TRAPS.len()],
+    outcomes: [AtomicU64; RunOutcome::LABELS.len()],
+    failures: [AtomicU64; Failure::ALL.len()],
     cpu_micros: AtomicU64,
     wall_micros: AtomicU64,
 }
@@ -48,346 +16,91 @@ pub struct AppMetrics {
 impl AppMetrics {
     /// Counts a finished run.
     pub fn record(&self, report: &RunReport) {
-        let outcome = match &report.outcome {
-            RunOutcome::Ok => 0,
-            RunOutcome::Error(message) => {
-                self.traps[trap_kind(message)].fetch_add(1, Ordering::Relaxed);
-                1
-            }
-            RunOutcome::Stopped => 2,
-            RunOutcome::Replaced => 3,
-            RunOutcome::Rerun => 4,
-            RunOutcome::StoppedByPage => 5,
-            RunOutcome::Shutdown => 6,
-        };
-        self.outcomes[outcome].fetch_add(1, Ordering::Relaxed);
+        if let Some(failure) = report.outcome.failure() {
+            self.failures[failure as usize].fetch_add(1, Ordering::Relaxed);
+        }
+        self.outcomes[report.outcome.slot()].fetch_add(1, Ordering::Relaxed);
         self.cpu_micros
             .fetch_add(report.cpu_time.as_micros() as u64, Ordering::Relaxed);
         self.wall_micros
             .fetch_add(report.wall_time.as_micros() as u64, Ordering::Relaxed);
     }
 
-    /// Runs that ended with `outcome` (one of [`OUTCOMES`]).
+    /// Runs that ended with the outcome labelled `outcome` (one of
+    /// [`RunOutcome::LABELS`]).
     pub fn runs(&self, outcome: &str) -> u64 {
-        OUTCOMES
+        RunOutcome::LABELS
             .iter()
             .position(|o| *o == outcome)
             .map_or(0, |i| self.outcomes[i].load(Ordering::Relaxed))
     }
-}
 
-/// The kind of a failed run, from the host's own wording of its message
-/// (`runner::classify` writes them).
-fn trap_kind(message: &str) -> usize {
-    let kind = if message.starts_with("exceeded the memory limit") {
-        "memory"
-    } else if message.starts_with("exceeded the CPU time limit") {
-        "cpu_time"
-    } else if message.starts_with("exceeded the wall time limit") {
-        "wall_time"
-    } else if message.starts_with("stack overflow") {
-        "stack"
-    } else if message.starts_with("the page panicked") {
-        "panic"
-    } else if message.starts_with("the page crashed") || message.starts_with("the page failed") {
-        "crash"
-    } else {
-        "error"
-    };
-    TRAPS
-        .iter()
-        .position(|t| *t == kind)
-        .unwrap_or(TRAPS.len() - 1)
-}
-
-type States = Arc<Vec<Arc<ServerState>>>;
-
-/// The server-wide operations routes, and where browsers report
-/// Content-Security-Policy violations.
-pub fn routes(states: Vec<Arc<ServerState>>) -> Router {
-    let http = states
-        .first()
-        .map(|s| s.settings.http.clone())
-        .unwrap_or_default();
-    let report = Router::new()
-        .route(
-            crate::web::http::CSP_REPORT_PATH,
-            post(crate::web::http::csp_report).layer(DefaultBodyLimit::max(CSP_REPORT_BYTES)),
-        )
-        .with_state(http);
-    Router::new()
-        .route("/_/live", get(|| async { "ok" }))
-        .route("/_/ready", get(ready))
-        .route("/_/metrics", get(metrics))
-        .with_state(Arc::new(states))
-        .merge(report)
-}
-
-/// Largest violation report read.
-const CSP_REPORT_BYTES: usize = 16 * 1024;
-
-/// Ready while no app is shutting down: a load balancer stops sending new
-/// sessions once this answers 503. Pages or apps that failed to load are
-/// named after the first line (without the reasons, which are in the log
-/// and may name the server's paths); the rest serve, so it stays 200.
-async fn ready(State(states): State<States>) -> impl IntoResponse {
-    if states.iter().any(|s| *s.shutdown.borrow()) {
-        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down".to_owned());
-    }
-    let mut body = String::from("ready\n");
-    for state in states.iter() {
-        for failure in state.app.failures() {
-            let _ = writeln!(
-                body,
-                "failed to load: app {} {} (see the server log)",
-                state.services.name, failure.name
-            );
-        }
-    }
-    (StatusCode::OK, body)
-}
-
-/// The metrics, for the addresses in `metrics_allow` only.
-async fn metrics(
-    State(states): State<States>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
-) -> Response {
-    let allowed = states
-        .first()
-        .is_none_or(|s| s.settings.http.metrics_allowed(client.ip()));
-    if !allowed {
-        return (
-            StatusCode::FORBIDDEN,
-            "metrics are served only to the addresses in metrics_allow (--metrics-allow); \
-             this client's address is not one of them\n",
-        )
-            .into_response();
-    }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        render(&states),
-    )
-        .into_response()
-}
-
-/// The metrics in Prometheus' text format.
-pub fn render(states: &[Arc<ServerState>]) -> String {
-    let mut out = String::with_capacity(4096);
-    let mut family = |name: &str, kind: &str, help: &str, rows: Vec<(String, f64)>| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        for (labels, value) in rows {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    };
-    let app = |s: &ServerState| escape(&s.services.name);
-    family(
-        "wasmlit_runs_total",
-        "counter",
-        "Runs finished, by app and outcome.",
-        states
+    /// Runs by outcome label.
+    pub fn runs_by_outcome(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        RunOutcome::LABELS
             .iter()
-            .flat_map(|s| {
-                OUTCOMES.iter().enumerate().map(move |(i, o)| {
-                    let n = s.services.metrics.outcomes[i].load(Ordering::Relaxed);
-                    (format!("{{app=\"{}\",outcome=\"{o}\"}}", app(s)), n as f64)
-                })
-            })
-            .collect(),
-    );
-    family(
-        "wasmlit_run_failures_total",
-        "counter",
-        "Runs that failed, by app and cause (memory, cpu_time, wall_time, stack, panic, crash, error).",
-        states
-            .iter()
-            .flat_map(|s| {
-                TRAPS.iter().enumerate().map(move |(i, t)| {
-                    let n = s.services.metrics.traps[i].load(Ordering::Relaxed);
-                    (format!("{{app=\"{}\",kind=\"{t}\"}}", app(s)), n as f64)
-                })
-            })
-            .collect(),
-    );
-    let per_app = |f: &dyn Fn(&ServerState) -> f64| -> Vec<(String, f64)> {
-        states
-            .iter()
-            .map(|s| (format!("{{app=\"{}\"}}", app(s)), f(s)))
-            .collect()
-    };
-    family(
-        "wasmlit_run_cpu_seconds_total",
-        "counter",
-        "CPU time of the app's runs on script threads.",
-        per_app(&|s| s.services.metrics.cpu_micros.load(Ordering::Relaxed) as f64 / 1e6),
-    );
-    family(
-        "wasmlit_run_wall_seconds_total",
-        "counter",
-        "Wall time of the app's runs.",
-        per_app(&|s| s.services.metrics.wall_micros.load(Ordering::Relaxed) as f64 / 1e6),
-    );
-    family(
-        "wasmlit_instances",
-        "gauge",
-        "Instances the app holds now (runs, jobs, resources, builds), of its instance_share.",
-        per_app(&|s| s.services.engine.instance_share().live() as f64),
-    );
-    family(
-        "wasmlit_session_state_bytes",
-        "gauge",
-        "Session state held by the app's sessions, connected and parked (session_state_app_bytes).",
-        per_app(&|s| s.parked.budget.app().used() as f64),
-    );
-    family(
-        "wasmlit_load_failures",
-        "gauge",
-        "Pages (or the whole app, or its wasmlit.toml) that failed to load and are not served.",
-        per_app(&|s| s.app.failures().len() as f64),
-    );
-    family(
-        "wasmlit_instance_memory_bytes",
-        "gauge",
-        "Linear memory held by the app's live instances (runs, jobs, resources).",
-        per_app(&|s| s.services.engine.memory_in_use() as f64),
-    );
-    family(
-        "wasmlit_outbound_requests_total",
-        "counter",
-        "Outbound HTTP requests of apps granted hosts, by app and outcome (ok, denied, invalid, limit, failed).",
-        states
-            .iter()
-            .filter_map(|s| s.services.engine.outbound().map(|o| (s, o)))
-            .flat_map(|(s, outbound)| {
-                outbound
-                    .counts()
-                    .map(|(o, n)| (format!("{{app=\"{}\",outcome=\"{o}\"}}", app(s)), n as f64))
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-    );
-    family(
-        "wasmlit_runs_active",
-        "gauge",
-        "The app's runs on script threads now.",
-        per_app(&|s| s.services.run_share.active() as f64),
-    );
-    family(
-        "wasmlit_jobs_active",
-        "gauge",
-        "The app's jobs on worker threads now.",
-        per_app(&|s| s.services.job_share.active() as f64),
-    );
-    family(
-        "wasmlit_sessions",
-        "gauge",
-        "Sessions, by app and state (connected, or parked waiting for their tab).",
-        states
-            .iter()
-            .flat_map(|s| {
-                [
-                    (
-                        format!("{{app=\"{}\",state=\"connected\"}}", app(s)),
-                        s.parked.connected() as f64,
-                    ),
-                    (
-                        format!("{{app=\"{}\",state=\"parked\"}}", app(s)),
-                        s.parked.parked() as f64,
-                    ),
-                ]
-            })
-            .collect(),
-    );
-    family(
-        "wasmlit_cache_bytes",
-        "gauge",
-        "Bytes of the app's cache_data values.",
-        per_app(&|s| s.services.data.bytes() as f64),
-    );
-    family(
-        "wasmlit_upload_bytes",
-        "gauge",
-        "Bytes of files uploaded to the app's sessions.",
-        per_app(&|s| s.services.uploads.bytes() as f64),
-    );
-    if let Some(first) = states.first() {
-        let runner = &first.runner;
-        let executor = &first.services.executor;
-        family(
-            "wasmlit_queue_depth",
-            "gauge",
-            "Tasks waiting for a thread, by pool (script: runs; worker: jobs).",
-            vec![
-                ("{pool=\"script\"}".into(), runner.queued() as f64),
-                ("{pool=\"worker\"}".into(), executor.queued() as f64),
-            ],
-        );
-        family(
-            "wasmlit_threads_busy",
-            "gauge",
-            "Threads running a task now, by pool.",
-            vec![
-                ("{pool=\"script\"}".into(), runner.running() as f64),
-                ("{pool=\"worker\"}".into(), executor.running() as f64),
-            ],
-        );
+            .zip(&self.outcomes)
+            .map(|(label, n)| (*label, n.load(Ordering::Relaxed)))
     }
-    if let Some(first) = states.first() {
-        family(
-            "wasmlit_connections_open",
-            "gauge",
-            "TCP connections open now (plain HTTP and WebSocket).",
-            vec![(String::new(), first.settings.admission.open() as f64)],
-        );
-        family(
-            "wasmlit_csp_violations_total",
-            "counter",
-            "Content-Security-Policy violations reported by browsers.",
-            vec![(
-                String::new(),
-                first.settings.http.csp_violations.load(Ordering::Relaxed) as f64,
-            )],
-        );
+
+    /// Failed runs by kind.
+    pub fn failures(&self) -> impl Iterator<Item = (Failure, u64)> + '_ {
+        Failure::ALL
+            .iter()
+            .map(|f| (*f, self.failures[*f as usize].load(Ordering::Relaxed)))
     }
-    family(
-        "wasmlit_process_resident_bytes",
-        "gauge",
-        "Resident memory of the server process.",
-        vec![(String::new(), resident_bytes() as f64)],
-    );
-    out
-}
 
-/// Label values are app names (letters, digits, `-`, `_`), escaped anyway.
-fn escape(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
+    /// CPU time of the app's runs, in seconds.
+    pub fn cpu_seconds(&self) -> f64 {
+        self.cpu_micros.load(Ordering::Relaxed) as f64 / 1e6
+    }
 
-/// The process's resident set size, from `/proc/self/statm`.
-fn resident_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096)
+    /// Wall time of the app's runs, in seconds.
+    pub fn wall_seconds(&self) -> f64 {
+        self.wall_micros.load(Ordering::Relaxed) as f64 / 1e6
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn report(outcome: RunOutcome) -> RunReport {
+        RunReport::ended(outcome)
+    }
+
     #[test]
-    fn failures_are_sorted_by_the_hosts_wording() {
-        let kind = |m: &str| TRAPS[trap_kind(m)];
-        assert_eq!(kind("exceeded the memory limit (64 MiB)"), "memory");
-        assert_eq!(kind("exceeded the CPU time limit (30 s)"), "cpu_time");
-        assert_eq!(kind("stack overflow: the page used more"), "stack");
-        assert_eq!(kind("the page panicked: boom at src/lib.rs:3:5"), "panic");
-        assert_eq!(kind("the page crashed: unreachable"), "crash");
-        assert_eq!(kind("no data"), "error");
+    fn failures_are_counted_by_their_kind_not_their_wording() {
+        let metrics = AppMetrics::default();
+        // A page's own error that reads like a limit is still the page's.
+        metrics.record(&report(RunOutcome::failed(
+            Failure::Error,
+            "exceeded the memory limit (64 MiB)",
+        )));
+        metrics.record(&report(RunOutcome::failed(Failure::Memory, "anything")));
+        let counted: std::collections::HashMap<_, _> = metrics.failures().collect();
+        assert_eq!(counted[&Failure::Error], 1);
+        assert_eq!(counted[&Failure::Memory], 1);
+        assert_eq!(metrics.runs("error"), 2);
+    }
+
+    #[test]
+    fn every_kind_and_outcome_has_its_own_label() {
+        let labels: std::collections::HashSet<_> = Failure::ALL.iter().map(|f| f.label()).collect();
+        assert_eq!(labels.len(), Failure::ALL.len());
+        for (i, f) in Failure::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "ALL is in declaration order");
+        }
+        let outcomes = [
+            RunOutcome::Ok,
+            RunOutcome::failed(Failure::Error, ""),
+            RunOutcome::Stopped,
+            RunOutcome::Replaced,
+            RunOutcome::Rerun,
+            RunOutcome::StoppedByPage,
+            RunOutcome::Shutdown,
+        ];
+        let slots: std::collections::HashSet<_> = outcomes.iter().map(|o| o.slot()).collect();
+        assert_eq!(slots.len(), RunOutcome::LABELS.len());
     }
 }

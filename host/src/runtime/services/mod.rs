@@ -127,7 +127,7 @@ impl AppServices {
             title: settings
                 .title
                 .clone()
-                .unwrap_or_else(|| crate::app::catalog::title_case(name)),
+                .unwrap_or_else(|| crate::model::protocol::title_case(name)),
             metrics: crate::runtime::services::metrics::AppMetrics::default(),
             engine,
             data: DataCache::new(settings.cache_bytes),

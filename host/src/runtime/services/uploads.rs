@@ -4,9 +4,9 @@
 //! session, until the widget's value names it, a run reads it, and the
 //! widget or the session lets go of it.
 
+use crate::model::widget::FileInfo;
 use crate::runtime::limits::{human_bytes, Limits};
 use parking_lot::Mutex;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -21,19 +21,6 @@ pub struct Upload {
     pub mime: String,
     /// The content.
     pub bytes: bytes::Bytes,
-}
-
-/// What the browser and the page are told about a file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileInfo {
-    /// The upload's id: what the widget's value lists.
-    pub id: String,
-    /// The file's name.
-    pub name: String,
-    /// Its MIME type.
-    pub mime: String,
-    /// Its size in bytes.
-    pub size: u64,
 }
 
 impl Upload {

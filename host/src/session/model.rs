@@ -1,0 +1,671 @@
+//! The session's rules, without I/O: widget values and their validation,
+//! clicks that count once, forms that clear on submit, fragments that rerun
+//! alone, `on_change` callbacks, forgetting the widgets a run did not draw,
+//! reruns the page asks for, and what the browser is told when a run ends.
+//!
+//! Drivers (the WebSocket task, AppTest, `host run`) tell a [`Session`]
+//! what happened and carry out the [`Effect`]s it asks for: messages to
+//! send, a run to start, the run in flight to cancel. None of them keeps a
+//! rule of its own, so they cannot disagree.
+
+use crate::model::delta::{Delta, Element};
+use crate::model::fragment::{within, Fragment, FragmentPath, FragmentRun};
+use crate::model::function::FunctionRef;
+use crate::model::protocol::ServerMessage;
+use crate::model::widget::{WidgetInputs, WidgetSpec, WidgetValue};
+use crate::runtime::limits::Limits;
+use crate::runtime::page::Page;
+use crate::runtime::run::{
+    parse_query, CancelReason, QueryParams, RunOutcome, RunReport, RunStatus,
+};
+use crate::runtime::services::session_state::SharedState;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where a session finds the pages it runs.
+pub trait Pages {
+    /// The page called `name`.
+    fn lookup(&self, name: &str) -> PageLookup;
+}
+
+/// What [`Pages::lookup`] found.
+pub enum PageLookup {
+    /// The page, ready to run.
+    Found(Arc<Page>),
+    /// A page of that name exists but failed to load.
+    Failed,
+    /// No page has that name.
+    Missing,
+}
+
+/// What a session asks its driver to do, in order.
+pub enum Effect {
+    /// Send this message to the browser.
+    Send(ServerMessage),
+    /// Start this run (its `run_started` was sent just before).
+    Start(StartRun),
+    /// Cancel the run in flight for this reason.
+    Cancel(CancelReason),
+    /// The file uploader `widget` now lists only `files`: let the others go.
+    KeepFiles {
+        /// The uploader's id.
+        widget: String,
+        /// The upload ids it still lists.
+        files: Vec<String>,
+    },
+}
+
+/// A run the session wants started.
+pub struct StartRun {
+    /// Its number within the session; deltas and the report carry it back.
+    pub run: u64,
+    /// The page's name.
+    pub name: String,
+    /// The page.
+    pub page: Arc<Page>,
+    /// The widget values and clicks it receives.
+    pub inputs: WidgetInputs,
+    /// The session's state.
+    pub state: SharedState,
+    /// The URL's query parameters.
+    pub query: Arc<QueryParams>,
+    /// Callbacks of changed widgets, to call first.
+    pub callbacks: Vec<FunctionRef>,
+    /// The fragment to rerun; `None` for the whole page.
+    pub fragment: Option<FragmentRun>,
+}
+
+/// The limits a session's rules apply.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Largest session-state value (`session_state_bytes`).
+    pub session_state_bytes: usize,
+    /// Most elements one run may draw (`elements_per_run`).
+    pub elements_per_run: usize,
+    /// Most runs in a row a page may ask for with `rerun()`.
+    pub consecutive_reruns: u32,
+}
+
+impl From<&Limits> for SessionLimits {
+    fn from(limits: &Limits) -> SessionLimits {
+        SessionLimits {
+            session_state_bytes: limits.session_state_bytes,
+            elements_per_run: limits.elements_per_run as usize,
+            consecutive_reruns: limits.consecutive_reruns,
+        }
+    }
+}
+
+/// Most widget callbacks waiting for the next run.
+pub const MAX_PENDING_CALLBACKS: usize = 1_000;
+
+/// One browser tab's session: what it keeps between runs and across
+/// reconnects, and the bookkeeping of its runs.
+pub struct Session {
+    /// The session's state, shared with its runs.
+    pub state: SharedState,
+    limits: SessionLimits,
+    /// Widget values the browser reported, by id (buttons excluded).
+    values: HashMap<String, serde_json::Value>,
+    /// Widgets drawn by recent runs: what incoming values are validated against.
+    specs: HashMap<String, WidgetSpec>,
+    /// The `on_change` callbacks of the widgets the last run drew.
+    callbacks: HashMap<String, FunctionRef>,
+    /// The innermost fragment of each widget drawn inside one: a change
+    /// of it reruns only that fragment.
+    widget_fragments: HashMap<String, FragmentPath>,
+    /// The fragments on the page, with when each reruns on its own next.
+    fragments: Vec<(Fragment, Option<Instant>)>,
+    /// Callbacks of widgets changed since, for the next run to call first.
+    pending_callbacks: Vec<FunctionRef>,
+    /// The page last run.
+    page: Option<String>,
+    /// The query parameters last reported.
+    query: Arc<QueryParams>,
+    /// The run in flight.
+    running: Option<Running>,
+    /// The run to start once the one in flight has stopped.
+    pending: Option<Pending>,
+    next_run: u64,
+    /// The run whose deltas go to the browser (0: none).
+    forwarding: u64,
+    /// Clicks not yet seen by a finished run: widget id → (click number, value).
+    triggers: HashMap<String, (u64, serde_json::Value)>,
+    next_click: u64,
+    consecutive_reruns: u32,
+    effects: Vec<Effect>,
+}
+
+/// The run in flight, as the rules see it.
+struct Running {
+    id: u64,
+    /// The clicks this run was given: button id and click number.
+    triggers: Vec<(String, u64)>,
+    /// A newer rerun asked to replace it: the browser is told `replaced`
+    /// however it ended, since its late deltas were not forwarded.
+    replaced: bool,
+    /// The user pressed Stop.
+    stopped: bool,
+    /// The fragment it reruns; `None` for the whole page.
+    fragment: Option<FragmentPath>,
+}
+
+/// A run waiting for the one in flight to stop.
+struct Pending {
+    page: String,
+    /// Only this fragment; `None` for the whole page.
+    fragment: Option<FragmentPath>,
+}
+
+/// Whether a trigger's value is an event: a click (`true`) or a sent chat
+/// message (non-empty text).
+fn fires(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Bool(clicked) => *clicked,
+        serde_json::Value::String(text) => !text.is_empty(),
+        _ => false,
+    }
+}
+
+/// The session-state key a keyed widget's value lives under.
+fn state_key(id: &str) -> Option<&str> {
+    id.strip_prefix("key:")
+}
+
+impl Session {
+    /// A new session with `state`, under `limits`.
+    pub fn new(state: SharedState, limits: SessionLimits) -> Session {
+        Session {
+            state,
+            limits,
+            values: HashMap::new(),
+            specs: HashMap::new(),
+            callbacks: HashMap::new(),
+            widget_fragments: HashMap::new(),
+            fragments: Vec::new(),
+            pending_callbacks: Vec::new(),
+            page: None,
+            query: Arc::new(QueryParams::new()),
+            running: None,
+            pending: None,
+            next_run: 1,
+            forwarding: 0,
+            triggers: HashMap::new(),
+            next_click: 0,
+            consecutive_reruns: 0,
+            effects: Vec::new(),
+        }
+    }
+
+    /// What the driver should do now, in order.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    fn send(&mut self, message: ServerMessage) {
+        self.effects.push(Effect::Send(message));
+    }
+
+    /// Refuses something the browser sent; the session goes on.
+    pub fn refuse(&mut self, message: String) {
+        self.send(ServerMessage::Error { message });
+    }
+
+    /// Refuses a value of widget `id`: the browser restores the widget.
+    fn refuse_value(&mut self, id: &str, message: &str) {
+        self.send(ServerMessage::Refused {
+            widget: id.to_owned(),
+            message: format!("widget `{id}`: {message}"),
+        });
+    }
+
+    /// Whether a run is in flight.
+    pub fn running(&self) -> Option<u64> {
+        self.running.as_ref().map(|r| r.id)
+    }
+
+    /// Whether the session has nothing to run.
+    pub fn idle(&self) -> bool {
+        self.running.is_none() && self.pending.is_none()
+    }
+
+    /// Runs in a row the page asked for with `rerun()`.
+    pub fn consecutive_reruns(&self) -> u32 {
+        self.consecutive_reruns
+    }
+
+    /// The browser asks for `page` with the widget values that changed
+    /// and the URL's query string: validate the values, then run the page,
+    /// or only the fragment all changed widgets are in.
+    pub fn rerun(
+        &mut self,
+        pages: &dyn Pages,
+        page: String,
+        widgets: serde_json::Map<String, serde_json::Value>,
+        query: &str,
+    ) {
+        let query = parse_query(query);
+        let fragment = self.changed_fragment(&page, &widgets, &query);
+        self.accept_values(widgets);
+        self.query = Arc::new(query);
+        self.consecutive_reruns = 0;
+        self.request_run(pages, page, fragment);
+    }
+
+    /// Values a run receives without having been reported by a browser
+    /// (`host run --widget`): each is validated by the widget that reads it.
+    pub fn preset(&mut self, values: WidgetInputs) {
+        self.values.extend(values);
+    }
+
+    /// The user pressed Stop.
+    pub fn stop(&mut self) {
+        self.pending = None;
+        self.triggers.clear();
+        if let Some(running) = &mut self.running {
+            running.stopped = true;
+            self.effects.push(Effect::Cancel(CancelReason::Stopped));
+        }
+    }
+
+    /// The server is shutting down: nothing more starts; the run in flight
+    /// is cancelled (its end is still reported).
+    pub fn shut_down(&mut self) {
+        self.pending = None;
+        if self.running.is_some() {
+            self.effects.push(Effect::Cancel(CancelReason::Shutdown));
+        }
+    }
+
+    /// The browser went away: the run in flight is cancelled and forgotten,
+    /// and the clicks not yet seen go with the tab. Values, state and
+    /// fragments stay for a resume.
+    pub fn disconnected(&mut self) {
+        if self.running.take().is_some() {
+            self.effects.push(Effect::Cancel(CancelReason::Stopped));
+        }
+        self.pending = None;
+        self.forwarding = 0;
+        self.triggers.clear();
+        self.consecutive_reruns = 0;
+    }
+
+    /// Validates each reported value against the widget that drew it; keeps
+    /// the valid ones and refuses the rest with a message naming the widget.
+    fn accept_values(&mut self, widgets: serde_json::Map<String, serde_json::Value>) {
+        for (id, value) in widgets {
+            let Some(spec) = self.specs.get(&id) else {
+                self.refuse_value(
+                    &id,
+                    "unknown widget id: no enabled widget with this id was drawn",
+                );
+                continue;
+            };
+            let trigger = spec.is_trigger();
+            match spec.validate(&value) {
+                Err(message) => {
+                    self.refuse_value(&id, &message);
+                    continue;
+                }
+                // Files the uploader no longer lists are let go.
+                Ok(WidgetValue::Files(files)) => self.effects.push(Effect::KeepFiles {
+                    widget: id.clone(),
+                    files,
+                }),
+                Ok(_) => {}
+            }
+            if self.changes(&id, trigger, &value) {
+                if let Some(callback) = self.callbacks.get(&id) {
+                    if self.pending_callbacks.len() < MAX_PENDING_CALLBACKS {
+                        self.pending_callbacks.push(callback.clone());
+                    }
+                }
+            }
+            if trigger {
+                if fires(&value) {
+                    self.next_click += 1;
+                    self.triggers.insert(id, (self.next_click, value));
+                }
+                continue;
+            }
+            match state_key(&id) {
+                // A keyed widget's value lives in session state under its
+                // key, where the page can read and set it.
+                Some(key) => {
+                    let limit = self.limits.session_state_bytes;
+                    let stored = self.state.lock().set(key, value.to_string(), limit);
+                    if let Err(message) = stored {
+                        self.refuse_value(&id, &message);
+                    }
+                }
+                None => {
+                    self.values.insert(id, value);
+                }
+            }
+        }
+    }
+
+    /// Whether `value` changes widget `id` (a click always does).
+    fn changes(&self, id: &str, trigger: bool, value: &serde_json::Value) -> bool {
+        if trigger {
+            return fires(value);
+        }
+        let current = match state_key(id) {
+            Some(key) => self
+                .state
+                .lock()
+                .get(key)
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok()),
+            None => self.values.get(id).cloned(),
+        };
+        match current {
+            Some(current) => current != *value,
+            // Never reported before: a change from the default.
+            None => self
+                .specs
+                .get(id)
+                .map(|spec| serde_json::to_value(spec.default_value()).ok() != Some(value.clone()))
+                .unwrap_or(true),
+        }
+    }
+
+    /// The fragment a rerun request reruns: the one all its changed widgets
+    /// are in, on the same page and URL; `None` reruns the whole page.
+    fn changed_fragment(
+        &self,
+        page: &str,
+        widgets: &serde_json::Map<String, serde_json::Value>,
+        query: &QueryParams,
+    ) -> Option<FragmentPath> {
+        if widgets.is_empty() || self.page.as_deref() != Some(page) || *self.query != *query {
+            return None;
+        }
+        let mut fragments = widgets.keys().map(|id| self.widget_fragments.get(id));
+        let first = fragments.next()??;
+        fragments
+            .all(|other| other == Some(first))
+            .then(|| first.clone())
+    }
+
+    /// Runs `page` (or only `fragment` of it) now, or as soon as the run in
+    /// flight has stopped. Two different requests at once make one run of
+    /// the whole page.
+    fn request_run(&mut self, pages: &dyn Pages, page: String, fragment: Option<FragmentPath>) {
+        match pages.lookup(&page) {
+            PageLookup::Found(_) => {}
+            lookup => {
+                if matches!(lookup, PageLookup::Failed) {
+                    self.refuse(format!(
+                        "the page `{page}` failed to load and is not served; the server's log \
+                         says why"
+                    ));
+                }
+                return self.send(ServerMessage::PageNotFound { page });
+            }
+        }
+        let same = |other: &Option<FragmentPath>| *other == fragment;
+        let fragment = if self.pending.as_ref().is_some_and(|p| !same(&p.fragment))
+            || self.running.as_ref().is_some_and(|r| !same(&r.fragment))
+        {
+            None
+        } else {
+            fragment
+        };
+        self.pending = Some(Pending { page, fragment });
+        match &mut self.running {
+            Some(running) => {
+                running.replaced = true;
+                self.effects.push(Effect::Cancel(CancelReason::Replaced));
+                // Nothing more of the cancelled run is forwarded.
+                self.forwarding = 0;
+            }
+            None => self.start_pending(pages),
+        }
+    }
+
+    fn start_pending(&mut self, pages: &dyn Pages) {
+        let Some(Pending {
+            page: name,
+            fragment,
+        }) = self.pending.take()
+        else {
+            return;
+        };
+        // A fragment the last run no longer drew reruns the whole page.
+        let fragment = fragment.and_then(|path| {
+            self.fragments
+                .iter()
+                .find(|(f, _)| f.path == path)
+                .map(|(f, _)| FragmentRun {
+                    path,
+                    call: f.call.clone(),
+                })
+        });
+        let PageLookup::Found(page) = pages.lookup(&name) else {
+            return self.send(ServerMessage::PageNotFound { page: name });
+        };
+        let run = self.next_run;
+        self.next_run += 1;
+        self.forwarding = run;
+        self.page = Some(name.clone());
+        let mut inputs: WidgetInputs = self.values.clone();
+        inputs.extend(
+            self.triggers
+                .iter()
+                .map(|(k, (_, value))| (k.clone(), value.clone())),
+        );
+        self.running = Some(Running {
+            id: run,
+            triggers: self
+                .triggers
+                .iter()
+                .map(|(k, (n, _))| (k.clone(), *n))
+                .collect(),
+            replaced: false,
+            stopped: false,
+            fragment: fragment.as_ref().map(|f| f.path.clone()),
+        });
+        self.send(ServerMessage::RunStarted {
+            run,
+            page: name.clone(),
+            scope: fragment.as_ref().map(|f| f.path.to_vec()),
+        });
+        self.effects.push(Effect::Start(StartRun {
+            run,
+            name,
+            page,
+            inputs,
+            state: self.state.clone(),
+            query: self.query.clone(),
+            callbacks: std::mem::take(&mut self.pending_callbacks),
+            fragment,
+        }));
+    }
+
+    /// Run `run` drew `delta`: forwarded while it is the current run.
+    pub fn delta(&mut self, run: u64, delta: Delta) {
+        if run != self.forwarding {
+            return;
+        }
+        // A rerun the page asks for keeps the query it set.
+        if let Element::QueryParams { query } = &delta.element {
+            self.query = Arc::new(parse_query(query));
+        }
+        self.send(ServerMessage::Delta {
+            run,
+            path: delta.path,
+            element: delta.element,
+        });
+    }
+
+    /// Run `run` ended with `report`. `shutting_down` stops a rerun the
+    /// page asked for.
+    pub fn finished(
+        &mut self,
+        pages: &dyn Pages,
+        run: u64,
+        mut report: RunReport,
+        shutting_down: bool,
+        now: Instant,
+    ) {
+        let Some(running) = self.running.take_if(|r| r.id == run) else {
+            return;
+        };
+        self.forwarding = 0;
+        let limit = self.limits.elements_per_run;
+        if report.outcome == RunOutcome::Replaced {
+            // A click counts once: drop the clicks whose button the replaced
+            // run already drew; the rest go to the next run.
+            for (id, click) in &running.triggers {
+                if report.widgets.iter().any(|(w, _)| w == id) {
+                    self.forget_click(id, *click);
+                }
+            }
+            // The browser may have drawn this run's widgets (bounded, in
+            // case every run is replaced).
+            if self.specs.len() < 2 * limit {
+                self.specs.extend(report.widgets);
+                self.widget_fragments.extend(report.widget_fragments);
+            }
+        } else {
+            for (id, click) in &running.triggers {
+                self.forget_click(id, *click);
+            }
+            self.adopt(running.fragment.as_deref(), &mut report, now);
+            // Like Streamlit, a widget that the run did not draw loses its
+            // value (keyed values live on in session state if the page
+            // stores them there).
+            let specs = &self.specs;
+            self.values.retain(|id, _| specs.contains_key(id));
+        }
+        // A submitted form that clears on submit starts again from its
+        // widgets' defaults.
+        for id in &report.cleared {
+            self.values.remove(id);
+            if let Some(key) = state_key(id) {
+                self.state.lock().remove(key);
+            }
+        }
+        for rejected in report.rejected {
+            self.send(ServerMessage::Refused {
+                widget: rejected.widget,
+                message: rejected.message,
+            });
+        }
+        let (mut status, mut message) = if running.stopped {
+            (RunStatus::Stopped, RunOutcome::Stopped.message())
+        } else if running.replaced {
+            (RunStatus::Replaced, RunOutcome::Replaced.message())
+        } else {
+            (report.outcome.status(), report.outcome.message())
+        };
+        if report.outcome == RunOutcome::Rerun && self.pending.is_none() && !shutting_down {
+            self.consecutive_reruns += 1;
+            let limit = self.limits.consecutive_reruns;
+            if self.consecutive_reruns <= limit {
+                self.pending = self.page.clone().map(|page| Pending {
+                    page,
+                    fragment: None,
+                });
+            } else {
+                status = RunStatus::Error;
+                message = Some(format!(
+                    "the page asked to rerun {limit} times in a row (consecutive_reruns)"
+                ));
+            }
+        }
+        self.send(ServerMessage::RunFinished {
+            run,
+            status,
+            message,
+        });
+        if !shutting_down {
+            self.start_pending(pages);
+        }
+    }
+
+    /// Drops a click only if it is still the same click.
+    fn forget_click(&mut self, id: &str, click: u64) {
+        if self.triggers.get(id).is_some_and(|(n, _)| *n == click) {
+            self.triggers.remove(id);
+        }
+    }
+
+    /// Takes what a finished run drew as the widgets and fragments to
+    /// expect: all of them after a page run; after a fragment run, its
+    /// own replace those it drew before, and the rest stay.
+    fn adopt(&mut self, scope: Option<&[u32]>, report: &mut RunReport, now: Instant) {
+        let fresh = std::mem::take(&mut report.fragments).into_iter().map(|f| {
+            let due = f.every.map(|every| now + every);
+            (f, due)
+        });
+        match scope {
+            None => {
+                self.specs.clear();
+                self.callbacks.clear();
+                self.widget_fragments.clear();
+                self.fragments = fresh.collect();
+            }
+            Some(scope) => {
+                let redrawn: Vec<String> = self
+                    .widget_fragments
+                    .iter()
+                    .filter(|(_, path)| within(path, scope))
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                for id in &redrawn {
+                    self.specs.remove(id);
+                    self.callbacks.remove(id);
+                    self.widget_fragments.remove(id);
+                }
+                // Fragments nested in this one were drawn again (or not).
+                self.fragments
+                    .retain(|(f, _)| !(within(&f.path, scope) && f.path.len() > scope.len()));
+                self.fragments.extend(fresh);
+            }
+        }
+        self.specs.extend(std::mem::take(&mut report.widgets));
+        self.callbacks.extend(std::mem::take(&mut report.callbacks));
+        self.widget_fragments
+            .extend(std::mem::take(&mut report.widget_fragments));
+    }
+
+    /// Page `page` was rebuilt: the browser gets the new page list (from
+    /// the driver) and the page reruns if it is the one shown.
+    pub fn reloaded(&mut self, pages: &dyn Pages, page: &str) {
+        if self.page.as_deref() == Some(page) {
+            self.request_run(pages, page.to_owned(), None);
+        }
+    }
+
+    /// When the next fragment is due to rerun on its own, if any is.
+    pub fn next_tick(&self) -> Option<Instant> {
+        self.fragments.iter().filter_map(|(_, due)| *due).min()
+    }
+
+    /// Reruns the fragment that is due at `now`, if the session is idle; a
+    /// busy session skips the tick.
+    pub fn tick(&mut self, pages: &dyn Pages, now: Instant) {
+        let idle = self.idle();
+        let Some((fragment, due)) = self
+            .fragments
+            .iter_mut()
+            .filter(|(_, due)| due.is_some_and(|due| due <= now))
+            .min_by_key(|(_, due)| *due)
+        else {
+            return;
+        };
+        let every = fragment.every.unwrap_or(Duration::from_secs(1));
+        *due = Some(now + every);
+        let path = fragment.path.clone();
+        if let (true, Some(page)) = (idle, self.page.clone()) {
+            self.request_run(pages, page, Some(path));
+        }
+    }
+
+    /// The widget drawn last with id `id`, if it takes values.
+    pub fn widget(&self, id: &str) -> Option<&WidgetSpec> {
+        self.specs.get(id)
+    }
+}
