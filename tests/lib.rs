@@ -387,6 +387,8 @@ pub struct WsClient {
     pub session: String,
     /// The first message (`session`).
     pub hello: serde_json::Value,
+    /// Messages of a frame read but not yet returned.
+    pending: std::collections::VecDeque<serde_json::Value>,
 }
 
 /// How long any single expected message may take.
@@ -413,6 +415,7 @@ impl WsClient {
             ws,
             session: String::new(),
             hello: serde_json::Value::Null,
+            pending: std::collections::VecDeque::new(),
         };
         client.send(hello).await;
         let hello = client.recv().await;
@@ -440,13 +443,17 @@ impl WsClient {
     pub async fn recv(&mut self) -> serde_json::Value {
         use futures_util::StreamExt;
         loop {
+            if let Some(message) = self.pending.pop_front() {
+                return message;
+            }
             let message = tokio::time::timeout(WAIT, self.ws.next())
                 .await
                 .expect("a message within the wait")
                 .expect("socket open")
                 .expect("readable message");
             if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
-                return serde_json::from_str(text.as_str()).expect("server sends JSON");
+                self.pending
+                    .extend(frame_messages(text.as_str()).expect("server sends JSON"));
             }
         }
     }
@@ -611,4 +618,13 @@ pub mod runs {
             })
             .collect()
     }
+}
+
+/// The messages of one frame from the server: one JSON object, or an array
+/// of them.
+pub fn frame_messages(text: &str) -> serde_json::Result<Vec<serde_json::Value>> {
+    Ok(match serde_json::from_str(text)? {
+        serde_json::Value::Array(all) => all,
+        one => vec![one],
+    })
 }

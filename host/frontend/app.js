@@ -33,7 +33,13 @@
       const id = sessionStorage.getItem(SESSION_KEY);
       socket.send(JSON.stringify(id ? { type: "hello", session: id } : { type: "hello" }));
     };
-    socket.onmessage = (event) => handle(JSON.parse(event.data));
+    // A frame holds one message, or several as an array (a short run's
+    // messages arrive together and are applied in one task).
+    socket.onmessage = (event) => {
+      const data = JSON.parse(event.data);
+      if (Array.isArray(data)) data.forEach(handle);
+      else handle(data);
+    };
     socket.onclose = () => {
       document.body.classList.remove("running");
       connection.textContent = "Connecting…";
@@ -226,6 +232,7 @@
     setTimeout(() => t.remove(), 6000);
   }
 
+  let firstRender = false;
   function handle(msg) {
     switch (msg.type) {
       case "session":
@@ -255,7 +262,10 @@
         break;
       case "run_finished":
         if (msg.run === currentRun) finishRun(msg.status, msg.message);
-        if (!performance.getEntriesByName("wasmlit:first-render").length) performance.mark("wasmlit:first-render");
+        if (!firstRender) {
+          firstRender = true;
+          performance.mark("wasmlit:first-render");
+        }
         break;
       case "page_not_found":
         document.body.classList.remove("running");

@@ -283,8 +283,12 @@ function labelFor(el, inputId) {
 
 const WIDGETS = {
   button(el, ctx) {
-    return h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
+    const node = h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
       onclick: () => ctx.send(el.id, true) }, el.label);
+    // A click's value lasts one run and is not shown: the redrawn button
+    // keeps its node, so a second click landing meanwhile is not lost.
+    node.update = () => {};
+    return node;
   },
   checkbox(el, ctx) {
     const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
@@ -426,8 +430,10 @@ Object.assign(WIDGETS, {
     return node;
   },
   submit_button(el, ctx) {
-    return h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
+    const node = h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
       onclick: () => ctx.send(el.id, true) }, el.label);
+    node.update = () => {};
+    return node;
   },
   toggle(el, ctx) {
     const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,

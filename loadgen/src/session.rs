@@ -20,6 +20,8 @@ pub struct Clicker {
     ws: Socket,
     button: String,
     count: i64,
+    /// Messages of a frame read but not yet returned.
+    pending: std::collections::VecDeque<Value>,
 }
 
 impl Clicker {
@@ -32,6 +34,7 @@ impl Clicker {
             ws,
             button: String::new(),
             count: 0,
+            pending: std::collections::VecDeque::new(),
         };
         // The first message names no session to resume: a new one.
         clicker
@@ -48,12 +51,19 @@ impl Clicker {
 
     async fn recv(&mut self) -> anyhow::Result<Value> {
         loop {
+            if let Some(message) = self.pending.pop_front() {
+                return Ok(message);
+            }
             let message = tokio::time::timeout(MESSAGE_WAIT, self.ws.next())
                 .await
                 .context("no message within 10 s")?
                 .context("socket closed")??;
             if let Message::Text(text) = message {
-                return Ok(serde_json::from_str(text.as_str())?);
+                // A frame holds one message or an array of them.
+                match serde_json::from_str(text.as_str())? {
+                    Value::Array(all) => self.pending.extend(all),
+                    one => self.pending.push_back(one),
+                }
             }
         }
     }

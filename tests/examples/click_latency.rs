@@ -6,7 +6,7 @@
 //!
 //! Clicks are WebDriver element clicks, which chromedriver dispatches as
 //! input events (`Input.dispatchMouseEvent`), not `element.click()` in the
-//! page. Each sample runs from the `pointerdown` event's timestamp to the
+//! page. Each sample runs from the `pointerup` event's timestamp to the
 //! mutation that shows the new count, split at the socket: click handling
 //! until the page sends, the first message back, the message that carried
 //! the count, and the DOM work after it.
@@ -62,7 +62,7 @@ async fn floor_server() -> std::net::SocketAddr {
     addr
 }
 
-/// Installs the probes: the click's `pointerdown` time, every send and
+/// Installs the probes: the click's `pointerup` time, every send and
 /// message time after it, and the mutation that changed the count.
 const PROBE: &str = r#"
 const [countCss] = arguments;
@@ -70,15 +70,22 @@ const lat = { samples: [], current: null };
 window.__lat = lat;
 const countText = () => { const n = document.querySelector(countCss); return n ? n.textContent : null; };
 let shown = countText();
-addEventListener("pointerdown", (e) => {
-  lat.current = { down: e.timeStamp, send: null, messages: [], dom: null };
+addEventListener("pointerup", (e) => {
+  lat.current = { down: e.timeStamp, send: null, messages: [], handled: [], types: [], dom: null };
 }, { capture: true });
 const send = WebSocket.prototype.send;
 WebSocket.prototype.send = function (data) {
   if (lat.current && lat.current.send === null) lat.current.send = performance.now();
   if (!this.__probed) {
     this.__probed = true;
-    this.addEventListener("message", (e) => { if (lat.current) lat.current.messages.push(e.timeStamp); });
+    this.addEventListener("message", (e) => {
+      if (!lat.current) return;
+      lat.current.messages.push(e.timeStamp);
+      lat.current.handled.push(performance.now());
+      let type = "text";
+      try { const m = JSON.parse(e.data); type = m.type + (m.element ? `:${m.element.kind}` : ""); } catch (_) {}
+      lat.current.types.push(type);
+    });
   }
   return send.call(this, data);
 };
@@ -116,13 +123,16 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
 })();
 "#;
 
-/// One click's times, relative to its `pointerdown`, in ms.
+/// One click's times, relative to its `pointerup`, in ms.
 struct Sample {
     total: f64,
     to_send: f64,
     to_first_message: f64,
     to_count_message: f64,
     messages: usize,
+    /// Each message after the click: its type, when it arrived and when the
+    /// page had handled it.
+    timeline: Vec<(String, f64, f64)>,
 }
 
 fn quantiles(mut ms: Vec<f64>) -> (f64, f64, f64, f64) {
@@ -187,7 +197,25 @@ async fn measure(
                 .copied()
                 .rfind(|t| *t <= dom)
                 .unwrap_or(first);
+            let handled: Vec<f64> = s["handled"]
+                .as_array()
+                .map(|m| m.iter().filter_map(|t| t.as_f64()).collect())
+                .unwrap_or_default();
+            let types: Vec<String> = s["types"]
+                .as_array()
+                .map(|m| {
+                    m.iter()
+                        .map(|t| t.as_str().unwrap_or("?").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let timeline = types
+                .into_iter()
+                .zip(messages.iter().zip(&handled))
+                .map(|(t, (at, done))| (t, at - down, done - down))
+                .collect();
             Sample {
+                timeline,
                 total: dom - down,
                 to_send: send - down,
                 to_first_message: first - down,
@@ -206,7 +234,7 @@ fn report(name: &str, samples: &[Sample]) -> (f64, f64) {
         samples.len()
     );
     println!(
-        "  medians: pointerdown→send {:.2}, →first message {:.2}, →message with the count {:.2}, \
+        "  medians: pointerup→send {:.2}, →first message {:.2}, →message with the count {:.2}, \
          →DOM {:.2} ms; messages before the DOM change: {:.0}",
         median(&|s| s.to_send),
         median(&|s| s.to_first_message),
@@ -214,6 +242,18 @@ fn report(name: &str, samples: &[Sample]) -> (f64, f64) {
         p50,
         median(&|s| s.messages as f64),
     );
+    let longest = samples.iter().map(|s| s.timeline.len()).max().unwrap_or(0);
+    for i in 0..longest {
+        let at: Vec<&(String, f64, f64)> =
+            samples.iter().filter_map(|s| s.timeline.get(i)).collect();
+        println!(
+            "    message {i} ({}, in {} clicks): arrives {:.2}, handled {:.2} ms",
+            at[0].0,
+            at.len(),
+            quantiles(at.iter().map(|m| m.1).collect()).0,
+            quantiles(at.iter().map(|m| m.2).collect()).0,
+        );
+    }
     (p50, p99)
 }
 

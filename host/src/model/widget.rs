@@ -817,6 +817,118 @@ mod tests {
         assert!(a.starts_with("slider:"), "{a}");
     }
 
+    /// One spec of every kind, as pages draw them.
+    fn one_of_each() -> Vec<WidgetSpec> {
+        let options = || vec!["a".to_owned(), "b".to_owned()];
+        vec![
+            WidgetSpec::Button,
+            WidgetSpec::Checkbox { default: true },
+            slider(),
+            WidgetSpec::FloatSlider {
+                min: 0.0,
+                max: 1.0,
+                step: 0.1,
+                default: 0.5,
+            },
+            WidgetSpec::TextInput {
+                default: "x".into(),
+                max_chars: Some(10),
+                placeholder: None,
+            },
+            WidgetSpec::NumberInput {
+                min: Some(0.0),
+                max: None,
+                step: 1.0,
+                default: 2.0,
+            },
+            WidgetSpec::Selectbox {
+                options: options(),
+                default: Some(0),
+            },
+            WidgetSpec::Toggle { default: false },
+            WidgetSpec::SubmitButton,
+            WidgetSpec::DownloadButton {
+                file_name: "a.csv".into(),
+                mime: "text/csv".into(),
+            },
+            WidgetSpec::Feedback { options: 5 },
+            WidgetSpec::ChatInput {
+                placeholder: Some("say".into()),
+                max_chars: None,
+            },
+            WidgetSpec::Radio {
+                options: options(),
+                default: None,
+                horizontal: true,
+            },
+            WidgetSpec::SelectSlider {
+                options: options(),
+                default: 1,
+            },
+            WidgetSpec::Multiselect {
+                options: options(),
+                default: vec![1],
+                max_selections: None,
+            },
+            WidgetSpec::TextArea {
+                default: String::new(),
+                max_chars: None,
+                placeholder: None,
+                height: Some(3),
+            },
+            WidgetSpec::ColorPicker {
+                default: "#ff0000".into(),
+            },
+            WidgetSpec::DateInput {
+                default: "2026-12-01".into(),
+                min: None,
+                max: Some("2027-01-01".into()),
+            },
+            WidgetSpec::TimeInput {
+                default: "12:00".into(),
+                step_minutes: Some(15),
+            },
+            WidgetSpec::FileUploader {
+                types: vec!["csv".into()],
+                multiple: false,
+                max_bytes: 1 << 20,
+            },
+        ]
+    }
+
+    /// Browsers and parked sessions know widgets by these ids: a change to
+    /// how any kind derives its id loses every session's values of it.
+    #[test]
+    fn every_kinds_id_is_the_same_as_before() {
+        let ids: Vec<String> = one_of_each()
+            .iter()
+            .map(|spec| widget_id(spec, "Label", None))
+            .collect();
+        let expected: &[&str] = &[
+            "button:31c0c76a49604226",
+            "checkbox:23222acacb8b4d16",
+            "slider:4c8ee6f78aa687ee",
+            "float_slider:b60f12cae1abef89",
+            "text_input:41029748cafce8f9",
+            "number_input:c533d8348d9c67e8",
+            "selectbox:d3152b16ec7610a4",
+            "toggle:26edfcf90aa9645c",
+            "submit_button:dc4b75714349d478",
+            "download_button:b56cdd85a7312999",
+            "feedback:8ce3c5054a841149",
+            "chat_input:d51577f2da991fff",
+            "radio:2526486d85815a89",
+            "select_slider:004511d01ecdf27b",
+            "multiselect:55d4ba553177e82a",
+            "text_area:fc63f2eec83db67e",
+            "color_picker:792273fcac4ebe2c",
+            "date_input:d20ccfb6aab48ca3",
+            "time_input:41c1865aab5ca87a",
+            "file_uploader:23387c0b084fb92d",
+        ];
+        assert_eq!(ids, expected);
+    }
+
     #[test]
     fn slider_value_out_of_range_is_refused() {
         let err = slider().validate(&json!(101)).unwrap_err();

@@ -18,7 +18,6 @@ use crate::runtime::services::AppServices;
 use crate::session::model::{Effect, PageLookup, Pages, Session, SessionLimits, StartRun};
 use crate::session::shared::AppSessions;
 use axum::extract::ws::{Message, WebSocket};
-use futures_util::SinkExt;
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -126,6 +125,22 @@ impl Evict for Mutex<Sessions> {
 /// Most disconnected sessions kept at once; past it the oldest is dropped,
 /// so a client that connects and leaves in a loop cannot grow memory.
 pub const MAX_PARKED_SESSIONS: usize = 10_000;
+
+/// One frame of `messages`: the message itself when there is one, else a
+/// JSON array of them.
+pub fn encode_frame(messages: &[ServerMessage]) -> serde_json::Result<String> {
+    match messages {
+        [one] => serde_json::to_string(one),
+        all => serde_json::to_string(all),
+    }
+}
+
+/// How long the messages of a run that just started are held back: a run
+/// that ends within it reaches the browser in one write (its `run_started`,
+/// deltas and `run_finished` together), which the browser applies back to
+/// back; a longer run's messages flow from then on as they come. Streamlit
+/// batches its messages to the browser in the same way.
+pub const RUN_START_HOLD: Duration = Duration::from_millis(4);
 
 /// How long a reconnecting tab waits for its old connection to close (a
 /// reload opens the new socket before the server sees the old one close).
@@ -250,6 +265,9 @@ struct Connection {
     events: mpsc::UnboundedSender<Event>,
     /// The run in flight and its handle.
     run: Option<(u64, RunHandle)>,
+    /// Until when the start of the run in flight is held back, so that a
+    /// short run's messages reach the browser together (see [`RUN_START_HOLD`]).
+    hold: Option<tokio::time::Instant>,
     /// Messages the browser may still send before its rate applies.
     rate: crate::session::rate::Bucket,
     outbox: Vec<ServerMessage>,
@@ -331,6 +349,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
         data,
         events: tx,
         run: None,
+        hold: None,
         rate: crate::session::rate::Bucket::full(server.session.messages_burst),
         outbox: Vec::new(),
     };
@@ -365,10 +384,13 @@ impl Connection {
         }
         let mut reloads = self.server.reloads.subscribe();
         loop {
-            if !self.flush(&mut socket).await {
+            if self.hold.is_none() && !self.flush(&mut socket).await {
                 return;
             }
             tokio::select! {
+                // A run that is still going after the hold: what it drew so
+                // far goes out now, and the rest as it comes.
+                _ = sleep_until(self.hold), if self.hold.is_some() => self.hold = None,
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Text(text))) => self.on_text(text.as_str()),
                     Some(Ok(Message::Binary(_))) => self.refuse("binary messages are not part of the protocol".into()),
@@ -424,20 +446,20 @@ impl Connection {
         }
     }
 
+    /// Sends the outbox as one frame: a JSON object when it holds one
+    /// message, else a JSON array of them in order, which the browser
+    /// applies in one task.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
-        for message in self.outbox.drain(..) {
-            let text = match serde_json::to_string(&message) {
-                Ok(text) => text,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not encode a message");
-                    continue;
-                }
-            };
-            if socket.feed(Message::Text(text.into())).await.is_err() {
-                return false;
+        let text = match encode_frame(&self.outbox) {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::error!(error = %e, "could not encode a message");
+                self.outbox.clear();
+                return true;
             }
-        }
-        socket.flush().await.is_ok()
+        };
+        self.outbox.clear();
+        socket.send(Message::Text(text.into())).await.is_ok()
     }
 
     fn refuse(&mut self, message: String) {
@@ -563,6 +585,7 @@ impl Connection {
             },
         );
         self.run = Some((run, handle));
+        self.hold = Some(tokio::time::Instant::now() + RUN_START_HOLD);
     }
 
     fn on_event(&mut self, event: Event) {
@@ -571,6 +594,7 @@ impl Connection {
             Event::Finished { run, report } => {
                 if self.run.as_ref().is_some_and(|(id, _)| *id == run) {
                     self.run = None;
+                    self.hold = None;
                 }
                 let shutting_down = *self.server.shutdown.borrow();
                 self.data.session.finished(
