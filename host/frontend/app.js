@@ -1,304 +1,317 @@
-// The session client: one WebSocket, runs, deltas into slots, navigation.
-"use strict";
-(() => {
-  const { h, ELEMENTS, base } = window.wasmlit;
-  const SESSION_KEY = `wasmlit-session${base}`;
-  const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
-  const runError = document.getElementById("run-error");
-  const connection = document.getElementById("connection");
-  let socket = null, pages = [], currentRun = 0, page = null, retry = 0, slowFragment = null;
+// The session client, an ES module: one WebSocket, runs, deltas into slots,
+// navigation.
+import { h, asView, ELEMENTS, BASE as base } from "./elements.js";
 
-  const pageFromUrl = () => {
-    const path = location.pathname.startsWith(base) ? location.pathname.slice(base.length) : location.pathname;
-    const raw = path.replace(/^\/+|\/+$/g, "");
-    try { return decodeURIComponent(raw) || null; } catch { return raw || null; }
+// What each slot shows: the view its renderer returned (`update`,
+// `containers`), kept beside the DOM rather than on its nodes.
+const views = new WeakMap();
+// The values a form's widgets hold until its submit button sends them.
+const formValues = new WeakMap();
+
+const SESSION_KEY = `wasmlit-session${base}`;
+const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
+const runError = document.getElementById("run-error");
+const connection = document.getElementById("connection");
+let socket = null, pages = [], currentRun = 0, page = null, retry = 0, slowFragment = null;
+
+const pageFromUrl = () => {
+  const path = location.pathname.startsWith(base) ? location.pathname.slice(base.length) : location.pathname;
+  const raw = path.replace(/^\/+|\/+$/g, "");
+  try { return decodeURIComponent(raw) || null; } catch { return raw || null; }
+};
+
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function rerun(widgets = {}) {
+  if (!page) return;
+  send({ type: "rerun", page, widgets, query: location.search.replace(/^\?/, "") });
+}
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss" : "ws";
+  // The session to resume goes in the first message, never in the URL.
+  socket = new WebSocket(`${proto}://${location.host}${base}/_/ws`);
+  socket.onopen = () => {
+    retry = 0;
+    connection.textContent = "";
+    const id = sessionStorage.getItem(SESSION_KEY);
+    socket.send(JSON.stringify(id ? { type: "hello", session: id } : { type: "hello" }));
   };
-
-  function send(message) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-  }
-
-  function rerun(widgets = {}) {
-    if (!page) return;
-    send({ type: "rerun", page, widgets, query: location.search.replace(/^\?/, "") });
-  }
-
-  function connect() {
-    const proto = location.protocol === "https:" ? "wss" : "ws";
-    // The session to resume goes in the first message, never in the URL.
-    socket = new WebSocket(`${proto}://${location.host}${base}/_/ws`);
-    socket.onopen = () => {
-      retry = 0;
-      connection.textContent = "";
-      const id = sessionStorage.getItem(SESSION_KEY);
-      socket.send(JSON.stringify(id ? { type: "hello", session: id } : { type: "hello" }));
-    };
-    // A frame holds one message, or several as an array (a short run's
-    // messages arrive together and are applied in one task).
-    socket.onmessage = (event) => {
-      const data = JSON.parse(event.data);
-      if (Array.isArray(data)) data.forEach(handle);
-      else handle(data);
-    };
-    socket.onclose = () => {
-      document.body.classList.remove("running");
-      connection.textContent = "Connecting…";
-      setTimeout(connect, Math.min(5000, 200 * 2 ** retry++));
-    };
-  }
-
-  function renderNav() {
-    const nav = document.getElementById("nav");
-    nav.replaceChildren(...pages.map((p) => h("a", {
-      href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
-      onclick: (e) => {
-        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        if (p.name === page) return;
-        history.pushState({}, "", `${base}/${encodeURIComponent(p.name)}`);
-        openPage(p.name);
-      },
-    }, p.title)));
-  }
-
-  function openPage(name) {
-    page = name;
-    document.body.classList.remove("wide");
-    for (const c of Object.values(containers)) c.replaceChildren();
-    runError.replaceChildren();
-    renderNav();
-    const info = pages.find((p) => p.name === page);
-    document.title = info ? `${info.title} · wasmlit` : "wasmlit";
-    rerun();
-  }
-
-  // The slot at `path`: a top-level container, then pairs of (position,
-  // container of the block drawn there) down to the slot's own position.
-  function slot(path) {
-    let parent = containers[path[0]];
-    for (let depth = 1; parent && depth < path.length; depth += 2) {
-      const index = path[depth];
-      if (!Number.isInteger(index) || index < 0 || index > 100000) return null;
-      while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
-      const target = parent.children[index];
-      if (depth === path.length - 1) return target;
-      const block = target.firstElementChild;
-      parent = block && block.containers ? block.containers[path[depth + 1]] : null;
-    }
-    return null;
-  }
-
-  // The container at `path` (a top-level one, or one of the block at the
-  // slot `path` without its last entry).
-  function containerAt(path) {
-    if (path.length === 1) return containers[path[0]] || null;
-    const target = slot(path.slice(0, -1));
-    const block = target && target.firstElementChild;
-    return block && block.containers ? block.containers[path[path.length - 1]] || null : null;
-  }
-
-  // An element's JSON without its value: what must match to update in place.
-  const shape = (element) => JSON.stringify({ ...element, value: undefined });
-
-  // Elements that belong to the page, not to a place in it (empty path).
-  function pageLevel(element) {
-    if (element.kind === "toast") toast(element.body);
-    if (element.kind === "balloons") balloons();
-    if (element.kind === "switch_page" && element.page !== page) {
-      history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);
-      openPage(element.page);
-    }
-    if (element.kind === "query_params") {
-      history.replaceState(history.state, "", `${location.pathname}${element.query ? `?${element.query}` : ""}`);
-    }
-    if (element.kind === "page_config") {
-      if (element.title) document.title = element.title;
-      document.body.classList.toggle("wide", element.wide);
-      if (element.icon) {
-        const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${element.icon.replace(/[<&>"]/g, "")}</text></svg>`;
-        let link = document.querySelector("link[rel=icon]");
-        if (!link) document.head.append(link = h("link", { rel: "icon" }));
-        link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
-      }
-    }
-  }
-
-  function place(path, element) {
-    if (path.length === 0) return pageLevel(element);
-    const target = slot(path);
-    if (!target) return;
-    target.classList.remove("stale");
-    const existing = target.firstElementChild;
-    const json = JSON.stringify(element);
-    // An element redrawn unchanged keeps its DOM (and a widget its focus,
-    // caret or drag); anything else is replaced.
-    if (existing && target.dataset.json === json) return;
-    // A block redrawn with new parameters of the same kind (a status's
-    // label and state) is updated in place: its content stays.
-    if (existing && existing.update && element.kind === "block" && existing.dataset.block === element.block) {
-      existing.update(element);
-      target.dataset.json = json;
-      return;
-    }
-    // The same widget with a new value is updated in place.
-    if (existing && existing.update && element.kind === "widget" && existing.dataset.widgetId === element.id
-        && target.dataset.shape === shape(element)) {
-      existing.update(element);
-      target.dataset.json = json;
-      return;
-    }
-    const domId = `w-${path.join("-")}`;
-    const ctx = { domId, send: (id, value) => sendValue(target, element, id, value) };
-    const render = ELEMENTS[element.kind];
-    const node = render ? render(element, ctx) : h("div", { text: `unknown element ${element.kind}` });
-    const hadFocus = existing && existing.contains(document.activeElement);
-    target.replaceChildren(node);
-    target.dataset.json = json;
-    target.dataset.shape = shape(element);
-    if (hadFocus) node.querySelector("input, select, button")?.focus();
-    if (path[0] === 1) document.getElementById("sidebar").classList.add("has-content");
-  }
-
-  // A widget in a form keeps its change in the form until the form's submit
-  // button sends them all, with the press, in one rerun.
-  let clearing = null;
-  function sendValue(target, element, id, value) {
-    const form = target.closest("[data-form]");
-    if (!form) return rerun({ [id]: value });
-    if (element.widget !== "submit_button") {
-      form.pending[id] = value;
-      return;
-    }
-    const values = { ...form.pending, [id]: value };
-    form.pending = {};
-    if (form.dataset.form === "clear") clearing = form;
-    rerun(values);
-  }
-
-  // After a submit of a form that clears, its widgets show their defaults.
-  function resetForm(form) {
-    for (const node of form.querySelectorAll("[data-widget-id]")) {
-      const slot = node.parentElement;
-      if (!node.update || !slot || !slot.dataset.json) continue;
-      const el = JSON.parse(slot.dataset.json);
-      if (!("default" in el)) continue;
-      node.update({ ...el, value: el.default }, true);
-    }
-  }
-
-  function finishRun(status, message) {
-    clearTimeout(slowFragment);
-    if (status !== "replaced") {
-      if (clearing && status === "ok") resetForm(clearing);
-      clearing = null;
-    }
+  // A frame holds one message, or several as an array (a short run's
+  // messages arrive together and are applied in one task).
+  socket.onmessage = (event) => {
+    const data = JSON.parse(event.data);
+    if (Array.isArray(data)) data.forEach(handle);
+    else handle(data);
+  };
+  socket.onclose = () => {
     document.body.classList.remove("running");
-    if (status === "replaced") return;
-    for (const c of Object.values(containers)) c.querySelectorAll(".slot.stale").forEach((s) => s.remove());
-    document.getElementById("sidebar").classList.toggle("has-content", containers[1].children.length > 0);
-    runError.replaceChildren();
-    if (status === "error") {
-      runError.append(h("div", { class: "alert error" }, h("strong", { text: "This run failed" }), h("pre", { text: message || "" })));
-    } else if (status === "stopped" && message) {
-      runError.append(h("div", { class: "alert warning", text: "Stopped." }));
+    connection.textContent = "Connecting…";
+    setTimeout(connect, Math.min(5000, 200 * 2 ** retry++));
+  };
+}
+
+function renderNav() {
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(...pages.map((p) => h("a", {
+    href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
+    onclick: (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      if (p.name === page) return;
+      history.pushState({}, "", `${base}/${encodeURIComponent(p.name)}`);
+      openPage(p.name);
+    },
+  }, p.title)));
+}
+
+function openPage(name) {
+  page = name;
+  document.body.classList.remove("wide");
+  for (const c of Object.values(containers)) c.replaceChildren();
+  runError.replaceChildren();
+  renderNav();
+  const info = pages.find((p) => p.name === page);
+  document.title = info ? `${info.title} · wasmlit` : "wasmlit";
+  rerun();
+}
+
+// The slot at `path`: a top-level container, then pairs of (position,
+// container of the block drawn there) down to the slot's own position.
+function slot(path) {
+  let parent = containers[path[0]];
+  for (let depth = 1; parent && depth < path.length; depth += 2) {
+    const index = path[depth];
+    if (!Number.isInteger(index) || index < 0 || index > 100000) return null;
+    while (parent.children.length <= index) parent.append(h("div", { class: "slot" }));
+    const target = parent.children[index];
+    if (depth === path.length - 1) return target;
+    const view = views.get(target);
+    parent = view && view.containers ? view.containers[path[depth + 1]] : null;
+  }
+  return null;
+}
+
+// The container at `path` (a top-level one, or one of the block at the
+// slot `path` without its last entry).
+function containerAt(path) {
+  if (path.length === 1) return containers[path[0]] || null;
+  const target = slot(path.slice(0, -1));
+  const view = target && views.get(target);
+  return view && view.containers ? view.containers[path[path.length - 1]] || null : null;
+}
+
+// An element's JSON without its value: what must match to update in place.
+const shape = (element) => JSON.stringify({ ...element, value: undefined });
+
+// Elements that belong to the page, not to a place in it (empty path),
+// by kind.
+const PAGE_LEVEL = {
+  toast: (element) => toast(element.body),
+  balloons: () => balloons(),
+  switch_page: (element) => {
+    if (element.page === page) return;
+    history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);
+    openPage(element.page);
+  },
+  query_params: (element) => {
+    history.replaceState(history.state, "", `${location.pathname}${element.query ? `?${element.query}` : ""}`);
+  },
+  page_config: (element) => {
+    if (element.title) document.title = element.title;
+    document.body.classList.toggle("wide", element.wide);
+    if (element.icon) {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${element.icon.replace(/[<&>"]/g, "")}</text></svg>`;
+      let link = document.querySelector("link[rel=icon]");
+      if (!link) document.head.append(link = h("link", { rel: "icon" }));
+      link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
     }
-  }
+  },
+};
+const pageLevel = (element) => PAGE_LEVEL[element.kind]?.(element);
 
-  // A refused widget value (a `refused` message) is put back to the value
-  // the page last drew, so the control never shows what the page did not get.
-  function restoreRefused(widget) {
-    for (const node of document.querySelectorAll("[data-widget-id]")) {
-      if (node.dataset.widgetId !== widget || !node.update) continue;
-      const slot = node.parentElement;
-      if (slot && slot.dataset.json) node.update(JSON.parse(slot.dataset.json), true);
+function place(path, element) {
+  if (path.length === 0) return pageLevel(element);
+  const target = slot(path);
+  if (!target) return;
+  target.classList.remove("stale");
+  const existing = target.firstElementChild;
+  const view = existing && views.get(target);
+  const json = JSON.stringify(element);
+  // An element redrawn unchanged keeps its DOM (and a widget its focus,
+  // caret or drag); anything else is replaced.
+  if (existing && target.dataset.json === json) return;
+  // A block redrawn with new parameters of the same kind (a status's
+  // label and state) is updated in place: its content stays.
+  if (view && view.update && element.kind === "block" && existing.dataset.block === element.block) {
+    view.update(element);
+    target.dataset.json = json;
+    return;
+  }
+  // The same widget with a new value is updated in place.
+  if (view && view.update && element.kind === "widget" && existing.dataset.widgetId === element.id
+      && target.dataset.shape === shape(element)) {
+    view.update(element);
+    target.dataset.json = json;
+    return;
+  }
+  const domId = `w-${path.join("-")}`;
+  const ctx = { domId, send: (id, value) => sendValue(target, element, id, value) };
+  const render = ELEMENTS[element.kind];
+  const made = asView(render ? render(element, ctx) : h("div", { text: `unknown element ${element.kind}` }));
+  const node = made.node;
+  const hadFocus = existing && existing.contains(document.activeElement);
+  target.replaceChildren(node);
+  views.set(target, made);
+  target.dataset.json = json;
+  target.dataset.shape = shape(element);
+  if (hadFocus) node.querySelector("input, select, button")?.focus();
+  if (path[0] === 1) document.getElementById("sidebar").classList.add("has-content");
+}
+
+// A widget in a form keeps its change in the form until the form's submit
+// button sends them all, with the press, in one rerun.
+let clearing = null;
+function sendValue(target, element, id, value) {
+  const form = target.closest("[data-form]");
+  if (!form) return rerun({ [id]: value });
+  if (element.widget !== "submit_button") {
+    formValues.set(form, { ...formValues.get(form), [id]: value });
+    return;
+  }
+  const values = { ...formValues.get(form), [id]: value };
+  formValues.delete(form);
+  if (form.dataset.form === "clear") clearing = form;
+  rerun(values);
+}
+
+// After a submit of a form that clears, its widgets show their defaults.
+function resetForm(form) {
+  for (const node of form.querySelectorAll("[data-widget-id]")) {
+    const slot = node.parentElement;
+    const view = slot && views.get(slot);
+    if (!view || !view.update || !slot.dataset.json) continue;
+    const el = JSON.parse(slot.dataset.json);
+    if (!("default" in el)) continue;
+    view.update({ ...el, value: el.default }, true);
+  }
+}
+
+function finishRun(status, message) {
+  clearTimeout(slowFragment);
+  if (status !== "replaced") {
+    if (clearing && status === "ok") resetForm(clearing);
+    clearing = null;
+  }
+  document.body.classList.remove("running");
+  if (status === "replaced") return;
+  for (const c of Object.values(containers)) c.querySelectorAll(".slot.stale").forEach((s) => s.remove());
+  document.getElementById("sidebar").classList.toggle("has-content", containers[1].children.length > 0);
+  runError.replaceChildren();
+  if (status === "error") {
+    runError.append(h("div", { class: "alert error" }, h("strong", { text: "This run failed" }), h("pre", { text: message || "" })));
+  } else if (status === "stopped" && message) {
+    runError.append(h("div", { class: "alert warning", text: "Stopped." }));
+  }
+}
+
+// A refused widget value (a `refused` message) is put back to the value
+// the page last drew, so the control never shows what the page did not get.
+function restoreRefused(widget) {
+  for (const node of document.querySelectorAll("[data-widget-id]")) {
+    if (node.dataset.widgetId !== widget) continue;
+    const slot = node.parentElement;
+    const view = slot && views.get(slot);
+    if (view && view.update && slot.dataset.json) view.update(JSON.parse(slot.dataset.json), true);
+  }
+}
+
+function balloons() {
+  if (matchMedia("(prefers-reduced-motion: reduce)").matches) return toast("🎈🎈🎈");
+  for (let i = 0; i < 24; i++) {
+    const b = h("span", { class: "balloon", "aria-hidden": "true", text: "🎈" });
+    b.style.left = `${Math.random() * 95}vw`;
+    b.style.animationDelay = `${Math.random() * 0.8}s`;
+    b.style.fontSize = `${1.6 + Math.random() * 1.6}rem`;
+    document.body.append(b);
+    setTimeout(() => b.remove(), 4500);
+  }
+}
+
+function toast(text) {
+  const t = h("div", { class: "toast", text });
+  document.getElementById("toasts").append(t);
+  setTimeout(() => t.remove(), 6000);
+}
+
+let firstRender = false;
+function handle(msg) {
+  switch (msg.type) {
+    case "session":
+      sessionStorage.setItem(SESSION_KEY, msg.id);
+      pages = msg.pages;
+      openPage(pageFromUrl() || (pages[0] && pages[0].name));
+      break;
+    case "pages":
+      pages = msg.pages;
+      renderNav();
+      break;
+    case "run_started": {
+      currentRun = msg.run;
+      clearTimeout(slowFragment);
+      // A fragment's run makes only the fragment stale, and shows the
+      // running indicator only if it takes a while (a fragment may rerun
+      // every second).
+      const scope = msg.scope ? containerAt(msg.scope) : null;
+      if (msg.scope) slowFragment = setTimeout(() => document.body.classList.add("running"), 300);
+      else document.body.classList.add("running");
+      const stale = msg.scope ? (scope ? [scope] : []) : Object.values(containers);
+      for (const c of stale) c.querySelectorAll(".slot").forEach((s) => s.classList.add("stale"));
+      break;
     }
-  }
-
-  function balloons() {
-    if (matchMedia("(prefers-reduced-motion: reduce)").matches) return toast("🎈🎈🎈");
-    for (let i = 0; i < 24; i++) {
-      const b = h("span", { class: "balloon", "aria-hidden": "true", text: "🎈" });
-      b.style.left = `${Math.random() * 95}vw`;
-      b.style.animationDelay = `${Math.random() * 0.8}s`;
-      b.style.fontSize = `${1.6 + Math.random() * 1.6}rem`;
-      document.body.append(b);
-      setTimeout(() => b.remove(), 4500);
-    }
-  }
-
-  function toast(text) {
-    const t = h("div", { class: "toast", text });
-    document.getElementById("toasts").append(t);
-    setTimeout(() => t.remove(), 6000);
-  }
-
-  let firstRender = false;
-  function handle(msg) {
-    switch (msg.type) {
-      case "session":
-        sessionStorage.setItem(SESSION_KEY, msg.id);
-        pages = msg.pages;
-        openPage(pageFromUrl() || (pages[0] && pages[0].name));
-        break;
-      case "pages":
-        pages = msg.pages;
-        renderNav();
-        break;
-      case "run_started": {
-        currentRun = msg.run;
-        clearTimeout(slowFragment);
-        // A fragment's run makes only the fragment stale, and shows the
-        // running indicator only if it takes a while (a fragment may rerun
-        // every second).
-        const scope = msg.scope ? containerAt(msg.scope) : null;
-        if (msg.scope) slowFragment = setTimeout(() => document.body.classList.add("running"), 300);
-        else document.body.classList.add("running");
-        const stale = msg.scope ? (scope ? [scope] : []) : Object.values(containers);
-        for (const c of stale) c.querySelectorAll(".slot").forEach((s) => s.classList.add("stale"));
-        break;
+    case "delta":
+      if (msg.run === currentRun) place(msg.path, msg.element);
+      break;
+    case "run_finished":
+      if (msg.run === currentRun) finishRun(msg.status, msg.message);
+      if (!firstRender) {
+        firstRender = true;
+        performance.mark("wasmlit:first-render");
       }
-      case "delta":
-        if (msg.run === currentRun) place(msg.path, msg.element);
-        break;
-      case "run_finished":
-        if (msg.run === currentRun) finishRun(msg.status, msg.message);
-        if (!firstRender) {
-          firstRender = true;
-          performance.mark("wasmlit:first-render");
-        }
-        break;
-      case "page_not_found":
-        document.body.classList.remove("running");
-        containers[0].replaceChildren(h("div", { class: "alert warning",
-          text: `There is no page named “${msg.page}”. Pick one from the sidebar.` }));
-        break;
-      case "error":
-        toast(msg.message);
-        break;
-      case "refused":
-        toast(msg.message);
-        restoreRefused(msg.widget);
-        break;
-      case "cache_cleared":
-        toast("Cache cleared: cached data and resources are computed again.");
-        rerun();
-        break;
-      case "shutdown":
-        connection.textContent = "The server stopped.";
-        break;
-    }
+      break;
+    case "page_not_found":
+      document.body.classList.remove("running");
+      containers[0].replaceChildren(h("div", { class: "alert warning",
+        text: `There is no page named “${msg.page}”. Pick one from the sidebar.` }));
+      break;
+    case "error":
+      toast(msg.message);
+      break;
+    case "refused":
+      toast(msg.message);
+      restoreRefused(msg.widget);
+      break;
+    case "cache_cleared":
+      toast("Cache cleared: cached data and resources are computed again.");
+      rerun();
+      break;
+    case "shutdown":
+      connection.textContent = "The server stopped.";
+      break;
   }
+}
 
-  const clearCache = () => send({ type: "clear_cache" });
-  document.getElementById("stop").addEventListener("click", () => send({ type: "stop" }));
-  document.getElementById("clear-cache").addEventListener("click", clearCache);
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && document.body.classList.contains("running")) send({ type: "stop" });
-    // "c" clears the cache, as in Streamlit, unless the user is typing.
-    const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
-    if (e.key === "c" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) clearCache();
-  });
-  window.addEventListener("popstate", () => openPage(pageFromUrl() || (pages[0] && pages[0].name)));
-  setInterval(() => send({ type: "heartbeat" }), 30000);
-  connect();
-})();
+const clearCache = () => send({ type: "clear_cache" });
+document.getElementById("stop").addEventListener("click", () => send({ type: "stop" }));
+document.getElementById("clear-cache").addEventListener("click", clearCache);
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && document.body.classList.contains("running")) send({ type: "stop" });
+  // "c" clears the cache, as in Streamlit, unless the user is typing.
+  const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+  if (e.key === "c" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) clearCache();
+});
+window.addEventListener("popstate", () => openPage(pageFromUrl() || (pages[0] && pages[0].name)));
+setInterval(() => send({ type: "heartbeat" }), 30000);
+connect();

@@ -1,8 +1,11 @@
-// Element renderers: one small function per element kind, keyed by the
-// `kind` the host sends. Each gets the element and a context with `send`
-// (report a widget value) and returns a DOM node. To add a kind, add one
-// entry here and one variant on the host (host/src/delta.rs).
-"use strict";
+// Element renderers, an ES module: one small function per element kind,
+// keyed by the `kind` the host sends. Each gets the element and a context
+// with `send` (report a widget value) and returns what it made: a DOM node,
+// or a view `{ node, update, containers }` when the element can take a new
+// value in place (`update`) or holds other elements (`containers`). To add
+// a kind, add one entry here and one variant on the host
+// (host/src/model/delta.rs); `host/tests/frontend.rs` checks that every
+// kind the host can send has its renderer.
 
 // The app's URL prefix when the server hosts several apps ("" otherwise).
 const BASE = document.querySelector("meta[name=wasmlit-base]")?.content || "";
@@ -287,16 +290,14 @@ const WIDGETS = {
       onclick: () => ctx.send(el.id, true) }, el.label);
     // A click's value lasts one run and is not shown: the redrawn button
     // keeps its node, so a second click landing meanwhile is not lost.
-    node.update = () => {};
-    return node;
+    return { node, update: () => {} };
   },
   checkbox(el, ctx) {
     const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
     const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
-    node.update = (next) => { box.checked = next.value; };
-    return node;
+    return { node, update: (next) => { box.checked = next.value; } };
   },
   int_slider(el, ctx) {
     return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
@@ -369,8 +370,7 @@ Object.assign(WIDGETS, {
     const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", thumbs ? v === i : v !== null && i <= v));
     show(el.value);
     const node = h("div", {}, h("div", { class: "label", text: el.label }), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
-    node.update = (next) => show(next.value);
-    return node;
+    return { node, update: (next) => show(next.value) };
   },
   // Files go to the server over HTTP, one request each; the widget's value
   // is the list of their ids.
@@ -426,22 +426,19 @@ Object.assign(WIDGETS, {
     });
     show();
     const node = h("div", {}, h("label", { class: "label", for: ctx.domId, text: el.label }), zone, status, list);
-    node.update = (next) => { files = next.files || []; show(); };
-    return node;
+    return { node, update: (next) => { files = next.files || []; show(); } };
   },
   submit_button(el, ctx) {
     const node = h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
       onclick: () => ctx.send(el.id, true) }, el.label);
-    node.update = () => {};
-    return node;
+    return { node, update: () => {} };
   },
   toggle(el, ctx) {
     const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
     const node = h("div", { class: "checkbox toggle" }, h("label", { title: el.help }, box, h("span", { class: "switch" }), el.label));
-    node.update = (next) => { box.checked = next.value; };
-    return node;
+    return { node, update: (next) => { box.checked = next.value; } };
   },
   radio(el, ctx) {
     const inputs = el.options.map((o, i) => h("input", { type: "radio", name: ctx.domId, value: String(i),
@@ -451,8 +448,7 @@ Object.assign(WIDGETS, {
     const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
       h("legend", { class: "label", title: el.help, text: el.label }),
       ...inputs.map((r, i) => h("label", {}, r, el.options[i])));
-    node.update = (next) => set(next.value);
-    return node;
+    return { node, update: (next) => set(next.value) };
   },
   select_slider(el, ctx) {
     const shown = h("span", { class: "value", text: el.options[el.value] });
@@ -463,8 +459,7 @@ Object.assign(WIDGETS, {
     input.value = el.value;
     const node = h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
       h("div", { class: "range" }, h("span", { text: el.options[0] }), h("span", { text: el.options[el.options.length - 1] })));
-    node.update = (next) => { input.value = next.value; shown.textContent = el.options[next.value]; };
-    return node;
+    return { node, update: (next) => { input.value = next.value; shown.textContent = el.options[next.value]; } };
   },
   multiselect(el, ctx) {
     let chosen = el.value.slice();
@@ -488,8 +483,7 @@ Object.assign(WIDGETS, {
     };
     draw();
     const node = h("div", {}, labelFor(el, ctx.domId), chips, select);
-    node.update = (next) => { chosen = next.value.slice(); draw(); };
-    return node;
+    return { node, update: (next) => { chosen = next.value.slice(); draw(); } };
   },
   text_area(el, ctx) {
     const area = h("textarea", { id: ctx.domId, disabled: el.disabled, maxlength: el.max_chars, placeholder: el.placeholder,
@@ -527,26 +521,24 @@ function rangeWidget(el, ctx, parse, format) {
   input.value = el.value;
   const node = h("div", { class: "slider" }, labelFor(el, ctx.domId), shown, input,
     h("div", { class: "range" }, h("span", { text: format(el.min) }), h("span", { text: format(el.max) })));
-  node.update = (next) => {
+  return { node, update: (next) => {
     input.value = next.value;
     shown.textContent = format(next.value);
     input.setAttribute("aria-valuetext", format(next.value));
-  };
-  return node;
+  } };
 }
 
 // Lets a redrawn widget take its new value in place, so the node (and the
 // user's focus and caret) survives. A focused input keeps what is typed.
 function withUpdate(node, input, show) {
-  node.update = (next, force) => {
+  return { node, update: (next, force) => {
     if (force || document.activeElement !== input) input.value = show(next.value);
-  };
-  return node;
+  } };
 }
 
-// Blocks: each returns a node whose `containers` are the elements' parents,
-// in the order the host numbers them.
-const withContainers = (node, containers) => { node.containers = containers; return node; };
+// Blocks: each returns a view whose `containers` are the elements'
+// parents, in the order the host numbers them.
+const withContainers = (node, containers) => ({ node, containers });
 const BLOCKS = {
   container(el) {
     const node = h("div", { class: `block${el.border ? " bordered" : ""}${el.height ? " scrolls" : ""}` });
@@ -599,15 +591,15 @@ const BLOCKS = {
     const label = h("span", { text: el.label });
     const body = h("div", { class: "block" });
     const node = h("details", { class: "expander status", open: el.expanded }, h("summary", {}, icon, label), body);
-    node.update = (next) => {
+    const update = (next) => {
       node.dataset.state = next.state;
       label.textContent = next.label;
       icon.className = next.state === "running" ? "status-icon spinner" : "status-icon";
       icon.textContent = next.state === "complete" ? "✓" : next.state === "error" ? "✕" : "";
       node.open = next.expanded;
     };
-    node.update(el);
-    return withContainers(node, [body]);
+    update(el);
+    return { node, update, containers: [body] };
   },
   dialog(el) {
     const body = h("div", { class: "block dialog-body" });
@@ -627,7 +619,6 @@ const BLOCKS = {
   },
   form(el) {
     const node = h("div", { class: `block form${el.border ? " bordered" : ""}`, "data-form": el.clear_on_submit ? "clear" : "keep" });
-    node.pending = {};
     return withContainers(node, [node]);
   },
 };
@@ -650,9 +641,9 @@ const ELEMENTS = {
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
   block: (el) => {
-    const node = (BLOCKS[el.block] || BLOCKS.container)(el);
-    node.dataset.block = el.block;
-    return node;
+    const view = (BLOCKS[el.block] || BLOCKS.container)(el);
+    view.node.dataset.block = el.block;
+    return view;
   },
   spinner: (el) => h("div", { class: "working", role: "status" },
     h("span", { class: "spinner", "aria-hidden": "true" }), h("span", { text: el.body })),
@@ -684,12 +675,14 @@ const ELEMENTS = {
     h("strong", { text: el.message }), el.location ? h("div", { class: "location", text: `at ${el.location}` }) : null),
   widget: (el, ctx) => {
     const render = WIDGETS[el.widget];
-    const body = render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` });
+    const body = asView(render ? render(el, ctx) : h("div", { text: `unsupported widget ${el.widget}` }));
     const labels = el.label_visibility && el.label_visibility !== "visible" ? ` label-${el.label_visibility}` : "";
-    const node = h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}${labels}`, "data-widget-id": el.id }, body);
-    if (body.update) node.update = body.update;
-    return node;
+    const node = h("div", { class: `widget ${el.widget}${el.disabled ? " disabled" : ""}${labels}`, "data-widget-id": el.id }, body.node);
+    return { node, update: body.update };
   },
 };
 
-window.wasmlit = { h, ELEMENTS, base: BASE };
+// A renderer's result as a view: `{ node, update?, containers? }`.
+const asView = (made) => (made instanceof Node ? { node: made } : made);
+
+export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE };

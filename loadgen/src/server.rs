@@ -43,8 +43,9 @@ impl Server {
             .spawn()
             .context("starting host serve")?;
         let stderr = child.stderr.take().context("server stderr")?;
-        let addr = BufReader::new(stderr)
-            .lines()
+        let mut lines = BufReader::new(stderr).lines();
+        let addr = lines
+            .by_ref()
             .map_while(Result::ok)
             .find_map(|l| {
                 l.split("Open: http://")
@@ -52,6 +53,9 @@ impl Server {
                     .map(|a| a.split('/').next().unwrap_or("").to_owned())
             })
             .context("the server did not print its address")?;
+        // Keep reading what the server writes after that: with the pipe
+        // closed, its next line to stderr would fail (and a print panic).
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
         Ok(Server { child, addr })
     }
 

@@ -462,3 +462,178 @@ impl std::io::Write for ByteCounter {
         Ok(())
     }
 }
+
+/// One element of every kind, every block and every widget, as a page can
+/// draw them: what tests check the frontend against.
+#[cfg(test)]
+pub(crate) fn one_of_each() -> Vec<Element> {
+    let text = || "x".to_owned();
+    let column = || Column {
+        name: text(),
+        values: ColumnValues::Integer(vec![1]),
+        format: None,
+    };
+    let blocks = vec![
+        BlockSpec::Container {
+            border: true,
+            height: None,
+        },
+        BlockSpec::Columns {
+            widths: vec![1.0, 1.0],
+            gap: Gap::Small,
+        },
+        BlockSpec::Tabs {
+            labels: vec![text()],
+        },
+        BlockSpec::Expander {
+            label: text(),
+            expanded: false,
+        },
+        BlockSpec::Popover { label: text() },
+        BlockSpec::Empty,
+        BlockSpec::Form {
+            clear_on_submit: true,
+            border: true,
+        },
+        BlockSpec::Status {
+            label: text(),
+            state: "running",
+            expanded: true,
+        },
+        BlockSpec::Dialog { title: text() },
+        BlockSpec::ChatMessage {
+            name: "user".into(),
+            avatar: None,
+        },
+        BlockSpec::Fragment {
+            call: crate::model::function::FunctionRef::default(),
+            run_every_ms: None,
+        },
+    ];
+    // Adding a block kind stops this from compiling until it has a sample.
+    for block in &blocks {
+        match block {
+            BlockSpec::Container { .. }
+            | BlockSpec::Columns { .. }
+            | BlockSpec::Tabs { .. }
+            | BlockSpec::Expander { .. }
+            | BlockSpec::Popover { .. }
+            | BlockSpec::Empty
+            | BlockSpec::Form { .. }
+            | BlockSpec::Status { .. }
+            | BlockSpec::Dialog { .. }
+            | BlockSpec::ChatMessage { .. }
+            | BlockSpec::Fragment { .. } => {}
+        }
+    }
+    let widgets = crate::model::widget::one_of_each().into_iter().map(|spec| {
+        Element::Widget(Box::new(WidgetElement {
+            id: crate::model::widget::widget_id(&spec, "w", None),
+            label: "w".into(),
+            help: None,
+            label_visibility: "visible",
+            disabled: false,
+            value: spec.default_value(),
+            spec,
+            data: None,
+            files: None,
+        }))
+    });
+    let mut all = vec![
+        Element::Title { body: text() },
+        Element::Header { body: text() },
+        Element::Subheader { body: text() },
+        Element::Markdown {
+            html: text(),
+            source: text(),
+        },
+        Element::Text { body: text() },
+        Element::Caption { body: text() },
+        Element::Code {
+            body: text(),
+            language: None,
+        },
+        Element::Json {
+            value: serde_json::json!({}),
+        },
+        Element::Divider,
+        Element::Alert {
+            level: AlertKind::Info,
+            body: text(),
+        },
+        Element::Spinner { body: text() },
+        Element::Metric {
+            label: text(),
+            value: text(),
+            delta: None,
+            delta_color: DeltaColor::Normal,
+        },
+        Element::Table {
+            columns: vec![column()],
+        },
+        Element::Dataframe {
+            columns: vec![column()],
+            height: None,
+        },
+        Element::Progress {
+            value: 0.5,
+            text: None,
+        },
+        Element::Exception {
+            message: text(),
+            location: None,
+        },
+        Element::Toast { body: text() },
+        Element::VegaLite {
+            spec: serde_json::json!({}),
+            bytes: 2,
+        },
+        Element::LinkButton {
+            label: text(),
+            url: "https://example.com".into(),
+        },
+        Element::SwitchPage { page: text() },
+        Element::Balloons,
+        Element::QueryParams { query: text() },
+        Element::PageConfig {
+            title: None,
+            icon: None,
+            wide: false,
+        },
+        Element::Empty,
+    ];
+    all.extend(blocks.into_iter().map(Element::Block));
+    all.extend(widgets);
+    // Adding an element kind stops this from compiling until it has a sample.
+    for element in &all {
+        match element {
+            Element::Title { .. }
+            | Element::Header { .. }
+            | Element::Subheader { .. }
+            | Element::Markdown { .. }
+            | Element::Text { .. }
+            | Element::Caption { .. }
+            | Element::Code { .. }
+            | Element::Json { .. }
+            | Element::Divider
+            | Element::Alert { .. }
+            | Element::Widget(_)
+            | Element::Block(_)
+            | Element::Spinner { .. }
+            | Element::Metric { .. }
+            | Element::Table { .. }
+            | Element::Dataframe { .. }
+            | Element::Progress { .. }
+            | Element::Exception { .. }
+            | Element::Toast { .. }
+            | Element::VegaLite { .. }
+            | Element::LinkButton { .. }
+            | Element::SwitchPage { .. }
+            | Element::Balloons
+            | Element::QueryParams { .. }
+            | Element::PageConfig { .. }
+            | Element::Empty => {}
+        }
+    }
+    all
+}

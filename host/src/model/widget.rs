@@ -784,6 +784,117 @@ impl Hasher for Fnv1a {
     }
 }
 
+/// One spec of every kind, as pages draw them.
+#[cfg(test)]
+pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
+    let options = || vec!["a".to_owned(), "b".to_owned()];
+    let all = vec![
+        WidgetSpec::Button,
+        WidgetSpec::Checkbox { default: true },
+        WidgetSpec::IntSlider {
+            min: 0,
+            max: 100,
+            step: 1,
+            default: 0,
+        },
+        WidgetSpec::FloatSlider {
+            min: 0.0,
+            max: 1.0,
+            step: 0.1,
+            default: 0.5,
+        },
+        WidgetSpec::TextInput {
+            default: "x".into(),
+            max_chars: Some(10),
+            placeholder: None,
+        },
+        WidgetSpec::NumberInput {
+            min: Some(0.0),
+            max: None,
+            step: 1.0,
+            default: 2.0,
+        },
+        WidgetSpec::Selectbox {
+            options: options(),
+            default: Some(0),
+        },
+        WidgetSpec::Toggle { default: false },
+        WidgetSpec::SubmitButton,
+        WidgetSpec::DownloadButton {
+            file_name: "a.csv".into(),
+            mime: "text/csv".into(),
+        },
+        WidgetSpec::Feedback { options: 5 },
+        WidgetSpec::ChatInput {
+            placeholder: Some("say".into()),
+            max_chars: None,
+        },
+        WidgetSpec::Radio {
+            options: options(),
+            default: None,
+            horizontal: true,
+        },
+        WidgetSpec::SelectSlider {
+            options: options(),
+            default: 1,
+        },
+        WidgetSpec::Multiselect {
+            options: options(),
+            default: vec![1],
+            max_selections: None,
+        },
+        WidgetSpec::TextArea {
+            default: String::new(),
+            max_chars: None,
+            placeholder: None,
+            height: Some(3),
+        },
+        WidgetSpec::ColorPicker {
+            default: "#ff0000".into(),
+        },
+        WidgetSpec::DateInput {
+            default: "2026-12-01".into(),
+            min: None,
+            max: Some("2027-01-01".into()),
+        },
+        WidgetSpec::TimeInput {
+            default: "12:00".into(),
+            step_minutes: Some(15),
+        },
+        WidgetSpec::FileUploader {
+            types: vec!["csv".into()],
+            multiple: false,
+            max_bytes: 1 << 20,
+        },
+    ];
+    // Adding a widget kind stops this from compiling until it has a sample.
+    for spec in &all {
+        match spec {
+            WidgetSpec::Button
+            | WidgetSpec::Checkbox { .. }
+            | WidgetSpec::IntSlider { .. }
+            | WidgetSpec::FloatSlider { .. }
+            | WidgetSpec::TextInput { .. }
+            | WidgetSpec::NumberInput { .. }
+            | WidgetSpec::Selectbox { .. }
+            | WidgetSpec::Toggle { .. }
+            | WidgetSpec::SubmitButton
+            | WidgetSpec::DownloadButton { .. }
+            | WidgetSpec::Feedback { .. }
+            | WidgetSpec::ChatInput { .. }
+            | WidgetSpec::Radio { .. }
+            | WidgetSpec::SelectSlider { .. }
+            | WidgetSpec::Multiselect { .. }
+            | WidgetSpec::TextArea { .. }
+            | WidgetSpec::ColorPicker { .. }
+            | WidgetSpec::DateInput { .. }
+            | WidgetSpec::TimeInput { .. }
+            | WidgetSpec::FileUploader { .. } => {}
+        }
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -817,90 +928,11 @@ mod tests {
         assert!(a.starts_with("slider:"), "{a}");
     }
 
-    /// One spec of every kind, as pages draw them.
-    fn one_of_each() -> Vec<WidgetSpec> {
-        let options = || vec!["a".to_owned(), "b".to_owned()];
-        vec![
-            WidgetSpec::Button,
-            WidgetSpec::Checkbox { default: true },
-            slider(),
-            WidgetSpec::FloatSlider {
-                min: 0.0,
-                max: 1.0,
-                step: 0.1,
-                default: 0.5,
-            },
-            WidgetSpec::TextInput {
-                default: "x".into(),
-                max_chars: Some(10),
-                placeholder: None,
-            },
-            WidgetSpec::NumberInput {
-                min: Some(0.0),
-                max: None,
-                step: 1.0,
-                default: 2.0,
-            },
-            WidgetSpec::Selectbox {
-                options: options(),
-                default: Some(0),
-            },
-            WidgetSpec::Toggle { default: false },
-            WidgetSpec::SubmitButton,
-            WidgetSpec::DownloadButton {
-                file_name: "a.csv".into(),
-                mime: "text/csv".into(),
-            },
-            WidgetSpec::Feedback { options: 5 },
-            WidgetSpec::ChatInput {
-                placeholder: Some("say".into()),
-                max_chars: None,
-            },
-            WidgetSpec::Radio {
-                options: options(),
-                default: None,
-                horizontal: true,
-            },
-            WidgetSpec::SelectSlider {
-                options: options(),
-                default: 1,
-            },
-            WidgetSpec::Multiselect {
-                options: options(),
-                default: vec![1],
-                max_selections: None,
-            },
-            WidgetSpec::TextArea {
-                default: String::new(),
-                max_chars: None,
-                placeholder: None,
-                height: Some(3),
-            },
-            WidgetSpec::ColorPicker {
-                default: "#ff0000".into(),
-            },
-            WidgetSpec::DateInput {
-                default: "2026-12-01".into(),
-                min: None,
-                max: Some("2027-01-01".into()),
-            },
-            WidgetSpec::TimeInput {
-                default: "12:00".into(),
-                step_minutes: Some(15),
-            },
-            WidgetSpec::FileUploader {
-                types: vec!["csv".into()],
-                multiple: false,
-                max_bytes: 1 << 20,
-            },
-        ]
-    }
-
     /// Browsers and parked sessions know widgets by these ids: a change to
     /// how any kind derives its id loses every session's values of it.
     #[test]
     fn every_kinds_id_is_the_same_as_before() {
-        let ids: Vec<String> = one_of_each()
+        let ids: Vec<String> = super::one_of_each()
             .iter()
             .map(|spec| widget_id(spec, "Label", None))
             .collect();

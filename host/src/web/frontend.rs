@@ -82,3 +82,77 @@ pub async fn vendor(Path(file): Path<String>) -> Response {
 pub async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The keys of the object `name`, as written at two spaces' indent in
+    /// `source`: in `const {name} = {` and in every `Object.assign({name}, {`.
+    fn keys(source: &str, name: &str) -> BTreeSet<String> {
+        let openings = [
+            format!("const {name} = {{"),
+            format!("Object.assign({name}, {{"),
+        ];
+        let mut found = BTreeSet::new();
+        for opening in &openings {
+            for (start, _) in source.match_indices(opening.as_str()) {
+                let body = source[start..]
+                    .lines()
+                    .skip(1)
+                    .take_while(|line| !line.starts_with("};") && !line.starts_with("});"));
+                found.extend(body.filter_map(|line| {
+                    let key = line.strip_prefix("  ")?;
+                    let name: String = key
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    (!name.is_empty() && key[name.len()..].starts_with([':', '('])).then_some(name)
+                }));
+            }
+        }
+        assert!(!found.is_empty(), "no object `{name}` in the frontend");
+        found
+    }
+
+    /// Every element, block and widget the host can send has a renderer:
+    /// checked without a browser, from one sample of each serialized as
+    /// the browser receives it.
+    #[test]
+    fn the_frontend_renders_every_kind_the_host_sends() {
+        let elements = keys(ELEMENTS_JS, "ELEMENTS");
+        let blocks = keys(ELEMENTS_JS, "BLOCKS");
+        let widgets = keys(ELEMENTS_JS, "WIDGETS");
+        let page_level = keys(APP_JS, "PAGE_LEVEL");
+        assert!(elements.len() > 10 && widgets.len() > 10 && blocks.len() > 5);
+        let mut missing = Vec::new();
+        for element in crate::model::delta::one_of_each() {
+            let json = serde_json::to_value(&element).expect("serializes");
+            let kind = json["kind"].as_str().expect("a kind").to_owned();
+            let known = if element.is_page_level() {
+                page_level.contains(&kind)
+            } else {
+                match kind.as_str() {
+                    "block" => json["block"].as_str().is_some_and(|b| blocks.contains(b)),
+                    "widget" => json["widget"].as_str().is_some_and(|w| widgets.contains(w)),
+                    _ => elements.contains(&kind),
+                }
+            };
+            if !known {
+                missing.push(json.to_string());
+            }
+        }
+        assert!(missing.is_empty(), "no renderer for: {missing:#?}");
+    }
+
+    #[test]
+    fn the_key_scan_reads_object_literals() {
+        let source = "const X = {\n  a: 1,\n  b(el) {\n    c: 2,\n  },\n};\n\
+                      Object.assign(X, {\n  d: 3,\n});\n";
+        assert_eq!(
+            keys(source, "X"),
+            BTreeSet::from(["a".into(), "b".into(), "d".into()])
+        );
+    }
+}
