@@ -271,6 +271,17 @@ fn summary(name: &str, mut ms: Vec<f64>) {
     );
 }
 
+/// Opens `url` and forgets the tab's stored session id, so the next
+/// navigation starts a new session.
+async fn forget_session(browser: &Browser, url: &str) {
+    browser.client.goto(url).await.expect("open the page");
+    browser
+        .client
+        .execute("sessionStorage.clear()", vec![])
+        .await
+        .expect("clear the session id");
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut args = std::env::args().skip(1);
@@ -283,13 +294,8 @@ async fn main() {
 
     let mut first = Vec::new();
     for _ in 0..loads {
-        // A new tab session each time: clear the stored session id first.
-        browser.client.goto(&url).await.unwrap();
-        browser
-            .client
-            .execute("sessionStorage.clear()", vec![])
-            .await
-            .unwrap();
+        // A new tab session each time.
+        forget_session(&browser, &url).await;
         browser.client.goto(&format!("{url}?fresh")).await.unwrap();
         browser.wait_text("square: 0").await;
         let mark = browser
@@ -313,12 +319,7 @@ async fn main() {
     let (mut ours, mut bare) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         // The session id is kept per tab: a fresh one per round.
-        browser.client.goto(&url).await.unwrap();
-        browser
-            .client
-            .execute("sessionStorage.clear()", vec![])
-            .await
-            .unwrap();
+        forget_session(&browser, &url).await;
         ours.extend(
             measure(
                 &browser,

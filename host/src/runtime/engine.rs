@@ -430,9 +430,8 @@ impl Ticker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::output::CapturedOutput;
-    use crate::runtime::run::{RunControl, StoreData};
-    use crate::runtime::runner::{new_store, thread_cpu_time};
+    use crate::runtime::run::{Role, RunControl, StoreData};
+    use crate::runtime::runner::{fresh_store, thread_cpu_time};
 
     fn engine() -> Arc<PageEngine> {
         PageEngine::new(EngineSettings {
@@ -447,17 +446,13 @@ mod tests {
     fn instantiate(engine: &PageEngine, text: &str) -> Result<(), String> {
         let wasm = wat::parse_str(text).expect("valid component text");
         let component = Component::new(&engine.engine, wasm).map_err(|e| format!("{e:#}"))?;
-        let output = CapturedOutput::new(1024);
-        let data = StoreData::new(
+        let mut store = fresh_store(
             engine,
-            None,
-            None,
+            Role::Outside,
             Arc::new(RunControl::default()),
             thread_cpu_time(),
-            &output,
-            &output,
-        );
-        let mut store = new_store(engine, data);
+        )
+        .store;
         let linker: Linker<StoreData> = Linker::new(&engine.engine);
         linker
             .instantiate(&mut store, &component)

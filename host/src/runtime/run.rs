@@ -463,17 +463,66 @@ impl RunContext {
     }
 }
 
-/// The data of every store: WASI, the memory limiter, and the run context
-/// when the store is running a page.
+/// What an instance is for, which decides what its page may call: UI,
+/// widget, session-state and cache calls only in a run; a job draws only
+/// into the container it was given; a resource draws nothing.
+// One per store and never in a collection: boxing the run would only add
+// an allocation to every run.
+#[allow(clippy::large_enum_variant)]
+pub enum Role {
+    /// A page run or a fragment run.
+    Run(RunContext),
+    /// A job on the app's worker pool.
+    Job(JobContext),
+    /// A `cache_resource` instance, built once and then queried.
+    Resource(JobContext),
+    /// None of these (a page called outside any run): every run-only call
+    /// is refused with an error naming it.
+    Outside,
+}
+
+impl Role {
+    /// The run, if the instance is one.
+    pub(crate) fn run_mut(&mut self) -> Option<&mut RunContext> {
+        match self {
+            Role::Run(run) => Some(run),
+            _ => None,
+        }
+    }
+
+    /// Whether the instance is a page or fragment run.
+    pub(crate) fn is_run(&self) -> bool {
+        matches!(self, Role::Run(_))
+    }
+
+    /// The job's (or resource's) context, if the instance is one.
+    pub(crate) fn job(&self) -> Option<&JobContext> {
+        match self {
+            Role::Job(job) | Role::Resource(job) => Some(job),
+            _ => None,
+        }
+    }
+
+    /// Takes the run out when it ended (the instance is then outside any run).
+    pub(crate) fn take_run(&mut self) -> Option<RunContext> {
+        match std::mem::replace(self, Role::Outside) {
+            Role::Run(run) => Some(run),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+}
+
+/// The data of every store: WASI, the memory limiter, and what the instance
+/// is for ([`Role`]).
 pub struct StoreData {
     pub(crate) wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limits: Arc<Limits>,
-    /// `Some` only during a genuine page run; host calls made without it are
-    /// refused with an error naming the call.
-    pub(crate) run: Option<RunContext>,
-    /// `Some` when the instance runs a job.
-    pub(crate) job: Option<JobContext>,
+    /// What the instance is for.
+    pub(crate) role: Role,
     /// What the epoch check and timers look at: the run's (or job's) cancel
     /// switch. Replaced per call in a long-lived resource instance.
     pub(crate) control: Arc<RunControl>,
@@ -566,8 +615,7 @@ impl StoreData {
     /// read-only data directory; output captured into `stdout` and `stderr`.
     pub(crate) fn new(
         engine: &crate::runtime::engine::PageEngine,
-        run: Option<RunContext>,
-        job: Option<JobContext>,
+        role: Role,
         control: Arc<RunControl>,
         cpu_start: Duration,
         stdout: &CapturedOutput,
@@ -593,8 +641,7 @@ impl StoreData {
             wasi,
             table: ResourceTable::new(),
             limits,
-            run,
-            job,
+            role,
             control,
             cpu_start,
             memory_exceeded: false,
@@ -648,12 +695,13 @@ impl StoreData {
     /// Cancelled runs trap (the instance must stop at once); stores that are
     /// not page runs get a guest-visible `outside-run` error.
     pub(crate) fn live(&mut self, call: &str) -> HostResult<&mut RunContext> {
-        match self.run.as_mut() {
-            None if self.job.is_some() => Err(CallError::OutsideRun(format!(
+        let job = self.role.job().map(|job| job.name.clone());
+        match self.role.run_mut() {
+            None if job.is_some() => Err(CallError::OutsideRun(format!(
                 "`{call}` was called from {}: UI, widget, session-state and cache \
                  calls are only allowed in the page's run; return data from the job and render \
                  it in the run (or start the job with `spawn_in` to let it draw into one container)",
-                self.job.as_ref().map_or("a job", |job| job.name.as_str())
+                job.as_deref().unwrap_or("a job")
             ))
             .into()),
             None => Err(CallError::OutsideRun(format!(

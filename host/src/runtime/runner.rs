@@ -11,8 +11,8 @@ use crate::runtime::limits::human_bytes;
 use crate::runtime::output::{rust_panic, CapturedOutput};
 use crate::runtime::page::Page;
 use crate::runtime::run::{
-    cpu_trap, CancelReason, DeltaSink, Failure, QueryParams, RunContext, RunControl, RunOutcome,
-    RunReport, RunTrap, StoreData,
+    cpu_trap, CancelReason, DeltaSink, Failure, QueryParams, Role, RunContext, RunControl,
+    RunOutcome, RunReport, RunTrap, StoreData,
 };
 use crate::runtime::run_output::RunOutput;
 use crate::runtime::services::executor::Executor;
@@ -183,9 +183,39 @@ pub(crate) fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
+/// A fresh store for one instance and the output it captures.
+pub(crate) struct Fresh {
+    /// The store, ready to instantiate the page in.
+    pub store: Store<StoreData>,
+    /// What the page writes to stdout.
+    pub stdout: CapturedOutput,
+    /// What the page writes to stderr (its panic message, for one).
+    pub stderr: CapturedOutput,
+}
+
+/// The one place stores are built, for runs, fragments, jobs and resources
+/// alike: an instance in `role`, stopped by `control`, its CPU time counted
+/// from `cpu_start`, under the engine's limits and grants.
+pub(crate) fn fresh_store(
+    engine: &PageEngine,
+    role: Role,
+    control: Arc<RunControl>,
+    cpu_start: Duration,
+) -> Fresh {
+    let limits = &engine.limits;
+    let stdout = CapturedOutput::new(limits.captured_output_bytes);
+    let stderr = CapturedOutput::new(limits.captured_output_bytes);
+    let data = StoreData::new(engine, role, control, cpu_start, &stdout, &stderr);
+    Fresh {
+        store: new_store(engine, data),
+        stdout,
+        stderr,
+    }
+}
+
 /// A store for one instance: memory limited, epoch checks wired to the
 /// data's cancel switch, CPU budget and wall time limit.
-pub(crate) fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData> {
+fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData> {
     let limits = engine.limits.clone();
     let mut store = Store::new(&engine.engine, data);
     store.limiter(|data| data);
@@ -215,19 +245,10 @@ pub(crate) fn new_store(engine: &PageEngine, data: StoreData) -> Store<StoreData
 /// refused with an error naming the call. Returns how the call ended.
 pub fn call_outside_run(engine: &PageEngine, page: &Page) -> RunOutcome {
     let limits = engine.limits.clone();
-    let stdout = CapturedOutput::new(limits.captured_output_bytes);
-    let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let control = Arc::new(RunControl::default());
-    let data = StoreData::new(
-        engine,
-        None,
-        None,
-        control,
-        thread_cpu_time(),
-        &stdout,
-        &stderr,
-    );
-    let mut store = new_store(engine, data);
+    let Fresh {
+        mut store, stderr, ..
+    } = fresh_store(engine, Role::Outside, control, thread_cpu_time());
     let result = page
         .instantiate(&mut store)
         .and_then(|instance| instance.call_run(&mut store));
@@ -253,8 +274,6 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     let started = Instant::now();
     let cpu_start = thread_cpu_time();
     let limits = engine.limits.clone();
-    let stdout = CapturedOutput::new(limits.captured_output_bytes);
-    let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let fragment = request.fragment;
     let output = Arc::new(match &fragment {
         Some(fragment) => {
@@ -288,16 +307,11 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         widget_callbacks: Vec::new(),
         widget_fragments: Vec::new(),
     };
-    let data = StoreData::new(
-        engine,
-        Some(run),
-        None,
-        control.clone(),
-        cpu_start,
-        &stdout,
-        &stderr,
-    );
-    let mut store = new_store(engine, data);
+    let Fresh {
+        mut store,
+        stdout,
+        stderr,
+    } = fresh_store(engine, Role::Run(run), control.clone(), cpu_start);
     let result = page
         .instantiate(&mut store)
         .and_then(|instance| match &fragment {
@@ -322,7 +336,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         Ok(Err(message)) => RunOutcome::failed(Failure::Error, message),
         Err(error) => classify(&error, &stderr_text, store.data().memory_exceeded, &limits),
     };
-    let run = store.data_mut().run.take();
+    let run = store.data_mut().role.take_run();
     drop(store);
     let cleared = run
         .as_ref()

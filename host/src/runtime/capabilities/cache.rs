@@ -69,7 +69,7 @@ impl cache::Host for StoreData {
         let found =
             app.data
                 .get_or_wait(key, &identity, session, entry_options, &control, deadline);
-        let run = match self.run.as_mut() {
+        let run = match self.role.run_mut() {
             Some(run) => run,
             None => return Err(HostError::from(CallError::OutsideRun("cache.get".into()))),
         };
@@ -112,11 +112,11 @@ impl cache::Host for StoreData {
         name: String,
         request: Vec<u8>,
     ) -> HostResult<Vec<u8>> {
-        let (app, page) = if self.run.is_some() {
+        let (app, page) = if self.role.is_run() {
             let run = self.live("cache.resource_query")?;
             (run.app.clone(), run.page.clone())
         } else {
-            match self.job.as_ref().and_then(|job| job.services.as_ref()) {
+            match self.role.job().and_then(|job| job.services.as_ref()) {
                 Some(s) => (s.app.clone(), s.page.clone()),
                 None => {
                     return Err(HostError::from(CallError::OutsideRun(

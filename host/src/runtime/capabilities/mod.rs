@@ -105,7 +105,7 @@ impl StoreData {
     /// The output `call` may draw into at container `at`: the run's, or, for
     /// a job started with `spawn-in`, its run's when `at` is its container.
     pub(crate) fn drawing(&mut self, call: &str, at: u32) -> HostResult<Arc<RunOutput>> {
-        if let Some((output, granted)) = self.job.as_ref().and_then(|job| job.draw.as_ref()) {
+        if let Some((output, granted)) = self.role.job().and_then(|job| job.draw.as_ref()) {
             if let Some(reason) = self.control.cancelled() {
                 return Err(HostError::from(RunTrap::Cancelled(reason)));
             }

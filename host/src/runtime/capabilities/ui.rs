@@ -26,7 +26,7 @@ impl ui::Host for StoreData {
     }
 
     fn update_block(&mut self, of: u32, block: WitBlock) -> HostResult<()> {
-        if self.job.is_some() {
+        if self.role.job().is_some() {
             return Err(HostError::from(CallError::InvalidArgument(
                 "`ui.update_block` was called from a job: a job draws only into the one \
                  container it was given"
@@ -58,7 +58,7 @@ impl ui::Host for StoreData {
     }
 
     fn open_block(&mut self, at: u32, block: WitBlock) -> HostResult<Vec<u32>> {
-        if self.job.is_some() {
+        if self.role.job().is_some() {
             return Err(HostError::from(CallError::InvalidArgument(
                 "`ui.open_block` was called from a job: a job draws only into the one container \
                  it was given"

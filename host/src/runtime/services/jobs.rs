@@ -6,11 +6,10 @@
 //! cancelled or ends.
 
 use crate::runtime::engine::PageEngine;
-use crate::runtime::output::CapturedOutput;
 use crate::runtime::page::Page;
-use crate::runtime::run::{RunControl, StoreData};
+use crate::runtime::run::{Role, RunControl};
 use crate::runtime::run_output::RunOutput;
-use crate::runtime::runner::{failure_message, new_store, thread_cpu_time};
+use crate::runtime::runner::{failure_message, fresh_store, thread_cpu_time, Fresh};
 use crate::runtime::services::AppServices;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -149,19 +148,15 @@ pub fn run_job(engine: &PageEngine, task: JobTask) {
         return;
     }
     let limits = engine.limits.clone();
-    let stdout = CapturedOutput::new(limits.captured_output_bytes);
-    let stderr = CapturedOutput::new(limits.captured_output_bytes);
     let at = task.context.draw.as_ref().map(|(_, at)| *at);
-    let data = StoreData::new(
+    let Fresh {
+        mut store, stderr, ..
+    } = fresh_store(
         engine,
-        None,
-        Some(task.context),
+        Role::Job(task.context),
         task.control.clone(),
         thread_cpu_time(),
-        &stdout,
-        &stderr,
     );
-    let mut store = new_store(engine, data);
     let result = task
         .page
         .instantiate(&mut store)

@@ -16,8 +16,8 @@
 use crate::runtime::engine::PageEngine;
 use crate::runtime::output::CapturedOutput;
 use crate::runtime::page::Page;
-use crate::runtime::run::{CancelReason, RunControl, RunTrap, StoreData, WaitEnd};
-use crate::runtime::runner::{classify, failure_message, new_store, thread_cpu_time};
+use crate::runtime::run::{CancelReason, Role, RunControl, RunTrap, StoreData, WaitEnd};
+use crate::runtime::runner::{classify, failure_message, fresh_store, thread_cpu_time, Fresh};
 use crate::runtime::services::executor::{Executor, Share};
 use crate::runtime::services::jobs::JobContext;
 use parking_lot::Mutex;
@@ -338,8 +338,6 @@ fn build_instance(
     control: Arc<RunControl>,
 ) {
     let limits = engine.limits.clone();
-    let stdout = CapturedOutput::new(limits.captured_output_bytes);
-    let stderr = CapturedOutput::new(limits.captured_output_bytes);
     // Not tied to any run: a build finishes even if the run that asked for
     // it was cancelled. Bounded by the CPU and wall time limits, and stopped
     // when the app's cache is cleared.
@@ -349,16 +347,9 @@ fn build_instance(
         draw: None,
         services: None,
     };
-    let data = StoreData::new(
-        engine,
-        None,
-        Some(context),
-        control,
-        thread_cpu_time(),
-        &stdout,
-        &stderr,
-    );
-    let mut store = new_store(engine, data);
+    let Fresh {
+        mut store, stderr, ..
+    } = fresh_store(engine, Role::Resource(context), control, thread_cpu_time());
     let result = page.instantiate(&mut store).and_then(|instance| {
         instance
             .call_build_resource(&mut store, id)
