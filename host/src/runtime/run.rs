@@ -404,14 +404,13 @@ impl RunReport {
 }
 
 /// Context of a live page run, present in the store only while the page's
-/// `run` export is executing.
+/// `run` export is executing: what the run was given, and by concern what
+/// it builds up (its widgets, its jobs, its cache tickets).
 pub struct RunContext {
     /// Cancellation switch shared with the session.
     pub control: Arc<RunControl>,
     /// What the run draws (shared with jobs started by `spawn-in`).
     pub output: Arc<RunOutput>,
-    /// Values reported by the client, validated on use.
-    pub inputs: Arc<WidgetInputs>,
     /// The session's state.
     pub state: SharedState,
     /// The URL's query parameters for this run.
@@ -423,38 +422,77 @@ pub struct RunContext {
     /// The session the run belongs to (session-scoped cache entries, fair
     /// sharing of the worker pool).
     pub session: Arc<str>,
-    /// Ids seen in this run, to refuse duplicates.
-    pub seen_ids: HashSet<String>,
-    /// Widgets drawn, in order.
-    pub widgets: Vec<(String, WidgetSpec)>,
-    /// Client values refused by their widget.
-    pub rejected: Vec<Rejected>,
-    /// Jobs started and not yet joined, by handle.
-    pub(crate) jobs: HashMap<u64, Arc<JobSlot>>,
-    /// Jobs started so far.
-    pub(crate) jobs_started: u64,
-    /// Bytes of job inputs and results this run may still hold.
-    pub(crate) job_bytes_left: Arc<std::sync::atomic::AtomicUsize>,
-    /// Notified whenever one of this run's jobs finishes.
-    pub(crate) jobs_done: Arc<Notify>,
+    /// The values the run was sent and the widgets it draws.
+    pub widgets: WidgetLedger,
+    /// The jobs it starts.
+    pub(crate) jobs: RunJobs,
     /// Cache entries this run is computing, by ticket.
     pub(crate) tickets: HashMap<u64, Ticket>,
+}
+
+/// What a run knows and learns about its widgets: the values the browser
+/// sent, the widgets drawn (what the session validates the next values
+/// against), the values refused, callbacks, fragments and forms.
+#[derive(Default)]
+pub struct WidgetLedger {
+    /// Values reported by the client, validated on use.
+    pub inputs: Arc<WidgetInputs>,
+    /// Ids seen in this run, to refuse duplicates.
+    seen_ids: HashSet<String>,
+    /// Enabled widgets drawn, in order.
+    pub drawn: Vec<(String, WidgetSpec)>,
+    /// Client values refused by their widget.
+    pub rejected: Vec<Rejected>,
     /// Callbacks of changed widgets, for the page to call first.
-    pub(crate) callbacks: Vec<FunctionRef>,
+    pub(crate) pending_callbacks: Vec<FunctionRef>,
     /// The `on_change` callback of each widget drawn, by widget id.
-    pub(crate) widget_callbacks: Vec<(String, FunctionRef)>,
+    pub(crate) callbacks: Vec<(String, FunctionRef)>,
     /// The innermost fragment of each widget drawn inside one.
-    pub(crate) widget_fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
+    pub(crate) fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
     /// Widgets drawn in forms that clear on submit, with their form.
     pub(crate) form_widgets: Vec<(String, u32)>,
     /// Forms (that clear on submit) submitted in this run.
     pub(crate) submitted_forms: Vec<u32>,
 }
 
-impl RunContext {
+/// The jobs a run started.
+pub(crate) struct RunJobs {
+    /// Started and not yet joined, by handle.
+    pub(crate) open: HashMap<u64, Arc<JobSlot>>,
+    /// How many were started so far.
+    pub(crate) started: u64,
+    /// Bytes of job inputs and results this run may still hold.
+    pub(crate) bytes_left: Arc<std::sync::atomic::AtomicUsize>,
+    /// Notified whenever one of them finishes.
+    pub(crate) done: Arc<Notify>,
+}
+
+impl RunJobs {
+    /// No jobs yet, `bytes` of inputs and results allowed.
+    pub(crate) fn new(bytes: usize) -> RunJobs {
+        RunJobs {
+            open: HashMap::new(),
+            started: 0,
+            bytes_left: Arc::new(std::sync::atomic::AtomicUsize::new(bytes)),
+            done: Arc::default(),
+        }
+    }
+}
+
+impl WidgetLedger {
+    /// A ledger for a run sent `inputs`, which calls `pending_callbacks`
+    /// first.
+    pub(crate) fn new(inputs: Arc<WidgetInputs>, pending_callbacks: Vec<FunctionRef>) -> Self {
+        WidgetLedger {
+            inputs,
+            pending_callbacks,
+            ..WidgetLedger::default()
+        }
+    }
+
     /// Widgets whose values the session forgets after this run: those of
     /// forms that clear on submit and were submitted.
-    pub(crate) fn cleared_widgets(&self) -> Vec<String> {
+    pub(crate) fn cleared(&self) -> Vec<String> {
         self.form_widgets
             .iter()
             .filter(|(_, form)| self.submitted_forms.contains(form))
@@ -717,9 +755,9 @@ impl StoreData {
     }
 }
 
-impl RunContext {
+impl WidgetLedger {
     /// Registers a widget id for this run, refusing duplicates.
-    pub(crate) fn claim_widget(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
+    pub(crate) fn claim(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
         if !self.seen_ids.insert(id.to_owned()) {
             return Err(format!(
                 "there are multiple widgets with the id `{id}` in this run: give each `{}` a unique key",
@@ -731,9 +769,9 @@ impl RunContext {
 
     /// Records a widget the page has received (after it was placed), so the
     /// session accepts values for it and knows its click was delivered.
-    pub(crate) fn record_widget(&mut self, id: String, spec: WidgetSpec, disabled: bool) {
+    pub(crate) fn record(&mut self, id: String, spec: WidgetSpec, disabled: bool) {
         if !disabled {
-            self.widgets.push((id, spec));
+            self.drawn.push((id, spec));
         }
     }
 
@@ -741,16 +779,16 @@ impl RunContext {
     /// keyed widget, the value in session state under its key (which the
     /// page may have set); else its default. A keyed widget's value is then
     /// stored under its key, like Streamlit's `st.session_state[key]`.
-    pub(crate) fn widget_value(
+    pub(crate) fn value(
         &mut self,
         element: &mut WidgetElement,
         key: Option<&str>,
+        state: &SharedState,
         limit: usize,
     ) {
         let stored = match (self.inputs.get(&element.id), key) {
             // A click lasts one run: it is never restored from state.
-            (None, Some(key)) if !element.spec.is_trigger() => self
-                .state
+            (None, Some(key)) if !element.spec.is_trigger() => state
                 .lock()
                 .get(key)
                 .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
@@ -765,7 +803,7 @@ impl RunContext {
             if let Ok(json) = serde_json::to_string(&element.value) {
                 // Past the session's limit the widget still works; only the
                 // copy in session state is missing.
-                let _ = self.state.lock().set(key, json, limit);
+                let _ = state.lock().set(key, json, limit);
             }
         }
     }

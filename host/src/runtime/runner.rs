@@ -11,15 +11,15 @@ use crate::runtime::limits::human_bytes;
 use crate::runtime::output::{rust_panic, CapturedOutput};
 use crate::runtime::page::Page;
 use crate::runtime::run::{
-    cpu_trap, CancelReason, DeltaSink, Failure, QueryParams, Role, RunContext, RunControl,
-    RunOutcome, RunReport, RunTrap, StoreData,
+    cpu_trap, CancelReason, DeltaSink, Failure, QueryParams, Role, RunContext, RunControl, RunJobs,
+    RunOutcome, RunReport, RunTrap, StoreData, WidgetLedger,
 };
 use crate::runtime::run_output::RunOutput;
 use crate::runtime::services::executor::Executor;
 use crate::runtime::services::session_state::SharedState;
 use crate::runtime::services::{AppServices, AppSettings};
 use crossbeam_channel::Receiver;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wasmtime::{Store, Trap, UpdateDeadline};
@@ -285,27 +285,14 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     let run = RunContext {
         control: control.clone(),
         output: output.clone(),
-        inputs: request.inputs,
         state: request.state,
         query: request.query,
         page: page.clone(),
         app: app.clone(),
         session: request.session.unwrap_or_else(|| Arc::from("anonymous")),
-        seen_ids: HashSet::new(),
-        widgets: Vec::new(),
-        rejected: Vec::new(),
-        jobs: HashMap::new(),
-        jobs_started: 0,
-        job_bytes_left: Arc::new(std::sync::atomic::AtomicUsize::new(
-            limits.job_bytes_per_run,
-        )),
-        jobs_done: Arc::default(),
+        widgets: WidgetLedger::new(request.inputs, request.callbacks),
+        jobs: RunJobs::new(limits.job_bytes_per_run),
         tickets: HashMap::new(),
-        form_widgets: Vec::new(),
-        submitted_forms: Vec::new(),
-        callbacks: request.callbacks,
-        widget_callbacks: Vec::new(),
-        widget_fragments: Vec::new(),
     };
     let Fresh {
         mut store,
@@ -338,20 +325,15 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     };
     let run = store.data_mut().role.take_run();
     drop(store);
-    let cleared = run
-        .as_ref()
-        .map(RunContext::cleared_widgets)
-        .unwrap_or_default();
-    let (widgets, rejected, callbacks, widget_fragments) = run
-        .map(|r| {
-            (
-                r.widgets,
-                r.rejected,
-                r.widget_callbacks,
-                r.widget_fragments,
-            )
-        })
-        .unwrap_or_default();
+    let ledger = run.map(|r| r.widgets).unwrap_or_default();
+    let cleared = ledger.cleared();
+    let WidgetLedger {
+        drawn: widgets,
+        rejected,
+        callbacks,
+        fragments: widget_fragments,
+        ..
+    } = ledger;
     let elements = output.elements();
     let report = RunReport {
         outcome,

@@ -19,10 +19,10 @@ impl jobs::Host for StoreData {
     fn join(&mut self, handle: u64) -> HostResult<Result<Vec<u8>, String>> {
         let deadline = self.deadline();
         let run = self.live("jobs.join")?;
-        let Some(slot) = run.jobs.remove(&handle) else {
+        let Some(slot) = run.jobs.open.remove(&handle) else {
             return Err(HostError::from(unknown(handle)));
         };
-        let (control, done) = (run.control.clone(), run.jobs_done.clone());
+        let (control, done) = (run.control.clone(), run.jobs.done.clone());
         if let Err(end) = control.block_until(&done, deadline, || slot.is_done()) {
             return Err(self.wait_trap(end).into());
         }
@@ -41,12 +41,12 @@ impl jobs::Host for StoreData {
         }
         let mut slots: Vec<(u64, Arc<JobSlot>)> = Vec::with_capacity(handles.len());
         for handle in handles {
-            match run.jobs.get(&handle) {
+            match run.jobs.open.get(&handle) {
                 Some(slot) => slots.push((handle, slot.clone())),
                 None => return Err(HostError::from(unknown(handle))),
             }
         }
-        let (control, done) = (run.control.clone(), run.jobs_done.clone());
+        let (control, done) = (run.control.clone(), run.jobs.done.clone());
         let first_done = || slots.iter().find(|(_, s)| s.is_done()).map(|(h, _)| *h);
         if let Err(end) = control.block_until(&done, deadline, || first_done().is_some()) {
             return Err(self.wait_trap(end).into());
@@ -72,7 +72,7 @@ impl StoreData {
     ) -> HostResult<u64> {
         let limit = self.limits.jobs_per_run;
         let run = self.live(call)?;
-        if run.jobs_started >= u64::from(limit) {
+        if run.jobs.started >= u64::from(limit) {
             return Err(HostError::from(CallError::LimitExceeded(format!(
                 "a run may start at most {limit} jobs (jobs_per_run)"
             ))));
@@ -84,18 +84,18 @@ impl StoreData {
                 ))));
             }
         }
-        if !reserve(&run.job_bytes_left, input.len()) {
+        if !reserve(&run.jobs.bytes_left, input.len()) {
             return Err(HostError::from(CallError::LimitExceeded(format!(
                 "{call}: an input of {} is more than the run may hold of job data \
                  (job_bytes_per_run)",
                 crate::runtime::limits::human_bytes(input.len() as u64)
             ))));
         }
-        run.jobs_started += 1;
-        let handle = run.jobs_started;
+        run.jobs.started += 1;
+        let handle = run.jobs.started;
         let slot = JobSlot::new(
-            run.jobs_done.clone(),
-            run.job_bytes_left.clone(),
+            run.jobs.done.clone(),
+            run.jobs.bytes_left.clone(),
             input.len(),
         );
         let task = JobTask {
@@ -114,7 +114,7 @@ impl StoreData {
             control: run.control.jobs(),
             slot: slot.clone(),
         };
-        run.jobs.insert(handle, slot);
+        run.jobs.open.insert(handle, slot);
         submit(&run.app, &run.session, task);
         Ok(handle)
     }

@@ -15,7 +15,7 @@ const MAX_CALLBACK_ARGS: usize = 64 * 1024;
 impl widgets::Host for StoreData {
     fn callbacks(&mut self) -> HostResult<Vec<widgets::Callback>> {
         let run = self.live("widgets.callbacks")?;
-        Ok(std::mem::take(&mut run.callbacks)
+        Ok(std::mem::take(&mut run.widgets.pending_callbacks)
             .into_iter()
             .map(|FunctionRef { id, args }| widgets::Callback { id, args })
             .collect())
@@ -78,7 +78,7 @@ impl widgets::Host for StoreData {
             _ => {}
         }
         let id = widget_id(&spec, &options.label, options.key.as_deref());
-        if let Err(message) = run.claim_widget(&id, &spec) {
+        if let Err(message) = run.widgets.claim(&id, &spec) {
             return Err(HostError::from(CallError::DuplicateWidgetId(message)));
         }
         let mut element = WidgetElement {
@@ -96,19 +96,20 @@ impl widgets::Host for StoreData {
                 widgets::LabelVisibility::Collapsed => "collapsed",
             },
         };
-        run.widget_value(
+        run.widgets.value(
             &mut element,
             options.key.as_deref(),
+            &run.state,
             limits.session_state_bytes,
         );
         if let Some((form, clears)) = form {
             if clears {
                 if matches!(element.spec, WidgetSpec::SubmitButton) {
                     if element.value == WidgetValue::Bool(true) {
-                        run.submitted_forms.push(form);
+                        run.widgets.submitted_forms.push(form);
                     }
                 } else {
-                    run.form_widgets.push((element.id.clone(), form));
+                    run.widgets.form_widgets.push((element.id.clone(), form));
                 }
             }
         }
@@ -130,7 +131,7 @@ impl widgets::Host for StoreData {
             .place(&limits, at, Element::Widget(Box::new(element)));
         if placed.is_ok() {
             if let Some(callback) = options.on_change {
-                run.widget_callbacks.push((
+                run.widgets.callbacks.push((
                     record.0.clone(),
                     FunctionRef {
                         id: callback.id,
@@ -139,9 +140,9 @@ impl widgets::Host for StoreData {
                 ));
             }
             if let Some(fragment) = scope.fragment {
-                run.widget_fragments.push((record.0.clone(), fragment));
+                run.widgets.fragments.push((record.0.clone(), fragment));
             }
-            run.record_widget(record.0, record.1, record.2);
+            run.widgets.record(record.0, record.1, record.2);
         }
         super::place_result(placed.map(|_| value))
     }
