@@ -450,15 +450,17 @@ impl Connection {
     /// message, else a JSON array of them in order, which the browser
     /// applies in one task.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
-        let text = match encode_frame(&self.outbox) {
+        // Taken, not cleared: an idle session keeps no room for a run's
+        // worth of messages.
+        let outbox = std::mem::take(&mut self.outbox);
+        let text = match encode_frame(&outbox) {
             Ok(text) => text,
             Err(e) => {
                 tracing::error!(error = %e, "could not encode a message");
-                self.outbox.clear();
                 return true;
             }
         };
-        self.outbox.clear();
+        drop(outbox);
         socket.send(Message::Text(text.into())).await.is_ok()
     }
 
