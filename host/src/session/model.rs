@@ -220,19 +220,9 @@ impl Session {
         });
     }
 
-    /// Whether a run is in flight.
-    pub fn running(&self) -> Option<u64> {
-        self.running.as_ref().map(|r| r.id)
-    }
-
     /// Whether the session has nothing to run.
     pub fn idle(&self) -> bool {
         self.running.is_none() && self.pending.is_none()
-    }
-
-    /// Runs in a row the page asked for with `rerun()`.
-    pub fn consecutive_reruns(&self) -> u32 {
-        self.consecutive_reruns
     }
 
     /// The browser asks for `page` with the widget values that changed
@@ -662,10 +652,5 @@ impl Session {
         if let (true, Some(page)) = (idle, self.page.clone()) {
             self.request_run(pages, page, Some(path));
         }
-    }
-
-    /// The widget drawn last with id `id`, if it takes values.
-    pub fn widget(&self, id: &str) -> Option<&WidgetSpec> {
-        self.specs.get(id)
     }
 }
