@@ -733,24 +733,23 @@ impl StoreData {
     /// Cancelled runs trap (the instance must stop at once); stores that are
     /// not page runs get a guest-visible `outside-run` error.
     pub(crate) fn live(&mut self, call: &str) -> HostResult<&mut RunContext> {
-        let job = self.role.job().map(|job| job.name.clone());
-        match self.role.run_mut() {
-            None if job.is_some() => Err(CallError::OutsideRun(format!(
+        match &mut self.role {
+            Role::Run(run) => match run.control.cancelled() {
+                Some(reason) => Err(RunTrap::Cancelled(reason).into()),
+                None => Ok(run),
+            },
+            Role::Job(job) | Role::Resource(job) => Err(CallError::OutsideRun(format!(
                 "`{call}` was called from {}: UI, widget, session-state and cache \
                  calls are only allowed in the page's run; return data from the job and render \
                  it in the run (or start the job with `spawn_in` to let it draw into one container)",
-                job.as_deref().unwrap_or("a job")
+                job.name
             ))
             .into()),
-            None => Err(CallError::OutsideRun(format!(
+            Role::Outside => Err(CallError::OutsideRun(format!(
                 "`{call}` was called outside a script run: UI, widget and session-state calls \
                  are only allowed while the page's run is live"
             ))
             .into()),
-            Some(run) => match run.control.cancelled() {
-                Some(reason) => Err(RunTrap::Cancelled(reason).into()),
-                None => Ok(run),
-            },
         }
     }
 }
