@@ -97,7 +97,7 @@ async fn widgets_page_renders_every_widget() {
     for kind in [
         "button",
         "checkbox",
-        "int_slider",
+        "slider",
         "float_slider",
         "text_input",
         "number_input",

@@ -25,7 +25,10 @@
 use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
-    widget_id as host_widget_id, WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
+    widget_id as host_widget_id, Button, ChatInput, Checkbox, ColorPicker, DateInput,
+    DownloadButton, Feedback, FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput,
+    Radio, SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput, Toggle,
+    WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -669,13 +672,13 @@ fn chosen(len: usize, picks: &[u32], repeat: bool) -> Vec<u32> {
 fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
     use WidgetSpec as W;
     Union::new(vec![
-        Just(W::Button).boxed(),
-        Just(W::SubmitButton).boxed(),
+        Just(W::Button(Button)).boxed(),
+        Just(W::SubmitButton(SubmitButton)).boxed(),
         any::<bool>()
-            .prop_map(|default| W::Checkbox { default })
+            .prop_map(|default| W::Checkbox(Checkbox { default }))
             .boxed(),
         any::<bool>()
-            .prop_map(|default| W::Toggle { default })
+            .prop_map(|default| W::Toggle(Toggle { default }))
             .boxed(),
         (
             int_bound(),
@@ -687,27 +690,31 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
             .prop_map(|(a, b, step, r, edge)| {
                 let (min, max) = (a.min(b), a.max(b));
                 let default = [min, max, pick_i64(min, max, r)][edge];
-                W::IntSlider {
+                W::IntSlider(IntSlider {
                     min,
                     max,
                     step,
                     default,
-                }
+                })
             })
             .boxed(),
         (finite(), finite(), positive_finite(), 0.0f64..=1.0)
-            .prop_map(|(a, b, step, t)| W::FloatSlider {
-                min: a.min(b),
-                max: a.max(b),
-                step,
-                default: pick_f64(a, b, t),
+            .prop_map(|(a, b, step, t)| {
+                W::FloatSlider(FloatSlider {
+                    min: a.min(b),
+                    max: a.max(b),
+                    step,
+                    default: pick_f64(a, b, t),
+                })
             })
             .boxed(),
         (short_text(), option::of(0u32..4), option::of(short_text()))
-            .prop_map(|(default, extra, placeholder)| W::TextInput {
-                max_chars: extra.map(|e| default.chars().count() as u32 + e),
-                default,
-                placeholder,
+            .prop_map(|(default, extra, placeholder)| {
+                W::TextInput(TextInput {
+                    max_chars: extra.map(|e| default.chars().count() as u32 + e),
+                    default,
+                    placeholder,
+                })
             })
             .boxed(),
         (
@@ -724,43 +731,51 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     (None, Some(hi)) => (None, Some(hi), x.min(hi)),
                     (None, None) => (None, None, x),
                 };
-                W::NumberInput {
+                W::NumberInput(NumberInput {
                     min,
                     max,
                     step,
                     default,
-                }
+                })
             })
             .boxed(),
         (options(), any::<u32>(), any::<bool>())
-            .prop_map(|(options, r, some)| W::Selectbox {
-                default: (some && !options.is_empty()).then(|| r % options.len() as u32),
-                options,
+            .prop_map(|(options, r, some)| {
+                W::Selectbox(Selectbox {
+                    default: (some && !options.is_empty()).then(|| r % options.len() as u32),
+                    options,
+                })
             })
             .boxed(),
         ("[^/\\\\]{1,16}", short_text())
-            .prop_map(|(file_name, mime)| W::DownloadButton { file_name, mime })
+            .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
             .boxed(),
         prop_oneof![Just(2u32), Just(5u32), any::<u32>()]
-            .prop_map(|options| W::Feedback { options })
+            .prop_map(|options| W::Feedback(Feedback { options }))
             .boxed(),
         (option::of(short_text()), option::of(any::<u32>()))
-            .prop_map(|(placeholder, max_chars)| W::ChatInput {
-                placeholder,
-                max_chars,
+            .prop_map(|(placeholder, max_chars)| {
+                W::ChatInput(ChatInput {
+                    placeholder,
+                    max_chars,
+                })
             })
             .boxed(),
         (options(), any::<u32>(), any::<bool>(), any::<bool>())
-            .prop_map(|(options, r, some, horizontal)| W::Radio {
-                default: (some && !options.is_empty()).then(|| r % options.len() as u32),
-                options,
-                horizontal,
+            .prop_map(|(options, r, some, horizontal)| {
+                W::Radio(Radio {
+                    default: (some && !options.is_empty()).then(|| r % options.len() as u32),
+                    options,
+                    horizontal,
+                })
             })
             .boxed(),
         (vec(short_text(), 1..7), any::<u32>())
-            .prop_map(|(options, r)| W::SelectSlider {
-                default: r % options.len() as u32,
-                options,
+            .prop_map(|(options, r)| {
+                W::SelectSlider(SelectSlider {
+                    default: r % options.len() as u32,
+                    options,
+                })
             })
             .boxed(),
         (
@@ -771,11 +786,11 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
         )
             .prop_map(move |(options, picks, extra, repeat)| {
                 let default = chosen(options.len(), &picks, repeat && repeat_defaults);
-                W::Multiselect {
+                W::Multiselect(Multiselect {
                     max_selections: extra.map(|e| default.len() as u32 + e),
                     options,
                     default,
-                }
+                })
             })
             .boxed(),
         (
@@ -784,37 +799,43 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
             option::of(short_text()),
             option::of(any::<u32>()),
         )
-            .prop_map(|(default, extra, placeholder, height)| W::TextArea {
-                max_chars: extra.map(|e| default.chars().count() as u32 + e),
-                default,
-                placeholder,
-                height,
+            .prop_map(|(default, extra, placeholder, height)| {
+                W::TextArea(TextArea {
+                    max_chars: extra.map(|e| default.chars().count() as u32 + e),
+                    default,
+                    placeholder,
+                    height,
+                })
             })
             .boxed(),
         "#[0-9a-fA-F]{6}"
-            .prop_map(|default| W::ColorPicker { default })
+            .prop_map(|default| W::ColorPicker(ColorPicker { default }))
             .boxed(),
         (vec(date(), 3), any::<bool>(), any::<bool>())
             .prop_map(|(mut dates, has_min, has_max)| {
                 dates.sort();
-                W::DateInput {
+                W::DateInput(DateInput {
                     default: dates[1].clone(),
                     min: has_min.then(|| dates[0].clone()),
                     max: has_max.then(|| dates[2].clone()),
-                }
+                })
             })
             .boxed(),
         (time(), option::of(1u32..=1440))
-            .prop_map(|(default, step_minutes)| W::TimeInput {
-                default,
-                step_minutes,
+            .prop_map(|(default, step_minutes)| {
+                W::TimeInput(TimeInput {
+                    default,
+                    step_minutes,
+                })
             })
             .boxed(),
         (vec(upload_type(), 0..5), any::<bool>(), any::<u64>())
-            .prop_map(|(types, multiple, max_bytes)| W::FileUploader {
-                types,
-                multiple,
-                max_bytes,
+            .prop_map(|(types, multiple, max_bytes)| {
+                W::FileUploader(FileUploader {
+                    types,
+                    multiple,
+                    max_bytes,
+                })
             })
             .boxed(),
     ])
@@ -829,75 +850,89 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
     let opt_str = || option::of(any::<String>());
     let strings = || vec(any::<String>(), 0..5);
     Union::new(vec![
-        Just(W::Button).boxed(),
-        Just(W::SubmitButton).boxed(),
+        Just(W::Button(Button)).boxed(),
+        Just(W::SubmitButton(SubmitButton)).boxed(),
         any::<bool>()
-            .prop_map(|default| W::Checkbox { default })
+            .prop_map(|default| W::Checkbox(Checkbox { default }))
             .boxed(),
         any::<bool>()
-            .prop_map(|default| W::Toggle { default })
+            .prop_map(|default| W::Toggle(Toggle { default }))
             .boxed(),
         any::<(i64, i64, i64, i64)>()
-            .prop_map(|(min, max, step, default)| W::IntSlider {
-                min,
-                max,
-                step,
-                default,
+            .prop_map(|(min, max, step, default)| {
+                W::IntSlider(IntSlider {
+                    min,
+                    max,
+                    step,
+                    default,
+                })
             })
             .boxed(),
         (f(), f(), f(), f())
-            .prop_map(|(min, max, step, default)| W::FloatSlider {
-                min,
-                max,
-                step,
-                default,
+            .prop_map(|(min, max, step, default)| {
+                W::FloatSlider(FloatSlider {
+                    min,
+                    max,
+                    step,
+                    default,
+                })
             })
             .boxed(),
         (any::<String>(), any::<Option<u32>>(), opt_str())
-            .prop_map(|(default, max_chars, placeholder)| W::TextInput {
-                default,
-                max_chars,
-                placeholder,
+            .prop_map(|(default, max_chars, placeholder)| {
+                W::TextInput(TextInput {
+                    default,
+                    max_chars,
+                    placeholder,
+                })
             })
             .boxed(),
         (option::of(f()), option::of(f()), f(), f())
-            .prop_map(|(min, max, step, default)| W::NumberInput {
-                min,
-                max,
-                step,
-                default,
+            .prop_map(|(min, max, step, default)| {
+                W::NumberInput(NumberInput {
+                    min,
+                    max,
+                    step,
+                    default,
+                })
             })
             .boxed(),
         (strings(), any::<Option<u32>>())
-            .prop_map(|(options, default)| W::Selectbox { options, default })
+            .prop_map(|(options, default)| W::Selectbox(Selectbox { options, default }))
             .boxed(),
         (any::<String>(), any::<String>())
-            .prop_map(|(file_name, mime)| W::DownloadButton { file_name, mime })
+            .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
             .boxed(),
         any::<u32>()
-            .prop_map(|options| W::Feedback { options })
+            .prop_map(|options| W::Feedback(Feedback { options }))
             .boxed(),
         (opt_str(), any::<Option<u32>>())
-            .prop_map(|(placeholder, max_chars)| W::ChatInput {
-                placeholder,
-                max_chars,
+            .prop_map(|(placeholder, max_chars)| {
+                W::ChatInput(ChatInput {
+                    placeholder,
+                    max_chars,
+                })
             })
             .boxed(),
         (strings(), any::<Option<u32>>(), any::<bool>())
-            .prop_map(|(options, default, horizontal)| W::Radio {
-                options,
-                default,
-                horizontal,
+            .prop_map(|(options, default, horizontal)| {
+                W::Radio(Radio {
+                    options,
+                    default,
+                    horizontal,
+                })
             })
             .boxed(),
         (strings(), any::<u32>())
-            .prop_map(|(options, default)| W::SelectSlider { options, default })
+            .prop_map(|(options, default)| W::SelectSlider(SelectSlider { options, default }))
             .boxed(),
         (strings(), vec(any::<u32>(), 0..5), any::<Option<u32>>())
-            .prop_map(|(options, default, max_selections)| W::Multiselect {
-                options,
-                default,
-                max_selections,
+            .prop_map(|(options, default, max_selections)| {
+                W::Multiselect(Multiselect {
+                    options,
+                    default,
+                    max_selections,
+                })
             })
             .boxed(),
         (
@@ -906,30 +941,36 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
             opt_str(),
             any::<Option<u32>>(),
         )
-            .prop_map(|(default, max_chars, placeholder, height)| W::TextArea {
-                default,
-                max_chars,
-                placeholder,
-                height,
+            .prop_map(|(default, max_chars, placeholder, height)| {
+                W::TextArea(TextArea {
+                    default,
+                    max_chars,
+                    placeholder,
+                    height,
+                })
             })
             .boxed(),
         any::<String>()
-            .prop_map(|default| W::ColorPicker { default })
+            .prop_map(|default| W::ColorPicker(ColorPicker { default }))
             .boxed(),
         (any::<String>(), opt_str(), opt_str())
-            .prop_map(|(default, min, max)| W::DateInput { default, min, max })
+            .prop_map(|(default, min, max)| W::DateInput(DateInput { default, min, max }))
             .boxed(),
         (any::<String>(), any::<Option<u32>>())
-            .prop_map(|(default, step_minutes)| W::TimeInput {
-                default,
-                step_minutes,
+            .prop_map(|(default, step_minutes)| {
+                W::TimeInput(TimeInput {
+                    default,
+                    step_minutes,
+                })
             })
             .boxed(),
         (strings(), any::<bool>(), any::<u64>())
-            .prop_map(|(types, multiple, max_bytes)| W::FileUploader {
-                types,
-                multiple,
-                max_bytes,
+            .prop_map(|(types, multiple, max_bytes)| {
+                W::FileUploader(FileUploader {
+                    types,
+                    multiple,
+                    max_bytes,
+                })
             })
             .boxed(),
     ])
@@ -1102,34 +1143,34 @@ fn upload_values() -> BoxedStrategy<Value> {
 fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
     use WidgetSpec as W;
     let aimed = match spec.clone() {
-        W::Button
-        | W::SubmitButton
-        | W::DownloadButton { .. }
-        | W::Checkbox { .. }
-        | W::Toggle { .. } => prop_oneof![
+        W::Button(Button)
+        | W::SubmitButton(SubmitButton)
+        | W::DownloadButton(DownloadButton { .. })
+        | W::Checkbox(Checkbox { .. })
+        | W::Toggle(Toggle { .. }) => prop_oneof![
             any::<bool>().prop_map(Value::Bool),
             select(vec![json!("true"), json!(1), json!(0), json!(null)]),
         ]
         .boxed(),
-        W::IntSlider { min, max, .. } => int_values(min, max),
-        W::FloatSlider { min, max, .. } => float_values(Some(min), Some(max)),
-        W::NumberInput { min, max, .. } => float_values(min, max),
-        W::TextInput { max_chars, .. }
-        | W::TextArea { max_chars, .. }
-        | W::ChatInput { max_chars, .. } => text_values(max_chars),
-        W::Selectbox { options, .. }
-        | W::Radio { options, .. }
-        | W::SelectSlider { options, .. } => index_values(options.len() as u64),
-        W::Feedback { options } => index_values(u64::from(options)),
-        W::Multiselect {
+        W::IntSlider(IntSlider { min, max, .. }) => int_values(min, max),
+        W::FloatSlider(FloatSlider { min, max, .. }) => float_values(Some(min), Some(max)),
+        W::NumberInput(NumberInput { min, max, .. }) => float_values(min, max),
+        W::TextInput(TextInput { max_chars, .. })
+        | W::TextArea(TextArea { max_chars, .. })
+        | W::ChatInput(ChatInput { max_chars, .. }) => text_values(max_chars),
+        W::Selectbox(Selectbox { options, .. })
+        | W::Radio(Radio { options, .. })
+        | W::SelectSlider(SelectSlider { options, .. }) => index_values(options.len() as u64),
+        W::Feedback(Feedback { options }) => index_values(u64::from(options)),
+        W::Multiselect(Multiselect {
             options,
             max_selections,
             ..
-        } => multiselect_values(options.len(), max_selections),
-        W::ColorPicker { .. } => color_values(),
-        W::DateInput { min, max, .. } => date_values(min, max),
-        W::TimeInput { .. } => time_values(),
-        W::FileUploader { .. } => upload_values(),
+        }) => multiselect_values(options.len(), max_selections),
+        W::ColorPicker(ColorPicker { .. }) => color_values(),
+        W::DateInput(DateInput { min, max, .. }) => date_values(min, max),
+        W::TimeInput(TimeInput { .. }) => time_values(),
+        W::FileUploader(FileUploader { .. }) => upload_values(),
     };
     prop_oneof![3 => aimed, 1 => json_value()].boxed()
 }
@@ -1179,42 +1220,42 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             .then(|| WidgetValue::Text(s.to_owned()))
     };
     match spec {
-        W::Button
-        | W::SubmitButton
-        | W::DownloadButton { .. }
-        | W::Checkbox { .. }
-        | W::Toggle { .. } => value.as_bool().map(WidgetValue::Bool),
-        W::IntSlider { min, max, .. } => value
+        W::Button(Button)
+        | W::SubmitButton(SubmitButton)
+        | W::DownloadButton(DownloadButton { .. })
+        | W::Checkbox(Checkbox { .. })
+        | W::Toggle(Toggle { .. }) => value.as_bool().map(WidgetValue::Bool),
+        W::IntSlider(IntSlider { min, max, .. }) => value
             .as_i64()
             .filter(|v| (min..=max).contains(&v))
             .map(WidgetValue::Int),
-        W::FloatSlider { min, max, .. } => value
+        W::FloatSlider(FloatSlider { min, max, .. }) => value
             .as_f64()
             .filter(|v| (min..=max).contains(&v))
             .map(WidgetValue::Float),
-        W::NumberInput { min, max, .. } => value
+        W::NumberInput(NumberInput { min, max, .. }) => value
             .as_f64()
             .filter(|v| min.is_none_or(|lo| *v >= lo) && max.is_none_or(|hi| *v <= hi))
             .map(WidgetValue::Float),
-        W::TextInput { max_chars, .. }
-        | W::TextArea { max_chars, .. }
-        | W::ChatInput { max_chars, .. } => text_within(max_chars),
-        W::Selectbox { options, .. } | W::Radio { options, .. } => match value {
+        W::TextInput(TextInput { max_chars, .. })
+        | W::TextArea(TextArea { max_chars, .. })
+        | W::ChatInput(ChatInput { max_chars, .. }) => text_within(max_chars),
+        W::Selectbox(Selectbox { options, .. }) | W::Radio(Radio { options, .. }) => match value {
             Value::Null => Some(WidgetValue::Index(None)),
             v => index_below(v, options.len() as u64).map(|i| WidgetValue::Index(Some(i))),
         },
-        W::Feedback { options } => match value {
+        W::Feedback(Feedback { options }) => match value {
             Value::Null => Some(WidgetValue::Index(None)),
             v => index_below(v, u64::from(*options)).map(|i| WidgetValue::Index(Some(i))),
         },
-        W::SelectSlider { options, .. } => {
+        W::SelectSlider(SelectSlider { options, .. }) => {
             index_below(value, options.len() as u64).map(|i| WidgetValue::Index(Some(i)))
         }
-        W::Multiselect {
+        W::Multiselect(Multiselect {
             options,
             max_selections,
             ..
-        } => {
+        }) => {
             let items = value.as_array()?;
             if max_selections.is_some_and(|m| items.len() > m as usize) {
                 return None;
@@ -1229,13 +1270,13 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             }
             Some(WidgetValue::Indices(chosen))
         }
-        W::ColorPicker { .. } => {
+        W::ColorPicker(ColorPicker { .. }) => {
             let s = value.as_str()?;
             let hex = s.strip_prefix('#')?;
             (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
                 .then(|| WidgetValue::Text(s.to_ascii_lowercase()))
         }
-        W::DateInput { min, max, .. } => {
+        W::DateInput(DateInput { min, max, .. }) => {
             let s = value.as_str()?;
             let date = strict_date(s)?;
             let bound =
@@ -1244,11 +1285,11 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             let before_max = bound(max).is_none_or(|hi| date <= hi);
             (after_min && before_max).then(|| WidgetValue::Text(s.to_owned()))
         }
-        W::TimeInput { .. } => {
+        W::TimeInput(TimeInput { .. }) => {
             let s = value.as_str()?;
             strict_time(s).map(|_| WidgetValue::Text(s.to_owned()))
         }
-        W::FileUploader { multiple, .. } => {
+        W::FileUploader(FileUploader { multiple, .. }) => {
             let items = value.as_array()?;
             let most = if *multiple { MAX_UPLOADER_FILES } else { 1 };
             if items.len() > most {
@@ -1325,7 +1366,7 @@ proptest! {
         match &key {
             Some(key) => prop_assert_eq!(id, format!("key:{key}")),
             None => {
-                let hash = id.strip_prefix(&format!("{}:", spec.kind()));
+                let hash = id.as_str().strip_prefix(&format!("{}:", spec.kind()));
                 prop_assert!(
                     hash.is_some_and(|h| h.len() == 16
                         && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))),
@@ -1366,11 +1407,11 @@ proptest! {
 /// Minimal failing input of `default_value_validates_for_every_spec_check_accepts`.
 #[test]
 fn check_and_validate_agree_on_multiselect_defaults() {
-    let spec = WidgetSpec::Multiselect {
+    let spec = WidgetSpec::Multiselect(Multiselect {
         options: vec![String::new()],
         default: vec![0, 0],
         max_selections: None,
-    };
+    });
     let default = serde_json::to_value(spec.default_value()).unwrap();
     assert!(
         spec.check().is_err() || spec.validate(&default).is_ok(),
@@ -1382,15 +1423,15 @@ fn check_and_validate_agree_on_multiselect_defaults() {
 /// docs/protocol.md: dates are `"YYYY-MM-DD"`, times `"HH:MM"`.
 #[test]
 fn dates_and_times_with_signed_parts_are_refused() {
-    let date = WidgetSpec::DateInput {
+    let date = WidgetSpec::DateInput(DateInput {
         default: "2026-06-01".into(),
         min: None,
         max: Some("2026-06-30".into()),
-    };
-    let time = WidgetSpec::TimeInput {
+    });
+    let time = WidgetSpec::TimeInput(TimeInput {
         default: "09:30".into(),
         step_minutes: None,
-    };
+    });
     let mut accepted = Vec::new();
     for value in ["2026-+9-01", "+999-01-01", "2026-06-+1"] {
         if let Ok(v) = date.validate(&json!(value)) {
@@ -1402,11 +1443,11 @@ fn dates_and_times_with_signed_parts_are_refused() {
             accepted.push(format!("time {value} -> {v:?}"));
         }
     }
-    let signed_default = WidgetSpec::DateInput {
+    let signed_default = WidgetSpec::DateInput(DateInput {
         default: "+999-01-01".into(),
         min: None,
         max: None,
-    };
+    });
     if signed_default.check().is_ok() {
         accepted.push("date default +999-01-01 passes check()".into());
     }
@@ -1436,7 +1477,7 @@ proptest! {
         t in 0.0f64..=1.0,
     ) {
         let (min, max) = (a.min(b), a.max(b));
-        let spec = WidgetSpec::FloatSlider { min, max, step: 1.0, default: min };
+        let spec = WidgetSpec::FloatSlider(FloatSlider { min, max, step: 1.0, default: min });
         for value in [min, max, pick_f64(min, max, t)] {
             let sent = sent_over_the_wire(value);
             prop_assert_eq!(spec.validate(&sent), Ok(WidgetValue::Float(value)), "sent as {}", sent);
@@ -1450,12 +1491,12 @@ fn a_float_sent_as_its_shortest_text_is_read_exactly() {
     let max = 12.874_560_591_713_891_f64;
     assert_eq!(max.to_string(), "12.874560591713891");
     assert_eq!("12.874560591713891".parse::<f64>(), Ok(max));
-    let spec = WidgetSpec::FloatSlider {
+    let spec = WidgetSpec::FloatSlider(FloatSlider {
         min: 0.0,
         max,
         step: 0.01,
         default: 0.0,
-    };
+    });
     let sent = sent_over_the_wire(max);
     assert_eq!(
         sent.as_f64(),

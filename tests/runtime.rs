@@ -3,7 +3,7 @@
 
 use crossbeam_channel::Receiver;
 use host::model::delta::{Delta, Element};
-use host::model::widget::WidgetInputs;
+use host::model::widget::{WidgetId, WidgetInputs};
 use host::runtime::limits::Limits;
 use host::runtime::run::{CancelReason, RunOutcome, RunReport};
 use host::runtime::runner::{call_outside_run, RunRequest, Runner};
@@ -76,7 +76,7 @@ fn texts(deltas: &[Delta]) -> Vec<String> {
         .collect()
 }
 
-fn widget_id(deltas: &[Delta], label: &str) -> String {
+fn widget_id(deltas: &[Delta], label: &str) -> WidgetId {
     deltas
         .iter()
         .find_map(|d| match &d.element {

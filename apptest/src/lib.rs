@@ -28,6 +28,7 @@
 use host::model::delta::{Delta, Element, WidgetElement};
 use host::model::fragment::within;
 use host::model::protocol::ServerMessage;
+use host::model::widget::{FileUploader, Selectbox, WidgetId, WidgetSpec};
 use host::runtime::engine::{EngineSettings, PageEngine};
 use host::runtime::limits::Limits;
 use host::runtime::page_build::{build_crate, BuildOptions};
@@ -374,7 +375,7 @@ impl AppTest {
 
     /// The widget drawn with `key`, whatever its kind.
     pub fn by_key(&mut self, key: &str) -> Widget<'_> {
-        let id = format!("key:{key}");
+        let id = WidgetId::keyed(key);
         if !self.widgets().iter().any(|w| w.id == id) {
             panic!("the last run drew no widget with key {key:?}");
         }
@@ -386,7 +387,7 @@ impl AppTest {
 /// receives. Setters return the [`AppTest`], so `.run()` chains.
 pub struct Widget<'a> {
     at: &'a mut AppTest,
-    id: String,
+    id: WidgetId,
 }
 
 impl<'a> Widget<'a> {
@@ -400,7 +401,7 @@ impl<'a> Widget<'a> {
 
     /// The id the browser would report values under.
     pub fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
 
     /// The value the widget returned in the last run, as JSON.
@@ -420,7 +421,7 @@ impl<'a> Widget<'a> {
         // Reported with the next run, which applies the session's rules
         // (callbacks, clicks, keyed values in session state) as the
         // server does for a browser.
-        self.at.changes.insert(self.id, value);
+        self.at.changes.insert(self.id.to_string(), value);
         Ok(self.at)
     }
 
@@ -441,7 +442,7 @@ impl<'a> Widget<'a> {
     /// is replaced; a multiple one's are kept).
     pub fn upload(self, name: &str, mime: &str, bytes: &[u8]) -> &'a mut AppTest {
         let multiple = match &self.element().spec {
-            host::model::widget::WidgetSpec::FileUploader { multiple, .. } => *multiple,
+            WidgetSpec::FileUploader(FileUploader { multiple, .. }) => *multiple,
             other => panic!("upload() is for file uploaders, not {}", other.kind()),
         };
         let limits = self.at.local.runner().engine().limits().clone();
@@ -452,7 +453,7 @@ impl<'a> Widget<'a> {
             .uploads
             .add(
                 SESSION,
-                &self.id,
+                self.id.as_str(),
                 name,
                 mime,
                 bytes.to_vec().into(),
@@ -470,7 +471,7 @@ impl<'a> Widget<'a> {
     /// Chooses a selectbox option by its text.
     pub fn select(self, option: &str) -> &'a mut AppTest {
         let index = match &self.element().spec {
-            host::model::widget::WidgetSpec::Selectbox { options, .. } => options
+            WidgetSpec::Selectbox(Selectbox { options, .. }) => options
                 .iter()
                 .position(|o| o == option)
                 .unwrap_or_else(|| panic!("no option {option:?} in {options:?}")),

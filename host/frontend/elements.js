@@ -299,7 +299,7 @@ const WIDGETS = {
     const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
     return { node, update: (next) => { box.checked = next.value; } };
   },
-  int_slider(el, ctx) {
+  slider(el, ctx) {
     return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
   },
   float_slider(el, ctx) {

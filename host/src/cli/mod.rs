@@ -154,7 +154,7 @@ fn parse_widgets(pairs: &[String]) -> anyhow::Result<WidgetInputs> {
         let value = serde_json::from_str(json).with_context(|| {
             format!("--widget {id}: the value is not JSON (strings need quotes: '\"text\"')")
         })?;
-        inputs.insert(id.to_owned(), value);
+        inputs.insert(id.into(), value);
     }
     Ok(inputs)
 }

@@ -1,6 +1,6 @@
 //! Deltas: one element at a path, as a run produces them and the browser draws them.
 
-use crate::model::widget::{WidgetSpec, WidgetValue};
+use crate::model::widget::{WidgetId, WidgetSpec, WidgetValue};
 use serde::Serialize;
 
 /// One element placed at `path`: the top-level container (0 main, 1 sidebar),
@@ -341,7 +341,7 @@ impl BlockSpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WidgetElement {
     /// Derived by the host from kind and key, or kind, label and parameters.
-    pub id: String,
+    pub id: WidgetId,
     /// The widget's label.
     pub label: String,
     /// Tooltip text.

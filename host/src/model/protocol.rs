@@ -75,7 +75,10 @@ pub enum ServerMessage {
     /// A widget's value was refused (by the session, or by the run that
     /// drew the widget): the browser shows the widget as the server last
     /// drew it again, and the message.
-    Refused { widget: String, message: String },
+    Refused {
+        widget: crate::model::widget::WidgetId,
+        message: String,
+    },
     /// Answer to a heartbeat.
     Heartbeat,
     /// The app's caches were cleared.

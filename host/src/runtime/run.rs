@@ -5,7 +5,7 @@ use crate::model::delta::{Delta, WidgetElement};
 use crate::model::function::FunctionRef;
 pub use crate::model::protocol::RunStatus;
 use crate::model::widget::Rejected;
-use crate::model::widget::{WidgetInputs, WidgetSpec};
+use crate::model::widget::{WidgetId, WidgetInputs, WidgetSpec};
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::capabilities::HostResult;
 use crate::runtime::limits::{human_bytes, human_duration, Limits};
@@ -358,19 +358,19 @@ pub struct RunReport {
     pub outcome: RunOutcome,
     /// Enabled widgets drawn in this run, by id, in order: what the session
     /// validates the next values against (a disabled widget takes none).
-    pub widgets: Vec<(String, WidgetSpec)>,
+    pub widgets: Vec<(WidgetId, WidgetSpec)>,
     /// Values the client sent that a widget refused (the widget used its
     /// default); each message names the widget.
     pub rejected: Vec<Rejected>,
     /// Widgets of submitted forms that clear on submit: their values are
     /// forgotten after this run.
-    pub cleared: Vec<String>,
+    pub cleared: Vec<WidgetId>,
     /// The `on_change` callback of each widget drawn, by widget id.
-    pub callbacks: Vec<(String, FunctionRef)>,
+    pub callbacks: Vec<(WidgetId, FunctionRef)>,
     /// Fragments drawn (in a fragment run: those nested in it).
     pub fragments: Vec<crate::model::fragment::Fragment>,
     /// The innermost fragment of each widget drawn inside one.
-    pub widget_fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
+    pub widget_fragments: Vec<(WidgetId, crate::model::fragment::FragmentPath)>,
     /// Elements drawn.
     pub elements: u32,
     /// Captured standard output.
@@ -438,19 +438,19 @@ pub struct WidgetLedger {
     /// Values reported by the client, validated on use.
     pub inputs: Arc<WidgetInputs>,
     /// Ids seen in this run, to refuse duplicates.
-    seen_ids: HashSet<String>,
+    seen_ids: HashSet<WidgetId>,
     /// Enabled widgets drawn, in order.
-    pub drawn: Vec<(String, WidgetSpec)>,
+    pub drawn: Vec<(WidgetId, WidgetSpec)>,
     /// Client values refused by their widget.
     pub rejected: Vec<Rejected>,
     /// Callbacks of changed widgets, for the page to call first.
     pub(crate) pending_callbacks: Vec<FunctionRef>,
     /// The `on_change` callback of each widget drawn, by widget id.
-    pub(crate) callbacks: Vec<(String, FunctionRef)>,
+    pub(crate) callbacks: Vec<(WidgetId, FunctionRef)>,
     /// The innermost fragment of each widget drawn inside one.
-    pub(crate) fragments: Vec<(String, crate::model::fragment::FragmentPath)>,
+    pub(crate) fragments: Vec<(WidgetId, crate::model::fragment::FragmentPath)>,
     /// Widgets drawn in forms that clear on submit, with their form.
-    pub(crate) form_widgets: Vec<(String, u32)>,
+    pub(crate) form_widgets: Vec<(WidgetId, u32)>,
     /// Forms (that clear on submit) submitted in this run.
     pub(crate) submitted_forms: Vec<u32>,
 }
@@ -492,7 +492,7 @@ impl WidgetLedger {
 
     /// Widgets whose values the session forgets after this run: those of
     /// forms that clear on submit and were submitted.
-    pub(crate) fn cleared(&self) -> Vec<String> {
+    pub(crate) fn cleared(&self) -> Vec<WidgetId> {
         self.form_widgets
             .iter()
             .filter(|(_, form)| self.submitted_forms.contains(form))
@@ -756,7 +756,7 @@ impl StoreData {
 
 impl WidgetLedger {
     /// Registers a widget id for this run, refusing duplicates.
-    pub(crate) fn claim(&mut self, id: &str, spec: &WidgetSpec) -> Result<(), String> {
+    pub(crate) fn claim(&mut self, id: &WidgetId, spec: &WidgetSpec) -> Result<(), String> {
         if !self.seen_ids.insert(id.to_owned()) {
             return Err(format!(
                 "there are multiple widgets with the id `{id}` in this run: give each `{}` a unique key",
@@ -768,7 +768,7 @@ impl WidgetLedger {
 
     /// Records a widget the page has received (after it was placed), so the
     /// session accepts values for it and knows its click was delivered.
-    pub(crate) fn record(&mut self, id: String, spec: WidgetSpec, disabled: bool) {
+    pub(crate) fn record(&mut self, id: WidgetId, spec: WidgetSpec, disabled: bool) {
         if !disabled {
             self.drawn.push((id, spec));
         }

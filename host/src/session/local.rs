@@ -104,7 +104,9 @@ impl<P: Pages> LocalSession<P> {
                         }
                     }
                     Effect::KeepFiles { widget, files } => {
-                        self.services().uploads.keep_only(&self.id, &widget, &files)
+                        self.services()
+                            .uploads
+                            .keep_only(&self.id, widget.as_str(), &files)
                     }
                 }
             }

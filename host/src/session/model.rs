@@ -12,7 +12,7 @@ use crate::model::delta::{Delta, Element};
 use crate::model::fragment::{within, Fragment, FragmentPath, FragmentRun};
 use crate::model::function::FunctionRef;
 use crate::model::protocol::ServerMessage;
-use crate::model::widget::{WidgetInputs, WidgetSpec, WidgetValue};
+use crate::model::widget::{WidgetId, WidgetInputs, WidgetSpec, WidgetValue};
 use crate::runtime::limits::Limits;
 use crate::runtime::page::Page;
 use crate::runtime::run::{
@@ -50,7 +50,7 @@ pub enum Effect {
     /// The file uploader `widget` now lists only `files`: let the others go.
     KeepFiles {
         /// The uploader's id.
-        widget: String,
+        widget: WidgetId,
         /// The upload ids it still lists.
         files: Vec<String>,
     },
@@ -107,14 +107,14 @@ pub struct Session {
     pub state: SharedState,
     limits: SessionLimits,
     /// Widget values the browser reported, by id (buttons excluded).
-    values: HashMap<String, serde_json::Value>,
+    values: HashMap<WidgetId, serde_json::Value>,
     /// Widgets drawn by recent runs: what incoming values are validated against.
-    specs: HashMap<String, WidgetSpec>,
+    specs: HashMap<WidgetId, WidgetSpec>,
     /// The `on_change` callbacks of the widgets the last run drew.
-    callbacks: HashMap<String, FunctionRef>,
+    callbacks: HashMap<WidgetId, FunctionRef>,
     /// The innermost fragment of each widget drawn inside one: a change
     /// of it reruns only that fragment.
-    widget_fragments: HashMap<String, FragmentPath>,
+    widget_fragments: HashMap<WidgetId, FragmentPath>,
     /// The fragments on the page, with when each reruns on its own next.
     fragments: Vec<(Fragment, Option<Instant>)>,
     /// Callbacks of widgets changed since, for the next run to call first.
@@ -131,7 +131,7 @@ pub struct Session {
     /// The run whose deltas go to the browser (0: none).
     forwarding: u64,
     /// Clicks not yet seen by a finished run: widget id → (click number, value).
-    triggers: HashMap<String, (u64, serde_json::Value)>,
+    triggers: HashMap<WidgetId, (u64, serde_json::Value)>,
     next_click: u64,
     consecutive_reruns: u32,
     effects: Vec<Effect>,
@@ -141,7 +141,7 @@ pub struct Session {
 struct Running {
     id: u64,
     /// The clicks this run was given: button id and click number.
-    triggers: Vec<(String, u64)>,
+    triggers: Vec<(WidgetId, u64)>,
     /// A newer rerun asked to replace it: the browser is told `replaced`
     /// however it ended, since its late deltas were not forwarded.
     replaced: bool,
@@ -166,11 +166,6 @@ fn fires(value: &serde_json::Value) -> bool {
         serde_json::Value::String(text) => !text.is_empty(),
         _ => false,
     }
-}
-
-/// The session-state key a keyed widget's value lives under.
-fn state_key(id: &str) -> Option<&str> {
-    id.strip_prefix("key:")
 }
 
 impl Session {
@@ -213,9 +208,9 @@ impl Session {
     }
 
     /// Refuses a value of widget `id`: the browser restores the widget.
-    fn refuse_value(&mut self, id: &str, message: &str) {
+    fn refuse_value(&mut self, id: &WidgetId, message: &str) {
         self.send(ServerMessage::Refused {
-            widget: id.to_owned(),
+            widget: id.clone(),
             message: format!("widget `{id}`: {message}"),
         });
     }
@@ -236,6 +231,10 @@ impl Session {
         query: &str,
     ) {
         let query = parse_query(query);
+        let widgets: Vec<(WidgetId, serde_json::Value)> = widgets
+            .into_iter()
+            .map(|(id, value)| (WidgetId::from(id), value))
+            .collect();
         let fragment = self.changed_fragment(&page, &widgets, &query);
         self.accept_values(widgets);
         self.query = Arc::new(query);
@@ -283,7 +282,7 @@ impl Session {
 
     /// Validates each reported value against the widget that drew it; keeps
     /// the valid ones and refuses the rest with a message naming the widget.
-    fn accept_values(&mut self, widgets: serde_json::Map<String, serde_json::Value>) {
+    fn accept_values(&mut self, widgets: Vec<(WidgetId, serde_json::Value)>) {
         for (id, value) in widgets {
             let Some(spec) = self.specs.get(&id) else {
                 self.refuse_value(
@@ -319,7 +318,7 @@ impl Session {
                 }
                 continue;
             }
-            match state_key(&id) {
+            match id.key() {
                 // A keyed widget's value lives in session state under its
                 // key, where the page can read and set it.
                 Some(key) => {
@@ -337,11 +336,11 @@ impl Session {
     }
 
     /// Whether `value` changes widget `id` (a click always does).
-    fn changes(&self, id: &str, trigger: bool, value: &serde_json::Value) -> bool {
+    fn changes(&self, id: &WidgetId, trigger: bool, value: &serde_json::Value) -> bool {
         if trigger {
             return fires(value);
         }
-        let current = match state_key(id) {
+        let current = match id.key() {
             Some(key) => self
                 .state
                 .lock()
@@ -365,13 +364,13 @@ impl Session {
     fn changed_fragment(
         &self,
         page: &str,
-        widgets: &serde_json::Map<String, serde_json::Value>,
+        widgets: &[(WidgetId, serde_json::Value)],
         query: &QueryParams,
     ) -> Option<FragmentPath> {
         if widgets.is_empty() || self.page.as_deref() != Some(page) || *self.query != *query {
             return None;
         }
-        let mut fragments = widgets.keys().map(|id| self.widget_fragments.get(id));
+        let mut fragments = widgets.iter().map(|(id, _)| self.widget_fragments.get(id));
         let first = fragments.next()??;
         fragments
             .all(|other| other == Some(first))
@@ -533,7 +532,7 @@ impl Session {
         // widgets' defaults.
         for id in &report.cleared {
             self.values.remove(id);
-            if let Some(key) = state_key(id) {
+            if let Some(key) = id.key() {
                 self.state.lock().remove(key);
             }
         }
@@ -576,7 +575,7 @@ impl Session {
     }
 
     /// Drops a click only if it is still the same click.
-    fn forget_click(&mut self, id: &str, click: u64) {
+    fn forget_click(&mut self, id: &WidgetId, click: u64) {
         if self.triggers.get(id).is_some_and(|(n, _)| *n == click) {
             self.triggers.remove(id);
         }
@@ -598,7 +597,7 @@ impl Session {
                 self.fragments = fresh.collect();
             }
             Some(scope) => {
-                let redrawn: Vec<String> = self
+                let redrawn: Vec<WidgetId> = self
                     .widget_fragments
                     .iter()
                     .filter(|(_, path)| within(path, scope))

@@ -532,11 +532,12 @@ impl Connection {
                         handle.cancel(reason);
                     }
                 }
-                Effect::KeepFiles { widget, files } => self
-                    .server
-                    .services
-                    .uploads
-                    .keep_only(&self.id, &widget, &files),
+                Effect::KeepFiles { widget, files } => {
+                    self.server
+                        .services
+                        .uploads
+                        .keep_only(&self.id, widget.as_str(), &files)
+                }
             }
         }
     }

@@ -3,7 +3,11 @@
 use crate::model::delta::{Element, WidgetElement};
 use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
-use crate::model::widget::{widget_id, WidgetSpec, WidgetValue};
+use crate::model::widget::{
+    widget_id, Button, ChatInput, Checkbox, ColorPicker, DateInput, DownloadButton, Feedback,
+    FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput, Radio, SelectSlider, Selectbox,
+    SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+};
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
 use crate::runtime::capabilities::{HostError, HostResult};
@@ -44,7 +48,7 @@ impl widgets::Host for StoreData {
             _ => None,
         };
         let mut spec = spec(widget);
-        if let WidgetSpec::FileUploader { max_bytes, .. } = &mut spec {
+        if let WidgetSpec::FileUploader(FileUploader { max_bytes, .. }) = &mut spec {
             *max_bytes = limits.upload_file_bytes as u64;
         }
         if let Err(message) = spec.check() {
@@ -61,14 +65,14 @@ impl widgets::Host for StoreData {
         let scope = run.output.scope_of(at);
         let form = scope.form;
         match (&spec, form) {
-            (WidgetSpec::SubmitButton, None) => {
+            (WidgetSpec::SubmitButton(SubmitButton), None) => {
                 return Err(HostError::from(CallError::InvalidArgument(format!(
                     "form_submit_button `{}` is not inside a form: draw it through the `Ui` that \
                      `form` returned",
                     options.label
                 ))))
             }
-            (WidgetSpec::Button, Some(_)) => {
+            (WidgetSpec::Button(Button), Some(_)) => {
                 return Err(HostError::from(CallError::InvalidArgument(format!(
                     "button `{}` is inside a form, whose widgets only reach the page on submit: \
                      use form_submit_button",
@@ -104,7 +108,7 @@ impl widgets::Host for StoreData {
         );
         if let Some((form, clears)) = form {
             if clears {
-                if matches!(element.spec, WidgetSpec::SubmitButton) {
+                if matches!(element.spec, WidgetSpec::SubmitButton(SubmitButton)) {
                     if element.value == WidgetValue::Bool(true) {
                         run.widgets.submitted_forms.push(form);
                     }
@@ -150,86 +154,86 @@ impl widgets::Host for StoreData {
 
 fn spec(widget: Widget) -> WidgetSpec {
     match widget {
-        Widget::Button => WidgetSpec::Button,
-        Widget::Checkbox(default) => WidgetSpec::Checkbox { default },
-        Widget::IntSlider(s) => WidgetSpec::IntSlider {
+        Widget::Button => WidgetSpec::Button(Button),
+        Widget::Checkbox(default) => WidgetSpec::Checkbox(Checkbox { default }),
+        Widget::IntSlider(s) => WidgetSpec::IntSlider(IntSlider {
             min: s.min,
             max: s.max,
             step: s.step,
             default: s.default,
-        },
-        Widget::FloatSlider(s) => WidgetSpec::FloatSlider {
+        }),
+        Widget::FloatSlider(s) => WidgetSpec::FloatSlider(FloatSlider {
             min: s.min,
             max: s.max,
             step: s.step,
             default: s.default,
-        },
-        Widget::TextInput(t) => WidgetSpec::TextInput {
+        }),
+        Widget::TextInput(t) => WidgetSpec::TextInput(TextInput {
             default: t.default,
             max_chars: t.max_chars,
             placeholder: t.placeholder,
-        },
-        Widget::NumberInput(n) => WidgetSpec::NumberInput {
+        }),
+        Widget::NumberInput(n) => WidgetSpec::NumberInput(NumberInput {
             min: n.min,
             max: n.max,
             step: n.step,
             default: n.default,
-        },
-        Widget::Selectbox(s) => WidgetSpec::Selectbox {
+        }),
+        Widget::Selectbox(s) => WidgetSpec::Selectbox(Selectbox {
             options: s.options,
             default: s.default,
-        },
-        Widget::Toggle(default) => WidgetSpec::Toggle { default },
-        Widget::SubmitButton => WidgetSpec::SubmitButton,
-        Widget::DownloadButton(d) => WidgetSpec::DownloadButton {
+        }),
+        Widget::Toggle(default) => WidgetSpec::Toggle(Toggle { default }),
+        Widget::SubmitButton => WidgetSpec::SubmitButton(SubmitButton),
+        Widget::DownloadButton(d) => WidgetSpec::DownloadButton(DownloadButton {
             file_name: d.file_name,
             mime: d.mime,
-        },
-        Widget::Feedback(kind) => WidgetSpec::Feedback {
+        }),
+        Widget::Feedback(kind) => WidgetSpec::Feedback(Feedback {
             options: match kind {
                 widgets::FeedbackKind::Thumbs => 2,
                 widgets::FeedbackKind::Stars => 5,
             },
-        },
-        Widget::ChatInput(c) => WidgetSpec::ChatInput {
+        }),
+        Widget::ChatInput(c) => WidgetSpec::ChatInput(ChatInput {
             placeholder: c.placeholder,
             max_chars: c.max_chars,
-        },
-        Widget::Radio(r) => WidgetSpec::Radio {
+        }),
+        Widget::Radio(r) => WidgetSpec::Radio(Radio {
             options: r.options,
             default: r.default,
             horizontal: r.horizontal,
-        },
-        Widget::SelectSlider(s) => WidgetSpec::SelectSlider {
+        }),
+        Widget::SelectSlider(s) => WidgetSpec::SelectSlider(SelectSlider {
             options: s.options,
             default: s.default,
-        },
-        Widget::Multiselect(m) => WidgetSpec::Multiselect {
+        }),
+        Widget::Multiselect(m) => WidgetSpec::Multiselect(Multiselect {
             options: m.options,
             default: m.default,
             max_selections: m.max_selections,
-        },
-        Widget::TextArea(t) => WidgetSpec::TextArea {
+        }),
+        Widget::TextArea(t) => WidgetSpec::TextArea(TextArea {
             default: t.default,
             max_chars: t.max_chars,
             placeholder: t.placeholder,
             height: t.height,
-        },
-        Widget::ColorPicker(default) => WidgetSpec::ColorPicker { default },
-        Widget::DateInput(d) => WidgetSpec::DateInput {
+        }),
+        Widget::ColorPicker(default) => WidgetSpec::ColorPicker(ColorPicker { default }),
+        Widget::DateInput(d) => WidgetSpec::DateInput(DateInput {
             default: d.default,
             min: d.min,
             max: d.max,
-        },
-        Widget::TimeInput(t) => WidgetSpec::TimeInput {
+        }),
+        Widget::TimeInput(t) => WidgetSpec::TimeInput(TimeInput {
             default: t.default,
             step_minutes: t.step_minutes,
-        },
-        Widget::FileUploader(f) => WidgetSpec::FileUploader {
+        }),
+        Widget::FileUploader(f) => WidgetSpec::FileUploader(FileUploader {
             types: f.types,
             multiple: f.multiple,
             max_bytes: 0,
-        },
+        }),
     }
 }
 

@@ -1,0 +1,551 @@
+//! Widgets on the host: one module per kind (its parameters, their check,
+//! its default value, its identity and the validation of every value a
+//! client sends), and the enum that dispatches to them.
+
+mod id;
+mod parse;
+
+mod button;
+mod chat_input;
+mod checkbox;
+mod color_picker;
+mod date_input;
+mod download_button;
+mod feedback;
+mod file_uploader;
+mod float_slider;
+mod int_slider;
+mod multiselect;
+mod number_input;
+mod radio;
+mod select_slider;
+mod selectbox;
+mod submit_button;
+mod text_area;
+mod text_input;
+mod time_input;
+mod toggle;
+
+pub use button::Button;
+pub use chat_input::ChatInput;
+pub use checkbox::Checkbox;
+pub use color_picker::ColorPicker;
+pub use date_input::DateInput;
+pub use download_button::DownloadButton;
+pub use feedback::Feedback;
+pub use file_uploader::{FileUploader, MAX_UPLOADER_FILES};
+pub use float_slider::FloatSlider;
+pub use id::{widget_id, WidgetId};
+pub use int_slider::IntSlider;
+pub use multiselect::Multiselect;
+pub use number_input::NumberInput;
+pub use parse::MAX_SELECT_OPTIONS;
+pub use radio::Radio;
+pub use select_slider::SelectSlider;
+pub use selectbox::Selectbox;
+pub use submit_button::SubmitButton;
+pub use text_area::TextArea;
+pub use text_input::TextInput;
+pub use time_input::TimeInput;
+pub use toggle::Toggle;
+
+use parse::Input;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::Hasher;
+
+/// Values reported by a client for the next run, by widget id, not yet
+/// validated (a run validates each against the widget that asks for it).
+pub type WidgetInputs = HashMap<WidgetId, serde_json::Value>;
+
+/// What every widget kind provides. A new kind is one module implementing
+/// this, one line in [`WidgetSpec`], and its renderer in the frontend.
+trait Kind {
+    /// Checks the parameters a page passed; the error says what is wrong.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Whether the value is an event that lasts one run (a click), rather
+    /// than state the widget keeps.
+    fn is_trigger(&self) -> bool {
+        false
+    }
+
+    /// The value before the user touches the widget.
+    fn default_value(&self) -> WidgetValue;
+
+    /// Validates a value a client sent. The error is shown to the client as
+    /// is, so it names the widget kind and the expectation.
+    fn validate(&self, input: &Input) -> Result<WidgetValue, String>;
+
+    /// Bytes of text in the parameters, for the output limits.
+    fn text_bytes(&self) -> usize {
+        0
+    }
+
+    /// Feeds the parameters that make a widget "the same widget" across
+    /// runs (after the kind's name, which the caller feeds).
+    fn hash_identity(&self, kind: &str, h: &mut dyn Hasher);
+}
+
+/// Declares [`WidgetSpec`] over the kinds, with each kind's name: the `widget`
+/// tag on the wire and the prefix of its derived ids.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// A widget's kind and parameters, as the page declared them.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "widget")]
+        pub enum WidgetSpec {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $name)]
+                $variant($variant),
+            )*
+        }
+
+        impl WidgetSpec {
+            /// The kind's name, as used in ids, messages and the wire.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(WidgetSpec::$variant(_) => $name,)*
+                }
+            }
+
+            fn as_kind(&self) -> &dyn Kind {
+                match self {
+                    $(WidgetSpec::$variant(k) => k,)*
+                }
+            }
+        }
+
+        $(
+            impl From<$variant> for WidgetSpec {
+                fn from(kind: $variant) -> Self {
+                    WidgetSpec::$variant(kind)
+                }
+            }
+        )*
+    };
+}
+
+kinds! {
+    /// True only in the run its click caused.
+    Button = "button",
+    /// A checkbox.
+    Checkbox = "checkbox",
+    /// An integer slider.
+    IntSlider = "slider",
+    /// A floating-point slider.
+    FloatSlider = "float_slider",
+    /// A one-line text box.
+    TextInput = "text_input",
+    /// A number box.
+    NumberInput = "number_input",
+    /// A drop-down list.
+    Selectbox = "selectbox",
+    /// An on/off switch.
+    Toggle = "toggle",
+    /// Submits the form it is in.
+    SubmitButton = "submit_button",
+    /// Saves a file the page provided; its value is a click.
+    DownloadButton = "download_button",
+    /// Thumbs (2 options) or stars (5).
+    Feedback = "feedback",
+    /// A chat message box; its value lasts one run.
+    ChatInput = "chat_input",
+    /// Radio buttons.
+    Radio = "radio",
+    /// A slider over options.
+    SelectSlider = "select_slider",
+    /// Several choices among options.
+    Multiselect = "multiselect",
+    /// A multi-line text box.
+    TextArea = "text_area",
+    /// A colour, `#rrggbb`.
+    ColorPicker = "color_picker",
+    /// A date, `YYYY-MM-DD`.
+    DateInput = "date_input",
+    /// A time of day, `HH:MM`.
+    TimeInput = "time_input",
+    /// Files the user uploads; its value lists the uploads' ids.
+    FileUploader = "file_uploader",
+}
+
+/// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum WidgetValue {
+    /// Button and checkbox.
+    Bool(bool),
+    /// Integer slider.
+    Int(i64),
+    /// Float slider and number input.
+    Float(f64),
+    /// Text input.
+    Text(String),
+    /// Selectbox, radio, select slider: the chosen option's index.
+    Index(Option<u32>),
+    /// Multiselect: the chosen options' indices, in the order chosen.
+    Indices(Vec<u32>),
+    /// File uploader: the ids of the uploaded files, in order.
+    Files(Vec<String>),
+}
+
+impl WidgetSpec {
+    /// Whether the value is an event that lasts one run (a click), rather than
+    /// state the widget keeps.
+    pub fn is_trigger(&self) -> bool {
+        self.as_kind().is_trigger()
+    }
+
+    /// The value before the user touches the widget.
+    pub fn default_value(&self) -> WidgetValue {
+        self.as_kind().default_value()
+    }
+
+    /// Bytes of text in the parameters, for the output limits.
+    pub fn text_bytes(&self) -> usize {
+        self.as_kind().text_bytes()
+    }
+
+    /// Checks the parameters a page passed; the error says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        self.as_kind().check()
+    }
+
+    /// Validates a value a client sent for this widget. The error is shown to
+    /// the client as is, so it names the widget kind and the expectation.
+    pub fn validate(&self, value: &serde_json::Value) -> Result<WidgetValue, String> {
+        self.as_kind().validate(&Input {
+            kind: self.kind(),
+            value,
+        })
+    }
+
+    /// Feeds the parameters that make a widget "the same widget" across runs.
+    fn hash_identity(&self, h: &mut dyn Hasher) {
+        let kind = self.kind();
+        h.write(kind.as_bytes());
+        self.as_kind().hash_identity(kind, h);
+    }
+}
+
+/// One spec of every kind, as pages draw them.
+#[cfg(test)]
+pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
+    let options = || vec!["a".to_owned(), "b".to_owned()];
+    let all = vec![
+        WidgetSpec::Button(Button),
+        WidgetSpec::Checkbox(Checkbox { default: true }),
+        WidgetSpec::IntSlider(IntSlider {
+            min: 0,
+            max: 100,
+            step: 1,
+            default: 0,
+        }),
+        WidgetSpec::FloatSlider(FloatSlider {
+            min: 0.0,
+            max: 1.0,
+            step: 0.1,
+            default: 0.5,
+        }),
+        WidgetSpec::TextInput(TextInput {
+            default: "x".into(),
+            max_chars: Some(10),
+            placeholder: None,
+        }),
+        WidgetSpec::NumberInput(NumberInput {
+            min: Some(0.0),
+            max: None,
+            step: 1.0,
+            default: 2.0,
+        }),
+        WidgetSpec::Selectbox(Selectbox {
+            options: options(),
+            default: Some(0),
+        }),
+        WidgetSpec::Toggle(Toggle { default: false }),
+        WidgetSpec::SubmitButton(SubmitButton),
+        WidgetSpec::DownloadButton(DownloadButton {
+            file_name: "a.csv".into(),
+            mime: "text/csv".into(),
+        }),
+        WidgetSpec::Feedback(Feedback { options: 5 }),
+        WidgetSpec::ChatInput(ChatInput {
+            placeholder: Some("say".into()),
+            max_chars: None,
+        }),
+        WidgetSpec::Radio(Radio {
+            options: options(),
+            default: None,
+            horizontal: true,
+        }),
+        WidgetSpec::SelectSlider(SelectSlider {
+            options: options(),
+            default: 1,
+        }),
+        WidgetSpec::Multiselect(Multiselect {
+            options: options(),
+            default: vec![1],
+            max_selections: None,
+        }),
+        WidgetSpec::TextArea(TextArea {
+            default: String::new(),
+            max_chars: None,
+            placeholder: None,
+            height: Some(3),
+        }),
+        WidgetSpec::ColorPicker(ColorPicker {
+            default: "#ff0000".into(),
+        }),
+        WidgetSpec::DateInput(DateInput {
+            default: "2026-12-01".into(),
+            min: None,
+            max: Some("2027-01-01".into()),
+        }),
+        WidgetSpec::TimeInput(TimeInput {
+            default: "12:00".into(),
+            step_minutes: Some(15),
+        }),
+        WidgetSpec::FileUploader(FileUploader {
+            types: vec!["csv".into()],
+            multiple: false,
+            max_bytes: 1 << 20,
+        }),
+    ];
+    // Adding a widget kind stops this from compiling until it has a sample.
+    for spec in &all {
+        match spec {
+            WidgetSpec::Button(Button)
+            | WidgetSpec::Checkbox(Checkbox { .. })
+            | WidgetSpec::IntSlider(IntSlider { .. })
+            | WidgetSpec::FloatSlider(FloatSlider { .. })
+            | WidgetSpec::TextInput(TextInput { .. })
+            | WidgetSpec::NumberInput(NumberInput { .. })
+            | WidgetSpec::Selectbox(Selectbox { .. })
+            | WidgetSpec::Toggle(Toggle { .. })
+            | WidgetSpec::SubmitButton(SubmitButton)
+            | WidgetSpec::DownloadButton(DownloadButton { .. })
+            | WidgetSpec::Feedback(Feedback { .. })
+            | WidgetSpec::ChatInput(ChatInput { .. })
+            | WidgetSpec::Radio(Radio { .. })
+            | WidgetSpec::SelectSlider(SelectSlider { .. })
+            | WidgetSpec::Multiselect(Multiselect { .. })
+            | WidgetSpec::TextArea(TextArea { .. })
+            | WidgetSpec::ColorPicker(ColorPicker { .. })
+            | WidgetSpec::DateInput(DateInput { .. })
+            | WidgetSpec::TimeInput(TimeInput { .. })
+            | WidgetSpec::FileUploader(FileUploader { .. }) => {}
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn slider() -> WidgetSpec {
+        WidgetSpec::IntSlider(IntSlider {
+            min: 0,
+            max: 100,
+            step: 1,
+            default: 0,
+        })
+    }
+
+    #[test]
+    fn ids_are_stable_and_depend_on_label_and_params() {
+        let a = widget_id(&slider(), "n", None);
+        assert_eq!(a, widget_id(&slider(), "n", None));
+        assert_ne!(a, widget_id(&slider(), "m", None));
+        let wider = WidgetSpec::IntSlider(IntSlider {
+            min: 0,
+            max: 200,
+            step: 1,
+            default: 0,
+        });
+        assert_ne!(a, widget_id(&wider, "n", None));
+        assert_eq!(
+            widget_id(&wider, "n", Some("k")),
+            widget_id(&slider(), "x", Some("k"))
+        );
+        assert!(a.as_str().starts_with("slider:"), "{a}");
+    }
+
+    /// Browsers and parked sessions know widgets by these ids: a change to
+    /// how any kind derives its id loses every session's values of it.
+    #[test]
+    fn every_kinds_id_is_the_same_as_before() {
+        let ids: Vec<String> = super::one_of_each()
+            .iter()
+            .map(|spec| widget_id(spec, "Label", None).to_string())
+            .collect();
+        let expected: &[&str] = &[
+            "button:31c0c76a49604226",
+            "checkbox:23222acacb8b4d16",
+            "slider:4c8ee6f78aa687ee",
+            "float_slider:b60f12cae1abef89",
+            "text_input:41029748cafce8f9",
+            "number_input:c533d8348d9c67e8",
+            "selectbox:d3152b16ec7610a4",
+            "toggle:26edfcf90aa9645c",
+            "submit_button:dc4b75714349d478",
+            "download_button:b56cdd85a7312999",
+            "feedback:8ce3c5054a841149",
+            "chat_input:d51577f2da991fff",
+            "radio:2526486d85815a89",
+            "select_slider:004511d01ecdf27b",
+            "multiselect:55d4ba553177e82a",
+            "text_area:fc63f2eec83db67e",
+            "color_picker:792273fcac4ebe2c",
+            "date_input:d20ccfb6aab48ca3",
+            "time_input:41c1865aab5ca87a",
+            "file_uploader:23387c0b084fb92d",
+        ];
+        assert_eq!(ids, expected);
+    }
+
+    /// One name per kind: the `widget` tag on the wire is the kind's name,
+    /// which also starts its derived ids; and a spec reads back as written.
+    #[test]
+    fn every_kind_is_one_name_on_the_wire_and_reads_back() {
+        for spec in super::one_of_each() {
+            let json = serde_json::to_value(&spec).expect("a spec serializes");
+            assert_eq!(json["widget"], spec.kind(), "{json}");
+            let back: WidgetSpec = serde_json::from_value(json).expect("a spec reads back");
+            assert_eq!(back, spec);
+        }
+    }
+
+    #[test]
+    fn a_keyed_id_gives_its_key_and_a_derived_one_none() {
+        assert_eq!(WidgetId::keyed("n").key(), Some("n"));
+        assert_eq!(widget_id(&slider(), "n", Some("k")).key(), Some("k"));
+        assert_eq!(widget_id(&slider(), "n", None).key(), None);
+    }
+
+    #[test]
+    fn slider_value_out_of_range_is_refused() {
+        let err = slider().validate(&json!(101)).unwrap_err();
+        assert_eq!(err, "slider value 101 is outside 0..=100");
+    }
+
+    #[test]
+    fn slider_value_of_wrong_type_is_refused() {
+        let err = slider().validate(&json!("7")).unwrap_err();
+        assert_eq!(err, "slider expects an integer, got a string");
+        assert_eq!(slider().validate(&json!(7)), Ok(WidgetValue::Int(7)));
+    }
+
+    #[test]
+    fn selectbox_index_is_bounded() {
+        let spec = WidgetSpec::Selectbox(Selectbox {
+            options: vec!["a".into(), "b".into()],
+            default: Some(0),
+        });
+        assert_eq!(spec.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
+        assert!(spec.validate(&json!(2)).is_err());
+        assert!(spec.validate(&json!(-1)).is_err());
+        assert_eq!(spec.validate(&json!(null)), Ok(WidgetValue::Index(None)));
+    }
+
+    #[test]
+    fn new_kinds_validate_their_values() {
+        let multi = WidgetSpec::Multiselect(Multiselect {
+            options: vec!["a".into(), "b".into(), "c".into()],
+            default: vec![],
+            max_selections: Some(2),
+        });
+        assert_eq!(
+            multi.validate(&json!([2, 0])),
+            Ok(WidgetValue::Indices(vec![2, 0]))
+        );
+        assert!(multi.validate(&json!([0, 0])).is_err());
+        assert!(multi.validate(&json!([0, 1, 2])).is_err());
+        assert!(multi.validate(&json!([3])).is_err());
+        assert!(multi.validate(&json!("0")).is_err());
+        let color = WidgetSpec::ColorPicker(ColorPicker {
+            default: "#000000".into(),
+        });
+        assert_eq!(
+            color.validate(&json!("#FF8800")),
+            Ok(WidgetValue::Text("#ff8800".into()))
+        );
+        assert!(color.validate(&json!("red")).is_err());
+        let date = WidgetSpec::DateInput(DateInput {
+            default: "2026-11-25".into(),
+            min: Some("2026-01-01".into()),
+            max: None,
+        });
+        assert!(
+            date.validate(&json!("2026-02-29")).is_err(),
+            "not a leap year"
+        );
+        assert!(date.validate(&json!("2025-12-31")).is_err(), "before min");
+        assert!(date.validate(&json!("2028-02-29")).is_ok());
+        let time = WidgetSpec::TimeInput(TimeInput {
+            default: "09:30".into(),
+            step_minutes: None,
+        });
+        assert!(time.validate(&json!("24:00")).is_err());
+        assert!(time.validate(&json!("23:59")).is_ok());
+        let slider = WidgetSpec::SelectSlider(SelectSlider {
+            options: vec!["S".into(), "M".into()],
+            default: 0,
+        });
+        assert!(slider.validate(&json!(null)).is_err());
+        assert_eq!(slider.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
+    }
+
+    #[test]
+    fn bad_parameters_from_a_page_are_refused() {
+        assert!(WidgetSpec::IntSlider(IntSlider {
+            min: 5,
+            max: 1,
+            step: 1,
+            default: 3
+        })
+        .check()
+        .is_err());
+        assert!(WidgetSpec::FloatSlider(FloatSlider {
+            min: 0.0,
+            max: f64::NAN,
+            step: 0.1,
+            default: 0.0
+        })
+        .check()
+        .is_err());
+        assert!(WidgetSpec::Selectbox(Selectbox {
+            options: vec![],
+            default: Some(0)
+        })
+        .check()
+        .is_err());
+        assert!(slider().check().is_ok());
+    }
+}
+
+/// What the browser and the page are told about a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileInfo {
+    /// The upload's id: what the widget's value lists.
+    pub id: String,
+    /// The file's name.
+    pub name: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A widget value that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// The widget's id.
+    pub widget: WidgetId,
+    /// What the user is told, naming the widget.
+    pub message: String,
+}

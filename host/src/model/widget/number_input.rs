@@ -1,0 +1,73 @@
+//! `number_input`: a number box with optional bounds.
+
+use super::{Input, Kind, WidgetValue};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// A number box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberInput {
+    /// Smallest value, if any.
+    pub min: Option<f64>,
+    /// Largest value, if any.
+    pub max: Option<f64>,
+    /// What the arrows add or take away; positive.
+    pub step: f64,
+    /// The value before the user touches it.
+    pub default: f64,
+}
+
+impl Kind for NumberInput {
+    fn check(&self) -> Result<(), String> {
+        let NumberInput {
+            min,
+            max,
+            step,
+            default,
+        } = self;
+        let bounds = [min, max].into_iter().flatten();
+        if !default.is_finite() || !step.is_finite() || bounds.clone().any(|b| !b.is_finite()) {
+            return Err("number input: bounds, step and default must be finite".into());
+        }
+        if *step <= 0.0 {
+            return Err(format!("number input: step must be positive, got {step}"));
+        }
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                return Err(format!("number input: min {lo} is greater than max {hi}"));
+            }
+        }
+        if min.is_some_and(|lo| *default < lo) || max.is_some_and(|hi| *default > hi) {
+            return Err(format!(
+                "number input: default {default} is outside its bounds"
+            ));
+        }
+        Ok(())
+    }
+
+    fn default_value(&self) -> WidgetValue {
+        WidgetValue::Float(self.default)
+    }
+
+    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+        let v = input
+            .value
+            .as_f64()
+            .ok_or_else(|| input.wrong_type("a number"))?;
+        if self.min.is_some_and(|lo| v < lo) || self.max.is_some_and(|hi| v > hi) {
+            return Err(format!("{} value {v} is outside its bounds", input.kind));
+        }
+        Ok(WidgetValue::Float(v))
+    }
+
+    fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {
+        for v in [
+            self.min.unwrap_or(f64::NEG_INFINITY),
+            self.max.unwrap_or(f64::INFINITY),
+            self.step,
+            self.default,
+        ] {
+            h.write_u64(v.to_bits());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The value formats widgets share: option indices, text lengths, colours, dates and times.
+
+use super::WidgetValue;
+
+/// Most options a selectbox, radio, select slider or multiselect may have.
+pub const MAX_SELECT_OPTIONS: usize = 10_000;
+
+/// A value a client sent, with the kind of the widget it is for.
+pub struct Input<'a> {
+    /// The kind's name, as in ids and messages.
+    pub kind: &'static str,
+    /// The value, not yet validated.
+    pub value: &'a serde_json::Value,
+}
+
+impl Input<'_> {
+    /// The message for a value of the wrong JSON type.
+    pub fn wrong_type(&self, expected: &str) -> String {
+        format!(
+            "{} expects {expected}, got {}",
+            self.kind,
+            json_type(self.value)
+        )
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&self) -> Result<WidgetValue, String> {
+        self.value
+            .as_bool()
+            .map(WidgetValue::Bool)
+            .ok_or_else(|| self.wrong_type("true or false"))
+    }
+
+    /// A string of at most `max_chars` characters.
+    pub fn text(&self, max_chars: Option<u32>) -> Result<WidgetValue, String> {
+        let s = self
+            .value
+            .as_str()
+            .ok_or_else(|| self.wrong_type("a string"))?;
+        if let Some(max) = max_chars {
+            if s.chars().count() > max as usize {
+                return Err(format!(
+                    "{} value is longer than {max} characters",
+                    self.kind
+                ));
+            }
+        }
+        Ok(WidgetValue::Text(s.to_owned()))
+    }
+
+    /// An index below `options`, or `null` when `nullable`.
+    pub fn option(&self, options: usize, nullable: bool) -> Result<WidgetValue, String> {
+        if nullable && self.value.is_null() {
+            return Ok(WidgetValue::Index(None));
+        }
+        let expected = if nullable {
+            "an option index or null"
+        } else {
+            "an option index"
+        };
+        index(self.value, options)
+            .map(|i| WidgetValue::Index(Some(i)))
+            .map_err(|e| {
+                e.map_or_else(
+                    || self.wrong_type(expected),
+                    |e| format!("{} {e}", self.kind),
+                )
+            })
+    }
+}
+
+/// Checks a list of options and the default indices into it.
+pub fn check_options(
+    kind: &str,
+    options: &[String],
+    defaults: impl IntoIterator<Item = u32>,
+) -> Result<(), String> {
+    if options.len() > MAX_SELECT_OPTIONS {
+        return Err(format!(
+            "{kind}: {} options (at most {MAX_SELECT_OPTIONS})",
+            options.len()
+        ));
+    }
+    for i in defaults {
+        if i as usize >= options.len() {
+            return Err(format!(
+                "{kind}: default index {i} but only {} options",
+                options.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A default text no longer than `max_chars`.
+pub fn check_default_text(kind: &str, default: &str, max_chars: Option<u32>) -> Result<(), String> {
+    match max_chars {
+        Some(max) if default.chars().count() > max as usize => {
+            Err(format!("{kind}: default is longer than max_chars ({max})"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An option index from a client: `Err(None)` if it is not a
+/// non-negative integer, `Err(Some(message))` if it is out of range.
+pub fn index(value: &serde_json::Value, options: usize) -> Result<u32, Option<String>> {
+    let i = value.as_u64().ok_or(None)?;
+    if i >= options as u64 {
+        return Err(Some(format!(
+            "index {i} is out of range ({options} options)"
+        )));
+    }
+    Ok(i as u32)
+}
+
+/// `#rrggbb` (either case).
+pub fn parse_color(s: &str) -> Result<[u8; 3], String> {
+    let hex = s
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| format!("{s:?} is not a colour like \"#ff8800\""))?;
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    Ok([byte(0), byte(2), byte(4)])
+}
+
+/// A real calendar date as `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<(u32, u32, u32), String> {
+    let bad = || format!("{s:?} is not a date like \"2026-11-25\"");
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (y, m, d) = (
+        digits(y).ok_or_else(bad)?,
+        digits(m).ok_or_else(bad)?,
+        digits(d).ok_or_else(bad)?,
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok((y, m, d))
+}
+
+/// ISO dates compare as strings.
+pub fn check_date_bounds(
+    date: &str,
+    min: &Option<String>,
+    max: &Option<String>,
+) -> Result<(), String> {
+    if min.as_deref().is_some_and(|lo| date < lo) || max.as_deref().is_some_and(|hi| date > hi) {
+        return Err(format!("{date} is outside the allowed dates"));
+    }
+    Ok(())
+}
+
+/// A time of day as `HH:MM`.
+pub fn parse_time(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a time like \"09:30\"");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let (h, m) = (digits(h).ok_or_else(bad)?, digits(m).ok_or_else(bad)?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok((h, m))
+}
+
+/// The number written with ASCII digits only (no sign, no spaces).
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn json_type(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

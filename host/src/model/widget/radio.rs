@@ -1,0 +1,40 @@
+//! `radio`: radio buttons.
+
+use super::id::hash_json;
+use super::parse::check_options;
+use super::{Input, Kind, WidgetValue};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// Radio buttons; the value is the chosen option's index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Radio {
+    /// The options, in order.
+    pub options: Vec<String>,
+    /// The option chosen before the user touches it, if any.
+    pub default: Option<u32>,
+    /// Options side by side instead of one per line.
+    pub horizontal: bool,
+}
+
+impl Kind for Radio {
+    fn check(&self) -> Result<(), String> {
+        check_options("radio", &self.options, self.default)
+    }
+
+    fn default_value(&self) -> WidgetValue {
+        WidgetValue::Index(self.default)
+    }
+
+    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+        input.option(self.options.len(), true)
+    }
+
+    fn text_bytes(&self) -> usize {
+        self.options.iter().map(String::len).sum()
+    }
+
+    fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {
+        hash_json(kind, self, h)
+    }
+}

@@ -1,0 +1,42 @@
+//! `text_input`: a one-line text box.
+
+use super::parse::check_default_text;
+use super::{Input, Kind, WidgetValue};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// A one-line text box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextInput {
+    /// The text before the user types.
+    pub default: String,
+    /// Most characters the text may have.
+    pub max_chars: Option<u32>,
+    /// Shown while the box is empty.
+    pub placeholder: Option<String>,
+}
+
+impl Kind for TextInput {
+    fn check(&self) -> Result<(), String> {
+        check_default_text("text input", &self.default, self.max_chars)
+    }
+
+    fn default_value(&self) -> WidgetValue {
+        WidgetValue::Text(self.default.clone())
+    }
+
+    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+        input.text(self.max_chars)
+    }
+
+    fn text_bytes(&self) -> usize {
+        self.default.len() + self.placeholder.as_ref().map_or(0, String::len)
+    }
+
+    fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {
+        h.write(self.default.as_bytes());
+        h.write_u8(0xff);
+        h.write_u32(self.max_chars.unwrap_or(u32::MAX));
+        h.write(self.placeholder.as_deref().unwrap_or("").as_bytes());
+    }
+}
