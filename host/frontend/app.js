@@ -289,6 +289,13 @@ function handle(msg) {
     case "error":
       toast(msg.message);
       break;
+    case "build_failed":
+      // While the author edits (`--watch`): the compiler's message, until
+      // a build that works reruns the page.
+      runError.replaceChildren(h("div", { class: "alert error" },
+        h("strong", { text: `${msg.page} failed to build; the last build that worked is still served` }),
+        h("pre", { text: msg.message })));
+      break;
     case "refused":
       toast(msg.message);
       restoreRefused(msg.widget);

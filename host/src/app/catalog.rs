@@ -43,6 +43,8 @@ impl PageSource {
 /// The optional `wasmlit.toml` of a pages directory: navigation order and labels.
 ///
 /// ```toml
+/// skip = ["shared"]        # directories and .wasm files that are not pages
+///
 /// [[pages]]
 /// name = "counter"          # listed pages come first, in this order
 /// title = "Click counter"   # optional label (default: the name in title case)
@@ -50,6 +52,9 @@ impl PageSource {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppConfig {
+    /// Names (directories or `.wasm` stems) that are not pages.
+    #[serde(default)]
+    pub skip: Vec<String>,
     /// Pages in navigation order.
     #[serde(default)]
     pub pages: Vec<PageEntry>,
@@ -142,25 +147,54 @@ pub struct App {
     build: BuildOptions,
 }
 
-/// Finds pages in `dir`: every `*.wasm` file and every subdirectory with a
-/// `Cargo.toml`, sorted by name (a `.wasm` wins over a crate of the same name).
-pub fn discover(dir: &Path) -> anyhow::Result<Vec<PageSource>> {
+/// Finds pages in `dir`: every `*.wasm` file and every subdirectory that is
+/// a page crate (a `cdylib` depending on the SDK; a crate that depends on it
+/// without being one is kept, to fail with what to add), minus the names in
+/// `skip`; sorted by name (a `.wasm` wins over a crate of the same name).
+/// Other crates (shared utilities) are left alone.
+pub fn discover(dir: &Path, skip: &[String]) -> anyhow::Result<Vec<PageSource>> {
+    // A page crate served on its own (`host serve .` inside it).
+    if page_build::crate_kind(dir) == Some(page_build::CrateKind::Page) {
+        return Ok(vec![PageSource::Crate(dir.to_owned())]);
+    }
     let mut found: Vec<PageSource> = Vec::new();
+    let mut passed_over: Vec<String> = Vec::new();
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
-        if path.is_dir() && page_build::is_page_crate(&path) {
-            found.push(PageSource::Crate(path));
+        let source = if path.is_dir() {
+            match page_build::crate_kind(&path) {
+                None => continue,
+                Some(page_build::CrateKind::Other(why)) => {
+                    tracing::debug!(dir = %path.display(), why, "not a page crate; left alone");
+                    passed_over.push(why);
+                    continue;
+                }
+                Some(_) => PageSource::Crate(path),
+            }
         } else if path.extension().is_some_and(|e| e == "wasm") {
-            found.push(PageSource::Wasm(path));
+            PageSource::Wasm(path)
+        } else {
+            continue;
+        };
+        if !skip.contains(&source.name()) {
+            found.push(source);
         }
     }
     found.sort_by_key(|s| (s.name(), matches!(s, PageSource::Crate(_))));
     found.dedup_by_key(|s| s.name());
     if found.is_empty() {
+        passed_over.sort();
+        let others = if passed_over.is_empty() {
+            String::new()
+        } else {
+            format!(" (crates left alone: {})", passed_over.join("; "))
+        };
         bail!(
-            "{} has no pages: put compiled .wasm components or page crates (directories with a Cargo.toml) in it",
-            dir.display()
+            "{} has no pages: put compiled .wasm components or page crates in it — a page crate \
+             is a cdylib that depends on {} (`host new <name>` makes one){others}",
+            dir.display(),
+            page_build::SDK_PACKAGE,
         );
     }
     Ok(found)
@@ -177,6 +211,9 @@ impl App {
         build: BuildOptions,
         progress: &mut dyn FnMut(&str),
     ) -> App {
+        // Absolute, so the reload watcher's paths (which start with the
+        // watched directory's) compare with the pages' (`host serve .`).
+        let dir = &dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
         let mut failures = Vec::new();
         let mut failed = |name: &str, error: anyhow::Error| {
             let error = format!("{error:#}");
@@ -186,13 +223,13 @@ impl App {
                 error,
             });
         };
-        let mut sources = discover(dir).unwrap_or_else(|e| {
-            failed(&dir.display().to_string(), e);
-            Vec::new()
-        });
         let config = AppConfig::read(dir).unwrap_or_else(|e| {
             failed(CONFIG_FILE, e);
             AppConfig::default()
+        });
+        let mut sources = discover(dir, &config.skip).unwrap_or_else(|e| {
+            failed(&dir.display().to_string(), e);
+            Vec::new()
         });
         if let Err(e) = config.order(&mut sources) {
             failed(CONFIG_FILE, e);
@@ -314,4 +351,63 @@ fn load_source(
     let wasm =
         std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;
     Page::from_bytes(engine, name, wasm_path, &wasm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, manifest: &str) {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(dir.join(name).join("Cargo.toml"), manifest).unwrap();
+    }
+
+    const PAGE: &str = "[package]\nname = \"p\"\n[lib]\ncrate-type = [\"cdylib\"]\n\
+                        [dependencies]\nwasmlit = { path = \"../sdk\" }\n";
+    const RENAMED: &str = "[package]\nname = \"r\"\n[lib]\ncrate-type = [\"cdylib\", \"rlib\"]\n\
+                           [dependencies]\nsdk = { package = \"wasmlit\", version = \"0.1\" }\n";
+    const UTILITY: &str = "[package]\nname = \"shared\"\n[dependencies]\nserde = \"1\"\n";
+    const NOT_CDYLIB: &str =
+        "[package]\nname = \"lib\"\n[dependencies]\nwasmlit.workspace = true\n";
+
+    #[test]
+    fn only_cdylibs_on_the_sdk_are_pages_and_skip_leaves_the_rest_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "page", PAGE);
+        write(dir.path(), "renamed", RENAMED);
+        write(dir.path(), "shared", UTILITY);
+        write(dir.path(), "lib", NOT_CDYLIB);
+        write(dir.path(), "skipped", PAGE);
+        std::fs::create_dir(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("compiled.wasm"), b"\0asm").unwrap();
+        let found = discover(dir.path(), &["skipped".to_owned()]).unwrap();
+        let names: Vec<String> = found.iter().map(PageSource::name).collect();
+        // `lib` is kept: it is meant as a page, and its build says what to add.
+        assert_eq!(names, ["compiled", "lib", "page", "renamed"]);
+        let error = page_build::build_crate(&dir.path().join("lib"), &BuildOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is not a cdylib"), "{error}");
+        assert!(error.contains("crate-type = [\"cdylib\"]"), "{error}");
+    }
+
+    #[test]
+    fn a_directory_with_no_page_says_what_a_page_is_and_what_was_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "shared", UTILITY);
+        let error = discover(dir.path(), &[]).unwrap_err().to_string();
+        assert!(error.contains("has no pages"), "{error}");
+        assert!(error.contains("host new"), "{error}");
+        assert!(
+            error.contains("shared does not depend on wasmlit"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn skip_is_read_from_wasmlit_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "skip = [\"tools\"]\n").unwrap();
+        assert_eq!(AppConfig::read(dir.path()).unwrap().skip, ["tools"]);
+    }
 }

@@ -1,4 +1,6 @@
-//! The `host` command line: `run`, `check` and `serve`.
+//! The `host` command line: `new`, `run`, `check` and `serve`.
+
+mod scaffold;
 
 use crate::model::delta::Delta;
 use crate::model::protocol::ServerMessage;
@@ -40,6 +42,20 @@ pub enum Command {
     },
     /// Serve a directory of pages to browsers.
     Serve(crate::web::server::ServeArgs),
+    /// Serve the example pages this binary carries (built on first use).
+    Hello {
+        /// TCP port to listen on.
+        #[arg(long, default_value_t = 8501)]
+        port: u16,
+    },
+    /// Create a page crate in the current directory (or an app root with `--app`).
+    New {
+        /// The crate's (and page's) name: lower-case letters, digits, `_` and `-`.
+        name: String,
+        /// Create an app root (`app.toml` and `pages/` with a first page) instead.
+        #[arg(long)]
+        app: bool,
+    },
 }
 
 /// Arguments of `host run`.
@@ -142,7 +158,69 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         Command::Run(args) => run(&cli.engine, args),
         Command::Check { page } => check(&cli.engine, page),
         Command::Serve(args) => crate::web::server::serve(cli.engine.settings()?, args),
+        Command::New { name, app } => new(&cli.engine, &name, app),
+        Command::Hello { port } => hello(&cli.engine, port),
     }
+}
+
+/// The SDK and example pages this binary carries, written out once.
+fn sdk(engine_args: &EngineArgs) -> anyhow::Result<PathBuf> {
+    let cache = engine_args
+        .cache_dir
+        .clone()
+        .or_else(default_cache_dir)
+        .context("no cache directory: set --cache-dir or WASMLIT_CACHE_DIR (or HOME)")?;
+    scaffold::unpack_sdk(&cache)
+}
+
+fn hello(engine_args: &EngineArgs, port: u16) -> anyhow::Result<i32> {
+    /// `host serve`'s flags, to serve the example pages with its defaults.
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: crate::web::server::ServeArgs,
+    }
+    let pages = sdk(engine_args)?.join("pages");
+    eprintln!(
+        "Serving the example pages in {} (built on first use: a minute or two).",
+        pages.display()
+    );
+    let port = port.to_string();
+    let serve = Serve::try_parse_from([
+        "hello".as_ref(),
+        pages.as_os_str(),
+        "--port".as_ref(),
+        port.as_ref(),
+    ])?;
+    crate::web::server::serve(engine_args.settings()?, serve.args)
+}
+
+fn new(engine_args: &EngineArgs, name: &str, app: bool) -> anyhow::Result<i32> {
+    let sdk = sdk(engine_args)?;
+    let here = std::env::current_dir().context("reading the current directory")?;
+    let dir = if app {
+        scaffold::new_app(&here, name, &sdk)?
+    } else {
+        scaffold::new_page(&here, name, &sdk)?
+    };
+    let shown = dir
+        .strip_prefix(&here)
+        .unwrap_or(&dir)
+        .display()
+        .to_string();
+    println!(
+        "Created {shown}, a page crate on the SDK in {}.",
+        sdk.display()
+    );
+    if app {
+        println!("Serve it as an app with its first page:\n\n    host serve {shown}/pages\n");
+    } else {
+        println!(
+            "Next:\n\n    cd {shown}\n    host serve .      # then open http://127.0.0.1:8501/\n    \
+             cargo test        # its AppTest test\n"
+        );
+    }
+    Ok(0)
 }
 
 fn parse_widgets(pairs: &[String]) -> anyhow::Result<WidgetInputs> {
@@ -233,8 +311,9 @@ fn check(engine_args: &EngineArgs, path: PathBuf) -> anyhow::Result<i32> {
     let engine = PageEngine::new(engine_args.settings()?)?;
     let page = Page::load(&engine, &path)?;
     println!(
-        "{}: ok, satisfies wasmlit:page@0.1.0",
-        page.wasm_path.display()
+        "{}: ok, satisfies wasmlit:page@{}",
+        page.wasm_path.display(),
+        crate::runtime::page::CONTRACT_VERSION
     );
     println!("imports:");
     for import in &page.imports {

@@ -85,6 +85,10 @@ pub enum ServerMessage {
     CacheCleared,
     /// The server is shutting down.
     Shutdown,
+    /// The page shown was changed on disk and its rebuild failed (only
+    /// while `--watch` runs, for the page's author): the compiler's
+    /// message, with files and lines. The previous build stays served.
+    BuildFailed { page: String, message: String },
 }
 
 /// The first message of a socket: `{"type":"hello"}` for a new session,

@@ -64,6 +64,16 @@ impl Page {
             .compile(wasm)
             .with_context(|| format!("compiling {}", wasm_path.display()))?;
         let imports = list_imports(engine, &component);
+        if let Err(message) = check_contract(&imports) {
+            bail!("{}: {message}", wasm_path.display());
+        }
+        if !exports_run(engine, &component) {
+            bail!(
+                "{} exports no page: mark the page function with #[wasmlit::page] \
+                 (`#[wasmlit::page] fn app(st: &wasmlit::Ui) {{ … }}`)",
+                wasm_path.display()
+            );
+        }
         let instance_pre = engine.linker.instantiate_pre(&component).map_err(|e| {
             anyhow::anyhow!(
                 "{} cannot run here: {e}. A page may import only the `wasmlit:page` interfaces \
@@ -115,6 +125,52 @@ fn list_imports(engine: &PageEngine, component: &Component) -> Vec<String> {
     ty.imports(&engine.engine)
         .map(|(name, _)| name.to_owned())
         .collect()
+}
+
+/// The version of the contract (`wit/page.wit`) this host implements.
+pub const CONTRACT_VERSION: &str = "0.1.0";
+
+/// The package every contract interface is in.
+const CONTRACT_PACKAGE: &str = "wasmlit:page/";
+
+/// Checks that a page was built against this host's contract: every
+/// `wasmlit:page` interface it imports names [`CONTRACT_VERSION`]. A page
+/// built with another version of the SDK gets a message saying which side
+/// to update, instead of a linker error about a missing interface.
+pub fn check_contract(imports: &[String]) -> Result<(), String> {
+    let theirs = imports.iter().find_map(|name| {
+        let (_, version) = name.strip_prefix(CONTRACT_PACKAGE)?.split_once('@')?;
+        (version != CONTRACT_VERSION).then_some(version)
+    });
+    let Some(theirs) = theirs else {
+        return Ok(());
+    };
+    let newer = version_key(theirs) > version_key(CONTRACT_VERSION);
+    let what = if newer {
+        "newer than this host: upgrade the host, or build the page with the SDK version the \
+         host has"
+    } else {
+        "older than this host: rebuild the page with the SDK version the host has"
+    };
+    Err(format!(
+        "the page was built against the page contract {theirs}, and this host implements \
+         {CONTRACT_VERSION}; the page is {what} (wasmlit {CONTRACT_VERSION})"
+    ))
+}
+
+/// `1.2.3` as numbers, for comparing versions (a part that is not a number counts as 0).
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split(['.', '-', '+'])
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
+/// Whether the component exports the page's `run` function.
+fn exports_run(engine: &PageEngine, component: &Component) -> bool {
+    let ty = component.component_type();
+    let found = ty.exports(&engine.engine).any(|(name, _)| name == "run");
+    found
 }
 
 /// A component's binary header has layer 1; a core module's has layer 0.

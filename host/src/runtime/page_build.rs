@@ -23,9 +23,63 @@ pub struct BuildOptions {
     pub untrusted: bool,
 }
 
-/// Whether `dir` looks like a page crate.
-pub fn is_page_crate(dir: &Path) -> bool {
-    dir.join("Cargo.toml").is_file()
+/// The name of the guest SDK's package: what a page crate depends on.
+pub const SDK_PACKAGE: &str = "wasmlit";
+
+/// What a directory with a `Cargo.toml` is to a pages directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrateKind {
+    /// A `cdylib` that depends on the SDK: a page.
+    Page,
+    /// It depends on the SDK but is not a `cdylib`: meant as a page, and
+    /// cannot be one as it is. The message says what to add.
+    NotCdylib(String),
+    /// Anything else (a shared utility crate, a tool): not a page, left alone.
+    Other(String),
+}
+
+/// Reads `dir/Cargo.toml` to tell a page crate from other crates. `None`:
+/// no `Cargo.toml`.
+pub fn crate_kind(dir: &Path) -> Option<CrateKind> {
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).ok()?;
+    let toml: toml::Table = match toml::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            return Some(CrateKind::Other(format!(
+                "{} is not valid TOML: {}",
+                manifest.display(),
+                e.message()
+            )))
+        }
+    };
+    let depends = toml
+        .get("dependencies")
+        .and_then(|d| d.as_table())
+        .is_some_and(|deps| {
+            deps.iter().any(|(name, spec)| {
+                name == SDK_PACKAGE
+                    || spec.get("package").and_then(|p| p.as_str()) == Some(SDK_PACKAGE)
+            })
+        });
+    let cdylib = toml
+        .get("lib")
+        .and_then(|lib| lib.get("crate-type"))
+        .and_then(|types| types.as_array())
+        .is_some_and(|types| types.iter().any(|t| t.as_str() == Some("cdylib")));
+    Some(match (depends, cdylib) {
+        (true, true) => CrateKind::Page,
+        (true, false) => CrateKind::NotCdylib(format!(
+            "{} depends on {SDK_PACKAGE} but is not a cdylib, so it builds no page: add\n\n    \
+             [lib]\n    crate-type = [\"cdylib\"]\n\nto its Cargo.toml (or list it under `skip` in \
+             wasmlit.toml if it is not a page)",
+            dir.display()
+        )),
+        (false, _) => CrateKind::Other(format!(
+            "{} does not depend on {SDK_PACKAGE}",
+            dir.display()
+        )),
+    })
 }
 
 /// Builds one page crate and returns its `.wasm` component.
@@ -51,6 +105,9 @@ pub fn build_crates(dirs: &[PathBuf], options: &BuildOptions) -> anyhow::Result<
         let manifest = dir.join("Cargo.toml");
         if !manifest.is_file() {
             bail!("{} is not a page crate (no Cargo.toml)", dir.display());
+        }
+        if let Some(CrateKind::NotCdylib(message)) = crate_kind(dir) {
+            bail!("{message}");
         }
         let workspace = workspace_root(&manifest)?;
         let target_dir = match &options.target_dir {

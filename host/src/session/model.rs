@@ -620,6 +620,11 @@ impl Session {
             .extend(std::mem::take(&mut report.widget_fragments));
     }
 
+    /// Whether the session shows `page`.
+    pub fn shows(&self, page: &str) -> bool {
+        self.page.as_deref() == Some(page)
+    }
+
     /// Page `page` was rebuilt: the browser gets the new page list (from
     /// the driver) and the page reruns if it is the one shown.
     pub fn reloaded(&mut self, pages: &dyn Pages, page: &str) {

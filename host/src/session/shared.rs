@@ -44,11 +44,25 @@ pub struct AppSessions {
     pub session: SessionSettings,
     /// Flips to true when the server shuts down.
     pub shutdown: watch::Sender<bool>,
-    /// Names of pages that were just reloaded.
-    pub reloads: broadcast::Sender<String>,
+    /// Pages that were just reloaded, or failed to rebuild.
+    pub reloads: broadcast::Sender<Reload>,
     /// Every session task, so shutdown can wait for them: upgraded
     /// WebSockets are not part of the HTTP server's own graceful shutdown.
     pub sessions: TaskTracker,
+}
+
+/// What the reload watcher tells every session of an app.
+#[derive(Debug, Clone)]
+pub enum Reload {
+    /// The page of this name was reloaded: sessions showing it rerun.
+    Reloaded(String),
+    /// The page's rebuild failed (`--watch`): sessions showing it are told why.
+    Failed {
+        /// The page's name.
+        page: String,
+        /// What the compiler said.
+        message: String,
+    },
 }
 
 impl AppSessions {

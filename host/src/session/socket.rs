@@ -16,7 +16,7 @@ use crate::runtime::runner::{RunHandle, RunRequest};
 use crate::runtime::services::session_state::{Evict, SessionState, StateBudget};
 use crate::runtime::services::AppServices;
 use crate::session::model::{Effect, PageLookup, Pages, Session, SessionLimits, StartRun};
-use crate::session::shared::AppSessions;
+use crate::session::shared::{AppSessions, Reload};
 use axum::extract::ws::{Message, WebSocket};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
@@ -404,7 +404,7 @@ impl Connection {
                         self.on_event(event);
                     }
                 }
-                Ok(page) = reloads.recv() => self.on_reload(&page),
+                Ok(reload) = reloads.recv() => self.on_reload(reload),
                 _ = sleep_until(self.data.session.next_tick().map(tokio::time::Instant::from_std)) => {
                     self.data.session.tick(&self.server.app, Instant::now());
                     self.apply();
@@ -612,11 +612,21 @@ impl Connection {
         self.apply();
     }
 
-    fn on_reload(&mut self, page: &str) {
-        self.outbox.push(ServerMessage::Pages {
-            pages: self.server.app.page_infos(),
-        });
-        self.data.session.reloaded(&self.server.app, page);
+    fn on_reload(&mut self, reload: Reload) {
+        match reload {
+            Reload::Reloaded(page) => {
+                self.outbox.push(ServerMessage::Pages {
+                    pages: self.server.app.page_infos(),
+                });
+                self.data.session.reloaded(&self.server.app, &page);
+            }
+            Reload::Failed { page, message } => {
+                if self.data.session.shows(&page) {
+                    self.outbox
+                        .push(ServerMessage::BuildFailed { page, message });
+                }
+            }
+        }
         self.apply();
     }
 }

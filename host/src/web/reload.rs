@@ -2,6 +2,7 @@
 //! changed, swap it in, and rerun the sessions showing it.
 
 use crate::app::catalog::PageSource;
+use crate::session::shared::Reload;
 use crate::web::server::ServerState;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Component, Path};
@@ -48,14 +49,46 @@ pub fn watch(state: Arc<ServerState>, rebuild_crates: bool) -> anyhow::Result<Re
                 }
                 match reloaded {
                     Ok(name) => {
-                        let _ = state.reloads.send(name);
+                        let _ = state.reloads.send(Reload::Reloaded(name));
                     }
-                    Err(e) => tracing::error!(page = %source.name(), error = %format!("{e:#}"), "reload failed; keeping the previous version"),
+                    Err(e) => {
+                        let error = format!("{e:#}");
+                        tracing::error!(page = %source.name(), error, "reload failed; keeping the previous version");
+                        // The author is told in the browser, while they
+                        // edit (`--watch`), in the compiler's words.
+                        if rebuild_crates {
+                            let _ = state.reloads.send(Reload::Failed {
+                                page: source.name(),
+                                message: compiler_message(&error, source.path()),
+                            });
+                        }
+                    }
                 }
             }
         }
     })?;
     Ok(watcher)
+}
+
+/// A failed build's error for the browser: the compiler's diagnostics
+/// (which name files relative to the crate), without cargo's progress
+/// lines, and with the crate's directory shown as `.`.
+fn compiler_message(error: &str, dir: &Path) -> String {
+    let dir = dir.display().to_string();
+    error
+        .lines()
+        .filter(|line| {
+            let progress = line.trim_start();
+            !(progress.starts_with("Compiling ")
+                || progress.starts_with("Finished ")
+                || progress.starts_with("Updating ")
+                || progress.starts_with("Locking ")
+                || progress.starts_with("Downloaded ")
+                || progress.starts_with("Downloading "))
+        })
+        .map(|line| line.replace(&dir, "."))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The page a changed path belongs to, if a change there should reload it.

@@ -1,0 +1,65 @@
+//! Embeds the sources a page author's own crate builds against (the SDK, its
+//! macros, the contract, and the host and AppTest for tests) so that
+//! `host new` can set them up without a clone of this repository.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What is embedded, relative to the workspace root.
+const ROOTS: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "wit",
+    "guest-sdk",
+    "apptest/Cargo.toml",
+    "apptest/src",
+    "host/Cargo.toml",
+    "host/build.rs",
+    "host/src",
+    "host/wit",
+    "host/benches",
+    "host/frontend",
+    "pages",
+];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let root = manifest
+        .parent()
+        .expect("the host is in a workspace")
+        .to_owned();
+    let mut files = Vec::new();
+    for entry in ROOTS {
+        let path = root.join(entry);
+        println!("cargo:rerun-if-changed={}", path.display());
+        collect(&path, &mut files);
+    }
+    files.sort();
+    let mut code = String::from("&[\n");
+    for file in &files {
+        let relative = file.strip_prefix(&root).expect("under the root");
+        let name = relative.to_string_lossy().replace('\\', "/");
+        let _ = writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?}) as &[u8]),",
+            file.display().to_string()
+        );
+    }
+    code.push(']');
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    std::fs::write(out.join("embedded_sources.rs"), code).expect("OUT_DIR is writable");
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        files.push(path.to_owned());
+    } else if let Ok(entries) = std::fs::read_dir(path) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            collect(&path, files);
+        }
+    }
+}
