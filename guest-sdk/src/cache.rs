@@ -32,17 +32,35 @@ pub struct CacheData {
 impl CacheData {
     /// Results live until evicted (the app's cache is bounded in bytes) or
     /// cleared; shared by every session; a spinner shows while computing.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use std::time::Duration;
+    /// use wasmlit::CacheData;
+    /// fn load(year: u32) -> Vec<f64> { vec![f64::from(year)] }
+    /// let options = CacheData::new().ttl(Duration::from_secs(600)).max_entries(20);
+    /// let rows = st.cache_data_with(&options, load, 2026);
+    /// # }
+    /// ```
     pub fn new() -> CacheData {
         CacheData::default()
     }
 
     /// Results expire `ttl` after they were computed.
+    ///
+    /// ```no_run
+    /// let hourly = wasmlit::CacheData::new().ttl(std::time::Duration::from_secs(3600));
+    /// ```
     pub fn ttl(mut self, ttl: Duration) -> CacheData {
         self.ttl = Some(ttl);
         self
     }
 
     /// At most `n` results of this function are kept; the oldest goes first.
+    ///
+    /// ```no_run
+    /// let small = wasmlit::CacheData::new().max_entries(10);
+    /// ```
     pub fn max_entries(mut self, n: u32) -> CacheData {
         self.max_entries = Some(n);
         self
@@ -50,6 +68,10 @@ impl CacheData {
 
     /// Results are kept per session and dropped when the session ends,
     /// instead of being shared by every session.
+    ///
+    /// ```no_run
+    /// let mine = wasmlit::CacheData::new().session_scoped();
+    /// ```
     pub fn session_scoped(mut self) -> CacheData {
         self.session = true;
         self
@@ -57,12 +79,20 @@ impl CacheData {
 
     /// The message shown while the value is computed (default: "Running
     /// `name(…)`.").
+    ///
+    /// ```no_run
+    /// let told = wasmlit::CacheData::new().spinner("Loading the sales data…");
+    /// ```
     pub fn spinner(mut self, message: impl Into<String>) -> CacheData {
         self.spinner = Some(Some(message.into()));
         self
     }
 
     /// No spinner while computing.
+    ///
+    /// ```no_run
+    /// let quiet = wasmlit::CacheData::new().no_spinner();
+    /// ```
     pub fn no_spinner(mut self) -> CacheData {
         self.spinner = Some(None);
         self
@@ -216,6 +246,25 @@ fn short_name(name: &str) -> &str {
 /// instance, so it is never copied per run. Queries to one resource are
 /// answered one at a time. If a query crashes the instance, or its run is
 /// cancelled mid-query, the next query builds the resource again.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// use wasmlit::Resource;
+/// /// A lookup table built once per app, queried by every run.
+/// struct Prices(std::collections::HashMap<String, f64>);
+/// impl Resource for Prices {
+///     type Query = String;
+///     type Answer = Option<f64>;
+///     fn build() -> Result<Self, String> {
+///         Ok(Prices([("apple".to_owned(), 0.5)].into_iter().collect()))
+///     }
+///     fn query(&self, item: String) -> Option<f64> {
+///         self.0.get(&item).copied()
+///     }
+/// }
+/// let price = st.cache_resource::<Prices>().query("apple".to_owned());
+/// # }
+/// ```
 pub trait Resource: Sized + 'static {
     /// What a run asks.
     type Query: Serialize + DeserializeOwned;
@@ -231,6 +280,20 @@ pub trait Resource: Sized + 'static {
 }
 
 /// A run's access to resource `R`. See [`Ui::cache_resource`].
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// # use wasmlit::Resource;
+/// # struct Model;
+/// # impl Resource for Model {
+/// #     type Query = f64; type Answer = f64;
+/// #     fn build() -> Result<Self, String> { Ok(Model) }
+/// #     fn query(&self, x: f64) -> f64 { 2.0 * x }
+/// # }
+/// let model = st.cache_resource::<Model>();
+/// let (a, b) = (model.query(1.0), model.query(2.0));
+/// # }
+/// ```
 pub struct ResourceHandle<'run, R> {
     _run: PhantomData<&'run Ui>,
     _resource: PhantomData<fn() -> R>,
@@ -261,6 +324,22 @@ impl<R: Resource> ResourceHandle<'_, R> {
     }
 
     /// Like [`query`](Self::query), but returns the failure.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// # use wasmlit::Resource;
+    /// # struct Model;
+    /// # impl Resource for Model {
+    /// #     type Query = f64; type Answer = f64;
+    /// #     fn build() -> Result<Self, String> { Ok(Model) }
+    /// #     fn query(&self, x: f64) -> f64 { 2.0 * x }
+    /// # }
+    /// match st.cache_resource::<Model>().try_query(3.0) {
+    ///     Ok(y) => st.write(y),
+    ///     Err(e) => st.warning(format!("the model is not available: {e}")),
+    /// }
+    /// # }
+    /// ```
     pub fn try_query(&self, query: R::Query) -> Result<R::Answer, CallError> {
         query_resource::<R>(query)
     }

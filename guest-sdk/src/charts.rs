@@ -51,6 +51,16 @@ impl Ui {
     }
 
     /// An area chart, like `st.area_chart`: the `y` columns stacked.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let t = wasmlit::Table::new()
+    ///     .column("month", vec!["Jan", "Feb", "Mar"])
+    ///     .column("web", vec![10i64, 14, 19])
+    ///     .column("shop", vec![7i64, 6, 9]);
+    /// st.area_chart(&t, "month", &["web", "shop"]);
+    /// # }
+    /// ```
     pub fn area_chart(&self, data: &Table, x: &str, y: &[&str]) {
         self.vega_lite_chart(&simple_spec(data, x, y, Mark::Area));
     }
@@ -71,6 +81,15 @@ impl Ui {
 
     /// A scatter chart, like `st.scatter_chart`: one point per row and `y`
     /// column.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let t = wasmlit::Table::new()
+    ///     .column("height", vec![1.62, 1.75, 1.81])
+    ///     .column("weight", vec![58.0, 72.5, 80.1]);
+    /// st.scatter_chart(&t, "height", &["weight"]);
+    /// # }
+    /// ```
     pub fn scatter_chart(&self, data: &Table, x: &str, y: &[&str]) {
         self.vega_lite_chart(&simple_spec(data, x, y, Mark::Point));
     }

@@ -134,6 +134,12 @@ impl Ui {
     }
 
     /// [`radio`](Self::radio) with the options in a row when `horizontal`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let size = st.radio_with("Size", &["S", "M", "L"], 1, true);
+    /// # }
+    /// ```
     pub fn radio_with<'o, T: Display>(
         &self,
         label: &str,
@@ -253,6 +259,12 @@ impl Ui {
     }
 
     /// [`date_input`](Self::date_input) limited to `min..=max`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let day = st.date_input_between("Day", "2026-12-01", Some("2026-01-01"), Some("2026-12-31"));
+    /// # }
+    /// ```
     pub fn date_input_between(
         &self,
         label: &str,

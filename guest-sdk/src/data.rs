@@ -21,6 +21,16 @@ pub struct Table {
 }
 
 /// How a numeric column is shown: decimals, prefix, suffix.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let t = wasmlit::Table::new()
+///     .column("item", vec!["tea", "cake"])
+///     .column("price", vec![2.5, 4.25])
+///     .format("price", wasmlit::Format::new().decimals(2).prefix("€"));
+/// st.dataframe(&t);
+/// # }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Format {
     decimals: Option<u8>,
@@ -30,23 +40,39 @@ pub struct Format {
 
 impl Format {
     /// Values shown as they are.
+    ///
+    /// ```no_run
+    /// let plain = wasmlit::Format::new();
+    /// ```
     pub fn new() -> Format {
         Format::default()
     }
 
     /// `n` digits after the decimal point.
+    ///
+    /// ```no_run
+    /// let two = wasmlit::Format::new().decimals(2);
+    /// ```
     pub fn decimals(mut self, n: u8) -> Format {
         self.decimals = Some(n);
         self
     }
 
     /// Text before each value, e.g. `$`.
+    ///
+    /// ```no_run
+    /// let dollars = wasmlit::Format::new().prefix("$");
+    /// ```
     pub fn prefix(mut self, prefix: impl Into<String>) -> Format {
         self.prefix = Some(prefix.into());
         self
     }
 
     /// Text after each value, e.g. ` ms`.
+    ///
+    /// ```no_run
+    /// let millis = wasmlit::Format::new().suffix(" ms");
+    /// ```
     pub fn suffix(mut self, suffix: impl Into<String>) -> Format {
         self.suffix = Some(suffix.into());
         self
@@ -55,6 +81,14 @@ impl Format {
 
 /// Values of one column; made from a `Vec` of strings, integers, floats or
 /// booleans.
+///
+/// ```no_run
+/// let t = wasmlit::Table::new()
+///     .column("name", vec!["a", "b"])
+///     .column("count", vec![1i64, 2])
+///     .column("share", vec![0.25, 0.75])
+///     .column("done", vec![true, false]);
+/// ```
 pub struct ColumnData(host::ColumnValues);
 
 macro_rules! column_data {
@@ -80,12 +114,20 @@ column_data! {
 
 impl Table {
     /// A table with no columns.
+    ///
+    /// ```no_run
+    /// let empty = wasmlit::Table::new();
+    /// ```
     pub fn new() -> Table {
         Table::default()
     }
 
     /// Adds a column. All columns must have the same length (the host
     /// refuses the table otherwise).
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column("city", vec!["Oslo", "Lima"]).column("people", vec![709_000i64, 10_000_000]);
+    /// ```
     pub fn column(mut self, name: impl Into<String>, values: impl Into<ColumnData>) -> Table {
         self.columns.push(host::Column {
             name: name.into(),
@@ -96,6 +138,12 @@ impl Table {
     }
 
     /// Shows column `name` with `format`.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new()
+    ///     .column("latency", vec![1.234, 5.6])
+    ///     .format("latency", wasmlit::Format::new().decimals(1).suffix(" ms"));
+    /// ```
     pub fn format(mut self, name: &str, format: Format) -> Table {
         if let Some(column) = self.columns.iter_mut().find(|c| c.name == name) {
             column.format = Some(host::ColumnFormat {
@@ -203,6 +251,13 @@ impl Ui {
     }
 
     /// [`dataframe`](Self::dataframe) scrolling within `height` pixels.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let t = wasmlit::Table::new().column("n", (0..1000i64).collect::<Vec<_>>());
+    /// st.dataframe_with_height(&t, 200);
+    /// # }
+    /// ```
     pub fn dataframe_with_height(&self, table: &Table, height: u32) {
         self.emit(Element::Dataframe(host::Dataframe {
             data: table.wit(),

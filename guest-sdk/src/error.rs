@@ -8,6 +8,16 @@ use std::fmt;
 /// Drawing calls on [`Ui`](crate::Ui) treat a refusal as a bug in the page and
 /// end the run with its message, as a Python exception would end a Streamlit
 /// script. The `try_` session-state methods return it instead.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// match st.session_state().try_set("big", &vec![0u8; 1 << 20]) {
+///     Ok(()) => {}
+///     Err(wasmlit::CallError::LimitExceeded(why)) => st.warning(why),
+///     Err(other) => st.error(other.to_string()),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
     /// The call was made outside a live page run; the text names the call.

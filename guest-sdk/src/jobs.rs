@@ -20,6 +20,15 @@ type Entry = fn(Option<u32>, &[u8]) -> Result<Vec<u8>, String>;
 /// A job that was started and not yet joined. Joining it returns its
 /// result; dropping it unjoined lets it run on until the run ends, when
 /// every job of the run is cancelled.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// fn slow_sum(n: u64) -> u64 { (0..n).sum() }
+/// let a = st.spawn(slow_sum, 1_000_000);
+/// let b = st.spawn(slow_sum, 2_000_000);
+/// let (a, b) = (a.join(), b.join());
+/// # }
+/// ```
 #[must_use = "a job's result is only seen by joining it"]
 pub struct JobHandle<R> {
     handle: u64,
@@ -31,6 +40,15 @@ pub struct JobHandle<R> {
 
 /// Why a job produced no result: it panicked, hit a limit or was cancelled.
 /// The message names the job.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// fn fails(_: ()) -> u32 { panic!("no data") }
+/// if let Err(wasmlit::JobError(why)) = st.spawn(fails, ()).join() {
+///     st.error(why);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobError(pub String);
 
@@ -67,6 +85,14 @@ impl<R: DeserializeOwned> JobHandle<R> {
     }
 
     /// The job's name (its function's path), as used in messages.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// fn work(n: u32) -> u32 { n + 1 }
+    /// let job = st.spawn(work, 1);
+    /// st.caption(format!("running {}", job.name()));
+    /// # }
+    /// ```
     pub fn name(&self) -> &'static str {
         self.name
     }

@@ -11,12 +11,27 @@ pub use host::{Gap, StatusState};
 /// A status block drawn by [`Ui::status`]: draw into it through
 /// [`ui`](Status::ui), change its label and state with
 /// [`update`](Status::update).
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let status = st.status("Downloading data…");
+/// status.ui().write("fetched 3 files");
+/// status.update("Done", wasmlit::StatusState::Complete, false);
+/// # }
+/// ```
 pub struct Status {
     ui: Ui,
 }
 
 impl Status {
     /// Where the block's content goes.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let status = st.status("Working");
+    /// status.ui().write("step 1 done");
+    /// # }
+    /// ```
     pub fn ui(&self) -> &Ui {
         &self.ui
     }
@@ -244,6 +259,12 @@ impl Ui {
     }
 
     /// [`chat_message`](Self::chat_message) with an emoji avatar.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.chat_message_with("assistant", Some("🤖")).write("Hello! Ask me anything.");
+    /// # }
+    /// ```
     pub fn chat_message_with(&self, name: &str, avatar: Option<&str>) -> Ui {
         self.open_one(Block::ChatMessage(host::ChatMessageBlock {
             name: name.to_owned(),

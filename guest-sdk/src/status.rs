@@ -4,6 +4,13 @@ use crate::bindings::wasmlit::page::ui::{self as host, Element};
 use crate::Ui;
 
 /// A progress bar drawn by [`Ui::progress`]; [`set`](Progress::set) moves it.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let bar = st.progress(0.0, "Loading");
+/// bar.set(0.5, "Half way");
+/// # }
+/// ```
 pub struct Progress {
     place: Ui,
 }
@@ -50,23 +57,41 @@ pub struct PageConfig {
 
 impl PageConfig {
     /// The defaults: the page's name as title, no icon, centred layout.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.set_page_config(&wasmlit::PageConfig::new());
+    /// # }
+    /// ```
     pub fn new() -> PageConfig {
         PageConfig::default()
     }
 
     /// The window's title.
+    ///
+    /// ```no_run
+    /// let config = wasmlit::PageConfig::new().title("Sales dashboard");
+    /// ```
     pub fn title(mut self, title: impl Into<String>) -> PageConfig {
         self.title = Some(title.into());
         self
     }
 
     /// An emoji shown as the window's icon.
+    ///
+    /// ```no_run
+    /// let config = wasmlit::PageConfig::new().icon("📈");
+    /// ```
     pub fn icon(mut self, icon: impl Into<String>) -> PageConfig {
         self.icon = Some(icon.into());
         self
     }
 
     /// Use the window's full width.
+    ///
+    /// ```no_run
+    /// let config = wasmlit::PageConfig::new().wide();
+    /// ```
     pub fn wide(mut self) -> PageConfig {
         self.wide = true;
         self

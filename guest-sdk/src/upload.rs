@@ -8,6 +8,14 @@ use crate::Ui;
 
 /// A file the user uploaded: its name, type and size, and its content on
 /// demand (reading it copies it into the page, so read it once per run).
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// if let Some(file) = st.file_uploader("A picture", &["png", "jpg"]) {
+///     st.write(format!("{} ({}, {} bytes)", file.name, file.mime, file.size));
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadedFile {
     /// The name the browser gave, without directories.
@@ -36,6 +44,14 @@ impl UploadedFile {
     }
 
     /// The file's content as text; invalid UTF-8 is replaced with `�`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(file) = st.file_uploader("Notes", &["txt", "md"]) {
+    ///     st.markdown(&file.text());
+    /// }
+    /// # }
+    /// ```
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes()).into_owned()
     }
