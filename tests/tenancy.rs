@@ -293,7 +293,7 @@ fn an_apps_root_refuses_page_crates_unless_the_operator_trusts_their_authors() {
     std::fs::write(
         krate.join("Cargo.toml"),
         "[package]\nname = \"sneaky\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         [lib]\ncrate-type = [\"cdylib\"]\n[workspace]\n",
+         [lib]\ncrate-type = [\"cdylib\"]\n[dependencies]\nwasmlit = \"0.1\"\n[workspace]\n",
     )
     .unwrap();
     std::fs::write(

@@ -330,6 +330,20 @@ fn host_new_makes_a_page_that_builds_passes_its_test_and_is_served_from_its_own_
         !manifest.contains(&repo.display().to_string()),
         "{manifest}"
     );
+    // An app root: its app.toml and a first page in pages/.
+    let app = new(&["--app", "shop"]);
+    assert!(
+        app.status.success(),
+        "{}",
+        String::from_utf8_lossy(&app.stderr)
+    );
+    for file in [
+        "shop/app.toml",
+        "shop/pages/home/Cargo.toml",
+        "shop/pages/home/src/lib.rs",
+    ] {
+        assert!(work.path().join(file).is_file(), "{file}");
+    }
     // A second crate of the same name is refused; a bad name says why.
     assert_eq!(new(&["sales_report"]).status.code(), Some(2));
     let bad = new(&["Sales Report"]);
