@@ -9,6 +9,10 @@ fn main() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (stderr closed by whoever
+        // started the server) is dropped; reporting that failure on the
+        // same stderr would panic the thread that logged.
+        .log_internal_errors(false)
         .init();
     let cli = host::cli::Cli::parse();
     match host::cli::main(cli) {

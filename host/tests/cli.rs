@@ -33,7 +33,14 @@ struct Served {
 }
 
 impl Served {
-    fn start(mut cmd: Command) -> Served {
+    /// Starts the server and keeps reading what it prints.
+    fn start(cmd: Command) -> Served {
+        Self::start_with(cmd, true)
+    }
+
+    /// Starts the server; unless `keep_reading`, its stderr is closed once
+    /// it has printed its address, as a supervisor that stops reading does.
+    fn start_with(mut cmd: Command, keep_reading: bool) -> Served {
         use std::io::{BufRead, BufReader};
         let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
         let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
@@ -47,6 +54,10 @@ impl Served {
             })
             .expect("the server prints its address");
         let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        if !keep_reading {
+            drop(stderr);
+            return Served { child, addr, log };
+        }
         let kept = log.clone();
         std::thread::spawn(move || {
             for line in stderr.map_while(Result::ok) {
@@ -372,7 +383,9 @@ fn host_new_makes_a_page_that_builds_passes_its_test_and_is_served_from_its_own_
     serve
         .args(["serve", ".", "--port", "0", "--watch"])
         .current_dir(&dir);
-    let server = Served::start(serve);
+    // Its stderr is closed after the address: the server must go on (the
+    // failed build below is logged as an error that cannot be written).
+    let server = Served::start_with(serve, false);
     let addr = &server.addr;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -412,7 +425,7 @@ fn host_new_makes_a_page_that_builds_passes_its_test_and_is_served_from_its_own_
         };
         let failed = tokio::time::timeout(std::time::Duration::from_secs(300), failed)
             .await
-            .unwrap_or_else(|_| panic!("no build_failed; the server said:\n{}", server.log()));
+            .unwrap_or_else(|_| panic!("no build_failed (stderr closed){}", server.log()));
         assert!(failed.contains("src/lib.rs:13"), "{failed}");
         assert!(!failed.contains(&dir.display().to_string()), "{failed}");
     });
