@@ -195,27 +195,13 @@ fn serve_on_a_busy_port_says_so() {
 #[test]
 fn serve_shuts_down_gracefully_on_sigterm_and_tells_clients() {
     use futures_util::StreamExt;
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let wasm = host::runtime::page_build::build_crate(&page("spin"), &Default::default()).unwrap();
     std::fs::copy(wasm, dir.path().join("spin.wasm")).unwrap();
-    let mut server = host()
-        .arg("serve")
-        .arg(dir.path())
-        .args(["--port", "0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap()).lines();
-    let addr = stderr
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.split("Open: http://")
-                .nth(1)
-                .map(|a| a.split('/').next().unwrap().to_owned())
-        })
-        .expect("the server prints its address");
+    let mut serve = host();
+    serve.arg("serve").arg(dir.path()).args(["--port", "0"]);
+    let mut server = Served::start(serve);
+    let addr = server.addr.clone();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/_/ws"))
@@ -233,7 +219,10 @@ fn serve_shuts_down_gracefully_on_sigterm_and_tells_clients() {
             }
         }
         // SAFETY: sending a signal to a child process we own.
-        assert_eq!(unsafe { libc::kill(server.id() as i32, libc::SIGTERM) }, 0);
+        assert_eq!(
+            unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) },
+            0
+        );
         let mut seen = Vec::new();
         while let Some(Ok(message)) = ws.next().await {
             if let Ok(text) = message.into_text() {
@@ -249,7 +238,7 @@ fn serve_shuts_down_gracefully_on_sigterm_and_tells_clients() {
             "{seen:?}"
         );
     });
-    let status = server.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status:?}");
 }
 
