@@ -35,6 +35,26 @@ fn main() {
         collect(&path, &mut files);
     }
     files.sort();
+    // The vendored browser libraries are embedded once, for the server to
+    // serve (`vendor_files.rs`); `host new` writes them from there.
+    let vendor_dir = root.join("host/frontend/vendor");
+    let (vendor, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        files.into_iter().partition(|f| f.starts_with(&vendor_dir));
+    let mut listing = String::from("&[\n");
+    for file in &vendor {
+        let relative = file
+            .strip_prefix(&vendor_dir)
+            .expect("under the vendor folder");
+        let name = relative.to_string_lossy().replace('\\', "/");
+        let _ = writeln!(
+            listing,
+            "    ({name:?}, include_bytes!({:?}) as &[u8]),",
+            file.display().to_string()
+        );
+    }
+    listing.push(']');
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    std::fs::write(out.join("vendor_files.rs"), listing).expect("OUT_DIR is writable");
     let mut code = String::from("&[\n");
     for file in &files {
         let relative = file.strip_prefix(&root).expect("under the root");
@@ -46,7 +66,6 @@ fn main() {
         );
     }
     code.push(']');
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     std::fs::write(out.join("embedded_sources.rs"), code).expect("OUT_DIR is writable");
 }
 

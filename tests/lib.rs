@@ -610,8 +610,8 @@ pub mod runs {
             .iter()
             .filter_map(|d| match &d.element {
                 Element::Markdown { source, .. } => Some(source.clone()),
+                Element::Title(h) => Some(h.body.clone()),
                 Element::Text { body }
-                | Element::Title { body }
                 | Element::Alert { body, .. }
                 | Element::Spinner { body } => Some(body.clone()),
                 _ => None,

@@ -70,7 +70,8 @@ fn texts(deltas: &[Delta]) -> Vec<String> {
                     .trim_end_matches("</p>")
                     .to_owned(),
             ),
-            Element::Text { body } | Element::Title { body } => Some(body.clone()),
+            Element::Title(h) => Some(h.body.clone()),
+            Element::Text { body } => Some(body.clone()),
             _ => None,
         })
         .collect()

@@ -208,7 +208,7 @@ impl AppTest {
     /// Titles drawn by the last run.
     pub fn title(&self) -> Vec<String> {
         self.texts(|e| match e {
-            Element::Title { body } => Some(body),
+            Element::Title(h) => Some(&h.body),
             _ => None,
         })
     }
@@ -216,7 +216,7 @@ impl AppTest {
     /// Headers and subheaders drawn by the last run.
     pub fn header(&self) -> Vec<String> {
         self.texts(|e| match e {
-            Element::Header { body } | Element::Subheader { body } => Some(body),
+            Element::Header(h) | Element::Subheader(h) => Some(&h.body),
             _ => None,
         })
     }
@@ -232,7 +232,7 @@ impl AppTest {
     /// Plain text and captions drawn by the last run.
     pub fn text(&self) -> Vec<String> {
         self.texts(|e| match e {
-            Element::Text { body } | Element::Caption { body } => Some(body),
+            Element::Text { body } | Element::Caption { body, .. } => Some(body),
             _ => None,
         })
     }
@@ -241,6 +241,75 @@ impl AppTest {
     pub fn alerts(&self) -> Vec<String> {
         self.texts(|e| match e {
             Element::Alert { body, .. } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// LaTeX formulas (`latex`) drawn by the last run.
+    pub fn latex(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Latex { tex } => Some(tex),
+            _ => None,
+        })
+    }
+
+    /// Badges drawn by the last run: label and colour.
+    pub fn badges(&self) -> Vec<(String, String)> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Badge { label, color, .. } => Some((label.clone(), (*color).to_owned())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// HTML (`html`) drawn by the last run, as the host cleaned it.
+    pub fn html(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Html { html } => Some(html),
+            _ => None,
+        })
+    }
+
+    /// Images drawn by the last run, each with its URL, type and caption.
+    pub fn images(&self) -> Vec<host::model::delta::ImageItem> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Image { items, .. } => Some(items.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// Plotly figures drawn by the last run.
+    pub fn plotly_charts(&self) -> Vec<serde_json::Value> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Plotly { figure, .. } => Some(figure.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The points of each map drawn by the last run.
+    pub fn maps(&self) -> Vec<Vec<host::model::delta::MapPoint>> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Map { points, .. } => Some(points.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Graphviz graphs (DOT) drawn by the last run.
+    pub fn graphviz_charts(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Graphviz { dot } => Some(dot),
             _ => None,
         })
     }

@@ -1,6 +1,8 @@
 //! Elements: text, headings, code, JSON, callouts. Each call draws one element.
 
-use crate::bindings::wasmlit::page::ui::{self as host, Alert, AlertKind, CodeBlock, Element};
+use crate::bindings::wasmlit::page::ui::{
+    self as host, Alert, AlertKind, CodeBlock, Element, Heading as WitHeading,
+};
 use crate::error::expect_ok;
 use crate::Ui;
 use serde::Serialize;
@@ -18,7 +20,20 @@ impl Ui {
     /// # }
     /// ```
     pub fn title(&self, body: impl Into<String>) {
-        self.emit(Element::Title(body.into()));
+        self.emit(Element::Title(Heading::default().wit(body.into())));
+    }
+
+    /// The page's title with a coloured rule under it or an anchor of the
+    /// page's choosing, like `st.title(…, anchor=…)`. The text is Markdown.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Heading;
+    /// st.title_with("Sales :blue[2026]", &Heading { anchor: Some("sales".into()), ..Heading::default() });
+    /// # }
+    /// ```
+    pub fn title_with(&self, body: impl Into<String>, options: &Heading) {
+        self.emit(Element::Title(options.wit(body.into())));
     }
 
     /// A section header, like `st.header`.
@@ -29,7 +44,20 @@ impl Ui {
     /// # }
     /// ```
     pub fn header(&self, body: impl Into<String>) {
-        self.emit(Element::Header(body.into()));
+        self.emit(Element::Header(Heading::default().wit(body.into())));
+    }
+
+    /// A section header with a coloured rule under it or its own anchor,
+    /// like `st.header(…, divider="blue")`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Heading;
+    /// st.header_with("Revenue", &Heading { divider: Some("blue".into()), ..Heading::default() });
+    /// # }
+    /// ```
+    pub fn header_with(&self, body: impl Into<String>, options: &Heading) {
+        self.emit(Element::Header(options.wit(body.into())));
     }
 
     /// A smaller header, like `st.subheader`.
@@ -40,10 +68,28 @@ impl Ui {
     /// # }
     /// ```
     pub fn subheader(&self, body: impl Into<String>) {
-        self.emit(Element::Subheader(body.into()));
+        self.emit(Element::Subheader(Heading::default().wit(body.into())));
     }
 
-    /// CommonMark text, like `st.markdown`. Raw HTML is shown as text.
+    /// A smaller header with a coloured rule under it or its own anchor,
+    /// like `st.subheader(…, divider="rainbow")`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Heading;
+    /// st.subheader_with("By region", &Heading { divider: Some("rainbow".into()), ..Heading::default() });
+    /// # }
+    /// ```
+    pub fn subheader_with(&self, body: impl Into<String>, options: &Heading) {
+        self.emit(Element::Subheader(options.wit(body.into())));
+    }
+
+    /// Markdown text, like `st.markdown`: CommonMark with tables and
+    /// footnotes, plus Streamlit's dialect: `:red[text]` (and `orange`,
+    /// `yellow`, `green`, `blue`, `violet`, `gray`, `rainbow`, `primary`),
+    /// `:blue-background[text]`, `:green-badge[text]`, `:small[text]`,
+    /// `:material/icon_name:`, emoji shortcodes such as `:tada:`, and LaTeX
+    /// as `$x^2$` or `$$\sum_i x_i$$`. Raw HTML is shown as text.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
@@ -65,7 +111,7 @@ impl Ui {
         self.emit(Element::Text(body.into()));
     }
 
-    /// Small, muted text, like `st.caption`.
+    /// Small, muted text (Markdown), like `st.caption`.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
@@ -84,9 +130,35 @@ impl Ui {
     /// # }
     /// ```
     pub fn code(&self, body: impl Into<String>, language: Option<&str>) {
+        self.code_with(
+            body,
+            &Code {
+                language: language.map(str::to_owned),
+                ..Code::default()
+            },
+        );
+    }
+
+    /// A code block with line numbers, wrapped lines or a fixed height,
+    /// like `st.code(…, line_numbers=True, wrap_lines=True, height=200)`.
+    /// The browser highlights it and shows a copy button.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Code;
+    /// st.code_with(
+    ///     "SELECT *\nFROM sales",
+    ///     &Code { language: Some("sql".into()), line_numbers: true, ..Code::default() },
+    /// );
+    /// # }
+    /// ```
+    pub fn code_with(&self, body: impl Into<String>, options: &Code) {
         self.emit(Element::Code(CodeBlock {
             body: body.into(),
-            language: language.map(str::to_owned),
+            language: options.language.clone(),
+            line_numbers: options.line_numbers,
+            wrap_lines: options.wrap_lines,
+            height: options.height,
         }));
     }
 
@@ -139,7 +211,34 @@ impl Ui {
     }
 
     fn alert(&self, kind: AlertKind, body: String) {
-        self.emit(Element::Alert(Alert { kind, body }));
+        self.emit(Element::Alert(Alert {
+            kind,
+            body,
+            icon: None,
+        }));
+    }
+
+    /// A callout of `kind` with an icon (an emoji or `:material/name:`),
+    /// like `st.info(body, icon=…)` and its siblings. The body is Markdown.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Callout;
+    /// st.callout(Callout::Warning, "Only partial data for today", ":material/schedule:");
+    /// st.callout(Callout::Success, "Saved", "✅");
+    /// # }
+    /// ```
+    pub fn callout(&self, kind: Callout, body: impl Into<String>, icon: &str) {
+        self.emit(Element::Alert(Alert {
+            kind: match kind {
+                Callout::Success => AlertKind::Success,
+                Callout::Info => AlertKind::Info,
+                Callout::Warning => AlertKind::Warning,
+                Callout::Error => AlertKind::Error,
+            },
+            body: body.into(),
+            icon: Some(icon.to_owned()),
+        }));
     }
 
     /// A green callout, like `st.success`.
@@ -185,4 +284,50 @@ impl Ui {
     pub fn error(&self, body: impl Into<String>) {
         self.alert(AlertKind::Error, body.into());
     }
+}
+
+/// Options of a title or header.
+#[derive(Debug, Clone, Default)]
+pub struct Heading {
+    /// A coloured rule under it: `blue`, `green`, `orange`, `red`, `violet`,
+    /// `gray`, `grey` or `rainbow`.
+    pub divider: Option<String>,
+    /// The id it is linked by (`#anchor`); derived from the text when none.
+    pub anchor: Option<String>,
+}
+
+impl Heading {
+    fn wit(&self, body: String) -> WitHeading {
+        WitHeading {
+            body,
+            divider: self.divider.clone(),
+            anchor: self.anchor.clone(),
+        }
+    }
+}
+
+/// Options of a code block.
+#[derive(Debug, Clone, Default)]
+pub struct Code {
+    /// The syntax to highlight, e.g. `"rust"`; plain text when none.
+    pub language: Option<String>,
+    /// Number the lines.
+    pub line_numbers: bool,
+    /// Wrap long lines instead of scrolling sideways.
+    pub wrap_lines: bool,
+    /// Fixed height in pixels; the code scrolls within it.
+    pub height: Option<u32>,
+}
+
+/// The kind of a callout box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callout {
+    /// Green, like `st.success`.
+    Success,
+    /// Blue, like `st.info`.
+    Info,
+    /// Yellow, like `st.warning`.
+    Warning,
+    /// Red, like `st.error`.
+    Error,
 }

@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, ELEMENTS, BASE as base } from "./elements.js";
+import { h, asView, ELEMENTS, typeset, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -109,8 +109,9 @@ const shape = (element) => JSON.stringify({ ...element, value: undefined });
 // Elements that belong to the page, not to a place in it (empty path),
 // by kind.
 const PAGE_LEVEL = {
-  toast: (element) => toast(element.body),
+  toast: (element) => toastHtml(element.html),
   balloons: () => balloons(),
+  snow: () => snow(),
   switch_page: (element) => {
     if (element.page === page) return;
     history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);
@@ -238,6 +239,27 @@ function balloons() {
     document.body.append(b);
     setTimeout(() => b.remove(), 4500);
   }
+}
+
+function snow() {
+  if (matchMedia("(prefers-reduced-motion: reduce)").matches) return toast("❄️❄️❄️");
+  for (let i = 0; i < 40; i++) {
+    const f = h("span", { class: "snowflake", "aria-hidden": "true", text: "❄" });
+    f.style.left = `${Math.random() * 98}vw`;
+    f.style.animationDelay = `${Math.random() * 1.5}s`;
+    f.style.fontSize = `${0.8 + Math.random() * 1.2}rem`;
+    document.body.append(f);
+    setTimeout(() => f.remove(), 7000);
+  }
+}
+
+// A toast from the page: Markdown the host rendered and sanitized.
+function toastHtml(html) {
+  const t = h("div", { class: "toast markdown" });
+  t.innerHTML = html;
+  typeset(t);
+  document.getElementById("toasts").append(t);
+  setTimeout(() => t.remove(), 6000);
 }
 
 function toast(text) {

@@ -112,18 +112,175 @@ function dataframe(el) {
   return node;
 }
 
+// Vendored libraries, each loaded (once) by the first element that needs
+// it: `vendor("katex.min.js", "katex.min.css")` resolves when all are in.
+const loaded = new Map();
+function vendor(...files) {
+  return Promise.all(files.map((file) => {
+    if (!loaded.has(file)) {
+      const src = `${BASE}/_/vendor/${file}`;
+      loaded.set(file, new Promise((resolve, reject) => {
+        const node = file.endsWith(".css") ? h("link", { rel: "stylesheet", href: src }) : h("script", { src });
+        node.onload = resolve;
+        node.onerror = () => reject(new Error(`could not load ${src}`));
+        document.head.append(node);
+      }));
+    }
+    return loaded.get(file);
+  }));
+}
+
 // Charts: the vendored Vega-Lite, loaded with the first chart.
-let vegaReady = null;
-function loadVega() {
-  const load = (src) => new Promise((resolve, reject) => {
-    const script = h("script", { src });
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
-  vegaReady = vegaReady || ["vega", "vega-lite", "vega-embed"]
-    .reduce((ready, name) => ready.then(() => load(`${BASE}/_/vendor/${name}.min.js`)), Promise.resolve());
-  return vegaReady;
+const loadVega = () => vendor("vega.min.js").then(() => vendor("vega-lite.min.js")).then(() => vendor("vega-embed.min.js"));
+
+// Formulas in `root` (the host marks them `.math`) laid out by KaTeX, which
+// builds its own DOM from the formula's text: `trust: false` keeps
+// `\href`, `\url` and `\htmlClass` from making links or markup.
+const KATEX = { throwOnError: false, trust: false, maxExpand: 1000, maxSize: 50, strict: "ignore" };
+function typeset(root) {
+  const formulas = root.querySelectorAll(".math");
+  if (!formulas.length) return;
+  vendor("katex.min.js", "katex.min.css").then(() => {
+    for (const f of formulas) {
+      if (f.dataset.typeset) continue;
+      f.dataset.typeset = "true";
+      window.katex.render(f.textContent, f, { ...KATEX, displayMode: f.classList.contains("math-display") });
+    }
+  }).catch(() => {});
+}
+
+// An element holding the host's sanitized HTML, with its formulas laid out.
+function richHtml(tag, attrs, html) {
+  const node = h(tag, attrs);
+  node.innerHTML = html; // rendered and sanitized by the host
+  typeset(node);
+  return node;
+}
+
+// An icon: an emoji as text, a Material Symbol by its name (a ligature of
+// the vendored font).
+const icon = (i) => (!i ? null : i.type === "material"
+  ? h("span", { class: "wl-icon", "aria-hidden": "true", text: i.name })
+  : h("span", { class: "emoji-icon", "aria-hidden": "true", text: i.name }));
+
+function heading(tag, el) {
+  const node = richHtml(tag, { class: "el heading", id: el.anchor ? `wl-u-${el.anchor}` : null }, el.html);
+  if (!el.divider) return node;
+  return h("div", { class: "heading-block" }, node, h("hr", { class: `heading-rule rule-${el.divider}` }));
+}
+
+// Code: highlighted by the vendored highlight.js once it is in; plain
+// text until then. It writes only its own spans around escaped text.
+function code(el) {
+  const lang = el.language ? el.language.replace(/[^A-Za-z0-9_+#.-]/g, "") : "";
+  const body = h("code", { class: lang ? `language-${lang}` : null, text: el.body });
+  const pre = h("pre", { class: `code${el.wrap_lines ? " wrap" : ""}${el.line_numbers ? " numbered" : ""}` });
+  if (el.line_numbers) {
+    const lines = el.body.split("\n").length;
+    pre.append(h("span", { class: "line-numbers", "aria-hidden": "true",
+      text: Array.from({ length: lines }, (_, i) => i + 1).join("\n") }));
+  }
+  pre.append(body);
+  if (el.height) { pre.style.maxHeight = `${el.height}px`; pre.style.overflow = "auto"; }
+  const copy = h("button", { type: "button", class: "copy", "aria-label": "Copy", title: "Copy",
+    onclick: () => navigator.clipboard?.writeText(el.body).then(() => { copy.textContent = "✓"; setTimeout(() => { copy.textContent = "⧉"; }, 1500); }) }, "⧉");
+  if (lang) {
+    vendor("highlight.min.js", "highlight-github.min.css").then(() => {
+      if (window.hljs.getLanguage(lang)) {
+        window.hljs.highlightElement(body);
+        pre.dataset.highlighted = "true";
+      }
+    }).catch(() => {});
+  }
+  return h("div", { class: "code-box" }, pre, copy);
+}
+
+function media(tag, el) {
+  const node = h(tag, { controls: true, loop: el.loop, muted: el.muted, autoplay: el.autoplay, preload: "metadata", class: tag });
+  node.muted = el.muted;
+  const fragment = el.end ? `#t=${el.start},${el.end}` : el.start ? `#t=${el.start}` : "";
+  node.append(h("source", { src: `${BASE}${el.url}${fragment}`, type: el.mime }));
+  el.subtitles.forEach((s, i) => node.append(h("track", { kind: "subtitles", label: s.label, src: `${BASE}${s.url}`, default: i === 0 })));
+  return node;
+}
+
+// Plotly: the figure is drawn without anything it could load (images,
+// map tiles, topojson) and without Plotly's links out.
+function plotly(el) {
+  const node = h("div", { class: "plotly" });
+  const { data = [], layout = {}, config = {} } = el.figure;
+  const { images, mapbox, ...ownLayout } = layout;
+  const refused = fetchingValue(data) || fetchingValue(ownLayout);
+  if (refused) {
+    return h("div", { class: "alert warning", text: `This figure was not drawn: ${NO_FETCH} (${refused}).` });
+  }
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  const look = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: dark ? "#e6e6e6" : "#262730" } };
+  vendor("plotly.min.js")
+    .then(() => window.Plotly.newPlot(node, data, { ...look, ...ownLayout, autosize: true },
+      { responsive: true, displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
+        displayModeBar: config.displayModeBar, staticPlot: config.staticPlot, scrollZoom: config.scrollZoom }))
+    .then(() => { node.dataset.rendered = "true"; })
+    .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This figure could not be drawn: ${e.message}` })));
+  return node;
+}
+
+// Maps: Leaflet, over the operator's tiles when the server has a tile
+// source (the only place the browser fetches map images from), else over a
+// grid of latitudes and longitudes.
+const TILES = document.querySelector("meta[name=wasmlit-tiles]")?.content || "";
+const TILES_CREDIT = document.querySelector("meta[name=wasmlit-tiles-credit]")?.content || "";
+function map(el) {
+  const node = h("div", { class: "map" });
+  node.style.height = `${el.height}px`;
+  vendor("leaflet.js", "leaflet.css").then(() => {
+    const L = window.L;
+    const view = L.map(node, { attributionControl: Boolean(TILES), worldCopyJump: true });
+    if (TILES) {
+      L.tileLayer(TILES, { maxZoom: 19, attribution: TILES_CREDIT.replace(/[<>&"]/g, "") }).addTo(view);
+    } else {
+      node.classList.add("tileless");
+      const grid = [];
+      for (let lat = -80; lat <= 80; lat += 10) grid.push([[lat, -180], [lat, 180]]);
+      for (let lon = -180; lon <= 180; lon += 10) grid.push([[-85, lon], [85, lon]]);
+      L.polyline(grid, { color: "#9aa0a6", weight: 0.5, interactive: false }).addTo(view);
+    }
+    const marks = el.points.map((p) => {
+      const style = { color: p.color || "#ff4b4b", fillColor: p.color || "#ff4b4b", fillOpacity: 0.7, weight: 1 };
+      return p.size ? L.circle([p.lat, p.lon], { ...style, radius: p.size }) : L.circleMarker([p.lat, p.lon], { ...style, radius: 5 });
+    });
+    const group = L.featureGroup(marks).addTo(view);
+    if (el.zoom !== undefined && marks.length) view.setView(group.getBounds().getCenter(), el.zoom);
+    else if (marks.length) view.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 15 });
+    else view.setView([20, 0], el.zoom ?? 1);
+    node.dataset.points = String(marks.length);
+    node.dataset.rendered = "true";
+    new ResizeObserver(() => view.invalidateSize()).observe(node);
+  }).catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This map could not be drawn: ${e.message}` })));
+  return node;
+}
+
+// Graphviz: laid out by the vendored Graphviz (WebAssembly); links in the
+// drawing keep only http and https targets.
+function graphviz(el) {
+  const node = h("div", { class: "graphviz" });
+  vendor("viz-standalone.js")
+    .then(() => window.Viz.instance())
+    .then((viz) => {
+      const svg = viz.renderSVGElement(el.dot);
+      for (const a of svg.querySelectorAll("*")) {
+        for (const attr of Array.from(a.attributes)) {
+          const name = attr.name.toLowerCase();
+          if (name.startsWith("on")) a.removeAttribute(attr.name);
+          if ((name === "href" || name === "xlink:href") && !/^https?:/i.test(attr.value.trim())) a.removeAttribute(attr.name);
+        }
+        if (a.localName === "image" || a.localName === "script" || a.localName === "foreignObject") a.remove();
+      }
+      node.replaceChildren(svg);
+      node.dataset.rendered = "true";
+    })
+    .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This graph could not be drawn: ${e.message}` })));
+  return node;
 }
 
 // A chart draws only the data in its specification. Vega would otherwise
@@ -624,22 +781,50 @@ const BLOCKS = {
 };
 
 const ELEMENTS = {
-  title: (el) => h("h1", { class: "el", text: el.body }),
-  header: (el) => h("h2", { class: "el", text: el.body }),
-  subheader: (el) => h("h3", { class: "el", text: el.body }),
-  markdown: (el) => {
-    const div = h("div", { class: "markdown" });
-    div.innerHTML = el.html; // rendered and sanitized by the host
-    return div;
-  },
+  title: (el) => heading("h1", el),
+  header: (el) => heading("h2", el),
+  subheader: (el) => heading("h3", el),
+  markdown: (el) => richHtml("div", { class: "markdown" }, el.html),
   text: (el) => h("pre", { class: "text", text: el.body }),
-  caption: (el) => h("div", { class: "caption", text: el.body }),
-  // The language is one class, and only of the characters names use.
-  code: (el) => h("pre", { class: "code" },
-    h("code", { class: el.language ? `language-${el.language.replace(/[^A-Za-z0-9_+#.-]/g, "")}` : null, text: el.body })),
+  caption: (el) => richHtml("div", { class: "caption markdown" }, el.html),
+  code: (el) => code(el),
   json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
   divider: () => h("hr", { class: "divider" }),
-  alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null, text: el.body }),
+  alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null },
+    icon(el.icon), richHtml("div", { class: "alert-body markdown" }, el.html)),
+  latex: (el) => {
+    const node = h("div", { class: "latex" }, h("span", { class: "math math-display", text: el.tex }));
+    typeset(node);
+    return node;
+  },
+  badge: (el) => h("span", { class: `wl-badge wl-badge-${el.color} badge-el` }, icon(el.icon), el.label),
+  html: (el) => richHtml("div", { class: "html" }, el.html),
+  // The page's own HTML and scripts, in an origin of their own: the frame
+  // is sandboxed without same-origin, and its document is served with a
+  // sandboxing policy of its own as well.
+  html_frame: (el) => {
+    const frame = h("iframe", { class: "html-frame", src: `${BASE}${el.url}`, sandbox: "allow-scripts allow-forms allow-modals",
+      referrerpolicy: "no-referrer", scrolling: el.scrolling ? "auto" : "no", title: "HTML component" });
+    frame.style.height = `${el.height}px`;
+    return frame;
+  },
+  image: (el) => h("div", { class: "images" }, ...el.items.map((item) => {
+    const img = h("img", { src: `${BASE}${item.url}`, alt: item.caption || "", decoding: "async" });
+    if (el.width) img.style.width = `${el.width}px`;
+    img.addEventListener("load", () => { img.dataset.loaded = "true"; });
+    return h("figure", { class: "image" }, img, item.caption ? h("figcaption", { class: "caption", text: item.caption }) : null);
+  })),
+  audio: (el) => media("audio", el),
+  video: (el) => media("video", el),
+  pdf: (el) => {
+    const frame = h("iframe", { class: "pdf", src: `${BASE}${el.url}`, title: "PDF document", referrerpolicy: "no-referrer" });
+    frame.style.height = `${el.height}px`;
+    return frame;
+  },
+  plotly: (el) => plotly(el),
+  map: (el) => map(el),
+  graphviz: (el) => graphviz(el),
+  space: (el) => h("div", { class: `space space-${el.size}`, "aria-hidden": "true" }),
   block: (el) => {
     const view = (BLOCKS[el.block] || BLOCKS.container)(el);
     view.node.dataset.block = el.block;
@@ -685,4 +870,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE };
+export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset };

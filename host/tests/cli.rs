@@ -159,8 +159,8 @@ fn check_lists_imports_and_refuses_what_is_not_a_component() {
     let out = host().arg("check").arg(page("hello")).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("satisfies wasmlit:page@0.1.0"), "{text}");
-    assert!(text.contains("wasmlit:page/ui@0.1.0"), "{text}");
+    assert!(text.contains("satisfies wasmlit:page@0.2.0"), "{text}");
+    assert!(text.contains("wasmlit:page/ui@0.2.0"), "{text}");
 
     let dir = tempfile::tempdir().unwrap();
     let core = dir.path().join("core.wasm");
@@ -257,7 +257,7 @@ fn a_page_built_for_another_contract_version_is_refused_with_what_to_update() {
     ] {
         let other = replace_all(
             &bytes,
-            b"wasmlit:page/ui@0.1.0",
+            b"wasmlit:page/ui@0.2.0",
             format!("wasmlit:page/ui@{version}").as_bytes(),
         );
         let path = dir.path().join(format!("v{version}.wasm"));
@@ -269,7 +269,7 @@ fn a_page_built_for_another_contract_version_is_refused_with_what_to_update() {
             stderr.contains(&format!("page contract {version}")),
             "{stderr}"
         );
-        assert!(stderr.contains("implements 0.1.0"), "{stderr}");
+        assert!(stderr.contains("implements 0.2.0"), "{stderr}");
         assert!(stderr.contains(says), "{stderr}");
     }
 }

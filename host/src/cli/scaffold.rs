@@ -9,6 +9,20 @@ use std::path::{Path, PathBuf};
 /// was built from them: `(path relative to the workspace, bytes)`.
 static SOURCES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded_sources.rs"));
 
+/// Every embedded file: [`SOURCES`] and the vendored browser libraries the
+/// server serves (embedded once, with the server's assets).
+fn all_sources() -> impl Iterator<Item = (std::borrow::Cow<'static, str>, &'static [u8])> {
+    SOURCES
+        .iter()
+        .map(|(name, bytes)| (std::borrow::Cow::Borrowed(*name), *bytes))
+        .chain(crate::web::frontend::VENDOR.iter().map(|(name, bytes)| {
+            (
+                std::borrow::Cow::Owned(format!("host/frontend/vendor/{name}")),
+                *bytes,
+            )
+        }))
+}
+
 /// The workspace members a page author's crate depends on, and the example
 /// pages `host hello` serves.
 const MEMBERS: &str =
@@ -27,7 +41,7 @@ pub fn unpack_sdk(cache: &Path) -> anyhow::Result<PathBuf> {
         );
     }
     let mut hash = Sha256::new();
-    for (name, bytes) in SOURCES {
+    for (name, bytes) in all_sources() {
         hash.update(name.as_bytes());
         hash.update([0]);
         hash.update((bytes.len() as u64).to_le_bytes());
@@ -47,12 +61,12 @@ pub fn unpack_sdk(cache: &Path) -> anyhow::Result<PathBuf> {
         .prefix(".sdk-")
         .tempdir_in(parent)
         .with_context(|| format!("creating a directory in {}", parent.display()))?;
-    for (name, bytes) in SOURCES {
-        let path = staging.path().join(name);
+    for (name, bytes) in all_sources() {
+        let path = staging.path().join(&*name);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let bytes = if *name == "Cargo.toml" {
+        let bytes = if name == "Cargo.toml" {
             only_sdk_members(bytes)?
         } else {
             bytes.to_vec()

@@ -33,11 +33,11 @@ pub enum AlertKind {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Element {
     /// The page title.
-    Title { body: String },
+    Title(Heading),
     /// A section header.
-    Header { body: String },
+    Header(Heading),
     /// A smaller header.
-    Subheader { body: String },
+    Subheader(Heading),
     /// Sanitized HTML rendered from the page's Markdown. The source is kept
     /// for in-process readers (tests, AppTest) and not sent to browsers.
     Markdown {
@@ -47,19 +47,35 @@ pub enum Element {
     },
     /// Monospaced plain text.
     Text { body: String },
-    /// Small muted text.
-    Caption { body: String },
-    /// A code block.
+    /// Small muted text (Markdown).
+    Caption {
+        #[serde(skip_serializing)]
+        body: String,
+        html: String,
+    },
+    /// A code block, highlighted in the browser.
     Code {
         body: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
         language: Option<String>,
+        line_numbers: bool,
+        wrap_lines: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
     },
     /// A JSON document.
     Json { value: serde_json::Value },
     /// A horizontal rule.
     Divider,
-    /// A callout box.
-    Alert { level: AlertKind, body: String },
+    /// A callout box (Markdown).
+    Alert {
+        level: AlertKind,
+        #[serde(skip_serializing)]
+        body: String,
+        html: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<Icon>,
+    },
     /// A widget with its current value.
     Widget(Box<WidgetElement>),
     /// A block holding containers of its own: the path of an element in its
@@ -95,8 +111,13 @@ pub enum Element {
         #[serde(skip_serializing_if = "Option::is_none")]
         location: Option<String>,
     },
-    /// A message shown briefly in a corner; delivered at the empty path.
-    Toast { body: String },
+    /// A message shown briefly in a corner (Markdown); delivered at the
+    /// empty path.
+    Toast {
+        #[serde(skip_serializing)]
+        body: String,
+        html: String,
+    },
     /// A Vega-Lite chart: the specification with its data.
     VegaLite {
         spec: serde_json::Value,
@@ -122,6 +143,193 @@ pub enum Element {
     },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
+    /// Snowflakes (delivered at the empty path).
+    Snow,
+    /// A LaTeX formula, laid out by the browser.
+    Latex { tex: String },
+    /// A small coloured label.
+    Badge {
+        label: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<Icon>,
+        color: &'static str,
+    },
+    /// HTML that cannot run script, cleaned by the host.
+    Html { html: String },
+    /// A page's HTML with its scripts, in a sandboxed frame served from
+    /// `url` (the session's media).
+    HtmlFrame {
+        url: String,
+        height: u32,
+        scrolling: bool,
+    },
+    /// Images side by side.
+    Image {
+        items: Vec<ImageItem>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        width: Option<u32>,
+    },
+    /// An audio player.
+    Audio(MediaPlayer),
+    /// A video player.
+    Video(MediaPlayer),
+    /// A PDF viewer.
+    Pdf { url: String, height: u32 },
+    /// A Plotly figure.
+    Plotly {
+        figure: serde_json::Value,
+        /// Bytes of the figure as the page sent it.
+        #[serde(skip)]
+        bytes: usize,
+    },
+    /// Points on a map.
+    Map {
+        points: Vec<MapPoint>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        zoom: Option<f32>,
+        height: u32,
+    },
+    /// A Graphviz graph in DOT, laid out by the browser.
+    Graphviz { dot: String },
+    /// Vertical space: `small`, `medium` or `large`.
+    Space { size: &'static str },
+}
+
+/// A title or header: Markdown on one line, rendered, with its anchor and
+/// the colour of the rule under it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heading {
+    /// The Markdown as the page wrote it (for tests and AppTest).
+    #[serde(skip_serializing)]
+    pub body: String,
+    /// The rendered, sanitized HTML.
+    pub html: String,
+    /// The id the heading is linked by.
+    pub anchor: String,
+    /// The rule under it, by colour name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub divider: Option<&'static str>,
+}
+
+/// An icon: an emoji, or the name of a Material Symbol.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", content = "name", rename_all = "snake_case")]
+pub enum Icon {
+    /// One emoji (a short run of characters).
+    Emoji(String),
+    /// A Material Symbol (`:material/name:`), by name.
+    Material(String),
+}
+
+/// Longest emoji icon, in bytes (flags and families are several characters).
+pub const ICON_EMOJI_BYTES: usize = 32;
+
+impl Icon {
+    /// An icon as Streamlit takes it: `:material/name:` or an emoji.
+    pub fn parse(text: &str) -> Result<Icon, String> {
+        let text = text.trim();
+        if let Some(name) = text
+            .strip_prefix(":material/")
+            .and_then(|rest| rest.strip_suffix(':'))
+        {
+            if !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Ok(Icon::Material(name.to_owned()));
+            }
+            return Err(format!(
+                "icon {text:?}: a Material icon is `:material/name:` with a name of lower-case                  letters, digits and `_`"
+            ));
+        }
+        if text.is_empty()
+            || text.len() > ICON_EMOJI_BYTES
+            || text.chars().any(char::is_alphanumeric)
+        {
+            return Err(format!(
+                "icon {text:?}: give one emoji or `:material/name:`"
+            ));
+        }
+        Ok(Icon::Emoji(text.to_owned()))
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Icon::Emoji(s) | Icon::Material(s) => s.len(),
+        }
+    }
+}
+
+/// The colours Streamlit names for text, backgrounds, badges and dividers.
+pub const COLORS: [&str; 10] = [
+    "red", "orange", "yellow", "green", "blue", "violet", "gray", "grey", "rainbow", "primary",
+];
+
+/// `name` as one of [`COLORS`] (`grey` is `gray`).
+pub fn color(name: &str) -> Option<&'static str> {
+    let found = COLORS.iter().find(|c| **c == name)?;
+    Some(if *found == "grey" { "gray" } else { found })
+}
+
+/// One image with its caption.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageItem {
+    /// Where the browser fetches it (the session's media).
+    pub url: String,
+    /// Its type.
+    pub mime: String,
+    /// Plain text under it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// An audio or video player.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaPlayer {
+    /// Where the browser fetches it (the session's media).
+    pub url: String,
+    /// Its type.
+    pub mime: String,
+    /// Where playback starts, in seconds.
+    pub start: u32,
+    /// Where playback stops, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<u32>,
+    /// Start again at the end.
+    #[serde(rename = "loop")]
+    pub looping: bool,
+    /// Start playing when drawn.
+    pub autoplay: bool,
+    /// Without sound.
+    pub muted: bool,
+    /// Subtitle tracks: label and URL.
+    pub subtitles: Vec<Subtitle>,
+}
+
+/// A subtitle track.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subtitle {
+    /// Its name in the player's menu.
+    pub label: String,
+    /// Where the browser fetches it.
+    pub url: String,
+}
+
+/// One point on a map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapPoint {
+    /// Degrees north.
+    pub lat: f64,
+    /// Degrees east.
+    pub lon: f64,
+    /// Radius in metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<f32>,
+    /// A CSS colour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
 }
 
 /// How a metric's change is coloured.
@@ -375,6 +583,7 @@ impl Element {
                 | Element::PageConfig { .. }
                 | Element::SwitchPage { .. }
                 | Element::Balloons
+                | Element::Snow
         )
     }
 
@@ -382,7 +591,11 @@ impl Element {
     /// bounded by `table_bytes` instead of `element_bytes`.
     pub fn is_table(&self) -> bool {
         match self {
-            Element::Table { .. } | Element::Dataframe { .. } | Element::VegaLite { .. } => true,
+            Element::Table { .. }
+            | Element::Dataframe { .. }
+            | Element::VegaLite { .. }
+            | Element::Plotly { .. }
+            | Element::Map { .. } => true,
             Element::Widget(w) => w.data.is_some(),
             _ => false,
         }
@@ -400,18 +613,42 @@ impl Element {
     /// Bytes of page-supplied text this element carries.
     pub fn text_bytes(&self) -> usize {
         match self {
-            Element::Title { body }
-            | Element::Header { body }
-            | Element::Subheader { body }
-            | Element::Text { body }
-            | Element::Caption { body }
-            | Element::Alert { body, .. } => body.len(),
-            Element::Markdown { html, .. } => html.len(),
-            Element::Code { body, language } => {
+            Element::Title(h) | Element::Header(h) | Element::Subheader(h) => {
+                h.html.len() + h.anchor.len()
+            }
+            Element::Text { body } | Element::Spinner { body } => body.len(),
+            Element::Caption { html, .. }
+            | Element::Toast { html, .. }
+            | Element::Markdown { html, .. }
+            | Element::Html { html } => html.len(),
+            Element::Alert { html, icon, .. } => html.len() + icon.as_ref().map_or(0, Icon::bytes),
+            Element::Code { body, language, .. } => {
                 body.len() + language.as_ref().map_or(0, String::len)
             }
             Element::Json { value } => value.to_string().len(),
-            Element::Spinner { body } | Element::Toast { body } => body.len(),
+            Element::Latex { tex } => tex.len(),
+            Element::Graphviz { dot } => dot.len(),
+            Element::Badge { label, icon, .. } => {
+                label.len() + icon.as_ref().map_or(0, Icon::bytes)
+            }
+            Element::HtmlFrame { url, .. } | Element::Pdf { url, .. } => url.len(),
+            Element::Image { items, .. } => items
+                .iter()
+                .map(|i| i.url.len() + i.mime.len() + i.caption.as_ref().map_or(0, String::len))
+                .sum(),
+            Element::Audio(m) | Element::Video(m) => {
+                m.url.len()
+                    + m.mime.len()
+                    + m.subtitles
+                        .iter()
+                        .map(|s| s.label.len() + s.url.len())
+                        .sum::<usize>()
+            }
+            Element::Plotly { bytes, .. } => *bytes,
+            Element::Map { points, .. } => points
+                .iter()
+                .map(|p| 24 + p.color.as_ref().map_or(0, String::len))
+                .sum(),
             Element::QueryParams { query } | Element::SwitchPage { page: query } => query.len(),
             Element::LinkButton { label, url } => label.len() + url.len(),
             Element::VegaLite { bytes, .. } => *bytes,
@@ -432,7 +669,11 @@ impl Element {
                 message.len() + location.as_ref().map_or(0, String::len)
             }
             Element::Block(block) => block.text_bytes(),
-            Element::Divider | Element::Empty | Element::Balloons => 0,
+            Element::Divider
+            | Element::Empty
+            | Element::Balloons
+            | Element::Snow
+            | Element::Space { .. } => 0,
             Element::Widget(w) => {
                 w.label.len()
                     + w.help.as_ref().map_or(0, String::len)
@@ -468,6 +709,22 @@ impl std::io::Write for ByteCounter {
 #[cfg(test)]
 pub(crate) fn one_of_each() -> Vec<Element> {
     let text = || "x".to_owned();
+    let heading = || Heading {
+        body: text(),
+        html: text(),
+        anchor: text(),
+        divider: None,
+    };
+    let player = || MediaPlayer {
+        url: text(),
+        mime: "audio/ogg".into(),
+        start: 0,
+        end: None,
+        looping: false,
+        autoplay: false,
+        muted: false,
+        subtitles: Vec::new(),
+    };
     let column = || Column {
         name: text(),
         values: ColumnValues::Integer(vec![1]),
@@ -540,18 +797,24 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         }))
     });
     let mut all = vec![
-        Element::Title { body: text() },
-        Element::Header { body: text() },
-        Element::Subheader { body: text() },
+        Element::Title(heading()),
+        Element::Header(heading()),
+        Element::Subheader(heading()),
         Element::Markdown {
             html: text(),
             source: text(),
         },
         Element::Text { body: text() },
-        Element::Caption { body: text() },
+        Element::Caption {
+            body: text(),
+            html: text(),
+        },
         Element::Code {
             body: text(),
             language: None,
+            line_numbers: true,
+            wrap_lines: false,
+            height: None,
         },
         Element::Json {
             value: serde_json::json!({}),
@@ -560,6 +823,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::Alert {
             level: AlertKind::Info,
             body: text(),
+            html: text(),
+            icon: Some(Icon::Material("info".into())),
         },
         Element::Spinner { body: text() },
         Element::Metric {
@@ -583,7 +848,10 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             message: text(),
             location: None,
         },
-        Element::Toast { body: text() },
+        Element::Toast {
+            body: text(),
+            html: text(),
+        },
         Element::VegaLite {
             spec: serde_json::json!({}),
             bytes: 2,
@@ -601,6 +869,49 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             wide: false,
         },
         Element::Empty,
+        Element::Snow,
+        Element::Latex { tex: text() },
+        Element::Badge {
+            label: text(),
+            icon: None,
+            color: "blue",
+        },
+        Element::Html { html: text() },
+        Element::HtmlFrame {
+            url: text(),
+            height: 150,
+            scrolling: false,
+        },
+        Element::Image {
+            items: vec![ImageItem {
+                url: text(),
+                mime: "image/png".into(),
+                caption: None,
+            }],
+            width: None,
+        },
+        Element::Audio(player()),
+        Element::Video(player()),
+        Element::Pdf {
+            url: text(),
+            height: 500,
+        },
+        Element::Plotly {
+            figure: serde_json::json!({"data": []}),
+            bytes: 12,
+        },
+        Element::Map {
+            points: vec![MapPoint {
+                lat: 0.0,
+                lon: 0.0,
+                size: None,
+                color: None,
+            }],
+            zoom: None,
+            height: 400,
+        },
+        Element::Graphviz { dot: text() },
+        Element::Space { size: "small" },
     ];
     all.extend(blocks.into_iter().map(Element::Block));
     all.extend(widgets);
@@ -632,7 +943,20 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Balloons
             | Element::QueryParams { .. }
             | Element::PageConfig { .. }
-            | Element::Empty => {}
+            | Element::Empty
+            | Element::Snow
+            | Element::Latex { .. }
+            | Element::Badge { .. }
+            | Element::Html { .. }
+            | Element::HtmlFrame { .. }
+            | Element::Image { .. }
+            | Element::Audio(_)
+            | Element::Video(_)
+            | Element::Pdf { .. }
+            | Element::Plotly { .. }
+            | Element::Map { .. }
+            | Element::Graphviz { .. }
+            | Element::Space { .. } => {}
         }
     }
     all

@@ -1,5 +1,11 @@
 //! Markdown to safe HTML: CommonMark rendered by pulldown-cmark, with what
-//! could run script taken out of its event stream before rendering. Raw HTML
+//! could run script taken out of its event stream before rendering, plus
+//! Streamlit's dialect: `:red[text]` and the other colours, backgrounds
+//! (`:blue-background[…]`), badges (`:green-badge[…]`), `:small[…]`,
+//! Material icons (`:material/name:`), emoji shortcodes (`:smile:`) and
+//! LaTeX (`$…$`, `$$…$$`, laid out in the browser by KaTeX). The dialect
+//! adds only fixed markup of the renderer's own (spans with a class from a
+//! fixed list); text inside stays text. Raw HTML
 //! is shown as text (as Streamlit does without `unsafe_allow_html`), and a
 //! link or image keeps its URL only if it is `http`, `https`, `mailto`, or
 //! relative. pulldown-cmark escapes every text and attribute value, so the
@@ -49,7 +55,8 @@ pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH;
     let events = Parser::new_ext(source, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
@@ -89,11 +96,12 @@ pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
         }
         other => other,
     });
+    let events = Dialect::default().apply(events);
     let mut out = Bounded {
         out: String::with_capacity(budget.min(source.len().saturating_mul(2))),
         budget,
     };
-    html::write_html_fmt(&mut out, events).map_err(|_| TooLarge)?;
+    html::write_html_fmt(&mut out, events.into_iter()).map_err(|_| TooLarge)?;
     Ok(out.out)
 }
 
@@ -135,12 +143,202 @@ fn in_page(url: CowStr<'_>) -> CowStr<'_> {
 /// A fenced code block's language: the leading run of characters a
 /// language name uses, so the `language-…` class it becomes is one class.
 fn language(info: &str) -> CowStr<'static> {
-    let name: String = info
+    CowStr::Boxed(language_name(info).into_boxed_str())
+}
+
+/// A language name as a class may hold it: the leading run of the
+/// characters names use, at most 64.
+pub fn language_name(info: &str) -> String {
+    info.trim()
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.' | '#'))
         .take(64)
-        .collect();
-    CowStr::Boxed(name.into_boxed_str())
+        .collect()
+}
+
+/// A heading's anchor from its text (or the page's own anchor): lower-case
+/// letters and digits, words joined by `-`, as Streamlit derives them.
+pub fn anchor(text: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if gap && !out.is_empty() {
+                out.push('-');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+        if out.len() >= 128 {
+            break;
+        }
+    }
+    out
+}
+
+/// HTML from a page (`html`) with only what cannot run script kept:
+/// ammonia's allow list of tags and attributes, plus `class` and `style`
+/// (CSS loads only what the Content-Security-Policy allows), and every id
+/// given [`ID_PREFIX`].
+pub fn clean_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["class", "style", "id"])
+        .id_prefix(Some(ID_PREFIX))
+        .clean(html)
+        .to_string()
+}
+
+/// Streamlit's Markdown dialect over pulldown-cmark's events: directives in
+/// text become the renderer's own spans. A directive opened inside an
+/// inline tag (`**:red[a**`) is closed with that tag, so the markup stays
+/// well formed whatever the text holds.
+#[derive(Default)]
+struct Dialect<'a> {
+    out: Vec<Event<'a>>,
+    /// Open directives: the tag depth each opened at.
+    open: Vec<usize>,
+    depth: usize,
+}
+
+/// A directive's span, by name: `(name, class)`.
+fn directive_class(name: &str) -> Option<String> {
+    if name == "small" {
+        return Some("wl-small".into());
+    }
+    let (color, kind) = match name.split_once('-') {
+        Some((color, "background")) => (color, "bg"),
+        Some((color, "badge")) => (color, "badge"),
+        None => (name, "c"),
+        _ => return None,
+    };
+    let color = crate::model::delta::color(color)?;
+    Some(match kind {
+        "badge" => format!("wl-badge wl-badge-{color}"),
+        kind => format!("wl-{kind}-{color}"),
+    })
+}
+
+impl<'a> Dialect<'a> {
+    fn apply(mut self, events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+        let mut text = String::new();
+        for event in events {
+            match event {
+                Event::Text(t) => {
+                    text.push_str(&t);
+                    continue;
+                }
+                other => {
+                    if !text.is_empty() {
+                        self.text(&std::mem::take(&mut text));
+                    }
+                    match other {
+                        Event::Start(tag) => {
+                            self.depth += 1;
+                            self.out.push(Event::Start(tag));
+                        }
+                        Event::End(tag) => {
+                            // Directives opened inside the closing tag end with it.
+                            while self.open.last().is_some_and(|d| *d >= self.depth) {
+                                self.open.pop();
+                                self.out
+                                    .push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+                            }
+                            self.depth = self.depth.saturating_sub(1);
+                            self.out.push(Event::End(tag));
+                        }
+                        other => self.out.push(other),
+                    }
+                }
+            }
+        }
+        if !text.is_empty() {
+            self.text(&text);
+        }
+        for _ in self.open.drain(..) {
+            self.out
+                .push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+        }
+        self.out
+    }
+
+    fn plain(&mut self, text: &str) {
+        if !text.is_empty() {
+            self.out.push(Event::Text(CowStr::Boxed(text.into())));
+        }
+    }
+
+    fn markup(&mut self, html: String) {
+        self.out
+            .push(Event::InlineHtml(CowStr::Boxed(html.into_boxed_str())));
+    }
+
+    /// One run of text: directives, icons and shortcodes out, the rest as text.
+    fn text(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b']' if self.open.last() == Some(&self.depth) => {
+                    self.plain(&text[start..i]);
+                    self.open.pop();
+                    self.markup("</span>".into());
+                    i += 1;
+                    start = i;
+                }
+                b':' => {
+                    let rest = &text[i + 1..];
+                    let name_len = rest
+                        .bytes()
+                        .take_while(|b| {
+                            b.is_ascii_lowercase()
+                                || b.is_ascii_digit()
+                                || matches!(b, b'_' | b'-' | b'+' | b'/')
+                        })
+                        .count();
+                    let name = &rest[..name_len];
+                    let after = rest.as_bytes().get(name_len).copied();
+                    if after == Some(b'[') {
+                        if let Some(class) = directive_class(name) {
+                            self.plain(&text[start..i]);
+                            self.markup(format!("<span class=\"{class}\">"));
+                            self.open.push(self.depth);
+                            i += 1 + name_len + 1;
+                            start = i;
+                            continue;
+                        }
+                    } else if after == Some(b':') {
+                        if let Some(icon) = name.strip_prefix("material/").filter(|n| {
+                            !n.is_empty()
+                                && n.bytes().all(|b| {
+                                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'
+                                })
+                        }) {
+                            self.plain(&text[start..i]);
+                            self.markup(format!(
+                                "<span class=\"wl-icon\" aria-hidden=\"true\">{icon}</span>"
+                            ));
+                            i += 1 + name_len + 1;
+                            start = i;
+                            continue;
+                        }
+                        if let Some(emoji) = emojis::get_by_shortcode(name) {
+                            self.plain(&text[start..i]);
+                            self.plain(emoji.as_str());
+                            i += 1 + name_len + 1;
+                            start = i;
+                            continue;
+                        }
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        self.plain(&text[start..]);
+    }
 }
 
 /// At least as many table cells as pulldown-cmark may fill in for `source`.
@@ -330,6 +528,95 @@ mod tests {
         assert!(html.contains("class=\"language-rust\""), "{html}");
         let html = render("```x\"onclick=y\ncode\n```\n");
         assert!(html.contains("class=\"language-x\""), "{html}");
+    }
+
+    #[test]
+    fn streamlits_dialect_becomes_the_renderers_own_spans() {
+        let html =
+            render("A :red[**warm**] and :blue-background[cool] :green-badge[ok] :small[fine]");
+        assert!(
+            html.contains("<span class=\"wl-c-red\"><strong>warm</strong></span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"wl-bg-blue\">cool</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"wl-badge wl-badge-green\">ok</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"wl-small\">fine</span>"),
+            "{html}"
+        );
+        let html = render("Go :material/home: now :smile: and :not_a_code: stays");
+        assert!(
+            html.contains("<span class=\"wl-icon\" aria-hidden=\"true\">home</span>"),
+            "{html}"
+        );
+        assert!(html.contains('😄'), "{html}");
+        assert!(html.contains(":not_a_code:"), "{html}");
+        // Unknown names and brackets without a directive stay text.
+        let html = render(":purple[x] [y] a]b");
+        assert!(html.contains(":purple[x] [y] a]b"), "{html}");
+    }
+
+    #[test]
+    fn a_directive_cannot_unbalance_or_inject_markup() {
+        for source in [
+            "**:red[a** b]",
+            ":red[:blue[:green[deep]]",
+            ":red[<img src=x onerror=alert(1)>]",
+            ":red[a\n\nb]",
+            "# :red[head",
+            "| :red[a | b] |\n|-|-|\n| c] | d |",
+        ] {
+            let html = render(source);
+            assert_eq!(
+                html.matches("<span").count(),
+                html.matches("</span>").count(),
+                "{source}: {html}"
+            );
+            assert!(!html.contains("<img"), "{source}: {html}");
+        }
+    }
+
+    #[test]
+    fn latex_is_left_for_the_browser_as_escaped_text() {
+        let html = render("Euler: $e^{i\\pi} + 1 = 0$ and\n\n$$\\frac{a<b}{2}$$");
+        assert!(
+            html.contains("<span class=\"math math-inline\">e^{i\\pi} + 1 = 0</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"math math-display\">\\frac{a&lt;b}{2}</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn page_html_keeps_no_script_and_its_ids_are_prefixed() {
+        let html = clean_html(
+            "<b id=toasts class=x style='color:red' onclick=alert(1)>hi</b><script>alert(2)</script>\
+             <a href='javascript:alert(3)'>l</a><iframe src=x></iframe>",
+        );
+        assert!(
+            !html.contains("onclick") && !html.contains("<script") && !html.contains("javascript:"),
+            "{html}"
+        );
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(
+            html.contains(&format!("id=\"{ID_PREFIX}toasts\"")),
+            "{html}"
+        );
+        assert!(html.contains("style=\"color:red\""), "{html}");
+    }
+
+    #[test]
+    fn anchors_are_derived_as_streamlit_does() {
+        assert_eq!(anchor("Sales by Region!"), "sales-by-region");
+        assert_eq!(anchor("  :red[Hot] deals "), "red-hot-deals");
     }
 
     #[test]

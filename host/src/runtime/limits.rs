@@ -99,6 +99,15 @@ pub struct Limits {
     /// Past it the fetch fails with `limit-exceeded`.
     #[serde(with = "duration_secs")]
     pub outbound_timeout: Duration,
+    /// Bytes one image, sound, video, PDF or HTML frame may have. Past it
+    /// the draw call fails with `limit-exceeded` naming this setting.
+    pub media_item_bytes: usize,
+    /// Bytes of media one session's page may show at once. Past it the
+    /// draw call fails with `limit-exceeded` naming this setting.
+    pub media_session_bytes: usize,
+    /// Bytes of media the whole app may hold at once, over all sessions.
+    /// Past it the draw call fails with `limit-exceeded` naming this setting.
+    pub media_app_bytes: usize,
 }
 
 impl Default for Limits {
@@ -129,6 +138,9 @@ impl Default for Limits {
             outbound_request_bytes: 1 << 20,
             outbound_response_bytes: 16 << 20,
             outbound_timeout: Duration::from_secs(30),
+            media_item_bytes: 16 << 20,
+            media_session_bytes: 64 << 20,
+            media_app_bytes: 1 << 30,
         }
     }
 }

@@ -128,7 +128,7 @@ fn list_imports(engine: &PageEngine, component: &Component) -> Vec<String> {
 }
 
 /// The version of the contract (`wit/page.wit`) this host implements.
-pub const CONTRACT_VERSION: &str = "0.1.0";
+pub const CONTRACT_VERSION: &str = "0.2.0";
 
 /// The package every contract interface is in.
 const CONTRACT_PACKAGE: &str = "wasmlit:page/";

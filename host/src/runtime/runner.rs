@@ -282,6 +282,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         None => RunOutput::new(control.clone(), request.sink),
     });
     let page = request.page;
+    let session = request.session.unwrap_or_else(|| Arc::from("anonymous"));
     let run = RunContext {
         control: control.clone(),
         output: output.clone(),
@@ -289,7 +290,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         query: request.query,
         page: page.clone(),
         app: app.clone(),
-        session: request.session.unwrap_or_else(|| Arc::from("anonymous")),
+        session: session.clone(),
         widgets: WidgetLedger::new(request.inputs, request.callbacks),
         jobs: RunJobs::new(limits.job_bytes_per_run),
         tickets: HashMap::new(),
@@ -325,6 +326,11 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     };
     let run = store.data_mut().role.take_run();
     drop(store);
+    // What the browser shows from now on: a whole page unless a newer run
+    // replaced this one or it was a fragment.
+    let replaces_page =
+        fragment.is_none() && !matches!(outcome, RunOutcome::Replaced | RunOutcome::Shutdown);
+    app.media.run_ended(&session, replaces_page);
     let ledger = run.map(|r| r.widgets).unwrap_or_default();
     let cleared = ledger.cleared();
     let WidgetLedger {

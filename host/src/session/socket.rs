@@ -81,6 +81,7 @@ impl Drop for SessionScope {
     fn drop(&mut self) {
         self.services.data.drop_session(&self.id);
         self.services.uploads.drop_session(&self.id);
+        self.services.media.drop_session(&self.id);
     }
 }
 

@@ -10,15 +10,35 @@ const ELEMENTS_JS: &str = include_str!("../../frontend/elements.js");
 const APP_CSS: &str = include_str!("../../frontend/app.css");
 
 /// The app shell for an app served under `base` (`""` at the root, else
-/// `/name`): its asset and socket URLs start with it.
-pub fn index_for(base: &str) -> String {
-    if base.is_empty() {
-        return INDEX.to_owned();
+/// `/name`): its asset and socket URLs start with it. `tiles` is the
+/// operator's map tile source and its credit, if any.
+pub fn index_for(base: &str, tiles: Option<&(String, String)>) -> String {
+    let mut index = INDEX.to_owned();
+    if !base.is_empty() {
+        index = index.replace("\"/_/", &format!("\"{base}/_/")).replace(
+            "name=\"wasmlit-base\" content=\"\"",
+            &format!("name=\"wasmlit-base\" content=\"{}\"", attribute(base)),
+        );
     }
-    INDEX.replace("\"/_/", &format!("\"{base}/_/")).replace(
-        "name=\"wasmlit-base\" content=\"\"",
-        &format!("name=\"wasmlit-base\" content=\"{base}\""),
-    )
+    if let Some((url, credit)) = tiles {
+        index = index.replace(
+            "<meta name=\"wasmlit-base\"",
+            &format!(
+                "<meta name=\"wasmlit-tiles\" content=\"{}\">\n<meta name=\"wasmlit-tiles-credit\" content=\"{}\">\n<meta name=\"wasmlit-base\"",
+                attribute(url),
+                attribute(credit)
+            ),
+        );
+    }
+    index
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The app shell; the script picks the page from the URL.
@@ -46,29 +66,28 @@ pub async fn elements() -> impl IntoResponse {
     )
 }
 
-/// The vendored charting library (see `frontend/vendor/update.sh`): file
-/// name and contents.
-const VENDOR: [(&str, &[u8]); 3] = [
-    (
-        "vega.min.js",
-        include_bytes!("../../frontend/vendor/vega.min.js"),
-    ),
-    (
-        "vega-lite.min.js",
-        include_bytes!("../../frontend/vendor/vega-lite.min.js"),
-    ),
-    (
-        "vega-embed.min.js",
-        include_bytes!("../../frontend/vendor/vega-embed.min.js"),
-    ),
-];
+/// The vendored browser libraries (see `frontend/vendor/update.sh`): path
+/// under the vendor folder and contents. Each is loaded by the browser the
+/// first time an element needs it.
+pub static VENDOR: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/vendor_files.rs"));
 
-/// A vendored script, loaded by the browser on its first chart.
+/// The `Content-Type` of a vendored file, by its extension.
+fn vendor_type(file: &str) -> &'static str {
+    match file.rsplit('.').next().unwrap_or_default() {
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "woff2" => "font/woff2",
+        "png" => "image/png",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+/// A vendored file (a script, a stylesheet, a font or an image).
 pub async fn vendor(Path(file): Path<String>) -> Response {
     match VENDOR.iter().find(|(name, _)| *name == file) {
-        Some((_, body)) => (
+        Some((name, body)) => (
             [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CONTENT_TYPE, vendor_type(name)),
                 (header::CACHE_CONTROL, "public, max-age=86400"),
             ],
             *body,

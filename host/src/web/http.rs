@@ -247,6 +247,23 @@ impl SecurityHeaders {
     /// and connections (`csp_allow_origins`), and pages framed only by
     /// `frame_ancestors` (origins or `'self'`; none by default).
     pub fn new(extra_origins: &[String], frame_ancestors: &[String]) -> anyhow::Result<Self> {
+        Self::with_images(extra_origins, frame_ancestors, &[])
+    }
+
+    /// The policy of [`new`](Self::new), with images also allowed from
+    /// `image_origins` (the map tile source).
+    pub fn with_images(
+        extra_origins: &[String],
+        frame_ancestors: &[String],
+        image_origins: &[String],
+    ) -> anyhow::Result<Self> {
+        for origin in image_origins {
+            check_source(origin, false).with_context(|| format!("map tiles: {origin:?}"))?;
+        }
+        let images = image_origins
+            .iter()
+            .map(|o| format!(" {o}"))
+            .collect::<String>();
         for origin in extra_origins {
             check_source(origin, false)
                 .with_context(|| format!("csp_allow_origins: {origin:?}"))?;
@@ -264,12 +281,14 @@ impl SecurityHeaders {
             frame_ancestors.join(" ")
         };
         // Charts run Vega with its expression interpreter (`ast: true` in
-        // `elements.js`), so no 'unsafe-eval'. Styles allow 'unsafe-inline':
-        // Markdown tables align cells with `style` attributes and Vega sets
-        // styles; CSS can load only what img-src and font-src allow.
+        // `elements.js`), so no 'unsafe-eval'; 'wasm-unsafe-eval' lets the
+        // vendored Graphviz compile its WebAssembly (it cannot evaluate
+        // JavaScript). Styles allow 'unsafe-inline': Markdown tables align
+        // cells with `style` attributes and Vega sets styles; CSS can load
+        // only what img-src and font-src allow.
         let policy = format!(
-            "default-src 'self'{extra}; script-src 'self'{extra}; \
-             style-src 'self' 'unsafe-inline'{extra}; img-src 'self' data:{extra}; \
+            "default-src 'self'{extra}; script-src 'self' 'wasm-unsafe-eval'{extra}; \
+             style-src 'self' 'unsafe-inline'{extra}; img-src 'self' data:{extra}{images}; \
              font-src 'self'{extra}; connect-src 'self'{extra}; media-src 'self'{extra}; \
              object-src 'none'; base-uri 'none'; form-action 'self'; \
              frame-ancestors {ancestors}; report-uri {CSP_REPORT_PATH}"
@@ -301,9 +320,18 @@ impl SecurityHeaders {
         Ok(SecurityHeaders { headers })
     }
 
-    /// Adds the headers to `response`, replacing any of the same name.
+    /// Adds the headers to `response`, replacing any of the same name,
+    /// except that a response that set its own Content-Security-Policy (a
+    /// media item, sandboxed or framed by the app's pages) keeps it and its
+    /// framing rule.
     pub fn apply(&self, headers: &mut axum::http::HeaderMap) {
+        let own_policy = headers.contains_key(header::CONTENT_SECURITY_POLICY);
         for (name, value) in &self.headers {
+            if own_policy
+                && (name == header::CONTENT_SECURITY_POLICY || name == header::X_FRAME_OPTIONS)
+            {
+                continue;
+            }
             headers.insert(name.clone(), value.clone());
         }
     }
@@ -315,6 +343,16 @@ impl SecurityHeaders {
             .map(|(name, value)| format!("{name}: {}\r\n", value.to_str().unwrap_or_default()))
             .collect()
     }
+}
+
+/// The origin (`scheme://host[:port]`) of a URL template such as a tile
+/// source's `https://tile.example.org/{z}/{x}/{y}.png`.
+pub fn origin_of(url: &str) -> anyhow::Result<String> {
+    let parsed = url::Url::parse(url).with_context(|| format!("--map-tiles {url:?}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        anyhow::bail!("--map-tiles {url:?}: give an http or https URL with {{z}}, {{x}} and {{y}}");
+    }
+    Ok(parsed.origin().ascii_serialization())
 }
 
 /// An origin as a CSP source: `scheme://host[:port]` (`*.` allowed at the
@@ -826,7 +864,7 @@ mod tests {
         assert!(csp.contains("default-src 'self';"), "{csp}");
         assert!(csp.contains("connect-src 'self';"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-        assert!(!csp.contains("unsafe-eval"), "{csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{csp}");
         assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");

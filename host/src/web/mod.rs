@@ -4,6 +4,7 @@
 pub mod admission;
 pub mod frontend;
 pub mod http;
+pub mod media;
 pub mod metrics;
 pub mod reload;
 pub mod server;

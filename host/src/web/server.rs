@@ -88,6 +88,15 @@ pub struct ServeArgs {
     /// server's own pages); repeat for more. Default: none.
     #[arg(long = "frame-ancestor", value_name = "ORIGIN")]
     pub frame_ancestors: Vec<String>,
+    /// Where maps get their tiles: a URL template with `{z}`, `{x}` and
+    /// `{y}` (`https://tile.example.org/{z}/{x}/{y}.png`). Its origin is
+    /// added to the policy's `img-src`; no page can choose another. Without
+    /// it maps draw their points on a plain grid and fetch nothing.
+    #[arg(long = "map-tiles", value_name = "URL")]
+    pub map_tiles: Option<String>,
+    /// The credit the tile source asks to show on maps.
+    #[arg(long = "map-tiles-credit", value_name = "TEXT", default_value = "")]
+    pub map_tiles_credit: String,
     /// New connections and uploads one client address may make per second.
     #[arg(long, default_value_t = 20.0)]
     pub connects_per_ip_per_second: f64,
@@ -155,6 +164,8 @@ pub struct ServerSettings {
     /// Timeouts, allowed hosts, metrics access and security headers,
     /// shared by every app of the server.
     pub http: Arc<crate::web::http::HttpSettings>,
+    /// The maps' tile source (`--map-tiles`) and its credit, if any.
+    pub map_tiles: Option<(String, String)>,
 }
 
 impl Default for ServerSettings {
@@ -171,6 +182,7 @@ impl Default for ServerSettings {
             ),
             hello_timeout: Duration::from_secs(10),
             http: Arc::default(),
+            map_tiles: None,
         }
     }
 }
@@ -250,7 +262,7 @@ impl ServerState {
         Arc::new(ServerState {
             shared,
             base: base.to_owned(),
-            index_html: frontend::index_for(base),
+            index_html: frontend::index_for(base, settings.map_tiles.as_ref()),
             settings,
         })
     }
@@ -264,7 +276,8 @@ pub fn app(state: Arc<ServerState>) -> Router {
         .route("/_/app.js", get(frontend::script))
         .route("/_/elements.js", get(frontend::elements))
         .route("/_/app.css", get(frontend::style))
-        .route("/_/vendor/{file}", get(frontend::vendor))
+        .route("/_/vendor/{*file}", get(frontend::vendor))
+        .route("/_/media/{name}", get(crate::web::media::media))
         .route("/_/health", get(health))
         .route("/_/ws", get(websocket))
         .route("/_/upload", post(upload))
@@ -544,6 +557,10 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             args.allow_outbound_hosts.join(", ")
         );
     }
+    let map_tiles = args
+        .map_tiles
+        .clone()
+        .map(|url| (url, args.map_tiles_credit.clone()));
     let http = crate::web::http::HttpSettings {
         header_read_timeout: Duration::from_secs(args.header_read_timeout_seconds.max(1)),
         idle_timeout: Duration::from_secs(args.idle_timeout_seconds.max(1)),
@@ -553,9 +570,13 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         } else {
             crate::web::http::parse_networks(&args.metrics_allow)?
         },
-        security: crate::web::http::SecurityHeaders::new(
+        security: crate::web::http::SecurityHeaders::with_images(
             &args.csp_allow_origins,
             &args.frame_ancestors,
+            &map_tiles
+                .iter()
+                .map(|(url, _)| crate::web::http::origin_of(url))
+                .collect::<anyhow::Result<Vec<_>>>()?,
         )?,
         ..crate::web::http::HttpSettings::default()
     };
@@ -584,6 +605,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         session_state_app_bytes: mib_bytes(args.session_state_app_mib),
         session_state_total: total_state_budget(mib_bytes(args.session_state_total_mib)),
         http: Arc::new(http),
+        map_tiles,
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());

@@ -1,7 +1,8 @@
 //! `wasmlit:page/ui`: elements become deltas.
 
 use crate::model::delta::{
-    check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor, Element, Gap,
+    self, check_table, AlertKind, BlockSpec, Column, ColumnFormat, ColumnValues, DeltaColor,
+    Element, Gap, Heading, Icon, ImageItem, MapPoint, MediaPlayer, Subtitle,
 };
 use crate::model::function::FunctionRef;
 use crate::model::markdown;
@@ -11,14 +12,19 @@ use crate::runtime::bindings::ui::{
 };
 use crate::runtime::capabilities::{HostError, HostResult};
 use crate::runtime::limits::Limits;
+use crate::runtime::run::Role;
 use crate::runtime::run::StoreData;
 use crate::runtime::run_output;
+use crate::runtime::services::media::{self, MediaKind};
+use crate::runtime::services::AppServices;
+use std::sync::Arc;
 
 impl ui::Host for StoreData {
     fn emit(&mut self, at: u32, element: WitElement) -> HostResult<()> {
         let output = self.drawing("ui.emit", at)?;
         let budget = Budget::of(&self.limits, output.output_bytes());
-        let element = match convert(element, &budget) {
+        let media = self.media_keeper();
+        let element = match convert(element, &budget, &media) {
             Ok(element) => element,
             Err(e) => return Err(HostError::from(e)),
         };
@@ -116,32 +122,211 @@ impl Budget<'_> {
     }
 }
 
-/// Turns the contract's element into the browser's, rendering Markdown and
-/// checking JSON, within `budget`.
-fn convert(element: WitElement, budget: &Budget) -> Result<Element, CallError> {
+/// Where a run's media goes: the app's media store, under the session.
+pub(crate) struct MediaKeeper {
+    target: Option<(Arc<AppServices>, Arc<str>)>,
+}
+
+impl MediaKeeper {
+    /// Keeps `bytes` as media of `kind` (typed `mime`, or sniffed when none)
+    /// and returns its URL path and type.
+    fn keep(
+        &self,
+        bytes: &[u8],
+        mime: Option<&str>,
+        kind: MediaKind,
+        limits: &Limits,
+    ) -> Result<(String, String), CallError> {
+        let Some((app, session)) = &self.target else {
+            return Err(CallError::InvalidArgument(
+                "media can be shown only by a page's run or its jobs".into(),
+            ));
+        };
+        let mime =
+            media::check_mime(kind, mime.unwrap_or_else(|| media::sniff(bytes))).map_err(|e| {
+                CallError::InvalidArgument(format!(
+                    "{e}; name the type (`mime`) or pass bytes of a format browsers show"
+                ))
+            })?;
+        let url = app
+            .media
+            .add(session, bytes, &mime, limits)
+            .map_err(CallError::LimitExceeded)?;
+        Ok((url, mime))
+    }
+}
+
+impl StoreData {
+    /// The media store this instance's elements keep their bytes in.
+    fn media_keeper(&self) -> MediaKeeper {
+        let target = match &self.role {
+            Role::Run(run) => Some((run.app.clone(), run.session.clone())),
+            Role::Job(job) => job
+                .services
+                .as_ref()
+                .map(|s| (s.app.clone(), s.session.clone())),
+            _ => None,
+        };
+        MediaKeeper { target }
+    }
+}
+
+/// `body` rendered as Markdown within what an element may carry and the
+/// run has left.
+fn rich(body: &str, budget: &Budget) -> Result<String, CallError> {
     let element_bytes = budget.limits.element_bytes;
+    // Checked before rendering so a huge source is not rendered first.
+    if body.len() > element_bytes {
+        return Err(CallError::LimitExceeded(format!(
+            "an element may carry at most {element_bytes} bytes of text (element_bytes)"
+        )));
+    }
+    // Rendering stops as soon as the HTML passes what the element may
+    // carry or what the run has left.
+    let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
+    markdown::render_bounded(body, bytes).map_err(|_| refusal)
+}
+
+/// One line of Markdown (a heading, a caption, an alert): its paragraph
+/// without the `<p>` around it.
+fn rich_line(body: &str, budget: &Budget) -> Result<String, CallError> {
+    let html = rich(body, budget)?;
+    let trimmed = html.trim_end();
+    Ok(
+        match trimmed
+            .strip_prefix("<p>")
+            .and_then(|inner| inner.strip_suffix("</p>"))
+        {
+            Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+            _ => html,
+        },
+    )
+}
+
+fn heading(h: ui::Heading, budget: &Budget) -> Result<Heading, CallError> {
+    let html = rich_line(&h.body, budget)?;
+    let divider =
+        match h.divider.as_deref() {
+            None => None,
+            Some(name) => Some(delta::color(name).filter(|c| *c != "primary").ok_or_else(
+                || {
+                    CallError::InvalidArgument(format!(
+                "divider {name:?}: give one of blue, green, orange, red, violet, gray, grey or \
+                 rainbow"
+            ))
+                },
+            )?),
+        };
+    let anchor = markdown::anchor(h.anchor.as_deref().unwrap_or(&h.body));
+    Ok(Heading {
+        body: h.body,
+        html,
+        anchor,
+        divider,
+    })
+}
+
+fn icon(text: Option<String>) -> Result<Option<Icon>, CallError> {
+    text.map(|t| Icon::parse(&t).map_err(CallError::InvalidArgument))
+        .transpose()
+}
+
+/// A JSON object from the page, within `table_bytes`.
+fn json_object(text: &str, what: &str, limits: &Limits) -> Result<serde_json::Value, CallError> {
+    if text.len() > limits.table_bytes {
+        return Err(CallError::LimitExceeded(run_output::element_too_large(
+            limits.table_bytes,
+            "table_bytes",
+        )));
+    }
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| CallError::InvalidArgument(format!("{what}: not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(CallError::InvalidArgument(format!(
+            "{what}: the figure must be a JSON object"
+        )));
+    }
+    Ok(value)
+}
+
+/// Text of an element, within `element_bytes`.
+fn plain(text: String, what: &str, limits: &Limits) -> Result<String, CallError> {
+    if text.len() > limits.element_bytes {
+        return Err(CallError::LimitExceeded(format!(
+            "{what}: an element may carry at most {} bytes of text (element_bytes)",
+            limits.element_bytes
+        )));
+    }
+    Ok(text)
+}
+
+fn player(
+    m: ui::Media,
+    kind: MediaKind,
+    media: &MediaKeeper,
+    limits: &Limits,
+) -> Result<MediaPlayer, CallError> {
+    let (url, mime) = media.keep(&m.data.bytes, m.data.mime.as_deref(), kind, limits)?;
+    if m.end_seconds.is_some_and(|end| end <= m.start_seconds) {
+        return Err(CallError::InvalidArgument(format!(
+            "end_time ({:?} s) must come after start_time ({} s)",
+            m.end_seconds, m.start_seconds
+        )));
+    }
+    let subtitles = m
+        .subtitles
+        .into_iter()
+        .map(|s| {
+            let (url, _) = media.keep(&s.data, Some("text/vtt"), MediaKind::Subtitles, limits)?;
+            Ok(Subtitle {
+                label: plain(s.label, "subtitles", limits)?,
+                url,
+            })
+        })
+        .collect::<Result<Vec<_>, CallError>>()?;
+    Ok(MediaPlayer {
+        url,
+        mime,
+        start: m.start_seconds,
+        end: m.end_seconds,
+        looping: m.loop_,
+        autoplay: m.autoplay,
+        muted: m.muted,
+        subtitles,
+    })
+}
+
+/// Most points one map may show.
+pub const MAP_POINTS: usize = 100_000;
+
+/// Turns the contract's element into the browser's, rendering Markdown and
+/// checking JSON, within `budget`; media goes to `media`.
+fn convert(
+    element: WitElement,
+    budget: &Budget,
+    media: &MediaKeeper,
+) -> Result<Element, CallError> {
+    let element_bytes = budget.limits.element_bytes;
+    let limits = budget.limits;
     Ok(match element {
-        WitElement::Title(body) => Element::Title { body },
-        WitElement::Header(body) => Element::Header { body },
-        WitElement::Subheader(body) => Element::Subheader { body },
+        WitElement::Title(h) => Element::Title(heading(h, budget)?),
+        WitElement::Header(h) => Element::Header(heading(h, budget)?),
+        WitElement::Subheader(h) => Element::Subheader(heading(h, budget)?),
         WitElement::Markdown(body) => {
-            // Checked before rendering so a huge source is not rendered first.
-            if body.len() > element_bytes {
-                return Err(CallError::LimitExceeded(format!(
-                    "an element may carry at most {element_bytes} bytes of text (element_bytes)"
-                )));
-            }
-            // Rendering stops as soon as the HTML passes what the element
-            // may carry or what the run has left.
-            let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
-            let html = markdown::render_bounded(&body, bytes).map_err(|_| refusal)?;
+            let html = rich(&body, budget)?;
             Element::Markdown { html, source: body }
         }
         WitElement::Text(body) => Element::Text { body },
-        WitElement::Caption(body) => Element::Caption { body },
+        WitElement::Caption(body) => Element::Caption {
+            html: rich_line(&body, budget)?,
+            body,
+        },
         WitElement::Code(code) => Element::Code {
             body: code.body,
-            language: code.language,
+            language: code.language.map(|l| markdown::language_name(&l)),
+            line_numbers: code.line_numbers,
+            wrap_lines: code.wrap_lines,
+            height: code.height,
         },
         WitElement::Json(text) => {
             if text.len() > element_bytes {
@@ -200,7 +385,10 @@ fn convert(element: WitElement, budget: &Budget) -> Result<Element, CallError> {
             message: e.message,
             location: e.location,
         },
-        WitElement::Toast(body) => Element::Toast { body },
+        WitElement::Toast(body) => Element::Toast {
+            html: rich_line(&body, budget)?,
+            body,
+        },
         WitElement::Empty => Element::Empty,
         WitElement::LinkButton(link) => {
             let scheme = link
@@ -250,7 +438,145 @@ fn convert(element: WitElement, budget: &Budget) -> Result<Element, CallError> {
                 WitAlertKind::Warning => AlertKind::Warning,
                 WitAlertKind::Error => AlertKind::Error,
             },
+            html: rich_line(&alert.body, budget)?,
             body: alert.body,
+            icon: icon(alert.icon)?,
+        },
+        WitElement::Snow => Element::Snow,
+        WitElement::Latex(tex) => Element::Latex {
+            tex: plain(tex, "latex", limits)?,
+        },
+        WitElement::Badge(b) => Element::Badge {
+            color: delta::color(&b.color).ok_or_else(|| {
+                CallError::InvalidArgument(format!(
+                    "badge color {:?}: give one of blue, green, orange, red, violet, gray, \
+                     grey or primary",
+                    b.color
+                ))
+            })?,
+            label: plain(b.label, "badge", limits)?,
+            icon: icon(b.icon)?,
+        },
+        WitElement::Html(html) => Element::Html {
+            html: markdown::clean_html(&plain(html, "html", limits)?),
+        },
+        WitElement::HtmlFrame(frame) => {
+            let (url, _) = media.keep(
+                frame.html.as_bytes(),
+                Some("text/html"),
+                MediaKind::Frame,
+                limits,
+            )?;
+            Element::HtmlFrame {
+                url,
+                height: frame.height.unwrap_or(150),
+                scrolling: frame.scrolling,
+            }
+        }
+        WitElement::Image(image) => {
+            if image.items.is_empty() {
+                return Err(CallError::InvalidArgument(
+                    "image: give at least one image".into(),
+                ));
+            }
+            let items = image
+                .items
+                .into_iter()
+                .map(|item| {
+                    let (url, mime) = media.keep(
+                        &item.data.bytes,
+                        item.data.mime.as_deref(),
+                        MediaKind::Image,
+                        limits,
+                    )?;
+                    Ok(ImageItem {
+                        url,
+                        mime,
+                        caption: item
+                            .caption
+                            .map(|c| plain(c, "image caption", limits))
+                            .transpose()?,
+                    })
+                })
+                .collect::<Result<Vec<_>, CallError>>()?;
+            Element::Image {
+                items,
+                width: image.width,
+            }
+        }
+        WitElement::Audio(m) => Element::Audio(player(m, MediaKind::Audio, media, limits)?),
+        WitElement::Video(m) => Element::Video(player(m, MediaKind::Video, media, limits)?),
+        WitElement::Pdf(pdf) => {
+            let (url, _) =
+                media.keep(&pdf.data, Some("application/pdf"), MediaKind::Pdf, limits)?;
+            Element::Pdf {
+                url,
+                height: pdf.height.unwrap_or(500),
+            }
+        }
+        WitElement::Plotly(text) => Element::Plotly {
+            figure: json_object(&text, "plotly_chart", limits)?,
+            bytes: text.len(),
+        },
+        WitElement::Map(map) => {
+            if map.points.len() > MAP_POINTS {
+                return Err(CallError::LimitExceeded(format!(
+                    "map: at most {MAP_POINTS} points; this one has {}",
+                    map.points.len()
+                )));
+            }
+            let points = map
+                .points
+                .into_iter()
+                .map(|p| {
+                    if !(p.latitude.is_finite() && (-90.0..=90.0).contains(&p.latitude))
+                        || !(p.longitude.is_finite() && (-180.0..=180.0).contains(&p.longitude))
+                    {
+                        return Err(CallError::InvalidArgument(format!(
+                            "map: a point at latitude {} and longitude {} is not on Earth \
+                             (latitude -90 to 90, longitude -180 to 180)",
+                            p.latitude, p.longitude
+                        )));
+                    }
+                    if p.size.is_some_and(|s| !(s.is_finite() && s >= 0.0)) {
+                        return Err(CallError::InvalidArgument(format!(
+                            "map: a point's size must be a positive number of metres, got {:?}",
+                            p.size
+                        )));
+                    }
+                    let color = p.color.map(|c| css_color(&c)).transpose()?;
+                    Ok(MapPoint {
+                        lat: p.latitude,
+                        lon: p.longitude,
+                        size: p.size,
+                        color,
+                    })
+                })
+                .collect::<Result<Vec<_>, CallError>>()?;
+            if map
+                .zoom
+                .is_some_and(|z| !(z.is_finite() && (0.0..=22.0).contains(&z)))
+            {
+                return Err(CallError::InvalidArgument(format!(
+                    "map: zoom is 0 to 22, got {:?}",
+                    map.zoom
+                )));
+            }
+            Element::Map {
+                points,
+                zoom: map.zoom,
+                height: map.height.unwrap_or(400),
+            }
+        }
+        WitElement::Graphviz(dot) => Element::Graphviz {
+            dot: plain(dot, "graphviz_chart", limits)?,
+        },
+        WitElement::Space(size) => Element::Space {
+            size: match size {
+                ui::SpaceSize::Small => "small",
+                ui::SpaceSize::Medium => "medium",
+                ui::SpaceSize::Large => "large",
+            },
         },
     })
 }
@@ -327,4 +653,21 @@ fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
         .collect();
     check_table(&columns).map_err(CallError::InvalidArgument)?;
     Ok(columns)
+}
+
+/// A colour a map point may have: `#rgb`, `#rrggbb`, `#rrggbbaa` or a CSS
+/// name of letters, so no value can be more than a colour.
+fn css_color(text: &str) -> Result<String, CallError> {
+    let t = text.trim();
+    let hex = t.strip_prefix('#').is_some_and(|h| {
+        matches!(h.len(), 3 | 4 | 6 | 8) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    });
+    let name = !t.is_empty() && t.len() <= 32 && t.bytes().all(|b| b.is_ascii_alphabetic());
+    if hex || name {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err(CallError::InvalidArgument(format!(
+            "map: color {text:?}: give `#rrggbb`, `#rrggbbaa` or a CSS colour name"
+        )))
+    }
 }

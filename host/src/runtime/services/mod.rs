@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod executor;
 pub mod jobs;
+pub mod media;
 pub mod metrics;
 pub mod outbound;
 pub mod resource;
@@ -98,6 +99,8 @@ pub struct AppServices {
     pub run_share: Arc<Share>,
     /// Files uploaded by the app's sessions.
     pub uploads: crate::runtime::services::uploads::Uploads,
+    /// Images, sounds, videos, documents and frames its sessions show.
+    pub media: crate::runtime::services::media::Media,
     /// The settings it was built with.
     pub settings: AppSettings,
     /// When a session last cleared the app's caches.
@@ -142,6 +145,7 @@ impl AppServices {
             uploads: crate::runtime::services::uploads::Uploads::new(
                 settings.upload_budget.clone(),
             ),
+            media: crate::runtime::services::media::Media::default(),
             settings,
             last_clear: parking_lot::Mutex::new(None),
         })
