@@ -824,3 +824,166 @@ async fn the_session_id_is_in_no_url_the_browser_requests_and_a_reload_still_res
     }
     finish(server, browser).await;
 }
+
+/// Waits until the JavaScript expression `condition` is truthy in the page
+/// (checked once per frame, in the browser) and returns its value.
+async fn until(browser: &Browser, condition: &str) -> serde_json::Value {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         const check = () => {{
+           let value = null;
+           try {{ value = ({condition}); }} catch (e) {{}}
+           if (value) done(value); else requestAnimationFrame(check);
+         }};
+         check();"
+    );
+    browser
+        .client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("waiting for `{condition}`: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
+    let (server, browser) = open("gallery").await;
+    browser.wait_text("A column twice as wide").await;
+
+    // Rich text: the dialect's spans, a Material icon in its font, emoji,
+    // formulas laid out by KaTeX, highlighted code, cleaned HTML.
+    browser.click("button.tab:nth-child(7)").await;
+    until(&browser, "document.querySelector('.markdown .wl-c-red')").await;
+    for css in [
+        ".markdown .wl-bg-orange",
+        ".markdown .wl-badge.wl-badge-blue",
+        ".markdown .wl-small",
+        ".heading-rule.rule-rainbow",
+        "#wl-u-rich",
+        ".wl-badge.badge-el .wl-icon",
+        ".alert.info > .wl-icon",
+    ] {
+        browser.css(css).await;
+    }
+    let text = text_of(&browser, ".tab-panel:not([hidden])").await;
+    assert!(text.contains('🎉') && text.contains('☕'), "{text}");
+    until(&browser, "document.fonts.check('1em \"Material Symbols Rounded\"', 'home') && document.querySelectorAll('.katex').length >= 3").await;
+    let display = until(
+        &browser,
+        "document.querySelectorAll('.katex-display').length",
+    )
+    .await;
+    assert!(display.as_u64().unwrap_or(0) >= 2, "{display}");
+    until(
+        &browser,
+        "document.querySelector('pre[data-highlighted=true] .hljs-keyword')",
+    )
+    .await;
+    browser.css("pre.code.numbered .line-numbers").await;
+    browser.css(".html .from-html b").await;
+    let cleaned = until(
+        &browser,
+        "[document.title, document.querySelectorAll('.html img[onerror], .html script').length].join('|')",
+    )
+    .await;
+    assert_eq!(cleaned, "Gallery · wasmlit|0");
+    browser.save_screenshot("gallery-rich-text.png").await;
+
+    // The component runs its script in a frame of its own origin: it
+    // counts clicks, cannot reach the page, and fetches nothing.
+    let frame = browser.css("iframe.html-frame").await;
+    frame.enter_frame().await.unwrap();
+    browser.click("#count").await;
+    browser.wait_value("#count", "1").await;
+    let isolation = browser.css("#isolation").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let text = isolation.text().await.unwrap();
+        if text == "isolated, no network" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    browser.client.enter_parent_frame().await.unwrap();
+
+    // Media: images decoded, the SVG shown as an image (its script never
+    // runs), audio and video loaded through byte ranges, the PDF framed.
+    browser.click("button.tab:nth-child(8)").await;
+    let decoded = until(
+        &browser,
+        "Array.from(document.querySelectorAll('.image img')).every(i => i.complete && i.naturalWidth > 0) \
+         && document.querySelectorAll('.image img').length",
+    )
+    .await;
+    assert_eq!(decoded, 3);
+    until(
+        &browser,
+        "document.querySelector('audio.audio').readyState >= 1",
+    )
+    .await;
+    let video = until(
+        &browser,
+        "document.querySelector('video.video').readyState >= 1 && document.querySelector('video.video').videoWidth",
+    )
+    .await;
+    assert_eq!(video, 160);
+    browser.css("video.video track[kind=subtitles]").await;
+    browser.css("iframe.pdf").await;
+    let served = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const url = document.querySelector('audio.audio source').getAttribute('src');
+             const svg = document.querySelectorAll('.image img')[1].getAttribute('src');
+             Promise.all([
+               fetch(url, { headers: { range: 'bytes=0-3' } }),
+               fetch(svg),
+               fetch(url.replace(/.$/, url.endsWith('0') ? '1' : '0')),
+             ]).then(async ([part, whole, missing]) => done({
+               status: part.status, range: part.headers.get('content-range'), body: await part.text(),
+               svgType: whole.headers.get('content-type'), svgPolicy: whole.headers.get('content-security-policy'),
+               missing: missing.status,
+             }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(served["status"], 206, "{served}");
+    assert!(
+        served["range"].as_str().unwrap().starts_with("bytes 0-3/"),
+        "{served}"
+    );
+    assert_eq!(served["body"], "RIFF", "{served}");
+    assert_eq!(served["svgType"], "image/svg+xml", "{served}");
+    assert!(
+        served["svgPolicy"].as_str().unwrap().contains("sandbox"),
+        "{served}"
+    );
+    assert_eq!(served["missing"], 404, "{served}");
+    assert_eq!(document_title(&browser).await, "Gallery · wasmlit");
+    browser.save_screenshot("gallery-media.png").await;
+
+    // Figures: a Plotly trace, the map's points, a Graphviz layout.
+    browser.click("button.tab:nth-child(9)").await;
+    let traces = until(
+        &browser,
+        "document.querySelector('.plotly[data-rendered=true]') && document.querySelectorAll('.plotly g.trace').length",
+    )
+    .await;
+    assert!(traces.as_u64().unwrap_or(0) >= 2, "{traces}");
+    let points = until(
+        &browser,
+        "document.querySelector('.map[data-rendered=true]') && document.querySelectorAll('.map path.leaflet-interactive').length",
+    )
+    .await;
+    assert_eq!(points, 4);
+    browser.css(".map.tileless").await;
+    let nodes = until(
+        &browser,
+        "document.querySelectorAll('.graphviz[data-rendered=true] svg g.node').length",
+    )
+    .await;
+    assert_eq!(nodes, 5);
+    browser.save_screenshot("gallery-figures.png").await;
+    finish(server, browser).await;
+}

@@ -220,7 +220,11 @@ function plotly(el) {
     .then(() => window.Plotly.newPlot(node, data, { ...look, ...ownLayout, autosize: true },
       { responsive: true, displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
         displayModeBar: config.displayModeBar, staticPlot: config.staticPlot, scrollZoom: config.scrollZoom }))
-    .then(() => { node.dataset.rendered = "true"; })
+    .then(() => {
+      node.dataset.rendered = "true";
+      // Drawn in a hidden tab, the figure takes its width when shown.
+      new ResizeObserver(() => { if (node.clientWidth) window.Plotly.Plots.resize(node); }).observe(node);
+    })
     .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This figure could not be drawn: ${e.message}` })));
   return node;
 }
@@ -233,9 +237,17 @@ const TILES_CREDIT = document.querySelector("meta[name=wasmlit-tiles-credit]")?.
 function map(el) {
   const node = h("div", { class: "map" });
   node.style.height = `${el.height}px`;
-  vendor("leaflet.js", "leaflet.css").then(() => {
+  let view = null;
+  // Leaflet measures its container: the map is made once the node is laid
+  // out with a size (a map in a hidden tab waits until the tab opens).
+  const draw = () => {
     const L = window.L;
-    const view = L.map(node, { attributionControl: Boolean(TILES), worldCopyJump: true });
+    view = L.map(node, { attributionControl: Boolean(TILES), worldCopyJump: true });
+    // The view first: Leaflet draws layers only on a map that has one.
+    const bounds = L.latLngBounds(el.points.map((p) => [p.lat, p.lon]));
+    if (el.zoom !== undefined && el.points.length) view.setView(bounds.getCenter(), el.zoom);
+    else if (el.points.length) view.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+    else view.setView([20, 0], el.zoom ?? 1);
     if (TILES) {
       L.tileLayer(TILES, { maxZoom: 19, attribution: TILES_CREDIT.replace(/[<>&"]/g, "") }).addTo(view);
     } else {
@@ -249,13 +261,16 @@ function map(el) {
       const style = { color: p.color || "#ff4b4b", fillColor: p.color || "#ff4b4b", fillOpacity: 0.7, weight: 1 };
       return p.size ? L.circle([p.lat, p.lon], { ...style, radius: p.size }) : L.circleMarker([p.lat, p.lon], { ...style, radius: 5 });
     });
-    const group = L.featureGroup(marks).addTo(view);
-    if (el.zoom !== undefined && marks.length) view.setView(group.getBounds().getCenter(), el.zoom);
-    else if (marks.length) view.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 15 });
-    else view.setView([20, 0], el.zoom ?? 1);
+    L.featureGroup(marks).addTo(view);
     node.dataset.points = String(marks.length);
     node.dataset.rendered = "true";
-    new ResizeObserver(() => view.invalidateSize()).observe(node);
+  };
+  vendor("leaflet.js", "leaflet.css").then(() => {
+    new ResizeObserver(() => {
+      if (!node.clientWidth) return;
+      if (view) view.invalidateSize();
+      else draw();
+    }).observe(node);
   }).catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This map could not be drawn: ${e.message}` })));
   return node;
 }

@@ -1,6 +1,9 @@
 //! Gallery: every element, widget and layout of the SDK on one page, one
 //! tab per family, each next to its Streamlit name.
-use wasmlit::{DeltaColor, Format, Gap, PageConfig, Table, Ui};
+use wasmlit::{
+    Callout, Code, DeltaColor, Format, Gap, Heading, MapPoint, MediaData, PageConfig, Player,
+    Space, Table, Ui,
+};
 
 #[wasmlit::page]
 fn gallery(st: &Ui) {
@@ -12,13 +15,236 @@ fn gallery(st: &Ui) {
     );
     st.title("Gallery");
     st.caption("Everything a page can draw, grouped as in Streamlit's API reference.");
-    let tabs = st.tabs(&["Layout", "Data", "Charts", "Widgets", "Status", "Text"]);
+    let tabs = st.tabs(&[
+        "Layout",
+        "Data",
+        "Charts",
+        "Widgets",
+        "Status",
+        "Text",
+        "Rich text",
+        "Media",
+        "Figures",
+    ]);
     layout(&tabs[0]);
     data(&tabs[1]);
     charts(&tabs[2]);
     widgets(&tabs[3]);
     status(&tabs[4]);
     text(&tabs[5]);
+    rich_text(&tabs[6]);
+    media(&tabs[7]);
+    figures(&tabs[8]);
+}
+
+fn rich_text(st: &Ui) {
+    st.header_with(
+        "Markdown, :blue[coloured]",
+        &Heading {
+            divider: Some("rainbow".into()),
+            anchor: Some("rich".into()),
+        },
+    );
+    st.markdown(
+        "Streamlit's dialect: :red[red], :green[green], :violet[**bold violet**], \
+         :orange-background[a background], :blue-badge[a badge], :small[small print], \
+         an icon :material/rocket_launch:, shortcodes :tada: :coffee:, and inline \
+         LaTeX $e^{i\\pi} + 1 = 0$.",
+    );
+    st.markdown("$$\\int_0^\\infty e^{-x^2}\\,dx = \\frac{\\sqrt{\\pi}}{2}$$");
+    st.latex(r"\sum_{k=0}^{n-1} ar^k = a \frac{1 - r^n}{1 - r}");
+    st.badge("New");
+    st.badge_with("Passing", "green", Some(":material/check:"));
+    st.callout(
+        Callout::Info,
+        "A callout with an icon and **Markdown**",
+        ":material/info:",
+    );
+    st.caption("A caption with :gray[muted] and *Markdown*");
+    st.code_with(
+        "SELECT region, sum(amount)\nFROM sales\nGROUP BY region\nORDER BY 2 DESC;",
+        &Code {
+            language: Some("sql".into()),
+            line_numbers: true,
+            ..Code::default()
+        },
+    );
+    st.html(
+        "<p class='from-html' style='color: teal'>Page HTML: <b>kept</b>\
+         <img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script></p>",
+    );
+    st.space(Space::Small);
+    st.components_html(FRAME, Some(90), false);
+    if st.button("Let it snow") {
+        st.snow();
+    }
+}
+
+/// A component's own HTML and script: it counts clicks, and reports that
+/// it can reach neither the page around it nor the network.
+const FRAME: &str =
+    "<button id='count' onclick='this.textContent = Number(this.textContent) + 1'>0</button>
+<p id='isolation'></p>
+<script>
+  let parentReached = 'isolated';
+  try { parent.document.title; parentReached = 'reached the page'; } catch (e) {}
+  document.getElementById('isolation').textContent = parentReached;
+  fetch('/_/health').then(() => { document.body.dataset.net = 'network'; })
+    .catch(() => { document.getElementById('isolation').textContent += ', no network'; });
+</script>";
+
+/// An image drawn by the page: a colour gradient as PNG.
+fn gradient_png(width: u32, height: u32) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            pixels.extend_from_slice(&[(255 * x / width) as u8, (255 * y / height) as u8, 160]);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    match encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&pixels))
+    {
+        Ok(()) => out,
+        Err(e) => panic!("encoding the gradient: {e}"),
+    }
+}
+
+/// One second of a 440 Hz tone as 8-bit WAV.
+fn tone_wav() -> Vec<u8> {
+    let rate = 8000u32;
+    let samples: Vec<u8> = (0..rate)
+        .map(|i| {
+            let t = f64::from(i) / f64::from(rate);
+            (128.0 + 60.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as u8
+        })
+        .collect();
+    let mut wav = Vec::new();
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&rate.to_le_bytes());
+    wav.extend_from_slice(&rate.to_le_bytes()); // bytes per second
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&samples);
+    wav
+}
+
+/// A one-page PDF saying `text`, with a correct cross-reference table.
+fn hello_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 24 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// A two-second test pattern (ffmpeg's `testsrc`), VP8 in WebM.
+const CLIP: &[u8] = include_bytes!("../media/clip.webm");
+
+const LOGO_SVG: &str =
+    "<svg xmlns='http://www.w3.org/2000/svg' width='120' height='60' viewBox='0 0 120 60'>\
+<rect width='120' height='60' rx='10' fill='#ff4b4b'/><text x='60' y='38' font-size='20' \
+text-anchor='middle' fill='white' font-family='sans-serif'>wasmlit</text>\
+<script>document.title='pwned'</script></svg>";
+
+fn media(st: &Ui) {
+    st.subheader("image · audio · video · pdf");
+    st.image_with(gradient_png(240, 120), Some("A PNG the page drew"), None);
+    st.images(
+        vec![
+            (
+                MediaData::typed(LOGO_SVG.as_bytes().to_vec(), "image/svg+xml"),
+                Some("an SVG".into()),
+            ),
+            (gradient_png(60, 60).into(), Some("a small PNG".into())),
+        ],
+        Some(120),
+    );
+    st.audio(tone_wav());
+    st.video_with(
+        CLIP,
+        &Player {
+            muted: true,
+            looping: true,
+            subtitles: vec![(
+                "English".into(),
+                "WEBVTT\n\n00:00.000 --> 00:02.000\nA test pattern\n".into(),
+            )],
+            ..Player::default()
+        },
+    );
+    st.pdf(hello_pdf("Hello from a page"), Some(300));
+}
+
+fn figures(st: &Ui) {
+    st.subheader("plotly_chart");
+    st.plotly_chart(&serde_json::json!({
+        "data": [
+            {"type": "bar", "name": "2025", "x": ["north", "south", "east"], "y": [12, 19, 7]},
+            {"type": "scatter", "mode": "lines+markers", "name": "target", "x": ["north", "south", "east"], "y": [10, 15, 12]}
+        ],
+        "layout": {"title": {"text": "Sales by region"}, "height": 320}
+    }));
+    st.subheader("map");
+    let cities = [
+        (48.8566, 2.3522, "#1c83e1"),
+        (51.5072, -0.1276, "#ff4b4b"),
+        (52.52, 13.405, "#21c354"),
+        (40.4168, -3.7038, "#ffa421"),
+    ];
+    let points: Vec<MapPoint> = cities
+        .iter()
+        .map(|&(lat, lon, color)| MapPoint {
+            size: Some(30_000.0),
+            color: Some(color.into()),
+            ..MapPoint::new(lat, lon)
+        })
+        .collect();
+    st.map_with(&points, None, Some(320));
+    st.subheader("graphviz_chart");
+    st.graphviz_chart(
+        "digraph { rankdir=LR; click -> run -> deltas -> browser; run -> \"session state\" }",
+    );
 }
 
 fn charts(st: &Ui) {
