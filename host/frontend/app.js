@@ -268,6 +268,26 @@ function toast(text) {
   setTimeout(() => t.remove(), 6000);
 }
 
+// Deltas wait for the next frame, the newest per place: a page redrawing
+// one placeholder many times a frame costs one drawing per frame, and a
+// newer run drops what an older one still had queued.
+const queued = new Map();
+let frameAsked = false;
+function queueDelta(msg) {
+  if (!msg.path.length) return place(msg.path, msg.element);
+  queued.set(msg.path.join("/"), msg);
+  if (!frameAsked) {
+    frameAsked = true;
+    requestAnimationFrame(drawQueued);
+  }
+}
+function drawQueued() {
+  frameAsked = false;
+  const batch = Array.from(queued.values());
+  queued.clear();
+  for (const msg of batch) if (msg.run === currentRun) place(msg.path, msg.element);
+}
+
 let firstRender = false;
 function handle(msg) {
   switch (msg.type) {
@@ -281,6 +301,7 @@ function handle(msg) {
       renderNav();
       break;
     case "run_started": {
+      queued.clear();
       currentRun = msg.run;
       clearTimeout(slowFragment);
       // A fragment's run makes only the fragment stale, and shows the
@@ -294,9 +315,11 @@ function handle(msg) {
       break;
     }
     case "delta":
-      if (msg.run === currentRun) place(msg.path, msg.element);
+      if (msg.run === currentRun) queueDelta(msg);
       break;
     case "run_finished":
+      // What the run drew is shown before its end is (one task for a short run).
+      drawQueued();
       if (msg.run === currentRun) finishRun(msg.status, msg.message);
       if (!firstRender) {
         firstRender = true;

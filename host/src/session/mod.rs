@@ -3,6 +3,7 @@
 
 pub mod local;
 pub mod model;
+pub mod outbox;
 pub mod rate;
 pub mod shared;
 pub mod socket;

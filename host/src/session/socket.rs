@@ -271,7 +271,7 @@ struct Connection {
     hold: Option<tokio::time::Instant>,
     /// Messages the browser may still send before its rate applies.
     rate: crate::session::rate::Bucket,
-    outbox: Vec<ServerMessage>,
+    outbox: crate::session::outbox::Outbox,
 }
 
 /// What a browser's first message was, when it was not `hello`: handled
@@ -352,7 +352,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
         run: None,
         hold: None,
         rate: crate::session::rate::Bucket::full(server.session.messages_burst),
-        outbox: Vec::new(),
+        outbox: crate::session::outbox::Outbox::default(),
     };
     conn.outbox.push(ServerMessage::Session {
         id: conn.id.clone(),
@@ -451,9 +451,7 @@ impl Connection {
     /// message, else a JSON array of them in order, which the browser
     /// applies in one task.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
-        // Taken, not cleared: an idle session keeps no room for a run's
-        // worth of messages.
-        let outbox = std::mem::take(&mut self.outbox);
+        let outbox = self.outbox.take();
         let text = match encode_frame(&outbox) {
             Ok(text) => text,
             Err(e) => {
