@@ -879,7 +879,16 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
     )
     .await;
     browser.css("pre.code.numbered .line-numbers").await;
-    browser.css(".html .from-html b").await;
+    browser.css(".html #wl-u-from-html b").await;
+    let placed = until(
+        &browser,
+        "getComputedStyle(document.getElementById('wl-u-from-html')).position",
+    )
+    .await;
+    assert_eq!(
+        placed, "static",
+        "a page's HTML cannot place itself over the shell"
+    );
     let cleaned = until(
         &browser,
         "[document.title, document.querySelectorAll('.html img[onerror], .html script').length].join('|')",
@@ -905,6 +914,31 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     browser.client.enter_parent_frame().await.unwrap();
+
+    // A streamed answer ends as Markdown: each finished block drawn once.
+    let stream = browser
+        .client
+        .find(Locator::XPath("//button[text()='Stream an answer']"))
+        .await
+        .unwrap();
+    stream.click().await.unwrap();
+    browser.wait_text("streamed").await;
+    until(
+        &browser,
+        "Array.from(document.querySelectorAll('.tab-panel:not([hidden]) .markdown em')).some(e => e.textContent === 'done')",
+    )
+    .await;
+    let streamed = until(
+        &browser,
+        "[document.querySelectorAll('.tab-panel:not([hidden]) .stream-text').length, \
+          document.querySelectorAll('.tab-panel:not([hidden]) .markdown pre code').length, \
+          document.querySelectorAll('.tab-panel:not([hidden]) .markdown li').length].join(',')",
+    )
+    .await;
+    assert_eq!(
+        streamed, "0,1,2",
+        "plain text replaced by Markdown, the fence kept whole"
+    );
 
     // Media: images decoded, the SVG shown as an image (its script never
     // runs), audio and video loaded through byte ranges, the PDF framed.

@@ -52,6 +52,7 @@ mod media;
 mod query_params;
 mod session_state;
 mod status;
+mod stream;
 mod ui;
 mod upload;
 mod widgets;

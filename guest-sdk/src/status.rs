@@ -145,29 +145,6 @@ impl Ui {
         result
     }
 
-    /// Shows text as it is produced, like `st.write_stream`: each chunk is
-    /// appended and the Markdown so far redrawn in place. Returns the whole
-    /// text.
-    ///
-    /// ```no_run
-    /// # fn page(st: &wasmlit::Ui) {
-    /// let words = ["Streaming ", "one ", "word ", "at ", "a ", "time."];
-    /// let text = st.write_stream(words.iter().map(|w| {
-    ///     wasmlit::sleep(std::time::Duration::from_millis(50));
-    ///     *w
-    /// }));
-    /// # }
-    /// ```
-    pub fn write_stream<S: AsRef<str>>(&self, chunks: impl IntoIterator<Item = S>) -> String {
-        let place = self.empty();
-        let mut text = String::new();
-        for chunk in chunks {
-            text.push_str(chunk.as_ref());
-            place.emit(Element::Markdown(text.clone()));
-        }
-        text
-    }
-
     /// A link styled as a button, like `st.link_button`; opens in a new tab.
     /// Only `http`, `https` and `mailto` links are accepted.
     ///

@@ -140,6 +140,12 @@ function place(path, element) {
   target.classList.remove("stale");
   const existing = target.firstElementChild;
   const view = existing && views.get(target);
+  // Streamed text goes on the end of the text already there.
+  if (element.kind === "text_append" && view && view.append) {
+    view.append(element.text);
+    target.dataset.json = "";
+    return;
+  }
   const json = JSON.stringify(element);
   // An element redrawn unchanged keeps its DOM (and a widget its focus,
   // caret or drag); anything else is replaced.
@@ -275,7 +281,19 @@ const queued = new Map();
 let frameAsked = false;
 function queueDelta(msg) {
   if (!msg.path.length) return place(msg.path, msg.element);
-  queued.set(msg.path.join("/"), msg);
+  const key = msg.path.join("/");
+  const before = queued.get(key);
+  if (msg.element.kind === "text_append" && before) {
+    // Appended text needs what is before it: joined to queued text, or
+    // drawn after the queued element.
+    if (before.element.kind === "text_append") {
+      before.element = { kind: "text_append", text: before.element.text + msg.element.text };
+      return;
+    }
+    queued.delete(key);
+    place(before.path, before.element);
+  }
+  queued.set(key, msg);
   if (!frameAsked) {
     frameAsked = true;
     requestAnimationFrame(drawQueued);

@@ -204,12 +204,22 @@ function media(tag, el) {
   return node;
 }
 
+// A figure without what Plotly would fetch: images and templates (which
+// may carry images) at any depth.
+function withoutLoads(value) {
+  if (Array.isArray(value)) return value.map(withoutLoads);
+  if (value === null || typeof value !== "object") return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) if (k !== "images" && k !== "template") out[k] = withoutLoads(v);
+  return out;
+}
+
 // Plotly: the figure is drawn without anything it could load (images,
 // map tiles, topojson) and without Plotly's links out.
 function plotly(el) {
   const node = h("div", { class: "plotly" });
-  const { data = [], layout = {}, config = {} } = el.figure;
-  const { images, mapbox, ...ownLayout } = layout;
+  const { data = [], layout = {}, config = {} } = withoutLoads(el.figure);
+  const { mapbox, map: tiles, ...ownLayout } = layout;
   const refused = fetchingValue(data) || fetchingValue(ownLayout);
   if (refused) {
     return h("div", { class: "alert warning", text: `This figure was not drawn: ${NO_FETCH} (${refused}).` });
@@ -283,10 +293,13 @@ function graphviz(el) {
     .then(() => window.Viz.instance())
     .then((viz) => {
       const svg = viz.renderSVGElement(el.dot);
-      for (const a of svg.querySelectorAll("*")) {
+      for (const a of [svg, ...svg.querySelectorAll("*")]) {
         for (const attr of Array.from(a.attributes)) {
           const name = attr.name.toLowerCase();
-          if (name.startsWith("on")) a.removeAttribute(attr.name);
+          // No ids (a graph could take the app shell's), only Graphviz's
+          // own classes.
+          if (name.startsWith("on") || name === "id") a.removeAttribute(attr.name);
+          if (name === "class" && !/^(graph|node|edge|cluster)$/.test(attr.value)) a.removeAttribute(attr.name);
           if ((name === "href" || name === "xlink:href") && !/^https?:/i.test(attr.value.trim())) a.removeAttribute(attr.name);
         }
         if (a.localName === "image" || a.localName === "script" || a.localName === "foreignObject") a.remove();
@@ -818,7 +831,7 @@ const ELEMENTS = {
   // is sandboxed without same-origin, and its document is served with a
   // sandboxing policy of its own as well.
   html_frame: (el) => {
-    const frame = h("iframe", { class: "html-frame", src: `${BASE}${el.url}`, sandbox: "allow-scripts allow-forms allow-modals",
+    const frame = h("iframe", { class: "html-frame", src: `${BASE}${el.url}`, sandbox: "allow-scripts",
       referrerpolicy: "no-referrer", scrolling: el.scrolling ? "auto" : "no", title: "HTML component" });
     frame.style.height = `${el.height}px`;
     return frame;
@@ -840,6 +853,11 @@ const ELEMENTS = {
   map: (el) => map(el),
   graphviz: (el) => graphviz(el),
   space: (el) => h("div", { class: `space space-${el.size}`, "aria-hidden": "true" }),
+  // A stream in progress: plain text, with more appended as it comes.
+  text_append: (el) => {
+    const node = h("div", { class: "stream-text", text: el.text });
+    return { node, append: (text) => node.append(text) };
+  },
   block: (el) => {
     const view = (BLOCKS[el.block] || BLOCKS.container)(el);
     view.node.dataset.block = el.block;

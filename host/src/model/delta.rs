@@ -193,7 +193,15 @@ pub enum Element {
     Graphviz { dot: String },
     /// Vertical space: `small`, `medium` or `large`.
     Space { size: &'static str },
+    /// Plain text added to the end of the text the placeholder at this
+    /// path shows (a stream in progress); anything else drawn there
+    /// replaces it.
+    TextAppend { text: String },
 }
+
+/// What an appended text costs against `run_output_bytes` besides its own
+/// bytes: the message around it. It bounds how many appends a run can make.
+pub const APPEND_OVERHEAD_BYTES: usize = 64;
 
 /// A title or header: Markdown on one line, rendered, with its anchor and
 /// the colour of the rule under it.
@@ -628,6 +636,7 @@ impl Element {
             Element::Json { value } => value.to_string().len(),
             Element::Latex { tex } => tex.len(),
             Element::Graphviz { dot } => dot.len(),
+            Element::TextAppend { text } => text.len(),
             Element::Badge { label, icon, .. } => {
                 label.len() + icon.as_ref().map_or(0, Icon::bytes)
             }
@@ -912,6 +921,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         },
         Element::Graphviz { dot: text() },
         Element::Space { size: "small" },
+        Element::TextAppend { text: text() },
     ];
     all.extend(blocks.into_iter().map(Element::Block));
     all.extend(widgets);
@@ -956,7 +966,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Plotly { .. }
             | Element::Map { .. }
             | Element::Graphviz { .. }
-            | Element::Space { .. } => {}
+            | Element::Space { .. }
+            | Element::TextAppend { .. } => {}
         }
     }
     all

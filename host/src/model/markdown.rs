@@ -178,13 +178,57 @@ pub fn anchor(text: &str) -> String {
     out
 }
 
+/// CSS properties a page's HTML may set in `style`: how text and boxes
+/// look, never where they are placed (no `position`, `z-index`,
+/// `transform`: nothing can cover the app shell) nor what they load.
+const HTML_STYLES: [&str; 36] = [
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "font-size",
+    "font-family",
+    "font-variant",
+    "text-align",
+    "text-decoration",
+    "text-transform",
+    "line-height",
+    "letter-spacing",
+    "white-space",
+    "vertical-align",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "border",
+    "border-radius",
+    "border-color",
+    "border-style",
+    "border-width",
+    "width",
+    "max-width",
+    "min-width",
+    "height",
+    "max-height",
+    "display",
+    "opacity",
+];
+
 /// HTML from a page (`html`) with only what cannot run script kept:
-/// ammonia's allow list of tags and attributes, plus `class` and `style`
-/// (CSS loads only what the Content-Security-Policy allows), and every id
-/// given [`ID_PREFIX`].
+/// ammonia's allow list of tags and attributes, `style` with the
+/// properties of [`HTML_STYLES`] (whose values cannot load anything past
+/// the Content-Security-Policy), and every id given [`ID_PREFIX`]. No
+/// `class`: a page's HTML cannot take the app shell's classes.
 pub fn clean_html(html: &str) -> String {
     ammonia::Builder::default()
-        .add_generic_attributes(["class", "style", "id"])
+        .add_generic_attributes(["style", "id"])
+        .filter_style_properties(HTML_STYLES.into_iter().collect())
         .id_prefix(Some(ID_PREFIX))
         .clean(html)
         .to_string()
@@ -598,8 +642,12 @@ mod tests {
     #[test]
     fn page_html_keeps_no_script_and_its_ids_are_prefixed() {
         let html = clean_html(
-            "<b id=toasts class=x style='color:red' onclick=alert(1)>hi</b><script>alert(2)</script>\
-             <a href='javascript:alert(3)'>l</a><iframe src=x></iframe>",
+            "<b id=toasts class=toast style='color:red;position:fixed;z-index:9' onclick=alert(1)>hi</b>\
+             <script>alert(2)</script><a href='javascript:alert(3)'>l</a><iframe src=x></iframe>",
+        );
+        assert!(
+            !html.contains("class") && !html.contains("position") && !html.contains("z-index"),
+            "{html}"
         );
         assert!(
             !html.contains("onclick") && !html.contains("<script") && !html.contains("javascript:"),

@@ -87,6 +87,8 @@ pub(crate) enum LimitError {
     Container(u32),
     /// A per-run limit; the text names it.
     Limit(String),
+    /// The element cannot go where it was drawn; the text says why.
+    Invalid(String),
     /// The run was cancelled while drawing.
     Cancelled(CancelReason),
 }
@@ -217,6 +219,7 @@ impl RunOutput {
         if state.closed {
             return Err(LimitError::Cancelled(CancelReason::RunEnded));
         }
+        let appends = matches!(element, Element::TextAppend { .. });
         match state.containers.get(container as usize) {
             None => return Err(LimitError::Container(container)),
             Some(slot) if !slot.writable => {
@@ -226,15 +229,30 @@ impl RunOutput {
                         .into(),
                 ))
             }
+            Some(slot) if appends && !slot.holds_one => {
+                return Err(LimitError::Invalid(
+                    "text is appended only to a placeholder (`empty`)".into(),
+                ))
+            }
             Some(_) => {}
         }
-        if state.elements >= limits.elements_per_run {
+        // Appended text is counted by its bytes (and the message around
+        // it), not as an element: a stream of many small pieces is one
+        // element on the page.
+        let bytes_of = |measured: usize| {
+            if appends {
+                measured + crate::model::delta::APPEND_OVERHEAD_BYTES
+            } else {
+                measured
+            }
+        };
+        if !appends && state.elements >= limits.elements_per_run {
             return Err(LimitError::Limit(format!(
                 "a run may draw at most {} elements (elements_per_run)",
                 limits.elements_per_run
             )));
         }
-        let Some(bytes) = measured else {
+        let Some(bytes) = measured.map(bytes_of) else {
             return Err(LimitError::Limit(element_too_large(limit, setting)));
         };
         if state.bytes + bytes > limits.run_output_bytes {
@@ -261,7 +279,9 @@ impl RunOutput {
         if !slot.holds_one {
             slot.next += 1;
         }
-        state.elements += 1;
+        if !appends {
+            state.elements += 1;
+        }
         state.bytes += bytes;
         let mut opened = Vec::new();
         if let Element::Block(block) = &element {

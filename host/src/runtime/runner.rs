@@ -283,6 +283,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     });
     let page = request.page;
     let session = request.session.unwrap_or_else(|| Arc::from("anonymous"));
+    app.media.run_started(&session);
     let run = RunContext {
         control: control.clone(),
         output: output.clone(),

@@ -29,10 +29,25 @@ impl Outbox {
             if !path.is_empty() && !matches!(element, Element::Block(_)) {
                 let key = (*run, path.clone());
                 if let Some(&at) = self.latest.get(&key) {
-                    if let Some(ServerMessage::Delta { element: old, .. }) = self.messages.get(at) {
-                        if !matches!(old, Element::Block(_)) {
-                            self.messages[at] = message;
-                            return;
+                    if let Some(ServerMessage::Delta { element: old, .. }) =
+                        self.messages.get_mut(at)
+                    {
+                        match (old, element) {
+                            // Appended text joins the unsent text before it.
+                            (
+                                Element::TextAppend { text: queued },
+                                Element::TextAppend { text: more },
+                            ) => {
+                                queued.push_str(more);
+                                return;
+                            }
+                            // Anything else drawn there replaces what was
+                            // queued; appended text needs what is before it.
+                            (Element::Block(_), _) | (_, Element::TextAppend { .. }) => {}
+                            _ => {
+                                self.messages[at] = message;
+                                return;
+                            }
                         }
                     }
                 }
@@ -99,6 +114,29 @@ mod tests {
     }
 
     #[test]
+    fn appended_text_joins_the_unsent_text_before_it() {
+        let append = |text: &str| ServerMessage::Delta {
+            run: 1,
+            path: vec![0, 3, 0, 0],
+            element: Element::TextAppend { text: text.into() },
+        };
+        let mut outbox = Outbox::default();
+        outbox.push(delta(1, &[0, 3, 0, 0], "settled"));
+        outbox.push(append("ab"));
+        outbox.push(append("cd"));
+        let sent = outbox.take();
+        assert_eq!(sent.len(), 2, "the text, then one append");
+        assert!(matches!(
+            &sent[1],
+            ServerMessage::Delta { element: Element::TextAppend { text }, .. } if text == "abcd"
+        ));
+        // A drawing after appended text replaces it.
+        outbox.push(append("ef"));
+        outbox.push(delta(1, &[0, 3, 0, 0], "final"));
+        assert_eq!(bodies(&outbox.take()), ["final"]);
+    }
+
+    #[test]
     fn blocks_other_runs_and_page_level_messages_are_kept() {
         let mut outbox = Outbox::default();
         let block = |run| ServerMessage::Delta {
@@ -114,7 +152,14 @@ mod tests {
         outbox.push(ServerMessage::Heartbeat);
         assert_eq!(
             bodies(&outbox.take()),
-            ["block", "replaces a block", "toast", "toast", "next run", "other"]
+            [
+                "block",
+                "replaces a block",
+                "toast",
+                "toast",
+                "next run",
+                "other"
+            ]
         );
     }
 }

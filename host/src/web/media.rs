@@ -21,7 +21,7 @@ const INERT_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-s
 const FRAME_POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; \
                             style-src 'unsafe-inline'; img-src data: blob:; font-src data:; \
                             media-src data: blob:; form-action 'none'; \
-                            sandbox allow-scripts allow-forms allow-modals; frame-ancestors 'self'";
+                            sandbox allow-scripts; frame-ancestors 'self'";
 
 /// A PDF is shown by the browser's own viewer, which a sandbox would stop.
 const PDF_POLICY: &str = "default-src 'none'; frame-ancestors 'self'";
@@ -50,7 +50,13 @@ fn respond(item: &Item, range: Option<&HeaderValue>) -> Response {
     } else {
         item.mime.clone()
     };
+    let disposition = if item.mime == "application/pdf" {
+        "inline; filename=\"document.pdf\""
+    } else {
+        "inline"
+    };
     let common = [
+        (header::CONTENT_DISPOSITION, disposition.to_owned()),
         (header::CONTENT_TYPE, content_type),
         (header::CONTENT_SECURITY_POLICY, policy.to_owned()),
         (header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned()),

@@ -70,13 +70,27 @@ fn rich_text(st: &Ui) {
         },
     );
     st.html(
-        "<p class='from-html' style='color: teal'>Page HTML: <b>kept</b>\
+        "<p id='from-html' style='color: teal; position: fixed'>Page HTML: <b>kept</b>\
          <img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script></p>",
     );
     st.space(Space::Small);
     st.components_html(FRAME, Some(90), false);
     if st.button("Let it snow") {
         st.snow();
+    }
+    if st.button("Stream an answer") {
+        let answer = "Streaming **Markdown** as it comes.\n\n```rust\nfn main() {\n\n    println!(\"hi\");\n}\n```\n\nA list:\n\n- one\n- two\n\nAll *done*.";
+        let pieces: Vec<String> = answer
+            .chars()
+            .collect::<Vec<_>>()
+            .chunks(4)
+            .map(|c| c.iter().collect())
+            .collect();
+        let text = st.write_stream(pieces.into_iter().map(|piece| {
+            wasmlit::sleep(std::time::Duration::from_millis(5));
+            piece
+        }));
+        st.caption(format!("streamed {} characters", text.chars().count()));
     }
 }
 

@@ -97,6 +97,7 @@ fn place_result<T>(placed: Result<T, LimitError>) -> HostResult<T> {
             format!("container {c} does not exist (0 is main, 1 is the sidebar)"),
         ))),
         Err(LimitError::Limit(m)) => Err(HostError::from(types::CallError::LimitExceeded(m))),
+        Err(LimitError::Invalid(m)) => Err(HostError::from(types::CallError::InvalidArgument(m))),
         Err(LimitError::Cancelled(reason)) => Err(HostError::from(RunTrap::Cancelled(reason))),
     }
 }

@@ -299,6 +299,9 @@ fn player(
 /// Most points one map may show.
 pub const MAP_POINTS: usize = 100_000;
 
+/// Tallest map, in pixels: a map loads tiles for all of its area.
+pub const MAP_HEIGHT_MAX: u32 = 2_000;
+
 /// Turns the contract's element into the browser's, rendering Markdown and
 /// checking JSON, within `budget`; media goes to `media`.
 fn convert(
@@ -507,6 +510,11 @@ fn convert(
         WitElement::Audio(m) => Element::Audio(player(m, MediaKind::Audio, media, limits)?),
         WitElement::Video(m) => Element::Video(player(m, MediaKind::Video, media, limits)?),
         WitElement::Pdf(pdf) => {
+            if !pdf.data.starts_with(b"%PDF-") {
+                return Err(CallError::InvalidArgument(
+                    "pdf: the bytes are not a PDF document (they must start with `%PDF-`)".into(),
+                ));
+            }
             let (url, _) =
                 media.keep(&pdf.data, Some("application/pdf"), MediaKind::Pdf, limits)?;
             Element::Pdf {
@@ -562,15 +570,23 @@ fn convert(
                     map.zoom
                 )));
             }
+            let height = map.height.unwrap_or(400);
+            if height > MAP_HEIGHT_MAX {
+                return Err(CallError::InvalidArgument(format!(
+                    "map: height is at most {MAP_HEIGHT_MAX} px (a map loads tiles for all of \
+                     it); got {height}"
+                )));
+            }
             Element::Map {
                 points,
                 zoom: map.zoom,
-                height: map.height.unwrap_or(400),
+                height,
             }
         }
         WitElement::Graphviz(dot) => Element::Graphviz {
             dot: plain(dot, "graphviz_chart", limits)?,
         },
+        WitElement::TextAppend(text) => Element::TextAppend { text },
         WitElement::Space(size) => Element::Space {
             size: match size {
                 ui::SpaceSize::Small => "small",

@@ -83,15 +83,11 @@ impl Media {
         }
         let mut store = self.inner.lock();
         let store = &mut *store;
-        let entry = store
-            .sessions
-            .entry(session.to_owned())
-            .or_insert_with(|| SessionMedia {
-                prefix: format!("{:032x}", rand::random::<u128>()),
-                shown: HashSet::new(),
-                drawn: HashSet::new(),
-                bytes: 0,
-            });
+        // Only a session whose run started here: a run still going after
+        // its session ended adds nothing that would outlive it.
+        let Some(entry) = store.sessions.get_mut(session) else {
+            return Err("the session has ended".into());
+        };
         let mut hasher = self.keys.build_hasher();
         hasher.write(mime.as_bytes());
         hasher.write_u8(0);
@@ -131,6 +127,21 @@ impl Media {
             }),
         );
         Ok(format!("{MEDIA_PATH}{name}"))
+    }
+
+    /// A run of `session` starts: its items can be added from now until
+    /// the session ends.
+    pub fn run_started(&self, session: &str) {
+        self.inner
+            .lock()
+            .sessions
+            .entry(session.to_owned())
+            .or_insert_with(|| SessionMedia {
+                prefix: format!("{:032x}", rand::random::<u128>()),
+                shown: HashSet::new(),
+                drawn: HashSet::new(),
+                bytes: 0,
+            });
     }
 
     /// The item named `name` (the part of its path after [`MEDIA_PATH`]).
@@ -228,6 +239,19 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
 pub fn check_mime(kind: MediaKind, mime: &str) -> Result<String, String> {
     let mime = mime.trim().to_ascii_lowercase();
     let essence = mime.split(';').next().unwrap_or_default().trim();
+    // `type/subtype` of token characters only (no `,` that a browser
+    // could read as a list of types).
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
+    };
+    if !essence
+        .split_once('/')
+        .is_some_and(|(a, b)| token(a) && token(b))
+    {
+        return Err(format!("{mime:?} is not a MIME type"));
+    }
     let ok = match kind {
         MediaKind::Image => matches!(
             essence,
@@ -245,7 +269,7 @@ pub fn check_mime(kind: MediaKind, mime: &str) -> Result<String, String> {
         MediaKind::Subtitles => essence == "text/vtt",
         MediaKind::Frame => essence == "text/html",
     };
-    if ok && essence.bytes().all(|b| b.is_ascii_graphic()) {
+    if ok {
         Ok(essence.to_owned())
     } else {
         Err(format!("{mime:?} is not a type {} may have", kind.name()))
@@ -301,6 +325,8 @@ mod tests {
     fn the_same_content_in_a_session_keeps_its_url_and_another_session_gets_another() {
         let media = Media::default();
         let l = limits(100, 1000, 10_000);
+        media.run_started("s");
+        media.run_started("t");
         let a = media.add("s", PNG, "image/png", &l).unwrap();
         let again = media.add("s", PNG, "image/png", &l).unwrap();
         let other = media.add("t", PNG, "image/png", &l).unwrap();
@@ -316,6 +342,7 @@ mod tests {
     fn an_item_goes_when_a_whole_run_no_longer_shows_it() {
         let media = Media::default();
         let l = limits(100, 1000, 10_000);
+        media.run_started("s");
         let first = media.add("s", PNG, "image/png", &l).unwrap();
         media.run_ended("s", true);
         // A fragment run and a replaced run keep what the page shows.
@@ -329,11 +356,18 @@ mod tests {
         assert_eq!(media.bytes(), 8);
         media.drop_session("s");
         assert_eq!(media.bytes(), 0);
+        // A run still going after its session ended adds nothing.
+        let err = media.add("s", PNG, "image/png", &l).unwrap_err();
+        assert!(err.contains("ended"), "{err}");
+        media.run_ended("s", true);
+        assert_eq!(media.bytes(), 0);
     }
 
     #[test]
     fn each_limit_is_named_when_passed() {
         let media = Media::default();
+        media.run_started("s");
+        media.run_started("t");
         let err = media
             .add("s", &[0; 11], "image/png", &limits(10, 100, 100))
             .unwrap_err();
@@ -359,5 +393,7 @@ mod tests {
         assert!(check_mime(MediaKind::Image, "image/svg+xml").is_ok());
         assert!(check_mime(MediaKind::Audio, "audio/ogg; codecs=opus").is_ok());
         assert!(check_mime(MediaKind::Video, "image/png").is_err());
+        assert!(check_mime(MediaKind::Audio, "audio/x,text/html").is_err());
+        assert!(check_mime(MediaKind::Audio, "audio/").is_err());
     }
 }
