@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, ELEMENTS, typeset, BASE as base } from "./elements.js";
+import { h, asView, ELEMENTS, typeset, holdCharts, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -24,8 +24,18 @@ function send(message) {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
+// From a user's input until the run it starts has drawn its first frame
+// (or half a second), charts wait.
+let releaseCharts = null, runAtInput = 0;
 function rerun(widgets = {}) {
   if (!page) return;
+  runAtInput = currentRun;
+  if (!releaseCharts) {
+    holdCharts(new Promise((resolve) => {
+      releaseCharts = () => { releaseCharts = null; resolve(); };
+      setTimeout(() => releaseCharts?.(), 500);
+    }));
+  }
   send({ type: "rerun", page, widgets, query: location.search.replace(/^\?/, "") });
 }
 
@@ -304,6 +314,7 @@ function drawQueued() {
   const batch = Array.from(queued.values());
   queued.clear();
   for (const msg of batch) if (msg.run === currentRun) place(msg.path, msg.element);
+  if (batch.length && currentRun > runAtInput) releaseCharts?.();
 }
 
 let firstRender = false;
@@ -339,6 +350,7 @@ function handle(msg) {
       // What the run drew is shown before its end is (one task for a short run).
       drawQueued();
       if (msg.run === currentRun) finishRun(msg.status, msg.message);
+      if (msg.run > runAtInput) releaseCharts?.();
       if (!firstRender) {
         firstRender = true;
         performance.mark("wasmlit:first-render");

@@ -130,6 +130,17 @@ function vendor(...files) {
   }));
 }
 
+// The last chart drawing begun: the next one starts after it.
+let chartsDrawn = Promise.resolve();
+// Holds chart drawing back until `until` settles: the app shell does so
+// from a user's input until the run it started has drawn its first frame,
+// so that frame is not kept waiting behind a chart.
+function holdCharts(until) {
+  chartsDrawn = Promise.all([chartsDrawn, until]).catch(() => {});
+}
+// Calls `then` when the browser is idle (within 100 ms however busy).
+const idle = (then) => (window.requestIdleCallback ? requestIdleCallback(then, { timeout: 100 }) : setTimeout(then, 16));
+
 // Charts: the vendored Vega-Lite, loaded with the first chart.
 const loadVega = () => vendor("vega.min.js").then(() => vendor("vega-lite.min.js")).then(() => vendor("vega-embed.min.js"));
 
@@ -457,10 +468,24 @@ function chart(el) {
   // instead of compiling them with `new Function`, so the page's
   // Content-Security-Policy needs no 'unsafe-eval'.
   const options = { actions: false, theme: dark ? "dark" : undefined, renderer: "canvas", loader, tooltip: chartTooltip, ast: true };
-  loadVega()
-    .then(() => window.vegaEmbed(node, spec, options))
+  // Charts are drawn one at a time, each once the browser has nothing
+  // else to do (every message that arrived meanwhile handled), and only if
+  // still on the page: a chart that a newer drawing replaced while it
+  // waited is never computed.
+  // A chart of a run the user has just replaced (its slot is stale) waits
+  // for the new run's drawing instead of holding the browser up.
+  const replaced = () => Promise.reject(new Error("replaced"));
+  const current = () => node.isConnected && !node.closest(".stale");
+  const drawn = chartsDrawn
+    .then(() => (node.isConnected ? loadVega() : replaced()))
+    .then(() => new Promise((resolve) => idle(resolve)))
+    .then(() => (current() ? window.vegaEmbed(node, spec, options) : replaced()));
+  chartsDrawn = drawn.catch(() => {});
+  drawn
     .then(() => { node.dataset.rendered = "true"; })
-    .catch((e) => node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` })));
+    .catch((e) => {
+      if (node.isConnected) node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` }));
+    });
   return h("div", { class: "chart-box" }, node, notice);
 }
 
@@ -903,4 +928,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset };
+export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts };

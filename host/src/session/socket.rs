@@ -143,6 +143,13 @@ pub fn encode_frame(messages: &[ServerMessage]) -> serde_json::Result<String> {
 /// batches its messages to the browser in the same way.
 pub const RUN_START_HOLD: Duration = Duration::from_millis(4);
 
+/// While a run goes on after [`RUN_START_HOLD`], what it draws goes out at
+/// most this often: a page drawing fast (a stream of text, a redrawn chart)
+/// sends one frame per interval, in which a newer drawing of a place
+/// replaces an older one, instead of a frame per drawing. Half a display
+/// frame: the browser shows nothing sooner.
+pub const RUN_FLUSH_INTERVAL: Duration = Duration::from_millis(8);
+
 /// How long a reconnecting tab waits for its old connection to close (a
 /// reload opens the new socket before the server sees the old one close).
 const RESUME_WAIT: Duration = Duration::from_secs(2);
@@ -385,8 +392,13 @@ impl Connection {
         }
         let mut reloads = self.server.reloads.subscribe();
         loop {
-            if self.hold.is_none() && !self.flush(&mut socket).await {
-                return;
+            if self.hold.is_none() && !self.outbox.is_empty() {
+                if !self.flush(&mut socket).await {
+                    return;
+                }
+                if self.run.is_some() {
+                    self.hold = Some(tokio::time::Instant::now() + RUN_FLUSH_INTERVAL);
+                }
             }
             tokio::select! {
                 // A run that is still going after the hold: what it drew so
