@@ -879,6 +879,35 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
     )
     .await;
     browser.css("pre.code.numbered .line-numbers").await;
+    // echo! shows its block as written, then runs it.
+    browser.wait_text("echo gave 8.75").await;
+    let echoed = until(
+        &browser,
+        "Array.from(document.querySelectorAll('.tab-panel:not([hidden]) pre.code code')).map(c => c.textContent).find(t => t.startsWith('let prices'))",
+    )
+    .await;
+    assert_eq!(
+        echoed,
+        "let prices = [3.5, 4.25, 1.0];\nprices.iter().sum::<f64>()"
+    );
+    // help shows a value's type; json opens one level; a metric's border,
+    // tooltip and sparkline; the logo at the top of the sidebar.
+    browser.wait_text("(&str, i32)").await;
+    let opened = until(
+        &browser,
+        "Array.from(document.querySelectorAll('.tab-panel:not([hidden]) .json details')).map(d => d.open).join(',')",
+    )
+    .await;
+    assert_eq!(opened, "true,false,false");
+    browser
+        .css(".metric.bordered .help[title='Unique visitors today']")
+        .await;
+    browser.css(".metric.bordered svg.sparkline path").await;
+    until(
+        &browser,
+        "document.querySelector('#sidebar > #logo img.logo')?.naturalWidth > 0",
+    )
+    .await;
     browser.css(".html #wl-u-from-html b").await;
     let placed = until(
         &browser,

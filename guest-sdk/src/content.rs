@@ -189,6 +189,20 @@ impl Ui {
         self.emit(Element::Graphviz(dot.into()));
     }
 
+    /// What a value is, like `st.help(obj)`: its type and its contents as
+    /// `{:#?}` prints them (a compiled page carries no documentation to
+    /// show).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.help(&vec![(1, "one"), (2, "two")]);
+    /// # }
+    /// ```
+    pub fn help<T: std::fmt::Debug + ?Sized>(&self, value: &T) {
+        self.markdown(format!("**`{}`**", std::any::type_name::<T>()));
+        self.code(format!("{value:#?}"), Some("rust"));
+    }
+
     /// Snowflakes fall down the window, like `st.snow`.
     ///
     /// ```no_run

@@ -215,11 +215,41 @@ impl Ui {
         delta: Option<&str>,
         delta_color: DeltaColor,
     ) {
+        self.metric_full(
+            label,
+            value,
+            &Metric {
+                delta: delta.map(str::to_owned),
+                delta_color,
+                ..Metric::default()
+            },
+        );
+    }
+
+    /// A metric with every option: a tooltip, a border and a sparkline of
+    /// past values, like `st.metric(…, help=…, border=True, chart_data=…)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Metric;
+    /// st.metric_full("Visitors", 1_204, &Metric {
+    ///     delta: Some("+12%".into()),
+    ///     help: Some("Unique visitors today".into()),
+    ///     border: true,
+    ///     chart: vec![980.0, 1_020.0, 1_110.0, 1_204.0],
+    ///     ..Metric::default()
+    /// });
+    /// # }
+    /// ```
+    pub fn metric_full(&self, label: &str, value: impl ToString, options: &Metric) {
         self.emit(Element::Metric(host::Metric {
             label: label.to_owned(),
             value: value.to_string(),
-            delta: delta.map(str::to_owned),
-            delta_color,
+            delta: options.delta.clone(),
+            delta_color: options.delta_color,
+            help: options.help.clone(),
+            border: options.border,
+            chart: options.chart.clone(),
         }));
     }
 
@@ -263,5 +293,32 @@ impl Ui {
             data: table.wit(),
             height: Some(height),
         }));
+    }
+}
+
+/// Options of a metric ([`Ui::metric_full`]).
+#[derive(Debug, Clone)]
+pub struct Metric {
+    /// The change, e.g. `+4.5%`; a leading `-` means down.
+    pub delta: Option<String>,
+    /// How the change is coloured.
+    pub delta_color: DeltaColor,
+    /// A tooltip beside the label.
+    pub help: Option<String>,
+    /// Draw a box around it.
+    pub border: bool,
+    /// Past values, oldest first, drawn as a small line under the value.
+    pub chart: Vec<f64>,
+}
+
+impl Default for Metric {
+    fn default() -> Self {
+        Metric {
+            delta: None,
+            delta_color: DeltaColor::Normal,
+            help: None,
+            border: false,
+            chart: Vec::new(),
+        }
     }
 }

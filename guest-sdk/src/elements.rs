@@ -171,7 +171,28 @@ impl Ui {
     /// ```
     pub fn json<T: Serialize + ?Sized>(&self, value: &T) {
         match serde_json::to_string(value) {
-            Ok(json) => self.emit(Element::Json(json)),
+            Ok(json) => self.emit(Element::Json(host::JsonDoc {
+                value: json,
+                expanded: None,
+            })),
+            Err(e) => panic!("st.json: the value does not serialize: {e}"),
+        }
+    }
+
+    /// A JSON tree open to `levels` levels (0: closed), like
+    /// `st.json(value, expanded=levels)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.json_expanded(&serde_json::json!({"a": {"b": {"c": 1}}}), 1);
+    /// # }
+    /// ```
+    pub fn json_expanded<T: Serialize + ?Sized>(&self, value: &T, levels: u32) {
+        match serde_json::to_string(value) {
+            Ok(json) => self.emit(Element::Json(host::JsonDoc {
+                value: json,
+                expanded: Some(levels),
+            })),
             Err(e) => panic!("st.json: the value does not serialize: {e}"),
         }
     }
@@ -194,7 +215,10 @@ impl Ui {
             Ok(v @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
                 self.emit(Element::Text(v.to_string()))
             }
-            Ok(v) => self.emit(Element::Json(v.to_string())),
+            Ok(v) => self.emit(Element::Json(host::JsonDoc {
+                value: v.to_string(),
+                expanded: None,
+            })),
             Err(e) => panic!("st.write: the value does not serialize: {e}"),
         }
     }

@@ -59,7 +59,7 @@ mod widgets;
 
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use content::{MapPoint, Space};
-pub use data::{ColumnData, DeltaColor, Format, Table};
+pub use data::{ColumnData, DeltaColor, Format, Metric, Table};
 pub use elements::{Callout, Code, Heading};
 pub use error::CallError;
 pub use jobs::{sleep, JobError, JobHandle};
@@ -71,6 +71,20 @@ pub use status::{PageConfig, Progress};
 pub use ui::Ui;
 pub use upload::UploadedFile;
 pub use wasmlit_macros::page;
+
+/// Shows a block's source as code, then runs it, like Streamlit's
+/// `with st.echo():`; evaluates to the block's value.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let total = wasmlit::echo!(st, {
+///     let prices = [3.5, 4.25];
+///     prices.iter().sum::<f64>()
+/// });
+/// st.write(total);
+/// # }
+/// ```
+pub use wasmlit_macros::echo;
 
 /// Support for the code `#[wasmlit::page]` generates. Not a stable API.
 #[doc(hidden)]

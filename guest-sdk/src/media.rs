@@ -206,6 +206,22 @@ impl Ui {
         self.emit(Element::Video(player.wit(data.into())));
     }
 
+    /// The app's logo at the top of the sidebar, like `st.logo`, linking
+    /// to `link` (http or https) if given.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) -> std::io::Result<()> {
+    /// st.logo(wasmlit::MediaData::file("/data/logo.svg")?, Some("https://example.com"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn logo(&self, image: impl Into<MediaData>, link: Option<&str>) {
+        self.emit(Element::Logo(crate::bindings::wasmlit::page::ui::Logo {
+            image: image.into().wit(),
+            link: link.map(str::to_owned),
+        }));
+    }
+
     /// A PDF document in the browser's viewer, like `st.pdf`; `height` in
     /// pixels (500 when none).
     ///

@@ -19,7 +19,7 @@ const SIDEBAR: u32 = 1;
 ///
 /// ```no_run
 /// # fn page(st: &wasmlit::Ui) {
-/// let n = st.key("n").help("How many rows to show").slider("Rows", 1..=100, 10);
+/// let n = st.key("n").tooltip("How many rows to show").slider("Rows", 1..=100, 10);
 /// # }
 /// ```
 #[derive(Clone)]
@@ -102,14 +102,15 @@ impl Ui {
         }
     }
 
-    /// Widgets drawn through the returned `Ui` show `help` as a tooltip.
+    /// Widgets drawn through the returned `Ui` show `help` as a tooltip,
+    /// like Streamlit's `help=` parameter.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
-    /// let go = st.help("Runs the query again").button("Refresh");
+    /// let go = st.tooltip("Runs the query again").button("Refresh");
     /// # }
     /// ```
-    pub fn help(&self, help: impl Into<String>) -> Ui {
+    pub fn tooltip(&self, help: impl Into<String>) -> Ui {
         Ui {
             help: Some(help.into()),
             ..self.clone()

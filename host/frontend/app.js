@@ -81,6 +81,8 @@ function openPage(name) {
   page = name;
   document.body.classList.remove("wide");
   for (const c of Object.values(containers)) c.replaceChildren();
+  // A page shows a logo only if it draws one.
+  document.getElementById("logo")?.remove();
   runError.replaceChildren();
   renderNav();
   const info = pages.find((p) => p.name === page);
@@ -122,6 +124,15 @@ const PAGE_LEVEL = {
   toast: (element) => toastHtml(element.html),
   balloons: () => balloons(),
   snow: () => snow(),
+  // The app's logo at the top of the sidebar.
+  logo: (element) => {
+    const img = (url, cls) => h("img", { src: `${base}${url}`, alt: "", class: cls });
+    const logo = element.link
+      ? h("a", { href: element.link, target: "_blank", rel: "noopener noreferrer", id: "logo" }, img(element.url, "logo"))
+      : h("div", { id: "logo" }, img(element.url, "logo"));
+    document.getElementById("logo")?.remove();
+    document.getElementById("sidebar").prepend(logo);
+  },
   switch_page: (element) => {
     if (element.page === page) return;
     history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);

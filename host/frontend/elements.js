@@ -23,15 +23,16 @@ const h = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-function jsonTree(value, key) {
+// `open`: levels shown open (Infinity: all).
+function jsonTree(value, key, open = Infinity) {
   const label = key === undefined ? null : h("span", { class: "k", text: JSON.stringify(key) + ": " });
   if (value !== null && typeof value === "object") {
     const isArray = Array.isArray(value);
     const entries = isArray ? value.map((v, i) => [i, v]) : Object.entries(value);
-    const open = isArray ? "[" : "{", close = isArray ? "]" : "}";
-    const details = h("details", { open: true },
-      h("summary", {}, label, `${open}${entries.length ? "" : close}`));
-    for (const [k, v] of entries) details.append(jsonTree(v, isArray ? undefined : k));
+    const start = isArray ? "[" : "{", close = isArray ? "]" : "}";
+    const details = h("details", { open: open > 0 },
+      h("summary", {}, label, `${start}${entries.length ? "" : close}`));
+    for (const [k, v] of entries) details.append(jsonTree(v, isArray ? undefined : k, open - 1));
     if (entries.length) details.append(h("div", { text: close }));
     return details;
   }
@@ -173,6 +174,28 @@ function richHtml(tag, attrs, html) {
 const icon = (i) => (!i ? null : i.type === "material"
   ? h("span", { class: "wl-icon", "aria-hidden": "true", text: i.name })
   : h("span", { class: "emoji-icon", "aria-hidden": "true", text: i.name }));
+
+// A metric's past values as a small line (gaps where a value is missing).
+function sparkline(values, tone) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 100 24");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("class", `sparkline ${tone}`);
+  const finite = values.filter((v) => typeof v === "number");
+  const lo = Math.min(...finite), hi = Math.max(...finite), span = hi - lo || 1;
+  let d = "", pen = "M";
+  values.forEach((v, i) => {
+    if (typeof v !== "number") { pen = "M"; return; }
+    const x = values.length > 1 ? (i / (values.length - 1)) * 100 : 50;
+    d += `${pen}${x.toFixed(2)} ${(22 - ((v - lo) / span) * 20).toFixed(2)} `;
+    pen = "L";
+  });
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", d.trim());
+  svg.append(path);
+  return svg;
+}
 
 function heading(tag, el) {
   const node = richHtml(tag, { class: "el heading", id: el.anchor ? `wl-u-${el.anchor}` : null }, el.html);
@@ -841,7 +864,7 @@ const ELEMENTS = {
   text: (el) => h("pre", { class: "text", text: el.body }),
   caption: (el) => richHtml("div", { class: "caption markdown" }, el.html),
   code: (el) => code(el),
-  json: (el) => h("div", { class: "json" }, jsonTree(el.value)),
+  json: (el) => h("div", { class: "json" }, jsonTree(el.value, undefined, el.expanded ?? Infinity)),
   divider: () => h("hr", { class: "divider" }),
   alert: (el) => h("div", { class: `alert ${el.level}`, role: el.level === "error" ? "alert" : null },
     icon(el.icon), richHtml("div", { class: "alert-body markdown" }, el.html)),
@@ -894,10 +917,12 @@ const ELEMENTS = {
   metric: (el) => {
     const down = el.delta && el.delta.trim().startsWith("-");
     const tone = el.delta_color === "off" ? "off" : (down !== (el.delta_color === "inverse") ? "bad" : "good");
-    return h("div", { class: "metric" },
-      h("div", { class: "metric-label", text: el.label }),
+    return h("div", { class: `metric${el.border ? " bordered" : ""}` },
+      h("div", { class: "metric-label", text: el.label },
+        el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null),
       h("div", { class: "metric-value", text: el.value }),
-      el.delta ? h("div", { class: `metric-delta ${tone}`, text: `${down ? "↓" : "↑"} ${el.delta.replace(/^[+-]\s*/, "")}` }) : null);
+      el.delta ? h("div", { class: `metric-delta ${tone}`, text: `${down ? "↓" : "↑"} ${el.delta.replace(/^[+-]\s*/, "")}` }) : null,
+      el.chart ? sparkline(el.chart, tone) : null);
   },
   table: (el) => {
     const rows = rowCount(el.columns);

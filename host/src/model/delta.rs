@@ -63,8 +63,12 @@ pub enum Element {
         #[serde(skip_serializing_if = "Option::is_none")]
         height: Option<u32>,
     },
-    /// A JSON document.
-    Json { value: serde_json::Value },
+    /// A JSON document, open to `expanded` levels (all when none).
+    Json {
+        value: serde_json::Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expanded: Option<u32>,
+    },
     /// A horizontal rule.
     Divider,
     /// A callout box (Markdown).
@@ -90,6 +94,17 @@ pub enum Element {
         #[serde(skip_serializing_if = "Option::is_none")]
         delta: Option<String>,
         delta_color: DeltaColor,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
+        border: bool,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        chart: Vec<f64>,
+    },
+    /// The app's logo (delivered at the empty path).
+    Logo {
+        url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
     },
     /// A static table.
     Table { columns: Vec<Column> },
@@ -592,6 +607,7 @@ impl Element {
                 | Element::SwitchPage { .. }
                 | Element::Balloons
                 | Element::Snow
+                | Element::Logo { .. }
         )
     }
 
@@ -633,7 +649,8 @@ impl Element {
             Element::Code { body, language, .. } => {
                 body.len() + language.as_ref().map_or(0, String::len)
             }
-            Element::Json { value } => value.to_string().len(),
+            Element::Json { value, .. } => value.to_string().len(),
+            Element::Logo { url, link } => url.len() + link.as_ref().map_or(0, String::len),
             Element::Latex { tex } => tex.len(),
             Element::Graphviz { dot } => dot.len(),
             Element::TextAppend { text } => text.len(),
@@ -668,8 +685,16 @@ impl Element {
                 label,
                 value,
                 delta,
+                help,
+                chart,
                 ..
-            } => label.len() + value.len() + delta.as_ref().map_or(0, String::len),
+            } => {
+                label.len()
+                    + value.len()
+                    + delta.as_ref().map_or(0, String::len)
+                    + help.as_ref().map_or(0, String::len)
+                    + chart.len() * 8
+            }
             Element::Table { columns } | Element::Dataframe { columns, .. } => {
                 columns.iter().map(Column::bytes).sum()
             }
@@ -827,6 +852,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         },
         Element::Json {
             value: serde_json::json!({}),
+            expanded: Some(1),
         },
         Element::Divider,
         Element::Alert {
@@ -841,6 +867,9 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             value: text(),
             delta: None,
             delta_color: DeltaColor::Normal,
+            help: None,
+            border: true,
+            chart: vec![1.0, 2.0],
         },
         Element::Table {
             columns: vec![column()],
@@ -922,6 +951,10 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::Graphviz { dot: text() },
         Element::Space { size: "small" },
         Element::TextAppend { text: text() },
+        Element::Logo {
+            url: text(),
+            link: None,
+        },
     ];
     all.extend(blocks.into_iter().map(Element::Block));
     all.extend(widgets);
@@ -967,7 +1000,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Map { .. }
             | Element::Graphviz { .. }
             | Element::Space { .. }
-            | Element::TextAppend { .. } => {}
+            | Element::TextAppend { .. }
+            | Element::Logo { .. } => {}
         }
     }
     all

@@ -1,8 +1,8 @@
 //! Gallery: every element, widget and layout of the SDK on one page, one
 //! tab per family, each next to its Streamlit name.
 use wasmlit::{
-    Callout, Code, DeltaColor, Format, Gap, Heading, MapPoint, MediaData, PageConfig, Player,
-    Space, Table, Ui,
+    Callout, Code, DeltaColor, Format, Gap, Heading, MapPoint, MediaData, Metric, PageConfig,
+    Player, Space, Table, Ui,
 };
 
 #[wasmlit::page]
@@ -12,6 +12,10 @@ fn gallery(st: &Ui) {
             .title("Gallery · wasmlit")
             .icon("🧰")
             .wide(),
+    );
+    st.logo(
+        MediaData::typed(LOGO_SVG.as_bytes().to_vec(), "image/svg+xml"),
+        None,
     );
     st.title("Gallery");
     st.caption("Everything a page can draw, grouped as in Streamlit's API reference.");
@@ -74,6 +78,24 @@ fn rich_text(st: &Ui) {
          <img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script></p>",
     );
     st.space(Space::Small);
+    let total = wasmlit::echo!(st, {
+        let prices = [3.5, 4.25, 1.0];
+        prices.iter().sum::<f64>()
+    });
+    st.write(format!("echo gave {total}"));
+    st.help(&("help", 42));
+    st.json_expanded(&serde_json::json!({"open": {"closed": {"deep": 1}}}), 1);
+    st.metric_full(
+        "Visitors",
+        1_204,
+        &Metric {
+            delta: Some("+12%".into()),
+            help: Some("Unique visitors today".into()),
+            border: true,
+            chart: vec![980.0, 1_020.0, 990.0, 1_110.0, 1_204.0],
+            ..Metric::default()
+        },
+    );
     st.components_html(FRAME, Some(90), false);
     if st.button("Let it snow") {
         st.snow();

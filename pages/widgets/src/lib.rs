@@ -27,7 +27,7 @@ fn widgets(st: &Ui) {
     st.write(format!("selectbox: {}", fruit.copied().unwrap_or("none")));
 
     st.divider();
-    st.help("A widget can be disabled")
+    st.tooltip("A widget can be disabled")
         .disabled(true)
         .checkbox("Disabled", true);
     st.code("let n = st.slider(\"n\", 0..=100, 0);", Some("rust"));

@@ -296,6 +296,9 @@ fn player(
     })
 }
 
+/// Most values a metric's sparkline may have.
+pub const METRIC_CHART_POINTS: usize = 10_000;
+
 /// Most points one map may show.
 pub const MAP_POINTS: usize = 100_000;
 
@@ -331,7 +334,8 @@ fn convert(
             wrap_lines: code.wrap_lines,
             height: code.height,
         },
-        WitElement::Json(text) => {
+        WitElement::Json(doc) => {
+            let text = doc.value;
             if text.len() > element_bytes {
                 return Err(CallError::LimitExceeded(format!(
                     "an element may carry at most {element_bytes} bytes of text (element_bytes)"
@@ -339,19 +343,53 @@ fn convert(
             }
             let value = serde_json::from_str(&text)
                 .map_err(|e| CallError::InvalidArgument(format!("json: not valid JSON: {e}")))?;
-            Element::Json { value }
+            Element::Json {
+                value,
+                expanded: doc.expanded,
+            }
         }
         WitElement::Divider => Element::Divider,
-        WitElement::Metric(m) => Element::Metric {
-            label: m.label,
-            value: m.value,
-            delta: m.delta,
-            delta_color: match m.delta_color {
-                ui::DeltaColor::Normal => DeltaColor::Normal,
-                ui::DeltaColor::Inverse => DeltaColor::Inverse,
-                ui::DeltaColor::Off => DeltaColor::Off,
-            },
-        },
+        WitElement::Metric(m) => {
+            if m.chart.len() > METRIC_CHART_POINTS {
+                return Err(CallError::InvalidArgument(format!(
+                    "metric: a chart of at most {METRIC_CHART_POINTS} values; this one has {}",
+                    m.chart.len()
+                )));
+            }
+            Element::Metric {
+                label: m.label,
+                value: m.value,
+                delta: m.delta,
+                delta_color: match m.delta_color {
+                    ui::DeltaColor::Normal => DeltaColor::Normal,
+                    ui::DeltaColor::Inverse => DeltaColor::Inverse,
+                    ui::DeltaColor::Off => DeltaColor::Off,
+                },
+                help: m.help,
+                border: m.border,
+                // Values JSON cannot carry are gaps in the line.
+                chart: m.chart,
+            }
+        }
+        WitElement::Logo(logo) => {
+            let (url, _) = media.keep(
+                &logo.image.bytes,
+                logo.image.mime.as_deref(),
+                MediaKind::Image,
+                limits,
+            )?;
+            if let Some(link) = &logo.link {
+                if !(link.starts_with("https://") || link.starts_with("http://")) {
+                    return Err(CallError::InvalidArgument(format!(
+                        "logo: the link must be an http or https URL, got {link:?}"
+                    )));
+                }
+            }
+            Element::Logo {
+                url,
+                link: logo.link,
+            }
+        }
         WitElement::Table(t) => {
             let columns = columns(t)?;
             let rows = columns.first().map_or(0, |c| c.values.len());

@@ -151,7 +151,13 @@ fn deep_json(st: &Ui, depth: usize) {
         Ok(()) => "accepted".to_owned(),
         Err(e) => format!("refused: {}", CallError::from(e)),
     };
-    let json = result(raw_ui::emit(MAIN, &raw_ui::Element::Json(deep.clone())));
+    let json = result(raw_ui::emit(
+        MAIN,
+        &raw_ui::Element::Json(raw_ui::JsonDoc {
+            value: deep.clone(),
+            expanded: None,
+        }),
+    ));
     st.text(format!("json depth {depth}: {json}"));
     let spec = format!("{{\"data\":{{\"values\":{deep}}},\"mark\":\"bar\"}}");
     let vega = result(raw_ui::emit(MAIN, &raw_ui::Element::VegaLite(spec)));
