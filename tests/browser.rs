@@ -334,7 +334,9 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     // A dialog opens over the page and closes with its button.
     let open_dialog = browser
         .client
-        .find(Locator::XPath("//button[text()='Open a dialog']"))
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Open a dialog']",
+        ))
         .await
         .unwrap();
     open_dialog.click().await.unwrap();
@@ -368,7 +370,7 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     let visit = browser
         .client
         .find(Locator::XPath(
-            "//button[text()='Count a visit in the URL']",
+            "//button[normalize-space(.)='Count a visit in the URL']",
         ))
         .await
         .unwrap();
@@ -947,7 +949,9 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
     // A streamed answer ends as Markdown: each finished block drawn once.
     let stream = browser
         .client
-        .find(Locator::XPath("//button[text()='Stream an answer']"))
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Stream an answer']",
+        ))
         .await
         .unwrap();
     stream.click().await.unwrap();

@@ -512,15 +512,20 @@ function chart(el) {
   return h("div", { class: "chart-box" }, node, notice);
 }
 
+// A widget's label: Markdown the host rendered and sanitized.
+const labelHtml = (el) => richHtml("span", { class: "label-text" }, el.label);
+// The label as plain text (for `aria-label`).
+const labelText = (el) => { const t = document.createElement("template"); t.innerHTML = el.label; return t.content.textContent; };
+
 function labelFor(el, inputId) {
   return h("label", { class: "label", for: inputId },
-    el.label, el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
+    labelHtml(el), el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
 }
 
 const WIDGETS = {
   button(el, ctx) {
     const node = h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, el.label);
+      onclick: () => ctx.send(el.id, true) }, labelHtml(el));
     // A click's value lasts one run and is not shown: the redrawn button
     // keeps its node, so a second click landing meanwhile is not lost.
     return { node, update: () => {} };
@@ -529,7 +534,7 @@ const WIDGETS = {
     const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
-    const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, el.label));
+    const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, labelHtml(el)));
     return { node, update: (next) => { box.checked = next.value; } };
   },
   slider(el, ctx) {
@@ -570,7 +575,7 @@ const WIDGETS = {
 Object.assign(WIDGETS, {
   chat_input(el, ctx) {
     const input = h("input", { type: "text", id: ctx.domId, disabled: el.disabled, maxlength: el.max_chars,
-      placeholder: el.placeholder || "Your message", "aria-label": el.label });
+      placeholder: el.placeholder || "Your message", "aria-label": labelText(el) });
     const send = () => {
       const text = input.value.trim();
       if (!text) return;
@@ -592,7 +597,7 @@ Object.assign(WIDGETS, {
         link.remove();
         setTimeout(() => URL.revokeObjectURL(url), 10000);
         ctx.send(el.id, true);
-      } }, `⬇ ${el.label}`);
+      } }, "⬇ ", labelHtml(el));
   },
   feedback(el, ctx) {
     const thumbs = el.options === 2;
@@ -602,7 +607,7 @@ Object.assign(WIDGETS, {
       onclick: () => ctx.send(el.id, i) }, face));
     const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", thumbs ? v === i : v !== null && i <= v));
     show(el.value);
-    const node = h("div", {}, h("div", { class: "label", text: el.label }), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
+    const node = h("div", {}, h("div", { class: "label" }, labelHtml(el)), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
     return { node, update: (next) => show(next.value) };
   },
   // Files go to the server over HTTP, one request each; the widget's value
@@ -658,19 +663,19 @@ Object.assign(WIDGETS, {
       input.dispatchEvent(new Event("change"));
     });
     show();
-    const node = h("div", {}, h("label", { class: "label", for: ctx.domId, text: el.label }), zone, status, list);
+    const node = h("div", {}, h("label", { class: "label", for: ctx.domId }, labelHtml(el)), zone, status, list);
     return { node, update: (next) => { files = next.files || []; show(); } };
   },
   submit_button(el, ctx) {
     const node = h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, el.label);
+      onclick: () => ctx.send(el.id, true) }, labelHtml(el));
     return { node, update: () => {} };
   },
   toggle(el, ctx) {
     const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
-    const node = h("div", { class: "checkbox toggle" }, h("label", { title: el.help }, box, h("span", { class: "switch" }), el.label));
+    const node = h("div", { class: "checkbox toggle" }, h("label", { title: el.help }, box, h("span", { class: "switch" }), labelHtml(el)));
     return { node, update: (next) => { box.checked = next.value; } };
   },
   radio(el, ctx) {
@@ -679,7 +684,7 @@ Object.assign(WIDGETS, {
     const set = (v) => inputs.forEach((r, i) => { r.checked = v === i; });
     set(el.value);
     const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
-      h("legend", { class: "label", title: el.help, text: el.label }),
+      h("legend", { class: "label", title: el.help }, labelHtml(el)),
       ...inputs.map((r, i) => h("label", {}, r, el.options[i])));
     return { node, update: (next) => set(next.value) };
   },

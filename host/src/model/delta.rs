@@ -573,8 +573,12 @@ impl BlockSpec {
 pub struct WidgetElement {
     /// Derived by the host from kind and key, or kind, label and parameters.
     pub id: WidgetId,
-    /// The widget's label.
+    /// The widget's label, as the page wrote it.
+    #[serde(skip_serializing)]
     pub label: String,
+    /// The label's Markdown, rendered and sanitized.
+    #[serde(rename = "label")]
+    pub label_html: String,
     /// Tooltip text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -821,6 +825,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::Widget(Box::new(WidgetElement {
             id: crate::model::widget::widget_id(&spec, "w", None),
             label: "w".into(),
+            label_html: "w".into(),
             help: None,
             label_visibility: "visible",
             disabled: false,

@@ -105,6 +105,62 @@ pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
     Ok(out.out)
 }
 
+/// Renders one line of Markdown (a heading, a caption, a label) as
+/// [`render_bounded`] does, without the paragraph around it.
+pub fn render_line_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
+    let html = render_bounded(source, budget)?;
+    let trimmed = html.trim_end();
+    Ok(
+        match trimmed
+            .strip_prefix("<p>")
+            .and_then(|inner| inner.strip_suffix("</p>"))
+        {
+            Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+            _ => html,
+        },
+    )
+}
+
+/// Renders inline Markdown (a label, a heading): emphasis, code, links,
+/// colours, icons and formulas, as [`render_line_bounded`] does; text that
+/// would render as anything but one paragraph (`1. Pick a file` as a list)
+/// is shown as written.
+pub fn render_inline_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
+    let html = render_line_bounded(source, budget)?;
+    if html.starts_with('<')
+        && !html.starts_with("<span")
+        && !html.starts_with("<strong")
+        && !html.starts_with("<em")
+        && !html.starts_with("<code")
+        && !html.starts_with("<a ")
+        && !html.starts_with("<del")
+        || html.contains("<p>")
+    {
+        let escaped = escape(source);
+        if escaped.len() > budget {
+            return Err(TooLarge);
+        }
+        return Ok(escaped);
+    }
+    Ok(html)
+}
+
+/// `text` with HTML's special characters escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders `source` as HTML that cannot run script, without a budget (for
 /// sources known to be small).
 pub fn render(source: &str) -> String {
@@ -659,6 +715,21 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("style=\"color:red\""), "{html}");
+    }
+
+    #[test]
+    fn labels_are_inline_markdown_or_their_text() {
+        let inline = |s: &str| render_inline_bounded(s, 1 << 16).unwrap();
+        assert_eq!(inline("**Bold** label"), "<strong>Bold</strong> label");
+        assert_eq!(
+            inline(":red[Hot] deals"),
+            "<span class=\"wl-c-red\">Hot</span> deals"
+        );
+        assert_eq!(inline("1. Pick a file"), "1. Pick a file");
+        assert_eq!(inline("- item"), "- item");
+        assert_eq!(inline("# Title"), "# Title");
+        assert_eq!(inline("a & <b>"), "a &amp; &lt;b&gt;");
+        assert_eq!(inline("line one\n\nline two"), "line one\n\nline two");
     }
 
     #[test]

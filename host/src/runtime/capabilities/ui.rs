@@ -190,21 +190,25 @@ fn rich(body: &str, budget: &Budget) -> Result<String, CallError> {
 /// One line of Markdown (a heading, a caption, an alert): its paragraph
 /// without the `<p>` around it.
 fn rich_line(body: &str, budget: &Budget) -> Result<String, CallError> {
-    let html = rich(body, budget)?;
-    let trimmed = html.trim_end();
-    Ok(
-        match trimmed
-            .strip_prefix("<p>")
-            .and_then(|inner| inner.strip_suffix("</p>"))
-        {
-            Some(inner) if !inner.contains("<p>") => inner.to_owned(),
-            _ => html,
-        },
-    )
+    let element_bytes = budget.limits.element_bytes;
+    if body.len() > element_bytes {
+        return Err(CallError::LimitExceeded(format!(
+            "an element may carry at most {element_bytes} bytes of text (element_bytes)"
+        )));
+    }
+    let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
+    markdown::render_line_bounded(body, bytes).map_err(|_| refusal)
 }
 
 fn heading(h: ui::Heading, budget: &Budget) -> Result<Heading, CallError> {
-    let html = rich_line(&h.body, budget)?;
+    let element_bytes = budget.limits.element_bytes;
+    if h.body.len() > element_bytes {
+        return Err(CallError::LimitExceeded(format!(
+            "an element may carry at most {element_bytes} bytes of text (element_bytes)"
+        )));
+    }
+    let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
+    let html = markdown::render_inline_bounded(&h.body, bytes).map_err(|_| refusal)?;
     let divider =
         match h.divider.as_deref() {
             None => None,

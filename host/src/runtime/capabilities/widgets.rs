@@ -85,8 +85,19 @@ impl widgets::Host for StoreData {
         if let Err(message) = run.widgets.claim(&id, &spec) {
             return Err(HostError::from(CallError::DuplicateWidgetId(message)));
         }
+        // The label is Markdown, as in Streamlit (bounded by what one
+        // element may carry).
+        let label_html =
+            crate::model::markdown::render_inline_bounded(&options.label, limits.element_bytes)
+                .map_err(|_| {
+                    HostError::from(CallError::LimitExceeded(format!(
+                        "a widget's label may render to at most {} bytes (element_bytes)",
+                        limits.element_bytes
+                    )))
+                })?;
         let mut element = WidgetElement {
             id,
+            label_html,
             label: options.label,
             help: options.help,
             disabled: options.disabled,
