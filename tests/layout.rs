@@ -182,21 +182,36 @@ async fn switch_page_and_write_stream_reach_the_browser() {
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let stream = tests::widget_id(&first, "Stream a sentence");
     let go = tests::widget_id(&first, "Go to the counter page");
-    // The streamed text grows at one place, word by word.
+    // The streamed text grows at one place, word by word: each word is
+    // appended (sent once), then the finished text is drawn as Markdown
+    // (which takes the place of a last piece not sent yet).
     let streamed = client
         .rerun("gallery", serde_json::json!({ stream: true }))
         .await;
-    let growing: Vec<&serde_json::Value> = streamed
+    let appended: Vec<&serde_json::Value> = streamed
         .iter()
-        .filter(|m| {
-            m["element"]["kind"] == "markdown"
-                && m["element"]["html"]
-                    .as_str()
-                    .is_some_and(|h| h.starts_with("<p>Text that"))
-        })
+        .filter(|m| m["element"]["kind"] == "text_append")
         .collect();
-    assert!(growing.len() > 5, "{} chunks", growing.len());
-    assert!(growing.windows(2).all(|w| w[0]["path"] == w[1]["path"]));
+    assert!(appended.len() > 5, "{} pieces", appended.len());
+    assert!(appended.windows(2).all(|w| w[0]["path"] == w[1]["path"]));
+    let text: String = appended
+        .iter()
+        .filter_map(|m| m["element"]["text"].as_str())
+        .collect();
+    assert!(
+        "Text that arrives one word at a time, as a model would write it.".starts_with(&text)
+            && text.len() > 40,
+        "{text}"
+    );
+    let last = streamed
+        .iter()
+        .rfind(|m| m["path"] == appended[0]["path"])
+        .expect("the stream's place");
+    assert_eq!(last["element"]["kind"], "markdown");
+    assert_eq!(
+        last["element"]["html"],
+        "<p>Text that arrives one word at a time, as a model would write it.</p>\n"
+    );
     // switch_page tells the browser where to go and ends the run.
     let switched = client
         .rerun("gallery", serde_json::json!({ go: true }))
@@ -298,7 +313,7 @@ async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
         .await;
     assert!(rated
         .iter()
-        .any(|m| m["element"]["body"] == "4 stars, thank you"));
+        .any(|m| m["element"]["html"] == "4 stars, thank you"));
     // Six stars is not a rating this widget offers.
     client
         .send(serde_json::json!({"type": "rerun", "page": "gallery", "widgets": { rating.clone(): 5 }}))

@@ -362,14 +362,14 @@ async fn a_changed_wasm_file_is_reloaded_and_its_sessions_rerun() {
     let server = TestServer::start(&["counter"]).await;
     let mut client = WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("counter", json!({})).await;
-    assert!(first.iter().any(|m| m["element"]["body"] == "Counter"));
+    assert!(first.iter().any(|m| m["element"]["html"] == "Counter"));
     // Replace the page with a different build (hello's), as a rebuild would.
     let target = server.dir.path().join("counter.wasm");
     let staged = server.dir.path().join("counter.wasm.new");
     std::fs::copy(tests::page_wasm("hello"), &staged).unwrap();
     std::fs::rename(&staged, &target).unwrap();
     let seen = client
-        .until(|m| m["type"] == "delta" && m["element"]["body"] == "Hello")
+        .until(|m| m["type"] == "delta" && m["element"]["html"] == "Hello")
         .await;
     assert!(
         seen.iter().any(|m| m["type"] == "pages"),
@@ -446,7 +446,7 @@ async fn the_query_string_reaches_the_page() {
         .send(json!({"type": "rerun", "page": "hello", "query": "name=Lin"}))
         .await;
     client
-        .until(|m| m["element"]["body"] == "Hello, Lin!")
+        .until(|m| m["element"]["html"] == "Hello, Lin!")
         .await;
     server.shutdown().await;
 }

@@ -44,7 +44,7 @@ fn captions(messages: &[Value]) -> Vec<&str> {
     messages
         .iter()
         .filter(|m| m["type"] == "delta" && m["element"]["kind"] == "caption")
-        .filter_map(|m| m["element"]["body"].as_str())
+        .filter_map(|m| m["element"]["html"].as_str())
         .collect()
 }
 

@@ -93,6 +93,236 @@ impl Ui {
     pub fn scatter_chart(&self, data: &Table, x: &str, y: &[&str]) {
         self.vega_lite_chart(&simple_spec(data, x, y, Mark::Point));
     }
+
+    /// A line chart with Streamlit's other parameters: `x` defaults to the
+    /// row number and `y` to every other column; `color`, `x_label`,
+    /// `y_label`, `width`, `height` (see [`Chart`]).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Chart;
+    /// let t = wasmlit::Table::new().column("a", vec![1i64, 3, 2]).column("b", vec![2i64, 1, 4]);
+    /// st.line_chart_with(&t, &Chart { y_label: Some("visits".into()), height: Some(200), ..Chart::default() });
+    /// # }
+    /// ```
+    pub fn line_chart_with(&self, data: &Table, chart: &Chart) {
+        self.vega_lite_chart(&chart_spec(data, chart, Mark::Line));
+    }
+
+    /// An area chart with Streamlit's other parameters, `stack` included.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::{Chart, Stack};
+    /// let t = wasmlit::Table::new().column("a", vec![1i64, 3, 2]).column("b", vec![2i64, 1, 4]);
+    /// st.area_chart_with(&t, &Chart { stack: Some(Stack::Normalize), ..Chart::default() });
+    /// # }
+    /// ```
+    pub fn area_chart_with(&self, data: &Table, chart: &Chart) {
+        self.vega_lite_chart(&chart_spec(data, chart, Mark::Area));
+    }
+
+    /// A bar chart with Streamlit's other parameters, `stack` and
+    /// `horizontal` included.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::{Chart, Stack};
+    /// let t = wasmlit::Table::new()
+    ///     .column("region", vec!["north", "south"])
+    ///     .column("web", vec![120i64, 87])
+    ///     .column("shop", vec![30i64, 45]);
+    /// st.bar_chart_with(&t, &Chart {
+    ///     x: Some("region".into()),
+    ///     horizontal: true,
+    ///     stack: Some(Stack::Layered),
+    ///     colors: vec!["#1c83e1".into(), "#ff4b4b".into()],
+    ///     ..Chart::default()
+    /// });
+    /// # }
+    /// ```
+    pub fn bar_chart_with(&self, data: &Table, chart: &Chart) {
+        self.vega_lite_chart(&chart_spec(data, chart, Mark::Bar));
+    }
+
+    /// A scatter chart with Streamlit's other parameters; `color` may name
+    /// a column whose values group the points.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// use wasmlit::Chart;
+    /// let t = wasmlit::Table::new()
+    ///     .column("height", vec![1.62, 1.75, 1.81])
+    ///     .column("weight", vec![58.0, 72.5, 80.1])
+    ///     .column("team", vec!["a", "b", "a"]);
+    /// st.scatter_chart_with(&t, &Chart {
+    ///     x: Some("height".into()),
+    ///     y: vec!["weight".into()],
+    ///     color: Some("team".into()),
+    ///     ..Chart::default()
+    /// });
+    /// # }
+    /// ```
+    pub fn scatter_chart_with(&self, data: &Table, chart: &Chart) {
+        self.vega_lite_chart(&chart_spec(data, chart, Mark::Point));
+    }
+}
+
+/// How bars and areas of several series are stacked (Streamlit's `stack`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stack {
+    /// On top of each other (`stack=True`, the default).
+    Stacked,
+    /// Side by side for bars, overlapping for areas (`stack=False`).
+    Layered,
+    /// Stacked to 100% (`stack="normalize"`).
+    Normalize,
+    /// Stacked around the middle (`stack="center"`).
+    Center,
+}
+
+/// The parameters of the simple charts, as Streamlit names them.
+#[derive(Debug, Clone, Default)]
+pub struct Chart {
+    /// The column along the x axis; the row number when none.
+    pub x: Option<String>,
+    /// The columns drawn; every column but `x` when empty.
+    pub y: Vec<String>,
+    /// A column whose values split the rows into series (scatter charts),
+    /// or one CSS colour for a single series.
+    pub color: Option<String>,
+    /// One CSS colour per `y` column, in order.
+    pub colors: Vec<String>,
+    /// How series are stacked (bar and area charts).
+    pub stack: Option<Stack>,
+    /// Bars along the y axis (bar charts).
+    pub horizontal: bool,
+    /// The x axis's title.
+    pub x_label: Option<String>,
+    /// The y axis's title.
+    pub y_label: Option<String>,
+    /// Width in pixels; the container's width when none.
+    pub width: Option<u32>,
+    /// Height in pixels.
+    pub height: Option<u32>,
+}
+
+/// The row number, when a chart has no `x` column.
+const INDEX: &str = "(index)";
+
+/// A chart's specification from `chart`'s parameters.
+fn chart_spec(data: &Table, chart: &Chart, mark: Mark) -> Value {
+    let columns = data.json_columns();
+    let rows = columns.first().map_or(0, |(_, v)| v.len());
+    let x = chart.x.clone().unwrap_or_else(|| INDEX.to_owned());
+    let color_column = chart
+        .color
+        .as_ref()
+        .filter(|c| columns.iter().any(|(name, _)| name == *c))
+        .cloned();
+    let y: Vec<String> = if chart.y.is_empty() {
+        columns
+            .iter()
+            .map(|(name, _)| name.clone())
+            .filter(|name| *name != x && Some(name) != color_column.as_ref())
+            .collect()
+    } else {
+        chart.y.clone()
+    };
+    let values: Vec<Value> = (0..rows)
+        .map(|r| {
+            let mut row: Map<String, Value> = columns
+                .iter()
+                .filter(|(name, _)| {
+                    *name == x || y.contains(name) || Some(name) == color_column.as_ref()
+                })
+                .map(|(name, v)| (name.clone(), v[r].clone()))
+                .collect();
+            if chart.x.is_none() {
+                row.insert(INDEX.to_owned(), json!(r));
+            }
+            Value::Object(row)
+        })
+        .collect();
+    let x_type = if chart.x.is_none() {
+        "quantitative"
+    } else {
+        columns
+            .iter()
+            .find(|(name, _)| *name == x)
+            .map_or("nominal", |(_, v)| match mark {
+                Mark::Bar if field_type(v) == "quantitative" => "ordinal",
+                _ => field_type(v),
+            })
+    };
+    let x_type = if matches!(mark, Mark::Bar) && x_type == "quantitative" {
+        "ordinal"
+    } else {
+        x_type
+    };
+    let zero = !matches!(mark, Mark::Point);
+    let y_title = chart.y_label.clone().unwrap_or_else(|| {
+        if y.len() == 1 {
+            y[0].clone()
+        } else {
+            "value".to_owned()
+        }
+    });
+    let x_title = chart.x_label.clone().unwrap_or_else(|| {
+        if chart.x.is_none() {
+            String::new()
+        } else {
+            x.clone()
+        }
+    });
+    let stack = match (mark, chart.stack) {
+        (Mark::Bar | Mark::Area, Some(Stack::Layered)) => Value::Null,
+        (Mark::Bar | Mark::Area, Some(Stack::Normalize)) => json!("normalize"),
+        (Mark::Bar | Mark::Area, Some(Stack::Center)) => json!("center"),
+        (Mark::Bar | Mark::Area, _) => json!("zero"),
+        _ => Value::Null,
+    };
+    let mut x_enc = json!({"field": x, "type": x_type, "title": x_title});
+    if x_type == "quantitative" {
+        x_enc["scale"] = json!({"zero": zero && chart.x.is_some()});
+    }
+    let mut y_enc = json!({"field": "value", "type": "quantitative", "scale": {"zero": zero}, "title": y_title});
+    if !stack.is_null() || matches!(mark, Mark::Bar | Mark::Area) {
+        y_enc["stack"] = stack.clone();
+    }
+    let color = match (&color_column, &chart.color) {
+        (Some(column), _) => json!({"field": column, "type": "nominal", "title": column}),
+        (None, Some(one)) if y.len() == 1 => json!({"value": one}),
+        _ if !chart.colors.is_empty() => json!({
+            "field": "series", "type": "nominal", "title": null,
+            "scale": {"domain": y, "range": chart.colors}
+        }),
+        _ => json!({"field": "series", "type": "nominal", "title": null}),
+    };
+    let (x_enc, y_enc, offset) = if chart.horizontal && matches!(mark, Mark::Bar) {
+        (y_enc, x_enc, "yOffset")
+    } else {
+        (x_enc, y_enc, "xOffset")
+    };
+    let mut encoding = json!({"x": x_enc, "y": y_enc, "color": color});
+    // Bars not stacked stand side by side.
+    if matches!(mark, Mark::Bar) && chart.stack == Some(Stack::Layered) {
+        encoding[offset] = json!({"field": "series"});
+    }
+    let mut spec = json!({
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "data": {"values": values},
+        "transform": [{"fold": y, "as": ["series", "value"]}],
+        "mark": mark_json(mark),
+        "encoding": encoding,
+    });
+    if let Some(width) = chart.width {
+        spec["width"] = json!(width);
+    }
+    if let Some(height) = chart.height {
+        spec["height"] = json!(height);
+    }
+    spec
 }
 
 /// The Vega-Lite type of a column: numbers are quantitative, ISO dates
@@ -153,5 +383,73 @@ fn mark_json(mark: Mark) -> Value {
         Mark::Area => json!({"type": "area", "tooltip": true, "opacity": 0.8}),
         Mark::Bar => json!({"type": "bar", "tooltip": true}),
         Mark::Point => json!({"type": "circle", "tooltip": true, "size": 60}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table::new()
+            .column("region", vec!["north", "south"])
+            .column("web", vec![120i64, 87])
+            .column("shop", vec![30i64, 45])
+    }
+
+    #[test]
+    fn defaults_are_the_row_number_and_every_other_column() {
+        let spec = chart_spec(&table(), &Chart::default(), Mark::Line);
+        assert_eq!(spec["encoding"]["x"]["field"], INDEX);
+        assert_eq!(
+            spec["transform"][0]["fold"],
+            json!(["region", "web", "shop"])
+        );
+        assert_eq!(spec["data"]["values"][1][INDEX], 1);
+    }
+
+    #[test]
+    fn streamlits_parameters_become_the_specification() {
+        let chart = Chart {
+            x: Some("region".into()),
+            horizontal: true,
+            stack: Some(Stack::Layered),
+            colors: vec!["#111111".into(), "#222222".into()],
+            x_label: Some("Region".into()),
+            y_label: Some("Orders".into()),
+            height: Some(240),
+            ..Chart::default()
+        };
+        let spec = chart_spec(&table(), &chart, Mark::Bar);
+        // Horizontal: the region runs along y, the values along x.
+        assert_eq!(spec["encoding"]["y"]["field"], "region");
+        assert_eq!(spec["encoding"]["y"]["title"], "Region");
+        assert_eq!(spec["encoding"]["x"]["title"], "Orders");
+        assert_eq!(spec["encoding"]["x"]["stack"], Value::Null);
+        assert_eq!(spec["encoding"]["yOffset"]["field"], "series");
+        assert_eq!(
+            spec["encoding"]["color"]["scale"]["range"],
+            json!(["#111111", "#222222"])
+        );
+        assert_eq!(spec["height"], 240);
+        let normalized = chart_spec(
+            &table(),
+            &Chart {
+                stack: Some(Stack::Normalize),
+                ..Chart::default()
+            },
+            Mark::Area,
+        );
+        assert_eq!(normalized["encoding"]["y"]["stack"], "normalize");
+        let grouped = chart_spec(
+            &table(),
+            &Chart {
+                color: Some("region".into()),
+                y: vec!["web".into()],
+                ..Chart::default()
+            },
+            Mark::Point,
+        );
+        assert_eq!(grouped["encoding"]["color"]["field"], "region");
     }
 }

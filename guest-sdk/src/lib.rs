@@ -58,6 +58,7 @@ mod upload;
 mod widgets;
 
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
+pub use charts::{Chart, Stack};
 pub use content::{MapPoint, Space};
 pub use data::{ColumnData, DeltaColor, Format, Metric, Table};
 pub use elements::{Callout, Code, Heading};

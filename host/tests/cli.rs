@@ -97,7 +97,7 @@ fn run_prints_each_delta_then_a_status_line() {
     );
     let lines = lines(&out.stdout);
     assert_eq!(lines.len(), 6);
-    assert_eq!(lines[0]["element"]["body"], "Counter");
+    assert_eq!(lines[0]["element"]["html"], "Counter");
     assert_eq!(lines[2]["element"]["html"], "<p>count: 41</p>\n");
     let status = &lines[5];
     assert_eq!(status["status"], "ok");
@@ -389,7 +389,7 @@ fn host_new_makes_a_page_that_builds_passes_its_test_and_is_served_from_its_own_
             loop {
                 let text = ws.next().await.unwrap().unwrap().into_text().unwrap();
                 assert!(!text.contains("page_not_found"), "{text}");
-                if text.contains(r#""body":"Sales report""#) {
+                if text.contains(r#""html":"Sales report""#) {
                     break;
                 }
             }
@@ -466,7 +466,7 @@ fn hello_serves_the_example_pages_the_binary_carries() {
                 if text.contains(r#""type":"session""#) {
                     pages = Some(text.to_string());
                 }
-                if text.contains(r#""body":"Counter""#) {
+                if text.contains(r#""html":"Counter""#) {
                     break;
                 }
             }

@@ -857,6 +857,45 @@ mod tests {
     }
 
     #[test]
+    fn only_the_operators_tile_origin_joins_the_image_sources() {
+        let origin = origin_of("https://tile.example.org/{z}/{x}/{y}.png").unwrap();
+        assert_eq!(origin, "https://tile.example.org");
+        let mut headers = axum::http::HeaderMap::new();
+        SecurityHeaders::with_images(&[], &[], &[origin])
+            .unwrap()
+            .apply(&mut headers);
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.contains("img-src 'self' data: https://tile.example.org;"),
+            "{csp}"
+        );
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.y/{z}",
+            "/relative/{z}/{x}/{y}",
+        ] {
+            assert!(origin_of(bad).is_err(), "{bad}");
+        }
+        // A response with a policy of its own (a media item) keeps it.
+        let mut own = axum::http::HeaderMap::new();
+        own.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox; default-src 'none'"),
+        );
+        SecurityHeaders::default().apply(&mut own);
+        assert_eq!(
+            own[header::CONTENT_SECURITY_POLICY],
+            "sandbox; default-src 'none'"
+        );
+        assert_eq!(own[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+
+    #[test]
     fn the_policy_keeps_pages_on_their_origin() {
         let mut headers = axum::http::HeaderMap::new();
         SecurityHeaders::default().apply(&mut headers);
