@@ -41,7 +41,7 @@ pub enum Command {
         page: PathBuf,
     },
     /// Serve a directory of pages to browsers.
-    Serve(crate::web::server::ServeArgs),
+    Serve(Box<crate::web::server::ServeArgs>),
     /// Serve the example pages this binary carries (built on first use).
     Hello {
         /// TCP port to listen on.
@@ -157,7 +157,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Run(args) => run(&cli.engine, args),
         Command::Check { page } => check(&cli.engine, page),
-        Command::Serve(args) => crate::web::server::serve(cli.engine.settings()?, args),
+        Command::Serve(args) => crate::web::server::serve(cli.engine.settings()?, *args),
         Command::New { name, app } => new(&cli.engine, &name, app),
         Command::Hello { port } => hello(&cli.engine, port),
     }

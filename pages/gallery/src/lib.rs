@@ -108,9 +108,8 @@ fn rich_text(st: &Ui) {
             .chunks(4)
             .map(|c| c.iter().collect())
             .collect();
-        let text = st.write_stream(pieces.into_iter().map(|piece| {
+        let text = st.write_stream(pieces.into_iter().inspect(|_| {
             wasmlit::sleep(std::time::Duration::from_millis(5));
-            piece
         }));
         st.caption(format!("streamed {} characters", text.chars().count()));
     }

@@ -579,9 +579,11 @@ fn convert(
                 .points
                 .into_iter()
                 .map(|p| {
-                    if !(p.latitude.is_finite() && (-90.0..=90.0).contains(&p.latitude))
-                        || !(p.longitude.is_finite() && (-180.0..=180.0).contains(&p.longitude))
-                    {
+                    let on_earth = p.latitude.is_finite()
+                        && (-90.0..=90.0).contains(&p.latitude)
+                        && p.longitude.is_finite()
+                        && (-180.0..=180.0).contains(&p.longitude);
+                    if !on_earth {
                         return Err(CallError::InvalidArgument(format!(
                             "map: a point at latitude {} and longitude {} is not on Earth \
                              (latitude -90 to 90, longitude -180 to 180)",
