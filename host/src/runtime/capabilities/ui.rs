@@ -171,9 +171,13 @@ impl StoreData {
     }
 }
 
-/// `body` rendered as Markdown within what an element may carry and the
-/// run has left.
-fn rich(body: &str, budget: &Budget) -> Result<String, CallError> {
+/// `body` rendered by `render` (one of the Markdown renderers) within what
+/// an element may carry and the run has left.
+fn rendered(
+    body: &str,
+    budget: &Budget,
+    render: fn(&str, usize) -> Result<String, markdown::TooLarge>,
+) -> Result<String, CallError> {
     let element_bytes = budget.limits.element_bytes;
     // Checked before rendering so a huge source is not rendered first.
     if body.len() > element_bytes {
@@ -184,40 +188,31 @@ fn rich(body: &str, budget: &Budget) -> Result<String, CallError> {
     // Rendering stops as soon as the HTML passes what the element may
     // carry or what the run has left.
     let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
-    markdown::render_bounded(body, bytes).map_err(|_| refusal)
+    render(body, bytes).map_err(|_| refusal)
 }
 
-/// One line of Markdown (a heading, a caption, an alert): its paragraph
+/// `body` rendered as Markdown.
+fn rich(body: &str, budget: &Budget) -> Result<String, CallError> {
+    rendered(body, budget, markdown::render_bounded)
+}
+
+/// One line of Markdown (a caption, an alert, a toast): its paragraph
 /// without the `<p>` around it.
 fn rich_line(body: &str, budget: &Budget) -> Result<String, CallError> {
-    let element_bytes = budget.limits.element_bytes;
-    if body.len() > element_bytes {
-        return Err(CallError::LimitExceeded(format!(
-            "an element may carry at most {element_bytes} bytes of text (element_bytes)"
-        )));
-    }
-    let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
-    markdown::render_line_bounded(body, bytes).map_err(|_| refusal)
+    rendered(body, budget, markdown::render_line_bounded)
 }
 
 fn heading(h: ui::Heading, budget: &Budget) -> Result<Heading, CallError> {
-    let element_bytes = budget.limits.element_bytes;
-    if h.body.len() > element_bytes {
-        return Err(CallError::LimitExceeded(format!(
-            "an element may carry at most {element_bytes} bytes of text (element_bytes)"
-        )));
-    }
-    let (bytes, refusal) = budget.bytes(element_bytes, "element_bytes");
-    let html = markdown::render_inline_bounded(&h.body, bytes).map_err(|_| refusal)?;
+    let html = rendered(&h.body, budget, markdown::render_inline_bounded)?;
     let divider =
         match h.divider.as_deref() {
             None => None,
             Some(name) => Some(delta::color(name).filter(|c| *c != "primary").ok_or_else(
                 || {
                     CallError::InvalidArgument(format!(
-                "divider {name:?}: give one of blue, green, orange, red, violet, gray, grey or \
-                 rainbow"
-            ))
+                        "divider {name:?}: give one of blue, green, orange, red, violet, gray, \
+                         grey or rainbow"
+                    ))
                 },
             )?),
         };
