@@ -166,6 +166,7 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
             host::runtime::engine::Grants {
                 data_dir: Some(data.path().to_owned()),
                 outbound: None,
+                unsafe_allow_html: false,
             },
         )
         .expect("an app view");
@@ -191,6 +192,51 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
     let shown = texts(&deltas);
     assert!(shown[0].starts_with("read failed"), "{shown:?}");
     assert!(shown[1].starts_with("list failed"), "{shown:?}");
+}
+
+#[test]
+fn raw_html_in_markdown_needs_the_grant_and_is_cleaned_with_it() {
+    let engine = tests::engine();
+    // Without the grant the call is denied, naming the capability.
+    let runner = Runner::new(engine.clone(), 1).unwrap();
+    let page = tests::load(&engine, "files");
+    let (report, _) = run(&runner, &page, "html=1");
+    match &report.outcome {
+        RunOutcome::Error(_, message) => {
+            assert!(message.contains("unsafe_allow_html"), "{message}")
+        }
+        other => panic!("the run should fail: {other:?}"),
+    }
+    // With it the HTML is kept, without what could run script.
+    let granted = engine
+        .for_app(
+            Limits::default(),
+            host::runtime::engine::Grants {
+                unsafe_allow_html: true,
+                ..Default::default()
+            },
+        )
+        .expect("an app view");
+    let runner = Runner::new(granted.clone(), 1).unwrap();
+    let page = tests::load(&granted, "files");
+    let (report, deltas) = run(&runner, &page, "html=1");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    let html = deltas
+        .iter()
+        .find_map(|d| match &d.element {
+            host::model::delta::Element::Markdown { html, .. } => Some(html.clone()),
+            _ => None,
+        })
+        .expect("the markdown");
+    assert!(html.contains("<strong>kept</strong>"), "{html}");
+    assert!(
+        html.contains("<span style=\"color:teal\">teal</span>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("onclick") && !html.contains("script"),
+        "{html}"
+    );
 }
 
 /// Polls `done` until it holds, yielding between looks; fails after `WAIT`.

@@ -100,6 +100,21 @@ impl Ui {
         self.emit(Element::Markdown(body.into()));
     }
 
+    /// Markdown whose raw HTML is kept, like
+    /// `st.markdown(body, unsafe_allow_html=True)`. The host still takes out
+    /// anything that could run script (as for [`html`](Self::html)), and
+    /// refuses the call unless the operator granted the app
+    /// `unsafe_allow_html`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.markdown_unsafe("<div style='text-align: center'>**Centred**</div>");
+    /// # }
+    /// ```
+    pub fn markdown_unsafe(&self, body: impl Into<String>) {
+        self.emit(Element::MarkdownHtml(body.into()));
+    }
+
     /// Plain text, shown as written, like `st.text`.
     ///
     /// ```no_run

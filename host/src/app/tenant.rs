@@ -60,6 +60,10 @@ pub struct Capabilities {
     /// `https://*.example.com` (its subdomains) or `http://10.0.0.5:*`.
     #[serde(default)]
     pub allowed_outbound_hosts: Vec<String>,
+    /// Raw HTML in its pages' Markdown (`markdown_unsafe`) is kept, cleaned
+    /// of script, instead of refused: Streamlit's `unsafe_allow_html`.
+    #[serde(default)]
+    pub unsafe_allow_html: bool,
 }
 
 /// An app found in an apps root.
@@ -238,6 +242,7 @@ pub fn parse(
         }
     }
     check_limits(&limits, server)?;
+    let unsafe_allow_html = config.capabilities.unsafe_allow_html;
     let data_dir = match &config.capabilities.data_dir {
         None => None,
         Some(relative) => {
@@ -268,7 +273,11 @@ pub fn parse(
         dir: dir.to_owned(),
         config,
         limits,
-        grants: Grants { data_dir, outbound },
+        grants: Grants {
+            data_dir,
+            outbound,
+            unsafe_allow_html,
+        },
         failure: None,
     })
 }

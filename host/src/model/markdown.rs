@@ -43,6 +43,44 @@ pub struct TooLarge;
 /// soon as the HTML would pass `budget` bytes. Memory and time stay
 /// proportional to `source` plus `budget`, whatever the source holds.
 pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
+    render_with(source, budget, false)
+}
+
+/// [`render_bounded`] with the source's raw HTML kept, then the whole
+/// result cleaned as [`clean_html`] cleans a page's HTML (the renderer's
+/// own classes kept): Streamlit's `unsafe_allow_html`.
+pub fn render_html_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
+    let html = render_with(source, budget, true)?;
+    let mut classes = vec![
+        "wl-small",
+        "wl-icon",
+        "wl-badge",
+        "math",
+        "math-inline",
+        "math-display",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>();
+    for color in crate::model::delta::COLORS {
+        for kind in ["wl-c-", "wl-bg-", "wl-badge-"] {
+            classes.push(format!("{kind}{color}"));
+        }
+    }
+    let cleaned = ammonia::Builder::default()
+        .add_generic_attributes(["style", "id"])
+        .filter_style_properties(HTML_STYLES.into_iter().collect())
+        .add_allowed_classes("span", classes.iter().map(String::as_str))
+        .id_prefix(Some(ID_PREFIX))
+        .clean(&html)
+        .to_string();
+    if cleaned.len() > budget {
+        return Err(TooLarge);
+    }
+    Ok(cleaned)
+}
+
+fn render_with(source: &str, budget: usize, keep_html: bool) -> Result<String, TooLarge> {
     // pulldown-cmark builds its whole tree before the first event, filling
     // in the missing cells of every table row (up to 2^18 per table): a
     // megabyte of wide tables over short rows is tens of millions of cells
@@ -58,7 +96,7 @@ pub fn render_bounded(source: &str, budget: usize) -> Result<String, TooLarge> {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_MATH;
     let events = Parser::new_ext(source, options).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Html(raw) | Event::InlineHtml(raw) if !keep_html => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -730,6 +768,33 @@ mod tests {
         assert_eq!(inline("# Title"), "# Title");
         assert_eq!(inline("a & <b>"), "a &amp; &lt;b&gt;");
         assert_eq!(inline("line one\n\nline two"), "line one\n\nline two");
+    }
+
+    #[test]
+    fn kept_html_is_cleaned_and_the_dialect_survives() {
+        let html = render_html_bounded(
+            "Some **bold** :blue[sky] <span style='color:red;position:fixed' onclick=x>red</span>\n\n\
+             <script>alert(1)</script><img src=x onerror=alert(2)> <b class=toast>b</b>",
+            1 << 16,
+        )
+        .unwrap();
+        assert!(
+            html.contains("<span style=\"color:red\">red</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(
+            html.contains("<span class=\"wl-c-blue\">sky</span>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("script") && !html.contains("onerror") && !html.contains("onclick"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("toast") && !html.contains("position"),
+            "{html}"
+        );
     }
 
     #[test]

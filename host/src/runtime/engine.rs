@@ -78,6 +78,9 @@ pub struct Grants {
     pub data_dir: Option<PathBuf>,
     /// Outbound HTTP to the hosts of an allow list.
     pub outbound: Option<Arc<crate::runtime::services::outbound::Outbound>>,
+    /// Raw HTML in its pages' Markdown is kept (cleaned of script) instead
+    /// of shown as text: Streamlit's `unsafe_allow_html`.
+    pub unsafe_allow_html: bool,
 }
 
 /// The engine, its linker and its ticker; shared by every page and run.
@@ -284,10 +287,26 @@ impl PageEngine {
         }
         let allow = crate::runtime::services::outbound::AllowList::parse(hosts)?;
         let grants = Grants {
-            data_dir: self.grants.data_dir.clone(),
             outbound: Some(Arc::new(crate::runtime::services::outbound::Outbound::new(
                 allow,
             )?)),
+            ..self.grants.clone()
+        };
+        self.for_app((*self.limits).clone(), grants)
+    }
+
+    /// This engine with raw HTML in Markdown kept (cleaned of script): the
+    /// single-app form of an app's `unsafe_allow_html`.
+    pub fn with_unsafe_html(
+        self: &Arc<PageEngine>,
+        allow: bool,
+    ) -> anyhow::Result<Arc<PageEngine>> {
+        if !allow {
+            return Ok(self.clone());
+        }
+        let grants = Grants {
+            unsafe_allow_html: true,
+            ..self.grants.clone()
         };
         self.for_app((*self.limits).clone(), grants)
     }

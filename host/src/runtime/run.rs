@@ -585,6 +585,8 @@ pub struct StoreData {
     pub(crate) outbound: Option<Arc<crate::runtime::services::outbound::Outbound>>,
     /// Outbound requests this instance has sent.
     pub(crate) outbound_sent: u32,
+    /// Whether raw HTML in Markdown is kept (`unsafe_allow_html`).
+    pub(crate) unsafe_allow_html: bool,
 }
 
 impl WasiView for StoreData {
@@ -692,6 +694,7 @@ impl StoreData {
             started: now,
             outbound: engine.grants.outbound.clone(),
             outbound_sent: 0,
+            unsafe_allow_html: engine.grants.unsafe_allow_html,
         }
     }
 

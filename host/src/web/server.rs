@@ -115,6 +115,11 @@ pub struct ServeArgs {
     /// hosts in their `app.toml` instead.
     #[arg(long = "allow-outbound-host", value_name = "URL")]
     pub allow_outbound_hosts: Vec<String>,
+    /// Keep raw HTML in the pages' Markdown (`markdown_unsafe`), cleaned of
+    /// script, as Streamlit's `unsafe_allow_html` does (single app; an
+    /// apps root grants it per app in `app.toml`).
+    #[arg(long)]
+    pub unsafe_allow_html: bool,
     /// Session state all sessions of one app may hold, in MiB (an app's
     /// `app.toml` may set its own `session_state_app_mib`).
     #[arg(long, default_value_t = (crate::runtime::services::session_state::SESSION_STATE_APP_BYTES >> 20) as u64)]
@@ -549,8 +554,9 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     engine_settings.instance_slots = engine_settings
         .instance_slots
         .max(u32::try_from(needed).unwrap_or(u32::MAX));
-    let engine =
-        PageEngine::new(engine_settings)?.with_outbound_hosts(&args.allow_outbound_hosts)?;
+    let engine = PageEngine::new(engine_settings)?
+        .with_outbound_hosts(&args.allow_outbound_hosts)?
+        .with_unsafe_html(args.unsafe_allow_html)?;
     if !args.allow_outbound_hosts.is_empty() {
         eprintln!(
             "Outbound HTTP allowed to: {}",

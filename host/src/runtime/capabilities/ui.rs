@@ -24,6 +24,15 @@ impl ui::Host for StoreData {
         let output = self.drawing("ui.emit", at)?;
         let budget = Budget::of(&self.limits, output.output_bytes());
         let media = self.media_keeper();
+        if matches!(element, WitElement::MarkdownHtml(_)) && !self.unsafe_allow_html {
+            return Err(HostError::from(CallError::Denied(
+                "markdown with raw HTML (unsafe_allow_html): the operator has not granted this \
+                 app `unsafe_allow_html` (`[capabilities] unsafe_allow_html = true` in its \
+                 app.toml, or `host serve --unsafe-allow-html`); use `html` for HTML without \
+                 the grant"
+                    .into(),
+            )));
+        }
         let element = match convert(element, &budget, &media) {
             Ok(element) => element,
             Err(e) => return Err(HostError::from(e)),
@@ -319,6 +328,10 @@ fn convert(
         WitElement::Subheader(h) => Element::Subheader(heading(h, budget)?),
         WitElement::Markdown(body) => {
             let html = rich(&body, budget)?;
+            Element::Markdown { html, source: body }
+        }
+        WitElement::MarkdownHtml(body) => {
+            let html = rendered(&body, budget, markdown::render_html_bounded)?;
             Element::Markdown { html, source: body }
         }
         WitElement::Text(body) => Element::Text { body },
