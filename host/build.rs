@@ -36,10 +36,18 @@ fn main() {
     }
     files.sort();
     // The vendored browser libraries are embedded once, for the server to
-    // serve (`vendor_files.rs`); `host new` writes them from there.
-    let vendor_dir = root.join("host/frontend/vendor");
-    let (vendor, files): (Vec<PathBuf>, Vec<PathBuf>) =
-        files.into_iter().partition(|f| f.starts_with(&vendor_dir));
+    // serve (`vendor_files.rs`); `host new` writes them from there. Found
+    // beside this manifest, so a packaged host carries them too.
+    let vendor_dir = manifest.join("frontend/vendor");
+    println!("cargo:rerun-if-changed={}", vendor_dir.display());
+    let mut vendor = Vec::new();
+    collect(&vendor_dir, &mut vendor);
+    vendor.sort();
+    let in_workspace_vendor = root.join("host/frontend/vendor");
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| !f.starts_with(&in_workspace_vendor))
+        .collect();
     let mut listing = String::from("&[\n");
     for file in &vendor {
         let relative = file
