@@ -305,6 +305,10 @@ fn chart_spec(data: &Table, chart: &Chart, mark: Mark) -> Value {
         (x_enc, y_enc, "xOffset")
     };
     let mut encoding = json!({"x": x_enc, "y": y_enc, "color": color});
+    // Coloured by a column, several `y` columns stay separate series.
+    if color_column.is_some() && y.len() > 1 {
+        encoding["detail"] = json!({"field": "series"});
+    }
     // Bars not stacked stand side by side.
     if matches!(mark, Mark::Bar) && chart.stack == Some(Stack::Layered) {
         encoding[offset] = json!({"field": "series"});

@@ -22,6 +22,10 @@ impl Ui {
     /// # }
     /// ```
     pub fn write_stream<S: AsRef<str>>(&self, chunks: impl IntoIterator<Item = S>) -> String {
+        // The stream's blocks go in a container of their own, so each
+        // finished block keeps its place even when the stream is drawn into
+        // a placeholder.
+        let area = self.container(false);
         let mut whole = String::new();
         // The unfinished block and the placeholder showing it; `sent` bytes
         // of it are there as plain text.
@@ -41,7 +45,7 @@ impl Ui {
                 let done: String = tail.drain(..cut).collect();
                 place
                     .take()
-                    .unwrap_or_else(|| self.empty())
+                    .unwrap_or_else(|| area.empty())
                     .emit(Element::Markdown(done));
                 sent = 0;
                 blocks = Blocks::default();
@@ -49,14 +53,14 @@ impl Ui {
             }
             if tail.len() > sent {
                 place
-                    .get_or_insert_with(|| self.empty())
+                    .get_or_insert_with(|| area.empty())
                     .emit(Element::TextAppend(tail[sent..].to_owned()));
                 sent = tail.len();
             }
         }
         if !tail.is_empty() {
             place
-                .unwrap_or_else(|| self.empty())
+                .unwrap_or_else(|| area.empty())
                 .emit(Element::Markdown(tail));
         }
         whole
@@ -90,8 +94,12 @@ impl Blocks {
     }
 
     fn line(&mut self, line: &str, next: usize) {
-        let body = line.trim_start_matches(' ');
-        if line.len() - body.len() <= 3 {
+        // Fences are recognised at any indent (one inside a list item is
+        // indented further), so no cut falls inside one.
+        let body = line
+            .trim_start_matches([' ', '\t', '>', '-', '*', '+'])
+            .trim_start();
+        {
             let marker = body.as_bytes().first().copied();
             if let Some(c @ (b'`' | b'~')) = marker {
                 let run = body.bytes().take_while(|&b| b == c).count();

@@ -81,6 +81,8 @@ function openPage(name) {
   page = name;
   document.body.classList.remove("wide");
   for (const c of Object.values(containers)) c.replaceChildren();
+  // Nothing the previous page's run still had queued is drawn here.
+  queued.clear();
   // A page shows a logo only if it draws one.
   document.getElementById("logo")?.remove();
   runError.replaceChildren();
@@ -158,11 +160,13 @@ function place(path, element) {
   if (path.length === 0) return pageLevel(element);
   const target = slot(path);
   if (!target) return;
+  const wasStale = target.classList.contains("stale");
   target.classList.remove("stale");
   const existing = target.firstElementChild;
   const view = existing && views.get(target);
-  // Streamed text goes on the end of the text already there.
-  if (element.kind === "text_append" && view && view.append) {
+  // Streamed text goes on the end of the text already there (of this run:
+  // a stale slot's text belongs to a run that was stopped).
+  if (element.kind === "text_append" && view && view.append && !wasStale) {
     view.append(element.text);
     target.dataset.json = "";
     return;
@@ -304,15 +308,17 @@ function queueDelta(msg) {
   if (!msg.path.length) return place(msg.path, msg.element);
   const key = msg.path.join("/");
   const before = queued.get(key);
-  if (msg.element.kind === "text_append" && before) {
-    // Appended text needs what is before it: joined to queued text, or
-    // drawn after the queued element.
-    if (before.element.kind === "text_append") {
+  if (before) {
+    // Appended text joins queued text.
+    if (msg.element.kind === "text_append" && before.element.kind === "text_append") {
       before.element = { kind: "text_append", text: before.element.text + msg.element.text };
       return;
     }
-    queued.delete(key);
-    place(before.path, before.element);
+    // A redrawing that needs what is queued before it (appended text after
+    // an element; a place whose content is queued too) waits for it to be
+    // drawn first, in order.
+    const prefix = `${key}/`;
+    if (msg.element.kind === "text_append" || [...queued.keys()].some((k) => k.startsWith(prefix))) drawQueued();
   }
   queued.set(key, msg);
   if (!frameAsked) {

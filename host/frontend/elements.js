@@ -131,6 +131,8 @@ function vendor(...files) {
   }));
 }
 
+// Why a chart was not drawn: a newer drawing took its place.
+const REPLACED = new Error("replaced");
 // The last chart drawing begun: the next one starts after it.
 let chartsDrawn = Promise.resolve();
 // Holds chart drawing back until `until` settles: the app shell does so
@@ -262,7 +264,7 @@ function plotly(el) {
   const look = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", font: { color: dark ? "#e6e6e6" : "#262730" } };
   vendor("plotly.min.js")
     .then(() => window.Plotly.newPlot(node, data, { ...look, ...ownLayout, autosize: true },
-      { responsive: true, displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
+      { responsive: false, displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
         displayModeBar: config.displayModeBar, staticPlot: config.staticPlot, scrollZoom: config.scrollZoom }))
     .then(() => {
       node.dataset.rendered = "true";
@@ -286,7 +288,9 @@ function map(el) {
   // out with a size (a map in a hidden tab waits until the tab opens).
   const draw = () => {
     const L = window.L;
-    view = L.map(node, { attributionControl: Boolean(TILES), worldCopyJump: true });
+    // Resized by the observer below, not by a window listener that would
+    // outlive a redrawn map.
+    view = L.map(node, { attributionControl: Boolean(TILES), worldCopyJump: true, trackResize: false });
     // The view first: Leaflet draws layers only on a map that has one.
     const bounds = L.latLngBounds(el.points.map((p) => [p.lat, p.lon]));
     if (el.zoom !== undefined && el.points.length) view.setView(bounds.getCenter(), el.zoom);
@@ -497,17 +501,25 @@ function chart(el) {
   // waited is never computed.
   // A chart of a run the user has just replaced (its slot is stale) waits
   // for the new run's drawing instead of holding the browser up.
-  const replaced = () => Promise.reject(new Error("replaced"));
-  const current = () => node.isConnected && !node.closest(".stale");
+  const replaced = () => Promise.reject(REPLACED);
+  // Waits (at most 2 s) while the chart's slot is stale: the new run
+  // either keeps it (drawn then) or drops it (never drawn).
+  const settled = async () => {
+    const until = performance.now() + 2000;
+    while (node.isConnected && node.closest(".stale") && performance.now() < until) {
+      await new Promise((resolve) => idle(resolve));
+    }
+  };
   const drawn = chartsDrawn
     .then(() => (node.isConnected ? loadVega() : replaced()))
     .then(() => new Promise((resolve) => idle(resolve)))
-    .then(() => (current() ? window.vegaEmbed(node, spec, options) : replaced()));
+    .then(settled)
+    .then(() => (node.isConnected ? window.vegaEmbed(node, spec, options) : replaced()));
   chartsDrawn = drawn.catch(() => {});
   drawn
     .then(() => { node.dataset.rendered = "true"; })
     .catch((e) => {
-      if (node.isConnected) node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` }));
+      if (e !== REPLACED && node.isConnected) node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` }));
     });
   return h("div", { class: "chart-box" }, node, notice);
 }

@@ -26,6 +26,13 @@ impl Outbox {
             run, path, element, ..
         } = &message
         {
+            // A block starts a new drawing of its place and of everything
+            // in it: nothing queued before it there may be replaced by what
+            // comes after it.
+            if matches!(element, Element::Block(_)) {
+                self.latest
+                    .retain(|(r, p), _| *r != *run || !p.starts_with(path));
+            }
             if !path.is_empty() && !matches!(element, Element::Block(_)) {
                 let key = (*run, path.clone());
                 if let Some(&at) = self.latest.get(&key) {
@@ -111,6 +118,24 @@ mod tests {
         outbox.push(delta(1, &[0, 1, 0, 0], "frame 100"));
         assert_eq!(bodies(&outbox.take()), ["frame 100"]);
         assert!(outbox.is_empty());
+    }
+
+    #[test]
+    fn a_drawing_after_a_block_never_replaces_one_before_it() {
+        let block = ServerMessage::Delta {
+            run: 1,
+            path: vec![0, 0],
+            element: Element::Block(BlockSpec::Empty),
+        };
+        let mut outbox = Outbox::default();
+        outbox.push(delta(1, &[0, 0], "loading"));
+        outbox.push(block);
+        outbox.push(delta(1, &[0, 0, 0, 0], "child"));
+        outbox.push(delta(1, &[0, 0], "done"));
+        assert_eq!(
+            bodies(&outbox.take()),
+            ["loading", "block", "child", "done"]
+        );
     }
 
     #[test]
