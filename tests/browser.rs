@@ -718,6 +718,28 @@ async fn an_app_cannot_be_framed_and_blocked_content_is_reported() {
 async fn markdown_footnotes_cannot_take_the_shells_element_ids() {
     let (server, browser) = open("hostile?case=shell_ids").await;
     browser.wait_text("footnotes drawn").await;
+    // The graph laid out and the figure drawn, every id is checked.
+    until(
+        &browser,
+        "document.querySelector('.graphviz[data-rendered=true] svg g.node') && document.querySelector('.plotly[data-rendered=true]')",
+    )
+    .await;
+    let graph_ids = until(
+        &browser,
+        "String(document.querySelectorAll('.graphviz [id]').length)",
+    )
+    .await;
+    assert_eq!(graph_ids, "0", "a graph keeps no ids");
+    // Neither figure image was fetched from the app's origin.
+    let fetched = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('plotly-image'))",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(fetched, serde_json::json!([]), "images a figure named");
     let taken = browser
         .client
         .execute(
@@ -726,7 +748,7 @@ async fn markdown_footnotes_cannot_take_the_shells_element_ids() {
              'chart-tooltip'];
              return ids.filter((id) => {
                const el = document.getElementById(id);
-               return el && el.closest('.markdown');
+               return el && el.closest('.markdown, .graphviz, .html');
              });",
             vec![],
         )

@@ -243,6 +243,32 @@ fn shell_ids(st: &Ui) {
         source.push_str(&format!("[^{id}]: the page's {id}\n\n"));
     }
     st.markdown(source);
+    // The same ids asked for by a graph's nodes and by the page's HTML.
+    let nodes: Vec<String> = SHELL_IDS
+        .iter()
+        .map(|id| format!("\"{id}\" [id=\"{id}\"]"))
+        .collect();
+    st.graphviz_chart(format!(
+        "digraph {{ graph [id=toasts]; {} }}",
+        nodes.join("; ")
+    ));
+    let html: String = SHELL_IDS
+        .iter()
+        .map(|id| format!("<span id='{id}'>{id}</span> "))
+        .collect();
+    st.html(html);
+    // A figure whose images (in its layout and in its template) would be
+    // fetched from the app's own origin.
+    let figure = serde_json::json!({
+        "data": [{"type": "bar", "x": [1, 2], "y": [3, 4]}],
+        "layout": {
+            "images": [{"source": "/_/health?plotly-image-layout", "x": 0, "y": 0, "sizex": 1, "sizey": 1}],
+            "template": {"layout": {"images": [
+                {"source": "/_/health?plotly-image-template", "x": 0, "y": 0, "sizex": 1, "sizey": 1}
+            ]}}
+        }
+    });
+    st.plotly_chart(&figure);
     st.toast("a toast after the footnotes");
     st.text("footnotes drawn");
 }
