@@ -286,6 +286,27 @@ fn keyed_widgets_live_in_session_state_and_on_change_runs_first() {
 }
 
 #[test]
+fn rows_added_to_a_table_and_a_chart_join_them() {
+    let mut at = app("gallery");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let log = at
+        .tables()
+        .into_iter()
+        .find(|t| t.first().is_some_and(|c| c.name == "step"))
+        .expect("the add_rows table");
+    assert_eq!(log[0].values.len(), 21, "the first row and 20 added");
+    let chart = at
+        .charts()
+        .into_iter()
+        .find(|c| c["encoding"]["x"]["field"] == "step")
+        .expect("the add_rows chart");
+    let values = chart["data"]["values"].as_array().expect("inline rows");
+    assert_eq!(values.len(), 21);
+    assert_eq!(values[20]["step"], 20);
+}
+
+#[test]
 fn fragments_page_counts_clicks_inside_its_fragment() {
     let mut at = app("fragments");
     at.run();

@@ -290,7 +290,7 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
             .find_all(Locator::Css(".chart[data-rendered='true'] canvas"))
             .await
             .unwrap();
-        if drawn.len() >= 5 {
+        if drawn.len() >= 6 {
             break;
         }
         assert!(
@@ -300,6 +300,19 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // Rows added after the first: the table shows all 21, and the chart
+    // was drawn again with all 21 points.
+    let added = until(
+        &browser,
+        "(() => { const panel = document.querySelector('.tab-panel:not([hidden])'); \
+           const rows = panel.querySelectorAll('table tbody tr').length; \
+           const charts = [...panel.querySelectorAll('.chart[data-rendered=true]')]; \
+           const last = charts[charts.length - 1]?.closest('[data-json]'); \
+           const points = last ? JSON.parse(last.dataset.json).spec.data.values.length : 0; \
+           return rows === 21 && points === 21 ? `${rows} rows, ${points} points` : null; })()",
+    )
+    .await;
+    assert_eq!(added, "21 rows, 21 points");
     browser.save_screenshot("gallery-charts.png").await;
 
     // Widgets: a toggle change reruns the page with the new value.
@@ -868,6 +881,77 @@ async fn until(browser: &Browser, condition: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("waiting for `{condition}`: {e}"))
 }
 
+/// A bare web server that answers every request with one small page.
+async fn other_site() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let body = "<!doctype html><p id=framed>a page of another site</p>";
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (addr, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_of_an_allowed_origin_is_framed_without_an_origin_of_its_own() {
+    let (site, site_task) = other_site().await;
+    let origin = format!("http://{site}");
+    let settings = host::web::server::ServerSettings {
+        http: std::sync::Arc::new(host::web::http::HttpSettings {
+            security: host::web::http::SecurityHeaders::new(std::slice::from_ref(&origin), &[])
+                .unwrap(),
+            ..host::web::http::HttpSettings::default()
+        }),
+        frame_origins: vec![origin.clone()],
+        ..host::web::server::ServerSettings::default()
+    };
+    let server =
+        TestServer::start_with(PAGES, host::runtime::limits::Limits::default(), settings).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!(
+            "http://{}/gallery?frame={origin}/hello",
+            server.addr
+        ))
+        .await
+        .expect("navigate");
+    let frame = browser.css("iframe.url-frame").await;
+    frame.enter_frame().await.unwrap();
+    browser.wait_text("a page of another site").await;
+    // The frame is sandboxed without same-origin: its origin is opaque, so
+    // it has no cookies or storage of any site.
+    let seen = browser
+        .client
+        .execute(
+            "let cookie; try { cookie = document.cookie; } catch (e) { cookie = e.name; } \
+             return [window.origin, cookie].join('|');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, "null|SecurityError");
+    browser.client.enter_parent_frame().await.unwrap();
+    assert!(browser
+        .client
+        .find(Locator::Css(".url-frame-blocked"))
+        .await
+        .is_err());
+    site_task.abort();
+    finish(server, browser).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
     let (server, browser) = open("gallery").await;
@@ -967,6 +1051,16 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     browser.client.enter_parent_frame().await.unwrap();
+    // A page of another site whose origin the operator did not allow is
+    // named, not framed.
+    let blocked = browser.css(".url-frame-blocked").await;
+    let notice = blocked.text().await.unwrap_or_default();
+    assert!(notice.contains("https://example.com"), "{notice}");
+    assert!(browser
+        .client
+        .find(Locator::Css("iframe.url-frame"))
+        .await
+        .is_err());
 
     // A streamed answer ends as Markdown: each finished block drawn once.
     let stream = browser

@@ -389,6 +389,56 @@ fn a_static_table_past_table_cells_is_refused_and_a_dataframe_of_it_is_drawn() {
     bench.assert_counter_runs();
 }
 
+#[test]
+fn rows_added_with_a_forged_handle_or_other_columns_are_refused_and_a_flood_ends_at_a_limit() {
+    let _shared = shared();
+    let bench = Bench::with(Limits {
+        table_cells: 1_000,
+        ..Limits::default()
+    });
+    let (report, deltas) = bench.run("forged_rows");
+    assert_eq!(report.outcome, RunOutcome::Ok, "{}", error_message(&report));
+    let lines = refusals(&deltas);
+    let line = |prefix: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line {prefix:?} in {lines:?}"))
+            .clone()
+    };
+    assert!(
+        line("forged handle:").contains("is not a table, dataframe or chart of this run"),
+        "{lines:?}"
+    );
+    assert!(line("other column:").contains("no column `n`"), "{lines:?}");
+    assert!(line("other type:").contains("holds integers"), "{lines:?}");
+    assert!(line("ragged:").contains("one value per row"), "{lines:?}");
+    assert_eq!(line("fitting rows:"), "fitting rows: added");
+    assert!(
+        line("replaced:").contains("something else was drawn in the element's place"),
+        "{lines:?}"
+    );
+    assert_eq!(line("text handle:"), "text handle: None");
+    // 2 + 3 cells drawn; one at a time up to table_cells (1000).
+    assert_eq!(
+        line("flood:"),
+        "flood: 995 added, then limit exceeded: a table may show at most 1000 cells \
+         (table_cells); with these rows it would show 1001: draw it as a dataframe, which \
+         shows only the rows in view"
+    );
+    // Only the new rows travelled: one delta per addition, each a row.
+    let added: Vec<&Delta> = deltas
+        .iter()
+        .filter(|d| matches!(d.element, Element::AddRows { .. }))
+        .collect();
+    assert_eq!(added.len(), 996);
+    assert!(added.iter().skip(1).all(|d| matches!(
+        &d.element,
+        Element::AddRows { columns } if columns[0].values.len() == 1
+    )));
+    bench.assert_counter_runs();
+}
+
 /// Deeply nested `<div>`s or `<li>`s in Markdown make the sanitizer's HTML
 /// parse quadratic: 256 KiB of `<ul><li>` takes about 30 s, and 1023 KiB
 /// (under `element_bytes`) several minutes, inside one host call that

@@ -158,6 +158,14 @@ impl AppTest {
                 if let Element::QueryParams { query: set } = &element {
                     query.clone_from(set);
                 }
+                // As in the browser: added rows join the element drawn
+                // at their place.
+                if let Element::AddRows { columns } = &element {
+                    if let Some(shown) = deltas.iter_mut().rev().find(|d| d.path == path) {
+                        host::model::rows::append(&mut shown.element, columns);
+                    }
+                    return;
+                }
                 deltas.push(Delta { path, element })
             }
             Seen::Message(ServerMessage::RunFinished {
@@ -301,6 +309,32 @@ impl AppTest {
             .into_iter()
             .filter_map(|e| match e {
                 Element::Map { points, .. } => Some(points.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The columns of each table and dataframe drawn by the last run, rows
+    /// added with `add_rows` included.
+    pub fn tables(&self) -> Vec<&[host::model::delta::Column]> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::Table { columns } | Element::Dataframe { columns, .. } => {
+                    Some(columns.as_slice())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The Vega-Lite specification of each chart drawn by the last run,
+    /// rows added with `add_rows` included in its `data.values`.
+    pub fn charts(&self) -> Vec<&serde_json::Value> {
+        self.elements()
+            .into_iter()
+            .filter_map(|e| match e {
+                Element::VegaLite { spec, .. } => Some(spec),
                 _ => None,
             })
             .collect()

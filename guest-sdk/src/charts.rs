@@ -2,7 +2,7 @@
 //! Vega-Lite. The simple charts build a specification from a [`Table`].
 
 use crate::bindings::wasmlit::page::ui::Element;
-use crate::data::Table;
+use crate::data::{ChartRows, Rows, Table};
 use crate::Ui;
 use serde_json::{json, Map, Value};
 
@@ -31,8 +31,19 @@ impl Ui {
     /// }));
     /// # }
     /// ```
-    pub fn vega_lite_chart(&self, spec: &Value) {
-        self.emit(Element::VegaLite(spec.to_string()));
+    ///
+    /// It returns the chart, for [`Rows::add_rows`] when its data is
+    /// inline: the new rows' columns are the fields of its rows.
+    pub fn vega_lite_chart(&self, spec: &Value) -> Rows {
+        Rows::chart(self.emit_data(Element::VegaLite(spec.to_string())), None)
+    }
+
+    /// Draws a built-in chart's specification; the chart keeps `rows`.
+    fn built_in(&self, (spec, rows): (Value, ChartRows)) -> Rows {
+        Rows::chart(
+            self.emit_data(Element::VegaLite(spec.to_string())),
+            Some(rows),
+        )
     }
 
     /// A line chart of the `y` columns against column `x`, like
@@ -46,8 +57,8 @@ impl Ui {
     /// st.line_chart(&t, "day", &["visits"]);
     /// # }
     /// ```
-    pub fn line_chart(&self, data: &Table, x: &str, y: &[&str]) {
-        self.vega_lite_chart(&simple_spec(data, x, y, Mark::Line));
+    pub fn line_chart(&self, data: &Table, x: &str, y: &[&str]) -> Rows {
+        self.built_in(simple_spec(data, x, y, Mark::Line))
     }
 
     /// An area chart, like `st.area_chart`: the `y` columns stacked.
@@ -61,8 +72,8 @@ impl Ui {
     /// st.area_chart(&t, "month", &["web", "shop"]);
     /// # }
     /// ```
-    pub fn area_chart(&self, data: &Table, x: &str, y: &[&str]) {
-        self.vega_lite_chart(&simple_spec(data, x, y, Mark::Area));
+    pub fn area_chart(&self, data: &Table, x: &str, y: &[&str]) -> Rows {
+        self.built_in(simple_spec(data, x, y, Mark::Area))
     }
 
     /// A bar chart, like `st.bar_chart`: the `y` columns stacked per `x`.
@@ -75,8 +86,8 @@ impl Ui {
     /// st.bar_chart(&t, "region", &["orders"]);
     /// # }
     /// ```
-    pub fn bar_chart(&self, data: &Table, x: &str, y: &[&str]) {
-        self.vega_lite_chart(&simple_spec(data, x, y, Mark::Bar));
+    pub fn bar_chart(&self, data: &Table, x: &str, y: &[&str]) -> Rows {
+        self.built_in(simple_spec(data, x, y, Mark::Bar))
     }
 
     /// A scatter chart, like `st.scatter_chart`: one point per row and `y`
@@ -90,8 +101,8 @@ impl Ui {
     /// st.scatter_chart(&t, "height", &["weight"]);
     /// # }
     /// ```
-    pub fn scatter_chart(&self, data: &Table, x: &str, y: &[&str]) {
-        self.vega_lite_chart(&simple_spec(data, x, y, Mark::Point));
+    pub fn scatter_chart(&self, data: &Table, x: &str, y: &[&str]) -> Rows {
+        self.built_in(simple_spec(data, x, y, Mark::Point))
     }
 
     /// A line chart with Streamlit's other parameters: `x` defaults to the
@@ -105,8 +116,8 @@ impl Ui {
     /// st.line_chart_with(&t, &Chart { y_label: Some("visits".into()), height: Some(200), ..Chart::default() });
     /// # }
     /// ```
-    pub fn line_chart_with(&self, data: &Table, chart: &Chart) {
-        self.vega_lite_chart(&chart_spec(data, chart, Mark::Line));
+    pub fn line_chart_with(&self, data: &Table, chart: &Chart) -> Rows {
+        self.built_in(chart_spec(data, chart, Mark::Line))
     }
 
     /// An area chart with Streamlit's other parameters, `stack` included.
@@ -118,8 +129,8 @@ impl Ui {
     /// st.area_chart_with(&t, &Chart { stack: Some(Stack::Normalize), ..Chart::default() });
     /// # }
     /// ```
-    pub fn area_chart_with(&self, data: &Table, chart: &Chart) {
-        self.vega_lite_chart(&chart_spec(data, chart, Mark::Area));
+    pub fn area_chart_with(&self, data: &Table, chart: &Chart) -> Rows {
+        self.built_in(chart_spec(data, chart, Mark::Area))
     }
 
     /// A bar chart with Streamlit's other parameters, `stack` and
@@ -141,8 +152,8 @@ impl Ui {
     /// });
     /// # }
     /// ```
-    pub fn bar_chart_with(&self, data: &Table, chart: &Chart) {
-        self.vega_lite_chart(&chart_spec(data, chart, Mark::Bar));
+    pub fn bar_chart_with(&self, data: &Table, chart: &Chart) -> Rows {
+        self.built_in(chart_spec(data, chart, Mark::Bar))
     }
 
     /// A scatter chart with Streamlit's other parameters; `color` may name
@@ -163,8 +174,8 @@ impl Ui {
     /// });
     /// # }
     /// ```
-    pub fn scatter_chart_with(&self, data: &Table, chart: &Chart) {
-        self.vega_lite_chart(&chart_spec(data, chart, Mark::Point));
+    pub fn scatter_chart_with(&self, data: &Table, chart: &Chart) -> Rows {
+        self.built_in(chart_spec(data, chart, Mark::Point))
     }
 }
 
@@ -208,10 +219,10 @@ pub struct Chart {
 }
 
 /// The row number, when a chart has no `x` column.
-const INDEX: &str = "(index)";
+pub(crate) const INDEX: &str = "(index)";
 
 /// A chart's specification from `chart`'s parameters.
-fn chart_spec(data: &Table, chart: &Chart, mark: Mark) -> Value {
+fn chart_spec(data: &Table, chart: &Chart, mark: Mark) -> (Value, ChartRows) {
     let columns = data.json_columns();
     let rows = columns.first().map_or(0, |(_, v)| v.len());
     let x = chart.x.clone().unwrap_or_else(|| INDEX.to_owned());
@@ -326,7 +337,13 @@ fn chart_spec(data: &Table, chart: &Chart, mark: Mark) -> Value {
     if let Some(height) = chart.height {
         spec["height"] = json!(height);
     }
-    spec
+    let mut fields = y;
+    if chart.x.is_some() {
+        fields.push(x);
+    }
+    fields.extend(color_column);
+    let next_index = chart.x.is_none().then(|| std::cell::Cell::new(rows as i64));
+    (spec, ChartRows { fields, next_index })
 }
 
 /// The Vega-Lite type of a column: numbers are quantitative, ISO dates
@@ -344,7 +361,7 @@ fn looks_like_date(s: &str) -> bool {
     b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit)
 }
 
-fn simple_spec(data: &Table, x: &str, y: &[&str], mark: Mark) -> Value {
+fn simple_spec(data: &Table, x: &str, y: &[&str], mark: Mark) -> (Value, ChartRows) {
     let columns = data.json_columns();
     let rows = columns.first().map_or(0, |(_, v)| v.len());
     let values: Vec<Value> = (0..rows)
@@ -368,7 +385,11 @@ fn simple_spec(data: &Table, x: &str, y: &[&str], mark: Mark) -> Value {
     // Scatter plots frame their points; the others start at zero.
     let zero = !matches!(mark, Mark::Point);
     let mark = mark_json(mark);
-    json!({
+    let fields = std::iter::once(x)
+        .chain(y.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let spec = json!({
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "data": {"values": values},
         "transform": [{"fold": y, "as": ["series", "value"]}],
@@ -378,7 +399,14 @@ fn simple_spec(data: &Table, x: &str, y: &[&str], mark: Mark) -> Value {
             "y": {"field": "value", "type": "quantitative", "scale": {"zero": zero}, "title": if y.len() == 1 { y[0] } else { "value" }},
             "color": {"field": "series", "type": "nominal", "title": null}
         }
-    })
+    });
+    (
+        spec,
+        ChartRows {
+            fields,
+            next_index: None,
+        },
+    )
 }
 
 fn mark_json(mark: Mark) -> Value {
@@ -403,7 +431,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_row_number_and_every_other_column() {
-        let spec = chart_spec(&table(), &Chart::default(), Mark::Line);
+        let spec = chart_spec(&table(), &Chart::default(), Mark::Line).0;
         assert_eq!(spec["encoding"]["x"]["field"], INDEX);
         assert_eq!(
             spec["transform"][0]["fold"],
@@ -424,7 +452,7 @@ mod tests {
             height: Some(240),
             ..Chart::default()
         };
-        let spec = chart_spec(&table(), &chart, Mark::Bar);
+        let spec = chart_spec(&table(), &chart, Mark::Bar).0;
         // Horizontal: the region runs along y, the values along x.
         assert_eq!(spec["encoding"]["y"]["field"], "region");
         assert_eq!(spec["encoding"]["y"]["title"], "Region");
@@ -443,7 +471,8 @@ mod tests {
                 ..Chart::default()
             },
             Mark::Area,
-        );
+        )
+        .0;
         assert_eq!(normalized["encoding"]["y"]["stack"], "normalize");
         let grouped = chart_spec(
             &table(),
@@ -453,7 +482,27 @@ mod tests {
                 ..Chart::default()
             },
             Mark::Point,
-        );
+        )
+        .0;
         assert_eq!(grouped["encoding"]["color"]["field"], "region");
+    }
+
+    #[test]
+    fn a_chart_keeps_the_columns_it_shows_and_numbers_rows_without_x() {
+        let (_, rows) = chart_spec(&table(), &Chart::default(), Mark::Line);
+        assert_eq!(rows.next_index.map(|n| n.get()), Some(2));
+        let (_, rows) = chart_spec(
+            &table(),
+            &Chart {
+                x: Some("region".into()),
+                y: vec!["web".into()],
+                ..Chart::default()
+            },
+            Mark::Bar,
+        );
+        assert_eq!(rows.fields, ["web", "region"]);
+        assert!(rows.next_index.is_none());
+        let (_, rows) = simple_spec(&table(), "region", &["web"], Mark::Line);
+        assert_eq!(rows.fields, ["region", "web"]);
     }
 }

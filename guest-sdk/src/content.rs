@@ -3,6 +3,7 @@
 
 use crate::bindings::wasmlit::page::ui::{
     Badge as WitBadge, Element, HtmlFrame, Map as WitMap, MapPoint as WitMapPoint, SpaceSize,
+    UrlFrame,
 };
 use crate::Ui;
 use serde::Serialize;
@@ -113,6 +114,25 @@ impl Ui {
     pub fn components_html(&self, html: impl Into<String>, height: Option<u32>, scrolling: bool) {
         self.emit(Element::HtmlFrame(HtmlFrame {
             html: html.into(),
+            height,
+            scrolling,
+        }));
+    }
+
+    /// A page of another site in a sandboxed frame, like
+    /// `components.iframe(url, height=…, scrolling=…)`. The URL must be
+    /// `http` or `https`; the frame never runs in this server's origin, and
+    /// the browser shows it only when the server's operator allows its
+    /// origin (`--csp-allow-origin`); otherwise a notice takes its place.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.iframe("https://example.com/", Some(400), true);
+    /// # }
+    /// ```
+    pub fn iframe(&self, url: impl Into<String>, height: Option<u32>, scrolling: bool) {
+        self.emit(Element::UrlFrame(UrlFrame {
+            url: url.into(),
             height,
             scrolling,
         }));

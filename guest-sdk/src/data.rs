@@ -179,9 +179,108 @@ impl Table {
             .collect()
     }
 
+    /// Rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |c| match &c.values {
+            host::ColumnValues::Text(v) => v.len(),
+            host::ColumnValues::Integer(v) => v.len(),
+            host::ColumnValues::Float(v) => v.len(),
+            host::ColumnValues::Boolean(v) => v.len(),
+        })
+    }
+
     fn wit(&self) -> host::Table {
         host::Table {
             columns: self.columns.clone(),
+        }
+    }
+}
+
+/// A table, dataframe or chart this run drew, that rows can be added to:
+/// what Streamlit's `st.dataframe`, `st.table` and charts return for
+/// `add_rows`. Dropping it changes nothing on the page.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// let readings = st.line_chart(
+///     &wasmlit::Table::new().column("t", vec![0i64]).column("load", vec![0.2]),
+///     "t",
+///     &["load"],
+/// );
+/// for t in 1..10i64 {
+///     readings.add_rows(&wasmlit::Table::new().column("t", vec![t]).column("load", vec![0.1 * t as f64]));
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Rows {
+    handle: Option<u32>,
+    chart: Option<ChartRows>,
+}
+
+/// The columns a built-in chart keeps, and the row number of its next row
+/// when it has no `x` column.
+#[derive(Debug)]
+pub(crate) struct ChartRows {
+    pub(crate) fields: Vec<String>,
+    pub(crate) next_index: Option<std::cell::Cell<i64>>,
+}
+
+impl Rows {
+    fn table(handle: Option<u32>) -> Rows {
+        Rows {
+            handle,
+            chart: None,
+        }
+    }
+
+    pub(crate) fn chart(handle: Option<u32>, chart: Option<ChartRows>) -> Rows {
+        Rows { handle, chart }
+    }
+
+    /// Adds `rows` to the end of the element, like Streamlit's `add_rows`:
+    /// only the new rows travel to the browser. They must have the
+    /// element's columns, by name and type; a built-in chart takes the
+    /// columns it shows (others are left out) and numbers the rows on when
+    /// it has no `x` column. Panics with the host's reason (ending the run
+    /// with it) once something else was drawn in the element's place, or
+    /// for a `vega_lite_chart` whose data is not inline.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let log = st.dataframe(&wasmlit::Table::new().column("event", vec!["start"]));
+    /// log.add_rows(&wasmlit::Table::new().column("event", vec!["step 1", "step 2"]));
+    /// # }
+    /// ```
+    pub fn add_rows(&self, rows: &Table) {
+        let Some(handle) = self.handle else {
+            panic!(
+                "add_rows: rows can be added only to a table, a dataframe or a chart whose \
+                 data is inline (`\"data\": {{\"values\": [...]}}`)"
+            );
+        };
+        let Some(chart) = &self.chart else {
+            crate::error::expect_ok(host::add_rows(handle, &rows.wit()));
+            return;
+        };
+        let mut columns: Vec<host::Column> = rows
+            .columns
+            .iter()
+            .filter(|c| chart.fields.contains(&c.name))
+            .cloned()
+            .collect();
+        let count = rows.rows();
+        if let Some(next) = &chart.next_index {
+            let first = next.get();
+            columns.push(host::Column {
+                name: crate::charts::INDEX.to_owned(),
+                values: host::ColumnValues::Integer((first..first + count as i64).collect()),
+                format: None,
+            });
+        }
+        crate::error::expect_ok(host::add_rows(handle, &host::Table { columns }));
+        if let Some(next) = &chart.next_index {
+            next.set(next.get() + count as i64);
         }
     }
 }
@@ -261,8 +360,10 @@ impl Ui {
     /// st.table(&t);
     /// # }
     /// ```
-    pub fn table(&self, table: &Table) {
-        self.emit(Element::Table(table.wit()));
+    ///
+    /// It returns the table, for [`Rows::add_rows`].
+    pub fn table(&self, table: &Table) -> Rows {
+        Rows::table(self.emit_data(Element::Table(table.wit())))
     }
 
     /// An interactive table, like `st.dataframe`: click a header to sort;
@@ -276,8 +377,10 @@ impl Ui {
     /// st.dataframe(&wasmlit::Table::new().column("n", n).column("n²", squares));
     /// # }
     /// ```
-    pub fn dataframe(&self, table: &Table) {
-        self.dataframe_with_height(table, 400);
+    ///
+    /// It returns the dataframe, for [`Rows::add_rows`].
+    pub fn dataframe(&self, table: &Table) -> Rows {
+        self.dataframe_with_height(table, 400)
     }
 
     /// [`dataframe`](Self::dataframe) scrolling within `height` pixels.
@@ -288,11 +391,11 @@ impl Ui {
     /// st.dataframe_with_height(&t, 200);
     /// # }
     /// ```
-    pub fn dataframe_with_height(&self, table: &Table, height: u32) {
-        self.emit(Element::Dataframe(host::Dataframe {
+    pub fn dataframe_with_height(&self, table: &Table, height: u32) -> Rows {
+        Rows::table(self.emit_data(Element::Dataframe(host::Dataframe {
             data: table.wit(),
             height: Some(height),
-        }));
+        })))
     }
 }
 

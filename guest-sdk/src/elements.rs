@@ -12,6 +12,11 @@ impl Ui {
         expect_ok(host::emit(self.container, &element));
     }
 
+    /// Draws `element`; its handle for `add_rows`, if rows can be added.
+    pub(crate) fn emit_data(&self, element: Element) -> Option<u32> {
+        expect_ok(host::emit_data(self.container, &element))
+    }
+
     /// The page's title, like `st.title`.
     ///
     /// ```no_run

@@ -5,6 +5,8 @@ import { h, asView, ELEMENTS, typeset, holdCharts, BASE as base } from "./elemen
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
 const views = new WeakMap();
+// The element each place shows, for rows added to it later (`add_rows`).
+const shown = new WeakMap();
 // The values a form's widgets hold until its submit button sends them.
 const formValues = new WeakMap();
 
@@ -161,6 +163,8 @@ function place(path, element) {
   const target = slot(path);
   if (!target) return;
   const wasStale = target.classList.contains("stale");
+  // Rows for an element of a stopped run have nothing to join.
+  if (element.kind === "add_rows" && wasStale) return;
   target.classList.remove("stale");
   const existing = target.firstElementChild;
   const view = existing && views.get(target);
@@ -170,6 +174,14 @@ function place(path, element) {
     view.append(element.text);
     target.dataset.json = "";
     return;
+  }
+  // Rows added to the table, dataframe or chart this run drew here: it is
+  // drawn again with them (only the rows came over the wire).
+  if (element.kind === "add_rows") {
+    const current = shown.get(target);
+    const merged = current && withRows(current, element.columns);
+    if (!merged) return;
+    element = merged;
   }
   const json = JSON.stringify(element);
   // An element redrawn unchanged keeps its DOM (and a widget its focus,
@@ -199,6 +211,7 @@ function place(path, element) {
   views.set(target, made);
   target.dataset.json = json;
   target.dataset.shape = shape(element);
+  shown.set(target, element);
   if (hadFocus) node.querySelector("input, select, button")?.focus();
   if (path[0] === 1) document.getElementById("sidebar").classList.add("has-content");
 }
@@ -293,6 +306,31 @@ function toastHtml(html) {
   setTimeout(() => t.remove(), 6000);
 }
 
+// `element` with `columns` (in its column order) added to its end, or
+// null when rows cannot be added to it.
+function withRows(element, columns) {
+  if (element.kind === "table" || element.kind === "dataframe") {
+    if (!element.columns.length) return { ...element, columns };
+    if (element.columns.length !== columns.length) return null;
+    return {
+      ...element,
+      columns: element.columns.map((c, i) => ({ ...c, values: c.values.concat(columns[i].values) })),
+    };
+  }
+  if (element.kind === "vega_lite" && Array.isArray(element.spec?.data?.values)) {
+    const count = columns.length ? columns[0].values.length : 0;
+    const rows = [];
+    for (let r = 0; r < count; r++) {
+      const row = {};
+      for (const c of columns) row[c.name] = c.values[r];
+      rows.push(row);
+    }
+    const spec = { ...element.spec, data: { ...element.spec.data, values: element.spec.data.values.concat(rows) } };
+    return { ...element, spec };
+  }
+  return null;
+}
+
 function toast(text) {
   const t = h("div", { class: "toast", text });
   document.getElementById("toasts").append(t);
@@ -309,16 +347,27 @@ function queueDelta(msg) {
   const key = msg.path.join("/");
   const before = queued.get(key);
   if (before) {
-    // Appended text joins queued text.
+    // Appended text joins queued text; added rows join the queued element
+    // they are added to.
     if (msg.element.kind === "text_append" && before.element.kind === "text_append") {
       before.element = { kind: "text_append", text: before.element.text + msg.element.text };
       return;
+    }
+    if (msg.element.kind === "add_rows") {
+      const merged = before.element.kind === "add_rows"
+        ? { kind: "add_rows", columns: before.element.columns.map((c, i) => ({ ...c, values: c.values.concat(msg.element.columns[i]?.values || []) })) }
+        : withRows(before.element, msg.element.columns);
+      if (merged) {
+        before.element = merged;
+        return;
+      }
     }
     // A redrawing that needs what is queued before it (appended text after
     // an element; a place whose content is queued too) waits for it to be
     // drawn first, in order.
     const prefix = `${key}/`;
-    if (msg.element.kind === "text_append" || [...queued.keys()].some((k) => k.startsWith(prefix))) drawQueued();
+    if (msg.element.kind === "text_append" || msg.element.kind === "add_rows"
+        || [...queued.keys()].some((k) => k.startsWith(prefix))) drawQueued();
   }
   queued.set(key, msg);
   if (!frameAsked) {

@@ -279,6 +279,24 @@ function plotly(el) {
 // source (the only place the browser fetches map images from), else over a
 // grid of latitudes and longitudes.
 const TILES = document.querySelector("meta[name=wasmlit-tiles]")?.content || "";
+// Origins the server's policy lets frames load from (`csp_allow_origins`);
+// `https://*.example.com` covers the subdomains of example.com.
+const FRAME_ORIGINS = (document.querySelector("meta[name=wasmlit-frame-origins]")?.content || "")
+  .split(" ").filter(Boolean);
+
+function frameAllowed(url) {
+  let target;
+  try { target = new URL(url); } catch { return false; }
+  return FRAME_ORIGINS.some((origin) => {
+    const [scheme, host] = origin.split("://");
+    if (!host || `${scheme}:` !== target.protocol) return false;
+    if (host.startsWith("*.")) {
+      const parent = host.slice(1);
+      return target.host.endsWith(parent) && target.host.length > parent.length;
+    }
+    return target.host === host;
+  });
+}
 const TILES_CREDIT = document.querySelector("meta[name=wasmlit-tiles-credit]")?.content || "";
 function map(el) {
   const node = h("div", { class: "map" });
@@ -898,6 +916,20 @@ const ELEMENTS = {
   html_frame: (el) => {
     const frame = h("iframe", { class: "html-frame", src: `${BASE}${el.url}`, sandbox: "allow-scripts",
       referrerpolicy: "no-referrer", scrolling: el.scrolling ? "auto" : "no", title: "HTML component" });
+    frame.style.height = `${el.height}px`;
+    return frame;
+  },
+  // A page of another site, sandboxed without same-origin. The server's
+  // policy lets frames load only from the origins its operator allowed, so
+  // a page from elsewhere is named here instead of left as a blank frame.
+  url_frame: (el) => {
+    if (!frameAllowed(el.url)) {
+      return h("div", { class: "url-frame-blocked alert alert-warning" },
+        `This server does not show pages from ${new URL(el.url).origin} (its operator allows frames only from the origins given with --csp-allow-origin).`);
+    }
+    const frame = h("iframe", { class: "url-frame", src: el.url,
+      sandbox: "allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox",
+      referrerpolicy: "no-referrer", scrolling: el.scrolling ? "auto" : "no", title: "Embedded page" });
     frame.style.height = `${el.height}px`;
     return frame;
   },

@@ -108,6 +108,9 @@ pub enum Element {
     },
     /// A static table.
     Table { columns: Vec<Column> },
+    /// Rows added to the end of the table, dataframe or chart at this
+    /// path (`add_rows`), in its column order.
+    AddRows { columns: Vec<Column> },
     /// A sortable, virtualized table.
     Dataframe {
         columns: Vec<Column>,
@@ -174,6 +177,12 @@ pub enum Element {
     /// A page's HTML with its scripts, in a sandboxed frame served from
     /// `url` (the session's media).
     HtmlFrame {
+        url: String,
+        height: u32,
+        scrolling: bool,
+    },
+    /// A page of another site in a sandboxed frame.
+    UrlFrame {
         url: String,
         height: u32,
         scrolling: bool,
@@ -621,6 +630,7 @@ impl Element {
         match self {
             Element::Table { .. }
             | Element::Dataframe { .. }
+            | Element::AddRows { .. }
             | Element::VegaLite { .. }
             | Element::Plotly { .. }
             | Element::Map { .. } => true,
@@ -661,7 +671,9 @@ impl Element {
             Element::Badge { label, icon, .. } => {
                 label.len() + icon.as_ref().map_or(0, Icon::bytes)
             }
-            Element::HtmlFrame { url, .. } | Element::Pdf { url, .. } => url.len(),
+            Element::HtmlFrame { url, .. }
+            | Element::UrlFrame { url, .. }
+            | Element::Pdf { url, .. } => url.len(),
             Element::Image { items, .. } => items
                 .iter()
                 .map(|i| i.url.len() + i.mime.len() + i.caption.as_ref().map_or(0, String::len))
@@ -699,9 +711,9 @@ impl Element {
                     + help.as_ref().map_or(0, String::len)
                     + chart.len() * 8
             }
-            Element::Table { columns } | Element::Dataframe { columns, .. } => {
-                columns.iter().map(Column::bytes).sum()
-            }
+            Element::Table { columns }
+            | Element::Dataframe { columns, .. }
+            | Element::AddRows { columns } => columns.iter().map(Column::bytes).sum(),
             Element::Progress { text, .. } => text.as_ref().map_or(0, String::len),
             Element::Exception { message, location } => {
                 message.len() + location.as_ref().map_or(0, String::len)
@@ -925,6 +937,11 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             height: 150,
             scrolling: false,
         },
+        Element::UrlFrame {
+            url: text(),
+            height: 150,
+            scrolling: false,
+        },
         Element::Image {
             items: vec![ImageItem {
                 url: text(),
@@ -956,6 +973,9 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::Graphviz { dot: text() },
         Element::Space { size: "small" },
         Element::TextAppend { text: text() },
+        Element::AddRows {
+            columns: vec![column()],
+        },
         Element::Logo {
             url: text(),
             link: None,
@@ -997,6 +1017,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Badge { .. }
             | Element::Html { .. }
             | Element::HtmlFrame { .. }
+            | Element::UrlFrame { .. }
             | Element::Image { .. }
             | Element::Audio(_)
             | Element::Video(_)
@@ -1006,6 +1027,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Graphviz { .. }
             | Element::Space { .. }
             | Element::TextAppend { .. }
+            | Element::AddRows { .. }
             | Element::Logo { .. } => {}
         }
     }

@@ -7,4 +7,5 @@ pub mod fragment;
 pub mod function;
 pub mod markdown;
 pub mod protocol;
+pub mod rows;
 pub mod widget;

@@ -4,6 +4,7 @@
 
 use crate::model::delta::{BlockSpec, Delta, Element};
 use crate::model::fragment::{Fragment, FragmentPath};
+use crate::model::rows::Schema;
 use crate::runtime::limits::{human_bytes, Limits};
 use crate::runtime::run::{CancelReason, DeltaSink, RunControl};
 use parking_lot::Mutex;
@@ -33,6 +34,21 @@ struct OutputState {
     closed: bool,
     /// Fragments opened, in order.
     fragments: Vec<Fragment>,
+    /// The elements drawn with a handle for `add_rows`, by handle; `None`
+    /// once something else was drawn in an element's place.
+    data: Vec<Option<DataTarget>>,
+}
+
+/// A table, dataframe or chart rows can be added to.
+struct DataTarget {
+    path: Vec<u32>,
+    /// The container it was drawn in.
+    container: u32,
+    schema: Schema,
+    /// Bytes it carries, its rows added included (within `table_bytes`).
+    bytes: usize,
+    /// Cells it shows, for a static table (within `table_cells`).
+    cells: Option<usize>,
 }
 
 /// A container: its path, its next free position, and whether it holds a
@@ -141,6 +157,7 @@ impl RunOutput {
                 bytes: 0,
                 closed: false,
                 fragments: Vec::new(),
+                data: Vec::new(),
             }),
         }
     }
@@ -194,17 +211,17 @@ impl RunOutput {
         element: Element,
     ) -> Result<Vec<u32>, LimitError> {
         self.place_opening(limits, container, element)
-            .map(|(path, _)| path)
+            .map(|(path, _, _)| path)
     }
 
     /// [`place`](Self::place), also returning the ids of the containers the
-    /// element opens, if it is a block.
+    /// element opens, if it is a block, and the bytes it was counted as.
     fn place_opening(
         &self,
         limits: &Limits,
         container: u32,
         element: Element,
-    ) -> Result<(Vec<u32>, Vec<u32>), LimitError> {
+    ) -> Result<(Vec<u32>, Vec<u32>, usize), LimitError> {
         // Measured as the browser receives it, before taking the lock, and
         // only up to the element's own limit: a larger one is refused as soon
         // as that is known.
@@ -270,7 +287,7 @@ impl RunOutput {
                     })
                 })
                 .map_err(LimitError::Cancelled)?;
-            return Ok((Vec::new(), Vec::new()));
+            return Ok((Vec::new(), Vec::new(), bytes));
         }
         let slot = &mut state.containers[container as usize];
         let mut path = Vec::with_capacity(slot.path.len() + 1);
@@ -281,6 +298,12 @@ impl RunOutput {
         }
         if !appends {
             state.elements += 1;
+            // What was drawn at this place (or inside it) takes no more rows.
+            for target in &mut state.data {
+                if target.as_ref().is_some_and(|t| t.path.starts_with(&path)) {
+                    *target = None;
+                }
+            }
         }
         state.bytes += bytes;
         let mut opened = Vec::new();
@@ -325,7 +348,130 @@ impl RunOutput {
                 })
             })
             .map_err(LimitError::Cancelled)?;
-        Ok((path, opened))
+        Ok((path, opened, bytes))
+    }
+
+    /// [`place`](Self::place), and a handle for [`add_rows`](Self::add_rows)
+    /// when rows can be added to `element` (a table, a dataframe, a chart
+    /// with inline data).
+    pub(crate) fn place_data(
+        &self,
+        limits: &Limits,
+        container: u32,
+        element: Element,
+    ) -> Result<Option<u32>, LimitError> {
+        let schema = Schema::of(&element);
+        let cells = match &element {
+            Element::Table { columns } => {
+                Some(columns.first().map_or(0, |c| c.values.len()) * columns.len())
+            }
+            _ => None,
+        };
+        let (path, _, bytes) = self.place_opening(limits, container, element)?;
+        let Some(schema) = schema else {
+            return Ok(None);
+        };
+        let mut state = self.state.lock();
+        let handle = u32::try_from(state.data.len())
+            .map_err(|_| LimitError::Limit("too many elements for add_rows".into()))?;
+        state.data.push(Some(DataTarget {
+            path,
+            container,
+            schema,
+            bytes,
+            cells,
+        }));
+        Ok(Some(handle))
+    }
+
+    /// Adds `rows` to the end of the element behind `handle`, sending only
+    /// them; counted against `run_output_bytes` (and `table_bytes` per
+    /// call), not as an element. `only_in`: the one container a job may
+    /// draw into.
+    pub(crate) fn add_rows(
+        &self,
+        limits: &Limits,
+        handle: u32,
+        rows: Vec<crate::model::delta::Column>,
+        only_in: Option<u32>,
+    ) -> Result<(), LimitError> {
+        let mut state = self.state.lock();
+        let state = &mut *state;
+        if state.closed {
+            return Err(LimitError::Cancelled(CancelReason::RunEnded));
+        }
+        let target = match state.data.get_mut(handle as usize) {
+            Some(Some(target)) => target,
+            Some(None) => {
+                return Err(LimitError::Invalid(
+                    "add_rows: something else was drawn in the element's place since".into(),
+                ))
+            }
+            None => {
+                return Err(LimitError::Invalid(format!(
+                    "add_rows: {handle} is not a table, dataframe or chart of this run"
+                )))
+            }
+        };
+        if only_in.is_some_and(|c| c != target.container) {
+            return Err(LimitError::Invalid(
+                "add_rows: a job adds rows only to what it drew in its own container".into(),
+            ));
+        }
+        if !state
+            .containers
+            .get(target.container as usize)
+            .is_some_and(|slot| slot.writable)
+        {
+            return Err(LimitError::Limit(
+                "a fragment's rerun draws only into the fragment".into(),
+            ));
+        }
+        if rows.first().is_none_or(|c| c.values.is_empty()) {
+            return Ok(());
+        }
+        // Columns an empty element takes are its own only once sent.
+        let mut schema = target.schema.clone();
+        let columns = schema.accept(rows).map_err(LimitError::Invalid)?;
+        let cells = match target.cells {
+            Some(cells) => {
+                let added = columns.first().map_or(0, |c| c.values.len()) * columns.len();
+                let most = limits.table_cells;
+                if cells + added > most {
+                    return Err(LimitError::Limit(format!(
+                        "a table may show at most {most} cells (table_cells); with these rows \
+                         it would show {}: draw it as a dataframe, which shows only the rows in \
+                         view",
+                        cells + added
+                    )));
+                }
+                Some(cells + added)
+            }
+            None => None,
+        };
+        let element = Element::AddRows { columns };
+        let left = limits.table_bytes.saturating_sub(target.bytes);
+        let Some(bytes) = element.wire_bytes(left) else {
+            return Err(LimitError::Limit(format!(
+                "a table or chart may carry at most {} of data (table_bytes), rows added \
+                 included; with these rows it would carry more",
+                human_bytes(limits.table_bytes as u64)
+            )));
+        };
+        // Counted like appended text: by its bytes and the message's.
+        let counted = bytes + crate::model::delta::APPEND_OVERHEAD_BYTES;
+        if state.bytes + counted > limits.run_output_bytes {
+            return Err(LimitError::Limit(run_output_exceeded(limits)));
+        }
+        state.bytes += counted;
+        target.schema = schema;
+        target.bytes += bytes;
+        target.cells = cells;
+        let path = target.path.clone();
+        let sink = &mut state.sink;
+        self.control
+            .deliver(|| sink.delta(Delta { path, element }))
+            .map_err(LimitError::Cancelled)
     }
 
     /// Opens a block at the next position of `at`; returns the ids of its
@@ -336,7 +482,7 @@ impl RunOutput {
         at: u32,
         block: BlockSpec,
     ) -> Result<Vec<u32>, LimitError> {
-        let (path, opened) = self.place_opening(limits, at, Element::Block(block.clone()))?;
+        let (path, opened, _) = self.place_opening(limits, at, Element::Block(block.clone()))?;
         self.blocks.lock().insert(path, block);
         Ok(opened)
     }

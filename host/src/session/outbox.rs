@@ -48,8 +48,17 @@ impl Outbox {
                                 queued.push_str(more);
                                 return;
                             }
+                            // Added rows join the unsent table, dataframe
+                            // or chart (or rows) before them; rows that do
+                            // not fit it are sent after it.
+                            (queued, Element::AddRows { columns }) => {
+                                if crate::model::rows::append(queued, columns) {
+                                    return;
+                                }
+                            }
                             // Anything else drawn there replaces what was
-                            // queued; appended text needs what is before it.
+                            // queued; appended text and rows need what is
+                            // before them.
                             (Element::Block(_), _) | (_, Element::TextAppend { .. }) => {}
                             _ => {
                                 self.messages[at] = message;
@@ -159,6 +168,59 @@ mod tests {
         outbox.push(append("ef"));
         outbox.push(delta(1, &[0, 3, 0, 0], "final"));
         assert_eq!(bodies(&outbox.take()), ["final"]);
+    }
+
+    #[test]
+    fn added_rows_join_the_unsent_table_and_wait_for_a_sent_one() {
+        use crate::model::delta::{Column, ColumnValues};
+        let rows = |values: Vec<i64>| {
+            vec![Column {
+                name: "n".into(),
+                values: ColumnValues::Integer(values),
+                format: None,
+            }]
+        };
+        let at = |element| ServerMessage::Delta {
+            run: 1,
+            path: vec![0, 2],
+            element,
+        };
+        let mut outbox = Outbox::default();
+        outbox.push(at(Element::Table {
+            columns: rows(vec![1]),
+        }));
+        outbox.push(at(Element::AddRows {
+            columns: rows(vec![2]),
+        }));
+        outbox.push(at(Element::AddRows {
+            columns: rows(vec![3]),
+        }));
+        let sent = outbox.take();
+        assert_eq!(sent.len(), 1, "one table with every row");
+        assert!(matches!(
+            &sent[0],
+            ServerMessage::Delta { element: Element::Table { columns }, .. }
+                if columns[0].values == ColumnValues::Integer(vec![1, 2, 3])
+        ));
+        // Once the table is sent, rows queue, joining each other.
+        outbox.push(at(Element::AddRows {
+            columns: rows(vec![4]),
+        }));
+        outbox.push(at(Element::AddRows {
+            columns: rows(vec![5]),
+        }));
+        let sent = outbox.take();
+        assert!(matches!(
+            &sent[..],
+            [ServerMessage::Delta { element: Element::AddRows { columns }, .. }]
+                if columns[0].values == ColumnValues::Integer(vec![4, 5])
+        ));
+        // Rows that do not fit what is queued are kept after it.
+        outbox.push(delta(1, &[0, 2], "text"));
+        outbox.push(at(Element::AddRows {
+            columns: rows(vec![6]),
+        }));
+        assert_eq!(outbox.take().len(), 2);
     }
 
     #[test]

@@ -12,8 +12,17 @@ const APP_CSS: &str = include_str!("../../frontend/app.css");
 /// The app shell for an app served under `base` (`""` at the root, else
 /// `/name`): its asset and socket URLs start with it. `tiles` is the
 /// operator's map tile source and its credit, if any.
-pub fn index_for(base: &str, tiles: Option<&(String, String)>) -> String {
+pub fn index_for(base: &str, tiles: Option<&(String, String)>, frame_origins: &[String]) -> String {
     let mut index = INDEX.to_owned();
+    if !frame_origins.is_empty() {
+        index = index.replace(
+            "<meta name=\"wasmlit-base\"",
+            &format!(
+                "<meta name=\"wasmlit-frame-origins\" content=\"{}\">\n<meta name=\"wasmlit-base\"",
+                attribute(&frame_origins.join(" "))
+            ),
+        );
+    }
     if !base.is_empty() {
         index = index.replace("\"/_/", &format!("\"{base}/_/")).replace(
             "name=\"wasmlit-base\" content=\"\"",

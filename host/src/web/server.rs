@@ -171,6 +171,9 @@ pub struct ServerSettings {
     pub http: Arc<crate::web::http::HttpSettings>,
     /// The maps' tile source (`--map-tiles`) and its credit, if any.
     pub map_tiles: Option<(String, String)>,
+    /// Origins the browser may frame pages from (`csp_allow_origins`):
+    /// `components.iframe` of any other origin is named as refused.
+    pub frame_origins: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -188,6 +191,7 @@ impl Default for ServerSettings {
             hello_timeout: Duration::from_secs(10),
             http: Arc::default(),
             map_tiles: None,
+            frame_origins: Vec::new(),
         }
     }
 }
@@ -267,7 +271,11 @@ impl ServerState {
         Arc::new(ServerState {
             shared,
             base: base.to_owned(),
-            index_html: frontend::index_for(base, settings.map_tiles.as_ref()),
+            index_html: frontend::index_for(
+                base,
+                settings.map_tiles.as_ref(),
+                &settings.frame_origins,
+            ),
             settings,
         })
     }
@@ -612,6 +620,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         session_state_total: total_state_budget(mib_bytes(args.session_state_total_mib)),
         http: Arc::new(http),
         map_tiles,
+        frame_origins: args.csp_allow_origins.clone(),
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());

@@ -97,6 +97,13 @@ fn rich_text(st: &Ui) {
         },
     );
     st.components_html(FRAME, Some(90), false);
+    // A page of another site, framed when the operator allows its origin;
+    // `?frame=` picks it (the browser test frames a server of its own).
+    let framed = st
+        .query_params()
+        .get("frame")
+        .unwrap_or_else(|| "https://example.com/".to_owned());
+    st.iframe(framed, Some(120), false);
     if st.button("Let it snow") {
         st.snow();
     }
@@ -333,6 +340,25 @@ fn charts(st: &Ui) {
             "color": {"field": "category", "type": "nominal"}
         }
     }));
+
+    // Rows added to a drawn chart and table travel alone, as in
+    // Streamlit's `add_rows`.
+    st.subheader("add_rows");
+    let first = Table::new()
+        .column("step", vec![0i64])
+        .column("level", vec![1.0]);
+    let cols = st.columns(2);
+    let chart = cols[0].line_chart(&first, "step", &["level"]);
+    let log = cols[1].table(&first);
+    let mut level = 1.0;
+    for step in 1..=20i64 {
+        level += ((step as f64) * 0.9).sin();
+        let row = Table::new()
+            .column("step", vec![step])
+            .column("level", vec![level]);
+        chart.add_rows(&row);
+        log.add_rows(&row);
+    }
 }
 
 fn layout(st: &Ui) {

@@ -21,23 +21,25 @@ use std::sync::Arc;
 
 impl ui::Host for StoreData {
     fn emit(&mut self, at: u32, element: WitElement) -> HostResult<()> {
-        let output = self.drawing("ui.emit", at)?;
-        let budget = Budget::of(&self.limits, output.output_bytes());
-        let media = self.media_keeper();
-        if matches!(element, WitElement::MarkdownHtml(_)) && !self.unsafe_allow_html {
-            return Err(HostError::from(CallError::Denied(
-                "markdown with raw HTML (unsafe_allow_html): the operator has not granted this \
-                 app `unsafe_allow_html` (`[capabilities] unsafe_allow_html = true` in its \
-                 app.toml, or `host serve --unsafe-allow-html`); use `html` for HTML without \
-                 the grant"
-                    .into(),
-            )));
-        }
-        let element = match convert(element, &budget, &media) {
-            Ok(element) => element,
-            Err(e) => return Err(HostError::from(e)),
-        };
+        let (output, element) = self.element_for("ui.emit", at, element)?;
         super::place_result(output.place(&self.limits, at, element).map(drop))
+    }
+
+    fn emit_data(&mut self, at: u32, element: WitElement) -> HostResult<Option<u32>> {
+        let (output, element) = self.element_for("ui.emit_data", at, element)?;
+        super::place_result(output.place_data(&self.limits, at, element))
+    }
+
+    fn add_rows(&mut self, data: u32, rows: ui::Table) -> HostResult<()> {
+        // A job draws (and adds rows) only in the container it was given.
+        let only_in = self
+            .role
+            .job()
+            .and_then(|job| job.draw.as_ref())
+            .map(|(_, granted)| *granted);
+        let output = self.drawing("ui.add_rows", only_in.unwrap_or(run_output::MAIN))?;
+        let rows = columns(rows).map_err(HostError::from)?;
+        super::place_result(output.add_rows(&self.limits, data, rows, only_in))
     }
 
     fn update_block(&mut self, of: u32, block: WitBlock) -> HostResult<()> {
@@ -99,6 +101,34 @@ impl ui::Host for StoreData {
             }
         }
         super::place_result(output.open_block(&self.limits, at, block))
+    }
+}
+
+impl StoreData {
+    /// The output `call` draws into at `at`, and `element` checked and
+    /// converted for it.
+    fn element_for(
+        &mut self,
+        call: &str,
+        at: u32,
+        element: WitElement,
+    ) -> HostResult<(Arc<run_output::RunOutput>, Element)> {
+        let output = self.drawing(call, at)?;
+        let budget = Budget::of(&self.limits, output.output_bytes());
+        let media = self.media_keeper();
+        if matches!(element, WitElement::MarkdownHtml(_)) && !self.unsafe_allow_html {
+            return Err(HostError::from(CallError::Denied(
+                "markdown with raw HTML (unsafe_allow_html): the operator has not granted this \
+                 app `unsafe_allow_html` (`[capabilities] unsafe_allow_html = true` in its \
+                 app.toml, or `host serve --unsafe-allow-html`); use `html` for HTML without \
+                 the grant"
+                    .into(),
+            )));
+        }
+        match convert(element, &budget, &media) {
+            Ok(element) => Ok((output, element)),
+            Err(e) => Err(HostError::from(e)),
+        }
     }
 }
 
@@ -526,6 +556,11 @@ fn convert(
                 scrolling: frame.scrolling,
             }
         }
+        WitElement::UrlFrame(frame) => Element::UrlFrame {
+            url: frame_url(&frame.url)?,
+            height: frame.height.unwrap_or(150),
+            scrolling: frame.scrolling,
+        },
         WitElement::Image(image) => {
             if image.items.is_empty() {
                 return Err(CallError::InvalidArgument(
@@ -737,5 +772,53 @@ fn css_color(text: &str) -> Result<String, CallError> {
         Err(CallError::InvalidArgument(format!(
             "map: color {text:?}: give `#rrggbb`, `#rrggbbaa` or a CSS colour name"
         )))
+    }
+}
+
+/// Longest URL a framed page may have.
+const FRAME_URL_BYTES: usize = 4096;
+
+/// The URL of a framed page of another site: `http` or `https` with a host,
+/// serialized as the URL parser reads it so the browser loads the same thing.
+fn frame_url(text: &str) -> Result<String, CallError> {
+    let invalid = |why: &str| CallError::InvalidArgument(format!("iframe: {text:?}: {why}"));
+    if text.len() > FRAME_URL_BYTES {
+        return Err(invalid(&format!("longer than {FRAME_URL_BYTES} bytes")));
+    }
+    let url = url::Url::parse(text).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid("give an http or https URL"));
+    }
+    Ok(url.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_framed_page_is_an_http_or_https_url_and_nothing_else() {
+        assert_eq!(
+            frame_url("https://example.com/a b?q=1").ok().as_deref(),
+            Some("https://example.com/a%20b?q=1")
+        );
+        assert!(frame_url("http://127.0.0.1:8080/").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<script>1</script>",
+            "file:///etc/passwd",
+            "/_/media/x",
+            "blob:https://example.com/1",
+            "https://",
+            "",
+        ] {
+            let error = frame_url(bad).err().map(|e| format!("{e:?}"));
+            assert!(
+                error.is_some_and(|e| e.contains("iframe")),
+                "{bad:?} was accepted"
+            );
+        }
+        let long = format!("https://example.com/{}", "a".repeat(FRAME_URL_BYTES));
+        assert!(frame_url(&long).is_err());
     }
 }

@@ -58,6 +58,7 @@ fn hostile(st: &Ui) {
         "job_panic" => job_panic(st),
         "job_alloc" => job_alloc(st),
         "many_widgets" => many_widgets(st, number("n", 10_001) as usize),
+        "forged_rows" => forged_rows(st),
         "huge_session_state" => huge_session_state(st, number("chunk_kib", 256) as usize),
         "alloc_loop" => alloc_loop(st),
         "handle_flood" => handle_flood(st, number("n", 10_000_000)),
@@ -209,6 +210,88 @@ fn many_cells(st: &Ui, rows: usize) {
     }
     st.dataframe(&table);
     st.text("dataframe drawn");
+}
+
+/// Adds rows through the raw contract with every kind of bad argument, then
+/// floods one table with rows; each refusal is drawn as text.
+fn forged_rows(st: &Ui) {
+    let column = |name: &str, values: raw_ui::ColumnValues| raw_ui::Column {
+        name: name.into(),
+        values,
+        format: None,
+    };
+    let ints = |n: usize| raw_ui::ColumnValues::Integer(vec![7; n]);
+    let table = |columns| raw_ui::Table { columns };
+    let say = |what: &str, result: Result<(), raw_ui::CallError>| match result {
+        Ok(()) => st.text(format!("{what}: ALLOWED")),
+        Err(e) => st.text(format!("{what}: {}", CallError::from(e))),
+    };
+    let handle = raw_ui::emit_data(
+        MAIN,
+        &raw_ui::Element::Table(table(vec![column("n", ints(2))])),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(u32::MAX);
+    say(
+        "forged handle",
+        raw_ui::add_rows(handle ^ 0x5555, &table(vec![column("n", ints(1))])),
+    );
+    say(
+        "other column",
+        raw_ui::add_rows(handle, &table(vec![column("m", ints(1))])),
+    );
+    say(
+        "other type",
+        raw_ui::add_rows(
+            handle,
+            &table(vec![column(
+                "n",
+                raw_ui::ColumnValues::Text(vec!["x".into()]),
+            )]),
+        ),
+    );
+    say(
+        "ragged",
+        raw_ui::add_rows(
+            handle,
+            &table(vec![column("n", ints(1)), column("n", ints(2))]),
+        ),
+    );
+    let fine = raw_ui::add_rows(handle, &table(vec![column("n", ints(3))]));
+    st.text(format!(
+        "fitting rows: {}",
+        if fine.is_ok() { "added" } else { "refused" }
+    ));
+    // A placeholder's table stops taking rows once it shows something else.
+    let slot = raw_ui::open_block(MAIN, &raw_ui::Block::Empty)
+        .ok()
+        .and_then(|ids| ids.first().copied())
+        .unwrap_or(MAIN);
+    let replaced = raw_ui::emit_data(
+        slot,
+        &raw_ui::Element::Table(table(vec![column("n", ints(1))])),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(u32::MAX);
+    let _ = raw_ui::emit(slot, &raw_ui::Element::Text("over it".into()));
+    say(
+        "replaced",
+        raw_ui::add_rows(replaced, &table(vec![column("n", ints(1))])),
+    );
+    // Elements that take no rows give no handle.
+    let none = raw_ui::emit_data(MAIN, &raw_ui::Element::Text("no rows here".into()));
+    st.text(format!("text handle: {:?}", none.ok().flatten()));
+    // Rows one at a time until a limit ends it.
+    let mut added = 0u64;
+    let end = loop {
+        match raw_ui::add_rows(handle, &table(vec![column("n", ints(1))])) {
+            Ok(()) => added += 1,
+            Err(e) => break CallError::from(e).to_string(),
+        }
+    };
+    st.text(format!("flood: {added} added, then {end}"));
 }
 
 /// The app shell's own element ids (`host/frontend/index.html` and the

@@ -1,0 +1,328 @@
+//! Rows added to a table, dataframe or chart already drawn (Streamlit's
+//! `add_rows`): the columns such an element takes, the check of new rows
+//! against them, and the joining of new rows to an element not yet sent.
+
+use crate::model::delta::{Column, ColumnValues, Element};
+use serde_json::{Map, Value};
+
+/// The type of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    Float,
+    Boolean,
+}
+
+impl Kind {
+    fn of(values: &ColumnValues) -> Kind {
+        match values {
+            ColumnValues::Text(_) => Kind::Text,
+            ColumnValues::Integer(_) => Kind::Integer,
+            ColumnValues::Float(_) => Kind::Float,
+            ColumnValues::Boolean(_) => Kind::Boolean,
+        }
+    }
+
+    /// The kind of a chart's JSON value; `None` for `null` (any kind fits).
+    fn of_json(value: &Value) -> Option<Kind> {
+        match value {
+            Value::String(_) => Some(Kind::Text),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some(Kind::Integer),
+            Value::Number(_) => Some(Kind::Float),
+            Value::Bool(_) => Some(Kind::Boolean),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Integer => "integers",
+            Kind::Float => "floats",
+            Kind::Boolean => "booleans",
+        }
+    }
+}
+
+/// The columns of an element that rows can be added to, in its order.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    columns: Vec<(String, Option<Kind>)>,
+    /// A chart: its numbers are numbers, integer or float.
+    chart: bool,
+}
+
+impl Schema {
+    /// The columns of `element`, if rows can be added to it: a table, a
+    /// dataframe, or a chart whose data is inline (`data.values`, an array
+    /// of rows; the first row names the fields).
+    pub fn of(element: &Element) -> Option<Schema> {
+        match element {
+            Element::Table { columns } | Element::Dataframe { columns, .. } => Some(Schema {
+                columns: columns
+                    .iter()
+                    .map(|c| (c.name.clone(), Some(Kind::of(&c.values))))
+                    .collect(),
+                chart: false,
+            }),
+            Element::VegaLite { spec, .. } => {
+                let rows = spec.get("data")?.get("values")?.as_array()?;
+                let columns = match rows.first() {
+                    Some(Value::Object(first)) => first
+                        .iter()
+                        .map(|(name, value)| (name.clone(), Kind::of_json(value)))
+                        .collect(),
+                    Some(_) => return None,
+                    None => Vec::new(),
+                };
+                Some(Schema {
+                    columns,
+                    chart: true,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// `rows` in the element's column order, or why they do not fit. An
+    /// element with no columns yet takes the columns of its first rows.
+    pub fn accept(&mut self, mut rows: Vec<Column>) -> Result<Vec<Column>, String> {
+        if self.columns.is_empty() {
+            self.columns = rows
+                .iter()
+                .map(|c| (c.name.clone(), Some(Kind::of(&c.values))))
+                .collect();
+            return Ok(rows);
+        }
+        let expected = |columns: &[(String, Option<Kind>)]| {
+            columns
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if rows.len() != self.columns.len() {
+            return Err(format!(
+                "add_rows: the element has the columns {}; the new rows have {} column(s)",
+                expected(&self.columns),
+                rows.len()
+            ));
+        }
+        if let Some((name, _)) = self
+            .columns
+            .iter()
+            .find(|(name, _)| !rows.iter().any(|c| c.name == *name))
+        {
+            return Err(format!(
+                "add_rows: the new rows have no column `{name}`; the element has {}",
+                expected(&self.columns)
+            ));
+        }
+        let mut ordered = Vec::with_capacity(rows.len());
+        for (name, kind) in &mut self.columns {
+            let Some(at) = rows.iter().position(|c| c.name == *name) else {
+                return Err(format!("add_rows: the new rows have no column `{name}`"));
+            };
+            let column = rows.swap_remove(at);
+            let new = Kind::of(&column.values);
+            let numbers = |k: Kind| matches!(k, Kind::Integer | Kind::Float);
+            match *kind {
+                None => *kind = Some(new),
+                Some(old) if old == new || (self.chart && numbers(old) && numbers(new)) => {}
+                Some(old) => {
+                    return Err(format!(
+                        "add_rows: column `{name}` holds {}; the new rows give it {}",
+                        old.name(),
+                        new.name()
+                    ))
+                }
+            }
+            ordered.push(column);
+        }
+        Ok(ordered)
+    }
+}
+
+/// Adds `rows` (already in `element`'s column order) to the end of
+/// `element`; false when rows cannot be added to it.
+pub fn append(element: &mut Element, rows: &[Column]) -> bool {
+    match element {
+        Element::Table { columns }
+        | Element::Dataframe { columns, .. }
+        | Element::AddRows { columns } => {
+            if columns.is_empty() {
+                columns.extend(rows.iter().cloned());
+                return true;
+            }
+            if columns.len() != rows.len()
+                || columns
+                    .iter()
+                    .zip(rows)
+                    .any(|(a, b)| a.name != b.name || Kind::of(&a.values) != Kind::of(&b.values))
+            {
+                return false;
+            }
+            for (column, new) in columns.iter_mut().zip(rows) {
+                match (&mut column.values, &new.values) {
+                    (ColumnValues::Text(a), ColumnValues::Text(b)) => a.extend_from_slice(b),
+                    (ColumnValues::Integer(a), ColumnValues::Integer(b)) => a.extend_from_slice(b),
+                    (ColumnValues::Float(a), ColumnValues::Float(b)) => a.extend_from_slice(b),
+                    (ColumnValues::Boolean(a), ColumnValues::Boolean(b)) => a.extend_from_slice(b),
+                    _ => return false,
+                }
+            }
+            true
+        }
+        Element::VegaLite { spec, bytes } => {
+            let Some(values) = spec
+                .get_mut("data")
+                .and_then(|d| d.get_mut("values"))
+                .and_then(Value::as_array_mut)
+            else {
+                return false;
+            };
+            let added = row_objects(rows);
+            *bytes += rows.iter().map(Column::bytes).sum::<usize>();
+            values.extend(added);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Columns as one JSON object per row, as a chart's data holds them.
+pub fn row_objects(columns: &[Column]) -> Vec<Value> {
+    let count = columns.first().map_or(0, |c| c.values.len());
+    (0..count)
+        .map(|r| {
+            let row: Map<String, Value> = columns
+                .iter()
+                .map(|c| {
+                    let value = match &c.values {
+                        ColumnValues::Text(v) => Value::from(v[r].as_str()),
+                        ColumnValues::Integer(v) => Value::from(v[r]),
+                        ColumnValues::Float(v) => {
+                            serde_json::Number::from_f64(v[r]).map_or(Value::Null, Value::Number)
+                        }
+                        ColumnValues::Boolean(v) => Value::from(v[r]),
+                    };
+                    (c.name.clone(), value)
+                })
+                .collect();
+            Value::Object(row)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn column(name: &str, values: ColumnValues) -> Column {
+        Column {
+            name: name.into(),
+            values,
+            format: None,
+        }
+    }
+
+    fn table() -> Element {
+        Element::Table {
+            columns: vec![
+                column("day", ColumnValues::Integer(vec![1, 2])),
+                column("name", ColumnValues::Text(vec!["a".into(), "b".into()])),
+            ],
+        }
+    }
+
+    #[test]
+    fn new_rows_must_have_the_elements_columns_by_name_and_type() {
+        let mut schema = Schema::of(&table()).expect("a table takes rows");
+        // Another order is put in the table's.
+        let ordered = schema
+            .accept(vec![
+                column("name", ColumnValues::Text(vec!["c".into()])),
+                column("day", ColumnValues::Integer(vec![3])),
+            ])
+            .expect("the same columns fit");
+        assert_eq!(ordered[0].name, "day");
+        let missing = schema
+            .accept(vec![
+                column("day", ColumnValues::Integer(vec![3])),
+                column("other", ColumnValues::Text(vec!["c".into()])),
+            ])
+            .unwrap_err();
+        assert!(missing.contains("no column `name`"), "{missing}");
+        let typed = schema
+            .accept(vec![
+                column("day", ColumnValues::Float(vec![3.5])),
+                column("name", ColumnValues::Text(vec!["c".into()])),
+            ])
+            .unwrap_err();
+        assert!(
+            typed.contains("holds integers") && typed.contains("floats"),
+            "{typed}"
+        );
+        let fewer = schema
+            .accept(vec![column("day", ColumnValues::Integer(vec![3]))])
+            .unwrap_err();
+        assert!(fewer.contains("`day`, `name`"), "{fewer}");
+    }
+
+    #[test]
+    fn a_chart_takes_rows_when_its_data_is_inline_and_numbers_are_numbers() {
+        let chart = Element::VegaLite {
+            spec: json!({"data": {"values": [{"x": 1, "y": 2.5}]}, "mark": "line"}),
+            bytes: 0,
+        };
+        let mut schema = Schema::of(&chart).expect("inline data takes rows");
+        assert!(schema
+            .accept(vec![
+                column("x", ColumnValues::Float(vec![2.0])),
+                column("y", ColumnValues::Integer(vec![3])),
+            ])
+            .is_ok());
+        let named = Element::VegaLite {
+            spec: json!({"data": {"url": "x.csv"}, "mark": "line"}),
+            bytes: 0,
+        };
+        assert!(Schema::of(&named).is_none());
+        assert!(Schema::of(&Element::Divider).is_none());
+        // An empty table takes the columns of its first rows.
+        let mut empty = Schema::of(&Element::Table { columns: vec![] }).unwrap();
+        assert!(empty
+            .accept(vec![column("a", ColumnValues::Boolean(vec![true]))])
+            .is_ok());
+        assert!(empty
+            .accept(vec![column("a", ColumnValues::Text(vec!["x".into()]))])
+            .is_err());
+    }
+
+    #[test]
+    fn rows_join_a_table_or_a_chart_not_yet_sent() {
+        let mut t = table();
+        let more = [
+            column("day", ColumnValues::Integer(vec![3])),
+            column("name", ColumnValues::Text(vec!["c".into()])),
+        ];
+        assert!(append(&mut t, &more));
+        let Element::Table { columns } = &t else {
+            unreachable!()
+        };
+        assert_eq!(columns[0].values, ColumnValues::Integer(vec![1, 2, 3]));
+        assert!(!append(&mut t, &more[..1]), "a column short is not joined");
+        let mut chart = Element::VegaLite {
+            spec: json!({"data": {"values": [{"day": 1, "name": "a"}]}}),
+            bytes: 10,
+        };
+        assert!(append(&mut chart, &more));
+        let Element::VegaLite { spec, bytes } = &chart else {
+            unreachable!()
+        };
+        assert_eq!(spec["data"]["values"][1], json!({"day": 3, "name": "c"}));
+        assert!(*bytes > 10);
+        assert!(!append(&mut Element::Divider, &more));
+    }
+}
