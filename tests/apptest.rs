@@ -307,6 +307,34 @@ fn rows_added_to_a_table_and_a_chart_join_them() {
 }
 
 #[test]
+fn a_keyed_choice_keeps_its_option_in_session_state_and_setting_an_option_selects_it() {
+    let mut at = app("gallery");
+    at.run();
+    let size_line = |at: &AppTest| {
+        at.markdown()
+            .into_iter()
+            .find(|m| m.starts_with("size: "))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        size_line(&at),
+        "size: medium (session state `size`: medium)"
+    );
+    at.by_key("size").set(2).run();
+    assert_eq!(size_line(&at), "size: large (session state `size`: large)");
+    assert_eq!(at.session_state::<String>("size").as_deref(), Some("large"));
+    // The page (or a test) setting the option selects it.
+    at.set_session_state("size", &"small").run();
+    assert_eq!(size_line(&at), "size: small (session state `size`: small)");
+    // Something that is not an option is replaced by the default.
+    at.set_session_state("size", &"huge").run();
+    assert_eq!(
+        size_line(&at),
+        "size: medium (session state `size`: medium)"
+    );
+}
+
+#[test]
 fn fragments_page_counts_clicks_inside_its_fragment() {
     let mut at = app("fragments");
     at.run();

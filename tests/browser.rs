@@ -909,8 +909,13 @@ async fn a_page_of_an_allowed_origin_is_framed_without_an_origin_of_its_own() {
     let origin = format!("http://{site}");
     let settings = host::web::server::ServerSettings {
         http: std::sync::Arc::new(host::web::http::HttpSettings {
-            security: host::web::http::SecurityHeaders::new(std::slice::from_ref(&origin), &[])
-                .unwrap(),
+            security: host::web::http::SecurityHeaders::with_sources(
+                &[],
+                &[],
+                &[],
+                std::slice::from_ref(&origin),
+            )
+            .unwrap(),
             ..host::web::http::HttpSettings::default()
         }),
         frame_origins: vec![origin.clone()],

@@ -129,6 +129,64 @@ fn a_resource_is_built_once_and_queried_by_every_run() {
     assert!(answers[0][0].starts_with("sum "));
 }
 
+#[test]
+fn a_failure_is_never_cached_so_the_data_shows_once_its_source_is_back() {
+    let (runner, page) = cached_page(1);
+    let last = |query: &str| {
+        let (report, deltas) = run(&runner, &page, query);
+        assert_eq!(report.outcome, RunOutcome::Ok, "{:?}", report.stderr);
+        texts(&deltas).last().cloned().unwrap_or_default()
+    };
+    assert_eq!(last("source=down&key=k"), "failed: source down for k");
+    assert_eq!(runner.services().data.computed(), 0, "nothing stored");
+    assert_eq!(last("source=up&key=k"), "loaded k");
+    // Once loaded, it is cached: a source down again is not asked.
+    assert_eq!(last("source=down&key=k"), "loaded k");
+    assert_eq!(runner.services().data.computed(), 1);
+}
+
+#[test]
+fn cached_data_and_resources_are_cleared_from_code() {
+    let (runner, page) = cached_page(1);
+    let computed = || runner.services().data.computed();
+    let last = |query: &str| {
+        let (report, deltas) = run(&runner, &page, query);
+        assert_eq!(report.outcome, RunOutcome::Ok, "{:?}", report.stderr);
+        texts(&deltas).last().cloned().unwrap_or_default()
+    };
+    assert_eq!(last("named=a"), "named a");
+    last("named=b");
+    last("key=other");
+    assert_eq!(computed(), 3);
+    last("named=a");
+    assert_eq!(computed(), 3, "a hit");
+    // One function: both its entries go, the other function's stay.
+    last("named=a&clear=one");
+    assert_eq!(computed(), 4, "named=a computed again");
+    last("named=b");
+    assert_eq!(computed(), 5, "named=b was cleared too");
+    last("key=other");
+    assert_eq!(computed(), 5, "another function's entry stays");
+    // Everything.
+    last("named=a&clear=all");
+    assert_eq!(computed(), 6);
+    last("key=other");
+    assert_eq!(computed(), 7, "cleared by clear_all_cache_data");
+    // Resources: this one, then all; each is built again at its next query.
+    // (`builds` counts the builds of the resources held now.)
+    let builds = || runner.services().resources.builds();
+    last("resource=0");
+    assert_eq!(builds(), 1);
+    last("named=a&clear=resource");
+    assert_eq!(builds(), 0, "dropped");
+    last("resource=0");
+    assert_eq!(builds(), 1, "built again");
+    last("named=a&clear=resources");
+    assert_eq!(builds(), 0, "dropped");
+    last("resource=0");
+    assert_eq!(builds(), 1, "built again");
+}
+
 fn rerun_message(query: &str) -> serde_json::Value {
     json!({"type": "rerun", "page": "cached", "query": query})
 }

@@ -162,7 +162,7 @@ impl AppTest {
                 // at their place.
                 if let Element::AddRows { columns } = &element {
                     if let Some(shown) = deltas.iter_mut().rev().find(|d| d.path == path) {
-                        host::model::rows::append(&mut shown.element, columns);
+                        host::model::rows::append_any(&mut shown.element, columns);
                     }
                     return;
                 }

@@ -105,6 +105,9 @@ impl Ui {
     /// `@st.cache_data`). The value is stored in the host as JSON, so every
     /// caller gets its own copy. If another session is computing the same
     /// value right now, this run waits for it instead of computing it twice.
+    /// A failure is never stored: when `f` returns a `Result`, an `Err` is
+    /// returned to this run only, and the next run calls `f` again (as
+    /// Streamlit never caches an exception).
     ///
     /// `f` should be a named function: its path is the cache's identity for
     /// it. A closure works too; its identity is then its enclosing
@@ -180,11 +183,62 @@ impl Ui {
         let value = f(args);
         if let Some(ticket) = ticket {
             match serde_json::to_vec(&value) {
+                // An `Err` is returned, never stored: the next run calls
+                // the function again, as Streamlit never caches an
+                // exception.
+                Ok(bytes) if is_failure::<T>(&bytes) => expect_ok(host::abandon(ticket)),
                 Ok(bytes) => expect_ok(host::fill(ticket, &bytes)),
                 Err(e) => panic!("the result of `{name}` does not serialize: {e}"),
             }
         }
         value
+    }
+
+    /// Drops every value `f` cached with [`cache_data`](Self::cache_data),
+    /// for every argument and session, like Streamlit's `f.clear()`. `f` is
+    /// the named function that was cached (a closure's values are cleared
+    /// with [`clear_all_cache_data`](Self::clear_all_cache_data)).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// fn load_sales(year: u32) -> Vec<f64> { vec![1.0] }
+    /// if st.button("Reload sales") {
+    ///     st.clear_cache_data(load_sales);
+    /// }
+    /// let sales = st.cache_data(load_sales, 2026);
+    /// # }
+    /// ```
+    pub fn clear_cache_data<F>(&self, _f: F) {
+        expect_ok(host::clear(Some(std::any::type_name::<F>())));
+    }
+
+    /// Drops every value any page of the app cached with
+    /// [`cache_data`](Self::cache_data), like `st.cache_data.clear()`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Clear all cached data") {
+    ///     st.clear_all_cache_data();
+    /// }
+    /// # }
+    /// ```
+    pub fn clear_all_cache_data(&self) {
+        expect_ok(host::clear(None));
+    }
+
+    /// Drops every resource of the app ([`cache_resource`](Self::cache_resource)),
+    /// like `st.cache_resource.clear()`: each is built again at its next
+    /// query.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Reconnect everything") {
+    ///     st.clear_all_resources();
+    /// }
+    /// # }
+    /// ```
+    pub fn clear_all_resources(&self) {
+        expect_ok(host::clear_resources(None));
     }
 
     /// The app's instance of resource `R`, built once per app and page
@@ -228,6 +282,13 @@ fn function_identity<F>(site: &std::panic::Location<'_>) -> String {
     } else {
         name.to_owned()
     }
+}
+
+/// Whether `bytes`, the JSON of a `T`, is a failure: `T` is a `Result`
+/// and the value its `Err` (which serde writes as `{"Err": …}`).
+fn is_failure<T>(bytes: &[u8]) -> bool {
+    std::any::type_name::<T>().starts_with("core::result::Result<")
+        && bytes.starts_with(b"{\"Err\":")
 }
 
 /// `crate::module::load_sales` → `load_sales`.
@@ -343,6 +404,28 @@ impl<R: Resource> ResourceHandle<'_, R> {
     pub fn try_query(&self, query: R::Query) -> Result<R::Answer, CallError> {
         query_resource::<R>(query)
     }
+
+    /// Drops this resource, like Streamlit's `f.clear()` on a
+    /// `cache_resource` function: the next query builds it again.
+    ///
+    /// ```no_run
+    /// # use wasmlit::Resource;
+    /// # struct Pool;
+    /// # impl Resource for Pool {
+    /// #     type Query = (); type Answer = ();
+    /// #     fn build() -> Result<Self, String> { Ok(Pool) }
+    /// #     fn query(&self, _: ()) {}
+    /// # }
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Reconnect") {
+    ///     st.cache_resource::<Pool>().clear();
+    /// }
+    /// # }
+    /// ```
+    pub fn clear(&self) {
+        let entry: ResourceEntry = resource_entry::<R>;
+        expect_ok(host::clear_resources(Some(entry as usize as u64)));
+    }
 }
 
 /// Sends `query` to the app's resource `R` from anywhere a run's [`Ui`]
@@ -419,4 +502,22 @@ pub(crate) fn resource_call(id: u64, request: Option<&[u8]>) -> Result<Vec<u8>, 
     // bad table index traps instead of calling anything.
     let entry: ResourceEntry = unsafe { std::mem::transmute::<usize, ResourceEntry>(address) };
     entry(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_err_of_a_result_is_a_failure() {
+        let failed: Result<u8, String> = Err("x".into());
+        let fine: Result<u8, String> = Ok(1);
+        let bytes = |v: &Result<u8, String>| serde_json::to_vec(v).unwrap_or_default();
+        assert!(is_failure::<Result<u8, String>>(&bytes(&failed)));
+        assert!(!is_failure::<Result<u8, String>>(&bytes(&fine)));
+        // Another type that happens to look like one is stored.
+        assert!(!is_failure::<std::collections::HashMap<String, u8>>(
+            b"{\"Err\":1}"
+        ));
+    }
 }

@@ -123,7 +123,7 @@ impl Ui {
     /// `components.iframe(url, height=…, scrolling=…)`. The URL must be
     /// `http` or `https`; the frame never runs in this server's origin, and
     /// the browser shows it only when the server's operator allows its
-    /// origin (`--csp-allow-origin`); otherwise a notice takes its place.
+    /// origin (`--frame-origin`); otherwise a notice takes its place.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {

@@ -263,6 +263,15 @@ impl Rows {
             crate::error::expect_ok(host::add_rows(handle, &rows.wit()));
             return;
         };
+        if let Some(missing) = chart
+            .fields
+            .iter()
+            .find(|f| !rows.columns.iter().any(|c| c.name == **f))
+        {
+            panic!(
+                "add_rows: the chart shows column `{missing}`; the new rows have no such column"
+            );
+        }
         let mut columns: Vec<host::Column> = rows
             .columns
             .iter()

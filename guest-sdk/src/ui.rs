@@ -88,6 +88,11 @@ impl Ui {
     /// The next widget drawn through the returned `Ui` gets this stable
     /// identity, like Streamlit's `key=`. Keys must be unique within a run;
     /// a keyed widget keeps its value when its label or parameters change.
+    /// Its value is also in session state under the key: a choice
+    /// (`selectbox`, `radio`, `select_slider`) as the option's text, a
+    /// `multiselect` as the list of chosen options' texts, any other widget
+    /// as its value. Setting the key in session state before the widget is
+    /// drawn sets the widget (to its default when the value does not fit).
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {

@@ -175,18 +175,24 @@ function place(path, element) {
     target.dataset.json = "";
     return;
   }
-  // Rows added to the table, dataframe or chart this run drew here: it is
-  // drawn again with them (only the rows came over the wire).
+  // Rows added to the table, dataframe or chart this run drew here (only
+  // the rows came over the wire): they join the element it shows; a table
+  // or dataframe shows them in place (keeping its sort and scroll), a
+  // chart is drawn again.
+  let grown = false;
   if (element.kind === "add_rows") {
     const current = shown.get(target);
-    const merged = current && withRows(current, element.columns);
-    if (!merged) return;
-    element = merged;
+    if (!current || !withRows(current, element.columns)) return;
+    target.dataset.json = "";
+    if (view && view.grown) return view.grown();
+    element = current;
+    grown = true;
   }
-  const json = JSON.stringify(element);
+  // (A grown element is not compared: it differs, and may be large.)
+  const json = grown ? "" : JSON.stringify(element);
   // An element redrawn unchanged keeps its DOM (and a widget its focus,
   // caret or drag); anything else is replaced.
-  if (existing && target.dataset.json === json) return;
+  if (!grown && existing && target.dataset.json === json) return;
   // A block redrawn with new parameters of the same kind (a status's
   // label and state) is updated in place: its content stays.
   if (view && view.update && element.kind === "block" && existing.dataset.block === element.block) {
@@ -308,27 +314,27 @@ function toastHtml(html) {
 
 // `element` with `columns` (in its column order) added to its end, or
 // null when rows cannot be added to it.
+// Adds `columns` (in its column order) to the end of `element`, in place;
+// false when rows cannot be added to it.
 function withRows(element, columns) {
-  if (element.kind === "table" || element.kind === "dataframe") {
-    if (!element.columns.length) return { ...element, columns };
-    if (element.columns.length !== columns.length) return null;
-    return {
-      ...element,
-      columns: element.columns.map((c, i) => ({ ...c, values: c.values.concat(columns[i].values) })),
-    };
+  const extend = (to, from) => { for (const v of from) to.push(v); };
+  if (element.kind === "table" || element.kind === "dataframe" || element.kind === "add_rows") {
+    if (!element.columns.length) {
+      element.columns.push(...columns);
+      return true;
+    }
+    if (element.columns.length !== columns.length
+        || element.columns.some((c, i) => c.name !== columns[i].name)) return false;
+    element.columns.forEach((c, i) => extend(c.values, columns[i].values));
+    return true;
   }
   if (element.kind === "vega_lite" && Array.isArray(element.spec?.data?.values)) {
     const count = columns.length ? columns[0].values.length : 0;
-    const rows = [];
-    for (let r = 0; r < count; r++) {
-      const row = {};
-      for (const c of columns) row[c.name] = c.values[r];
-      rows.push(row);
-    }
-    const spec = { ...element.spec, data: { ...element.spec.data, values: element.spec.data.values.concat(rows) } };
-    return { ...element, spec };
+    const values = element.spec.data.values;
+    for (let r = 0; r < count; r++) values.push(Object.fromEntries(columns.map((c) => [c.name, c.values[r]])));
+    return true;
   }
-  return null;
+  return false;
 }
 
 function toast(text) {
@@ -353,15 +359,8 @@ function queueDelta(msg) {
       before.element = { kind: "text_append", text: before.element.text + msg.element.text };
       return;
     }
-    if (msg.element.kind === "add_rows") {
-      const merged = before.element.kind === "add_rows"
-        ? { kind: "add_rows", columns: before.element.columns.map((c, i) => ({ ...c, values: c.values.concat(msg.element.columns[i]?.values || []) })) }
-        : withRows(before.element, msg.element.columns);
-      if (merged) {
-        before.element = merged;
-        return;
-      }
-    }
+    // (The queued element is this queue's own: it is extended in place.)
+    if (msg.element.kind === "add_rows" && withRows(before.element, msg.element.columns)) return;
     // A redrawing that needs what is queued before it (appended text after
     // an element; a place whose content is queued too) waits for it to be
     // drawn first, in order.
@@ -379,7 +378,15 @@ function drawQueued() {
   frameAsked = false;
   const batch = Array.from(queued.values());
   queued.clear();
-  for (const msg of batch) if (msg.run === currentRun) place(msg.path, msg.element);
+  for (const msg of batch) {
+    if (msg.run !== currentRun) continue;
+    // One element that cannot be drawn leaves the rest of the batch drawn.
+    try {
+      place(msg.path, msg.element);
+    } catch (e) {
+      console.error("could not draw", msg.path, e);
+    }
+  }
   if (batch.length && currentRun > runAtInput) releaseCharts?.();
 }
 

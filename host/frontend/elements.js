@@ -61,7 +61,8 @@ function cell(column, row) {
 // A dataframe: a scrolling box that draws only the rows in view (fixed row
 // height), and sorts by a column when its header is clicked.
 function dataframe(el) {
-  const ROW = 30, columns = el.columns, rows = rowCount(columns);
+  const ROW = 30, columns = el.columns;
+  let rows = rowCount(columns);
   let order = Array.from({ length: rows }, (_, i) => i), sortBy = -1, ascending = true;
   const head = h("div", { class: "df-row df-head" });
   const spacer = h("div", { class: "df-spacer" });
@@ -109,8 +110,27 @@ function dataframe(el) {
     requestAnimationFrame(() => { queued = false; draw(); });
   });
   requestAnimationFrame(draw);
-  const node = h("div", { class: "dataframe" }, scroller, h("div", { class: "caption", text: `${rows.toLocaleString()} rows` }));
-  return node;
+  const caption = h("div", { class: "caption", text: `${rows.toLocaleString()} rows` });
+  const node = h("div", { class: "dataframe" }, scroller, caption);
+  // Rows added to `el` (`add_rows`) join the order (sorted in, when a
+  // column is sorted) and the scroll position stays.
+  const grown = () => {
+    const total = rowCount(columns);
+    for (let r = rows; r < total; r++) order.push(r);
+    rows = total;
+    if (sortBy >= 0) {
+      const values = columns[sortBy].values;
+      order.sort((a, b) => {
+        const x = values[a], y = values[b];
+        const cmp = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+        return ascending ? cmp : -cmp;
+      });
+    }
+    spacer.style.height = `${rows * ROW}px`;
+    caption.textContent = `${rows.toLocaleString()} rows`;
+    draw();
+  };
+  return { node, grown };
 }
 
 // Vendored libraries, each loaded (once) by the first element that needs
@@ -279,7 +299,7 @@ function plotly(el) {
 // source (the only place the browser fetches map images from), else over a
 // grid of latitudes and longitudes.
 const TILES = document.querySelector("meta[name=wasmlit-tiles]")?.content || "";
-// Origins the server's policy lets frames load from (`csp_allow_origins`);
+// Origins the server's policy lets frames load from (`--frame-origin`);
 // `https://*.example.com` covers the subdomains of example.com.
 const FRAME_ORIGINS = (document.querySelector("meta[name=wasmlit-frame-origins]")?.content || "")
   .split(" ").filter(Boolean);
@@ -289,12 +309,13 @@ function frameAllowed(url) {
   try { target = new URL(url); } catch { return false; }
   return FRAME_ORIGINS.some((origin) => {
     const [scheme, host] = origin.split("://");
-    if (!host || `${scheme}:` !== target.protocol) return false;
-    if (host.startsWith("*.")) {
-      const parent = host.slice(1);
+    if (!host || `${scheme.toLowerCase()}:` !== target.protocol) return false;
+    const want = host.toLowerCase();
+    if (want.startsWith("*.")) {
+      const parent = want.slice(1);
       return target.host.endsWith(parent) && target.host.length > parent.length;
     }
-    return target.host === host;
+    return target.host === want;
   });
 }
 const TILES_CREDIT = document.querySelector("meta[name=wasmlit-tiles-credit]")?.content || "";
@@ -924,8 +945,10 @@ const ELEMENTS = {
   // a page from elsewhere is named here instead of left as a blank frame.
   url_frame: (el) => {
     if (!frameAllowed(el.url)) {
-      return h("div", { class: "url-frame-blocked alert alert-warning" },
-        `This server does not show pages from ${new URL(el.url).origin} (its operator allows frames only from the origins given with --csp-allow-origin).`);
+      let origin = el.url;
+      try { origin = new URL(el.url).origin; } catch { /* named as given */ }
+      return h("div", { class: "url-frame-blocked alert warning",
+        text: `This server does not show pages from ${origin} (its operator allows frames only from the origins given with --frame-origin).` });
     }
     const frame = h("iframe", { class: "url-frame", src: el.url,
       sandbox: "allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox",
@@ -974,11 +997,18 @@ const ELEMENTS = {
       el.chart ? sparkline(el.chart, tone) : null);
   },
   table: (el) => {
-    const rows = rowCount(el.columns);
+    let rows = 0;
     const body = h("tbody");
-    for (let r = 0; r < rows; r++) body.append(h("tr", {}, ...el.columns.map((c) => cell(c, r))));
-    return h("div", { class: "table-wrap" }, h("table", { class: "data" },
-      h("thead", {}, h("tr", {}, ...el.columns.map((c) => h("th", { text: c.name })))), body));
+    const head = h("tr");
+    // Rows added to `el` (`add_rows`) are drawn on the end.
+    const grown = () => {
+      if (!head.childElementCount) head.append(...el.columns.map((c) => h("th", { text: c.name })));
+      const total = rowCount(el.columns);
+      for (; rows < total; rows++) body.append(h("tr", {}, ...el.columns.map((c) => cell(c, rows))));
+    };
+    grown();
+    const node = h("div", { class: "table-wrap" }, h("table", { class: "data" }, h("thead", {}, head), body));
+    return { node, grown };
   },
   dataframe: (el) => dataframe(el),
   vega_lite: (el) => chart(el),

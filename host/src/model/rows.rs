@@ -85,9 +85,26 @@ impl Schema {
         }
     }
 
-    /// `rows` in the element's column order, or why they do not fit. An
-    /// element with no columns yet takes the columns of its first rows.
-    pub fn accept(&mut self, mut rows: Vec<Column>) -> Result<Vec<Column>, String> {
+    /// Whether the element is a chart (its rows become one JSON object
+    /// each in the browser).
+    pub fn is_chart(&self) -> bool {
+        self.chart
+    }
+
+    /// `rows` in the element's column order, or why they do not fit; the
+    /// schema changes only when they fit. An element with no columns yet
+    /// takes the columns of its first rows. Linear in the columns.
+    pub fn accept(&mut self, rows: Vec<Column>) -> Result<Vec<Column>, String> {
+        let mut by_name: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(rows.len());
+        for (at, column) in rows.iter().enumerate() {
+            if by_name.insert(column.name.as_str(), at).is_some() {
+                return Err(format!(
+                    "add_rows: the new rows have column `{}` twice",
+                    column.name
+                ));
+            }
+        }
         if self.columns.is_empty() {
             self.columns = rows
                 .iter()
@@ -96,57 +113,74 @@ impl Schema {
             return Ok(rows);
         }
         let expected = |columns: &[(String, Option<Kind>)]| {
-            columns
+            let mut names = columns
                 .iter()
+                .take(20)
                 .map(|(name, _)| format!("`{name}`"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", ");
+            if columns.len() > 20 {
+                names.push_str(&format!(" and {} more", columns.len() - 20));
+            }
+            names
         };
         if rows.len() != self.columns.len() {
             return Err(format!(
-                "add_rows: the element has the columns {}; the new rows have {} column(s)",
+                "add_rows: the element has {} column(s) ({}); the new rows have {}",
+                self.columns.len(),
                 expected(&self.columns),
                 rows.len()
             ));
         }
-        if let Some((name, _)) = self
-            .columns
-            .iter()
-            .find(|(name, _)| !rows.iter().any(|c| c.name == *name))
-        {
-            return Err(format!(
-                "add_rows: the new rows have no column `{name}`; the element has {}",
-                expected(&self.columns)
-            ));
-        }
-        let mut ordered = Vec::with_capacity(rows.len());
-        for (name, kind) in &mut self.columns {
-            let Some(at) = rows.iter().position(|c| c.name == *name) else {
-                return Err(format!("add_rows: the new rows have no column `{name}`"));
+        let numbers = |k: Kind| matches!(k, Kind::Integer | Kind::Float);
+        let mut order = Vec::with_capacity(rows.len());
+        for (name, kind) in &self.columns {
+            let Some(&at) = by_name.get(name.as_str()) else {
+                return Err(format!(
+                    "add_rows: the new rows have no column `{name}`; the element has {}",
+                    expected(&self.columns)
+                ));
             };
-            let column = rows.swap_remove(at);
-            let new = Kind::of(&column.values);
-            let numbers = |k: Kind| matches!(k, Kind::Integer | Kind::Float);
+            let new = Kind::of(&rows[at].values);
             match *kind {
-                None => *kind = Some(new),
-                Some(old) if old == new || (self.chart && numbers(old) && numbers(new)) => {}
-                Some(old) => {
+                Some(old) if old != new && !(self.chart && numbers(old) && numbers(new)) => {
                     return Err(format!(
                         "add_rows: column `{name}` holds {}; the new rows give it {}",
                         old.name(),
                         new.name()
                     ))
                 }
+                _ => {}
             }
-            ordered.push(column);
+            order.push(at);
         }
-        Ok(ordered)
+        drop(by_name);
+        // They fit: columns of no type yet take the rows'.
+        for ((_, kind), &at) in self.columns.iter_mut().zip(&order) {
+            kind.get_or_insert(Kind::of(&rows[at].values));
+        }
+        let mut slots: Vec<Option<Column>> = rows.into_iter().map(Some).collect();
+        Ok(order
+            .into_iter()
+            .filter_map(|at| slots.get_mut(at).and_then(Option::take))
+            .collect())
     }
 }
 
-/// Adds `rows` (already in `element`'s column order) to the end of
-/// `element`; false when rows cannot be added to it.
+/// Adds `rows` (already in `element`'s column order) to the end of a table,
+/// a dataframe or rows not yet sent; false for anything else. A chart's
+/// rows are not joined here: as one JSON object per row they would take
+/// far more memory than their columns, so the browser joins them.
 pub fn append(element: &mut Element, rows: &[Column]) -> bool {
+    if matches!(element, Element::VegaLite { .. }) {
+        return false;
+    }
+    append_any(element, rows)
+}
+
+/// [`append`], charts included (one JSON object per row): for tools that
+/// show a run's result as the browser does (AppTest).
+pub fn append_any(element: &mut Element, rows: &[Column]) -> bool {
     match element {
         Element::Table { columns }
         | Element::Dataframe { columns, .. }
@@ -272,6 +306,39 @@ mod tests {
     }
 
     #[test]
+    fn twice_named_columns_are_refused_and_wide_rows_are_checked_by_name() {
+        let mut schema = Schema::of(&table()).unwrap();
+        let twice = schema
+            .accept(vec![
+                column("day", ColumnValues::Integer(vec![3])),
+                column("day", ColumnValues::Integer(vec![3])),
+            ])
+            .unwrap_err();
+        assert!(twice.contains("`day` twice"), "{twice}");
+        let wide = |n: usize, last: &str| {
+            (0..n)
+                .map(|i| {
+                    let name = if i + 1 == n {
+                        last.to_owned()
+                    } else {
+                        format!("c{i}")
+                    };
+                    column(&name, ColumnValues::Integer(vec![]))
+                })
+                .collect::<Vec<_>>()
+        };
+        // Checked by name lookups: a quadratic check of this many columns
+        // would hold the host call for minutes.
+        let n = 100_000;
+        let mut schema = Schema::of(&Element::Table {
+            columns: wide(n, "last"),
+        })
+        .unwrap();
+        assert!(schema.accept(wide(n, "other")).is_err());
+        assert!(schema.accept(wide(n, "last")).is_ok());
+    }
+
+    #[test]
     fn a_chart_takes_rows_when_its_data_is_inline_and_numbers_are_numbers() {
         let chart = Element::VegaLite {
             spec: json!({"data": {"values": [{"x": 1, "y": 2.5}]}, "mark": "line"}),
@@ -301,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_join_a_table_or_a_chart_not_yet_sent() {
+    fn rows_join_a_table_not_yet_sent_and_a_chart_only_where_asked() {
         let mut t = table();
         let more = [
             column("day", ColumnValues::Integer(vec![3])),
@@ -317,7 +384,11 @@ mod tests {
             spec: json!({"data": {"values": [{"day": 1, "name": "a"}]}}),
             bytes: 10,
         };
-        assert!(append(&mut chart, &more));
+        assert!(
+            !append(&mut chart, &more),
+            "the outbox never expands a chart's rows"
+        );
+        assert!(append_any(&mut chart, &more));
         let Element::VegaLite { spec, bytes } = &chart else {
             unreachable!()
         };

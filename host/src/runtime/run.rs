@@ -780,7 +780,8 @@ impl WidgetLedger {
     /// The value a widget returns: the client's, if valid; else, for a
     /// keyed widget, the value in session state under its key (which the
     /// page may have set); else its default. A keyed widget's value is then
-    /// stored under its key, like Streamlit's `st.session_state[key]`.
+    /// stored under its key, like Streamlit's `st.session_state[key]` (a
+    /// choice among options as the option itself).
     pub(crate) fn value(
         &mut self,
         element: &mut WidgetElement,
@@ -794,7 +795,7 @@ impl WidgetLedger {
                 .lock()
                 .get(key)
                 .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-                .and_then(|raw| element.spec.validate(&raw).ok()),
+                .and_then(|raw| element.spec.from_state(&raw)),
             _ => None,
         };
         self.client_value(element);
@@ -802,7 +803,8 @@ impl WidgetLedger {
             element.value = value;
         }
         if let Some(key) = key {
-            if let Ok(json) = serde_json::to_string(&element.value) {
+            // As Streamlit: a choice is kept as the option, not its index.
+            if let Ok(json) = serde_json::to_string(&element.spec.to_state(&element.value)) {
                 // Past the session's limit the widget still works; only the
                 // copy in session state is missing.
                 let _ = state.lock().set(key, json, limit);

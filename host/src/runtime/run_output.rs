@@ -37,6 +37,23 @@ struct OutputState {
     /// The elements drawn with a handle for `add_rows`, by handle; `None`
     /// once something else was drawn in an element's place.
     data: Vec<Option<DataTarget>>,
+    /// Marks this run's handles, so one kept from another run is refused.
+    generation: u32,
+}
+
+/// Bits of an `add_rows` handle that number the element within its run.
+const HANDLE_INDEX_BITS: u32 = 20;
+
+/// Generations of handles, one per run's output.
+static GENERATIONS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Where an element was placed.
+struct Placed {
+    path: Vec<u32>,
+    /// The containers it opened, if it is a block.
+    opened: Vec<u32>,
+    /// Its `add_rows` handle, if one was asked for.
+    handle: Option<u32>,
 }
 
 /// A table, dataframe or chart rows can be added to.
@@ -158,6 +175,8 @@ impl RunOutput {
                 closed: false,
                 fragments: Vec::new(),
                 data: Vec::new(),
+                generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    & ((1 << (32 - HANDLE_INDEX_BITS)) - 1),
             }),
         }
     }
@@ -210,18 +229,21 @@ impl RunOutput {
         container: u32,
         element: Element,
     ) -> Result<Vec<u32>, LimitError> {
-        self.place_opening(limits, container, element)
-            .map(|(path, _, _)| path)
+        self.place_opening(limits, container, element, None)
+            .map(|placed| placed.path)
     }
 
     /// [`place`](Self::place), also returning the ids of the containers the
-    /// element opens, if it is a block, and the bytes it was counted as.
+    /// element opens, if it is a block, and, with `rows` (the element's
+    /// columns, and cells for a static table), a handle for `add_rows`
+    /// recorded under the same lock as the placement.
     fn place_opening(
         &self,
         limits: &Limits,
         container: u32,
         element: Element,
-    ) -> Result<(Vec<u32>, Vec<u32>, usize), LimitError> {
+        rows: Option<(Schema, Option<usize>)>,
+    ) -> Result<Placed, LimitError> {
         // Measured as the browser receives it, before taking the lock, and
         // only up to the element's own limit: a larger one is refused as soon
         // as that is known.
@@ -287,24 +309,52 @@ impl RunOutput {
                     })
                 })
                 .map_err(LimitError::Cancelled)?;
-            return Ok((Vec::new(), Vec::new(), bytes));
+            return Ok(Placed {
+                path: Vec::new(),
+                opened: Vec::new(),
+                handle: None,
+            });
         }
         let slot = &mut state.containers[container as usize];
         let mut path = Vec::with_capacity(slot.path.len() + 1);
         path.extend_from_slice(&slot.path);
         path.push(slot.next);
+        let replaces = slot.holds_one;
         if !slot.holds_one {
             slot.next += 1;
         }
         if !appends {
             state.elements += 1;
-            // What was drawn at this place (or inside it) takes no more rows.
+        }
+        // Only a placeholder's place is drawn again: what was there (or
+        // inside it) takes no more rows.
+        if replaces && !state.data.is_empty() {
             for target in &mut state.data {
                 if target.as_ref().is_some_and(|t| t.path.starts_with(&path)) {
                     *target = None;
                 }
             }
         }
+        let handle = match rows {
+            Some((schema, cells)) => {
+                let index = state.data.len() as u32;
+                if index >= 1 << HANDLE_INDEX_BITS {
+                    return Err(LimitError::Limit(format!(
+                        "a run may draw at most {} tables and charts that take rows",
+                        1u32 << HANDLE_INDEX_BITS
+                    )));
+                }
+                state.data.push(Some(DataTarget {
+                    path: path.clone(),
+                    container,
+                    schema,
+                    bytes,
+                    cells,
+                }));
+                Some(state.generation << HANDLE_INDEX_BITS | index)
+            }
+            None => None,
+        };
         state.bytes += bytes;
         let mut opened = Vec::new();
         if let Element::Block(block) = &element {
@@ -348,7 +398,11 @@ impl RunOutput {
                 })
             })
             .map_err(LimitError::Cancelled)?;
-        Ok((path, opened, bytes))
+        Ok(Placed {
+            path,
+            opened,
+            handle,
+        })
     }
 
     /// [`place`](Self::place), and a handle for [`add_rows`](Self::add_rows)
@@ -360,28 +414,16 @@ impl RunOutput {
         container: u32,
         element: Element,
     ) -> Result<Option<u32>, LimitError> {
-        let schema = Schema::of(&element);
-        let cells = match &element {
-            Element::Table { columns } => {
-                Some(columns.first().map_or(0, |c| c.values.len()) * columns.len())
-            }
-            _ => None,
-        };
-        let (path, _, bytes) = self.place_opening(limits, container, element)?;
-        let Some(schema) = schema else {
-            return Ok(None);
-        };
-        let mut state = self.state.lock();
-        let handle = u32::try_from(state.data.len())
-            .map_err(|_| LimitError::Limit("too many elements for add_rows".into()))?;
-        state.data.push(Some(DataTarget {
-            path,
-            container,
-            schema,
-            bytes,
-            cells,
-        }));
-        Ok(Some(handle))
+        let rows = Schema::of(&element).map(|schema| {
+            let cells = match &element {
+                Element::Table { columns } => {
+                    Some(columns.first().map_or(0, |c| c.values.len()) * columns.len())
+                }
+                _ => None,
+            };
+            (schema, cells)
+        });
+        Ok(self.place_opening(limits, container, element, rows)?.handle)
     }
 
     /// Adds `rows` to the end of the element behind `handle`, sending only
@@ -400,7 +442,13 @@ impl RunOutput {
         if state.closed {
             return Err(LimitError::Cancelled(CancelReason::RunEnded));
         }
-        let target = match state.data.get_mut(handle as usize) {
+        let index = (handle & ((1 << HANDLE_INDEX_BITS) - 1)) as usize;
+        let found = if handle >> HANDLE_INDEX_BITS == state.generation {
+            state.data.get_mut(index)
+        } else {
+            None
+        };
+        let target = match found {
             Some(Some(target)) => target,
             Some(None) => {
                 return Err(LimitError::Invalid(
@@ -430,43 +478,58 @@ impl RunOutput {
         if rows.first().is_none_or(|c| c.values.is_empty()) {
             return Ok(());
         }
-        // Columns an empty element takes are its own only once sent.
-        let mut schema = target.schema.clone();
-        let columns = schema.accept(rows).map_err(LimitError::Invalid)?;
+        // Limits first (none depends on the order of the columns), so rows
+        // past one are refused before their columns are checked.
+        let count = rows.first().map_or(0, |c| c.values.len());
         let cells = match target.cells {
             Some(cells) => {
-                let added = columns.first().map_or(0, |c| c.values.len()) * columns.len();
+                let shown = cells.saturating_add(count.saturating_mul(rows.len()));
                 let most = limits.table_cells;
-                if cells + added > most {
+                if shown > most {
                     return Err(LimitError::Limit(format!(
                         "a table may show at most {most} cells (table_cells); with these rows \
-                         it would show {}: draw it as a dataframe, which shows only the rows in \
-                         view",
-                        cells + added
+                         it would show {shown}: draw it as a dataframe, which shows only the \
+                         rows in view"
                     )));
                 }
-                Some(cells + added)
+                Some(shown)
             }
             None => None,
         };
-        let element = Element::AddRows { columns };
-        let left = limits.table_bytes.saturating_sub(target.bytes);
-        let Some(bytes) = element.wire_bytes(left) else {
-            return Err(LimitError::Limit(format!(
+        let too_large = || {
+            LimitError::Limit(format!(
                 "a table or chart may carry at most {} of data (table_bytes), rows added \
                  included; with these rows it would carry more",
                 human_bytes(limits.table_bytes as u64)
-            )));
+            ))
         };
+        let left = limits.table_bytes.saturating_sub(target.bytes);
+        let element = Element::AddRows { columns: rows };
+        let sent = element.wire_bytes(left).ok_or_else(too_large)?;
+        let Element::AddRows { columns: rows } = element else {
+            unreachable!("built just above")
+        };
+        // A chart's rows become one object per row in the browser, each
+        // naming every column: they weigh that much against `table_bytes`.
+        let weight = if target.schema.is_chart() {
+            let names: usize = rows.iter().map(|c| c.name.len() + 4).sum();
+            sent.saturating_add(count.saturating_mul(names))
+        } else {
+            sent
+        };
+        if weight > left {
+            return Err(too_large());
+        }
         // Counted like appended text: by its bytes and the message's.
-        let counted = bytes + crate::model::delta::APPEND_OVERHEAD_BYTES;
+        let counted = sent + crate::model::delta::APPEND_OVERHEAD_BYTES;
         if state.bytes + counted > limits.run_output_bytes {
             return Err(LimitError::Limit(run_output_exceeded(limits)));
         }
+        let columns = target.schema.accept(rows).map_err(LimitError::Invalid)?;
         state.bytes += counted;
-        target.schema = schema;
-        target.bytes += bytes;
+        target.bytes += weight;
         target.cells = cells;
+        let element = Element::AddRows { columns };
         let path = target.path.clone();
         let sink = &mut state.sink;
         self.control
@@ -482,7 +545,8 @@ impl RunOutput {
         at: u32,
         block: BlockSpec,
     ) -> Result<Vec<u32>, LimitError> {
-        let (path, opened, _) = self.place_opening(limits, at, Element::Block(block.clone()))?;
+        let Placed { path, opened, .. } =
+            self.place_opening(limits, at, Element::Block(block.clone()), None)?;
         self.blocks.lock().insert(path, block);
         Ok(opened)
     }

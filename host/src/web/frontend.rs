@@ -164,6 +164,8 @@ mod tests {
                 match kind.as_str() {
                     "block" => json["block"].as_str().is_some_and(|b| blocks.contains(b)),
                     "widget" => json["widget"].as_str().is_some_and(|w| widgets.contains(w)),
+                    // Rows join the element at their place (`place`).
+                    "add_rows" => APP_JS.contains("element.kind === \"add_rows\""),
                     _ => elements.contains(&kind),
                 }
             };

@@ -247,16 +247,25 @@ impl SecurityHeaders {
     /// and connections (`csp_allow_origins`), and pages framed only by
     /// `frame_ancestors` (origins or `'self'`; none by default).
     pub fn new(extra_origins: &[String], frame_ancestors: &[String]) -> anyhow::Result<Self> {
-        Self::with_images(extra_origins, frame_ancestors, &[])
+        Self::with_sources(extra_origins, frame_ancestors, &[], &[])
     }
 
     /// The policy of [`new`](Self::new), with images also allowed from
-    /// `image_origins` (the map tile source).
-    pub fn with_images(
+    /// `image_origins` (the map tile source), and frames (`iframe`) from
+    /// `frame_origins` besides the server's own pages (`frame-src`).
+    pub fn with_sources(
         extra_origins: &[String],
         frame_ancestors: &[String],
         image_origins: &[String],
+        frame_origins: &[String],
     ) -> anyhow::Result<Self> {
+        for origin in frame_origins {
+            check_source(origin, false).with_context(|| format!("frame_origins: {origin:?}"))?;
+        }
+        let frames = frame_origins
+            .iter()
+            .map(|o| format!(" {o}"))
+            .collect::<String>();
         for origin in image_origins {
             check_source(origin, false).with_context(|| format!("map tiles: {origin:?}"))?;
         }
@@ -290,7 +299,7 @@ impl SecurityHeaders {
             "default-src 'self'{extra}; script-src 'self' 'wasm-unsafe-eval'{extra}; \
              style-src 'self' 'unsafe-inline'{extra}; img-src 'self' data:{extra}{images}; \
              font-src 'self'{extra}; connect-src 'self'{extra}; media-src 'self'{extra}; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-src 'self'{frames}; object-src 'none'; base-uri 'none'; form-action 'self'; \
              frame-ancestors {ancestors}; report-uri {CSP_REPORT_PATH}"
         );
         let mut headers = vec![
@@ -861,7 +870,7 @@ mod tests {
         let origin = origin_of("https://tile.example.org/{z}/{x}/{y}.png").unwrap();
         assert_eq!(origin, "https://tile.example.org");
         let mut headers = axum::http::HeaderMap::new();
-        SecurityHeaders::with_images(&[], &[], &[origin])
+        SecurityHeaders::with_sources(&[], &[], &[origin], &[])
             .unwrap()
             .apply(&mut headers);
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
@@ -903,7 +912,24 @@ mod tests {
         assert!(csp.contains("default-src 'self';"), "{csp}");
         assert!(csp.contains("connect-src 'self';"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("frame-src 'self';"), "{csp}");
         assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+        // Frames come from the frame origins, not from the other origins.
+        let cdn = "https://cdn.example.com".to_owned();
+        let maps = "https://maps.example.com".to_owned();
+        let mut headers = axum::http::HeaderMap::new();
+        SecurityHeaders::with_sources(std::slice::from_ref(&cdn), &[], &[], &[maps])
+            .unwrap()
+            .apply(&mut headers);
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.contains("frame-src 'self' https://maps.example.com;"),
+            "{csp}"
+        );
+        assert!(
+            SecurityHeaders::with_sources(&[], &[], &[], &["https://x; script-src *".into()])
+                .is_err()
+        );
         assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");

@@ -88,6 +88,11 @@ pub struct ServeArgs {
     /// server's own pages); repeat for more. Default: none.
     #[arg(long = "frame-ancestor", value_name = "ORIGIN")]
     pub frame_ancestors: Vec<String>,
+    /// An origin (`https://maps.example.com`) whose pages apps may show in
+    /// a sandboxed frame (`iframe`); repeat for more. Default: none (a frame
+    /// of any other origin is named, not shown).
+    #[arg(long = "frame-origin", value_name = "ORIGIN")]
+    pub frame_origins: Vec<String>,
     /// Where maps get their tiles: a URL template with `{z}`, `{x}` and
     /// `{y}` (`https://tile.example.org/{z}/{x}/{y}.png`). Its origin is
     /// added to the policy's `img-src`; no page can choose another. Without
@@ -171,7 +176,7 @@ pub struct ServerSettings {
     pub http: Arc<crate::web::http::HttpSettings>,
     /// The maps' tile source (`--map-tiles`) and its credit, if any.
     pub map_tiles: Option<(String, String)>,
-    /// Origins the browser may frame pages from (`csp_allow_origins`):
+    /// Origins the browser may frame pages from (`--frame-origin`):
     /// `components.iframe` of any other origin is named as refused.
     pub frame_origins: Vec<String>,
 }
@@ -584,13 +589,14 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         } else {
             crate::web::http::parse_networks(&args.metrics_allow)?
         },
-        security: crate::web::http::SecurityHeaders::with_images(
+        security: crate::web::http::SecurityHeaders::with_sources(
             &args.csp_allow_origins,
             &args.frame_ancestors,
             &map_tiles
                 .iter()
                 .map(|(url, _)| crate::web::http::origin_of(url))
                 .collect::<anyhow::Result<Vec<_>>>()?,
+            &args.frame_origins,
         )?,
         ..crate::web::http::HttpSettings::default()
     };
@@ -620,7 +626,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         session_state_total: total_state_budget(mib_bytes(args.session_state_total_mib)),
         http: Arc::new(http),
         map_tiles,
-        frame_origins: args.csp_allow_origins.clone(),
+        frame_origins: args.frame_origins.clone(),
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());

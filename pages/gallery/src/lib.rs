@@ -466,6 +466,16 @@ fn widgets(st: &Ui) {
         "volume: {volume} (session state `volume`: {})",
         st.session_state().get::<i64>("volume").unwrap_or(-1)
     ));
+    // A keyed choice keeps the option in session state, as in Streamlit.
+    let sizes = ["small", "medium", "large"];
+    let size = st.key("size").radio("Size", &sizes, 1);
+    st.write(format!(
+        "size: {} (session state `size`: {})",
+        size.copied().unwrap_or("none"),
+        st.session_state()
+            .get::<String>("size")
+            .unwrap_or_else(|| "missing".into())
+    ));
 
     st.subheader("download_button and feedback");
     let csv = "region,orders\nnorth,120\nsouth,87\n";

@@ -79,6 +79,19 @@ trait Kind {
     /// is, so it names the widget kind and the expectation.
     fn validate(&self, input: &Input) -> Result<WidgetValue, String>;
 
+    /// The value as session state holds it under the widget's key (what
+    /// the page reads as `st.session_state[key]`): the value itself, or for
+    /// a choice among options the option.
+    fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
+        serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The value session state holds under the widget's key (the page may
+    /// have set it), if it is one the widget can take.
+    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+        self.validate(input).ok()
+    }
+
     /// Bytes of text in the parameters, for the output limits.
     fn text_bytes(&self) -> usize {
         0
@@ -202,6 +215,20 @@ impl WidgetSpec {
     /// The value before the user touches the widget.
     pub fn default_value(&self) -> WidgetValue {
         self.as_kind().default_value()
+    }
+
+    /// The value as session state holds it under the widget's key.
+    pub fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
+        self.as_kind().to_state(value)
+    }
+
+    /// The value session state holds under the widget's key, if the widget
+    /// can take it.
+    pub fn from_state(&self, value: &serde_json::Value) -> Option<WidgetValue> {
+        self.as_kind().from_state(&Input {
+            kind: self.kind(),
+            value,
+        })
     }
 
     /// Bytes of text in the parameters, for the output limits.
@@ -346,6 +373,66 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn choices_keep_their_options_in_session_state() {
+        let options = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let select = WidgetSpec::Selectbox(Selectbox {
+            options: options.clone(),
+            default: Some(0),
+        });
+        assert_eq!(select.to_state(&WidgetValue::Index(Some(1))), json!("b"));
+        assert_eq!(select.to_state(&WidgetValue::Index(None)), json!(null));
+        assert_eq!(
+            select.from_state(&json!("c")),
+            Some(WidgetValue::Index(Some(2)))
+        );
+        assert_eq!(
+            select.from_state(&json!(null)),
+            Some(WidgetValue::Index(None))
+        );
+        assert_eq!(select.from_state(&json!("d")), None);
+        assert_eq!(
+            select.from_state(&json!(1)),
+            None,
+            "an index is not an option"
+        );
+        let slider = WidgetSpec::SelectSlider(SelectSlider {
+            options: options.clone(),
+            default: 0,
+        });
+        assert_eq!(
+            slider.from_state(&json!(null)),
+            None,
+            "a slider always has one"
+        );
+        let multi = WidgetSpec::Multiselect(Multiselect {
+            options,
+            default: vec![],
+            max_selections: Some(2),
+        });
+        assert_eq!(
+            multi.to_state(&WidgetValue::Indices(vec![2, 0])),
+            json!(["c", "a"])
+        );
+        assert_eq!(
+            multi.from_state(&json!(["b", "a"])),
+            Some(WidgetValue::Indices(vec![1, 0]))
+        );
+        assert_eq!(
+            multi.from_state(&json!(["a", "b", "c"])),
+            None,
+            "past max_selections"
+        );
+        assert_eq!(multi.from_state(&json!(["a", "x"])), None);
+        // Other kinds keep their value as it is.
+        let check = WidgetSpec::Checkbox(Checkbox { default: false });
+        assert_eq!(check.to_state(&WidgetValue::Bool(true)), json!(true));
+        assert_eq!(
+            check.from_state(&json!(true)),
+            Some(WidgetValue::Bool(true))
+        );
+    }
 
     fn slider() -> WidgetSpec {
         WidgetSpec::IntSlider(IntSlider {

@@ -2,6 +2,7 @@
 
 use super::id::hash_json;
 use super::parse::{check_options, index};
+use super::parse::{options_from_state, options_state};
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -67,6 +68,19 @@ impl Kind for Multiselect {
             chosen.push(i);
         }
         Ok(WidgetValue::Indices(chosen))
+    }
+
+    fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
+        options_state(&self.options, value)
+    }
+
+    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+        let indices = options_from_state(&self.options, input.value)?;
+        self.validate(&Input {
+            kind: input.kind,
+            value: &indices,
+        })
+        .ok()
     }
 
     fn text_bytes(&self) -> usize {

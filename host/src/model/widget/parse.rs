@@ -198,3 +198,65 @@ fn json_type(value: &serde_json::Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// A chosen option as session state holds it under the widget's key: the
+/// option itself, as in Streamlit (`null` for none).
+pub fn option_state(options: &[String], value: &WidgetValue) -> serde_json::Value {
+    match value {
+        WidgetValue::Index(Some(i)) => options
+            .get(*i as usize)
+            .map_or(serde_json::Value::Null, |o| {
+                serde_json::Value::from(o.as_str())
+            }),
+        _ => serde_json::Value::Null,
+    }
+}
+
+/// The choice session state names (an option, or `null` where nothing may
+/// be chosen), if it is one of `options`.
+pub fn option_from_state(
+    options: &[String],
+    raw: &serde_json::Value,
+    nullable: bool,
+) -> Option<WidgetValue> {
+    match raw {
+        serde_json::Value::Null if nullable => Some(WidgetValue::Index(None)),
+        serde_json::Value::String(name) => options
+            .iter()
+            .position(|o| o == name)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(|i| WidgetValue::Index(Some(i))),
+        _ => None,
+    }
+}
+
+/// Chosen options as session state holds them: the options themselves.
+pub fn options_state(options: &[String], value: &WidgetValue) -> serde_json::Value {
+    match value {
+        WidgetValue::Indices(chosen) => chosen
+            .iter()
+            .filter_map(|i| options.get(*i as usize))
+            .map(|o| serde_json::Value::from(o.as_str()))
+            .collect(),
+        _ => serde_json::Value::Array(Vec::new()),
+    }
+}
+
+/// The indices of the options session state names, as a client would send
+/// them (checked by the widget like any value), if each is one of `options`.
+pub fn options_from_state(
+    options: &[String],
+    raw: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    raw.as_array()?
+        .iter()
+        .map(|name| {
+            let name = name.as_str()?;
+            options
+                .iter()
+                .position(|o| o == name)
+                .map(serde_json::Value::from)
+        })
+        .collect::<Option<Vec<_>>>()
+        .map(serde_json::Value::Array)
+}

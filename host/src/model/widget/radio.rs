@@ -2,6 +2,7 @@
 
 use super::id::hash_json;
 use super::parse::check_options;
+use super::parse::{option_from_state, option_state};
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -28,6 +29,14 @@ impl Kind for Radio {
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
         input.option(self.options.len(), true)
+    }
+
+    fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
+        option_state(&self.options, value)
+    }
+
+    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+        option_from_state(&self.options, input.value, true)
     }
 
     fn text_bytes(&self) -> usize {

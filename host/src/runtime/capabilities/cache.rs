@@ -106,6 +106,50 @@ impl cache::Host for StoreData {
         Ok(())
     }
 
+    fn abandon(&mut self, ticket: u64) -> HostResult<()> {
+        let run = self.live("cache.abandon")?;
+        let Some(mut ticket) = run.tickets.remove(&ticket) else {
+            return Err(HostError::from(CallError::InvalidArgument(format!(
+                "cache.abandon: no computation with ticket {ticket} in this run"
+            ))));
+        };
+        let spinner = ticket.spinner.take();
+        // Dropped unfilled: the runs waiting for it compute it themselves.
+        drop(ticket);
+        if let Some(path) = spinner {
+            clear_spinner(run.output.replace(path, Element::Empty))?;
+        }
+        Ok(())
+    }
+
+    fn clear(&mut self, function: Option<String>) -> HostResult<()> {
+        let run = self.live("cache.clear")?;
+        match function {
+            Some(function) => {
+                if function.len() > MAX_FUNCTION_NAME {
+                    return Err(HostError::from(CallError::InvalidArgument(format!(
+                        "cache.clear: a function name may have at most {MAX_FUNCTION_NAME} bytes"
+                    ))));
+                }
+                let identity = format!("{}/{function}", hex::encode(run.page.module_hash));
+                run.app.data.clear_function(&identity);
+            }
+            None => run.app.data.clear(),
+        }
+        Ok(())
+    }
+
+    fn clear_resources(&mut self, id: Option<u64>) -> HostResult<()> {
+        let run = self.live("cache.clear_resources")?;
+        match id {
+            Some(id) => run.app.resources.clear_one(run.page.module_hash, id),
+            None => {
+                run.app.resources.clear();
+            }
+        }
+        Ok(())
+    }
+
     fn resource_query(
         &mut self,
         resource: u64,

@@ -264,6 +264,20 @@ impl DataCache {
         self.inner.entries.weighted_size()
     }
 
+    /// Drops the entries of the functions whose identity is `function` or
+    /// starts with `function/` (its per-session entries).
+    pub fn clear_function(&self, function: &str) {
+        let matches = |name: &str| {
+            name.strip_prefix(function)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        for (key, entry) in self.inner.entries.iter() {
+            if matches(&entry.function) {
+                self.inner.entries.invalidate(&*key);
+            }
+        }
+    }
+
     /// Values computed and stored since the start (misses filled).
     pub fn computed(&self) -> u64 {
         self.inner.computed.load(Ordering::Relaxed)

@@ -261,7 +261,8 @@ impl Resources {
             .count()
     }
 
-    /// Resources built since the start (rebuilds included).
+    /// Builds of the resources held now (rebuilds included; a cleared
+    /// resource's are gone with it).
     pub fn builds(&self) -> u64 {
         self.cells
             .lock()
@@ -283,6 +284,17 @@ impl Resources {
             }
         }
         stopped
+    }
+
+    /// Drops resource `id` of the page build `hash` and stops its build in
+    /// flight; the next query builds it again.
+    pub fn clear_one(&self, hash: [u8; 32], id: u64) {
+        let cell = self.cells.lock().remove(&(hash, id));
+        if let Some(cell) = cell {
+            if let Some(build) = cell.state.lock().build.take() {
+                build.cancel(CancelReason::Stopped);
+            }
+        }
     }
 
     /// Drops the resources of page builds not in `current`.

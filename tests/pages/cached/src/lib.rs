@@ -1,12 +1,18 @@
 //! Test page for caching. Query parameters: `key` (the argument),
 //! `delay_ms` (how long computing takes), `ttl_ms`, `scope=session`,
-//! `resource=<offset>` (query the big resource instead).
+//! `resource=<offset>` (query the big resource instead), `source=down|up`
+//! (a cached loader that fails while its source is down), `named=KEY` with
+//! `clear=one|all|resource|resources` (clearing from code).
 use std::time::{Duration, Instant};
 use wasmlit::{CacheData, Resource, Ui};
 
 fn slow_value(key: String, delay_ms: u64) -> String {
     wasmlit::sleep(Duration::from_millis(delay_ms));
     format!("value of {key}")
+}
+
+fn named_value(key: String) -> String {
+    format!("named {key}")
 }
 
 /// Ten megabytes, built in (at least) half a second.
@@ -49,6 +55,41 @@ fn cached(st: &Ui) {
         let offset = offset.parse().unwrap_or(0);
         let sum = st.cache_resource::<Big>().query(offset);
         st.write(format!("sum {sum}"));
+        return;
+    }
+    // `source=down|up`: a data source that fails while down; its failure
+    // must not be cached.
+    if let Some(source) = params.get("source") {
+        let key = params.get("key").unwrap_or_default();
+        let down = source == "down";
+        let loaded: Result<String, String> = st.cache_data(
+            |key| {
+                if down {
+                    Err(format!("source down for {key}"))
+                } else {
+                    Ok(format!("loaded {key}"))
+                }
+            },
+            key,
+        );
+        match loaded {
+            Ok(value) => st.write(value),
+            Err(e) => st.write(format!("failed: {e}")),
+        }
+        return;
+    }
+    // `named=KEY`: a named function; `clear=one|all|resource|resources`
+    // clears first.
+    if let Some(key) = params.get("named") {
+        match params.get("clear").as_deref() {
+            Some("one") => st.clear_cache_data(named_value),
+            Some("all") => st.clear_all_cache_data(),
+            Some("resource") => st.cache_resource::<Big>().clear(),
+            Some("resources") => st.clear_all_resources(),
+            _ => {}
+        }
+        let value = st.cache_data(named_value, key);
+        st.write(value);
         return;
     }
     let key = params.get("key").unwrap_or_default();
