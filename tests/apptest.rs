@@ -335,6 +335,65 @@ fn a_keyed_choice_keeps_its_option_in_session_state_and_setting_an_option_select
 }
 
 #[test]
+fn query_params_read_repeated_keys_and_are_set_replaced_and_cleared() {
+    let mut at = app("control_flow");
+    let pairs = |at: &AppTest| {
+        at.query_params()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    at.set_query("tag=a&other=1&tag=b&op=read").run();
+    let texts = at.text();
+    assert!(texts.contains(&"tags: a,b".to_owned()), "{texts:?}");
+    assert!(
+        texts.contains(&r#"dict: {"op": "read", "other": "1", "tag": "b"}"#.to_owned()),
+        "{texts:?}"
+    );
+    // A repeated key is set where the key first was.
+    at.set_query("tag=a&op=set_all&tag=b").run();
+    assert_eq!(pairs(&at), "tag=x&tag=y&op=set_all");
+    at.set_query("op=untag&tag=a").run();
+    assert_eq!(pairs(&at), "op=untag");
+    at.set_query("op=from_dict&z=9").run();
+    assert_eq!(pairs(&at), "a=1&b=2&a=3");
+    at.set_query("op=clear&z=9").run();
+    assert_eq!(pairs(&at), "");
+}
+
+#[test]
+fn pills_and_segmented_controls_choose_one_or_several_options() {
+    let mut at = app("gallery");
+    at.run();
+    let line = |at: &AppTest| {
+        at.markdown()
+            .into_iter()
+            .find(|m| m.starts_with("mood: "))
+            .unwrap_or_default()
+    };
+    assert_eq!(line(&at), "mood: none · toppings: cheese · period: Week");
+    at.pills("Mood").set(1).run();
+    at.pills("Toppings").set([2, 0]).run();
+    at.segmented_control("Period")
+        .set(serde_json::Value::Null)
+        .run();
+    assert_eq!(
+        line(&at),
+        "mood: busy · toppings: basil+cheese · period: none"
+    );
+    // Values a browser could not send are refused, naming the widget.
+    let err = at
+        .pills("Toppings")
+        .try_set([0, 0])
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("chosen twice"), "{err}");
+    let err = at.pills("Mood").try_set(7).err().unwrap_or_default();
+    assert!(err.contains("out of range"), "{err}");
+}
+
+#[test]
 fn fragments_page_counts_clicks_inside_its_fragment() {
     let mut at = app("fragments");
     at.run();

@@ -380,6 +380,22 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    // Button types, icons and widths; a password box hides what is typed.
+    let looks = until(
+        &browser,
+        "(() => { const b = [...document.querySelectorAll('.tab-panel:not([hidden]) button.btn')]; \
+           const by = (t) => b.find((x) => x.textContent.includes(t)); \
+           const save = by('Save'), skip = by('Skip'), launch = by('Launch'); \
+           if (!save || !skip || !launch) return null; \
+           return [save.classList.contains('primary'), !!save.querySelector('.wl-icon'), \
+             skip.classList.contains('tertiary'), launch.classList.contains('stretch'), \
+             launch.getBoundingClientRect().width >= launch.parentElement.getBoundingClientRect().width - 1].join(','); })()",
+    )
+    .await;
+    assert_eq!(looks, "true,true,true,true,true");
+    let password = browser.css("input[type=password]").await;
+    password.send_keys("hunter2\n").await.unwrap();
+    browser.wait_text("API key: 7 characters").await;
     let visit = browser
         .client
         .find(Locator::XPath(

@@ -25,10 +25,10 @@
 use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
-    widget_id as host_widget_id, Button, ChatInput, Checkbox, ColorPicker, DateInput,
-    DownloadButton, Feedback, FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput,
-    Radio, SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput, Toggle,
-    WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
+    widget_id as host_widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker,
+    DateInput, DownloadButton, Feedback, FileUploader, FloatSlider, IntSlider, Multiselect,
+    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea,
+    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -714,6 +714,8 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     max_chars: extra.map(|e| default.chars().count() as u32 + e),
                     default,
                     placeholder,
+                    password: false,
+                    autocomplete: None,
                 })
             })
             .boxed(),
@@ -791,6 +793,29 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     options,
                     default,
                 })
+            })
+            .boxed(),
+        (
+            options(),
+            vec(any::<u32>(), 0..5),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(move |(options, picks, multi, segmented)| {
+                let mut default = chosen(options.len(), &picks, false);
+                if !multi {
+                    default.truncate(1);
+                }
+                let choice = ButtonOptions {
+                    options,
+                    multi,
+                    default,
+                };
+                if segmented {
+                    W::SegmentedControl(SegmentedControl { choice })
+                } else {
+                    W::Pills(Pills { choice })
+                }
             })
             .boxed(),
         (
@@ -884,6 +909,8 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                     default,
                     max_chars,
                     placeholder,
+                    password: false,
+                    autocomplete: None,
                 })
             })
             .boxed(),
@@ -932,6 +959,17 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                     options,
                     default,
                     max_selections,
+                })
+            })
+            .boxed(),
+        (strings(), vec(any::<u32>(), 0..5), any::<bool>())
+            .prop_map(|(options, default, multi)| {
+                W::Pills(Pills {
+                    choice: ButtonOptions {
+                        options,
+                        multi,
+                        default,
+                    },
                 })
             })
             .boxed(),
@@ -1171,6 +1209,13 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         W::DateInput(DateInput { min, max, .. }) => date_values(min, max),
         W::TimeInput(TimeInput { .. }) => time_values(),
         W::FileUploader(FileUploader { .. }) => upload_values(),
+        W::Pills(Pills { choice }) | W::SegmentedControl(SegmentedControl { choice }) => {
+            if choice.multi {
+                multiselect_values(choice.options.len(), None)
+            } else {
+                index_values(choice.options.len() as u64)
+            }
+        }
     };
     prop_oneof![3 => aimed, 1 => json_value()].boxed()
 }
@@ -1250,6 +1295,28 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
         },
         W::SelectSlider(SelectSlider { options, .. }) => {
             index_below(value, options.len() as u64).map(|i| WidgetValue::Index(Some(i)))
+        }
+        W::Pills(Pills { choice }) | W::SegmentedControl(SegmentedControl { choice })
+            if !choice.multi =>
+        {
+            match value {
+                Value::Null => Some(WidgetValue::Index(None)),
+                v => {
+                    index_below(v, choice.options.len() as u64).map(|i| WidgetValue::Index(Some(i)))
+                }
+            }
+        }
+        W::Pills(Pills { choice }) | W::SegmentedControl(SegmentedControl { choice }) => {
+            let items = value.as_array()?;
+            let mut chosen = Vec::new();
+            for item in items {
+                let i = index_below(item, choice.options.len() as u64)?;
+                if chosen.contains(&i) {
+                    return None;
+                }
+                chosen.push(i);
+            }
+            Some(WidgetValue::Indices(chosen))
         }
         W::Multiselect(Multiselect {
             options,

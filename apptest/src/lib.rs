@@ -471,6 +471,17 @@ impl AppTest {
         self.widget("selectbox", label)
     }
 
+    /// The pills labelled `label` (its value: an option index, or a list
+    /// of them when several may be chosen).
+    pub fn pills(&mut self, label: &str) -> Widget<'_> {
+        self.widget("pills", label)
+    }
+
+    /// The segmented control labelled `label` (values as for [`pills`](Self::pills)).
+    pub fn segmented_control(&mut self, label: &str) -> Widget<'_> {
+        self.widget("segmented_control", label)
+    }
+
     /// The file uploader labelled `label`.
     pub fn file_uploader(&mut self, label: &str) -> Widget<'_> {
         self.widget_of("file_uploader", label)

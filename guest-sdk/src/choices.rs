@@ -2,7 +2,8 @@
 //! and text, colour, date and time inputs.
 
 use crate::bindings::wasmlit::page::widgets::{
-    DateInput, Multiselect, Radio, SelectSlider, TextArea, TimeInput, Widget, WidgetValue,
+    ButtonOptions, DateInput, Multiselect, Radio, SelectSlider, TextArea, TimeInput, Widget,
+    WidgetValue,
 };
 use crate::widgets::mismatch;
 
@@ -18,6 +19,45 @@ fn index_of(options: usize, default: usize) -> Option<u32> {
     (default < options)
         .then(|| u32::try_from(default).ok())
         .flatten()
+}
+
+fn single_choice<T: Display>(options: &[T], default: Option<usize>) -> ButtonOptions {
+    ButtonOptions {
+        options: labels(options),
+        multi: false,
+        default: default
+            .and_then(|d| index_of(options.len(), d))
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn multi_choice<T: Display>(options: &[T], default: &[usize]) -> ButtonOptions {
+    ButtonOptions {
+        options: labels(options),
+        multi: true,
+        default: default
+            .iter()
+            .filter_map(|d| index_of(options.len(), *d))
+            .collect(),
+    }
+}
+
+fn one_chosen<'o, T>(value: WidgetValue, options: &'o [T], kind: &str) -> Option<&'o T> {
+    match value {
+        WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),
+        other => mismatch(kind, &other),
+    }
+}
+
+fn all_chosen<'o, T>(value: WidgetValue, options: &'o [T], kind: &str) -> Vec<&'o T> {
+    match value {
+        WidgetValue::Indices(chosen) => chosen
+            .iter()
+            .filter_map(|i| options.get(*i as usize))
+            .collect(),
+        other => mismatch(kind, &other),
+    }
 }
 
 impl Ui {
@@ -211,6 +251,79 @@ impl Ui {
                 .collect(),
             other => mismatch("multiselect", &other),
         }
+    }
+
+    /// Options as rounded buttons, like `st.pills(…, selection_mode="single")`:
+    /// the chosen one, or none (pressing the chosen one again takes it back).
+    /// `default` is an index into `options`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let mood = st.pills("Mood", &["😀", "😐", "😞"], None);
+    /// # }
+    /// ```
+    pub fn pills<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: Option<usize>,
+    ) -> Option<&'o T> {
+        let widget = Widget::Pills(single_choice(options, default));
+        one_chosen(self.show(label, widget), options, "pills")
+    }
+
+    /// Options as rounded buttons, several chosen, like
+    /// `st.pills(…, selection_mode="multi")`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tags = st.pills_multi("Tags", &["red", "green", "blue"], &[0]);
+    /// # }
+    /// ```
+    pub fn pills_multi<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: &[usize],
+    ) -> Vec<&'o T> {
+        let widget = Widget::Pills(multi_choice(options, default));
+        all_chosen(self.show(label, widget), options, "pills")
+    }
+
+    /// Options as one row of joined buttons, like `st.segmented_control`:
+    /// the chosen one, or none.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let period = st.segmented_control("Period", &["Day", "Week", "Month"], Some(1));
+    /// # }
+    /// ```
+    pub fn segmented_control<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: Option<usize>,
+    ) -> Option<&'o T> {
+        let widget = Widget::SegmentedControl(single_choice(options, default));
+        one_chosen(self.show(label, widget), options, "segmented_control")
+    }
+
+    /// A segmented control with several options chosen, like
+    /// `st.segmented_control(…, selection_mode="multi")`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let days = st.segmented_control_multi("Days", &["Mo", "Tu", "We", "Th", "Fr"], &[0, 2]);
+    /// # }
+    /// ```
+    pub fn segmented_control_multi<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: &[usize],
+    ) -> Vec<&'o T> {
+        let widget = Widget::SegmentedControl(multi_choice(options, default));
+        all_chosen(self.show(label, widget), options, "segmented_control")
     }
 
     /// A multi-line text box, like `st.text_area`.

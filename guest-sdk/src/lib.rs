@@ -37,7 +37,7 @@ mod cache;
 mod callbacks;
 mod charts;
 pub use choices::FeedbackKind;
-pub use widgets::LabelVisibility;
+pub use widgets::{ButtonType, LabelVisibility, TextInputOptions};
 mod choices;
 mod content;
 mod control;

@@ -30,6 +30,9 @@ pub struct Ui {
     pub(crate) disabled: bool,
     pub(crate) on_change: Option<(u64, Vec<u8>)>,
     pub(crate) label_visibility: crate::LabelVisibility,
+    pub(crate) emphasis: crate::ButtonType,
+    pub(crate) icon: Option<String>,
+    pub(crate) stretch: bool,
     /// Neither `Send` nor `Sync`: a run's UI stays on the run's thread.
     _not_send: PhantomData<*const ()>,
 }
@@ -47,6 +50,9 @@ impl Ui {
             disabled: false,
             on_change: None,
             label_visibility: crate::LabelVisibility::Visible,
+            emphasis: crate::ButtonType::Secondary,
+            icon: None,
+            stretch: false,
             _not_send: PhantomData,
         }
     }
@@ -181,6 +187,57 @@ impl Ui {
     pub fn disabled(&self, disabled: bool) -> Ui {
         Ui {
             disabled,
+            ..self.clone()
+        }
+    }
+
+    /// Buttons drawn through the returned `Ui` have this emphasis, like
+    /// Streamlit's `type=`: `Primary` (filled), `Secondary` (outlined, the
+    /// default) or `Tertiary` (text only).
+    ///
+    /// ```no_run
+    /// # use wasmlit::ButtonType;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button_type(ButtonType::Primary).button("Save") {
+    ///     st.success("Saved");
+    /// }
+    /// # }
+    /// ```
+    pub fn button_type(&self, emphasis: crate::ButtonType) -> Ui {
+        Ui {
+            emphasis,
+            ..self.clone()
+        }
+    }
+
+    /// Widgets drawn through the returned `Ui` show an icon, like
+    /// Streamlit's `icon=`: before a button's label, inside a text box. An
+    /// emoji (`"🔥"`) or a Material icon (`":material/search:"`).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let query = st.icon(":material/search:").text_input("Search", "");
+    /// # }
+    /// ```
+    pub fn icon(&self, icon: impl Into<String>) -> Ui {
+        Ui {
+            icon: Some(icon.into()),
+            ..self.clone()
+        }
+    }
+
+    /// Buttons drawn through the returned `Ui` stretch to their
+    /// container's width, like `use_container_width=True` or
+    /// `width="stretch"`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.sidebar().use_container_width().button("Log out");
+    /// # }
+    /// ```
+    pub fn use_container_width(&self) -> Ui {
+        Ui {
+            stretch: true,
             ..self.clone()
         }
     }

@@ -8,6 +8,10 @@ use crate::error::expect_ok;
 
 use crate::Ui;
 pub use host::LabelVisibility;
+
+/// How much a button stands out (Streamlit's `type=`); see
+/// [`Ui::button_type`].
+pub use host::Emphasis as ButtonType;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
@@ -19,6 +23,9 @@ impl Ui {
             help: self.help.clone(),
             disabled: self.disabled,
             label_visibility: self.label_visibility,
+            emphasis: self.emphasis,
+            icon: self.icon.clone(),
+            stretch: self.stretch,
             on_change: self.on_change.as_ref().map(|(id, args)| host::Callback {
                 id: *id,
                 args: args.clone(),
@@ -149,10 +156,62 @@ impl Ui {
         max_chars: Option<u32>,
         placeholder: Option<&str>,
     ) -> String {
+        self.text_input_full(
+            label,
+            default,
+            &TextInputOptions {
+                max_chars,
+                placeholder: placeholder.map(str::to_owned),
+                ..TextInputOptions::default()
+            },
+        )
+    }
+
+    /// A password box, like `st.text_input(type="password")`: the
+    /// characters typed are hidden. Use [`text_input_full`](Self::text_input_full)
+    /// for a length limit or an `autocomplete` hint.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let secret = st.password_input("API key");
+    /// # }
+    /// ```
+    pub fn password_input(&self, label: &str) -> String {
+        self.text_input_full(
+            label,
+            "",
+            &TextInputOptions {
+                password: true,
+                autocomplete: Some("off".into()),
+                ..TextInputOptions::default()
+            },
+        )
+    }
+
+    /// A text box with every option: [`TextInputOptions`].
+    ///
+    /// ```no_run
+    /// # use wasmlit::TextInputOptions;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let email = st.text_input_full(
+    ///     "Email",
+    ///     "",
+    ///     &TextInputOptions { autocomplete: Some("email".into()), placeholder: Some("you@example.com".into()), ..TextInputOptions::default() },
+    /// );
+    /// # }
+    /// ```
+    pub fn text_input_full(
+        &self,
+        label: &str,
+        default: &str,
+        options: &TextInputOptions,
+    ) -> String {
         let widget = Widget::TextInput(TextInput {
             default: default.to_owned(),
-            max_chars,
-            placeholder: placeholder.map(str::to_owned),
+            max_chars: options.max_chars,
+            placeholder: options.placeholder.clone(),
+            password: options.password,
+            autocomplete: options.autocomplete.clone(),
         });
         match self.show(label, widget) {
             WidgetValue::Text(value) => value,
@@ -223,4 +282,18 @@ impl Ui {
 /// The host broke the contract (a value of the wrong kind); end the run loudly.
 pub(crate) fn mismatch(widget: &str, value: &WidgetValue) -> ! {
     panic!("the host returned a value of the wrong kind for {widget}: {value:?}")
+}
+
+/// The options of a one-line text box ([`Ui::text_input_full`]).
+#[derive(Debug, Clone, Default)]
+pub struct TextInputOptions {
+    /// Most characters the text may have (`max_chars`).
+    pub max_chars: Option<u32>,
+    /// Shown while the box is empty.
+    pub placeholder: Option<String>,
+    /// Hide the characters typed (`type="password"`).
+    pub password: bool,
+    /// The browser's `autocomplete` hint (`"off"`, `"email"`, `"username"`,
+    /// `"current-password"`, …).
+    pub autocomplete: Option<String>,
 }

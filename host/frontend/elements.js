@@ -573,10 +573,36 @@ function labelFor(el, inputId) {
     labelHtml(el), el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
 }
 
+// A button's classes: its emphasis (`primary`, `secondary`, `tertiary`)
+// and whether it stretches to its container's width.
+const buttonClass = (el, fallback = "secondary") =>
+  `btn ${["primary", "tertiary"].includes(el.emphasis) ? el.emphasis : fallback}${el.stretch ? " stretch" : ""}`;
+
+// Options as buttons (pills, a segmented control): a press chooses an
+// option, or takes it back; with `multi`, each press adds or removes one.
+function buttonChoice(el, ctx, look) {
+  let value = el.value;
+  const chosen = (i) => (el.multi ? Array.isArray(value) && value.includes(i) : value === i);
+  const paint = () => buttons.forEach((b, i) => b.setAttribute("aria-pressed", String(chosen(i))));
+  const buttons = el.options.map((option, i) => h("button", { type: "button", class: "choice-button",
+    disabled: el.disabled, text: option,
+    onclick: () => {
+      const current = Array.isArray(value) ? value : [];
+      value = el.multi ? (chosen(i) ? current.filter((v) => v !== i) : [...current, i]) : (chosen(i) ? null : i);
+      paint();
+      ctx.send(el.id, value);
+    } }));
+  paint();
+  const node = h("fieldset", { class: `button-choice ${look}` },
+    h("legend", { class: "label", title: el.help }, labelHtml(el)),
+    h("div", { class: "choice-buttons", role: "group" }, ...buttons));
+  return { node, update: (next) => { value = next.value; paint(); } };
+}
+
 const WIDGETS = {
   button(el, ctx) {
-    const node = h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, labelHtml(el));
+    const node = h("button", { class: buttonClass(el), type: "button", disabled: el.disabled, title: el.help,
+      onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
     // A click's value lasts one run and is not shown: the redrawn button
     // keeps its node, so a second click landing meanwhile is not lost.
     return { node, update: () => {} };
@@ -596,11 +622,12 @@ const WIDGETS = {
     return rangeWidget(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
   },
   text_input(el, ctx) {
-    const input = h("input", { type: "text", id: ctx.domId, disabled: el.disabled,
-      maxlength: el.max_chars, placeholder: el.placeholder,
+    const input = h("input", { type: el.password ? "password" : "text", id: ctx.domId, disabled: el.disabled,
+      maxlength: el.max_chars, placeholder: el.placeholder, autocomplete: el.autocomplete,
       onchange: (e) => ctx.send(el.id, e.target.value) });
     input.value = el.value;
-    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
+    const box = el.icon ? h("div", { class: "input-with-icon" }, icon(el.icon), input) : input;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), box), input, (v) => v);
   },
   number_input(el, ctx) {
     const input = h("input", { type: "number", id: ctx.domId, disabled: el.disabled,
@@ -638,7 +665,7 @@ Object.assign(WIDGETS, {
       h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
   },
   download_button(el, ctx) {
-    return h("button", { class: "btn", type: "button", disabled: el.disabled, title: el.help,
+    return h("button", { class: buttonClass(el), type: "button", disabled: el.disabled, title: el.help,
       onclick: () => {
         const bytes = Uint8Array.from(atob(el.data || ""), (c) => c.charCodeAt(0));
         const url = URL.createObjectURL(new Blob([bytes], { type: el.mime }));
@@ -648,7 +675,7 @@ Object.assign(WIDGETS, {
         link.remove();
         setTimeout(() => URL.revokeObjectURL(url), 10000);
         ctx.send(el.id, true);
-      } }, "⬇ ", labelHtml(el));
+      } }, el.icon ? icon(el.icon) : "⬇ ", labelHtml(el));
   },
   feedback(el, ctx) {
     const thumbs = el.options === 2;
@@ -718,8 +745,8 @@ Object.assign(WIDGETS, {
     return { node, update: (next) => { files = next.files || []; show(); } };
   },
   submit_button(el, ctx) {
-    const node = h("button", { class: "btn primary", type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, labelHtml(el));
+    const node = h("button", { class: buttonClass(el, "primary"), type: "button", disabled: el.disabled, title: el.help,
+      onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
     return { node, update: () => {} };
   },
   toggle(el, ctx) {
@@ -738,6 +765,12 @@ Object.assign(WIDGETS, {
       h("legend", { class: "label", title: el.help }, labelHtml(el)),
       ...inputs.map((r, i) => h("label", {}, r, el.options[i])));
     return { node, update: (next) => set(next.value) };
+  },
+  pills(el, ctx) {
+    return buttonChoice(el, ctx, "pills");
+  },
+  segmented_control(el, ctx) {
+    return buttonChoice(el, ctx, "segmented");
   },
   select_slider(el, ctx) {
     const shown = h("span", { class: "value", text: el.options[el.value] });

@@ -606,6 +606,14 @@ pub struct WidgetElement {
     /// The files a file uploader holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<crate::model::widget::FileInfo>>,
+    /// A button's emphasis: `primary`, `secondary` or `tertiary`.
+    pub emphasis: &'static str,
+    /// An icon before a button's label or inside a text box.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Icon>,
+    /// Stretched to the container's width.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stretch: bool,
 }
 
 impl Element {
@@ -845,6 +853,9 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             spec,
             data: None,
             files: None,
+            emphasis: "primary",
+            icon: Some(Icon::Material("home".into())),
+            stretch: true,
         }))
     });
     let mut all = vec![

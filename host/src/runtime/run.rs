@@ -795,7 +795,7 @@ impl WidgetLedger {
                 .lock()
                 .get(key)
                 .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-                .and_then(|raw| element.spec.from_state(&raw)),
+                .and_then(|raw| element.spec.read_state(&raw)),
             _ => None,
         };
         self.client_value(element);

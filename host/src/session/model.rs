@@ -292,17 +292,25 @@ impl Session {
                 continue;
             };
             let trigger = spec.is_trigger();
-            match spec.validate(&value) {
+            let valid = match spec.validate(&value) {
                 Err(message) => {
                     self.refuse_value(&id, &message);
                     continue;
                 }
-                // Files the uploader no longer lists are let go.
-                Ok(WidgetValue::Files(files)) => self.effects.push(Effect::KeepFiles {
+                Ok(valid) => valid,
+            };
+            // A keyed widget's value lives in session state as the page
+            // reads it there (a choice as its option).
+            let value = match id.key() {
+                Some(_) => spec.to_state(&valid),
+                None => value,
+            };
+            // Files the uploader no longer lists are let go.
+            if let WidgetValue::Files(files) = valid {
+                self.effects.push(Effect::KeepFiles {
                     widget: id.clone(),
                     files,
-                }),
-                Ok(_) => {}
+                });
             }
             if self.changes(&id, trigger, &value) {
                 if let Some(callback) = self.callbacks.get(&id) {
@@ -354,7 +362,14 @@ impl Session {
             None => self
                 .specs
                 .get(id)
-                .map(|spec| serde_json::to_value(spec.default_value()).ok() != Some(value.clone()))
+                .map(|spec| {
+                    let default = spec.default_value();
+                    let default = match id.key() {
+                        Some(_) => spec.to_state(&default),
+                        None => serde_json::to_value(default).unwrap_or_default(),
+                    };
+                    default != *value
+                })
                 .unwrap_or(true),
         }
     }

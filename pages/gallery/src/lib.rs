@@ -458,6 +458,17 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("pills and segmented_control");
+    let mood = st.pills("Mood", &["calm", "busy", "tired"], None);
+    let toppings = st.pills_multi("Toppings", &["cheese", "olives", "basil"], &[0]);
+    let period = st.segmented_control("Period", &["Day", "Week", "Month"], Some(1));
+    st.write(format!(
+        "mood: {} · toppings: {} · period: {}",
+        mood.copied().unwrap_or("none"),
+        toppings.iter().map(|t| **t).collect::<Vec<_>>().join("+"),
+        period.copied().unwrap_or("none")
+    ));
+
     st.subheader("key, session state and on_change");
     let volume = st.key("volume").slider("Volume", 0..=10, 5);
     st.on_change(set_volume, 0).button("Mute");
@@ -589,6 +600,21 @@ fn status(st: &Ui) {
     st.subheader("label_visibility");
     st.label_visibility(wasmlit::LabelVisibility::Collapsed)
         .text_input("Search without a visible label", "");
+    st.subheader("button types, icons and widths");
+    let cols = st.columns(3);
+    let saved = cols[0]
+        .button_type(wasmlit::ButtonType::Primary)
+        .icon(":material/save:")
+        .button("Save");
+    cols[1]
+        .button_type(wasmlit::ButtonType::Tertiary)
+        .button("Skip");
+    cols[2].use_container_width().icon("🚀").button("Launch");
+    if saved {
+        st.caption("saved");
+    }
+    let secret = st.password_input("API key");
+    st.caption(format!("API key: {} characters", secret.chars().count()));
     st.subheader("query_params");
     let visits: u32 = st
         .query_params()

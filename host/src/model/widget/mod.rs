@@ -17,7 +17,9 @@ mod float_slider;
 mod int_slider;
 mod multiselect;
 mod number_input;
+mod pills;
 mod radio;
+mod segmented_control;
 mod select_slider;
 mod selectbox;
 mod submit_button;
@@ -40,7 +42,9 @@ pub use int_slider::IntSlider;
 pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
 pub use parse::MAX_SELECT_OPTIONS;
+pub use pills::{ButtonOptions, Pills};
 pub use radio::Radio;
+pub use segmented_control::SegmentedControl;
 pub use select_slider::SelectSlider;
 pub use selectbox::Selectbox;
 pub use submit_button::SubmitButton;
@@ -88,7 +92,7 @@ trait Kind {
 
     /// The value session state holds under the widget's key (the page may
     /// have set it), if it is one the widget can take.
-    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+    fn read_state(&self, input: &Input) -> Option<WidgetValue> {
         self.validate(input).ok()
     }
 
@@ -183,6 +187,10 @@ kinds! {
     TimeInput = "time_input",
     /// Files the user uploads; its value lists the uploads' ids.
     FileUploader = "file_uploader",
+    /// Options as rounded buttons; one or several chosen.
+    Pills = "pills",
+    /// Options as one row of joined buttons; one or several chosen.
+    SegmentedControl = "segmented_control",
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -224,8 +232,8 @@ impl WidgetSpec {
 
     /// The value session state holds under the widget's key, if the widget
     /// can take it.
-    pub fn from_state(&self, value: &serde_json::Value) -> Option<WidgetValue> {
-        self.as_kind().from_state(&Input {
+    pub fn read_state(&self, value: &serde_json::Value) -> Option<WidgetValue> {
+        self.as_kind().read_state(&Input {
             kind: self.kind(),
             value,
         })
@@ -281,6 +289,8 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             default: "x".into(),
             max_chars: Some(10),
             placeholder: None,
+            password: false,
+            autocomplete: None,
         }),
         WidgetSpec::NumberInput(NumberInput {
             min: Some(0.0),
@@ -340,6 +350,20 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             multiple: false,
             max_bytes: 1 << 20,
         }),
+        WidgetSpec::Pills(Pills {
+            choice: ButtonOptions {
+                options: options(),
+                multi: true,
+                default: vec![1],
+            },
+        }),
+        WidgetSpec::SegmentedControl(SegmentedControl {
+            choice: ButtonOptions {
+                options: options(),
+                multi: false,
+                default: vec![0],
+            },
+        }),
     ];
     // Adding a widget kind stops this from compiling until it has a sample.
     for spec in &all {
@@ -363,7 +387,9 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             | WidgetSpec::ColorPicker(ColorPicker { .. })
             | WidgetSpec::DateInput(DateInput { .. })
             | WidgetSpec::TimeInput(TimeInput { .. })
-            | WidgetSpec::FileUploader(FileUploader { .. }) => {}
+            | WidgetSpec::FileUploader(FileUploader { .. })
+            | WidgetSpec::Pills(Pills { .. })
+            | WidgetSpec::SegmentedControl(SegmentedControl { .. }) => {}
         }
     }
     all
@@ -375,6 +401,88 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_password_is_a_text_input_with_its_limits_and_a_checked_hint() {
+        let password = |autocomplete: Option<&str>| {
+            WidgetSpec::TextInput(TextInput {
+                default: String::new(),
+                max_chars: Some(4),
+                placeholder: None,
+                password: true,
+                autocomplete: autocomplete.map(str::to_owned),
+            })
+        };
+        let spec = password(Some("current-password"));
+        assert!(spec.check().is_ok());
+        assert_eq!(
+            spec.validate(&json!("abcd")),
+            Ok(WidgetValue::Text("abcd".into()))
+        );
+        assert!(
+            spec.validate(&json!("abcde")).is_err(),
+            "longer than max_chars"
+        );
+        assert!(spec.validate(&json!(1234)).is_err(), "not text");
+        for bad in ["", "on\"off", "a<b", &"x".repeat(65)] {
+            assert!(password(Some(bad)).check().is_err(), "{bad:?}");
+        }
+        // Hiding what is typed makes it another widget than a plain box.
+        let plain = WidgetSpec::TextInput(TextInput {
+            default: String::new(),
+            max_chars: Some(4),
+            placeholder: None,
+            password: false,
+            autocomplete: None,
+        });
+        assert_ne!(
+            WidgetId::of(&plain, "Key", None),
+            WidgetId::of(&password(None), "Key", None)
+        );
+    }
+
+    #[test]
+    fn pills_take_one_option_or_several_and_keep_options_in_session_state() {
+        let pills = |multi: bool, default: Vec<u32>| {
+            WidgetSpec::Pills(Pills {
+                choice: ButtonOptions {
+                    options: vec!["a".into(), "b".into(), "c".into()],
+                    multi,
+                    default,
+                },
+            })
+        };
+        let single = pills(false, vec![1]);
+        assert!(single.check().is_ok());
+        assert_eq!(single.default_value(), WidgetValue::Index(Some(1)));
+        assert_eq!(single.validate(&json!(2)), Ok(WidgetValue::Index(Some(2))));
+        assert_eq!(single.validate(&json!(null)), Ok(WidgetValue::Index(None)));
+        assert!(single.validate(&json!(3)).is_err(), "past the options");
+        assert!(single.validate(&json!([0])).is_err(), "one, not a list");
+        assert!(
+            pills(false, vec![0, 1]).check().is_err(),
+            "two defaults for one"
+        );
+        assert!(pills(true, vec![0, 0]).check().is_err(), "twice");
+        assert!(pills(true, vec![5]).check().is_err(), "past the options");
+        let multi = pills(true, vec![]);
+        assert_eq!(
+            multi.validate(&json!([2, 0])),
+            Ok(WidgetValue::Indices(vec![2, 0]))
+        );
+        assert!(multi.validate(&json!([1, 1])).is_err());
+        assert!(multi.validate(&json!([0, 1, 2, 0])).is_err());
+        assert!(multi.validate(&json!(1)).is_err());
+        assert_eq!(multi.to_state(&WidgetValue::Indices(vec![2])), json!(["c"]));
+        assert_eq!(
+            single.read_state(&json!("c")),
+            Some(WidgetValue::Index(Some(2)))
+        );
+        assert_eq!(
+            multi.read_state(&json!(["b"])),
+            Some(WidgetValue::Indices(vec![1]))
+        );
+    }
+
+    #[test]
     fn choices_keep_their_options_in_session_state() {
         let options = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
         let select = WidgetSpec::Selectbox(Selectbox {
@@ -384,16 +492,16 @@ mod tests {
         assert_eq!(select.to_state(&WidgetValue::Index(Some(1))), json!("b"));
         assert_eq!(select.to_state(&WidgetValue::Index(None)), json!(null));
         assert_eq!(
-            select.from_state(&json!("c")),
+            select.read_state(&json!("c")),
             Some(WidgetValue::Index(Some(2)))
         );
         assert_eq!(
-            select.from_state(&json!(null)),
+            select.read_state(&json!(null)),
             Some(WidgetValue::Index(None))
         );
-        assert_eq!(select.from_state(&json!("d")), None);
+        assert_eq!(select.read_state(&json!("d")), None);
         assert_eq!(
-            select.from_state(&json!(1)),
+            select.read_state(&json!(1)),
             None,
             "an index is not an option"
         );
@@ -402,7 +510,7 @@ mod tests {
             default: 0,
         });
         assert_eq!(
-            slider.from_state(&json!(null)),
+            slider.read_state(&json!(null)),
             None,
             "a slider always has one"
         );
@@ -416,20 +524,20 @@ mod tests {
             json!(["c", "a"])
         );
         assert_eq!(
-            multi.from_state(&json!(["b", "a"])),
+            multi.read_state(&json!(["b", "a"])),
             Some(WidgetValue::Indices(vec![1, 0]))
         );
         assert_eq!(
-            multi.from_state(&json!(["a", "b", "c"])),
+            multi.read_state(&json!(["a", "b", "c"])),
             None,
             "past max_selections"
         );
-        assert_eq!(multi.from_state(&json!(["a", "x"])), None);
+        assert_eq!(multi.read_state(&json!(["a", "x"])), None);
         // Other kinds keep their value as it is.
         let check = WidgetSpec::Checkbox(Checkbox { default: false });
         assert_eq!(check.to_state(&WidgetValue::Bool(true)), json!(true));
         assert_eq!(
-            check.from_state(&json!(true)),
+            check.read_state(&json!(true)),
             Some(WidgetValue::Bool(true))
         );
     }
@@ -491,6 +599,8 @@ mod tests {
             "date_input:d20ccfb6aab48ca3",
             "time_input:41c1865aab5ca87a",
             "file_uploader:23387c0b084fb92d",
+            "pills:7cf0a2ec11e23152",
+            "segmented_control:8b80fe0d0d497bde",
         ];
         assert_eq!(ids, expected);
     }

@@ -74,7 +74,7 @@ impl Kind for Multiselect {
         options_state(&self.options, value)
     }
 
-    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+    fn read_state(&self, input: &Input) -> Option<WidgetValue> {
         let indices = options_from_state(&self.options, input.value)?;
         self.validate(&Input {
             kind: input.kind,

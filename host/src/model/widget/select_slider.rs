@@ -36,7 +36,7 @@ impl Kind for SelectSlider {
         option_state(&self.options, value)
     }
 
-    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+    fn read_state(&self, input: &Input) -> Option<WidgetValue> {
         option_from_state(&self.options, input.value, false)
     }
 

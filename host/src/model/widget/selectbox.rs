@@ -32,7 +32,7 @@ impl Kind for Selectbox {
         option_state(&self.options, value)
     }
 
-    fn from_state(&self, input: &Input) -> Option<WidgetValue> {
+    fn read_state(&self, input: &Input) -> Option<WidgetValue> {
         option_from_state(&self.options, input.value, true)
     }
 

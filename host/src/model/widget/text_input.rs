@@ -14,11 +14,31 @@ pub struct TextInput {
     pub max_chars: Option<u32>,
     /// Shown while the box is empty.
     pub placeholder: Option<String>,
+    /// Typed characters are hidden.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password: bool,
+    /// The browser's `autocomplete` hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
 }
 
 impl Kind for TextInput {
     fn check(&self) -> Result<(), String> {
-        check_default_text("text input", &self.default, self.max_chars)
+        check_default_text("text input", &self.default, self.max_chars)?;
+        if let Some(hint) = &self.autocomplete {
+            let fits = !hint.is_empty()
+                && hint.len() <= 64
+                && hint
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+            if !fits {
+                return Err(format!(
+                    "text input: autocomplete {hint:?} is not a hint (letters, digits, spaces \
+                     and dashes, at most 64)"
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn default_value(&self) -> WidgetValue {
@@ -30,7 +50,9 @@ impl Kind for TextInput {
     }
 
     fn text_bytes(&self) -> usize {
-        self.default.len() + self.placeholder.as_ref().map_or(0, String::len)
+        self.default.len()
+            + self.placeholder.as_ref().map_or(0, String::len)
+            + self.autocomplete.as_ref().map_or(0, String::len)
     }
 
     fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {
@@ -38,5 +60,8 @@ impl Kind for TextInput {
         h.write_u8(0xff);
         h.write_u32(self.max_chars.unwrap_or(u32::MAX));
         h.write(self.placeholder.as_deref().unwrap_or("").as_bytes());
+        if self.password {
+            h.write(b"password");
+        }
     }
 }

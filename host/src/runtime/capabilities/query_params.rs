@@ -37,6 +37,28 @@ impl query_params::Host for StoreData {
         .map(|()| found)
     }
 
+    fn set_all(&mut self, key: String, values: Vec<String>) -> HostResult<()> {
+        self.change_query("query_params.set_all", |query| {
+            let at = query.iter().position(|(k, _)| *k == key);
+            let before = query.clone();
+            query.retain(|(k, _)| *k != key);
+            let at = at.unwrap_or(query.len()).min(query.len());
+            let added = values.into_iter().map(|v| (key.clone(), v));
+            query.splice(at..at, added);
+            *query != before
+        })
+    }
+
+    fn replace(&mut self, params: Vec<(String, String)>) -> HostResult<()> {
+        self.change_query("query_params.replace", |query| {
+            if *query == params {
+                return false;
+            }
+            *query = params;
+            true
+        })
+    }
+
     fn all(&mut self) -> HostResult<Vec<(String, String)>> {
         let run = self.live("query_params.all")?;
         Ok(run.query.as_ref().clone())

@@ -264,7 +264,7 @@ fn heading(h: ui::Heading, budget: &Budget) -> Result<Heading, CallError> {
     })
 }
 
-fn icon(text: Option<String>) -> Result<Option<Icon>, CallError> {
+pub(super) fn icon(text: Option<String>) -> Result<Option<Icon>, CallError> {
     text.map(|t| Icon::parse(&t).map_err(CallError::InvalidArgument))
         .transpose()
 }

@@ -4,9 +4,10 @@ use crate::model::delta::{Element, WidgetElement};
 use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
-    widget_id, Button, ChatInput, Checkbox, ColorPicker, DateInput, DownloadButton, Feedback,
-    FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput, Radio, SelectSlider, Selectbox,
-    SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+    widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker, DateInput, DownloadButton,
+    Feedback, FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput, Pills, Radio,
+    SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput,
+    Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
@@ -95,6 +96,7 @@ impl widgets::Host for StoreData {
                         limits.element_bytes
                     )))
                 })?;
+        let icon = super::ui::icon(options.icon).map_err(HostError::from)?;
         let mut element = WidgetElement {
             id,
             label_html,
@@ -110,6 +112,13 @@ impl widgets::Host for StoreData {
                 widgets::LabelVisibility::Hidden => "hidden",
                 widgets::LabelVisibility::Collapsed => "collapsed",
             },
+            emphasis: match options.emphasis {
+                widgets::Emphasis::Primary => "primary",
+                widgets::Emphasis::Secondary => "secondary",
+                widgets::Emphasis::Tertiary => "tertiary",
+            },
+            icon,
+            stretch: options.stretch,
         };
         run.widgets.value(
             &mut element,
@@ -183,6 +192,8 @@ fn spec(widget: Widget) -> WidgetSpec {
             default: t.default,
             max_chars: t.max_chars,
             placeholder: t.placeholder,
+            password: t.password,
+            autocomplete: t.autocomplete,
         }),
         Widget::NumberInput(n) => WidgetSpec::NumberInput(NumberInput {
             min: n.min,
@@ -245,6 +256,20 @@ fn spec(widget: Widget) -> WidgetSpec {
             multiple: f.multiple,
             max_bytes: 0,
         }),
+        Widget::Pills(b) => WidgetSpec::Pills(Pills {
+            choice: button_options(b),
+        }),
+        Widget::SegmentedControl(b) => WidgetSpec::SegmentedControl(SegmentedControl {
+            choice: button_options(b),
+        }),
+    }
+}
+
+fn button_options(b: widgets::ButtonOptions) -> ButtonOptions {
+    ButtonOptions {
+        options: b.options,
+        multi: b.multi,
+        default: b.default,
     }
 }
 

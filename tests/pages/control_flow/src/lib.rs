@@ -1,5 +1,5 @@
 //! Test page: `rerun`, `stop`, duplicate widget ids and a rerun loop, chosen
-//! with the "Mode" selectbox.
+//! with the "Mode" selectbox; query parameter operations with `?op=`.
 use wasmlit::Ui;
 
 /// The modes, in selectbox order.
@@ -7,6 +7,19 @@ const MODES: [&str; 5] = ["none", "rerun", "stop", "duplicate", "rerun_forever"]
 
 #[wasmlit::page]
 fn control_flow(st: &Ui) {
+    // `?op=…`: the query parameter operations.
+    let params = st.query_params();
+    match params.get("op").as_deref() {
+        Some("read") => {
+            st.text(format!("tags: {}", params.get_all("tag").join(",")));
+            st.text(format!("dict: {:?}", params.to_dict()));
+        }
+        Some("set_all") => params.set_all("tag", ["x", "y"]),
+        Some("untag") => params.set_all("tag", Vec::<String>::new()),
+        Some("from_dict") => params.from_dict([("a", "1"), ("b", "2"), ("a", "3")]),
+        Some("clear") => params.clear(),
+        _ => {}
+    }
     let mode = st.selectbox("Mode", &MODES, 0).copied().unwrap_or("none");
     let state = st.session_state();
     match mode {
