@@ -897,6 +897,55 @@ async fn until(browser: &Browser, condition: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("waiting for `{condition}`: {e}"))
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_sets_the_navigation_and_a_page_left_out_leads_to_the_default() {
+    let (server, browser) = open("gallery").await;
+    browser.wait_text("A column twice as wide").await;
+    browser.click("button.tab:nth-child(5)").await;
+    let shorter = browser
+        .client
+        .find(Locator::XPath(
+            "//button[normalize-space(.)='Show a shorter navigation along the top']",
+        ))
+        .await
+        .unwrap();
+    // Page links: the page's title or the link's own label, and an icon.
+    let links = until(
+        &browser,
+        "(() => { const l = [...document.querySelectorAll('.tab-panel:not([hidden]) a.page-link')]; \
+           return l.length === 2 ? l.map((a) => `${a.textContent}>${a.getAttribute('href')}`).join('|') : null; })()",
+    )
+    .await;
+    assert_eq!(links, "Counter>/counter|👋Say hello>/hello");
+    shorter.click().await.unwrap();
+    // The navigation moves along the top: two pages, a section, icons.
+    let nav = until(
+        &browser,
+        "(() => { const nav = document.querySelector('#content > #nav'); \
+           if (!nav || nav.querySelectorAll('a').length !== 2) return null; \
+           return [...nav.children].map((c) => c.className === 'nav-section' ? `[${c.textContent}]` \
+             : `${c.textContent}${c.querySelector('.wl-icon, .emoji-icon') ? '*' : ''}`).join('|'); })()",
+    )
+    .await;
+    assert_eq!(nav, "🖼️Gallery*|[Examples]|addClick counter*");
+    assert!(browser
+        .client
+        .find(Locator::Css("#sidebar > #nav"))
+        .await
+        .is_err());
+    // A page the navigation leaves out opens the default instead.
+    browser
+        .client
+        .goto(&format!("http://{}/hello", server.addr))
+        .await
+        .unwrap();
+    browser.wait_text("A column twice as wide").await;
+    let url = wait_url(&browser, "/gallery").await;
+    assert!(url.ends_with("/gallery"), "{url}");
+    browser.wait_text("There is no page named “hello”").await;
+    finish(server, browser).await;
+}
+
 /// A bare web server that answers every request with one small page.
 async fn other_site() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -8,6 +8,9 @@ use host::runtime::runner::Runner;
 use tests::runs::run;
 use tests::{engine, load};
 
+/// The gallery with the pages it links to (`page_link` checks them).
+const GALLERY: &[&str] = &["gallery", "counter", "hello"];
+
 fn gallery() -> (RunOutcome, Vec<Delta>) {
     let engine = engine();
     let runner = Runner::new(engine.clone(), 1).expect("runner");
@@ -106,7 +109,7 @@ fn tables_carry_their_columns_and_formats() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_writes_query_params_and_toasts_as_page_level_deltas() {
-    let server = tests::TestServer::start(&["gallery"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let visit = tests::widget_id(&first, "Count a visit in the URL");
@@ -177,7 +180,7 @@ async fn a_form_submits_its_values_together_and_clears_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switch_page_and_write_stream_reach_the_browser() {
-    let server = tests::TestServer::start(&["gallery", "counter"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let stream = tests::widget_id(&first, "Stream a sentence");
@@ -228,7 +231,7 @@ async fn switch_page_and_write_stream_reach_the_browser() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_widget_change_runs_its_callback_before_the_page_draws() {
-    let server = tests::TestServer::start(&["gallery"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let volume_line = |messages: &[serde_json::Value]| {
@@ -261,7 +264,7 @@ async fn a_widget_change_runs_its_callback_before_the_page_draws() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_message_is_the_inputs_value_for_one_run_only() {
-    let server = tests::TestServer::start(&["gallery"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let chat = tests::widget_id(&first, "Say something");
@@ -293,7 +296,7 @@ async fn a_chat_message_is_the_inputs_value_for_one_run_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
-    let server = tests::TestServer::start(&["gallery"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let download = first
@@ -328,7 +331,7 @@ async fn download_buttons_carry_their_file_and_feedback_takes_a_rating() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn balloons_dialogs_and_hidden_labels_reach_the_browser() {
-    let server = tests::TestServer::start(&["gallery"]).await;
+    let server = tests::TestServer::start(GALLERY).await;
     let mut client = tests::WsClient::connect(&server.ws_url(None)).await;
     let first = client.rerun("gallery", serde_json::json!({})).await;
     let search = first

@@ -121,7 +121,16 @@ impl TestServer {
         limits: Limits,
         settings: host::web::server::ServerSettings,
     ) -> TestServer {
-        let dir = wasm_dir(pages);
+        Self::start_in(wasm_dir(pages), limits, settings).await
+    }
+
+    /// Starts a server on the pages in `dir` (as [`wasm_dir`] makes it,
+    /// perhaps with a `wasmlit.toml` added).
+    pub async fn start_in(
+        dir: tempfile::TempDir,
+        limits: Limits,
+        settings: host::web::server::ServerSettings,
+    ) -> TestServer {
         let engine = engine_with(limits);
         let app = host::app::catalog::App::load(
             engine.clone(),

@@ -478,3 +478,138 @@ async fn a_second_click_on_the_same_button_is_not_taken_for_the_first() {
     assert_eq!(markdown_texts(&after)[0], "count: 2");
     server.shutdown().await;
 }
+
+/// The `pages` message among `messages`: its page names and position.
+fn navigation(messages: &[serde_json::Value]) -> Option<(Vec<String>, String)> {
+    let pages = messages.iter().rev().find(|m| m["type"] == "pages")?;
+    let names = pages["pages"]
+        .as_array()?
+        .iter()
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect();
+    Some((names, pages["position"].as_str()?.to_owned()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_sets_its_sessions_navigation_and_pages_outside_it_are_not_opened() {
+    let dir = tests::wasm_dir(&["control_flow", "hello", "counter"]);
+    // `counter` is hidden until a run lists it.
+    std::fs::write(
+        dir.path().join("wasmlit.toml"),
+        "[[pages]]\nname = \"control_flow\"\n\n[[pages]]\nname = \"counter\"\nhidden = true\n",
+    )
+    .unwrap();
+    let server = TestServer::start_in(
+        dir,
+        host::runtime::limits::Limits::default(),
+        host::web::server::ServerSettings::default(),
+    )
+    .await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    let listed: Vec<&str> = client.hello["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(
+        listed,
+        ["control_flow", "hello"],
+        "the hidden page is not listed"
+    );
+    assert_eq!(client.hello["pages"][0]["default"], true);
+    assert_eq!(client.hello["position"], "sidebar");
+    let hidden = client.rerun("counter", json!({})).await;
+    assert_eq!(hidden.last().unwrap()["type"], "page_not_found");
+
+    // A run sets the navigation: sections, icons, the default, the top.
+    let after = client
+        .rerun_query("control_flow", json!({}), "op=nav")
+        .await;
+    assert_eq!(finished(&after)["status"], "ok", "{after:?}");
+    let pages = after
+        .iter()
+        .find(|m| m["type"] == "pages")
+        .expect("the new navigation");
+    assert_eq!(pages["position"], "top");
+    assert_eq!(pages["pages"][0]["title"], "Flow");
+    assert_eq!(pages["pages"][0]["section"], "Tests");
+    assert_eq!(pages["pages"][0]["default"], true);
+    assert_eq!(pages["pages"][1]["icon"]["name"], "👋");
+    assert_eq!(pages["pages"][1]["title"], "Hello", "the app's own title");
+    assert_eq!(
+        navigation(&after),
+        Some((vec!["control_flow".into(), "hello".into()], "top".into()))
+    );
+    // Only listed pages open; a hidden page opens once a navigation lists it.
+    let refused = client.rerun("counter", json!({})).await;
+    assert_eq!(refused.last().unwrap()["type"], "page_not_found");
+    let hello = client.rerun("hello", json!({})).await;
+    assert_eq!(finished(&hello)["status"], "ok");
+    let after = client
+        .rerun_query("control_flow", json!({}), "op=nav&admin=1")
+        .await;
+    assert_eq!(
+        navigation(&after).map(|(names, _)| names),
+        Some(vec![
+            "control_flow".into(),
+            "hello".into(),
+            "counter".into()
+        ])
+    );
+    let counter = client.rerun("counter", json!({})).await;
+    assert_eq!(finished(&counter)["status"], "ok");
+
+    // The session keeps its navigation when the browser reconnects.
+    let id = client.session.clone();
+    drop(client);
+    let again = WsClient::resume(&server.ws_url(None), &id).await;
+    assert_eq!(again.hello["position"], "top");
+    assert_eq!(again.hello["pages"].as_array().map(Vec::len), Some(3));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn navigation_and_switch_page_name_pages_the_app_has() {
+    let server = TestServer::start(&["control_flow", "hello"]).await;
+    let mut client = WsClient::connect(&server.ws_url(None)).await;
+    for (op, says) in [
+        (
+            "nav_unknown",
+            "navigation: this app has no page named \"nope\"",
+        ),
+        ("nav_twice", "navigation: page \"hello\" is listed twice"),
+        (
+            "switch_unknown",
+            "switch_page: this app has no page named \"nope\"",
+        ),
+        (
+            "link_unknown",
+            "page_link: this app has no page named \"nope\"",
+        ),
+    ] {
+        let seen = client
+            .rerun_query("control_flow", json!({}), &format!("op={op}"))
+            .await;
+        let end = finished(&seen);
+        assert_eq!(end["status"], "error", "{op}: {end}");
+        let message = end["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{op}: {message}");
+        assert!(
+            message.contains("control_flow, hello") || op == "nav_twice",
+            "{message}"
+        );
+        assert!(navigation(&seen).is_none(), "{op} changed nothing");
+    }
+    // switch_page with query parameters: the browser opens them.
+    let seen = client
+        .rerun_query("control_flow", json!({}), "op=switch_query")
+        .await;
+    let switch = seen
+        .iter()
+        .find(|m| m["element"]["kind"] == "switch_page")
+        .expect("a switch_page delta");
+    assert_eq!(switch["element"]["page"], "hello");
+    assert_eq!(switch["element"]["query"], "name=Ada+Lovelace");
+    server.shutdown().await;
+}

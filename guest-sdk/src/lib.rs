@@ -60,6 +60,7 @@ mod widgets;
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use charts::{Chart, Stack};
 pub use content::{MapPoint, Space};
+pub use control::{NavPosition, Page};
 pub use data::{ColumnData, DeltaColor, Format, Metric, Rows, Table};
 pub use elements::{Callout, Code, Heading};
 pub use error::CallError;

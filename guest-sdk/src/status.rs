@@ -170,8 +170,63 @@ impl Ui {
     /// }
     /// # }
     /// ```
+    ///
+    /// Ends the run with an error if the app has no page `name`.
     pub fn switch_page(&self, name: &str) -> ! {
-        self.emit(Element::SwitchPage(name.to_owned()));
+        self.switch_page_with(name, &[])
+    }
+
+    /// A link to page `name` of the app, like `st.page_link`: labelled
+    /// with the page's title, opened in place. Ends the run with an error
+    /// if the app has no such page.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.page_link("counter");
+    /// # }
+    /// ```
+    pub fn page_link(&self, name: &str) {
+        self.page_link_with(name, None, None);
+    }
+
+    /// [`page_link`](Self::page_link) with a label (Markdown) and an icon
+    /// (an emoji or `:material/name:`).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.page_link_with("counter", Some("Count **clicks**"), Some(":material/add:"));
+    /// # }
+    /// ```
+    pub fn page_link_with(&self, name: &str, label: Option<&str>, icon: Option<&str>) {
+        self.emit(Element::PageLink(
+            crate::bindings::wasmlit::page::ui::PageLink {
+                page: name.to_owned(),
+                label: label.map(str::to_owned),
+                icon: icon.map(str::to_owned),
+            },
+        ));
+    }
+
+    /// [`switch_page`](Self::switch_page), opening the page with these
+    /// query parameters, like `st.switch_page(page, query_params=…)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.button("Show the north region") {
+    ///     st.switch_page_with("sales", &[("region", "north")]);
+    /// }
+    /// # }
+    /// ```
+    pub fn switch_page_with(&self, name: &str, query: &[(&str, &str)]) -> ! {
+        self.emit(Element::SwitchPage(
+            crate::bindings::wasmlit::page::ui::SwitchPage {
+                page: name.to_owned(),
+                query: query
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            },
+        ));
         self.stop()
     }
 

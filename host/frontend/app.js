@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, ELEMENTS, typeset, holdCharts, BASE as base } from "./elements.js";
+import { h, asView, icon, ELEMENTS, typeset, holdCharts, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -14,7 +14,10 @@ const SESSION_KEY = `wasmlit-session${base}`;
 const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
 const runError = document.getElementById("run-error");
 const connection = document.getElementById("connection");
-let socket = null, pages = [], currentRun = 0, page = null, retry = 0, slowFragment = null;
+let socket = null, pages = [], navPosition = "sidebar", currentRun = 0, page = null, retry = 0, slowFragment = null;
+
+// The page the app's root opens: the navigation's default.
+const defaultPage = () => (pages.find((p) => p.default) || pages[0])?.name;
 
 const pageFromUrl = () => {
   const path = location.pathname.startsWith(base) ? location.pathname.slice(base.length) : location.pathname;
@@ -65,18 +68,33 @@ function connect() {
   };
 }
 
+// The navigation: links grouped under their sections, in the sidebar,
+// along the top of the page, or not shown, as the session's navigation says.
 function renderNav() {
   const nav = document.getElementById("nav");
-  nav.replaceChildren(...pages.map((p) => h("a", {
-    href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
-    onclick: (e) => {
-      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-      e.preventDefault();
-      if (p.name === page) return;
-      history.pushState({}, "", `${base}/${encodeURIComponent(p.name)}`);
-      openPage(p.name);
-    },
-  }, p.title)));
+  const links = [];
+  let section;
+  for (const p of pages) {
+    if ((p.section || null) !== (section || null)) {
+      section = p.section;
+      if (section) links.push(h("div", { class: "nav-section", text: section }));
+    }
+    links.push(h("a", {
+      href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,
+      onclick: (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        if (p.name === page) return;
+        history.pushState({}, "", `${base}/${encodeURIComponent(p.name)}`);
+        openPage(p.name);
+      },
+    }, icon(p.icon), p.title));
+  }
+  nav.replaceChildren(...links);
+  nav.hidden = navPosition === "hidden";
+  document.body.classList.toggle("nav-top", navPosition === "top");
+  const home = navPosition === "top" ? document.getElementById("content") : document.getElementById("sidebar");
+  if (nav.parentElement !== home) home.prepend(nav);
 }
 
 function openPage(name) {
@@ -138,8 +156,9 @@ const PAGE_LEVEL = {
     document.getElementById("sidebar").prepend(logo);
   },
   switch_page: (element) => {
-    if (element.page === page) return;
-    history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}`);
+    const query = element.query ? `?${element.query}` : "";
+    if (element.page === page && location.search === query) return;
+    history.pushState({}, "", `${base}/${encodeURIComponent(element.page)}${query}`);
     openPage(element.page);
   },
   query_params: (element) => {
@@ -396,10 +415,12 @@ function handle(msg) {
     case "session":
       sessionStorage.setItem(SESSION_KEY, msg.id);
       pages = msg.pages;
-      openPage(pageFromUrl() || (pages[0] && pages[0].name));
+      navPosition = msg.position || "sidebar";
+      openPage(pageFromUrl() || defaultPage());
       break;
     case "pages":
       pages = msg.pages;
+      navPosition = msg.position || "sidebar";
       renderNav();
       break;
     case "run_started": {
@@ -429,11 +450,20 @@ function handle(msg) {
         performance.mark("wasmlit:first-render");
       }
       break;
-    case "page_not_found":
+    case "page_not_found": {
       document.body.classList.remove("running");
+      // As Streamlit: a page this session cannot open leads to the default.
+      const home = defaultPage();
+      if (home && home !== msg.page) {
+        toast(`There is no page named “${msg.page}”; showing “${pages.find((p) => p.name === home)?.title || home}”.`);
+        history.replaceState({}, "", `${base}/${encodeURIComponent(home)}`);
+        openPage(home);
+        break;
+      }
       containers[0].replaceChildren(h("div", { class: "alert warning",
-        text: `There is no page named “${msg.page}”. Pick one from the sidebar.` }));
+        text: `There is no page named “${msg.page}”.` }));
       break;
+    }
     case "error":
       toast(msg.message);
       break;
@@ -467,6 +497,16 @@ document.addEventListener("keydown", (e) => {
   const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
   if (e.key === "c" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) clearCache();
 });
-window.addEventListener("popstate", () => openPage(pageFromUrl() || (pages[0] && pages[0].name)));
+window.addEventListener("popstate", () => openPage(pageFromUrl() || defaultPage()));
+// A page link (`page_link`) opens its page as the navigation does, and is
+// labelled with the page's title when the page gave no label.
+window.addEventListener("wasmlit:open-page", (e) => {
+  if (e.detail === page) return;
+  history.pushState({}, "", `${base}/${encodeURIComponent(e.detail)}`);
+  openPage(e.detail);
+});
+window.addEventListener("wasmlit:page-title", (e) => {
+  e.detail.title = pages.find((p) => p.name === e.detail.page)?.title || null;
+});
 setInterval(() => send({ type: "heartbeat" }), 30000);
 connect();

@@ -973,6 +973,19 @@ const ELEMENTS = {
     frame.style.height = `${el.height}px`;
     return frame;
   },
+  // A link to another page of the app: opened in place, like the
+  // navigation's links (the shell listens for `wasmlit:open-page`).
+  page_link: (el) => {
+    const ask = { page: el.page, title: null };
+    if (!el.html) window.dispatchEvent(new CustomEvent("wasmlit:page-title", { detail: ask }));
+    const label = el.html ? richHtml("span", {}, el.html) : h("span", { text: ask.title || el.page });
+    return h("a", { class: "page-link", href: `${BASE}/${encodeURIComponent(el.page)}`,
+      onclick: (e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        window.dispatchEvent(new CustomEvent("wasmlit:open-page", { detail: el.page }));
+      } }, icon(el.icon), label);
+  },
   // A page of another site, sandboxed without same-origin. The server's
   // policy lets frames load only from the origins its operator allowed, so
   // a page from elsewhere is named here instead of left as a blank frame.
@@ -1065,4 +1078,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts };
+export { h, asView, icon, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts };

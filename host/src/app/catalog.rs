@@ -48,6 +48,13 @@ impl PageSource {
 /// [[pages]]
 /// name = "counter"          # listed pages come first, in this order
 /// title = "Click counter"   # optional label (default: the name in title case)
+/// icon = "🔢"               # optional: an emoji or ":material/name:"
+/// section = "Tools"         # optional: the heading it is listed under
+///
+/// [[pages]]
+/// name = "admin"
+/// hidden = true             # not listed, and not opened, until a run's
+///                           # `navigation` lists it for its session
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +75,13 @@ pub struct PageEntry {
     pub name: String,
     /// The label in the navigation.
     pub title: Option<String>,
+    /// An icon before the label: an emoji or `:material/name:`.
+    pub icon: Option<String>,
+    /// The heading of the group it is listed under.
+    pub section: Option<String>,
+    /// Not listed or opened until a run's `navigation` lists it.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// The name of the optional config file in a pages directory.
@@ -97,6 +111,11 @@ impl AppConfig {
         };
         sources.sort_by_key(|s| (rank(s), s.name()));
         for entry in &self.pages {
+            if let Some(icon) = &entry.icon {
+                crate::model::delta::Icon::parse(icon).map_err(|e| {
+                    anyhow::anyhow!("{CONFIG_FILE}: page `{}`: icon: {e}", entry.name)
+                })?;
+            }
             if !sources.iter().any(|s| s.name() == entry.name) {
                 bail!(
                     "{CONFIG_FILE} lists a page `{}` that does not exist; pages found: {}",
@@ -113,11 +132,32 @@ impl AppConfig {
     }
 
     fn title(&self, name: &str) -> String {
-        self.pages
-            .iter()
-            .find(|e| e.name == name)
+        self.entry(name)
             .and_then(|e| e.title.clone())
             .unwrap_or_else(|| title_case(name))
+    }
+
+    fn entry(&self, name: &str) -> Option<&PageEntry> {
+        self.pages.iter().find(|e| e.name == name)
+    }
+
+    /// Whether page `name` is left out of the navigation until a run lists it.
+    fn hidden(&self, name: &str) -> bool {
+        self.entry(name).is_some_and(|e| e.hidden)
+    }
+
+    /// Page `name` as the navigation shows it.
+    fn info(&self, name: &str) -> PageInfo {
+        let entry = self.entry(name);
+        PageInfo {
+            name: name.to_owned(),
+            title: self.title(name),
+            icon: entry
+                .and_then(|e| e.icon.as_deref())
+                .and_then(|i| crate::model::delta::Icon::parse(i).ok()),
+            section: entry.and_then(|e| e.section.clone()),
+            default: false,
+        }
     }
 }
 
@@ -296,21 +336,45 @@ impl App {
         self.pages.read().iter().find(|p| p.name == name).cloned()
     }
 
-    /// The navigation: every page's name and label.
+    /// The navigation of a session no run has set one for: every page not
+    /// `hidden`, the first one the default.
     pub fn page_infos(&self) -> Vec<PageInfo> {
+        let mut infos: Vec<PageInfo> = self
+            .pages
+            .read()
+            .iter()
+            .filter(|p| !self.config.hidden(&p.name))
+            .map(|p| self.config.info(&p.name))
+            .collect();
+        if let Some(first) = infos.first_mut() {
+            first.default = true;
+        }
+        infos
+    }
+
+    /// Page `name` as the navigation shows it, if the app has it (hidden
+    /// or not).
+    pub fn page_info(&self, name: &str) -> Option<PageInfo> {
+        self.page(name).map(|_| self.config.info(name))
+    }
+
+    /// The first page not hidden (the one `/` opens).
+    pub fn default_page(&self) -> Option<String> {
         self.pages
             .read()
             .iter()
-            .map(|p| PageInfo {
-                name: p.name.clone(),
-                title: self.config.title(&p.name),
-            })
-            .collect()
+            .find(|p| !self.config.hidden(&p.name))
+            .map(|p| p.name.clone())
     }
 
-    /// The first page (the one `/` opens).
-    pub fn default_page(&self) -> Option<String> {
-        self.pages.read().first().map(|p| p.name.clone())
+    /// Whether page `name` is `hidden` in `wasmlit.toml`.
+    pub fn is_hidden(&self, name: &str) -> bool {
+        self.config.hidden(name)
+    }
+
+    /// The name of every page served now, hidden ones included.
+    pub fn page_names(&self) -> Vec<String> {
+        self.pages.read().iter().map(|p| p.name.clone()).collect()
     }
 
     /// The build hash of every page served now.

@@ -146,7 +146,12 @@ pub enum Element {
     /// A link styled as a button.
     LinkButton { label: String, url: String },
     /// Go to another page (delivered at the empty path).
-    SwitchPage { page: String },
+    SwitchPage {
+        page: String,
+        /// The query string its URL gets (`a=1&b=2`), if any.
+        #[serde(skip_serializing_if = "String::is_empty")]
+        query: String,
+    },
     /// Balloons (delivered at the empty path).
     Balloons,
     /// The page's URL query changed (delivered at the empty path).
@@ -180,6 +185,15 @@ pub enum Element {
         url: String,
         height: u32,
         scrolling: bool,
+    },
+    /// A link to another page of the app.
+    PageLink {
+        page: String,
+        /// The label's inline Markdown, rendered and sanitized; empty for
+        /// the page's title.
+        html: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<Icon>,
     },
     /// A page of another site in a sandboxed frame.
     UrlFrame {
@@ -674,6 +688,9 @@ impl Element {
             Element::Json { value, .. } => value.to_string().len(),
             Element::Logo { url, link } => url.len() + link.as_ref().map_or(0, String::len),
             Element::Latex { tex } => tex.len(),
+            Element::PageLink { page, html, icon } => {
+                page.len() + html.len() + icon.as_ref().map_or(0, Icon::bytes)
+            }
             Element::Graphviz { dot } => dot.len(),
             Element::TextAppend { text } => text.len(),
             Element::Badge { label, icon, .. } => {
@@ -699,7 +716,8 @@ impl Element {
                 .iter()
                 .map(|p| 24 + p.color.as_ref().map_or(0, String::len))
                 .sum(),
-            Element::QueryParams { query } | Element::SwitchPage { page: query } => query.len(),
+            Element::QueryParams { query } => query.len(),
+            Element::SwitchPage { page, query } => page.len() + query.len(),
             Element::LinkButton { label, url } => label.len() + url.len(),
             Element::VegaLite { bytes, .. } => *bytes,
             Element::PageConfig { title, icon, .. } => {
@@ -926,7 +944,10 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             label: text(),
             url: "https://example.com".into(),
         },
-        Element::SwitchPage { page: text() },
+        Element::SwitchPage {
+            page: text(),
+            query: text(),
+        },
         Element::Balloons,
         Element::QueryParams { query: text() },
         Element::PageConfig {
@@ -952,6 +973,11 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             url: text(),
             height: 150,
             scrolling: false,
+        },
+        Element::PageLink {
+            page: text(),
+            html: text(),
+            icon: None,
         },
         Element::Image {
             items: vec![ImageItem {
@@ -1029,6 +1055,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::Html { .. }
             | Element::HtmlFrame { .. }
             | Element::UrlFrame { .. }
+            | Element::PageLink { .. }
             | Element::Image { .. }
             | Element::Audio(_)
             | Element::Video(_)

@@ -33,6 +33,37 @@ pub struct PageInfo {
     pub name: String,
     /// The label shown in the navigation.
     pub title: String,
+    /// An icon before the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<crate::model::delta::Icon>,
+    /// The heading of the group it is listed under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// The page the app's root opens.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
+}
+
+/// Where the browser shows the navigation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NavPosition {
+    /// At the top of the sidebar.
+    #[default]
+    Sidebar,
+    /// Along the top of the page.
+    Top,
+    /// Not shown (pages are still opened by URL and `switch_page`).
+    Hidden,
+}
+
+/// The pages a session may open and how they are listed: the app's own
+/// (`wasmlit.toml`), or what a run set with `navigation`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Navigation {
+    /// In order.
+    pub pages: Vec<PageInfo>,
+    pub position: NavPosition,
 }
 
 /// A message to the browser.
@@ -44,6 +75,7 @@ pub enum ServerMessage {
         id: String,
         resumed: bool,
         pages: Vec<PageInfo>,
+        position: NavPosition,
     },
     /// A run began; elements already on screen are now stale.
     RunStarted {
@@ -68,8 +100,12 @@ pub enum ServerMessage {
     },
     /// The requested page does not exist.
     PageNotFound { page: String },
-    /// The list of pages changed (a page was added, removed or rebuilt).
-    Pages { pages: Vec<PageInfo> },
+    /// The list of pages changed (a page was added, removed or rebuilt, or
+    /// a run set the session's navigation).
+    Pages {
+        pages: Vec<PageInfo>,
+        position: NavPosition,
+    },
     /// A message the browser sent was refused; the session goes on.
     Error { message: String },
     /// A widget's value was refused (by the session, or by the run that

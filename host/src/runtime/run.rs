@@ -381,6 +381,8 @@ pub struct RunReport {
     pub wall_time: Duration,
     /// CPU time of the script thread during the run.
     pub cpu_time: Duration,
+    /// The navigation the run set (`navigation`), the last if several.
+    pub navigation: Option<crate::model::protocol::Navigation>,
 }
 
 impl RunReport {
@@ -399,6 +401,7 @@ impl RunReport {
             stderr: String::new(),
             wall_time: Duration::ZERO,
             cpu_time: Duration::ZERO,
+            navigation: None,
         }
     }
 }
@@ -428,6 +431,8 @@ pub struct RunContext {
     pub(crate) jobs: RunJobs,
     /// Cache entries this run is computing, by ticket.
     pub(crate) tickets: HashMap<u64, Ticket>,
+    /// The navigation the page set (`navigation`), for the session.
+    pub(crate) navigation: Option<crate::model::protocol::Navigation>,
 }
 
 /// What a run knows and learns about its widgets: the values the browser

@@ -295,6 +295,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         widgets: WidgetLedger::new(request.inputs, request.callbacks),
         jobs: RunJobs::new(limits.job_bytes_per_run),
         tickets: HashMap::new(),
+        navigation: None,
     };
     let Fresh {
         mut store,
@@ -332,7 +333,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     let replaces_page =
         fragment.is_none() && !matches!(outcome, RunOutcome::Replaced | RunOutcome::Shutdown);
     app.media.run_ended(&session, replaces_page);
-    let ledger = run.map(|r| r.widgets).unwrap_or_default();
+    let (ledger, navigation) = run.map_or_else(Default::default, |r| (r.widgets, r.navigation));
     let cleared = ledger.cleared();
     let WidgetLedger {
         drawn: widgets,
@@ -355,6 +356,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         stderr: stderr_text,
         wall_time: started.elapsed(),
         cpu_time: thread_cpu_time().saturating_sub(cpu_start),
+        navigation,
     };
     app.metrics.record(&report);
     report

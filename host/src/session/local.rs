@@ -156,4 +156,14 @@ impl Pages for OnePage {
             PageLookup::Missing
         }
     }
+
+    fn listed(&self) -> Vec<crate::model::protocol::PageInfo> {
+        vec![crate::model::protocol::PageInfo {
+            name: self.name.clone(),
+            title: crate::model::protocol::title_case(&self.name),
+            icon: None,
+            section: None,
+            default: true,
+        }]
+    }
 }

@@ -11,7 +11,7 @@
 use crate::model::delta::{Delta, Element};
 use crate::model::fragment::{within, Fragment, FragmentPath, FragmentRun};
 use crate::model::function::FunctionRef;
-use crate::model::protocol::ServerMessage;
+use crate::model::protocol::{NavPosition, Navigation, PageInfo, ServerMessage};
 use crate::model::widget::{WidgetId, WidgetInputs, WidgetSpec, WidgetValue};
 use crate::runtime::limits::Limits;
 use crate::runtime::page::Page;
@@ -27,6 +27,20 @@ use std::time::{Duration, Instant};
 pub trait Pages {
     /// The page called `name`.
     fn lookup(&self, name: &str) -> PageLookup;
+
+    /// The navigation of a session no run has set one for.
+    fn listed(&self) -> Vec<PageInfo>;
+
+    /// Whether page `name` is left out of that navigation (and so cannot
+    /// be opened) until a run's `navigation` lists it.
+    fn hidden(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// The label of page `name` where a navigation gives none.
+    fn title(&self, name: &str) -> String {
+        crate::model::protocol::title_case(name)
+    }
 }
 
 /// What [`Pages::lookup`] found.
@@ -134,6 +148,9 @@ pub struct Session {
     triggers: HashMap<WidgetId, (u64, serde_json::Value)>,
     next_click: u64,
     consecutive_reruns: u32,
+    /// The pages this session may open and how they are listed, once a run
+    /// set them (`navigation`); the app's own until then.
+    navigation: Option<Navigation>,
     effects: Vec<Effect>,
 }
 
@@ -189,8 +206,34 @@ impl Session {
             triggers: HashMap::new(),
             next_click: 0,
             consecutive_reruns: 0,
+            navigation: None,
             effects: Vec::new(),
         }
+    }
+
+    /// The pages this session lists, and where: what a run set with
+    /// `navigation`, or the app's own.
+    pub fn navigation(&self, pages: &dyn Pages) -> (Vec<PageInfo>, NavPosition) {
+        match &self.navigation {
+            Some(nav) => (nav.pages.clone(), nav.position),
+            None => (pages.listed(), NavPosition::Sidebar),
+        }
+    }
+
+    /// Whether this session may open page `name`: one its navigation lists
+    /// (any page not hidden, until a run sets a navigation).
+    fn allowed(&self, pages: &dyn Pages, name: &str) -> bool {
+        match &self.navigation {
+            Some(nav) => nav.pages.iter().any(|p| p.name == name),
+            None => !pages.hidden(name),
+        }
+    }
+
+    /// The app's pages changed (a page was added, removed or rebuilt): the
+    /// browser gets the navigation again.
+    pub fn pages_changed(&mut self, pages: &dyn Pages) {
+        let (pages, position) = self.navigation(pages);
+        self.send(ServerMessage::Pages { pages, position });
     }
 
     /// What the driver should do now, in order.
@@ -397,6 +440,10 @@ impl Session {
     /// the whole page.
     fn request_run(&mut self, pages: &dyn Pages, page: String, fragment: Option<FragmentPath>) {
         match pages.lookup(&page) {
+            // A page this session's navigation leaves out is not opened.
+            PageLookup::Found(_) if !self.allowed(pages, &page) => {
+                return self.send(ServerMessage::PageNotFound { page });
+            }
             PageLookup::Found(_) => {}
             lookup => {
                 if matches!(lookup, PageLookup::Failed) {
@@ -556,6 +603,17 @@ impl Session {
                 widget: rejected.widget,
                 message: rejected.message,
             });
+        }
+        // The navigation a run set is the session's from now on (a
+        // replaced or stopped run's too: the page asked for it).
+        if let Some(mut nav) = report.navigation.take() {
+            for entry in nav.pages.iter_mut().filter(|e| e.title.is_empty()) {
+                entry.title = pages.title(&entry.name);
+            }
+            if self.navigation.as_ref() != Some(&nav) {
+                self.navigation = Some(nav);
+                self.pages_changed(pages);
+            }
         }
         let (mut status, mut message) = if running.stopped {
             (RunStatus::Stopped, RunOutcome::Stopped.message())

@@ -59,6 +59,21 @@ impl Pages for App {
             None => PageLookup::Missing,
         }
     }
+
+    fn listed(&self) -> Vec<crate::model::protocol::PageInfo> {
+        self.page_infos()
+    }
+
+    fn hidden(&self, name: &str) -> bool {
+        self.is_hidden(name)
+    }
+
+    fn title(&self, name: &str) -> String {
+        self.page_info(name).map_or_else(
+            || crate::model::protocol::title_case(name),
+            |info| info.title,
+        )
+    }
 }
 
 /// Waits until `at`; forever when there is nothing to wait for.
@@ -361,10 +376,12 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
         rate: crate::session::rate::Bucket::full(server.session.messages_burst),
         outbox: crate::session::outbox::Outbox::default(),
     };
+    let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
         id: conn.id.clone(),
         resumed,
-        pages: server.app.page_infos(),
+        pages,
+        position,
     });
     match first {
         Some(First::Text(text)) => conn.on_text(&text),
@@ -626,9 +643,7 @@ impl Connection {
     fn on_reload(&mut self, reload: Reload) {
         match reload {
             Reload::Reloaded(page) => {
-                self.outbox.push(ServerMessage::Pages {
-                    pages: self.server.app.page_infos(),
-                });
+                self.data.session.pages_changed(&self.server.app);
                 self.data.session.reloaded(&self.server.app, &page);
             }
             Reload::Failed { page, message } => {

@@ -42,6 +42,7 @@ pub fn watch(state: Arc<ServerState>, rebuild_crates: bool) -> anyhow::Result<Re
                 tracing::info!(page = %source.name(), "page changed; reloading");
                 let reloaded = state.app.reload(source);
                 if reloaded.is_ok() {
+                    state.services.set_page_names(state.app.page_names());
                     // Resources of builds no longer served are dropped;
                     // cached data of old builds is never hit again and
                     // ages out of the bounded cache.

@@ -246,6 +246,8 @@ impl ServerState {
         settings: ServerSettings,
         base: &str,
     ) -> Arc<ServerState> {
+        // `navigation` and `switch_page` are checked against the app's pages.
+        services.set_page_names(app.page_names());
         let admission = settings.admission.settings();
         let session = SessionSettings {
             message_bytes: settings.message_bytes,

@@ -585,6 +585,22 @@ fn status(st: &Ui) {
         "Streamlit's API reference",
         "https://docs.streamlit.io/develop/api-reference",
     );
+    st.subheader("page_link");
+    st.page_link("counter");
+    st.page_link_with("hello", Some("Say **hello**"), Some("👋"));
+    st.subheader("navigation");
+    if st.button("Show a shorter navigation along the top") {
+        st.navigation(
+            &[
+                wasmlit::Page::new("gallery").icon("🖼️").default(),
+                wasmlit::Page::new("counter")
+                    .title("Click counter")
+                    .icon(":material/add:")
+                    .section("Examples"),
+            ],
+            wasmlit::NavPosition::Top,
+        );
+    }
     if st.button("Go to the counter page") {
         st.switch_page("counter");
     }

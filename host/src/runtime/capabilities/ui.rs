@@ -114,6 +114,17 @@ impl StoreData {
         element: WitElement,
     ) -> HostResult<(Arc<run_output::RunOutput>, Element)> {
         let output = self.drawing(call, at)?;
+        let linked = match &element {
+            WitElement::SwitchPage(to) => Some(("switch_page", to.page.as_str())),
+            WitElement::PageLink(link) => Some(("page_link", link.page.as_str())),
+            _ => None,
+        };
+        if let Some((what, page)) = linked {
+            let run = self.live(call)?;
+            if let Some(why) = run.app.unknown_page(what, page) {
+                return Err(HostError::from(CallError::InvalidArgument(why)));
+            }
+        }
         let budget = Budget::of(&self.limits, output.output_bytes());
         let media = self.media_keeper();
         if matches!(element, WitElement::MarkdownHtml(_)) && !self.unsafe_allow_html {
@@ -491,7 +502,12 @@ fn convert(
                 url: link.url,
             }
         }
-        WitElement::SwitchPage(page) => Element::SwitchPage { page },
+        WitElement::SwitchPage(to) => Element::SwitchPage {
+            page: to.page,
+            query: form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(to.query.iter())
+                .finish(),
+        },
         WitElement::Balloons => Element::Balloons,
         WitElement::VegaLite(text) => {
             let table_bytes = budget.limits.table_bytes;
@@ -556,6 +572,14 @@ fn convert(
                 scrolling: frame.scrolling,
             }
         }
+        WitElement::PageLink(link) => Element::PageLink {
+            html: match &link.label {
+                Some(label) => rich_line(label, budget)?,
+                None => String::new(),
+            },
+            page: link.page,
+            icon: icon(link.icon)?,
+        },
         WitElement::UrlFrame(frame) => Element::UrlFrame {
             url: frame_url(&frame.url)?,
             height: frame.height.unwrap_or(150),

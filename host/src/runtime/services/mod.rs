@@ -105,6 +105,10 @@ pub struct AppServices {
     pub settings: AppSettings,
     /// When a session last cleared the app's caches.
     last_clear: parking_lot::Mutex<Option<std::time::Instant>>,
+    /// The names of the app's pages, for the checks of `navigation` and
+    /// `switch_page` (kept up to date by whoever serves the app; empty: not
+    /// checked).
+    page_names: parking_lot::RwLock<Arc<[String]>>,
 }
 
 impl AppServices {
@@ -148,7 +152,31 @@ impl AppServices {
             media: crate::runtime::services::media::Media::default(),
             settings,
             last_clear: parking_lot::Mutex::new(None),
+            page_names: parking_lot::RwLock::new(Arc::from(Vec::new())),
         })
+    }
+
+    /// Sets the names of the app's pages (after it loaded or reloaded).
+    pub fn set_page_names(&self, names: Vec<String>) {
+        *self.page_names.write() = Arc::from(names);
+    }
+
+    /// The names of the app's pages; empty when nobody said.
+    pub fn page_names(&self) -> Arc<[String]> {
+        self.page_names.read().clone()
+    }
+
+    /// Why page `name` cannot be opened (`call` names the caller), if the
+    /// app's pages are known and it is not one of them.
+    pub fn unknown_page(&self, call: &str, name: &str) -> Option<String> {
+        let names = self.page_names();
+        if names.is_empty() || names.iter().any(|n| n == name) {
+            return None;
+        }
+        Some(format!(
+            "{call}: this app has no page named {name:?}; its pages: {}",
+            names.join(", ")
+        ))
     }
 
     /// Drops every cached value and resource and stops resource builds in

@@ -1,6 +1,6 @@
 //! Test page: `rerun`, `stop`, duplicate widget ids and a rerun loop, chosen
 //! with the "Mode" selectbox; query parameter operations with `?op=`.
-use wasmlit::Ui;
+use wasmlit::{NavPosition, Page, Ui};
 
 /// The modes, in selectbox order.
 const MODES: [&str; 5] = ["none", "rerun", "stop", "duplicate", "rerun_forever"];
@@ -18,6 +18,30 @@ fn control_flow(st: &Ui) {
         Some("untag") => params.set_all("tag", Vec::<String>::new()),
         Some("from_dict") => params.from_dict([("a", "1"), ("b", "2"), ("a", "3")]),
         Some("clear") => params.clear(),
+        // The navigation: this page and `hello` (and `counter` with
+        // `&admin=1`), along the top.
+        Some("nav") => {
+            let mut pages = vec![
+                Page::new("control_flow")
+                    .title("Flow")
+                    .section("Tests")
+                    .default(),
+                Page::new("hello").icon("👋"),
+            ];
+            if params.get("admin").is_some() {
+                pages.push(Page::new("counter").icon(":material/add:").section("Admin"));
+            }
+            st.navigation(&pages, NavPosition::Top);
+            st.text("navigation set");
+        }
+        Some("nav_unknown") => st.navigation(&[Page::new("nope")], NavPosition::Sidebar),
+        Some("nav_twice") => st.navigation(
+            &[Page::new("hello"), Page::new("hello")],
+            NavPosition::Sidebar,
+        ),
+        Some("switch_unknown") => st.switch_page("nope"),
+        Some("link_unknown") => st.page_link("nope"),
+        Some("switch_query") => st.switch_page_with("hello", &[("name", "Ada Lovelace")]),
         _ => {}
     }
     let mode = st.selectbox("Mode", &MODES, 0).copied().unwrap_or("none");
