@@ -373,6 +373,17 @@ fn pills_and_segmented_controls_choose_one_or_several_options() {
             .unwrap_or_default()
     };
     assert_eq!(line(&at), "mood: none · toppings: cheese · period: Week");
+    // Nothing chosen until the user picks: a selectbox and radio buttons.
+    let chosen = |at: &AppTest| {
+        at.markdown()
+            .into_iter()
+            .find(|m| m.starts_with("country: "))
+            .unwrap_or_default()
+    };
+    assert_eq!(chosen(&at), "country: none · plan: none");
+    at.selectbox("Country").set(1).run();
+    at.widget_of("radio", "Plan").set(0).run();
+    assert_eq!(chosen(&at), "country: Peru · plan: Free");
     at.pills("Mood").set(1).run();
     at.pills("Toppings").set([2, 0]).run();
     at.segmented_control("Period")
@@ -401,6 +412,24 @@ fn fragments_page_counts_clicks_inside_its_fragment() {
     assert!(at.markdown().contains(&"fragment clicks: 0".to_owned()));
     at.button("Add one").click().run();
     assert!(at.markdown().contains(&"fragment clicks: 1".to_owned()));
+    // `rerun_fragment` runs the fragment once more, not the page.
+    let (runs, page_runs) = (at.runs(), at.session_state::<u64>("page_runs"));
+    at.button("Add two").click().run();
+    assert!(
+        at.markdown().contains(&"fragment clicks: 3".to_owned()),
+        "{:?}",
+        at.markdown()
+    );
+    assert_eq!(
+        at.runs(),
+        runs + 2,
+        "the click's run and the fragment's rerun"
+    );
+    assert_eq!(
+        at.session_state::<u64>("page_runs"),
+        page_runs,
+        "the page did not run"
+    );
     at.slider("Days in South").set(3).run();
     assert!(at.markdown().contains(&"South: the last 3 days".to_owned()));
 }

@@ -393,6 +393,15 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     )
     .await;
     assert_eq!(looks, "true,true,true,true,true");
+    // A placeholder while nothing is chosen; captions under radio options.
+    let shown = until(
+        &browser,
+        "(() => { const s = [...document.querySelectorAll('select')].find((x) => x.options[0]?.text === 'Pick a country'); \
+           const c = [...document.querySelectorAll('.radio-caption')].map((x) => x.textContent).join('|'); \
+           return s && c ? `${s.value === ''}|${c}` : null; })()",
+    )
+    .await;
+    assert_eq!(shown, "true|For trying it out|For teams");
     let password = browser.css("input[type=password]").await;
     password.send_keys("hunter2\n").await.unwrap();
     browser.wait_text("API key: 7 characters").await;

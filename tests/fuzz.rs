@@ -746,6 +746,7 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                 W::Selectbox(Selectbox {
                     default: (some && !options.is_empty()).then(|| r % options.len() as u32),
                     options,
+                    placeholder: None,
                 })
             })
             .boxed(),
@@ -769,6 +770,7 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     default: (some && !options.is_empty()).then(|| r % options.len() as u32),
                     options,
                     horizontal,
+                    captions: Vec::new(),
                 })
             })
             .boxed(),
@@ -925,7 +927,13 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
             })
             .boxed(),
         (strings(), any::<Option<u32>>())
-            .prop_map(|(options, default)| W::Selectbox(Selectbox { options, default }))
+            .prop_map(|(options, default)| {
+                W::Selectbox(Selectbox {
+                    options,
+                    default,
+                    placeholder: None,
+                })
+            })
             .boxed(),
         (any::<String>(), any::<String>())
             .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
@@ -947,6 +955,7 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                     options,
                     default,
                     horizontal,
+                    captions: Vec::new(),
                 })
             })
             .boxed(),

@@ -187,10 +187,38 @@ impl Ui {
         default: usize,
         horizontal: bool,
     ) -> Option<&'o T> {
+        self.radio_full(label, options, Some(default), horizontal, &[])
+    }
+
+    /// Radio buttons with every option, like `st.radio(…, index=None,
+    /// horizontal=…, captions=[…])`: `default` may be `None` (nothing chosen
+    /// until the user picks), and `captions` puts a line of smaller text
+    /// under each option, in order.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let plan = st.radio_full(
+    ///     "Plan",
+    ///     &["Free", "Pro"],
+    ///     None,
+    ///     false,
+    ///     &["For trying it out", "For teams"],
+    /// );
+    /// # }
+    /// ```
+    pub fn radio_full<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: Option<usize>,
+        horizontal: bool,
+        captions: &[&str],
+    ) -> Option<&'o T> {
         let widget = Widget::Radio(Radio {
             options: labels(options),
-            default: index_of(options.len(), default),
+            default: default.and_then(|d| index_of(options.len(), d)),
             horizontal,
+            captions: captions.iter().map(|c| (*c).to_owned()).collect(),
         });
         match self.show(label, widget) {
             WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),

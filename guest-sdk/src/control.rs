@@ -21,6 +21,24 @@ impl Ui {
         unreachable!("the host ends the run on rerun")
     }
 
+    /// Ends this run now and runs again only the fragment being rerun,
+    /// like `st.rerun(scope="fragment")`. Called in a run of the whole page
+    /// (a fragment drawn for the first time), it reruns the whole page, as
+    /// [`rerun`](Self::rerun) does.
+    ///
+    /// ```no_run
+    /// # fn tally(st: &wasmlit::Ui) {
+    /// if st.button("Reset the tally") {
+    ///     st.session_state().remove("tally");
+    ///     st.rerun_fragment();
+    /// }
+    /// # }
+    /// ```
+    pub fn rerun_fragment(&self) -> ! {
+        control::rerun_fragment();
+        unreachable!("the host ends the run on rerun")
+    }
+
     /// Ends this run now, keeping what it drew, like `st.stop()`.
     ///
     /// ```no_run

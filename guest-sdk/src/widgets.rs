@@ -264,13 +264,30 @@ impl Ui {
         options: &'o [T],
         default: usize,
     ) -> Option<&'o T> {
+        let default = (!options.is_empty()).then_some(default);
+        self.selectbox_with(label, options, default, None)
+    }
+
+    /// A drop-down choice that may start with nothing chosen, like
+    /// `st.selectbox(…, index=None, placeholder=…)`: `None` until the user
+    /// picks one; `placeholder` is shown meanwhile.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let city = st.selectbox_with("City", &["Oslo", "Lima"], None, Some("Pick a city"));
+    /// # }
+    /// ```
+    pub fn selectbox_with<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: Option<usize>,
+        placeholder: Option<&str>,
+    ) -> Option<&'o T> {
         let widget = Widget::Selectbox(Selectbox {
             options: options.iter().map(ToString::to_string).collect(),
-            default: if options.is_empty() {
-                None
-            } else {
-                u32::try_from(default).ok()
-            },
+            default: default.and_then(|d| u32::try_from(d).ok()),
+            placeholder: placeholder.map(str::to_owned),
         });
         match self.show(label, widget) {
             WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),

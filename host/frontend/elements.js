@@ -642,7 +642,7 @@ const WIDGETS = {
   selectbox(el, ctx) {
     const select = h("select", { id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.value === "" ? null : parseInt(e.target.value, 10)) });
-    if (el.value === null) select.append(h("option", { value: "", text: "Choose an option" }));
+    if (el.value === null) select.append(h("option", { value: "", text: el.placeholder || "Choose an option" }));
     el.options.forEach((o, i) => select.append(h("option", { value: String(i), text: o })));
     const shown = (v) => (v === null ? "" : String(v));
     select.value = shown(el.value);
@@ -763,7 +763,9 @@ Object.assign(WIDGETS, {
     set(el.value);
     const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
       h("legend", { class: "label", title: el.help }, labelHtml(el)),
-      ...inputs.map((r, i) => h("label", {}, r, el.options[i])));
+      ...inputs.map((r, i) => h("label", {}, r, el.captions?.[i]
+        ? h("span", { class: "radio-option" }, h("span", { text: el.options[i] }), h("span", { class: "radio-caption", text: el.captions[i] }))
+        : el.options[i])));
     return { node, update: (next) => set(next.value) };
   },
   pills(el, ctx) {

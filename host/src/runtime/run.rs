@@ -383,6 +383,8 @@ pub struct RunReport {
     pub cpu_time: Duration,
     /// The navigation the run set (`navigation`), the last if several.
     pub navigation: Option<crate::model::protocol::Navigation>,
+    /// It ended asking to rerun only its fragment (`rerun-fragment`).
+    pub rerun_fragment: bool,
 }
 
 impl RunReport {
@@ -402,6 +404,7 @@ impl RunReport {
             wall_time: Duration::ZERO,
             cpu_time: Duration::ZERO,
             navigation: None,
+            rerun_fragment: false,
         }
     }
 }
@@ -433,6 +436,8 @@ pub struct RunContext {
     pub(crate) tickets: HashMap<u64, Ticket>,
     /// The navigation the page set (`navigation`), for the session.
     pub(crate) navigation: Option<crate::model::protocol::Navigation>,
+    /// The page asked to rerun only the fragment (`rerun-fragment`).
+    pub(crate) rerun_fragment: bool,
 }
 
 /// What a run knows and learns about its widgets: the values the browser

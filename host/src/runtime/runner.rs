@@ -296,6 +296,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         jobs: RunJobs::new(limits.job_bytes_per_run),
         tickets: HashMap::new(),
         navigation: None,
+        rerun_fragment: false,
     };
     let Fresh {
         mut store,
@@ -333,7 +334,9 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
     let replaces_page =
         fragment.is_none() && !matches!(outcome, RunOutcome::Replaced | RunOutcome::Shutdown);
     app.media.run_ended(&session, replaces_page);
-    let (ledger, navigation) = run.map_or_else(Default::default, |r| (r.widgets, r.navigation));
+    let (ledger, navigation, rerun_fragment) = run.map_or_else(Default::default, |r| {
+        (r.widgets, r.navigation, r.rerun_fragment)
+    });
     let cleared = ledger.cleared();
     let WidgetLedger {
         drawn: widgets,
@@ -357,6 +360,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         wall_time: started.elapsed(),
         cpu_time: thread_cpu_time().saturating_sub(cpu_start),
         navigation,
+        rerun_fragment,
     };
     app.metrics.record(&report);
     report

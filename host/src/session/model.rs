@@ -626,10 +626,9 @@ impl Session {
             self.consecutive_reruns += 1;
             let limit = self.limits.consecutive_reruns;
             if self.consecutive_reruns <= limit {
-                self.pending = self.page.clone().map(|page| Pending {
-                    page,
-                    fragment: None,
-                });
+                // `rerun-fragment` in a fragment's run reruns the fragment.
+                let fragment = running.fragment.clone().filter(|_| report.rerun_fragment);
+                self.pending = self.page.clone().map(|page| Pending { page, fragment });
             } else {
                 status = RunStatus::Error;
                 message = Some(format!(

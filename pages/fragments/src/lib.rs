@@ -12,6 +12,16 @@ fn tally(st: &Ui) {
         clicks += 1;
         state.set("fragment_clicks", &clicks);
     }
+    // Adds two: the second by running only this fragment again.
+    let pending: bool = state.get("add_again").unwrap_or(false);
+    if st.button("Add two") || pending {
+        clicks += 1;
+        state.set("fragment_clicks", &clicks);
+        state.set("add_again", &!pending);
+        if !pending {
+            st.rerun_fragment();
+        }
+    }
     st.write(format!("fragment clicks: {clicks}"));
 }
 

@@ -458,6 +458,21 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("selectbox with a placeholder, radio with captions");
+    let country = st.selectbox_with("Country", &["Norway", "Peru"], None, Some("Pick a country"));
+    let plan = st.radio_full(
+        "Plan",
+        &["Free", "Pro"],
+        None,
+        true,
+        &["For trying it out", "For teams"],
+    );
+    st.write(format!(
+        "country: {} · plan: {}",
+        country.copied().unwrap_or("none"),
+        plan.copied().unwrap_or("none")
+    ));
+
     st.subheader("pills and segmented_control");
     let mood = st.pills("Mood", &["calm", "busy", "tired"], None);
     let toppings = st.pills_multi("Toppings", &["cheese", "olives", "basil"], &[0]);

@@ -301,6 +301,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
         WidgetSpec::Selectbox(Selectbox {
             options: options(),
             default: Some(0),
+            placeholder: None,
         }),
         WidgetSpec::Toggle(Toggle { default: false }),
         WidgetSpec::SubmitButton(SubmitButton),
@@ -317,6 +318,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             options: options(),
             default: None,
             horizontal: true,
+            captions: Vec::new(),
         }),
         WidgetSpec::SelectSlider(SelectSlider {
             options: options(),
@@ -488,6 +490,7 @@ mod tests {
         let select = WidgetSpec::Selectbox(Selectbox {
             options: options.clone(),
             default: Some(0),
+            placeholder: None,
         });
         assert_eq!(select.to_state(&WidgetValue::Index(Some(1))), json!("b"));
         assert_eq!(select.to_state(&WidgetValue::Index(None)), json!(null));
@@ -642,6 +645,7 @@ mod tests {
         let spec = WidgetSpec::Selectbox(Selectbox {
             options: vec!["a".into(), "b".into()],
             default: Some(0),
+            placeholder: None,
         });
         assert_eq!(spec.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
         assert!(spec.validate(&json!(2)).is_err());
@@ -717,7 +721,8 @@ mod tests {
         .is_err());
         assert!(WidgetSpec::Selectbox(Selectbox {
             options: vec![],
-            default: Some(0)
+            default: Some(0),
+            placeholder: None,
         })
         .check()
         .is_err());

@@ -16,11 +16,22 @@ pub struct Radio {
     pub default: Option<u32>,
     /// Options side by side instead of one per line.
     pub horizontal: bool,
+    /// Smaller text under each option, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<String>,
 }
 
 impl Kind for Radio {
     fn check(&self) -> Result<(), String> {
-        check_options("radio", &self.options, self.default)
+        check_options("radio", &self.options, self.default)?;
+        if self.captions.len() > self.options.len() {
+            return Err(format!(
+                "radio: {} captions for {} options",
+                self.captions.len(),
+                self.options.len()
+            ));
+        }
+        Ok(())
     }
 
     fn default_value(&self) -> WidgetValue {
@@ -40,7 +51,8 @@ impl Kind for Radio {
     }
 
     fn text_bytes(&self) -> usize {
-        self.options.iter().map(String::len).sum()
+        self.options.iter().map(String::len).sum::<usize>()
+            + self.captions.iter().map(String::len).sum::<usize>()
     }
 
     fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {

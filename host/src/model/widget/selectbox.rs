@@ -13,6 +13,9 @@ pub struct Selectbox {
     pub options: Vec<String>,
     /// The option chosen before the user touches it, if any.
     pub default: Option<u32>,
+    /// Shown while nothing is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
 
 impl Kind for Selectbox {
@@ -37,7 +40,8 @@ impl Kind for Selectbox {
     }
 
     fn text_bytes(&self) -> usize {
-        self.options.iter().map(String::len).sum()
+        self.options.iter().map(String::len).sum::<usize>()
+            + self.placeholder.as_ref().map_or(0, String::len)
     }
 
     fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {

@@ -20,6 +20,14 @@ impl control::Host for StoreData {
         Err(wasmtime::Error::new(RunTrap::Rerun))
     }
 
+    fn rerun_fragment(&mut self) -> wasmtime::Result<()> {
+        let run = self
+            .live("control.rerun_fragment")
+            .map_err(HostError::into_trap)?;
+        run.rerun_fragment = true;
+        Err(wasmtime::Error::new(RunTrap::Rerun))
+    }
+
     fn stop(&mut self) -> wasmtime::Result<()> {
         self.live("control.stop").map_err(HostError::into_trap)?;
         Err(wasmtime::Error::new(RunTrap::Stop))

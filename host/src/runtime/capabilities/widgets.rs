@@ -204,6 +204,7 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::Selectbox(s) => WidgetSpec::Selectbox(Selectbox {
             options: s.options,
             default: s.default,
+            placeholder: s.placeholder,
         }),
         Widget::Toggle(default) => WidgetSpec::Toggle(Toggle { default }),
         Widget::SubmitButton => WidgetSpec::SubmitButton(SubmitButton),
@@ -225,6 +226,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             options: r.options,
             default: r.default,
             horizontal: r.horizontal,
+            captions: r.captions,
         }),
         Widget::SelectSlider(s) => WidgetSpec::SelectSlider(SelectSlider {
             options: s.options,
