@@ -596,7 +596,10 @@ function buttonChoice(el, ctx, look) {
   const node = h("fieldset", { class: `button-choice ${look}` },
     h("legend", { class: "label", title: el.help }, labelHtml(el)),
     h("div", { class: "choice-buttons", role: "group" }, ...buttons));
-  return { node, update: (next) => { value = next.value; paint(); } };
+  // (A form that clears gives back the default: a list, one item at most
+  // when one option is chosen.)
+  const one = (v) => (Array.isArray(v) ? (v[0] ?? null) : v);
+  return { node, update: (next) => { value = el.multi ? next.value : one(next.value); paint(); } };
 }
 
 const WIDGETS = {

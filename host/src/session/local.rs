@@ -157,6 +157,10 @@ impl Pages for OnePage {
         }
     }
 
+    fn enforces_navigation(&self) -> bool {
+        false
+    }
+
     fn listed(&self) -> Vec<crate::model::protocol::PageInfo> {
         vec![crate::model::protocol::PageInfo {
             name: self.name.clone(),

@@ -37,6 +37,12 @@ pub trait Pages {
         false
     }
 
+    /// Whether a session opens only the pages its navigation lists (a
+    /// driver of one page, as AppTest, runs that page whatever it lists).
+    fn enforces_navigation(&self) -> bool {
+        true
+    }
+
     /// The label of page `name` where a navigation gives none.
     fn title(&self, name: &str) -> String {
         crate::model::protocol::title_case(name)
@@ -223,6 +229,9 @@ impl Session {
     /// Whether this session may open page `name`: one its navigation lists
     /// (any page not hidden, until a run sets a navigation).
     fn allowed(&self, pages: &dyn Pages, name: &str) -> bool {
+        if !pages.enforces_navigation() {
+            return true;
+        }
         match &self.navigation {
             Some(nav) => nav.pages.iter().any(|p| p.name == name),
             None => !pages.hidden(name),
@@ -440,13 +449,12 @@ impl Session {
     /// the whole page.
     fn request_run(&mut self, pages: &dyn Pages, page: String, fragment: Option<FragmentPath>) {
         match pages.lookup(&page) {
-            // A page this session's navigation leaves out is not opened.
-            PageLookup::Found(_) if !self.allowed(pages, &page) => {
-                return self.send(ServerMessage::PageNotFound { page });
-            }
+            // Whether the session may open it is decided when it starts
+            // (after the run in flight, which may change the navigation).
             PageLookup::Found(_) => {}
             lookup => {
-                if matches!(lookup, PageLookup::Failed) {
+                // A page the session may not open is not said to exist.
+                if matches!(lookup, PageLookup::Failed) && self.allowed(pages, &page) {
                     self.refuse(format!(
                         "the page `{page}` failed to load and is not served; the server's log \
                          says why"
@@ -496,6 +504,11 @@ impl Session {
         let PageLookup::Found(page) = pages.lookup(&name) else {
             return self.send(ServerMessage::PageNotFound { page: name });
         };
+        // A page this session's navigation leaves out is not run, even if
+        // it was asked for before the navigation changed.
+        if !self.allowed(pages, &name) {
+            return self.send(ServerMessage::PageNotFound { page: name });
+        }
         let run = self.next_run;
         self.next_run += 1;
         self.forwarding = run;

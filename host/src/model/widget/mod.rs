@@ -536,6 +536,15 @@ mod tests {
             "past max_selections"
         );
         assert_eq!(multi.read_state(&json!(["a", "x"])), None);
+        // Options that read the same keep their own places.
+        let twice = WidgetSpec::Multiselect(Multiselect {
+            options: vec!["a".into(), "b".into(), "a".into()],
+            default: vec![],
+            max_selections: None,
+        });
+        let chosen = WidgetValue::Indices(vec![0, 2]);
+        assert_eq!(twice.to_state(&chosen), json!(["a", "a"]));
+        assert_eq!(twice.read_state(&twice.to_state(&chosen)), Some(chosen));
         // Other kinds keep their value as it is.
         let check = WidgetSpec::Checkbox(Checkbox { default: false });
         assert_eq!(check.to_state(&WidgetValue::Bool(true)), json!(true));

@@ -248,15 +248,19 @@ pub fn options_from_state(
     options: &[String],
     raw: &serde_json::Value,
 ) -> Option<serde_json::Value> {
-    raw.as_array()?
-        .iter()
-        .map(|name| {
-            let name = name.as_str()?;
-            options
-                .iter()
-                .position(|o| o == name)
-                .map(serde_json::Value::from)
-        })
-        .collect::<Option<Vec<_>>>()
-        .map(serde_json::Value::Array)
+    let names = raw.as_array()?;
+    let mut chosen: Vec<usize> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.as_str()?;
+        // An option text given twice names its next occurrence, so options
+        // that read the same keep their own places.
+        let at = options
+            .iter()
+            .enumerate()
+            .position(|(i, o)| o == name && !chosen.contains(&i))?;
+        chosen.push(at);
+    }
+    Some(serde_json::Value::Array(
+        chosen.into_iter().map(serde_json::Value::from).collect(),
+    ))
 }

@@ -52,6 +52,11 @@ impl control::Host for StoreData {
         }
         let mut entries: Vec<PageInfo> = Vec::with_capacity(pages.len());
         for entry in pages {
+            if entry.page.len() > MAX_NAV_LABEL {
+                return Err(invalid(format!(
+                    "navigation: a page name may have at most {MAX_NAV_LABEL} bytes"
+                )));
+            }
             if let Some(why) = run.app.unknown_page("navigation", &entry.page) {
                 return Err(invalid(why));
             }

@@ -120,8 +120,12 @@ impl StoreData {
             _ => None,
         };
         if let Some((what, page)) = linked {
-            let run = self.live(call)?;
-            if let Some(why) = run.app.unknown_page(what, page) {
+            // A run's app, or a job's (a job draws page links too).
+            let app = match self.role.job().and_then(|job| job.services.as_ref()) {
+                Some(services) => services.app.clone(),
+                None => self.live(call)?.app.clone(),
+            };
+            if let Some(why) = app.unknown_page(what, page) {
                 return Err(HostError::from(CallError::InvalidArgument(why)));
             }
         }

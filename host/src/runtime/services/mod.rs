@@ -173,10 +173,8 @@ impl AppServices {
         if names.is_empty() || names.iter().any(|n| n == name) {
             return None;
         }
-        Some(format!(
-            "{call}: this app has no page named {name:?}; its pages: {}",
-            names.join(", ")
-        ))
+        // (The app's pages are not listed: some may be hidden.)
+        Some(format!("{call}: this app has no page named {name:?}"))
     }
 
     /// Drops every cached value and resource and stops resource builds in

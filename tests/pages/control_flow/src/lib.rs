@@ -34,6 +34,15 @@ fn control_flow(st: &Ui) {
             st.navigation(&pages, NavPosition::Top);
             st.text("navigation set");
         }
+        // The navigation without `counter`, set before a slow end.
+        Some("nav_slow") => {
+            st.navigation(
+                &[Page::new("control_flow"), Page::new("hello")],
+                NavPosition::Sidebar,
+            );
+            wasmlit::sleep(std::time::Duration::from_millis(400));
+            st.text("slow end");
+        }
         Some("nav_unknown") => st.navigation(&[Page::new("nope")], NavPosition::Sidebar),
         Some("nav_twice") => st.navigation(
             &[Page::new("hello"), Page::new("hello")],
