@@ -402,6 +402,15 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     )
     .await;
     assert_eq!(shown, "true|For trying it out|For teams");
+    // A toggle's label collapses too (it is still its accessible name).
+    let collapsed = until(
+        &browser,
+        "(() => { const t = [...document.querySelectorAll('.widget.toggle.label-collapsed .label-text')] \
+           .find((s) => s.textContent === 'A switch without a visible label'); \
+           return t ? `${t.getBoundingClientRect().width <= 1}` : null; })()",
+    )
+    .await;
+    assert_eq!(collapsed, "true");
     let password = browser.css("input[type=password]").await;
     password.send_keys("hunter2\n").await.unwrap();
     browser.wait_text("API key: 7 characters").await;
@@ -910,6 +919,20 @@ async fn until(browser: &Browser, condition: &str) -> serde_json::Value {
 async fn a_page_sets_the_navigation_and_a_page_left_out_leads_to_the_default() {
     let (server, browser) = open("gallery").await;
     browser.wait_text("A column twice as wide").await;
+    // The sidebar closes and opens again.
+    browser.click("#sidebar-close").await;
+    let closed = until(
+        &browser,
+        "document.body.classList.contains('sidebar-collapsed') && getComputedStyle(document.getElementById('sidebar')).display === 'none' && getComputedStyle(document.getElementById('sidebar-open')).display !== 'none'",
+    )
+    .await;
+    assert_eq!(closed, true);
+    browser.click("#sidebar-open").await;
+    until(
+        &browser,
+        "!document.body.classList.contains('sidebar-collapsed') && getComputedStyle(document.getElementById('sidebar')).display !== 'none'",
+    )
+    .await;
     browser.click("button.tab:nth-child(5)").await;
     let shorter = browser
         .client

@@ -80,7 +80,8 @@ fn page_config_is_a_page_level_delta() {
         Element::PageConfig {
             title: Some("Gallery · wasmlit".into()),
             icon: Some("🧰".into()),
-            wide: true
+            wide: true,
+            sidebar: "auto",
         }
     );
 }

@@ -69,7 +69,7 @@ pub use layout::{Gap, Status, StatusState};
 pub use media::{MediaData, Player};
 pub use query_params::QueryParams;
 pub use session_state::SessionState;
-pub use status::{PageConfig, Progress};
+pub use status::{PageConfig, Progress, SidebarState};
 pub use ui::Ui;
 pub use upload::UploadedFile;
 pub use wasmlit_macros::page;

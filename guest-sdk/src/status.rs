@@ -48,12 +48,27 @@ fn draw_progress(place: &Ui, value: f32, text: &str) {
 /// ```no_run
 /// let config = wasmlit::PageConfig::new().title("Sales").icon("📈").wide();
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PageConfig {
     title: Option<String>,
     icon: Option<String>,
     wide: bool,
+    sidebar: SidebarState,
 }
+
+impl Default for PageConfig {
+    fn default() -> Self {
+        PageConfig {
+            title: None,
+            icon: None,
+            wide: false,
+            sidebar: SidebarState::Auto,
+        }
+    }
+}
+
+/// How the sidebar starts ([`PageConfig::initial_sidebar_state`]).
+pub use host::SidebarState;
 
 impl PageConfig {
     /// The defaults: the page's name as title, no icon, centred layout.
@@ -96,6 +111,19 @@ impl PageConfig {
         self.wide = true;
         self
     }
+
+    /// Whether the sidebar starts open, like `initial_sidebar_state=`:
+    /// `Auto` (open on wide windows, closed on narrow ones), `Expanded` or
+    /// `Collapsed`. The user opens and closes it either way.
+    ///
+    /// ```no_run
+    /// use wasmlit::SidebarState;
+    /// let config = wasmlit::PageConfig::new().initial_sidebar_state(SidebarState::Collapsed);
+    /// ```
+    pub fn initial_sidebar_state(mut self, state: SidebarState) -> PageConfig {
+        self.sidebar = state;
+        self
+    }
 }
 
 impl Ui {
@@ -111,6 +139,7 @@ impl Ui {
             title: config.title.clone(),
             icon: config.icon.clone(),
             wide: config.wide,
+            initial_sidebar_state: config.sidebar,
         }));
     }
 

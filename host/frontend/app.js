@@ -15,6 +15,8 @@ const containers = { 0: document.getElementById("c0"), 1: document.getElementByI
 const runError = document.getElementById("run-error");
 const connection = document.getElementById("connection");
 let socket = null, pages = [], navPosition = "sidebar", currentRun = 0, page = null, retry = 0, slowFragment = null;
+// Whether the user opened or closed the sidebar (then pages no longer do).
+let sidebarChosen = false;
 
 // The page the app's root opens: the navigation's default.
 const defaultPage = () => (pages.find((p) => p.default) || pages[0])?.name;
@@ -167,6 +169,12 @@ const PAGE_LEVEL = {
   page_config: (element) => {
     if (element.title) document.title = element.title;
     document.body.classList.toggle("wide", element.wide);
+    // How the sidebar starts, until the user opens or closes it.
+    if (!sidebarChosen && element.sidebar) {
+      const collapsed = element.sidebar === "collapsed"
+        || (element.sidebar === "auto" && matchMedia("(max-width: 760px)").matches);
+      document.body.classList.toggle("sidebar-collapsed", collapsed);
+    }
     if (element.icon) {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${element.icon.replace(/[<&>"]/g, "")}</text></svg>`;
       let link = document.querySelector("link[rel=icon]");
@@ -498,6 +506,13 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "c" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) clearCache();
 });
 window.addEventListener("popstate", () => openPage(pageFromUrl() || defaultPage()));
+// The user opens and closes the sidebar; their choice outlasts the page's.
+const setSidebar = (collapsed) => {
+  sidebarChosen = true;
+  document.body.classList.toggle("sidebar-collapsed", collapsed);
+};
+document.getElementById("sidebar-close").addEventListener("click", () => setSidebar(true));
+document.getElementById("sidebar-open").addEventListener("click", () => setSidebar(false));
 // A page link (`page_link`) opens its page as the navigation does, and is
 // labelled with the page's title when the page gave no label.
 window.addEventListener("wasmlit:open-page", (e) => {

@@ -163,6 +163,8 @@ pub enum Element {
         #[serde(skip_serializing_if = "Option::is_none")]
         icon: Option<String>,
         wide: bool,
+        /// How the sidebar starts: `auto`, `expanded` or `collapsed`.
+        sidebar: &'static str,
     },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
@@ -954,6 +956,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             title: None,
             icon: None,
             wide: false,
+            sidebar: "collapsed",
         },
         Element::Empty,
         Element::Snow,

@@ -631,6 +631,8 @@ fn status(st: &Ui) {
     st.subheader("label_visibility");
     st.label_visibility(wasmlit::LabelVisibility::Collapsed)
         .text_input("Search without a visible label", "");
+    st.label_visibility(wasmlit::LabelVisibility::Collapsed)
+        .toggle("A switch without a visible label", false);
     st.subheader("button types, icons and widths");
     let cols = st.columns(3);
     let saved = cols[0]

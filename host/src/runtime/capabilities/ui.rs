@@ -69,6 +69,11 @@ impl ui::Host for StoreData {
             title: config.title,
             icon: config.icon,
             wide: config.wide,
+            sidebar: match config.initial_sidebar_state {
+                ui::SidebarState::Auto => "auto",
+                ui::SidebarState::Expanded => "expanded",
+                ui::SidebarState::Collapsed => "collapsed",
+            },
         };
         let output = run.output.clone();
         super::place_result(output.place(&self.limits, 0, element).map(drop))
