@@ -384,6 +384,21 @@ fn pills_and_segmented_controls_choose_one_or_several_options() {
     at.selectbox("Country").set(1).run();
     at.widget_of("radio", "Plan").set(0).run();
     assert_eq!(chosen(&at), "country: Peru · plan: Free");
+    // A number box of whole numbers takes whole numbers within its bounds.
+    at.number_input("Guests").set(5).run();
+    assert!(at.markdown().contains(&"guests: 5".to_owned()));
+    let err = at
+        .number_input("Guests")
+        .try_set(2.5)
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("not a whole number"), "{err}");
+    let err = at
+        .number_input("Guests")
+        .try_set(13)
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("outside its bounds"), "{err}");
     at.pills("Mood").set(1).run();
     at.pills("Toppings").set([2, 0]).run();
     at.segmented_control("Period")

@@ -738,6 +738,30 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     max,
                     step,
                     default,
+                    integer: false,
+                })
+            })
+            .boxed(),
+        (
+            option::of(-1000i64..1000),
+            option::of(0i64..1000),
+            1i64..20,
+            0i64..1000,
+        )
+            .prop_map(|(lo, span, step, offset)| {
+                let min = lo.map(|lo| lo as f64);
+                let max = lo.zip(span).map(|(lo, span)| (lo + span) as f64);
+                let default = match (min, max) {
+                    (Some(lo), Some(hi)) => (lo + offset as f64).min(hi),
+                    (Some(lo), None) => lo + offset as f64,
+                    _ => offset as f64,
+                };
+                W::NumberInput(NumberInput {
+                    min,
+                    max,
+                    step: step as f64,
+                    default,
+                    integer: true,
                 })
             })
             .boxed(),
@@ -916,13 +940,14 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (option::of(f()), option::of(f()), f(), f())
-            .prop_map(|(min, max, step, default)| {
+        (option::of(f()), option::of(f()), f(), f(), any::<bool>())
+            .prop_map(|(min, max, step, default, integer)| {
                 W::NumberInput(NumberInput {
                     min,
                     max,
                     step,
                     default,
+                    integer,
                 })
             })
             .boxed(),
@@ -1287,10 +1312,20 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             .as_f64()
             .filter(|v| (min..=max).contains(&v))
             .map(WidgetValue::Float),
-        W::NumberInput(NumberInput { min, max, .. }) => value
-            .as_f64()
-            .filter(|v| min.is_none_or(|lo| *v >= lo) && max.is_none_or(|hi| *v <= hi))
-            .map(WidgetValue::Float),
+        W::NumberInput(NumberInput {
+            min, max, integer, ..
+        }) => {
+            let v = value
+                .as_f64()
+                .filter(|v| min.is_none_or(|lo| *v >= lo) && max.is_none_or(|hi| *v <= hi))?;
+            if *integer {
+                // Whole numbers a browser holds exactly.
+                (v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_991.0)
+                    .then_some(WidgetValue::Int(v as i64))
+            } else {
+                Some(WidgetValue::Float(v))
+            }
+        }
         W::TextInput(TextInput { max_chars, .. })
         | W::TextArea(TextArea { max_chars, .. })
         | W::ChatInput(ChatInput { max_chars, .. }) => text_within(max_chars),

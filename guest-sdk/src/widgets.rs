@@ -240,9 +240,39 @@ impl Ui {
             max,
             step,
             default,
+            integer: false,
         });
         match self.show(label, widget) {
             WidgetValue::Float(value) => value,
+            other => mismatch("number_input", &other),
+        }
+    }
+
+    /// A number box for whole numbers, like `st.number_input` given
+    /// integers: returns an `i64`; only whole numbers are accepted.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let guests = st.number_input_int("Guests", 2, Some(1), Some(12), 1);
+    /// # }
+    /// ```
+    pub fn number_input_int(
+        &self,
+        label: &str,
+        default: i64,
+        min: Option<i64>,
+        max: Option<i64>,
+        step: i64,
+    ) -> i64 {
+        let widget = Widget::NumberInput(NumberInput {
+            min: min.map(|m| m as f64),
+            max: max.map(|m| m as f64),
+            step: step as f64,
+            default: default as f64,
+            integer: true,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Integer(value) => value,
             other => mismatch("number_input", &other),
         }
     }

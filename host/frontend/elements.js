@@ -637,7 +637,8 @@ const WIDGETS = {
       min: el.min, max: el.max, step: el.step,
       onchange: (e) => {
         const v = parseFloat(e.target.value);
-        if (Number.isFinite(v)) ctx.send(el.id, v);
+        // In integer mode only whole numbers are sent (others are refused).
+        if (Number.isFinite(v) && (!el.integer || Number.isInteger(v))) ctx.send(el.id, v);
       } });
     input.value = el.value;
     return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, String);

@@ -458,6 +458,10 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("number_input of whole numbers");
+    let guests = st.number_input_int("Guests", 2, Some(1), Some(12), 1);
+    st.write(format!("guests: {guests}"));
+
     st.subheader("selectbox with a placeholder, radio with captions");
     let country = st.selectbox_with("Country", &["Norway", "Peru"], None, Some("Pick a country"));
     let plan = st.radio_full(

@@ -297,6 +297,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             max: None,
             step: 1.0,
             default: 2.0,
+            integer: false,
         }),
         WidgetSpec::Selectbox(Selectbox {
             options: options(),
@@ -481,6 +482,34 @@ mod tests {
         assert_eq!(
             multi.read_state(&json!(["b"])),
             Some(WidgetValue::Indices(vec![1]))
+        );
+    }
+
+    #[test]
+    fn a_number_box_of_whole_numbers_checks_its_parameters_and_values() {
+        let whole = |min: Option<f64>, step: f64, default: f64| {
+            WidgetSpec::NumberInput(NumberInput {
+                min,
+                max: Some(10.0),
+                step,
+                default,
+                integer: true,
+            })
+        };
+        let spec = whole(Some(0.0), 1.0, 2.0);
+        assert!(spec.check().is_ok());
+        assert_eq!(spec.default_value(), WidgetValue::Int(2));
+        assert_eq!(spec.validate(&json!(7)), Ok(WidgetValue::Int(7)));
+        assert_eq!(spec.validate(&json!(7.0)), Ok(WidgetValue::Int(7)));
+        assert!(spec.validate(&json!(7.5)).is_err());
+        assert!(spec.validate(&json!(11)).is_err());
+        assert!(spec.validate(&json!("7")).is_err());
+        assert!(whole(Some(0.5), 1.0, 2.0).check().is_err());
+        assert!(whole(None, 0.5, 2.0).check().is_err());
+        assert!(whole(None, 1.0, 2.5).check().is_err());
+        assert!(
+            whole(None, 1.0, 1e300).check().is_err(),
+            "past what a browser holds"
         );
     }
 

@@ -15,6 +15,18 @@ pub struct NumberInput {
     pub step: f64,
     /// The value before the user touches it.
     pub default: f64,
+    /// Whole numbers only; the value is an integer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
+}
+
+/// Largest whole number a number box takes in integer mode: every whole
+/// number up to it is exact as a browser's number.
+const MAX_WHOLE: f64 = 9_007_199_254_740_991.0;
+
+/// Whether `v` is a whole number a browser holds exactly.
+fn whole(v: f64) -> bool {
+    v.fract() == 0.0 && v.abs() <= MAX_WHOLE
 }
 
 impl Kind for NumberInput {
@@ -24,10 +36,17 @@ impl Kind for NumberInput {
             max,
             step,
             default,
+            integer,
         } = self;
         let bounds = [min, max].into_iter().flatten();
         if !default.is_finite() || !step.is_finite() || bounds.clone().any(|b| !b.is_finite()) {
             return Err("number input: bounds, step and default must be finite".into());
+        }
+        if *integer && !([*step, *default].into_iter().chain(bounds.clone().copied())).all(whole) {
+            return Err(
+                "number input: in integer mode, bounds, step and default must be whole numbers"
+                    .into(),
+            );
         }
         if *step <= 0.0 {
             return Err(format!("number input: step must be positive, got {step}"));
@@ -46,7 +65,11 @@ impl Kind for NumberInput {
     }
 
     fn default_value(&self) -> WidgetValue {
-        WidgetValue::Float(self.default)
+        if self.integer {
+            WidgetValue::Int(self.default as i64)
+        } else {
+            WidgetValue::Float(self.default)
+        }
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
@@ -56,6 +79,12 @@ impl Kind for NumberInput {
             .ok_or_else(|| input.wrong_type("a number"))?;
         if self.min.is_some_and(|lo| v < lo) || self.max.is_some_and(|hi| v > hi) {
             return Err(format!("{} value {v} is outside its bounds", input.kind));
+        }
+        if self.integer {
+            if !whole(v) {
+                return Err(format!("{} value {v} is not a whole number", input.kind));
+            }
+            return Ok(WidgetValue::Int(v as i64));
         }
         Ok(WidgetValue::Float(v))
     }
@@ -68,6 +97,9 @@ impl Kind for NumberInput {
             self.default,
         ] {
             h.write_u64(v.to_bits());
+        }
+        if self.integer {
+            h.write(b"integer");
         }
     }
 }

@@ -200,6 +200,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             max: n.max,
             step: n.step,
             default: n.default,
+            integer: n.integer,
         }),
         Widget::Selectbox(s) => WidgetSpec::Selectbox(Selectbox {
             options: s.options,
