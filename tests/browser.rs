@@ -327,10 +327,11 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     chat.send_keys("hi there\n").await.unwrap();
     browser.wait_text("You said “hi there”").await;
 
-    // A form: typing does not rerun; the submit sends it, then it clears.
+    // A form: typing does not rerun; Enter submits it (enter_to_submit),
+    // then it clears.
     let name = browser.css(".form input[type=text]").await;
     name.send_keys("Ada").await.unwrap();
-    browser.click(".form button.btn.primary").await;
+    name.send_keys(&Key::Enter.to_string()).await.unwrap();
     browser.wait_text("name: Ada").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while name.prop("value").await.unwrap().unwrap_or_default() != "" {
@@ -353,7 +354,7 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         .await
         .unwrap();
     open_dialog.click().await.unwrap();
-    browser.css("dialog.dialog[open]").await;
+    browser.css("dialog.dialog.dialog-small[open] .dialog-close").await;
     browser.wait_text("Drawn over the page").await;
     // Its slider reruns only the dialog's fragment: the dialog stays open.
     browser

@@ -6,7 +6,7 @@ use crate::bindings::wasmlit::page::ui::{self as host, Block, ColumnsBlock, Cont
 use crate::error::expect_ok;
 use crate::Ui;
 
-pub use host::{Gap, StatusState};
+pub use host::{DialogWidth, Gap, StatusState};
 
 /// A status block drawn by [`Ui::status`]: draw into it through
 /// [`ui`](Status::ui), change its label and state with
@@ -203,10 +203,28 @@ impl Ui {
     /// }
     /// # }
     /// ```
+    ///
+    /// Enter in one of its text inputs submits it, and it has a border; see
+    /// [`form_with`](Self::form_with).
     pub fn form(&self, clear_on_submit: bool) -> Ui {
+        self.form_with(clear_on_submit, true, true)
+    }
+
+    /// [`form`](Self::form) with `border` and `enter_to_submit` (Enter in
+    /// one of its text inputs submits it) as Streamlit has them.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let form = st.form_with(false, false, false);
+    /// let note = form.text_input("Note", "");
+    /// form.form_submit_button("Add");
+    /// # }
+    /// ```
+    pub fn form_with(&self, clear_on_submit: bool, border: bool, enter_to_submit: bool) -> Ui {
         self.open_one(Block::Form(host::FormBlock {
             clear_on_submit,
-            border: true,
+            border,
+            enter_to_submit,
         }))
     }
 
@@ -223,7 +241,29 @@ impl Ui {
     /// # }
     /// ```
     pub fn dialog(&self, title: &str) -> Ui {
-        self.open_one(Block::Dialog(title.to_owned()))
+        self.dialog_with(title, DialogWidth::Small, true)
+    }
+
+    /// [`dialog`](Self::dialog) with Streamlit's `width` (`Small`,
+    /// `Medium`, `Large`) and `dismissible`: when false the user cannot
+    /// close it (no close button, Esc ignored); a run that does not draw it
+    /// closes it.
+    ///
+    /// ```no_run
+    /// use wasmlit::DialogWidth;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let terms = st.dialog_with("Terms of use", DialogWidth::Large, false);
+    /// if terms.button("I agree") {
+    ///     st.session_state().set("agreed", &true);
+    /// }
+    /// # }
+    /// ```
+    pub fn dialog_with(&self, title: &str, width: DialogWidth, dismissible: bool) -> Ui {
+        self.open_one(Block::Dialog(host::DialogBlock {
+            title: title.to_owned(),
+            width,
+            dismissible,
+        }))
     }
 
     /// A block with a label and a state icon for a long task, like

@@ -65,7 +65,7 @@ pub use data::{ColumnData, DeltaColor, Format, Metric, Rows, Table};
 pub use elements::{Callout, Code, Heading};
 pub use error::CallError;
 pub use jobs::{sleep, JobError, JobHandle};
-pub use layout::{Gap, Status, StatusState};
+pub use layout::{DialogWidth, Gap, Status, StatusState};
 pub use media::{MediaData, Player};
 pub use query_params::QueryParams;
 pub use session_state::SessionState;

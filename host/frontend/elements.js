@@ -931,10 +931,14 @@ const BLOCKS = {
   },
   dialog(el) {
     const body = h("div", { class: "block dialog-body" });
-    const dialog = h("dialog", { class: "dialog" },
-      h("div", { class: "dialog-head" }, h("strong", { text: el.title }),
-        h("button", { type: "button", class: "dialog-close", "aria-label": "Close", onclick: () => dialog.close() }, "×")),
+    const close = el.dismissible === false ? null
+      : h("button", { type: "button", class: "dialog-close", "aria-label": "Close", onclick: () => dialog.close() }, "×");
+    const width = ["small", "medium", "large"].includes(el.width) ? el.width : "medium";
+    const dialog = h("dialog", { class: `dialog dialog-${width}` },
+      h("div", { class: "dialog-head" }, h("strong", { text: el.title }), close),
       body);
+    // One the user may not close ignores Esc.
+    if (!close) dialog.addEventListener("cancel", (e) => e.preventDefault());
     requestAnimationFrame(() => { if (dialog.isConnected && !dialog.open) dialog.showModal(); });
     return withContainers(dialog, [body]);
   },
@@ -947,6 +951,15 @@ const BLOCKS = {
   },
   form(el) {
     const node = h("div", { class: `block form${el.border ? " bordered" : ""}`, "data-form": el.clear_on_submit ? "clear" : "keep" });
+    // Enter in one of its text inputs submits it (once the input's change
+    // is in the form's values).
+    if (el.enter_to_submit) {
+      node.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter" || e.isComposing || !e.target.matches("input[type=text], input[type=password], input[type=number]")) return;
+        if (e.target.closest("[data-form]") !== node) return;
+        setTimeout(() => node.querySelector(".widget.submit_button button:not(:disabled)")?.click(), 0);
+      });
+    }
     return withContainers(node, [node]);
   },
 };

@@ -515,7 +515,12 @@ pub enum BlockSpec {
     /// One container whose single element each draw replaces.
     Empty,
     /// One container whose widgets are submitted together.
-    Form { clear_on_submit: bool, border: bool },
+    Form {
+        clear_on_submit: bool,
+        border: bool,
+        /// Enter in a text input submits it.
+        enter_to_submit: bool,
+    },
     /// One container under a label with a state.
     Status {
         label: String,
@@ -523,7 +528,13 @@ pub enum BlockSpec {
         expanded: bool,
     },
     /// One container in a modal window with a title.
-    Dialog { title: String },
+    Dialog {
+        title: String,
+        /// `small`, `medium` or `large`.
+        width: &'static str,
+        /// The user may close it.
+        dismissible: bool,
+    },
     /// One container drawn as a chat message.
     ChatMessage {
         name: String,
@@ -581,7 +592,7 @@ impl BlockSpec {
             BlockSpec::Tabs { labels } => labels.iter().map(String::len).sum(),
             BlockSpec::Expander { label, .. }
             | BlockSpec::Popover { label }
-            | BlockSpec::Dialog { title: label }
+            | BlockSpec::Dialog { title: label, .. }
             | BlockSpec::Status { label, .. } => label.len(),
             BlockSpec::ChatMessage { name, avatar } => {
                 name.len() + avatar.as_ref().map_or(0, String::len)
@@ -829,13 +840,18 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         BlockSpec::Form {
             clear_on_submit: true,
             border: true,
+            enter_to_submit: true,
         },
         BlockSpec::Status {
             label: text(),
             state: "running",
             expanded: true,
         },
-        BlockSpec::Dialog { title: text() },
+        BlockSpec::Dialog {
+            title: text(),
+            width: "large",
+            dismissible: false,
+        },
         BlockSpec::ChatMessage {
             name: "user".into(),
             avatar: None,

@@ -739,7 +739,15 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         },
         WitBlock::Popover(label) => BlockSpec::Popover { label },
         WitBlock::Empty => BlockSpec::Empty,
-        WitBlock::Dialog(title) => BlockSpec::Dialog { title },
+        WitBlock::Dialog(d) => BlockSpec::Dialog {
+            title: d.title,
+            width: match d.width {
+                ui::DialogWidth::Small => "small",
+                ui::DialogWidth::Medium => "medium",
+                ui::DialogWidth::Large => "large",
+            },
+            dismissible: d.dismissible,
+        },
         WitBlock::Status(s) => BlockSpec::Status {
             label: s.label,
             state: match s.state {
@@ -763,6 +771,7 @@ fn block_spec(block: WitBlock) -> BlockSpec {
         WitBlock::Form(f) => BlockSpec::Form {
             clear_on_submit: f.clear_on_submit,
             border: f.border,
+            enter_to_submit: f.enter_to_submit,
         },
     }
 }
