@@ -322,6 +322,21 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     browser.wait_text("toggle: false").await;
     browser.save_screenshot("gallery-widgets.png").await;
 
+    // Feedback with faces; pills choose and take back.
+    browser
+        .click(".feedback.faces .feedback-option:nth-child(4)")
+        .await;
+    browser.wait_text("face 3").await;
+    let pills = browser
+        .client
+        .find(Locator::XPath(
+            "//fieldset[contains(@class,'pills')]//button[normalize-space(.)='busy']",
+        ))
+        .await
+        .unwrap();
+    pills.click().await.unwrap();
+    browser.wait_text("mood: busy").await;
+
     // Chat: Enter sends the message; the page answers it.
     let chat = browser.css(".chat-input input").await;
     chat.send_keys("hi there\n").await.unwrap();
@@ -354,7 +369,9 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         .await
         .unwrap();
     open_dialog.click().await.unwrap();
-    browser.css("dialog.dialog.dialog-small[open] .dialog-close").await;
+    browser
+        .css("dialog.dialog.dialog-small[open] .dialog-close")
+        .await;
     browser.wait_text("Drawn over the page").await;
     // Its slider reruns only the dialog's fragment: the dialog stays open.
     browser

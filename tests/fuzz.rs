@@ -778,7 +778,12 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
             .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
             .boxed(),
         prop_oneof![Just(2u32), Just(5u32), any::<u32>()]
-            .prop_map(|options| W::Feedback(Feedback { options }))
+            .prop_map(|options| {
+                W::Feedback(Feedback {
+                    options,
+                    faces: options == 5,
+                })
+            })
             .boxed(),
         (option::of(short_text()), option::of(any::<u32>()))
             .prop_map(|(placeholder, max_chars)| {
@@ -964,7 +969,12 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
             .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
             .boxed(),
         any::<u32>()
-            .prop_map(|options| W::Feedback(Feedback { options }))
+            .prop_map(|options| {
+                W::Feedback(Feedback {
+                    options,
+                    faces: options == 5,
+                })
+            })
             .boxed(),
         (opt_str(), any::<Option<u32>>())
             .prop_map(|(placeholder, max_chars)| {
@@ -1233,7 +1243,7 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         W::Selectbox(Selectbox { options, .. })
         | W::Radio(Radio { options, .. })
         | W::SelectSlider(SelectSlider { options, .. }) => index_values(options.len() as u64),
-        W::Feedback(Feedback { options }) => index_values(u64::from(options)),
+        W::Feedback(Feedback { options, .. }) => index_values(u64::from(options)),
         W::Multiselect(Multiselect {
             options,
             max_selections,
@@ -1333,7 +1343,7 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             Value::Null => Some(WidgetValue::Index(None)),
             v => index_below(v, options.len() as u64).map(|i| WidgetValue::Index(Some(i))),
         },
-        W::Feedback(Feedback { options }) => match value {
+        W::Feedback(Feedback { options, .. }) => match value {
             Value::Null => Some(WidgetValue::Index(None)),
             v => index_below(v, u64::from(*options)).map(|i| WidgetValue::Index(Some(i))),
         },

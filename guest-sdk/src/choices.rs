@@ -116,8 +116,9 @@ impl Ui {
         }
     }
 
-    /// Thumbs or stars, like `st.feedback`: the index chosen (0 is thumbs
-    /// down or one star), or `None` before the user chooses.
+    /// Thumbs, stars or faces, like `st.feedback`: the index chosen (0 is
+    /// thumbs down, one star, or the saddest face), or `None` before the
+    /// user chooses.
     ///
     /// ```no_run
     /// # use wasmlit::FeedbackKind;
@@ -264,13 +265,31 @@ impl Ui {
         options: &'o [T],
         default: &[usize],
     ) -> Vec<&'o T> {
+        self.multiselect_with(label, options, default, None)
+    }
+
+    /// [`multiselect`](Self::multiselect) allowing at most `max_selections`
+    /// options, like `st.multiselect(…, max_selections=…)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let two = st.multiselect_with("Pick two", &["a", "b", "c"], &[], Some(2));
+    /// # }
+    /// ```
+    pub fn multiselect_with<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: &[usize],
+        max_selections: Option<u32>,
+    ) -> Vec<&'o T> {
         let widget = Widget::Multiselect(Multiselect {
             options: labels(options),
             default: default
                 .iter()
                 .filter_map(|d| index_of(options.len(), *d))
                 .collect(),
-            max_selections: None,
+            max_selections,
         });
         match self.show(label, widget) {
             WidgetValue::Indices(chosen) => chosen

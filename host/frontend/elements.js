@@ -683,13 +683,16 @@ Object.assign(WIDGETS, {
   },
   feedback(el, ctx) {
     const thumbs = el.options === 2;
-    const faces = thumbs ? ["👎", "👍"] : ["★", "★", "★", "★", "★"];
-    const buttons = faces.map((face, i) => h("button", { type: "button", class: "feedback-option", disabled: el.disabled,
-      "aria-label": thumbs ? (i ? "thumbs up" : "thumbs down") : `${i + 1} star${i ? "s" : ""}`,
-      onclick: () => ctx.send(el.id, i) }, face));
-    const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", thumbs ? v === i : v !== null && i <= v));
+    const look = thumbs ? "thumbs" : el.faces ? "faces" : "stars";
+    const symbols = { thumbs: ["👎", "👍"], faces: ["😞", "🙁", "😐", "🙂", "😀"], stars: ["★", "★", "★", "★", "★"] }[look];
+    const names = { thumbs: ["thumbs down", "thumbs up"], faces: ["very unhappy", "unhappy", "neutral", "happy", "very happy"] }[look];
+    const buttons = symbols.map((symbol, i) => h("button", { type: "button", class: "feedback-option", disabled: el.disabled,
+      "aria-label": names ? names[i] : `${i + 1} star${i ? "s" : ""}`,
+      onclick: () => ctx.send(el.id, i) }, symbol));
+    // Stars fill up to the one chosen; thumbs and faces mark only it.
+    const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", look === "stars" ? v !== null && i <= v : v === i));
     show(el.value);
-    const node = h("div", {}, h("div", { class: "label" }, labelHtml(el)), h("div", { class: `feedback ${thumbs ? "thumbs" : "stars"}` }, ...buttons));
+    const node = h("div", {}, h("div", { class: "label" }, labelHtml(el)), h("div", { class: `feedback ${look}` }, ...buttons));
     return { node, update: (next) => show(next.value) };
   },
   // Files go to the server over HTTP, one request each; the widget's value

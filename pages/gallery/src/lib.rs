@@ -477,6 +477,10 @@ fn widgets(st: &Ui) {
         plan.copied().unwrap_or("none")
     ));
 
+    if let Some(face) = st.feedback("How was it?", wasmlit::FeedbackKind::Faces) {
+        st.caption(format!("face {face}"));
+    }
+
     st.subheader("pills and segmented_control");
     let mood = st.pills("Mood", &["calm", "busy", "tired"], None);
     let toppings = st.pills_multi("Toppings", &["cheese", "olives", "basil"], &[0]);

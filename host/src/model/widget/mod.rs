@@ -310,7 +310,10 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             file_name: "a.csv".into(),
             mime: "text/csv".into(),
         }),
-        WidgetSpec::Feedback(Feedback { options: 5 }),
+        WidgetSpec::Feedback(Feedback {
+            options: 5,
+            faces: false,
+        }),
         WidgetSpec::ChatInput(ChatInput {
             placeholder: Some("say".into()),
             max_chars: None,

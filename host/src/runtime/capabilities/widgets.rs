@@ -216,8 +216,9 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::Feedback(kind) => WidgetSpec::Feedback(Feedback {
             options: match kind {
                 widgets::FeedbackKind::Thumbs => 2,
-                widgets::FeedbackKind::Stars => 5,
+                widgets::FeedbackKind::Stars | widgets::FeedbackKind::Faces => 5,
             },
+            faces: kind == widgets::FeedbackKind::Faces,
         }),
         Widget::ChatInput(c) => WidgetSpec::ChatInput(ChatInput {
             placeholder: c.placeholder,
