@@ -384,6 +384,31 @@ fn pills_and_segmented_controls_choose_one_or_several_options() {
     at.selectbox("Country").set(1).run();
     at.widget_of("radio", "Plan").set(0).run();
     assert_eq!(chosen(&at), "country: Peru · plan: Free");
+    // Range sliders: two handles, low before high, within the bounds.
+    at.widget_of("range_slider", "Years")
+        .set([1995, 2001])
+        .run();
+    at.widget_of("float_range_slider", "Band")
+        .set([0.1, 0.3])
+        .run();
+    assert!(
+        at.markdown()
+            .contains(&"years: 1995–2001 · band: 0.10–0.30".to_owned()),
+        "{:?}",
+        at.markdown()
+    );
+    for bad in [
+        serde_json::json!([2001, 1995]),
+        serde_json::json!([1980, 2000]),
+        serde_json::json!([2000]),
+        serde_json::json!(2000),
+    ] {
+        let err = at
+            .widget_of("range_slider", "Years")
+            .try_set(bad.clone())
+            .err();
+        assert!(err.is_some(), "{bad} was taken");
+    }
     // A number box of whole numbers takes whole numbers within its bounds.
     at.number_input("Guests").set(5).run();
     assert!(at.markdown().contains(&"guests: 5".to_owned()));

@@ -26,9 +26,10 @@ use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
     widget_id as host_widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker,
-    DateInput, DownloadButton, Feedback, FileUploader, FloatSlider, IntSlider, Multiselect,
-    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea,
-    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_UPLOADER_FILES,
+    DateInput, DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider,
+    IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl,
+    SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec,
+    WidgetValue, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -827,6 +828,41 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
             })
             .boxed(),
         (
+            -1000i64..1000,
+            0i64..1000,
+            1i64..10,
+            0.0f64..=1.0,
+            0.0f64..=1.0,
+        )
+            .prop_map(|(min, span, step, a, b)| {
+                let (a, b) = (a.min(b), a.max(b));
+                let at = |t: f64| min + (span as f64 * t) as i64;
+                W::IntRangeSlider(IntRangeSlider {
+                    min,
+                    max: min + span,
+                    step,
+                    default: [at(a), at(b)],
+                })
+            })
+            .boxed(),
+        (
+            finite(),
+            0.0f64..1e6,
+            positive_finite(),
+            0.0f64..=1.0,
+            0.0f64..=1.0,
+        )
+            .prop_map(|(min, span, step, a, b)| {
+                let (a, b) = (a.min(b), a.max(b));
+                W::FloatRangeSlider(FloatRangeSlider {
+                    min,
+                    max: min + span,
+                    step,
+                    default: [min + span * a, (min + span * b).min(min + span)],
+                })
+            })
+            .boxed(),
+        (
             options(),
             vec(any::<u32>(), 0..5),
             any::<bool>(),
@@ -1235,6 +1271,17 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         ]
         .boxed(),
         W::IntSlider(IntSlider { min, max, .. }) => int_values(min, max),
+        W::IntRangeSlider(IntRangeSlider { min, max, .. }) => {
+            (int_values(min, max), int_values(min, max))
+                .prop_map(|(a, b)| json!([a, b]))
+                .boxed()
+        }
+        W::FloatRangeSlider(FloatRangeSlider { min, max, .. }) => (
+            float_values(Some(min), Some(max)),
+            float_values(Some(min), Some(max)),
+        )
+            .prop_map(|(a, b)| json!([a, b]))
+            .boxed(),
         W::FloatSlider(FloatSlider { min, max, .. }) => float_values(Some(min), Some(max)),
         W::NumberInput(NumberInput { min, max, .. }) => float_values(min, max),
         W::TextInput(TextInput { max_chars, .. })
@@ -1322,6 +1369,17 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             .as_f64()
             .filter(|v| (min..=max).contains(&v))
             .map(WidgetValue::Float),
+        W::IntRangeSlider(IntRangeSlider { min, max, .. }) => {
+            let pair = value.as_array().filter(|a| a.len() == 2)?;
+            let (low, high) = (pair[0].as_i64()?, pair[1].as_i64()?);
+            (min <= &low && low <= high && &high <= max).then_some(WidgetValue::IntRange(low, high))
+        }
+        W::FloatRangeSlider(FloatRangeSlider { min, max, .. }) => {
+            let pair = value.as_array().filter(|a| a.len() == 2)?;
+            let (low, high) = (pair[0].as_f64()?, pair[1].as_f64()?);
+            (min <= &low && low <= high && &high <= max)
+                .then_some(WidgetValue::FloatRange(low, high))
+        }
         W::NumberInput(NumberInput {
             min, max, integer, ..
         }) => {

@@ -131,6 +131,61 @@ impl Ui {
         }
     }
 
+    /// An integer slider with two handles, like `st.slider` given two
+    /// values: returns the range between them, `(low, high)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let (from, to) = st.slider_range("Years", 1990..=2030, (2000, 2020), 1);
+    /// # }
+    /// ```
+    pub fn slider_range(
+        &self,
+        label: &str,
+        range: RangeInclusive<i64>,
+        default: (i64, i64),
+        step: i64,
+    ) -> (i64, i64) {
+        let widget = Widget::IntRangeSlider(host::IntRangeSlider {
+            min: *range.start(),
+            max: *range.end(),
+            step,
+            low: default.0,
+            high: default.1,
+        });
+        match self.show(label, widget) {
+            WidgetValue::IntegerRange(value) => value,
+            other => mismatch("slider_range", &other),
+        }
+    }
+
+    /// A floating-point slider with two handles: `(low, high)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let (low, high) = st.slider_range_f64("Band", 0.0..=1.0, (0.25, 0.75), 0.05);
+    /// # }
+    /// ```
+    pub fn slider_range_f64(
+        &self,
+        label: &str,
+        range: RangeInclusive<f64>,
+        default: (f64, f64),
+        step: f64,
+    ) -> (f64, f64) {
+        let widget = Widget::FloatRangeSlider(host::FloatRangeSlider {
+            min: *range.start(),
+            max: *range.end(),
+            step,
+            low: default.0,
+            high: default.1,
+        });
+        match self.show(label, widget) {
+            WidgetValue::FloatRange(value) => value,
+            other => mismatch("slider_range_f64", &other),
+        }
+    }
+
     /// A one-line text box, like `st.text_input`, starting as `default`.
     ///
     /// ```no_run

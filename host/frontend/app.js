@@ -78,8 +78,10 @@ function renderNav() {
   let section;
   for (const p of pages) {
     if ((p.section || null) !== (section || null)) {
+      // A page without a section after sectioned ones is set apart from
+      // the section above it.
+      links.push(p.section ? h("div", { class: "nav-section", text: p.section }) : h("div", { class: "nav-gap", role: "separator" }));
       section = p.section;
-      if (section) links.push(h("div", { class: "nav-section", text: section }));
     }
     links.push(h("a", {
       href: `${base}/${encodeURIComponent(p.name)}`, "aria-current": p.name === page ? "page" : null,

@@ -620,6 +620,13 @@ const WIDGETS = {
   slider(el, ctx) {
     return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
   },
+  range_slider(el, ctx) {
+    return twoHandles(el, ctx, (v) => parseInt(v, 10), String);
+  },
+  float_range_slider(el, ctx) {
+    const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(el.step))));
+    return twoHandles(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
+  },
   float_slider(el, ctx) {
     const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(el.step))));
     return rangeWidget(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
@@ -857,6 +864,29 @@ function rangeWidget(el, ctx, parse, format) {
     shown.textContent = format(next.value);
     input.setAttribute("aria-valuetext", format(next.value));
   } };
+}
+
+// A slider with two handles: a low and a high handle over the same range
+// (each kept on its side of the other); the value is `[low, high]`.
+function twoHandles(el, ctx, parse, format) {
+  const text = (v) => `${format(v[0])} – ${format(v[1])}`;
+  const shown = h("span", { class: "value", text: text(el.value) });
+  let value = [...el.value];
+  const handle = (which) => h("input", { type: "range", disabled: el.disabled, min: el.min, max: el.max, step: el.step,
+    id: which ? null : ctx.domId, "aria-label": which ? "High" : "Low",
+    oninput: (e) => {
+      const v = parse(e.target.value);
+      value = which ? [value[0], Math.max(v, value[0])] : [Math.min(v, value[1]), value[1]];
+      e.target.value = value[which];
+      shown.textContent = text(value);
+    },
+    onchange: () => ctx.send(el.id, value) });
+  const inputs = [handle(0), handle(1)];
+  const set = (v) => { value = [...v]; inputs[0].value = v[0]; inputs[1].value = v[1]; shown.textContent = text(v); };
+  set(el.value);
+  const node = h("div", { class: "slider range-slider" }, labelFor(el, ctx.domId), shown, ...inputs,
+    h("div", { class: "range" }, h("span", { text: format(el.min) }), h("span", { text: format(el.max) })));
+  return { node, update: (next) => set(next.value) };
 }
 
 // Lets a redrawn widget take its new value in place, so the node (and the

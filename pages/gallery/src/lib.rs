@@ -458,6 +458,11 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("range sliders");
+    let (from, to) = st.slider_range("Years", 1990..=2030, (2000, 2020), 1);
+    let (low, high) = st.slider_range_f64("Band", 0.0..=1.0, (0.25, 0.75), 0.05);
+    st.write(format!("years: {from}–{to} · band: {low:.2}–{high:.2}"));
+
     st.subheader("number_input of whole numbers");
     let guests = st.number_input_int("Guests", 2, Some(1), Some(12), 1);
     st.write(format!("guests: {guests}"));

@@ -13,7 +13,9 @@ mod date_input;
 mod download_button;
 mod feedback;
 mod file_uploader;
+mod float_range_slider;
 mod float_slider;
+mod int_range_slider;
 mod int_slider;
 mod multiselect;
 mod number_input;
@@ -36,8 +38,10 @@ pub use date_input::DateInput;
 pub use download_button::DownloadButton;
 pub use feedback::Feedback;
 pub use file_uploader::{FileUploader, MAX_UPLOADER_FILES};
+pub use float_range_slider::FloatRangeSlider;
 pub use float_slider::FloatSlider;
 pub use id::{widget_id, WidgetId};
+pub use int_range_slider::IntRangeSlider;
 pub use int_slider::IntSlider;
 pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
@@ -191,6 +195,10 @@ kinds! {
     Pills = "pills",
     /// Options as one row of joined buttons; one or several chosen.
     SegmentedControl = "segmented_control",
+    /// An integer slider with two handles: a range.
+    IntRangeSlider = "range_slider",
+    /// A floating-point slider with two handles: a range.
+    FloatRangeSlider = "float_range_slider",
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -211,6 +219,10 @@ pub enum WidgetValue {
     Indices(Vec<u32>),
     /// File uploader: the ids of the uploaded files, in order.
     Files(Vec<String>),
+    /// Integer range slider: low and high (`[low, high]`).
+    IntRange(i64, i64),
+    /// Floating-point range slider: low and high (`[low, high]`).
+    FloatRange(f64, f64),
 }
 
 impl WidgetSpec {
@@ -370,6 +382,18 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
                 default: vec![0],
             },
         }),
+        WidgetSpec::IntRangeSlider(IntRangeSlider {
+            min: 0,
+            max: 10,
+            step: 1,
+            default: [2, 8],
+        }),
+        WidgetSpec::FloatRangeSlider(FloatRangeSlider {
+            min: 0.0,
+            max: 1.0,
+            step: 0.1,
+            default: [0.2, 0.8],
+        }),
     ];
     // Adding a widget kind stops this from compiling until it has a sample.
     for spec in &all {
@@ -395,7 +419,9 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             | WidgetSpec::TimeInput(TimeInput { .. })
             | WidgetSpec::FileUploader(FileUploader { .. })
             | WidgetSpec::Pills(Pills { .. })
-            | WidgetSpec::SegmentedControl(SegmentedControl { .. }) => {}
+            | WidgetSpec::SegmentedControl(SegmentedControl { .. })
+            | WidgetSpec::IntRangeSlider(IntRangeSlider { .. })
+            | WidgetSpec::FloatRangeSlider(FloatRangeSlider { .. }) => {}
         }
     }
     all
@@ -645,6 +671,8 @@ mod tests {
             "file_uploader:23387c0b084fb92d",
             "pills:7cf0a2ec11e23152",
             "segmented_control:8b80fe0d0d497bde",
+            "range_slider:f6446bab9cd337a0",
+            "float_range_slider:10c5e13014ede776",
         ];
         assert_eq!(ids, expected);
     }

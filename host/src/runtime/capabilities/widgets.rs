@@ -5,9 +5,9 @@ use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
     widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker, DateInput, DownloadButton,
-    Feedback, FileUploader, FloatSlider, IntSlider, Multiselect, NumberInput, Pills, Radio,
-    SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput,
-    Toggle, WidgetSpec, WidgetValue,
+    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
+    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea,
+    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
@@ -260,6 +260,18 @@ fn spec(widget: Widget) -> WidgetSpec {
             multiple: f.multiple,
             max_bytes: 0,
         }),
+        Widget::IntRangeSlider(s) => WidgetSpec::IntRangeSlider(IntRangeSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: [s.low, s.high],
+        }),
+        Widget::FloatRangeSlider(s) => WidgetSpec::FloatRangeSlider(FloatRangeSlider {
+            min: s.min,
+            max: s.max,
+            step: s.step,
+            default: [s.low, s.high],
+        }),
         Widget::Pills(b) => WidgetSpec::Pills(Pills {
             choice: button_options(b),
         }),
@@ -297,5 +309,7 @@ fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
         WidgetValue::Text(s) => WitValue::Text(s.clone()),
         WidgetValue::Index(i) => WitValue::Index(*i),
         WidgetValue::Indices(v) => WitValue::Indices(v.clone()),
+        WidgetValue::IntRange(low, high) => WitValue::IntegerRange((*low, *high)),
+        WidgetValue::FloatRange(low, high) => WitValue::FloatRange((*low, *high)),
     }
 }
