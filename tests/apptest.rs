@@ -409,6 +409,21 @@ fn pills_and_segmented_controls_choose_one_or_several_options() {
             .err();
         assert!(err.is_some(), "{bad} was taken");
     }
+    // A text area with max_chars; a time input in steps.
+    at.widget_of("text_area", "Short note").set("hello").run();
+    at.widget_of("time_input", "Slot").set("10:30").run();
+    assert!(
+        at.markdown()
+            .contains(&"note: 5 characters · slot: 10:30".to_owned()),
+        "{:?}",
+        at.markdown()
+    );
+    let err = at
+        .widget_of("text_area", "Short note")
+        .try_set("x".repeat(21))
+        .err()
+        .unwrap_or_default();
+    assert!(err.contains("20"), "{err}");
     // A number box of whole numbers takes whole numbers within its bounds.
     at.number_input("Guests").set(5).run();
     assert!(at.markdown().contains(&"guests: 5".to_owned()));

@@ -147,9 +147,22 @@ impl Ui {
     /// # }
     /// ```
     pub fn chat_input(&self, placeholder: &str) -> Option<String> {
+        self.chat_input_with(placeholder, None)
+    }
+
+    /// [`chat_input`](Self::chat_input) taking at most `max_chars`
+    /// characters, like `st.chat_input(…, max_chars=…)`; longer messages
+    /// are refused.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let prompt = st.chat_input_with("Ask briefly", Some(280));
+    /// # }
+    /// ```
+    pub fn chat_input_with(&self, placeholder: &str, max_chars: Option<u32>) -> Option<String> {
         let widget = Widget::ChatInput(crate::bindings::wasmlit::page::widgets::ChatInput {
             placeholder: (!placeholder.is_empty()).then(|| placeholder.to_owned()),
-            max_chars: None,
+            max_chars,
         });
         match self.show(placeholder, widget) {
             WidgetValue::Text(text) => (!text.is_empty()).then_some(text),
@@ -381,11 +394,30 @@ impl Ui {
     /// # }
     /// ```
     pub fn text_area(&self, label: &str, default: &str) -> String {
+        self.text_area_with(label, default, None, None, None)
+    }
+
+    /// [`text_area`](Self::text_area) with Streamlit's `max_chars`,
+    /// `placeholder` and `height` (in pixels).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let bio = st.text_area_with("Bio", "", Some(500), Some("A few lines about you"), Some(160));
+    /// # }
+    /// ```
+    pub fn text_area_with(
+        &self,
+        label: &str,
+        default: &str,
+        max_chars: Option<u32>,
+        placeholder: Option<&str>,
+        height: Option<u32>,
+    ) -> String {
         let widget = Widget::TextArea(TextArea {
             default: default.to_owned(),
-            max_chars: None,
-            placeholder: None,
-            height: None,
+            max_chars,
+            placeholder: placeholder.map(str::to_owned),
+            height,
         });
         match self.show(label, widget) {
             WidgetValue::Text(text) => text,
@@ -451,9 +483,25 @@ impl Ui {
     /// # }
     /// ```
     pub fn time_input(&self, label: &str, default: &str) -> String {
+        self.time_input_of(label, default, None)
+    }
+
+    /// [`time_input`](Self::time_input) whose choices are `step_minutes`
+    /// apart, like `st.time_input(…, step=…)`.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let slot = st.time_input_step("Slot", "09:00", 30);
+    /// # }
+    /// ```
+    pub fn time_input_step(&self, label: &str, default: &str, step_minutes: u32) -> String {
+        self.time_input_of(label, default, Some(step_minutes))
+    }
+
+    fn time_input_of(&self, label: &str, default: &str, step_minutes: Option<u32>) -> String {
         let widget = Widget::TimeInput(TimeInput {
             default: default.to_owned(),
-            step_minutes: None,
+            step_minutes,
         });
         match self.show(label, widget) {
             WidgetValue::Text(time) => time,

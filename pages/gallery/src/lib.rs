@@ -458,6 +458,20 @@ fn widgets(st: &Ui) {
         notes.chars().count()
     ));
 
+    st.subheader("text_area and time_input with options");
+    let note = st.text_area_with(
+        "Short note",
+        "",
+        Some(20),
+        Some("At most 20 characters"),
+        Some(80),
+    );
+    let slot = st.time_input_step("Slot", "09:00", 30);
+    st.write(format!(
+        "note: {} characters · slot: {slot}",
+        note.chars().count()
+    ));
+
     st.subheader("range sliders");
     let (from, to) = st.slider_range("Years", 1990..=2030, (2000, 2020), 1);
     let (low, high) = st.slider_range_f64("Band", 0.0..=1.0, (0.25, 0.75), 0.05);
