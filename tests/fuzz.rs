@@ -25,11 +25,12 @@
 use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
-    widget_id as host_widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker,
-    DateInput, DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider,
-    IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl,
-    SelectSlider, Selectbox, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec,
-    WidgetValue, MAX_UPLOADER_FILES,
+    widget_id as host_widget_id, AudioInput, Button, ButtonOptions, CameraInput, ChatInput,
+    Checkbox, ColorPicker, DateInput, DatetimeInput, DownloadButton, Feedback, FileUploader,
+    FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills,
+    Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton, TextArea,
+    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
+    MAX_SELECT_OPTIONS, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -696,6 +697,7 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     max,
                     step,
                     default,
+                    unit: SliderUnit::Number,
                 })
             })
             .boxed(),
@@ -720,14 +722,32 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
+        (0i64..24 * 60, 0i64..24 * 60, 1i64..120, any::<bool>())
+            .prop_map(|(a, b, step, time)| {
+                let (min, max) = (a.min(b), a.max(b));
+                let unit = if time {
+                    SliderUnit::Time
+                } else {
+                    SliderUnit::Date
+                };
+                W::IntRangeSlider(IntRangeSlider {
+                    min,
+                    max,
+                    step,
+                    default: [min, max],
+                    unit,
+                })
+            })
+            .boxed(),
         (
             option::of(finite()),
             option::of(finite()),
             positive_finite(),
             finite(),
             0.0f64..=1.0,
+            any::<bool>(),
         )
-            .prop_map(|(lo, hi, step, x, t)| {
+            .prop_map(|(lo, hi, step, x, t, empty)| {
                 let (min, max, default) = match (lo, hi) {
                     (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b)), pick_f64(a, b, t)),
                     (Some(lo), None) => (Some(lo), None, x.max(lo)),
@@ -738,8 +758,9 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     min,
                     max,
                     step,
-                    default,
+                    default: (!empty).then_some(default),
                     integer: false,
+                    placeholder: None,
                 })
             })
             .boxed(),
@@ -761,22 +782,31 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     min,
                     max,
                     step: step as f64,
-                    default,
+                    default: Some(default),
                     integer: true,
-                })
-            })
-            .boxed(),
-        (options(), any::<u32>(), any::<bool>())
-            .prop_map(|(options, r, some)| {
-                W::Selectbox(Selectbox {
-                    default: (some && !options.is_empty()).then(|| r % options.len() as u32),
-                    options,
                     placeholder: None,
                 })
             })
             .boxed(),
-        ("[^/\\\\]{1,16}", short_text())
-            .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
+        (options(), any::<u32>(), any::<bool>(), any::<bool>())
+            .prop_map(|(options, r, some, accept_new_options)| {
+                W::Selectbox(Selectbox {
+                    default: (some && !options.is_empty()).then(|| r % options.len() as u32),
+                    options,
+                    placeholder: None,
+                    accept_new_options,
+                })
+            })
+            .boxed(),
+        ("[^/\\\\]{1,16}", short_text(), 0u8..3)
+            .prop_map(|(file_name, mime, mode)| {
+                W::DownloadButton(DownloadButton {
+                    file_name,
+                    mime,
+                    lazy: mode == 1,
+                    ignore_click: mode == 2,
+                })
+            })
             .boxed(),
         prop_oneof![Just(2u32), Just(5u32), any::<u32>()]
             .prop_map(|options| {
@@ -804,10 +834,17 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (vec(short_text(), 1..7), any::<u32>())
-            .prop_map(|(options, r)| {
+        (
+            vec(short_text(), 1..7),
+            any::<u32>(),
+            any::<u32>(),
+            any::<bool>(),
+        )
+            .prop_map(|(options, r, q, two)| {
+                let (a, b) = (r % options.len() as u32, q % options.len() as u32);
                 W::SelectSlider(SelectSlider {
-                    default: r % options.len() as u32,
+                    default: if two { a.min(b) } else { a },
+                    high: two.then(|| a.max(b)),
                     options,
                 })
             })
@@ -817,15 +854,25 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
             vec(any::<u32>(), 0..5),
             option::of(0u32..3),
             any::<bool>(),
+            any::<bool>(),
         )
-            .prop_map(move |(options, picks, extra, repeat)| {
-                let default = chosen(options.len(), &picks, repeat && repeat_defaults);
-                W::Multiselect(Multiselect {
-                    max_selections: extra.map(|e| default.len() as u32 + e),
-                    options,
-                    default,
-                })
-            })
+            .prop_map(
+                move |(mut options, picks, extra, repeat, accept_new_options)| {
+                    if accept_new_options {
+                        // Options known by their text read differently.
+                        let mut seen = std::collections::HashSet::new();
+                        options.retain(|o| seen.insert(o.clone()));
+                    }
+                    let default = chosen(options.len(), &picks, repeat && repeat_defaults);
+                    W::Multiselect(Multiselect {
+                        max_selections: extra.map(|e| default.len() as u32 + e),
+                        options,
+                        default,
+                        placeholder: None,
+                        accept_new_options,
+                    })
+                },
+            )
             .boxed(),
         (
             -1000i64..1000,
@@ -842,6 +889,7 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                     max: min + span,
                     step,
                     default: [at(a), at(b)],
+                    unit: SliderUnit::Number,
                 })
             })
             .boxed(),
@@ -903,15 +951,45 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
         "#[0-9a-fA-F]{6}"
             .prop_map(|default| W::ColorPicker(ColorPicker { default }))
             .boxed(),
-        (vec(date(), 3), any::<bool>(), any::<bool>())
-            .prop_map(|(mut dates, has_min, has_max)| {
+        (vec(date(), 4), any::<bool>(), any::<bool>(), 0u8..4)
+            .prop_map(|(mut dates, has_min, has_max, mode)| {
                 dates.sort();
+                let (range, empty) = (mode >= 2, mode % 2 == 1);
                 W::DateInput(DateInput {
-                    default: dates[1].clone(),
+                    default: (!empty).then(|| dates[1].clone()),
+                    end: (range && !empty).then(|| dates[2].clone()),
+                    range,
                     min: has_min.then(|| dates[0].clone()),
-                    max: has_max.then(|| dates[2].clone()),
+                    max: has_max.then(|| dates[3].clone()),
                 })
             })
+            .boxed(),
+        (
+            vec((date(), time()), 3),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            option::of(1u32..=1440),
+        )
+            .prop_map(|(moments, has_min, has_max, empty, step_minutes)| {
+                let mut moments: Vec<String> = moments
+                    .into_iter()
+                    .map(|(d, t)| format!("{d}T{t}"))
+                    .collect();
+                moments.sort();
+                W::DatetimeInput(DatetimeInput {
+                    default: (!empty).then(|| moments[1].clone()),
+                    min: has_min.then(|| moments[0].clone()),
+                    max: has_max.then(|| moments[2].clone()),
+                    step_minutes,
+                })
+            })
+            .boxed(),
+        any::<u64>()
+            .prop_map(|max_bytes| W::CameraInput(CameraInput { max_bytes }))
+            .boxed(),
+        any::<u64>()
+            .prop_map(|max_bytes| W::AudioInput(AudioInput { max_bytes }))
             .boxed(),
         (time(), option::of(1u32..=1440))
             .prop_map(|(default, step_minutes)| {
@@ -950,13 +1028,19 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
         any::<bool>()
             .prop_map(|default| W::Toggle(Toggle { default }))
             .boxed(),
-        any::<(i64, i64, i64, i64)>()
-            .prop_map(|(min, max, step, default)| {
+        (any::<(i64, i64, i64, i64)>(), 0u8..4)
+            .prop_map(|((min, max, step, default), unit)| {
                 W::IntSlider(IntSlider {
                     min,
                     max,
                     step,
                     default,
+                    unit: [
+                        SliderUnit::Number,
+                        SliderUnit::Date,
+                        SliderUnit::Time,
+                        SliderUnit::Datetime,
+                    ][unit as usize],
                 })
             })
             .boxed(),
@@ -981,7 +1065,13 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (option::of(f()), option::of(f()), f(), f(), any::<bool>())
+        (
+            option::of(f()),
+            option::of(f()),
+            f(),
+            option::of(f()),
+            any::<bool>(),
+        )
             .prop_map(|(min, max, step, default, integer)| {
                 W::NumberInput(NumberInput {
                     min,
@@ -989,20 +1079,34 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                     step,
                     default,
                     integer,
-                })
-            })
-            .boxed(),
-        (strings(), any::<Option<u32>>())
-            .prop_map(|(options, default)| {
-                W::Selectbox(Selectbox {
-                    options,
-                    default,
                     placeholder: None,
                 })
             })
             .boxed(),
-        (any::<String>(), any::<String>())
-            .prop_map(|(file_name, mime)| W::DownloadButton(DownloadButton { file_name, mime }))
+        (strings(), any::<Option<u32>>(), any::<bool>())
+            .prop_map(|(options, default, accept_new_options)| {
+                W::Selectbox(Selectbox {
+                    options,
+                    default,
+                    placeholder: None,
+                    accept_new_options,
+                })
+            })
+            .boxed(),
+        (
+            any::<String>(),
+            any::<String>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(file_name, mime, lazy, ignore_click)| {
+                W::DownloadButton(DownloadButton {
+                    file_name,
+                    mime,
+                    lazy,
+                    ignore_click,
+                })
+            })
             .boxed(),
         any::<u32>()
             .prop_map(|options| {
@@ -1030,15 +1134,28 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (strings(), any::<u32>())
-            .prop_map(|(options, default)| W::SelectSlider(SelectSlider { options, default }))
+        (strings(), any::<u32>(), any::<Option<u32>>())
+            .prop_map(|(options, default, high)| {
+                W::SelectSlider(SelectSlider {
+                    options,
+                    default,
+                    high,
+                })
+            })
             .boxed(),
-        (strings(), vec(any::<u32>(), 0..5), any::<Option<u32>>())
-            .prop_map(|(options, default, max_selections)| {
+        (
+            strings(),
+            vec(any::<u32>(), 0..5),
+            any::<Option<u32>>(),
+            any::<bool>(),
+        )
+            .prop_map(|(options, default, max_selections, accept_new_options)| {
                 W::Multiselect(Multiselect {
                     options,
                     default,
                     max_selections,
+                    placeholder: None,
+                    accept_new_options,
                 })
             })
             .boxed(),
@@ -1071,8 +1188,26 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
         any::<String>()
             .prop_map(|default| W::ColorPicker(ColorPicker { default }))
             .boxed(),
-        (any::<String>(), opt_str(), opt_str())
-            .prop_map(|(default, min, max)| W::DateInput(DateInput { default, min, max }))
+        (opt_str(), opt_str(), opt_str(), any::<bool>(), opt_str())
+            .prop_map(|(default, min, max, range, end)| {
+                W::DateInput(DateInput {
+                    default,
+                    min,
+                    max,
+                    range,
+                    end,
+                })
+            })
+            .boxed(),
+        (opt_str(), opt_str(), opt_str(), any::<Option<u32>>())
+            .prop_map(|(default, min, max, step_minutes)| {
+                W::DatetimeInput(DatetimeInput {
+                    default,
+                    min,
+                    max,
+                    step_minutes,
+                })
+            })
             .boxed(),
         (any::<String>(), any::<Option<u32>>())
             .prop_map(|(default, step_minutes)| {
@@ -1267,6 +1402,7 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         | W::Checkbox(Checkbox { .. })
         | W::Toggle(Toggle { .. }) => prop_oneof![
             any::<bool>().prop_map(Value::Bool),
+            Just(json!(false)),
             select(vec![json!("true"), json!(1), json!(0), json!(null)]),
         ]
         .boxed(),
@@ -1283,23 +1419,80 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
             .prop_map(|(a, b)| json!([a, b]))
             .boxed(),
         W::FloatSlider(FloatSlider { min, max, .. }) => float_values(Some(min), Some(max)),
-        W::NumberInput(NumberInput { min, max, .. }) => float_values(min, max),
+        W::NumberInput(NumberInput { min, max, .. }) => {
+            prop_oneof![6 => float_values(min, max), 1 => Just(json!(null))].boxed()
+        }
         W::TextInput(TextInput { max_chars, .. })
         | W::TextArea(TextArea { max_chars, .. })
         | W::ChatInput(ChatInput { max_chars, .. }) => text_values(max_chars),
+        W::Selectbox(Selectbox {
+            accept_new_options: true,
+            ..
+        }) => prop_oneof![new_option_values(), index_values(2)].boxed(),
+        W::SelectSlider(SelectSlider {
+            options,
+            high: Some(_),
+            ..
+        }) => (
+            index_values(options.len() as u64),
+            index_values(options.len() as u64),
+        )
+            .prop_map(|(a, b)| json!([a, b]))
+            .boxed(),
         W::Selectbox(Selectbox { options, .. })
         | W::Radio(Radio { options, .. })
         | W::SelectSlider(SelectSlider { options, .. }) => index_values(options.len() as u64),
         W::Feedback(Feedback { options, .. }) => index_values(u64::from(options)),
+        W::Multiselect(Multiselect {
+            accept_new_options: true,
+            max_selections,
+            ..
+        }) => {
+            let longest = max_selections.map_or(6, |m| (m as usize + 2).min(14));
+            prop_oneof![
+                3 => vec(new_option_values(), 0..=longest).prop_map(Value::Array),
+                1 => multiselect_values(3, max_selections),
+            ]
+            .boxed()
+        }
         W::Multiselect(Multiselect {
             options,
             max_selections,
             ..
         }) => multiselect_values(options.len(), max_selections),
         W::ColorPicker(ColorPicker { .. }) => color_values(),
-        W::DateInput(DateInput { min, max, .. }) => date_values(min, max),
+        W::DateInput(DateInput {
+            min, max, range, ..
+        }) => {
+            let one = date_values(min, max);
+            if range {
+                prop_oneof![
+                    4 => (one.clone(), one.clone()).prop_map(|(a, b)| json!([a, b])),
+                    1 => one,
+                    1 => Just(json!(null)),
+                ]
+                .boxed()
+            } else {
+                prop_oneof![6 => one, 1 => Just(json!(null))].boxed()
+            }
+        }
+        W::DatetimeInput(DatetimeInput { min, max, .. }) => {
+            let day = |m: Option<String>| m.and_then(|m| m.get(..10).map(str::to_owned));
+            let dates = date_values(day(min), day(max));
+            prop_oneof![
+                6 => (dates, time_values(), select(vec!["T", " ", "t"]))
+                    .prop_map(|(d, t, sep)| match (d.as_str(), t.as_str()) {
+                        (Some(d), Some(t)) => json!(format!("{d}{sep}{t}")),
+                        _ => d,
+                    }),
+                1 => Just(json!(null)),
+            ]
+            .boxed()
+        }
         W::TimeInput(TimeInput { .. }) => time_values(),
-        W::FileUploader(FileUploader { .. }) => upload_values(),
+        W::FileUploader(FileUploader { .. })
+        | W::CameraInput(CameraInput { .. })
+        | W::AudioInput(AudioInput { .. }) => upload_values(),
         W::Pills(Pills { choice }) | W::SegmentedControl(SegmentedControl { choice }) => {
             if choice.multi {
                 multiselect_values(choice.options.len(), None)
@@ -1309,6 +1502,17 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         }
     };
     prop_oneof![3 => aimed, 1 => json_value()].boxed()
+}
+
+/// Options a user might type: short, blank, long, and not text.
+fn new_option_values() -> BoxedStrategy<Value> {
+    prop_oneof![
+        4 => short_text().prop_map(Value::from),
+        1 => select(vec![MAX_NEW_OPTION_CHARS, MAX_NEW_OPTION_CHARS + 1])
+            .prop_map(|n| json!("é".repeat(n))),
+        1 => select(vec![json!(" "), json!(null), json!(3), json!(["a"])]),
+    ]
+    .boxed()
 }
 
 /// A spec and values for it.
@@ -1355,7 +1559,39 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
         max.is_none_or(|m| s.chars().count() <= m as usize)
             .then(|| WidgetValue::Text(s.to_owned()))
     };
+    // Typed options: one of the options, or new text that is not blank and
+    // at most MAX_NEW_OPTION_CHARS characters.
+    let typed = |v: &Value, options: &[String]| {
+        v.as_str()
+            .filter(|s| {
+                options.iter().any(|o| o == s)
+                    || (!s.trim().is_empty() && s.chars().count() <= MAX_NEW_OPTION_CHARS)
+            })
+            .map(str::to_owned)
+    };
+    let empty_allowed = |default: &Option<String>| default.is_none() && value.is_null();
+    let uploads = |most: usize| {
+        let items = value.as_array()?;
+        if items.len() > most {
+            return None;
+        }
+        let mut ids: Vec<String> = Vec::new();
+        for item in items {
+            let id = item.as_str()?;
+            if id.len() != 16
+                || !id.bytes().all(|b| b.is_ascii_hexdigit())
+                || ids.iter().any(|s| s == id)
+            {
+                return None;
+            }
+            ids.push(id.to_owned());
+        }
+        Some(WidgetValue::Files(ids))
+    };
     match spec {
+        W::DownloadButton(DownloadButton {
+            ignore_click: true, ..
+        }) => (value.as_bool() == Some(false)).then_some(WidgetValue::Bool(false)),
         W::Button(Button)
         | W::SubmitButton(SubmitButton)
         | W::DownloadButton(DownloadButton { .. })
@@ -1380,6 +1616,9 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             (min <= &low && low <= high && &high <= max)
                 .then_some(WidgetValue::FloatRange(low, high))
         }
+        W::NumberInput(NumberInput { default: None, .. }) if value.is_null() => {
+            Some(WidgetValue::Empty)
+        }
         W::NumberInput(NumberInput {
             min, max, integer, ..
         }) => {
@@ -1397,6 +1636,24 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
         W::TextInput(TextInput { max_chars, .. })
         | W::TextArea(TextArea { max_chars, .. })
         | W::ChatInput(ChatInput { max_chars, .. }) => text_within(max_chars),
+        W::Selectbox(Selectbox {
+            accept_new_options: true,
+            options,
+            ..
+        }) => match value {
+            Value::Null => Some(WidgetValue::Empty),
+            v => typed(v, options).map(WidgetValue::Text),
+        },
+        W::SelectSlider(SelectSlider {
+            options,
+            high: Some(_),
+            ..
+        }) => {
+            let pair = value.as_array().filter(|a| a.len() == 2)?;
+            let n = options.len() as u64;
+            let (low, high) = (index_below(&pair[0], n)?, index_below(&pair[1], n)?);
+            (low <= high).then(|| WidgetValue::Indices(vec![low, high]))
+        }
         W::Selectbox(Selectbox { options, .. }) | W::Radio(Radio { options, .. }) => match value {
             Value::Null => Some(WidgetValue::Index(None)),
             v => index_below(v, options.len() as u64).map(|i| WidgetValue::Index(Some(i))),
@@ -1431,6 +1688,28 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             Some(WidgetValue::Indices(chosen))
         }
         W::Multiselect(Multiselect {
+            accept_new_options: true,
+            max_selections,
+            options,
+            ..
+        }) => {
+            let items = value.as_array()?;
+            if max_selections.is_some_and(|m| items.len() > m as usize)
+                || items.len() > MAX_SELECT_OPTIONS
+            {
+                return None;
+            }
+            let mut texts: Vec<String> = Vec::new();
+            for item in items {
+                let text = typed(item, options)?;
+                if texts.contains(&text) {
+                    return None;
+                }
+                texts.push(text);
+            }
+            Some(WidgetValue::Texts(texts))
+        }
+        W::Multiselect(Multiselect {
             options,
             max_selections,
             ..
@@ -1455,37 +1734,48 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
                 .then(|| WidgetValue::Text(s.to_ascii_lowercase()))
         }
-        W::DateInput(DateInput { min, max, .. }) => {
-            let s = value.as_str()?;
-            let date = strict_date(s)?;
+        W::DateInput(DateInput { default, .. }) if empty_allowed(default) => {
+            Some(WidgetValue::Empty)
+        }
+        W::DateInput(DateInput {
+            min, max, range, ..
+        }) => {
             let bound =
                 |b: &Option<String>| b.as_deref().map(|b| strict_date(b).expect("checked bound"));
-            let after_min = bound(min).is_none_or(|lo| date >= lo);
-            let before_max = bound(max).is_none_or(|hi| date <= hi);
+            let within = |v: &Value| {
+                let s = v.as_str()?;
+                let date = strict_date(s)?;
+                let after_min = bound(min).is_none_or(|lo| date >= lo);
+                let before_max = bound(max).is_none_or(|hi| date <= hi);
+                (after_min && before_max).then(|| (date, s.to_owned()))
+            };
+            if !range {
+                return within(value).map(|(_, s)| WidgetValue::Text(s));
+            }
+            let pair = value.as_array().filter(|a| a.len() == 2)?;
+            let ((first, a), (last, b)) = (within(&pair[0])?, within(&pair[1])?);
+            (first <= last).then_some(WidgetValue::TextRange(a, b))
+        }
+        W::DatetimeInput(DatetimeInput { default, .. }) if empty_allowed(default) => {
+            Some(WidgetValue::Empty)
+        }
+        W::DatetimeInput(DatetimeInput { min, max, .. }) => {
+            let s = value.as_str()?;
+            let (date, time) = s.split_once('T')?;
+            strict_date(date)?;
+            strict_time(time)?;
+            // Fixed-width text: its order is the moments' order.
+            let after_min = min.as_deref().is_none_or(|lo| s >= lo);
+            let before_max = max.as_deref().is_none_or(|hi| s <= hi);
             (after_min && before_max).then(|| WidgetValue::Text(s.to_owned()))
         }
+        W::CameraInput(CameraInput { .. }) | W::AudioInput(AudioInput { .. }) => uploads(1),
         W::TimeInput(TimeInput { .. }) => {
             let s = value.as_str()?;
             strict_time(s).map(|_| WidgetValue::Text(s.to_owned()))
         }
         W::FileUploader(FileUploader { multiple, .. }) => {
-            let items = value.as_array()?;
-            let most = if *multiple { MAX_UPLOADER_FILES } else { 1 };
-            if items.len() > most {
-                return None;
-            }
-            let mut ids: Vec<String> = Vec::new();
-            for item in items {
-                let id = item.as_str()?;
-                if id.len() != 16
-                    || !id.bytes().all(|b| b.is_ascii_hexdigit())
-                    || ids.iter().any(|s| s == id)
-                {
-                    return None;
-                }
-                ids.push(id.to_owned());
-            }
-            Some(WidgetValue::Files(ids))
+            uploads(if *multiple { MAX_UPLOADER_FILES } else { 1 })
         }
     }
 }
@@ -1590,6 +1880,8 @@ fn check_and_validate_agree_on_multiselect_defaults() {
         options: vec![String::new()],
         default: vec![0, 0],
         max_selections: None,
+        placeholder: None,
+        accept_new_options: false,
     });
     let default = serde_json::to_value(spec.default_value()).unwrap();
     assert!(
@@ -1603,9 +1895,11 @@ fn check_and_validate_agree_on_multiselect_defaults() {
 #[test]
 fn dates_and_times_with_signed_parts_are_refused() {
     let date = WidgetSpec::DateInput(DateInput {
-        default: "2026-06-01".into(),
+        default: Some("2026-06-01".into()),
         min: None,
         max: Some("2026-06-30".into()),
+        range: false,
+        end: None,
     });
     let time = WidgetSpec::TimeInput(TimeInput {
         default: "09:30".into(),
@@ -1623,9 +1917,11 @@ fn dates_and_times_with_signed_parts_are_refused() {
         }
     }
     let signed_default = WidgetSpec::DateInput(DateInput {
-        default: "+999-01-01".into(),
+        default: Some("+999-01-01".into()),
         min: None,
         max: None,
+        range: false,
+        end: None,
     });
     if signed_default.check().is_ok() {
         accepted.push("date default +999-01-01 passes check()".into());

@@ -105,10 +105,65 @@ impl Ui {
     /// # }
     /// ```
     pub fn download_button(&self, label: &str, file_name: &str, mime: &str, data: &[u8]) -> bool {
+        self.download(label, file_name, mime, Some(data.to_vec()), true)
+    }
+
+    /// A download button whose click does not rerun the page, like
+    /// `st.download_button(…, on_click="ignore")`: the file is saved and
+    /// nothing else happens.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.download_button_no_rerun("Save log", "log.txt", "text/plain", b"ok\n");
+    /// # }
+    /// ```
+    pub fn download_button_no_rerun(&self, label: &str, file_name: &str, mime: &str, data: &[u8]) {
+        self.download(label, file_name, mime, Some(data.to_vec()), false);
+    }
+
+    /// A download button whose file is made only once it is clicked, like
+    /// `st.download_button` given a callable: `make` runs in the run the
+    /// click caused, and the browser then saves what it returns. Nothing is
+    /// sent with other runs. True in the run its click caused.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// st.download_button_lazy("Export", "report.csv", "text/csv", || {
+    ///     "region,orders\nnorth,120\n".as_bytes().to_vec()
+    /// });
+    /// # }
+    /// ```
+    pub fn download_button_lazy(
+        &self,
+        label: &str,
+        file_name: &str,
+        mime: &str,
+        make: impl FnOnce() -> Vec<u8>,
+    ) -> bool {
+        let clicked = self.download(label, file_name, mime, None, true);
+        if clicked {
+            crate::error::expect_ok(crate::bindings::wasmlit::page::widgets::offer_download(
+                file_name,
+                mime,
+                &make(),
+            ));
+        }
+        clicked
+    }
+
+    fn download(
+        &self,
+        label: &str,
+        file_name: &str,
+        mime: &str,
+        data: Option<Vec<u8>>,
+        rerun: bool,
+    ) -> bool {
         let widget = Widget::DownloadButton(crate::bindings::wasmlit::page::widgets::Download {
             file_name: file_name.to_owned(),
             mime: mime.to_owned(),
-            data: data.to_vec(),
+            data,
+            rerun,
         });
         match self.show(label, widget) {
             WidgetValue::Boolean(clicked) => clicked,
@@ -257,10 +312,44 @@ impl Ui {
         let widget = Widget::SelectSlider(SelectSlider {
             options: labels(options),
             default: index_of(options.len(), default).unwrap_or(0),
+            high: None,
         });
         match self.show(label, widget) {
             WidgetValue::Index(Some(i)) if (i as usize) < options.len() => &options[i as usize],
             other => mismatch("select_slider", &other),
+        }
+    }
+
+    /// A slider over `options` with two handles, like `st.select_slider`
+    /// given two values: the options at the low and high handles. `default`
+    /// holds their indices. Ends the run with an error if `options` is
+    /// empty.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let (from, to) = st.select_slider_range("Sizes", &["S", "M", "L", "XL"], (1, 2));
+    /// # }
+    /// ```
+    pub fn select_slider_range<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: (usize, usize),
+    ) -> (&'o T, &'o T) {
+        let widget = Widget::SelectSlider(SelectSlider {
+            options: labels(options),
+            default: index_of(options.len(), default.0).unwrap_or(0),
+            high: Some(index_of(options.len(), default.1).unwrap_or(u32::MAX)),
+        });
+        match self.show(label, widget) {
+            WidgetValue::Indices(ends) => match (
+                ends.first().and_then(|i| options.get(*i as usize)),
+                ends.get(1).and_then(|i| options.get(*i as usize)),
+            ) {
+                (Some(low), Some(high)) => (low, high),
+                _ => mismatch("select_slider_range", &WidgetValue::Indices(ends)),
+            },
+            other => mismatch("select_slider_range", &other),
         }
     }
 
@@ -296,6 +385,25 @@ impl Ui {
         default: &[usize],
         max_selections: Option<u32>,
     ) -> Vec<&'o T> {
+        self.multiselect_full(label, options, default, max_selections, None)
+    }
+
+    /// [`multiselect_with`](Self::multiselect_with) with a `placeholder`
+    /// shown while nothing is chosen.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let picked = st.multiselect_full("Fruit", &["apple", "pear"], &[], None, Some("Pick fruit"));
+    /// # }
+    /// ```
+    pub fn multiselect_full<'o, T: Display>(
+        &self,
+        label: &str,
+        options: &'o [T],
+        default: &[usize],
+        max_selections: Option<u32>,
+        placeholder: Option<&str>,
+    ) -> Vec<&'o T> {
         let widget = Widget::Multiselect(Multiselect {
             options: labels(options),
             default: default
@@ -303,6 +411,8 @@ impl Ui {
                 .filter_map(|d| index_of(options.len(), *d))
                 .collect(),
             max_selections,
+            placeholder: placeholder.map(str::to_owned),
+            accept_new_options: false,
         });
         match self.show(label, widget) {
             WidgetValue::Indices(chosen) => chosen
@@ -310,6 +420,39 @@ impl Ui {
                 .filter_map(|i| options.get(*i as usize))
                 .collect(),
             other => mismatch("multiselect", &other),
+        }
+    }
+
+    /// A multiselect the user may also type new options into, like
+    /// `st.multiselect(…, accept_new_options=True)`: returns the chosen
+    /// options' texts, in the order chosen.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tags = st.multiselect_accept_new("Tags", &["bug", "idea"], &[], None, Some("Type tags"));
+    /// # }
+    /// ```
+    pub fn multiselect_accept_new<T: Display>(
+        &self,
+        label: &str,
+        options: &[T],
+        default: &[usize],
+        max_selections: Option<u32>,
+        placeholder: Option<&str>,
+    ) -> Vec<String> {
+        let widget = Widget::Multiselect(Multiselect {
+            options: labels(options),
+            default: default
+                .iter()
+                .filter_map(|d| index_of(options.len(), *d))
+                .collect(),
+            max_selections,
+            placeholder: placeholder.map(str::to_owned),
+            accept_new_options: true,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Texts(texts) => texts,
+            other => mismatch("multiselect_accept_new", &other),
         }
     }
 
@@ -464,14 +607,70 @@ impl Ui {
         min: Option<&str>,
         max: Option<&str>,
     ) -> String {
+        match self.date_input_optional(label, Some(default), min, max) {
+            Some(date) => date,
+            None => panic!("the host left date_input `{label}` empty though it has a default"),
+        }
+    }
+
+    /// A date that may be left empty, like `st.date_input(value=None)`:
+    /// `None` until the user picks one (and again if they clear it).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let due = st.date_input_optional("Due", None, Some("2026-01-01"), None);
+    /// # }
+    /// ```
+    pub fn date_input_optional(
+        &self,
+        label: &str,
+        default: Option<&str>,
+        min: Option<&str>,
+        max: Option<&str>,
+    ) -> Option<String> {
         let widget = Widget::DateInput(DateInput {
-            default: default.to_owned(),
+            default: default.map(str::to_owned),
+            end: None,
+            range: false,
             min: min.map(str::to_owned),
             max: max.map(str::to_owned),
         });
         match self.show(label, widget) {
-            WidgetValue::Text(date) => date,
+            WidgetValue::Text(date) => Some(date),
+            WidgetValue::Empty => None,
             other => mismatch("date_input", &other),
+        }
+    }
+
+    /// A range of dates, like `st.date_input` given two dates: the first
+    /// and the last (`YYYY-MM-DD`), or `None` when `default` is `None`
+    /// and the user has not picked both.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some((from, to)) = st.date_input_range("Stay", Some(("2026-12-20", "2026-12-27")), None, None) {
+    ///     st.write(format!("{from} to {to}"));
+    /// }
+    /// # }
+    /// ```
+    pub fn date_input_range(
+        &self,
+        label: &str,
+        default: Option<(&str, &str)>,
+        min: Option<&str>,
+        max: Option<&str>,
+    ) -> Option<(String, String)> {
+        let widget = Widget::DateInput(DateInput {
+            default: default.map(|d| d.0.to_owned()),
+            end: default.map(|d| d.1.to_owned()),
+            range: true,
+            min: min.map(str::to_owned),
+            max: max.map(str::to_owned),
+        });
+        match self.show(label, widget) {
+            WidgetValue::TextRange(range) => Some(range),
+            WidgetValue::Empty => None,
+            other => mismatch("date_input_range", &other),
         }
     }
 

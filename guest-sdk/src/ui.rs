@@ -33,6 +33,8 @@ pub struct Ui {
     pub(crate) emphasis: crate::ButtonType,
     pub(crate) icon: Option<String>,
     pub(crate) stretch: bool,
+    pub(crate) format: Option<String>,
+    pub(crate) shortcut: Option<String>,
     /// Neither `Send` nor `Sync`: a run's UI stays on the run's thread.
     _not_send: PhantomData<*const ()>,
 }
@@ -53,6 +55,8 @@ impl Ui {
             emphasis: crate::ButtonType::Secondary,
             icon: None,
             stretch: false,
+            format: None,
+            shortcut: None,
             _not_send: PhantomData,
         }
     }
@@ -238,6 +242,47 @@ impl Ui {
     pub fn use_container_width(&self) -> Ui {
         Ui {
             stretch: true,
+            ..self.clone()
+        }
+    }
+
+    /// Sliders, number inputs and date inputs drawn through the returned
+    /// `Ui` show their values in this format, like Streamlit's `format=`:
+    /// printf-style for numbers (`"%d%%"`, `"%.2f kg"`, `"$%,.0f"`: one
+    /// conversion among `d i u f e g x o`, with flags, width and precision),
+    /// date tokens for dates and times (`"DD.MM.YYYY"`, `"MMM D"`,
+    /// `"h:mm a"`). The value the page gets is unchanged.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let share = st.format("%d%%").slider("Share", 0..=100, 40);
+    /// let day = st.format("DD.MM.YYYY").date_input("Day", "2026-11-25");
+    /// # }
+    /// ```
+    pub fn format(&self, format: impl Into<String>) -> Ui {
+        Ui {
+            format: Some(format.into()),
+            ..self.clone()
+        }
+    }
+
+    /// Buttons drawn through the returned `Ui` are also pressed by this
+    /// keyboard shortcut, like Streamlit's `shortcut=`: modifiers
+    /// (`ctrl`, `alt`, `shift`, `meta`/`cmd`, and `mod` for Cmd on a Mac and
+    /// Ctrl elsewhere) and one key, joined by `+` (`"ctrl+s"`,
+    /// `"shift+enter"`, `"k"`). A shortcut without modifiers is not taken
+    /// while the user types in a text box.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.shortcut("mod+s").button("Save") {
+    ///     st.success("Saved");
+    /// }
+    /// # }
+    /// ```
+    pub fn shortcut(&self, shortcut: impl Into<String>) -> Ui {
+        Ui {
+            shortcut: Some(shortcut.into()),
             ..self.clone()
         }
     }

@@ -91,11 +91,51 @@ impl Ui {
         self.uploader(label, types, true)
     }
 
+    /// A photo from the user's camera, like `st.camera_input`: the browser
+    /// shows the camera once the user allows it, and "Take photo" sends a
+    /// PNG image through the upload path. `None` until a photo is taken
+    /// (and after the user clears it).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(photo) = st.camera_input("Take a picture") {
+    ///     st.image(photo.bytes());
+    /// }
+    /// # }
+    /// ```
+    pub fn camera_input(&self, label: &str) -> Option<UploadedFile> {
+        self.uploaded(label, Widget::CameraInput, "camera_input")
+            .into_iter()
+            .next()
+    }
+
+    /// A recording from the user's microphone, like `st.audio_input`: the
+    /// user records in the browser, and the recording (WebM or Ogg audio,
+    /// as the browser makes it) comes through the upload path. `None`
+    /// until one is recorded.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(voice) = st.audio_input("Record a note") {
+    ///     st.audio(voice.bytes());
+    /// }
+    /// # }
+    /// ```
+    pub fn audio_input(&self, label: &str) -> Option<UploadedFile> {
+        self.uploaded(label, Widget::AudioInput, "audio_input")
+            .into_iter()
+            .next()
+    }
+
     fn uploader(&self, label: &str, types: &[&str], multiple: bool) -> Vec<UploadedFile> {
         let widget = Widget::FileUploader(FileUploader {
             types: types.iter().map(|t| (*t).to_owned()).collect(),
             multiple,
         });
+        self.uploaded(label, widget, "file_uploader")
+    }
+
+    fn uploaded(&self, label: &str, widget: Widget, kind: &str) -> Vec<UploadedFile> {
         match self.show(label, widget) {
             WidgetValue::Files(files) => files
                 .into_iter()
@@ -106,7 +146,7 @@ impl Ui {
                     id: f.id,
                 })
                 .collect(),
-            other => crate::widgets::mismatch("file_uploader", &other),
+            other => crate::widgets::mismatch(kind, &other),
         }
     }
 }

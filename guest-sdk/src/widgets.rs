@@ -26,6 +26,8 @@ impl Ui {
             emphasis: self.emphasis,
             icon: self.icon.clone(),
             stretch: self.stretch,
+            format: self.format.clone(),
+            shortcut: self.shortcut.clone(),
             on_change: self.on_change.as_ref().map(|(id, args)| host::Callback {
                 id: *id,
                 args: args.clone(),
@@ -98,6 +100,7 @@ impl Ui {
             max: *range.end(),
             step,
             default,
+            unit: host::SliderUnit::Number,
         });
         match self.show(label, widget) {
             WidgetValue::Integer(value) => value,
@@ -152,6 +155,7 @@ impl Ui {
             step,
             low: default.0,
             high: default.1,
+            unit: host::SliderUnit::Number,
         });
         match self.show(label, widget) {
             WidgetValue::IntegerRange(value) => value,
@@ -290,16 +294,15 @@ impl Ui {
         max: Option<f64>,
         step: f64,
     ) -> f64 {
-        let widget = Widget::NumberInput(NumberInput {
+        let options = NumberInputOptions::new(Some(default)).step(step);
+        let options = NumberInputOptions {
             min,
             max,
-            step,
-            default,
-            integer: false,
-        });
-        match self.show(label, widget) {
-            WidgetValue::Float(value) => value,
-            other => mismatch("number_input", &other),
+            ..options
+        };
+        match self.number_input_full(label, &options) {
+            Some(value) => value,
+            None => panic!("the host left number_input `{label}` empty though it has a default"),
         }
     }
 
@@ -319,16 +322,49 @@ impl Ui {
         max: Option<i64>,
         step: i64,
     ) -> i64 {
+        let options = NumberInputOptions::new(Some(default)).step(step);
+        let options = NumberInputOptions {
+            min,
+            max,
+            ..options
+        };
+        match self.number_input_full(label, &options) {
+            Some(value) => value,
+            None => panic!("the host left number_input `{label}` empty though it has a default"),
+        }
+    }
+
+    /// A number box with every option ([`NumberInputOptions`]), like
+    /// `st.number_input(value=None, placeholder=…)`: `f64` or whole numbers
+    /// (`i64`). With no default it starts empty and returns `None` until
+    /// the user types a number (and again if they empty it).
+    ///
+    /// ```no_run
+    /// # use wasmlit::NumberInputOptions;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let age: Option<i64> = st.number_input_full(
+    ///     "Age",
+    ///     &NumberInputOptions::new(None).min(0).max(130).placeholder("Your age"),
+    /// );
+    /// # }
+    /// ```
+    pub fn number_input_full<N: NumberValue>(
+        &self,
+        label: &str,
+        options: &NumberInputOptions<N>,
+    ) -> Option<N> {
         let widget = Widget::NumberInput(NumberInput {
-            min: min.map(|m| m as f64),
-            max: max.map(|m| m as f64),
-            step: step as f64,
-            default: default as f64,
-            integer: true,
+            min: options.min.map(NumberValue::to_f64),
+            max: options.max.map(NumberValue::to_f64),
+            step: options.step.to_f64(),
+            default: options.default.map(NumberValue::to_f64),
+            integer: N::WHOLE,
+            placeholder: options.placeholder.clone(),
         });
-        match self.show(label, widget) {
-            WidgetValue::Integer(value) => value,
-            other => mismatch("number_input", &other),
+        let value = self.show(label, widget);
+        match N::from_value(&value) {
+            Some(number) => number,
+            None => mismatch("number_input", &value),
         }
     }
 
@@ -373,9 +409,39 @@ impl Ui {
             options: options.iter().map(ToString::to_string).collect(),
             default: default.and_then(|d| u32::try_from(d).ok()),
             placeholder: placeholder.map(str::to_owned),
+            accept_new_options: false,
         });
         match self.show(label, widget) {
             WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),
+            other => mismatch("selectbox", &other),
+        }
+    }
+
+    /// A drop-down choice the user may also type a new option into, like
+    /// `st.selectbox(…, accept_new_options=True)`: returns the chosen or
+    /// typed option's text, or `None` while there is none.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let tag = st.selectbox_accept_new("Tag", &["bug", "idea"], None, Some("Pick or type a tag"));
+    /// # }
+    /// ```
+    pub fn selectbox_accept_new<T: Display>(
+        &self,
+        label: &str,
+        options: &[T],
+        default: Option<usize>,
+        placeholder: Option<&str>,
+    ) -> Option<String> {
+        let widget = Widget::Selectbox(Selectbox {
+            options: options.iter().map(ToString::to_string).collect(),
+            default: default.and_then(|d| u32::try_from(d).ok()),
+            placeholder: placeholder.map(str::to_owned),
+            accept_new_options: true,
+        });
+        match self.show(label, widget) {
+            WidgetValue::Text(text) => Some(text),
+            WidgetValue::Empty => None,
             other => mismatch("selectbox", &other),
         }
     }
@@ -384,6 +450,116 @@ impl Ui {
 /// The host broke the contract (a value of the wrong kind); end the run loudly.
 pub(crate) fn mismatch(widget: &str, value: &WidgetValue) -> ! {
     panic!("the host returned a value of the wrong kind for {widget}: {value:?}")
+}
+
+/// A number a [`Ui::number_input_full`] box holds: `f64`, or `i64` for
+/// whole numbers only. Not for other types.
+pub trait NumberValue: Copy + sealed::Sealed {
+    /// Whole numbers only.
+    #[doc(hidden)]
+    const WHOLE: bool;
+    /// The step when none is given.
+    #[doc(hidden)]
+    const ONE: Self;
+    /// As the contract carries it.
+    #[doc(hidden)]
+    fn to_f64(self) -> f64;
+    /// From the host's value: `Some(None)` when empty.
+    #[doc(hidden)]
+    fn from_value(value: &WidgetValue) -> Option<Option<Self>>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for i64 {}
+}
+
+impl NumberValue for f64 {
+    const WHOLE: bool = false;
+    const ONE: f64 = 1.0;
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_value(value: &WidgetValue) -> Option<Option<f64>> {
+        match value {
+            WidgetValue::Float(v) => Some(Some(*v)),
+            WidgetValue::Empty => Some(None),
+            _ => None,
+        }
+    }
+}
+
+impl NumberValue for i64 {
+    const WHOLE: bool = true;
+    const ONE: i64 = 1;
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    fn from_value(value: &WidgetValue) -> Option<Option<i64>> {
+        match value {
+            WidgetValue::Integer(v) => Some(Some(*v)),
+            WidgetValue::Empty => Some(None),
+            _ => None,
+        }
+    }
+}
+
+/// The options of a number box ([`Ui::number_input_full`]).
+#[derive(Debug, Clone)]
+pub struct NumberInputOptions<N> {
+    /// The value at first; `None` starts empty (`value=None`).
+    pub default: Option<N>,
+    /// Smallest value, if any.
+    pub min: Option<N>,
+    /// Largest value, if any.
+    pub max: Option<N>,
+    /// What the +/- buttons add or take away; positive.
+    pub step: N,
+    /// Shown while the box is empty.
+    pub placeholder: Option<String>,
+}
+
+impl<N: NumberValue> NumberInputOptions<N> {
+    /// A box starting at `default` (or empty), unbounded, in steps of 1.
+    pub fn new(default: Option<N>) -> Self {
+        NumberInputOptions {
+            default,
+            min: None,
+            max: None,
+            step: N::ONE,
+            placeholder: None,
+        }
+    }
+
+    /// The smallest value.
+    pub fn min(self, min: N) -> Self {
+        NumberInputOptions {
+            min: Some(min),
+            ..self
+        }
+    }
+
+    /// The largest value.
+    pub fn max(self, max: N) -> Self {
+        NumberInputOptions {
+            max: Some(max),
+            ..self
+        }
+    }
+
+    /// What the +/- buttons add or take away.
+    pub fn step(self, step: N) -> Self {
+        NumberInputOptions { step, ..self }
+    }
+
+    /// Shown while the box is empty.
+    pub fn placeholder(self, placeholder: impl Into<String>) -> Self {
+        NumberInputOptions {
+            placeholder: Some(placeholder.into()),
+            ..self
+        }
+    }
 }
 
 /// The options of a one-line text box ([`Ui::text_input_full`]).

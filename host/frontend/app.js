@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, icon, ELEMENTS, typeset, holdCharts, BASE as base } from "./elements.js";
+import { h, asView, icon, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -148,6 +148,9 @@ const shape = (element) => JSON.stringify({ ...element, value: undefined });
 // by kind.
 const PAGE_LEVEL = {
   toast: (element) => toastHtml(element.html),
+  // A file the page offers now (a download button whose file is made
+  // once clicked).
+  download: (element) => saveFile(element.file_name, element.mime, element.data),
   balloons: () => balloons(),
   snow: () => snow(),
   // The app's logo at the top of the sidebar.

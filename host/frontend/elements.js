@@ -568,10 +568,15 @@ const labelHtml = (el) => richHtml("span", { class: "label-text" }, el.label);
 // The label as plain text (for `aria-label`).
 const labelText = (el) => { const t = document.createElement("template"); t.innerHTML = el.label; return t.content.textContent; };
 
+// The "?" beside a label that shows the widget's `help` on hover.
+const helpIcon = (el) => (el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
+
 function labelFor(el, inputId) {
-  return h("label", { class: "label", for: inputId },
-    labelHtml(el), el.help ? h("span", { class: "help", title: el.help, "aria-label": el.help, text: "?" }) : null);
+  return h("label", { class: "label", for: inputId }, labelHtml(el), helpIcon(el));
 }
+
+// A legend (radio, pills, …): the label and its help.
+const legendFor = (el) => h("legend", { class: "label" }, labelHtml(el), helpIcon(el));
 
 // A button's classes: its emphasis (`primary`, `secondary`, `tertiary`)
 // and whether it stretches to its container's width.
@@ -594,7 +599,7 @@ function buttonChoice(el, ctx, look) {
     } }));
   paint();
   const node = h("fieldset", { class: `button-choice ${look}` },
-    h("legend", { class: "label", title: el.help }, labelHtml(el)),
+    legendFor(el),
     h("div", { class: "choice-buttons", role: "group" }, ...buttons));
   // (A form that clears gives back the default: a list, one item at most
   // when one option is chosen.)
@@ -605,7 +610,7 @@ function buttonChoice(el, ctx, look) {
 const WIDGETS = {
   button(el, ctx) {
     const node = h("button", { class: buttonClass(el), type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
+      "data-shortcut": el.shortcut, onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
     // A click's value lasts one run and is not shown: the redrawn button
     // keeps its node, so a second click landing meanwhile is not lost.
     return { node, update: () => {} };
@@ -614,22 +619,20 @@ const WIDGETS = {
     const box = h("input", { type: "checkbox", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
-    const node = h("div", { class: "checkbox" }, h("label", { title: el.help }, box, labelHtml(el)));
+    const node = h("div", { class: "checkbox" }, h("label", {}, box, labelHtml(el)), helpIcon(el));
     return { node, update: (next) => { box.checked = next.value; } };
   },
   slider(el, ctx) {
-    return rangeWidget(el, ctx, (v) => parseInt(v, 10), String);
+    return rangeWidget(el, ctx, (v) => parseInt(v, 10), shownAs(el) || String);
   },
   range_slider(el, ctx) {
-    return twoHandles(el, ctx, (v) => parseInt(v, 10), String);
+    return twoHandles(el, ctx, (v) => parseInt(v, 10), shownAs(el) || String);
   },
   float_range_slider(el, ctx) {
-    const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(el.step))));
-    return twoHandles(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
+    return twoHandles(el, ctx, parseFloat, shownAs(el) || fixedFor(el.step));
   },
   float_slider(el, ctx) {
-    const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(el.step))));
-    return rangeWidget(el, ctx, parseFloat, (v) => Number(v).toFixed(digits));
+    return rangeWidget(el, ctx, parseFloat, shownAs(el) || fixedFor(el.step));
   },
   text_input(el, ctx) {
     const input = h("input", { type: el.password ? "password" : "text", id: ctx.domId, disabled: el.disabled,
@@ -639,18 +642,29 @@ const WIDGETS = {
     const box = el.icon ? h("div", { class: "input-with-icon" }, icon(el.icon), input) : input;
     return withUpdate(h("div", {}, labelFor(el, ctx.domId), box), input, (v) => v);
   },
+  // A number box; with a `format`, the number is shown formatted until
+  // the box is focused. One that started empty may be emptied again.
   number_input(el, ctx) {
-    const input = h("input", { type: "number", id: ctx.domId, disabled: el.disabled,
+    const nullable = el.default === null;
+    const shown = (v) => (v === null ? "" : el.format ? printf(el.format, v) : String(v));
+    let value = el.value;
+    const input = h("input", { type: el.format ? "text" : "number", inputmode: el.format ? "decimal" : null,
+      id: ctx.domId, disabled: el.disabled, placeholder: el.placeholder,
       min: el.min, max: el.max, step: el.step,
+      onfocus: (e) => { if (el.format) e.target.value = value === null ? "" : String(value); },
+      onblur: (e) => { if (el.format) e.target.value = shown(value); },
       onchange: (e) => {
-        const v = parseFloat(e.target.value);
+        const text = e.target.value.trim();
+        if (text === "" && nullable) { value = null; ctx.send(el.id, null); return; }
+        const v = parseFloat(text);
         // In integer mode only whole numbers are sent (others are refused).
-        if (Number.isFinite(v) && (!el.integer || Number.isInteger(v))) ctx.send(el.id, v);
+        if (Number.isFinite(v) && (!el.integer || Number.isInteger(v))) { value = v; ctx.send(el.id, v); }
       } });
-    input.value = el.value;
-    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, String);
+    input.value = shown(value);
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => { value = v; return shown(v); });
   },
   selectbox(el, ctx) {
+    if (el.accept_new_options) return typedChoice(el, ctx);
     const select = h("select", { id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.value === "" ? null : parseInt(e.target.value, 10)) });
     if (el.value === null) select.append(h("option", { value: "", text: el.placeholder || "Choose an option" }));
@@ -675,17 +689,14 @@ Object.assign(WIDGETS, {
     return h("div", { class: "chat-input" }, input,
       h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
   },
+  // The file comes with the button, or (`lazy`) from the run its click
+  // causes; a button that ignores clicks saves it without a rerun.
   download_button(el, ctx) {
     return h("button", { class: buttonClass(el), type: "button", disabled: el.disabled, title: el.help,
+      "data-shortcut": el.shortcut,
       onclick: () => {
-        const bytes = Uint8Array.from(atob(el.data || ""), (c) => c.charCodeAt(0));
-        const url = URL.createObjectURL(new Blob([bytes], { type: el.mime }));
-        const link = h("a", { href: url, download: el.file_name });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
-        ctx.send(el.id, true);
+        if (!el.lazy) saveFile(el.file_name, el.mime, el.data);
+        if (!el.ignore_click) ctx.send(el.id, true);
       } }, el.icon ? icon(el.icon) : "⬇ ", labelHtml(el));
   },
   feedback(el, ctx) {
@@ -699,7 +710,7 @@ Object.assign(WIDGETS, {
     // Stars fill up to the one chosen; thumbs and faces mark only it.
     const show = (v) => buttons.forEach((b, i) => b.classList.toggle("chosen", look === "stars" ? v !== null && i <= v : v === i));
     show(el.value);
-    const node = h("div", {}, h("div", { class: "label" }, labelHtml(el)), h("div", { class: `feedback ${look}` }, ...buttons));
+    const node = h("div", {}, h("div", { class: "label" }, labelHtml(el), helpIcon(el)), h("div", { class: `feedback ${look}` }, ...buttons));
     return { node, update: (next) => show(next.value) };
   },
   // Files go to the server over HTTP, one request each; the widget's value
@@ -720,20 +731,13 @@ Object.assign(WIDGETS, {
       const picked = Array.from(input.files || []);
       input.value = "";
       status.textContent = "";
-      const session = sessionStorage.getItem(`wasmlit-session${BASE}`) || "";
       const added = [], problems = [];
       for (const file of el.multiple ? picked : picked.slice(0, 1)) {
-        if (file.size > el.max_bytes) { problems.push(`${file.name} is too large: at most ${humanBytes(el.max_bytes)} per file.`); continue; }
         status.textContent = `Uploading ${file.name}…`;
-        // The session id travels in a header: never in a URL.
-        const query = new URLSearchParams({ widget: el.id, name: file.name });
         try {
-          const reply = await fetch(`${BASE}/_/upload?${query}`, { method: "POST", body: file,
-            headers: { "content-type": file.type || "application/octet-stream", "x-wasmlit-session": session } });
-          if (reply.ok) added.push(await reply.json());
-          else problems.push(`${file.name}: ${await reply.text()}`);
-        } catch {
-          problems.push(`${file.name}: the upload failed.`);
+          added.push(await upload(el, file, file.name));
+        } catch (e) {
+          problems.push(e.message);
         }
       }
       status.textContent = problems.join(" ");
@@ -755,19 +759,19 @@ Object.assign(WIDGETS, {
       input.dispatchEvent(new Event("change"));
     });
     show();
-    const node = h("div", {}, h("label", { class: "label", for: ctx.domId }, labelHtml(el)), zone, status, list);
+    const node = h("div", {}, labelFor(el, ctx.domId), zone, status, list);
     return { node, update: (next) => { files = next.files || []; show(); } };
   },
   submit_button(el, ctx) {
     const node = h("button", { class: buttonClass(el, "primary"), type: "button", disabled: el.disabled, title: el.help,
-      onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
+      "data-shortcut": el.shortcut, onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));
     return { node, update: () => {} };
   },
   toggle(el, ctx) {
     const box = h("input", { type: "checkbox", role: "switch", id: ctx.domId, disabled: el.disabled,
       onchange: (e) => ctx.send(el.id, e.target.checked) });
     box.checked = el.value;
-    const node = h("div", { class: "checkbox toggle" }, h("label", { title: el.help }, box, h("span", { class: "switch" }), labelHtml(el)));
+    const node = h("div", { class: "checkbox toggle" }, h("label", {}, box, h("span", { class: "switch" }), labelHtml(el)), helpIcon(el));
     return { node, update: (next) => { box.checked = next.value; } };
   },
   radio(el, ctx) {
@@ -776,7 +780,7 @@ Object.assign(WIDGETS, {
     const set = (v) => inputs.forEach((r, i) => { r.checked = v === i; });
     set(el.value);
     const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
-      h("legend", { class: "label", title: el.help }, labelHtml(el)),
+      legendFor(el),
       ...inputs.map((r, i) => h("label", {}, r, el.captions?.[i]
         ? h("span", { class: "radio-option" }, h("span", { text: el.options[i] }), h("span", { class: "radio-caption", text: el.captions[i] }))
         : el.options[i])));
@@ -789,6 +793,10 @@ Object.assign(WIDGETS, {
     return buttonChoice(el, ctx, "segmented");
   },
   select_slider(el, ctx) {
+    if (Array.isArray(el.value)) {
+      const over = { ...el, min: 0, max: el.options.length - 1, step: 1 };
+      return twoHandles(over, ctx, (v) => parseInt(v, 10), (v) => el.options[v]);
+    }
     const shown = h("span", { class: "value", text: el.options[el.value] });
     const input = h("input", { type: "range", id: ctx.domId, disabled: el.disabled, min: 0, max: el.options.length - 1, step: 1,
       "aria-valuetext": el.options[el.value],
@@ -800,6 +808,7 @@ Object.assign(WIDGETS, {
     return { node, update: (next) => { input.value = next.value; shown.textContent = el.options[next.value]; } };
   },
   multiselect(el, ctx) {
+    if (el.accept_new_options) return typedChoices(el, ctx);
     let chosen = el.value.slice();
     const chips = h("div", { class: "chips" });
     const select = h("select", { id: ctx.domId, disabled: el.disabled, onchange: (e) => {
@@ -815,7 +824,7 @@ Object.assign(WIDGETS, {
           ctx.send(el.id, chosen);
           draw();
         } }, "×"))));
-      select.replaceChildren(h("option", { value: "", text: chosen.length ? "Add an option" : "Choose options" }),
+      select.replaceChildren(h("option", { value: "", text: chosen.length ? "Add an option" : el.placeholder || "Choose options" }),
         ...el.options.map((o, i) => (chosen.includes(i) ? null : h("option", { value: String(i), text: o }))).filter(Boolean));
       select.value = "";
     };
@@ -836,11 +845,36 @@ Object.assign(WIDGETS, {
     input.value = el.value;
     return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
   },
+  // One date, or (`range`) a first and a last; one that started empty
+  // may be emptied again. A `format` shows (and reads) dates as written.
   date_input(el, ctx) {
-    const input = h("input", { type: "date", id: ctx.domId, disabled: el.disabled, min: el.min, max: el.max,
-      onchange: (e) => { if (e.target.value) ctx.send(el.id, e.target.value); } });
-    input.value = el.value;
-    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => v);
+    const nullable = el.default === null;
+    if (!el.range) {
+      const box = dateBox(el, ctx.domId, "date", (v) => {
+        if (v) ctx.send(el.id, v);
+        else if (nullable) ctx.send(el.id, null);
+      });
+      box.set(el.value);
+      return { node: h("div", {}, labelFor(el, ctx.domId), box.node), update: (next) => box.set(next.value) };
+    }
+    const ends = [0, 1].map((i) => dateBox(el, i ? null : ctx.domId, "date", () => {
+      const [a, b] = ends.map((e) => e.get());
+      if (a && b && a <= b) ctx.send(el.id, [a, b]);
+      else if (!a && !b && nullable) ctx.send(el.id, null);
+    }, i ? "Last" : "First"));
+    const set = (v) => ends.forEach((e, i) => e.set(Array.isArray(v) ? v[i] : null));
+    set(el.value);
+    const node = h("div", {}, labelFor(el, ctx.domId), h("div", { class: "date-range" }, ends[0].node, h("span", { text: "–" }), ends[1].node));
+    return { node, update: (next) => set(next.value) };
+  },
+  datetime_input(el, ctx) {
+    const nullable = el.default === null;
+    const box = dateBox(el, ctx.domId, "datetime-local", (v) => {
+      if (v) ctx.send(el.id, v.slice(0, 16));
+      else if (nullable) ctx.send(el.id, null);
+    });
+    box.set(el.value);
+    return { node: h("div", {}, labelFor(el, ctx.domId), box.node), update: (next) => box.set(next.value) };
   },
   time_input(el, ctx) {
     const input = h("input", { type: "time", id: ctx.domId, disabled: el.disabled, step: (el.step_minutes || 15) * 60,
@@ -888,6 +922,313 @@ function twoHandles(el, ctx, parse, format) {
     h("div", { class: "range" }, h("span", { text: format(el.min) }), h("span", { text: format(el.max) })));
   return { node, update: (next) => set(next.value) };
 }
+
+// printf-style formatting of one number, as a `format` asks (the host
+// checked it: one conversion among d i u f F e E g G x X o, flags
+// `-+ 0#,'`, width and precision; `%%` is a percent sign).
+function printf(format, value) {
+  const n = Number(value);
+  return format.replace(/%([-+ 0#,']*)(\d*)(?:\.(\d+))?([diufFeEgGxXo%])/g, (all, flags, width, precision, conv) => {
+    if (conv === "%") return "%";
+    const p = precision === undefined ? undefined : parseInt(precision, 10);
+    let body;
+    switch (conv) {
+      case "d": case "i": body = Math.trunc(Math.abs(n)).toString(); break;
+      case "u": body = Math.trunc(Math.abs(n)).toString(); break;
+      case "f": case "F": body = Math.abs(n).toFixed(p ?? 6); break;
+      case "e": case "E": body = Math.abs(n).toExponential(p ?? 6).replace(/e([+-])(\d)$/, "e$10$2"); break;
+      case "g": case "G": body = String(Number(Math.abs(n).toPrecision(p || 6))); break;
+      case "x": case "X": body = Math.trunc(Math.abs(n)).toString(16); break;
+      case "o": body = Math.trunc(Math.abs(n)).toString(8); break;
+    }
+    if (conv === conv.toUpperCase() && conv !== "F") body = body.toUpperCase();
+    if (/[,']/.test(flags)) {
+      const [whole, fraction] = body.split(".");
+      body = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (fraction !== undefined ? `.${fraction}` : "");
+    }
+    const negative = n < 0 && conv !== "u" && body !== "0";
+    const sign = negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+    const w = width ? parseInt(width, 10) : 0;
+    if (flags.includes("-")) return (sign + body).padEnd(w);
+    if (flags.includes("0")) return sign + body.padStart(Math.max(0, w - sign.length), "0");
+    return (sign + body).padStart(w);
+  });
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DATE_TOKENS = /YYYY|YY|MMMM|MMM|MM|M|dddd|ddd|DD|D|HH|H|hh|h|mm|m|ss|s|A|a/g;
+
+// A moment (its UTC fields) written as a date `format` asks.
+function formatDate(format, at) {
+  const pad = (n) => String(n).padStart(2, "0");
+  const hour12 = at.getUTCHours() % 12 || 12;
+  const values = {
+    YYYY: String(at.getUTCFullYear()).padStart(4, "0"), YY: pad(at.getUTCFullYear() % 100),
+    MMMM: MONTHS[at.getUTCMonth()], MMM: MONTHS[at.getUTCMonth()].slice(0, 3),
+    MM: pad(at.getUTCMonth() + 1), M: String(at.getUTCMonth() + 1),
+    dddd: WEEKDAYS[at.getUTCDay()], ddd: WEEKDAYS[at.getUTCDay()].slice(0, 3),
+    DD: pad(at.getUTCDate()), D: String(at.getUTCDate()),
+    HH: pad(at.getUTCHours()), H: String(at.getUTCHours()), hh: pad(hour12), h: String(hour12),
+    mm: pad(at.getUTCMinutes()), m: String(at.getUTCMinutes()), ss: pad(at.getUTCSeconds()), s: String(at.getUTCSeconds()),
+    A: at.getUTCHours() < 12 ? "AM" : "PM", a: at.getUTCHours() < 12 ? "am" : "pm",
+  };
+  return format.replace(DATE_TOKENS, (t) => values[t]);
+}
+
+// Reads text written in a date `format` back as `YYYY-MM-DD` (and
+// `THH:MM` when `withTime`); null if it does not read (names of months
+// and days are not read back).
+function parseDate(format, text, withTime) {
+  const fields = [];
+  const source = format.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(DATE_TOKENS, (t) => {
+    fields.push(t);
+    return { YYYY: "(\\d{4})", YY: "(\\d{2})", MM: "(\\d{2})", M: "(\\d{1,2})", DD: "(\\d{2})", D: "(\\d{1,2})",
+      HH: "(\\d{2})", H: "(\\d{1,2})", mm: "(\\d{2})", m: "(\\d{1,2})" }[t] || "(?!)";
+  });
+  const match = new RegExp(`^${source}$`).exec(text.trim());
+  if (!match) return null;
+  const got = { Y: 1970, M: 1, D: 1, H: 0, m: 0 };
+  fields.forEach((t, i) => {
+    const v = parseInt(match[i + 1], 10);
+    if (t === "YY") got.Y = 2000 + v; else if (t === "YYYY") got.Y = v;
+    else if (t[0] === "M") got.M = v; else if (t[0] === "D") got.D = v;
+    else if (t[0] === "H") got.H = v; else if (t[0] === "m") got.m = v;
+  });
+  const at = new Date(Date.UTC(got.Y, got.M - 1, got.D, got.H, got.m));
+  if (at.getUTCDate() !== got.D || at.getUTCMonth() !== got.M - 1 || got.H > 23 || got.m > 59) return null;
+  const iso = at.toISOString();
+  return withTime ? iso.slice(0, 16) : iso.slice(0, 10);
+}
+
+// A date (or date and time) box: the browser's picker, or with a `format`
+// a text box that shows and reads dates as written. `get()` gives
+// `YYYY-MM-DD` (`YYYY-MM-DDTHH:MM`) or "".
+function dateBox(el, id, type, changed, label) {
+  const withTime = type === "datetime-local";
+  const asMoment = (v) => new Date(`${v}${withTime ? ":00Z" : "T00:00:00Z"}`);
+  if (!el.format) {
+    const input = h("input", { type, id, disabled: el.disabled, min: el.min, max: el.max, "aria-label": label,
+      step: withTime ? (el.step_minutes || 15) * 60 : null, onchange: (e) => changed(e.target.value) });
+    return { node: input, get: () => input.value, set: (v) => { if (document.activeElement !== input) input.value = v || ""; } };
+  }
+  let value = "";
+  const input = h("input", { type: "text", id, disabled: el.disabled, placeholder: el.format, "aria-label": label,
+    onchange: (e) => {
+      const text = e.target.value.trim();
+      const read = text ? parseDate(el.format, text, withTime) : "";
+      e.target.setCustomValidity(read === null ? `Write the date as ${el.format}` : "");
+      if (read === null) return e.target.reportValidity();
+      value = read;
+      changed(read);
+    } });
+  const set = (v) => { value = v || ""; if (document.activeElement !== input) input.value = value ? formatDate(el.format, asMoment(value)) : ""; };
+  return { node: input, get: () => value, set };
+}
+
+// How a slider shows its values: dates and times by their unit, numbers
+// by the page's `format`; null for the kind's own display.
+function shownAs(el) {
+  const unit = el.unit || "number";
+  if (unit !== "number") {
+    const format = el.format || { date: "YYYY-MM-DD", time: "HH:mm", datetime: "YYYY-MM-DD HH:mm" }[unit];
+    const ms = unit === "date" ? 86400000 : 60000;
+    return (v) => formatDate(format, new Date(Number(v) * ms));
+  }
+  return el.format ? (v) => printf(el.format, v) : null;
+}
+
+// Floating-point values with as many decimals as the step has.
+const fixedFor = (step) => {
+  const digits = Math.min(20, Math.max(0, -Math.floor(Math.log10(step))));
+  return (v) => Number(v).toFixed(digits);
+};
+
+// Saves a file (base64 data) as a download.
+function saveFile(name, mime, data) {
+  const bytes = Uint8Array.from(atob(data || ""), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const link = h("a", { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// Sends a file (a Blob) for widget `el` over HTTP; gives its description
+// (`id`, `name`, `mime`, `size`) or throws with the server's reason.
+async function upload(el, blob, name) {
+  if (blob.size > el.max_bytes) throw new Error(`${name} is too large: at most ${humanBytes(el.max_bytes)} per file.`);
+  // The session id travels in a header: never in a URL.
+  const session = sessionStorage.getItem(`wasmlit-session${BASE}`) || "";
+  const query = new URLSearchParams({ widget: el.id, name });
+  let reply;
+  try {
+    reply = await fetch(`${BASE}/_/upload?${query}`, { method: "POST", body: blob,
+      headers: { "content-type": blob.type || "application/octet-stream", "x-wasmlit-session": session } });
+  } catch {
+    throw new Error(`${name}: the upload failed.`);
+  }
+  if (!reply.ok) throw new Error(`${name}: ${await reply.text()}`);
+  return reply.json();
+}
+
+// A choice the user may also type a new option into (a selectbox with
+// `accept_new_options`): the value is the option's text, or null.
+function typedChoice(el, ctx) {
+  const list = h("datalist", { id: `${ctx.domId}-options` }, ...el.options.map((o) => h("option", { value: o })));
+  const input = h("input", { type: "text", id: ctx.domId, list: `${ctx.domId}-options`, disabled: el.disabled,
+    placeholder: el.placeholder || "Choose or type an option", autocomplete: "off",
+    onchange: (e) => {
+      const text = e.target.value;
+      ctx.send(el.id, text.trim() ? text : null);
+    } });
+  input.value = el.value ?? "";
+  return withUpdate(h("div", {}, labelFor(el, ctx.domId), input, list), input, (v) => v ?? "");
+}
+
+// Several choices the user may also type new options into (a multiselect
+// with `accept_new_options`): the value lists the options' texts.
+function typedChoices(el, ctx) {
+  let chosen = el.value.slice();
+  const chips = h("div", { class: "chips" });
+  const list = h("datalist", { id: `${ctx.domId}-options` });
+  const input = h("input", { type: "text", id: ctx.domId, list: `${ctx.domId}-options`, disabled: el.disabled,
+    placeholder: el.placeholder || "Choose or type options", autocomplete: "off" });
+  const add = () => {
+    const text = input.value;
+    input.value = "";
+    if (!text.trim() || chosen.includes(text)) return;
+    chosen = chosen.concat(text);
+    ctx.send(el.id, chosen);
+    draw();
+  };
+  input.addEventListener("change", add);
+  input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); add(); } });
+  const draw = () => {
+    chips.replaceChildren(...chosen.map((text) => h("span", { class: "chip" }, text,
+      h("button", { type: "button", "aria-label": `Remove ${text}`, disabled: el.disabled, onclick: () => {
+        chosen = chosen.filter((t) => t !== text);
+        ctx.send(el.id, chosen);
+        draw();
+      } }, "×"))));
+    list.replaceChildren(...el.options.filter((o) => !chosen.includes(o)).map((o) => h("option", { value: o })));
+  };
+  draw();
+  return { node: h("div", {}, labelFor(el, ctx.domId), chips, input, list), update: (next) => { chosen = next.value.slice(); draw(); } };
+}
+
+// A photo or recording the browser makes (camera_input, audio_input):
+// `capture(stream)` shows the device and resolves to a Blob once the user
+// takes it; the blob goes through the upload path, and the value lists its id.
+function captureWidget(el, ctx, { device, start, name, preview }) {
+  const status = h("div", { class: "upload-status", role: "status" });
+  const stage = h("div", { class: "capture-stage" });
+  const shown = h("div", { class: "capture-shown" });
+  let stream = null;
+  const stop = () => { stream?.getTracks().forEach((t) => t.stop()); stream = null; };
+  const show = (files) => {
+    const file = files?.[0];
+    shown.replaceChildren(...(file ? [h("span", { class: "file-name", text: `${file.name} · ${humanBytes(file.size)}` }),
+      h("button", { type: "button", class: "btn secondary", disabled: el.disabled, onclick: () => { ctx.send(el.id, []); show([]); } }, "Clear")] : []));
+  };
+  const open = h("button", { type: "button", class: "btn secondary", disabled: el.disabled, onclick: async () => {
+    status.textContent = "";
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(device);
+    } catch (e) {
+      status.textContent = `The browser gave no ${device.video ? "camera" : "microphone"}: ${e.message}`;
+      return;
+    }
+    open.hidden = true;
+    try {
+      const blob = await start(stream, stage);
+      stop();
+      stage.replaceChildren(preview(blob));
+      status.textContent = "Uploading…";
+      const info = await upload(el, blob, name(blob));
+      status.textContent = "";
+      show([info]);
+      ctx.send(el.id, [info.id]);
+    } catch (e) {
+      stop();
+      status.textContent = e.message;
+    }
+    open.hidden = false;
+  } }, device.video ? "Open camera" : "Record");
+  show(el.files);
+  const node = h("div", { class: "capture" }, labelFor(el, ctx.domId), open, stage, shown, status);
+  return { node, update: (next) => show(next.files) };
+}
+
+Object.assign(WIDGETS, {
+  camera_input(el, ctx) {
+    return captureWidget(el, ctx, {
+      device: { video: true },
+      name: () => "photo.png",
+      preview: (blob) => h("img", { src: URL.createObjectURL(blob), alt: "The photo taken", class: "capture-photo" }),
+      start: (stream, stage) => new Promise((resolve, reject) => {
+        const video = h("video", { autoplay: true, playsinline: true, muted: true, class: "capture-video" });
+        video.srcObject = stream;
+        const take = h("button", { type: "button", class: "btn primary", onclick: () => {
+          const canvas = h("canvas", { width: video.videoWidth || 640, height: video.videoHeight || 480 });
+          canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+          canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The photo could not be taken."))), "image/png");
+        } }, "Take photo");
+        stage.replaceChildren(video, take);
+      }),
+    });
+  },
+  audio_input(el, ctx) {
+    return captureWidget(el, ctx, {
+      device: { audio: true },
+      name: (blob) => (blob.type.includes("ogg") ? "recording.ogg" : "recording.webm"),
+      preview: (blob) => h("audio", { src: URL.createObjectURL(blob), controls: true, class: "capture-audio" }),
+      start: (stream, stage) => new Promise((resolve, reject) => {
+        const recorder = new MediaRecorder(stream);
+        const chunks = [];
+        recorder.addEventListener("dataavailable", (e) => chunks.push(e.data));
+        recorder.addEventListener("stop", () => resolve(new Blob(chunks, { type: recorder.mimeType || "audio/webm" })));
+        recorder.addEventListener("error", () => reject(new Error("The recording failed.")));
+        const done = h("button", { type: "button", class: "btn primary", onclick: () => recorder.stop() }, "Stop recording");
+        stage.replaceChildren(h("span", { class: "recording", text: "● Recording…" }), done);
+        recorder.start();
+      }),
+    });
+  },
+});
+
+// A button's keyboard shortcut (`data-shortcut`, as the host wrote it:
+// modifiers then the key) presses it. Without ctrl, alt or meta it is not
+// taken while the user types in a box.
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const KEY_NAMES = { " ": "space", arrowup: "up", arrowdown: "down", arrowleft: "left", arrowright: "right", esc: "escape", del: "delete" };
+function pressedKey(e) {
+  if (/^Key[A-Z]$/.test(e.code)) return e.code.slice(3).toLowerCase();
+  if (/^Digit[0-9]$/.test(e.code)) return e.code.slice(5);
+  const key = (e.key || "").toLowerCase();
+  return KEY_NAMES[key] || key;
+}
+document.addEventListener("keydown", (e) => {
+  const buttons = document.querySelectorAll("button[data-shortcut]:not([disabled])");
+  if (!buttons.length) return;
+  const key = pressedKey(e);
+  const typing = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+  for (const button of buttons) {
+    const parts = button.dataset.shortcut.split("+");
+    const wanted = parts.pop();
+    const mod = parts.includes("mod");
+    const ctrl = parts.includes("ctrl") || (mod && !IS_MAC);
+    const meta = parts.includes("meta") || (mod && IS_MAC);
+    if (wanted !== key || e.ctrlKey !== ctrl || e.metaKey !== meta || e.altKey !== parts.includes("alt")
+      || e.shiftKey !== parts.includes("shift")) continue;
+    if (typing && !ctrl && !meta && !parts.includes("alt")) return;
+    if (button.closest(".stale")) return;
+    e.preventDefault();
+    button.click();
+    return;
+  }
+});
 
 // Lets a redrawn widget take its new value in place, so the node (and the
 // user's focus and caret) survives. A focused input keeps what is typed.
@@ -1130,4 +1471,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, icon, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts };
+export { h, asView, icon, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };

@@ -152,6 +152,14 @@ pub enum Element {
         #[serde(skip_serializing_if = "String::is_empty")]
         query: String,
     },
+    /// A file the browser saves now (delivered at the empty path): what a
+    /// download button whose file is made once clicked offers.
+    Download {
+        file_name: String,
+        mime: String,
+        /// The file, base64-encoded.
+        data: String,
+    },
     /// Balloons (delivered at the empty path).
     Balloons,
     /// The page's URL query changed (delivered at the empty path).
@@ -641,6 +649,12 @@ pub struct WidgetElement {
     /// Stretched to the container's width.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub stretch: bool,
+    /// How numbers or dates are shown (checked against the kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// A button's keyboard shortcut, as `ctrl+shift+s`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortcut: Option<String>,
 }
 
 impl Element {
@@ -653,6 +667,7 @@ impl Element {
                 | Element::QueryParams { .. }
                 | Element::PageConfig { .. }
                 | Element::SwitchPage { .. }
+                | Element::Download { .. }
                 | Element::Balloons
                 | Element::Snow
                 | Element::Logo { .. }
@@ -668,7 +683,8 @@ impl Element {
             | Element::AddRows { .. }
             | Element::VegaLite { .. }
             | Element::Plotly { .. }
-            | Element::Map { .. } => true,
+            | Element::Map { .. }
+            | Element::Download { .. } => true,
             Element::Widget(w) => w.data.is_some(),
             _ => false,
         }
@@ -731,6 +747,11 @@ impl Element {
                 .sum(),
             Element::QueryParams { query } => query.len(),
             Element::SwitchPage { page, query } => page.len() + query.len(),
+            Element::Download {
+                file_name,
+                mime,
+                data,
+            } => file_name.len() + mime.len() + data.len(),
             Element::LinkButton { label, url } => label.len() + url.len(),
             Element::VegaLite { bytes, .. } => *bytes,
             Element::PageConfig { title, icon, .. } => {
@@ -768,6 +789,7 @@ impl Element {
                     + w.help.as_ref().map_or(0, String::len)
                     + w.spec.text_bytes()
                     + w.data.as_ref().map_or(0, String::len)
+                    + w.format.as_ref().map_or(0, String::len)
             }
         }
     }
@@ -892,6 +914,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             emphasis: "primary",
             icon: Some(Icon::Material("home".into())),
             stretch: true,
+            format: None,
+            shortcut: None,
         }))
     });
     let mut all = vec![
@@ -965,6 +989,11 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::SwitchPage {
             page: text(),
             query: text(),
+        },
+        Element::Download {
+            file_name: "a.csv".into(),
+            mime: "text/csv".into(),
+            data: "YQ==".into(),
         },
         Element::Balloons,
         Element::QueryParams { query: text() },
@@ -1064,6 +1093,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::VegaLite { .. }
             | Element::LinkButton { .. }
             | Element::SwitchPage { .. }
+            | Element::Download { .. }
             | Element::Balloons
             | Element::QueryParams { .. }
             | Element::PageConfig { .. }

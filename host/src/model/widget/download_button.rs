@@ -12,6 +12,14 @@ pub struct DownloadButton {
     pub file_name: String,
     /// Its MIME type.
     pub mime: String,
+    /// The file is made once clicked: the click reruns the page, whose
+    /// run offers the file (`offer-download`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lazy: bool,
+    /// A click saves the file without rerunning the page (Streamlit's
+    /// `on_click="ignore"`); the value stays false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_click: bool,
 }
 
 impl Kind for DownloadButton {
@@ -21,6 +29,12 @@ impl Kind for DownloadButton {
             return Err(format!(
                 "download button: {name:?} is not a file name (no slashes, not empty)"
             ));
+        }
+        if self.lazy && self.ignore_click {
+            return Err(
+                "download button: a file made once clicked needs the click to rerun the page"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -34,7 +48,14 @@ impl Kind for DownloadButton {
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        input.boolean()
+        let clicked = input.boolean()?;
+        if self.ignore_click && clicked == WidgetValue::Bool(true) {
+            return Err(format!(
+                "{}: this button's clicks do not rerun the page",
+                input.kind
+            ));
+        }
+        Ok(clicked)
     }
 
     fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {

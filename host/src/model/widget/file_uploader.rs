@@ -46,12 +46,27 @@ impl Kind for FileUploader {
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+        upload_ids(input, if self.multiple { MAX_UPLOADER_FILES } else { 1 })
+    }
+
+    fn text_bytes(&self) -> usize {
+        self.types.iter().map(String::len).sum()
+    }
+
+    fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {
+        hash_json(kind, self, h)
+    }
+}
+
+/// A list of at most `most` distinct upload ids (16 hex digits each), the
+/// value of every widget whose files come through the upload path.
+pub(super) fn upload_ids(input: &Input, most: usize) -> Result<WidgetValue, String> {
+    {
         let kind = input.kind;
         let items = input
             .value
             .as_array()
             .ok_or_else(|| input.wrong_type("an array of upload ids"))?;
-        let most = if self.multiple { MAX_UPLOADER_FILES } else { 1 };
         if items.len() > most {
             return Err(format!("{kind}: at most {most} files, got {}", items.len()));
         }
@@ -67,13 +82,5 @@ impl Kind for FileUploader {
             ids.push(id.to_owned());
         }
         Ok(WidgetValue::Files(ids))
-    }
-
-    fn text_bytes(&self) -> usize {
-        self.types.iter().map(String::len).sum()
-    }
-
-    fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {
-        hash_json(kind, self, h)
     }
 }

@@ -1,6 +1,7 @@
 //! `range_slider`: an integer slider with two handles; its value is the
 //! range between them.
 
+use super::parse::SliderUnit;
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -16,6 +17,9 @@ pub struct IntRangeSlider {
     pub step: i64,
     /// Where the handles are before the user touches them.
     pub default: [i64; 2],
+    /// What the numbers stand for (dates, times), for the display.
+    #[serde(default, skip_serializing_if = "SliderUnit::is_number")]
+    pub unit: SliderUnit,
 }
 
 impl Kind for IntRangeSlider {
@@ -25,7 +29,9 @@ impl Kind for IntRangeSlider {
             max,
             step,
             default: [low, high],
+            unit,
         } = self;
+        unit.check("slider", *min, *max)?;
         if min > max {
             return Err(format!("slider: min {min} is greater than max {max}"));
         }
@@ -73,6 +79,9 @@ impl Kind for IntRangeSlider {
             self.default[1],
         ] {
             h.write_i64(v);
+        }
+        if !self.unit.is_number() {
+            h.write_u8(self.unit as u8);
         }
     }
 }

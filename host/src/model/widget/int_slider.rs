@@ -1,5 +1,6 @@
 //! `slider`: an integer slider (its kind name is `slider`, as in its ids).
 
+use super::parse::SliderUnit;
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -15,6 +16,9 @@ pub struct IntSlider {
     pub step: i64,
     /// The value before the user touches it.
     pub default: i64,
+    /// What the numbers stand for (dates, times), for the display.
+    #[serde(default, skip_serializing_if = "SliderUnit::is_number")]
+    pub unit: SliderUnit,
 }
 
 impl Kind for IntSlider {
@@ -24,7 +28,9 @@ impl Kind for IntSlider {
             max,
             step,
             default,
+            unit,
         } = self;
+        unit.check("slider", *min, *max)?;
         if min > max {
             return Err(format!("slider: min {min} is greater than max {max}"));
         }
@@ -58,6 +64,9 @@ impl Kind for IntSlider {
     fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {
         for v in [self.min, self.max, self.step, self.default] {
             h.write_i64(v);
+        }
+        if !self.unit.is_number() {
+            h.write_u8(self.unit as u8);
         }
     }
 }

@@ -2,14 +2,17 @@
 //! its default value, its identity and the validation of every value a
 //! client sends), and the enum that dispatches to them.
 
+mod display;
 mod id;
 mod parse;
 
 mod button;
+mod capture_input;
 mod chat_input;
 mod checkbox;
 mod color_picker;
 mod date_input;
+mod datetime_input;
 mod download_button;
 mod feedback;
 mod file_uploader;
@@ -31,10 +34,13 @@ mod time_input;
 mod toggle;
 
 pub use button::Button;
+pub use capture_input::{AudioInput, CameraInput};
 pub use chat_input::ChatInput;
 pub use checkbox::Checkbox;
 pub use color_picker::ColorPicker;
 pub use date_input::DateInput;
+pub use datetime_input::DatetimeInput;
+pub use display::{check_format, check_shortcut, MAX_FORMAT_BYTES};
 pub use download_button::DownloadButton;
 pub use feedback::Feedback;
 pub use file_uploader::{FileUploader, MAX_UPLOADER_FILES};
@@ -45,7 +51,7 @@ pub use int_range_slider::IntRangeSlider;
 pub use int_slider::IntSlider;
 pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
-pub use parse::MAX_SELECT_OPTIONS;
+pub use parse::{SliderUnit, MAX_NEW_OPTION_CHARS, MAX_SELECT_OPTIONS};
 pub use pills::{ButtonOptions, Pills};
 pub use radio::Radio;
 pub use segmented_control::SegmentedControl;
@@ -199,6 +205,12 @@ kinds! {
     IntRangeSlider = "range_slider",
     /// A floating-point slider with two handles: a range.
     FloatRangeSlider = "float_range_slider",
+    /// A date and time, `YYYY-MM-DDTHH:MM`.
+    DatetimeInput = "datetime_input",
+    /// A photo from the camera, through the upload path.
+    CameraInput = "camera_input",
+    /// A recording from the microphone, through the upload path.
+    AudioInput = "audio_input",
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -223,6 +235,12 @@ pub enum WidgetValue {
     IntRange(i64, i64),
     /// Floating-point range slider: low and high (`[low, high]`).
     FloatRange(f64, f64),
+    /// No value (`null`): an input left empty.
+    Empty,
+    /// A date range: first and last (`["2026-01-01", "2026-01-31"]`).
+    TextRange(String, String),
+    /// Options by their text: a multiselect that accepts new options.
+    Texts(Vec<String>),
 }
 
 impl WidgetSpec {
@@ -290,6 +308,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             max: 100,
             step: 1,
             default: 0,
+            unit: SliderUnit::Number,
         }),
         WidgetSpec::FloatSlider(FloatSlider {
             min: 0.0,
@@ -308,19 +327,23 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             min: Some(0.0),
             max: None,
             step: 1.0,
-            default: 2.0,
+            default: Some(2.0),
             integer: false,
+            placeholder: None,
         }),
         WidgetSpec::Selectbox(Selectbox {
             options: options(),
             default: Some(0),
             placeholder: None,
+            accept_new_options: false,
         }),
         WidgetSpec::Toggle(Toggle { default: false }),
         WidgetSpec::SubmitButton(SubmitButton),
         WidgetSpec::DownloadButton(DownloadButton {
             file_name: "a.csv".into(),
             mime: "text/csv".into(),
+            lazy: false,
+            ignore_click: false,
         }),
         WidgetSpec::Feedback(Feedback {
             options: 5,
@@ -339,11 +362,14 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
         WidgetSpec::SelectSlider(SelectSlider {
             options: options(),
             default: 1,
+            high: None,
         }),
         WidgetSpec::Multiselect(Multiselect {
             options: options(),
             default: vec![1],
             max_selections: None,
+            placeholder: None,
+            accept_new_options: false,
         }),
         WidgetSpec::TextArea(TextArea {
             default: String::new(),
@@ -355,9 +381,11 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             default: "#ff0000".into(),
         }),
         WidgetSpec::DateInput(DateInput {
-            default: "2026-12-01".into(),
+            default: Some("2026-12-01".into()),
             min: None,
             max: Some("2027-01-01".into()),
+            range: false,
+            end: None,
         }),
         WidgetSpec::TimeInput(TimeInput {
             default: "12:00".into(),
@@ -387,6 +415,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             max: 10,
             step: 1,
             default: [2, 8],
+            unit: SliderUnit::Number,
         }),
         WidgetSpec::FloatRangeSlider(FloatRangeSlider {
             min: 0.0,
@@ -394,6 +423,14 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             step: 0.1,
             default: [0.2, 0.8],
         }),
+        WidgetSpec::DatetimeInput(DatetimeInput {
+            default: Some("2026-12-01T09:30".into()),
+            min: None,
+            max: None,
+            step_minutes: None,
+        }),
+        WidgetSpec::CameraInput(CameraInput { max_bytes: 1 << 20 }),
+        WidgetSpec::AudioInput(AudioInput { max_bytes: 1 << 20 }),
     ];
     // Adding a widget kind stops this from compiling until it has a sample.
     for spec in &all {
@@ -421,7 +458,10 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             | WidgetSpec::Pills(Pills { .. })
             | WidgetSpec::SegmentedControl(SegmentedControl { .. })
             | WidgetSpec::IntRangeSlider(IntRangeSlider { .. })
-            | WidgetSpec::FloatRangeSlider(FloatRangeSlider { .. }) => {}
+            | WidgetSpec::FloatRangeSlider(FloatRangeSlider { .. })
+            | WidgetSpec::DatetimeInput(DatetimeInput { .. })
+            | WidgetSpec::CameraInput(CameraInput { .. })
+            | WidgetSpec::AudioInput(AudioInput { .. }) => {}
         }
     }
     all
@@ -521,8 +561,9 @@ mod tests {
                 min,
                 max: Some(10.0),
                 step,
-                default,
+                default: Some(default),
                 integer: true,
+                placeholder: None,
             })
         };
         let spec = whole(Some(0.0), 1.0, 2.0);
@@ -549,6 +590,7 @@ mod tests {
             options: options.clone(),
             default: Some(0),
             placeholder: None,
+            accept_new_options: false,
         });
         assert_eq!(select.to_state(&WidgetValue::Index(Some(1))), json!("b"));
         assert_eq!(select.to_state(&WidgetValue::Index(None)), json!(null));
@@ -569,6 +611,7 @@ mod tests {
         let slider = WidgetSpec::SelectSlider(SelectSlider {
             options: options.clone(),
             default: 0,
+            high: None,
         });
         assert_eq!(
             slider.read_state(&json!(null)),
@@ -579,6 +622,8 @@ mod tests {
             options,
             default: vec![],
             max_selections: Some(2),
+            placeholder: None,
+            accept_new_options: false,
         });
         assert_eq!(
             multi.to_state(&WidgetValue::Indices(vec![2, 0])),
@@ -599,6 +644,8 @@ mod tests {
             options: vec!["a".into(), "b".into(), "a".into()],
             default: vec![],
             max_selections: None,
+            placeholder: None,
+            accept_new_options: false,
         });
         let chosen = WidgetValue::Indices(vec![0, 2]);
         assert_eq!(twice.to_state(&chosen), json!(["a", "a"]));
@@ -612,12 +659,282 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_number_box_may_start_empty_and_be_emptied_again() {
+        let empty = |default: Option<f64>| {
+            WidgetSpec::NumberInput(NumberInput {
+                min: Some(0.0),
+                max: Some(10.0),
+                step: 1.0,
+                default,
+                integer: false,
+                placeholder: Some("How many?".into()),
+            })
+        };
+        let none = empty(None);
+        assert!(none.check().is_ok());
+        assert_eq!(none.default_value(), WidgetValue::Empty);
+        assert_eq!(none.validate(&json!(null)), Ok(WidgetValue::Empty));
+        assert_eq!(none.validate(&json!(3.5)), Ok(WidgetValue::Float(3.5)));
+        assert!(none.validate(&json!(11)).is_err(), "past max");
+        let given = empty(Some(1.0));
+        assert!(
+            given.validate(&json!(null)).is_err(),
+            "a box that started with a number keeps one"
+        );
+        assert_ne!(widget_id(&none, "n", None), widget_id(&given, "n", None));
+    }
+
+    #[test]
+    fn a_date_input_takes_one_date_a_range_or_none() {
+        let date = |default: Option<&str>, end: Option<&str>, range: bool| {
+            WidgetSpec::DateInput(DateInput {
+                default: default.map(str::to_owned),
+                min: Some("2026-01-01".into()),
+                max: Some("2026-12-31".into()),
+                range,
+                end: end.map(str::to_owned),
+            })
+        };
+        let range = date(Some("2026-03-01"), Some("2026-03-31"), true);
+        assert!(range.check().is_ok());
+        assert_eq!(
+            range.default_value(),
+            WidgetValue::TextRange("2026-03-01".into(), "2026-03-31".into())
+        );
+        assert_eq!(
+            range.validate(&json!(["2026-05-01", "2026-05-01"])),
+            Ok(WidgetValue::TextRange(
+                "2026-05-01".into(),
+                "2026-05-01".into()
+            ))
+        );
+        for bad in [
+            json!(["2026-05-02", "2026-05-01"]),
+            json!(["2025-12-31", "2026-01-02"]),
+            json!(["2026-05-01"]),
+            json!("2026-05-01"),
+            json!(null),
+            json!(["2026-02-30", "2026-03-01"]),
+        ] {
+            assert!(range.validate(&bad).is_err(), "{bad}");
+        }
+        assert!(date(Some("2026-03-31"), Some("2026-03-01"), true)
+            .check()
+            .is_err());
+        assert!(date(Some("2026-03-01"), None, true).check().is_err());
+        assert!(date(Some("2026-03-01"), Some("2026-03-02"), false)
+            .check()
+            .is_err());
+        assert!(
+            date(Some("2027-01-01"), None, false).check().is_err(),
+            "past max"
+        );
+        let none = date(None, None, false);
+        assert_eq!(none.default_value(), WidgetValue::Empty);
+        assert_eq!(none.validate(&json!(null)), Ok(WidgetValue::Empty));
+        let none_range = date(None, None, true);
+        assert_eq!(none_range.validate(&json!(null)), Ok(WidgetValue::Empty));
+        assert!(date(Some("2026-06-01"), None, false)
+            .validate(&json!(null))
+            .is_err());
+    }
+
+    #[test]
+    fn a_datetime_input_checks_its_form_and_bounds() {
+        let spec = WidgetSpec::DatetimeInput(DatetimeInput {
+            default: Some("2026-12-01T09:30".into()),
+            min: Some("2026-12-01T08:00".into()),
+            max: Some("2026-12-31T18:00".into()),
+            step_minutes: Some(30),
+        });
+        assert!(spec.check().is_ok());
+        assert_eq!(
+            spec.validate(&json!("2026-12-24T17:45")),
+            Ok(WidgetValue::Text("2026-12-24T17:45".into()))
+        );
+        for bad in [
+            json!("2026-12-01T07:59"),
+            json!("2027-01-01T00:00"),
+            json!("2026-12-01 09:30"),
+            json!("2026-12-01T24:00"),
+            json!("2026-02-30T10:00"),
+            json!(null),
+            json!(7),
+        ] {
+            assert!(spec.validate(&bad).is_err(), "{bad}");
+        }
+        let bad_default = WidgetSpec::DatetimeInput(DatetimeInput {
+            default: Some("2026-11-30T09:30".into()),
+            min: Some("2026-12-01T08:00".into()),
+            max: None,
+            step_minutes: None,
+        });
+        assert!(bad_default.check().is_err());
+    }
+
+    #[test]
+    fn a_select_slider_with_two_handles_takes_a_range_of_options() {
+        let spec = WidgetSpec::SelectSlider(SelectSlider {
+            options: vec!["XS".into(), "S".into(), "M".into(), "L".into()],
+            default: 1,
+            high: Some(2),
+        });
+        assert!(spec.check().is_ok());
+        assert_eq!(spec.default_value(), WidgetValue::Indices(vec![1, 2]));
+        assert_eq!(
+            spec.validate(&json!([0, 3])),
+            Ok(WidgetValue::Indices(vec![0, 3]))
+        );
+        for bad in [
+            json!([3, 0]),
+            json!([0, 4]),
+            json!(1),
+            json!([0]),
+            json!(["XS", "L"]),
+        ] {
+            assert!(spec.validate(&bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            spec.to_state(&WidgetValue::Indices(vec![0, 3])),
+            json!(["XS", "L"])
+        );
+        assert_eq!(
+            spec.read_state(&json!(["S", "L"])),
+            Some(WidgetValue::Indices(vec![1, 3]))
+        );
+        assert_eq!(spec.read_state(&json!(["L", "S"])), None);
+        let backwards = WidgetSpec::SelectSlider(SelectSlider {
+            options: vec!["a".into(), "b".into()],
+            default: 1,
+            high: Some(0),
+        });
+        assert!(backwards.check().is_err());
+    }
+
+    #[test]
+    fn choices_that_accept_new_options_take_typed_text() {
+        let select = WidgetSpec::Selectbox(Selectbox {
+            options: vec!["a".into(), "b".into()],
+            default: Some(1),
+            placeholder: None,
+            accept_new_options: true,
+        });
+        assert_eq!(select.default_value(), WidgetValue::Text("b".into()));
+        assert_eq!(
+            select.validate(&json!("zebra")),
+            Ok(WidgetValue::Text("zebra".into()))
+        );
+        assert_eq!(select.validate(&json!(null)), Ok(WidgetValue::Empty));
+        assert!(select.validate(&json!(1)).is_err(), "an index is not text");
+        assert!(select.validate(&json!("   ")).is_err(), "blank");
+        assert!(select
+            .validate(&json!("x".repeat(MAX_NEW_OPTION_CHARS + 1)))
+            .is_err());
+        assert_eq!(
+            select.to_state(&WidgetValue::Text("zebra".into())),
+            json!("zebra")
+        );
+        let multi = WidgetSpec::Multiselect(Multiselect {
+            options: vec!["a".into()],
+            default: vec![0],
+            max_selections: Some(2),
+            placeholder: Some("Tags".into()),
+            accept_new_options: true,
+        });
+        assert_eq!(multi.default_value(), WidgetValue::Texts(vec!["a".into()]));
+        assert_eq!(
+            multi.validate(&json!(["new", "a"])),
+            Ok(WidgetValue::Texts(vec!["new".into(), "a".into()]))
+        );
+        assert!(multi.validate(&json!(["x", "x"])).is_err(), "twice");
+        assert!(
+            multi.validate(&json!(["x", "y", "z"])).is_err(),
+            "past max_selections"
+        );
+        assert!(
+            multi.validate(&json!([0])).is_err(),
+            "indices are not texts"
+        );
+        assert_eq!(
+            multi.read_state(&json!(["q"])),
+            Some(WidgetValue::Texts(vec!["q".into()]))
+        );
+    }
+
+    #[test]
+    fn temporal_sliders_keep_to_their_units_values() {
+        let slider = |unit, min, max| {
+            WidgetSpec::IntSlider(IntSlider {
+                min,
+                max,
+                step: 1,
+                default: min,
+                unit,
+            })
+        };
+        assert!(slider(SliderUnit::Time, 0, 1439).check().is_ok());
+        assert!(slider(SliderUnit::Time, 0, 1440).check().is_err());
+        assert!(slider(SliderUnit::Date, 20_000, 20_400).check().is_ok());
+        assert!(slider(SliderUnit::Date, 0, i64::MAX).check().is_err());
+        assert!(slider(SliderUnit::Datetime, -1, 10).check().is_ok());
+        assert_ne!(
+            widget_id(&slider(SliderUnit::Date, 0, 10), "d", None),
+            widget_id(&slider(SliderUnit::Number, 0, 10), "d", None)
+        );
+    }
+
+    #[test]
+    fn a_download_button_that_ignores_clicks_refuses_one_and_a_lazy_one_must_rerun() {
+        let button = |lazy, ignore_click| {
+            WidgetSpec::DownloadButton(DownloadButton {
+                file_name: "a.csv".into(),
+                mime: "text/csv".into(),
+                lazy,
+                ignore_click,
+            })
+        };
+        assert!(button(false, true).check().is_ok());
+        assert!(button(false, true).validate(&json!(true)).is_err());
+        assert_eq!(
+            button(false, true).validate(&json!(false)),
+            Ok(WidgetValue::Bool(false))
+        );
+        assert!(button(true, true).check().is_err());
+        assert_eq!(
+            button(true, false).validate(&json!(true)),
+            Ok(WidgetValue::Bool(true))
+        );
+    }
+
+    #[test]
+    fn camera_and_audio_inputs_hold_one_upload() {
+        for spec in [
+            WidgetSpec::CameraInput(CameraInput { max_bytes: 1 }),
+            WidgetSpec::AudioInput(AudioInput { max_bytes: 1 }),
+        ] {
+            assert_eq!(spec.default_value(), WidgetValue::Files(vec![]));
+            let id = "0123456789abcdef";
+            assert_eq!(
+                spec.validate(&json!([id])),
+                Ok(WidgetValue::Files(vec![id.into()]))
+            );
+            assert!(
+                spec.validate(&json!([id, "fedcba9876543210"])).is_err(),
+                "two"
+            );
+            assert!(spec.validate(&json!(["../etc/passwd"])).is_err());
+            assert!(spec.validate(&json!(id)).is_err(), "a list");
+        }
+    }
+
     fn slider() -> WidgetSpec {
         WidgetSpec::IntSlider(IntSlider {
             min: 0,
             max: 100,
             step: 1,
             default: 0,
+            unit: SliderUnit::Number,
         })
     }
 
@@ -631,6 +948,7 @@ mod tests {
             max: 200,
             step: 1,
             default: 0,
+            unit: SliderUnit::Number,
         });
         assert_ne!(a, widget_id(&wider, "n", None));
         assert_eq!(
@@ -673,6 +991,9 @@ mod tests {
             "segmented_control:8b80fe0d0d497bde",
             "range_slider:f6446bab9cd337a0",
             "float_range_slider:10c5e13014ede776",
+            "datetime_input:2c8492425670091a",
+            "camera_input:e4c1a9b15db42392",
+            "audio_input:9ef95f7a3ef0b193",
         ];
         assert_eq!(ids, expected);
     }
@@ -715,6 +1036,7 @@ mod tests {
             options: vec!["a".into(), "b".into()],
             default: Some(0),
             placeholder: None,
+            accept_new_options: false,
         });
         assert_eq!(spec.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
         assert!(spec.validate(&json!(2)).is_err());
@@ -728,6 +1050,8 @@ mod tests {
             options: vec!["a".into(), "b".into(), "c".into()],
             default: vec![],
             max_selections: Some(2),
+            placeholder: None,
+            accept_new_options: false,
         });
         assert_eq!(
             multi.validate(&json!([2, 0])),
@@ -746,9 +1070,11 @@ mod tests {
         );
         assert!(color.validate(&json!("red")).is_err());
         let date = WidgetSpec::DateInput(DateInput {
-            default: "2026-11-25".into(),
+            default: Some("2026-11-25".into()),
             min: Some("2026-01-01".into()),
             max: None,
+            range: false,
+            end: None,
         });
         assert!(
             date.validate(&json!("2026-02-29")).is_err(),
@@ -765,6 +1091,7 @@ mod tests {
         let slider = WidgetSpec::SelectSlider(SelectSlider {
             options: vec!["S".into(), "M".into()],
             default: 0,
+            high: None,
         });
         assert!(slider.validate(&json!(null)).is_err());
         assert_eq!(slider.validate(&json!(1)), Ok(WidgetValue::Index(Some(1))));
@@ -776,7 +1103,8 @@ mod tests {
             min: 5,
             max: 1,
             step: 1,
-            default: 3
+            default: 3,
+            unit: SliderUnit::Number,
         })
         .check()
         .is_err());
@@ -792,6 +1120,7 @@ mod tests {
             options: vec![],
             default: Some(0),
             placeholder: None,
+            accept_new_options: false,
         })
         .check()
         .is_err());

@@ -1,7 +1,7 @@
 //! `multiselect`: several choices among options.
 
 use super::id::hash_json;
-use super::parse::{check_options, index};
+use super::parse::{check_options, index, typed_option, MAX_SELECT_OPTIONS};
 use super::parse::{options_from_state, options_state};
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,13 @@ pub struct Multiselect {
     pub default: Vec<u32>,
     /// Most options that may be chosen.
     pub max_selections: Option<u32>,
+    /// Shown while nothing is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    /// The user may type options of their own: the value is then the
+    /// chosen options' texts ([`WidgetValue::Texts`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accept_new_options: bool,
 }
 
 impl Kind for Multiselect {
@@ -35,27 +42,62 @@ impl Kind for Multiselect {
         {
             return Err("multiselect: more defaults than max_selections".into());
         }
+        let options = &self.options;
+        if self.accept_new_options && (1..options.len()).any(|i| options[..i].contains(&options[i]))
+        {
+            return Err(
+                "multiselect: options that accept new ones are known by their text, so no two may \
+                 read the same"
+                    .into(),
+            );
+        }
         Ok(())
     }
 
     fn default_value(&self) -> WidgetValue {
+        if self.accept_new_options {
+            let texts = self
+                .default
+                .iter()
+                .filter_map(|i| self.options.get(*i as usize));
+            return WidgetValue::Texts(texts.cloned().collect());
+        }
         WidgetValue::Indices(self.default.clone())
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
         let kind = input.kind;
-        let expected = "an array of option indices";
+        let expected = if self.accept_new_options {
+            "an array of options' texts"
+        } else {
+            "an array of option indices"
+        };
         let items = input
             .value
             .as_array()
             .ok_or_else(|| input.wrong_type(expected))?;
-        let options = self.options.len();
+        let options = if self.accept_new_options {
+            MAX_SELECT_OPTIONS
+        } else {
+            self.options.len()
+        };
         if self
             .max_selections
             .is_some_and(|m| items.len() > m as usize)
             || items.len() > options
         {
             return Err(format!("{kind}: too many options chosen ({})", items.len()));
+        }
+        if self.accept_new_options {
+            let mut texts: Vec<String> = Vec::with_capacity(items.len());
+            for item in items {
+                let text = typed_option(kind, &self.options, item)?;
+                if texts.contains(&text) {
+                    return Err(format!("{kind}: option {text:?} chosen twice"));
+                }
+                texts.push(text);
+            }
+            return Ok(WidgetValue::Texts(texts));
         }
         let mut chosen = Vec::with_capacity(items.len());
         for item in items {
@@ -71,10 +113,19 @@ impl Kind for Multiselect {
     }
 
     fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
-        options_state(&self.options, value)
+        match value {
+            WidgetValue::Texts(texts) => texts
+                .iter()
+                .map(|t| serde_json::Value::from(t.as_str()))
+                .collect(),
+            _ => options_state(&self.options, value),
+        }
     }
 
     fn read_state(&self, input: &Input) -> Option<WidgetValue> {
+        if self.accept_new_options {
+            return self.validate(input).ok();
+        }
         let indices = options_from_state(&self.options, input.value)?;
         self.validate(&Input {
             kind: input.kind,
@@ -84,7 +135,8 @@ impl Kind for Multiselect {
     }
 
     fn text_bytes(&self) -> usize {
-        self.options.iter().map(String::len).sum()
+        self.options.iter().map(String::len).sum::<usize>()
+            + self.placeholder.as_ref().map_or(0, String::len)
     }
 
     fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {

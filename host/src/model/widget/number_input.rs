@@ -13,11 +13,15 @@ pub struct NumberInput {
     pub max: Option<f64>,
     /// What the arrows add or take away; positive.
     pub step: f64,
-    /// The value before the user touches it.
-    pub default: f64,
+    /// The value before the user touches it; `None` starts empty, and the
+    /// box may be emptied again (the value is then [`WidgetValue::Empty`]).
+    pub default: Option<f64>,
     /// Whole numbers only; the value is an integer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub integer: bool,
+    /// Shown while the box is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
 
 /// Largest whole number a number box takes in integer mode: every whole
@@ -37,12 +41,19 @@ impl Kind for NumberInput {
             step,
             default,
             integer,
+            placeholder: _,
         } = self;
         let bounds = [min, max].into_iter().flatten();
-        if !default.is_finite() || !step.is_finite() || bounds.clone().any(|b| !b.is_finite()) {
+        let given = || {
+            [Some(step), default.as_ref()]
+                .into_iter()
+                .flatten()
+                .chain(bounds.clone())
+        };
+        if !given().all(|v| v.is_finite()) {
             return Err("number input: bounds, step and default must be finite".into());
         }
-        if *integer && !([*step, *default].into_iter().chain(bounds.clone().copied())).all(whole) {
+        if *integer && !given().all(|v| whole(*v)) {
             return Err(
                 "number input: in integer mode, bounds, step and default must be whole numbers"
                     .into(),
@@ -56,23 +67,28 @@ impl Kind for NumberInput {
                 return Err(format!("number input: min {lo} is greater than max {hi}"));
             }
         }
-        if min.is_some_and(|lo| *default < lo) || max.is_some_and(|hi| *default > hi) {
-            return Err(format!(
-                "number input: default {default} is outside its bounds"
-            ));
+        if let Some(default) = default {
+            if min.is_some_and(|lo| *default < lo) || max.is_some_and(|hi| *default > hi) {
+                return Err(format!(
+                    "number input: default {default} is outside its bounds"
+                ));
+            }
         }
         Ok(())
     }
 
     fn default_value(&self) -> WidgetValue {
-        if self.integer {
-            WidgetValue::Int(self.default as i64)
-        } else {
-            WidgetValue::Float(self.default)
+        match self.default {
+            None => WidgetValue::Empty,
+            Some(v) if self.integer => WidgetValue::Int(v as i64),
+            Some(v) => WidgetValue::Float(v),
         }
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+        if self.default.is_none() && input.value.is_null() {
+            return Ok(WidgetValue::Empty);
+        }
         let v = input
             .value
             .as_f64()
@@ -89,14 +105,21 @@ impl Kind for NumberInput {
         Ok(WidgetValue::Float(v))
     }
 
+    fn text_bytes(&self) -> usize {
+        self.placeholder.as_ref().map_or(0, String::len)
+    }
+
     fn hash_identity(&self, _kind: &str, h: &mut dyn Hasher) {
         for v in [
             self.min.unwrap_or(f64::NEG_INFINITY),
             self.max.unwrap_or(f64::INFINITY),
             self.step,
-            self.default,
         ] {
             h.write_u64(v.to_bits());
+        }
+        match self.default {
+            Some(v) => h.write_u64(v.to_bits()),
+            None => h.write(b"empty"),
         }
         if self.integer {
             h.write(b"integer");

@@ -1,9 +1,14 @@
 //! The value formats widgets share: option indices, text lengths, colours, dates and times.
 
 use super::WidgetValue;
+use serde::{Deserialize, Serialize};
 
 /// Most options a selectbox, radio, select slider or multiselect may have.
 pub const MAX_SELECT_OPTIONS: usize = 10_000;
+
+/// Most characters of an option a user types into a selectbox or
+/// multiselect that accepts new options.
+pub const MAX_NEW_OPTION_CHARS: usize = 1_000;
 
 /// A value a client sent, with the kind of the widget it is for.
 pub struct Input<'a> {
@@ -67,6 +72,30 @@ impl Input<'_> {
                 )
             })
     }
+}
+
+/// An option a user chose or typed: one of `options`, or new text of at
+/// most [`MAX_NEW_OPTION_CHARS`] characters, not blank.
+pub fn typed_option(
+    kind: &str,
+    options: &[String],
+    value: &serde_json::Value,
+) -> Result<String, String> {
+    let Some(text) = value.as_str() else {
+        return Err(format!(
+            "{kind} expects an option's text, got {}",
+            json_type(value)
+        ));
+    };
+    if options.iter().any(|o| o == text) {
+        return Ok(text.to_owned());
+    }
+    if text.trim().is_empty() || text.chars().count() > MAX_NEW_OPTION_CHARS {
+        return Err(format!(
+            "{kind}: an option is 1 to {MAX_NEW_OPTION_CHARS} characters, not blank"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// Checks a list of options and the default indices into it.
@@ -177,6 +206,60 @@ pub fn parse_time(s: &str) -> Result<(u32, u32), String> {
         return Err(bad());
     }
     Ok((h, m))
+}
+
+/// What an integer slider's numbers stand for. Only the browser's display
+/// and the bounds depend on it: values are integers either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SliderUnit {
+    /// Plain numbers.
+    #[default]
+    Number,
+    /// Days since 1970-01-01.
+    Date,
+    /// Minutes since midnight.
+    Time,
+    /// Minutes since 1970-01-01T00:00.
+    Datetime,
+}
+
+/// Days from 1970-01-01 to 0001-01-01 and to 9999-12-31: dates a slider
+/// may show.
+const DAYS: (i64, i64) = (-719_162, 2_932_896);
+
+impl SliderUnit {
+    /// Whether this is the plain unit (the default, left out of ids).
+    pub fn is_number(&self) -> bool {
+        *self == SliderUnit::Number
+    }
+
+    /// The values this unit can show (years 1 to 9999, times of one day).
+    pub fn bounds(&self) -> (i64, i64) {
+        match self {
+            SliderUnit::Number => (i64::MIN, i64::MAX),
+            SliderUnit::Date => DAYS,
+            SliderUnit::Time => (0, 24 * 60 - 1),
+            SliderUnit::Datetime => (DAYS.0 * 24 * 60, DAYS.1 * 24 * 60 + 24 * 60 - 1),
+        }
+    }
+
+    /// Checks that `min` and `max` are values of this unit.
+    pub fn check(&self, kind: &str, min: i64, max: i64) -> Result<(), String> {
+        let (lo, hi) = self.bounds();
+        if min < lo || max > hi {
+            return Err(format!(
+                "{kind}: {min}..={max} is outside the {} a slider shows ({lo}..={hi})",
+                match self {
+                    SliderUnit::Number => "numbers",
+                    SliderUnit::Date => "days (years 1 to 9999)",
+                    SliderUnit::Time => "minutes of a day",
+                    SliderUnit::Datetime => "minutes (years 1 to 9999)",
+                }
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The number written with ASCII digits only (no sign, no spaces).

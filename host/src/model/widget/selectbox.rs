@@ -1,6 +1,6 @@
 //! `selectbox`: a drop-down list.
 
-use super::parse::check_options;
+use super::parse::{check_options, typed_option};
 use super::parse::{option_from_state, option_state};
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,10 @@ pub struct Selectbox {
     /// Shown while nothing is chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// The user may type an option of their own: the value is then the
+    /// option's text ([`WidgetValue::Text`]) or [`WidgetValue::Empty`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accept_new_options: bool,
 }
 
 impl Kind for Selectbox {
@@ -24,18 +28,36 @@ impl Kind for Selectbox {
     }
 
     fn default_value(&self) -> WidgetValue {
+        if self.accept_new_options {
+            return self
+                .default
+                .and_then(|i| self.options.get(i as usize))
+                .map_or(WidgetValue::Empty, |o| WidgetValue::Text(o.clone()));
+        }
         WidgetValue::Index(self.default)
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        input.option(self.options.len(), true)
+        if !self.accept_new_options {
+            return input.option(self.options.len(), true);
+        }
+        if input.value.is_null() {
+            return Ok(WidgetValue::Empty);
+        }
+        typed_option(input.kind, &self.options, input.value).map(WidgetValue::Text)
     }
 
     fn to_state(&self, value: &WidgetValue) -> serde_json::Value {
-        option_state(&self.options, value)
+        match value {
+            WidgetValue::Text(text) => serde_json::Value::from(text.as_str()),
+            _ => option_state(&self.options, value),
+        }
     }
 
     fn read_state(&self, input: &Input) -> Option<WidgetValue> {
+        if self.accept_new_options {
+            return self.validate(input).ok();
+        }
         option_from_state(&self.options, input.value, true)
     }
 
@@ -50,5 +72,8 @@ impl Kind for Selectbox {
             h.write_u8(0xff);
         }
         h.write_u32(self.default.unwrap_or(u32::MAX));
+        if self.accept_new_options {
+            h.write(b"new options");
+        }
     }
 }

@@ -4,10 +4,11 @@ use crate::model::delta::{Element, WidgetElement};
 use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
-    widget_id, Button, ButtonOptions, ChatInput, Checkbox, ColorPicker, DateInput, DownloadButton,
-    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
-    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SubmitButton, TextArea,
-    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+    check_format, check_shortcut, widget_id, AudioInput, Button, ButtonOptions, CameraInput,
+    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DownloadButton, Feedback,
+    FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
+    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
+    TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
@@ -38,23 +39,72 @@ impl widgets::Host for StoreData {
         }
     }
 
+    fn offer_download(&mut self, file_name: String, mime: String, data: Vec<u8>) -> HostResult<()> {
+        let limits = self.limits.clone();
+        let run = self.live("widgets.offer_download")?;
+        let button = DownloadButton {
+            file_name,
+            mime,
+            lazy: false,
+            ignore_click: false,
+        };
+        WidgetSpec::DownloadButton(button.clone())
+            .check()
+            .map_err(|m| HostError::from(CallError::InvalidArgument(m)))?;
+        check_mime(&button.mime).map_err(HostError::from)?;
+        use base64::Engine as _;
+        let element = Element::Download {
+            file_name: button.file_name,
+            mime: button.mime,
+            data: base64::engine::general_purpose::STANDARD.encode(&data),
+        };
+        let placed = run.output.place(&limits, 0, element);
+        super::place_result(placed.map(drop))
+    }
+
     fn show(&mut self, at: u32, options: WidgetOptions, widget: Widget) -> HostResult<WitValue> {
         let limits = self.limits.clone();
         let run = self.live("widgets.show")?;
         use base64::Engine as _;
         let data = match &widget {
-            Widget::DownloadButton(d) => {
-                Some(base64::engine::general_purpose::STANDARD.encode(&d.data))
-            }
+            Widget::DownloadButton(d) => d
+                .data
+                .as_ref()
+                .map(|data| base64::engine::general_purpose::STANDARD.encode(data)),
             _ => None,
         };
         let mut spec = spec(widget);
-        if let WidgetSpec::FileUploader(FileUploader { max_bytes, .. }) = &mut spec {
-            *max_bytes = limits.upload_file_bytes as u64;
+        match &mut spec {
+            WidgetSpec::FileUploader(FileUploader { max_bytes, .. })
+            | WidgetSpec::CameraInput(CameraInput { max_bytes })
+            | WidgetSpec::AudioInput(AudioInput { max_bytes }) => {
+                *max_bytes = limits.upload_file_bytes as u64;
+            }
+            _ => {}
         }
         if let Err(message) = spec.check() {
             return Err(HostError::from(CallError::InvalidArgument(message)));
         }
+        if let WidgetSpec::DownloadButton(d) = &spec {
+            check_mime(&d.mime).map_err(HostError::from)?;
+            if d.lazy != data.is_none() {
+                return Err(HostError::from(CallError::InvalidArgument(format!(
+                    "download button `{}`: give the file, or make it once clicked, not both",
+                    options.label
+                ))));
+            }
+        }
+        if let Some(format) = &options.format {
+            check_format(&spec, format)
+                .map_err(|m| HostError::from(CallError::InvalidArgument(m)))?;
+        }
+        let shortcut = match &options.shortcut {
+            Some(s) => Some(
+                check_shortcut(&spec, s)
+                    .map_err(|m| HostError::from(CallError::InvalidArgument(m)))?,
+            ),
+            None => None,
+        };
         if let Some(callback) = &options.on_change {
             if callback.args.len() > MAX_CALLBACK_ARGS {
                 return Err(HostError::from(CallError::InvalidArgument(format!(
@@ -119,6 +169,8 @@ impl widgets::Host for StoreData {
             },
             icon,
             stretch: options.stretch,
+            format: options.format,
+            shortcut,
         };
         run.widgets.value(
             &mut element,
@@ -181,6 +233,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             max: s.max,
             step: s.step,
             default: s.default,
+            unit: unit(s.unit),
         }),
         Widget::FloatSlider(s) => WidgetSpec::FloatSlider(FloatSlider {
             min: s.min,
@@ -201,15 +254,19 @@ fn spec(widget: Widget) -> WidgetSpec {
             step: n.step,
             default: n.default,
             integer: n.integer,
+            placeholder: n.placeholder,
         }),
         Widget::Selectbox(s) => WidgetSpec::Selectbox(Selectbox {
             options: s.options,
             default: s.default,
             placeholder: s.placeholder,
+            accept_new_options: s.accept_new_options,
         }),
         Widget::Toggle(default) => WidgetSpec::Toggle(Toggle { default }),
         Widget::SubmitButton => WidgetSpec::SubmitButton(SubmitButton),
         Widget::DownloadButton(d) => WidgetSpec::DownloadButton(DownloadButton {
+            lazy: d.data.is_none(),
+            ignore_click: !d.rerun,
             file_name: d.file_name,
             mime: d.mime,
         }),
@@ -233,11 +290,14 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::SelectSlider(s) => WidgetSpec::SelectSlider(SelectSlider {
             options: s.options,
             default: s.default,
+            high: s.high,
         }),
         Widget::Multiselect(m) => WidgetSpec::Multiselect(Multiselect {
             options: m.options,
             default: m.default,
             max_selections: m.max_selections,
+            placeholder: m.placeholder,
+            accept_new_options: m.accept_new_options,
         }),
         Widget::TextArea(t) => WidgetSpec::TextArea(TextArea {
             default: t.default,
@@ -250,7 +310,17 @@ fn spec(widget: Widget) -> WidgetSpec {
             default: d.default,
             min: d.min,
             max: d.max,
+            range: d.range,
+            end: d.end,
         }),
+        Widget::DatetimeInput(d) => WidgetSpec::DatetimeInput(DatetimeInput {
+            default: d.default,
+            min: d.min,
+            max: d.max,
+            step_minutes: d.step_minutes,
+        }),
+        Widget::CameraInput => WidgetSpec::CameraInput(CameraInput { max_bytes: 0 }),
+        Widget::AudioInput => WidgetSpec::AudioInput(AudioInput { max_bytes: 0 }),
         Widget::TimeInput(t) => WidgetSpec::TimeInput(TimeInput {
             default: t.default,
             step_minutes: t.step_minutes,
@@ -265,6 +335,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             max: s.max,
             step: s.step,
             default: [s.low, s.high],
+            unit: unit(s.unit),
         }),
         Widget::FloatRangeSlider(s) => WidgetSpec::FloatRangeSlider(FloatRangeSlider {
             min: s.min,
@@ -278,6 +349,42 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::SegmentedControl(b) => WidgetSpec::SegmentedControl(SegmentedControl {
             choice: button_options(b),
         }),
+    }
+}
+
+fn unit(unit: widgets::SliderUnit) -> SliderUnit {
+    match unit {
+        widgets::SliderUnit::Number => SliderUnit::Number,
+        widgets::SliderUnit::Date => SliderUnit::Date,
+        widgets::SliderUnit::Time => SliderUnit::Time,
+        widgets::SliderUnit::Datetime => SliderUnit::Datetime,
+    }
+}
+
+/// A MIME type the browser is given for a file: `type/subtype`, short,
+/// of the characters such names use.
+fn check_mime(mime: &str) -> Result<(), CallError> {
+    let valid = mime.len() <= 128
+        && mime.split_once('/').is_some_and(|(t, s)| {
+            let part = |p: &str| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+            };
+            // Parameters (`; charset=utf-8`) follow the subtype.
+            let (sub, params) = s.split_once(';').unwrap_or((s, ""));
+            part(t)
+                && part(sub)
+                && params
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " =;-_.+".contains(c))
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(CallError::InvalidArgument(format!(
+            "download: {mime:?} is not a MIME type like `text/csv`"
+        )))
     }
 }
 
@@ -311,5 +418,8 @@ fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
         WidgetValue::Indices(v) => WitValue::Indices(v.clone()),
         WidgetValue::IntRange(low, high) => WitValue::IntegerRange((*low, *high)),
         WidgetValue::FloatRange(low, high) => WitValue::FloatRange((*low, *high)),
+        WidgetValue::Empty => WitValue::Empty,
+        WidgetValue::TextRange(first, last) => WitValue::TextRange((first.clone(), last.clone())),
+        WidgetValue::Texts(texts) => WitValue::Texts(texts.clone()),
     }
 }
