@@ -559,3 +559,179 @@ fn a_change_inside_a_fragment_reruns_only_the_fragment() {
     at.button("Rerun the whole page").click().run();
     assert_eq!(at.session_state::<u64>("page_runs"), Some(2));
 }
+
+/// The line of the last run's Markdown that starts with `start`.
+fn line_of(at: &AppTest, start: &str) -> String {
+    at.markdown()
+        .into_iter()
+        .find(|m| m.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starts with {start:?}: {:?}", at.markdown()))
+}
+
+#[test]
+fn gallery_inputs_take_formats_dates_empty_values_ranges_and_typed_options() {
+    let mut at = app("gallery");
+    at.run();
+    // Formats are display only; a kind without numbers or dates refuses one.
+    assert_eq!(at.slider("Share").format().as_deref(), Some("%d%%"));
+    assert_eq!(
+        at.slider("Share").help().as_deref(),
+        Some("How much of the budget")
+    );
+    assert_eq!(
+        line_of(&at, "share: "),
+        "share: 40 · weight: 2.5 · price: 1234.5"
+    );
+    // Temporal sliders carry days and minutes; the page gets text.
+    assert_eq!(
+        line_of(&at, "day: "),
+        "day: 2026-06-15 · period: 2026-03-01 to 2026-05-31 · start: 09:00 · when: 2026-12-03T12:00"
+    );
+    let day = at.slider("Day").value().as_i64().expect("days");
+    at.slider("Day").set(day + 17).run();
+    at.range_slider("Period").set([day - 1, day]).run();
+    at.slider("Start").set(17 * 60 + 45).run();
+    assert!(line_of(&at, "day: ")
+        .starts_with("day: 2026-07-02 · period: 2026-06-14 to 2026-06-15 · start: 17:45"));
+    assert!(
+        at.slider("Start").try_set(24 * 60).is_err(),
+        "past the slider's last time"
+    );
+    // Empty until chosen, and empty again.
+    assert_eq!(
+        line_of(&at, "age: "),
+        "age: none · due: none · stay: 2026-12-20 to 2026-12-27 · meeting: none"
+    );
+    at.number_input("Age").set(42).run();
+    at.date_input("Due").set("2026-02-01").run();
+    at.date_input("Stay")
+        .set(["2026-12-01", "2026-12-02"])
+        .run();
+    at.datetime_input("Meeting").set("2026-12-03T09:30").run();
+    assert_eq!(
+        line_of(&at, "age: "),
+        "age: 42 · due: 2026-02-01 · stay: 2026-12-01 to 2026-12-02 · meeting: 2026-12-03T09:30"
+    );
+    at.number_input("Age").set(serde_json::Value::Null).run();
+    assert!(line_of(&at, "age: ").starts_with("age: none · "));
+    assert!(at.number_input("Age").try_set(131).is_err(), "past max");
+    assert!(at.number_input("Age").try_set(4.5).is_err(), "not whole");
+    assert!(
+        at.date_input("Stay")
+            .try_set(["2026-12-02", "2026-12-01"])
+            .is_err(),
+        "a range that ends before it starts"
+    );
+    assert!(
+        at.date_input("Due").try_set("2025-12-31").is_err(),
+        "before min"
+    );
+    assert!(
+        at.datetime_input("Meeting")
+            .try_set("2026-12-03 09:30")
+            .is_err(),
+        "not the form"
+    );
+    // A select slider with two handles, and options the user types.
+    at.select_slider("Sizes").set([0, 4]).run();
+    at.selectbox("Tag").select("question").run();
+    at.multiselect("Labels").set(["urgent", "blocked"]).run();
+    assert_eq!(
+        line_of(&at, "sizes: "),
+        "sizes: XS–XL · tag: question · labels: urgent+blocked"
+    );
+    assert!(at.select_slider("Sizes").try_set([3, 1]).is_err());
+    assert!(at.selectbox("Tag").try_set("   ").is_err(), "blank");
+    assert!(
+        at.multiselect("Labels")
+            .try_set(["a", "b", "c", "d"])
+            .is_err(),
+        "past max_selections"
+    );
+}
+
+#[test]
+fn a_download_made_once_clicked_is_offered_in_the_run_the_click_caused() {
+    let mut at = app("gallery");
+    at.run();
+    assert!(at.downloads().is_empty(), "nothing is sent before a click");
+    let lazy = at.download_button("Export report").json();
+    assert!(lazy.get("data").is_none(), "{lazy}");
+    at.download_button("Export report").click().run();
+    assert_eq!(
+        at.downloads(),
+        [(
+            "report.csv".to_owned(),
+            "text/csv".to_owned(),
+            b"export,1\n".to_vec()
+        )]
+    );
+    assert!(at.caption().contains(&"report made".to_owned()));
+    at.run();
+    assert!(at.downloads().is_empty(), "offered once");
+    // A button that ignores clicks takes none.
+    assert!(at.download_button("Save a note").try_set(true).is_err());
+    // A shortcut presses a button as a click does.
+    assert_eq!(
+        at.button("Press me (Alt+K)").shortcut().as_deref(),
+        Some("alt+k")
+    );
+    at.button("Press me (Alt+K)").click().run();
+    assert!(line_of(&at, "exports: ").ends_with("pressed: 1"));
+}
+
+#[test]
+fn a_photo_and_a_recording_reach_the_page_through_the_upload_path() {
+    let mut at = app("gallery");
+    at.run();
+    assert!(at.caption().contains(&"no photo yet".to_owned()));
+    at.camera_input("A photo")
+        .upload("photo.png", "image/png", b"\x89PNG\r\n\x1a\n")
+        .run();
+    at.audio_input("A voice note")
+        .upload("recording.webm", "audio/webm", &[0x1a, 0x45, 0xdf, 0xa3])
+        .run();
+    assert!(at
+        .markdown()
+        .contains(&"photo: image/png (8 bytes)".to_owned()));
+    assert!(at.markdown().contains(&"voice note: 4 bytes".to_owned()));
+    assert!(
+        at.camera_input("A photo")
+            .try_set(["0123456789abcdef", "fedcba9876543210"])
+            .is_err(),
+        "one photo at most"
+    );
+}
+
+#[test]
+fn a_page_function_is_tested_on_its_own() {
+    let mut at = wasmlit_apptest::from_function!(
+        fn greet(st: &wasmlit::Ui) {
+            let name = st.text_input("Name", "");
+            st.write(format!("Hello, {name}!"));
+        }
+    )
+    .expect("the function builds");
+    at.run();
+    assert_eq!(at.markdown(), ["Hello, !"]);
+    at.text_input("Name").set("Ada").run();
+    assert_eq!(at.markdown(), ["Hello, Ada!"]);
+    assert!(at.elements_of("text_input").len() == 1);
+}
+
+#[test]
+fn switch_page_runs_another_page_in_the_same_session() {
+    let mut at = app("counter");
+    at.run();
+    at.button("Increment").click().run();
+    assert_eq!(at.session_state::<i64>("count"), Some(1));
+    at.switch_page(tests::page_wasm("hello"))
+        .expect("the page loads")
+        .run();
+    assert_eq!(at.title(), ["Hello"]);
+    assert_eq!(
+        at.session_state::<i64>("count"),
+        Some(1),
+        "session state is kept"
+    );
+}

@@ -28,7 +28,9 @@
 use host::model::delta::{Delta, Element, WidgetElement};
 use host::model::fragment::within;
 use host::model::protocol::ServerMessage;
-use host::model::widget::{FileUploader, Selectbox, WidgetId, WidgetSpec};
+use host::model::widget::{
+    FileUploader, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, WidgetId, WidgetSpec,
+};
 use host::runtime::engine::{EngineSettings, PageEngine};
 use host::runtime::limits::Limits;
 use host::runtime::page_build::{build_crate, BuildOptions};
@@ -70,6 +72,20 @@ impl AppTest {
     pub fn from_crate(dir: impl AsRef<Path>) -> anyhow::Result<AppTest> {
         let wasm = build_crate(dir.as_ref(), &BuildOptions::default())?;
         Self::from_wasm(wasm)
+    }
+
+    /// Compiles one page function on its own and loads it, like
+    /// Streamlit's `AppTest.from_function`: `source` is the function's
+    /// text, `fn name(st: &wasmlit::Ui) { … }` (a page function, as under
+    /// `#[wasmlit::page]`). Usually written through [`from_function!`],
+    /// which takes the function itself.
+    ///
+    /// The function becomes a page crate of its own under the build
+    /// directory (`CARGO_TARGET_DIR`, or this workspace's `target`), built
+    /// against this workspace's SDK and `Cargo.lock`; the first such build
+    /// compiles the SDK once, later ones only the function.
+    pub fn from_function(source: &str) -> anyhow::Result<AppTest> {
+        Self::from_crate(function_crate(source)?)
     }
 
     /// Loads a compiled page component.
@@ -210,6 +226,113 @@ impl AppTest {
             .into_iter()
             .filter_map(pick)
             .cloned()
+            .collect()
+    }
+
+    /// Every element of `kind` the last run drew, as the browser receives
+    /// it (JSON, with all its parameters): an element's kind (`code`,
+    /// `metric`, `progress`, …), a widget's (`slider`, `date_input`, …)
+    /// or a block's (`tabs`, `expander`, `form`, …). Page-level elements
+    /// (`toast`, `download`, `switch_page`, …) are all kept, in order.
+    pub fn elements_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        let page_level = self
+            .deltas
+            .iter()
+            .filter(|d| d.path.is_empty())
+            .map(|d| &d.element);
+        let placed = self.elements().into_iter().filter(|e| !e.is_page_level());
+        page_level
+            .chain(placed)
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .filter(|json| {
+                ["kind", "widget", "block"]
+                    .iter()
+                    .any(|field| json[field].as_str() == Some(kind))
+            })
+            .collect()
+    }
+
+    /// Files the page offered for download in the last run (a download
+    /// button whose file is made once clicked): name, MIME type and bytes.
+    pub fn downloads(&self) -> Vec<(String, String, Vec<u8>)> {
+        use base64::Engine as _;
+        self.deltas
+            .iter()
+            .filter_map(|d| match &d.element {
+                Element::Download {
+                    file_name,
+                    mime,
+                    data,
+                } => Some((
+                    file_name.clone(),
+                    mime.clone(),
+                    base64::engine::general_purpose::STANDARD
+                        .decode(data)
+                        .unwrap_or_default(),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The page a `switch_page` in the last run asked for, if any.
+    pub fn switched_to(&self) -> Option<String> {
+        self.deltas.iter().rev().find_map(|d| match &d.element {
+            Element::SwitchPage { page, .. } => Some(page.clone()),
+            _ => None,
+        })
+    }
+
+    /// Runs another page crate (or `.wasm` component) in this session from
+    /// now on, keeping session state and query parameters, like
+    /// Streamlit's `AppTest.switch_page`: the next [`run`](AppTest::run)
+    /// runs it.
+    pub fn switch_page(&mut self, page: impl AsRef<Path>) -> anyhow::Result<&mut Self> {
+        let page = page.as_ref();
+        let wasm = if page.extension().is_some_and(|e| e == "wasm") {
+            page.to_owned()
+        } else {
+            build_crate(page, &BuildOptions::default())?
+        };
+        let engine = self.local.runner().engine().clone();
+        self.local.pages.page = Arc::new(Page::load(&engine, &wasm)?);
+        self.changes.clear();
+        self.deltas.clear();
+        Ok(self)
+    }
+
+    /// Subheaders drawn by the last run.
+    pub fn subheader(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Subheader(h) => Some(&h.body),
+            _ => None,
+        })
+    }
+
+    /// Captions drawn by the last run.
+    pub fn caption(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Caption { body, .. } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// Code blocks drawn by the last run.
+    pub fn code(&self) -> Vec<String> {
+        self.texts(|e| match e {
+            Element::Code { body, .. } => Some(body),
+            _ => None,
+        })
+    }
+
+    /// Toasts shown by the last run (Markdown sources), in order.
+    pub fn toasts(&self) -> Vec<String> {
+        self.deltas
+            .iter()
+            .filter_map(|d| match &d.element {
+                Element::Toast { body, .. } => Some(body.clone()),
+                _ => None,
+            })
             .collect()
     }
 
@@ -487,6 +610,97 @@ impl AppTest {
         self.widget_of("file_uploader", label)
     }
 
+    /// The toggle labelled `label`.
+    pub fn toggle(&mut self, label: &str) -> Widget<'_> {
+        self.widget("toggle", label)
+    }
+
+    /// The form's submit button labelled `label`.
+    pub fn form_submit_button(&mut self, label: &str) -> Widget<'_> {
+        self.widget("submit_button", label)
+    }
+
+    /// The download button labelled `label` (clicking it reruns the page
+    /// unless it ignores clicks; a file made once clicked is then in
+    /// [`downloads`](AppTest::downloads)).
+    pub fn download_button(&mut self, label: &str) -> Widget<'_> {
+        self.widget("download_button", label)
+    }
+
+    /// The feedback widget labelled `label` (its value: the index chosen).
+    pub fn feedback(&mut self, label: &str) -> Widget<'_> {
+        self.widget("feedback", label)
+    }
+
+    /// The chat input labelled `label` (its placeholder when the page gave
+    /// no other label).
+    pub fn chat_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("chat_input", label)
+    }
+
+    /// The radio buttons labelled `label`.
+    pub fn radio(&mut self, label: &str) -> Widget<'_> {
+        self.widget("radio", label)
+    }
+
+    /// The select slider labelled `label` (one handle or two).
+    pub fn select_slider(&mut self, label: &str) -> Widget<'_> {
+        self.widget("select_slider", label)
+    }
+
+    /// The multiselect labelled `label`.
+    pub fn multiselect(&mut self, label: &str) -> Widget<'_> {
+        self.widget("multiselect", label)
+    }
+
+    /// The text area labelled `label`.
+    pub fn text_area(&mut self, label: &str) -> Widget<'_> {
+        self.widget("text_area", label)
+    }
+
+    /// The colour picker labelled `label`.
+    pub fn color_picker(&mut self, label: &str) -> Widget<'_> {
+        self.widget("color_picker", label)
+    }
+
+    /// The date input labelled `label` (one date, or a range).
+    pub fn date_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("date_input", label)
+    }
+
+    /// The time input labelled `label`.
+    pub fn time_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("time_input", label)
+    }
+
+    /// The date and time input labelled `label`.
+    pub fn datetime_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("datetime_input", label)
+    }
+
+    /// The integer slider with two handles labelled `label` (date, time
+    /// and datetime range sliders too: their values are days or minutes).
+    pub fn range_slider(&mut self, label: &str) -> Widget<'_> {
+        self.widget("range_slider", label)
+    }
+
+    /// The floating-point slider with two handles labelled `label`.
+    pub fn float_range_slider(&mut self, label: &str) -> Widget<'_> {
+        self.widget("float_range_slider", label)
+    }
+
+    /// The camera input labelled `label` (give it a photo with
+    /// [`Widget::upload`]).
+    pub fn camera_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("camera_input", label)
+    }
+
+    /// The audio input labelled `label` (give it a recording with
+    /// [`Widget::upload`]).
+    pub fn audio_input(&mut self, label: &str) -> Widget<'_> {
+        self.widget("audio_input", label)
+    }
+
     /// The widget drawn with `key`, whatever its kind.
     pub fn by_key(&mut self, key: &str) -> Widget<'_> {
         let id = WidgetId::keyed(key);
@@ -495,6 +709,86 @@ impl AppTest {
         }
         Widget { at: self, id }
     }
+}
+
+/// Tests one page function on its own: `from_function!(fn page(st:
+/// &wasmlit::Ui) { … })` is [`AppTest::from_function`] given the
+/// function's text.
+///
+/// ```no_run
+/// let mut at = wasmlit_apptest::from_function!(
+///     fn greet(st: &wasmlit::Ui) {
+///         let name = st.text_input("Name", "");
+///         st.write(format!("Hello, {name}!"));
+///     }
+/// )
+/// .unwrap();
+/// at.run();
+/// at.text_input("Name").set("Ada").run();
+/// assert_eq!(at.markdown(), ["Hello, Ada!"]);
+/// ```
+#[macro_export]
+macro_rules! from_function {
+    ($($function:tt)*) => {
+        $crate::AppTest::from_function(stringify!($($function)*))
+    };
+}
+
+/// Writes `source` (a page function) as a page crate of its own and gives
+/// its directory. Every such crate is a member of one workspace under the
+/// build directory, so the SDK and its dependencies are built once for all.
+fn function_crate(source: &str) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context as _;
+    use std::hash::{Hash, Hasher};
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = here.parent().unwrap_or(here);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    let root = target.join("wasmlit-apptest");
+    let sdk = workspace.join("guest-sdk");
+    // This workspace's SDK when the sources are here; else the published one.
+    let wasmlit = if sdk.join("Cargo.toml").is_file() {
+        format!("{{ path = {:?} }}", sdk.display().to_string())
+    } else {
+        format!("\"={}\"", env!("CARGO_PKG_VERSION"))
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    source.hash(&mut hasher);
+    let name = format!("f{:016x}", hasher.finish());
+    let dir = root.join("functions").join(&name);
+    std::fs::create_dir_all(dir.join("src"))
+        .with_context(|| format!("creating {}", dir.display()))?;
+    let write_if_changed = |path: std::path::PathBuf, text: String| -> anyhow::Result<()> {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    };
+    write_if_changed(
+        root.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"functions/*\"]\n".to_owned(),
+    )?;
+    // The workspace's lock: the same dependency versions as its own pages,
+    // resolved without the network.
+    let lock = root.join("Cargo.lock");
+    if !lock.is_file() {
+        if let Ok(text) = std::fs::read_to_string(workspace.join("Cargo.lock")) {
+            std::fs::write(&lock, text).with_context(|| format!("writing {}", lock.display()))?;
+        }
+    }
+    write_if_changed(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\nwasmlit = {wasmlit}\n"
+        ),
+    )?;
+    write_if_changed(
+        dir.join("src").join("lib.rs"),
+        format!("//! A page function under test.\n#[wasmlit::page]\n{source}\n"),
+    )?;
+    Ok(dir)
 }
 
 /// A widget of the last run: read its value, or set the value the next run
@@ -516,6 +810,43 @@ impl<'a> Widget<'a> {
     /// The id the browser would report values under.
     pub fn id(&self) -> &str {
         self.id.as_str()
+    }
+
+    /// The widget's kind and parameters, as the page declared them
+    /// (options, bounds, defaults, placeholder, …).
+    pub fn spec(&self) -> WidgetSpec {
+        self.element().spec.clone()
+    }
+
+    /// The label, as the page wrote it.
+    pub fn label(&self) -> String {
+        self.element().label.clone()
+    }
+
+    /// The tooltip (`help`), if any.
+    pub fn help(&self) -> Option<String> {
+        self.element().help.clone()
+    }
+
+    /// Whether the widget is greyed out.
+    pub fn disabled(&self) -> bool {
+        self.element().disabled
+    }
+
+    /// The display `format`, if any.
+    pub fn format(&self) -> Option<String> {
+        self.element().format.clone()
+    }
+
+    /// A button's keyboard shortcut, as the browser matches it (`ctrl+s`).
+    pub fn shortcut(&self) -> Option<String> {
+        self.element().shortcut.clone()
+    }
+
+    /// The whole widget as the browser receives it (JSON): kind,
+    /// parameters, options and value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self.element()).unwrap_or(serde_json::Value::Null)
     }
 
     /// The value the widget returned in the last run, as JSON.
@@ -557,7 +888,11 @@ impl<'a> Widget<'a> {
     pub fn upload(self, name: &str, mime: &str, bytes: &[u8]) -> &'a mut AppTest {
         let multiple = match &self.element().spec {
             WidgetSpec::FileUploader(FileUploader { multiple, .. }) => *multiple,
-            other => panic!("upload() is for file uploaders, not {}", other.kind()),
+            WidgetSpec::CameraInput(_) | WidgetSpec::AudioInput(_) => false,
+            other => panic!(
+                "upload() is for file uploaders, camera and audio inputs, not {}",
+                other.kind()
+            ),
         };
         let limits = self.at.local.runner().engine().limits().clone();
         let file = self
@@ -582,15 +917,29 @@ impl<'a> Widget<'a> {
         self.set(ids)
     }
 
-    /// Chooses a selectbox option by its text.
+    /// Chooses an option by its text: of a selectbox (one that accepts new
+    /// options takes any text), radio, select slider, or single pills or
+    /// segmented control.
     pub fn select(self, option: &str) -> &'a mut AppTest {
-        let index = match &self.element().spec {
-            WidgetSpec::Selectbox(Selectbox { options, .. }) => options
-                .iter()
-                .position(|o| o == option)
-                .unwrap_or_else(|| panic!("no option {option:?} in {options:?}")),
-            other => panic!("select() is for selectboxes, not {}", other.kind()),
+        let options = match &self.element().spec {
+            WidgetSpec::Selectbox(Selectbox {
+                accept_new_options: true,
+                ..
+            }) => return self.set(option),
+            WidgetSpec::Selectbox(Selectbox { options, .. })
+            | WidgetSpec::Radio(Radio { options, .. })
+            | WidgetSpec::SelectSlider(SelectSlider { options, .. }) => options.clone(),
+            WidgetSpec::Pills(Pills { choice })
+            | WidgetSpec::SegmentedControl(SegmentedControl { choice }) => choice.options.clone(),
+            other => panic!(
+                "select() is for choices among options, not {}",
+                other.kind()
+            ),
         };
+        let index = options
+            .iter()
+            .position(|o| o == option)
+            .unwrap_or_else(|| panic!("no option {option:?} in {options:?}"));
         self.set(index)
     }
 }

@@ -29,6 +29,7 @@ fn gallery(st: &Ui) {
         "Rich text",
         "Media",
         "Figures",
+        "Inputs",
     ]);
     layout(&tabs[0]);
     data(&tabs[1]);
@@ -39,6 +40,108 @@ fn gallery(st: &Ui) {
     rich_text(&tabs[6]);
     media(&tabs[7]);
     figures(&tabs[8]);
+    inputs(&tabs[9]);
+}
+
+/// Formats, dates and times, empty values, ranges, typed options, files
+/// made once clicked, shortcuts, the camera and the microphone.
+fn inputs(st: &Ui) {
+    st.subheader("formats");
+    let share = st
+        .format("%d%%")
+        .tooltip("How much of the budget")
+        .slider("Share", 0..=100, 40);
+    let weight = st
+        .format("%.1f kg")
+        .slider_f64("Weight", 0.0..=20.0, 2.5, 0.5);
+    let price = st
+        .format("$%,.2f")
+        .number_input("Price", 1234.5, Some(0.0), None, 0.5);
+    st.write(format!(
+        "share: {share} · weight: {weight} · price: {price}"
+    ));
+
+    st.subheader("dates and times on sliders");
+    let day = st.date_slider("Day", "2026-01-01"..="2026-12-31", "2026-06-15");
+    let (from, to) = st.date_range_slider(
+        "Period",
+        "2026-01-01"..="2026-12-31",
+        ("2026-03-01", "2026-05-31"),
+    );
+    let at = st.time_slider("Start", "08:00"..="18:00", "09:00", 15);
+    let when = st.format("MMM D, HH:mm").datetime_slider(
+        "When",
+        "2026-12-01T00:00"..="2026-12-07T00:00",
+        "2026-12-03T12:00",
+        60,
+    );
+    st.write(format!(
+        "day: {day} · period: {from} to {to} · start: {at} · when: {when}"
+    ));
+
+    st.subheader("empty until chosen");
+    let age = st.number_input_full(
+        "Age",
+        &wasmlit::NumberInputOptions::<i64>::new(None)
+            .min(0)
+            .max(130)
+            .placeholder("Your age"),
+    );
+    let due = st.date_input_optional("Due", None, Some("2026-01-01"), None);
+    let stay = st.format("DD.MM.YYYY").date_input_range(
+        "Stay",
+        Some(("2026-12-20", "2026-12-27")),
+        None,
+        None,
+    );
+    let meeting = st.datetime_input("Meeting", None);
+    let show = |v: Option<String>| v.unwrap_or_else(|| "none".into());
+    st.write(format!(
+        "age: {} · due: {} · stay: {} · meeting: {}",
+        age.map_or("none".into(), |a| a.to_string()),
+        show(due),
+        show(stay.map(|(a, b)| format!("{a} to {b}"))),
+        show(meeting)
+    ));
+
+    st.subheader("ranges and new options");
+    let (small, large) = st.select_slider_range("Sizes", &["XS", "S", "M", "L", "XL"], (1, 3));
+    let tag = st.selectbox_accept_new("Tag", &["bug", "idea"], None, Some("Pick or type a tag"));
+    let labels = st.multiselect_accept_new("Labels", &["urgent", "later"], &[0], Some(3), None);
+    st.write(format!(
+        "sizes: {small}–{large} · tag: {} · labels: {}",
+        tag.unwrap_or_else(|| "none".into()),
+        labels.join("+")
+    ));
+
+    st.subheader("downloads and shortcuts");
+    if st.download_button_lazy("Export report", "report.csv", "text/csv", || {
+        let clicks: u32 = st.session_state().get("exports").unwrap_or(0) + 1;
+        st.session_state().set("exports", &clicks);
+        format!("export,{clicks}\n").into_bytes()
+    }) {
+        st.caption("report made");
+    }
+    st.download_button_no_rerun("Save a note", "note.txt", "text/plain", b"a note\n");
+    let pressed: u32 = st.session_state().get("pressed").unwrap_or(0);
+    if st.shortcut("alt+k").button("Press me (Alt+K)") {
+        st.session_state().set("pressed", &(pressed + 1));
+    }
+    st.write(format!(
+        "exports: {} · pressed: {}",
+        st.session_state().get::<u32>("exports").unwrap_or(0),
+        st.session_state().get::<u32>("pressed").unwrap_or(0)
+    ));
+
+    st.subheader("camera and microphone");
+    match st.camera_input("A photo") {
+        Some(photo) => st.write(format!("photo: {} ({} bytes)", photo.mime, photo.size)),
+        None => st.caption("no photo yet"),
+    }
+    match st.audio_input("A voice note") {
+        Some(note) => st.write(format!("voice note: {} bytes", note.size)),
+        None => st.caption("no voice note yet"),
+    }
 }
 
 fn rich_text(st: &Ui) {
