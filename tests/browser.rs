@@ -18,6 +18,7 @@ const PAGES: &[&str] = &[
     "gallery",
     "fragments",
     "hostile",
+    "chat",
 ];
 
 /// A server with the test pages and a browser showing `page` (a path,
@@ -1288,5 +1289,206 @@ async fn the_gallerys_rich_content_is_drawn_in_the_browser() {
     .await;
     assert_eq!(nodes, 5);
     browser.save_screenshot("gallery-figures.png").await;
+    finish(server, browser).await;
+}
+
+/// Finds the button whose text is `text`.
+async fn button(browser: &Browser, text: &str) -> fantoccini::elements::Element {
+    browser
+        .client
+        .wait()
+        .at_most(std::time::Duration::from_secs(20))
+        .for_element(Locator::XPath(&format!(
+            "//button[normalize-space(.)='{text}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("no button {text:?}: {e}"))
+}
+
+/// The form control of the visible tab (or page) labelled `label`.
+async fn labelled(browser: &Browser, label: &str) -> fantoccini::elements::Element {
+    let id = until(
+        browser,
+        &format!(
+            "[...document.querySelectorAll('label.label')].find((l) => l.offsetParent && l.textContent.trim() === '{label}')?.htmlFor"
+        ),
+    )
+    .await;
+    browser
+        .css(&format!("[id='{}']", id.as_str().unwrap_or_default()))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gallerys_inputs_are_drawn_and_used_in_the_browser() {
+    let (server, browser) = open("gallery").await;
+    browser.wait_text("A column twice as wide").await;
+    browser.click("button.tab:nth-child(10)").await;
+    // Formats: printf for numbers, date tokens for dates; help beside the label.
+    let shown = until(
+        &browser,
+        "(() => { const v = [...document.querySelectorAll('.tab-panel:not([hidden]) .slider .value')].map((x) => x.textContent); \
+           const price = document.querySelector('.tab-panel:not([hidden]) .widget.number_input input'); \
+           const help = document.querySelector('.tab-panel:not([hidden]) .help[title=\"How much of the budget\"]'); \
+           return v.length >= 6 && price && help ? [...v.slice(0, 6), price.value].join('|') : null; })()",
+    )
+    .await;
+    assert_eq!(
+        shown,
+        "40%|2.5 kg|2026-06-15|2026-03-01 – 2026-05-31|09:00|Dec 3, 12:00|$1,234.50"
+    );
+    // A date slider moves a day at a time.
+    let sliders = browser
+        .client
+        .find_all(Locator::Css(
+            ".tab-panel:not([hidden]) .slider input[type=range]",
+        ))
+        .await
+        .unwrap();
+    sliders[2].send_keys(&Key::Right.to_string()).await.unwrap();
+    browser.wait_text("day: 2026-06-16").await;
+    // A select slider's low handle moves down one option.
+    sliders[7].send_keys(&Key::Left.to_string()).await.unwrap();
+    browser.wait_text("sizes: XS–L").await;
+
+    // Empty until chosen, and emptied again.
+    let age = labelled(&browser, "Age").await;
+    age.send_keys(&format!("42{}", Key::Tab)).await.unwrap();
+    browser.wait_text("age: 42 ·").await;
+    age.send_keys(&format!("{}{}{}", Key::Backspace, Key::Backspace, Key::Tab))
+        .await
+        .unwrap();
+    browser.wait_text("age: none ·").await;
+    // A date range written as its format asks.
+    let first = browser
+        .css(".tab-panel:not([hidden]) .date-range input[placeholder='DD.MM.YYYY']")
+        .await;
+    assert_eq!(
+        first.prop("value").await.unwrap().as_deref(),
+        Some("20.12.2026")
+    );
+    first.clear().await.unwrap();
+    first
+        .send_keys(&format!("01.12.2026{}", Key::Tab))
+        .await
+        .unwrap();
+    browser.wait_text("stay: 2026-12-01 to 2026-12-27").await;
+    // The browser's own date and time picker.
+    let meeting = labelled(&browser, "Meeting").await;
+    browser
+        .client
+        .execute(
+            "arguments[0].value = '2026-12-03T09:30'; arguments[0].dispatchEvent(new Event('change'));",
+            vec![serde_json::to_value(&meeting).unwrap()],
+        )
+        .await
+        .unwrap();
+    browser.wait_text("meeting: 2026-12-03T09:30").await;
+
+    // Options the user types.
+    let tag = labelled(&browser, "Tag").await;
+    tag.send_keys(&format!("question{}", Key::Tab))
+        .await
+        .unwrap();
+    browser.wait_text("tag: question").await;
+    let labels = labelled(&browser, "Labels").await;
+    labels.send_keys("blocked\n").await.unwrap();
+    browser.wait_text("labels: urgent+blocked").await;
+
+    // Files saved: one made once clicked, one saved without a rerun.
+    browser
+        .client
+        .execute(
+            "window.saved = []; const make = URL.createObjectURL; \
+             URL.createObjectURL = (b) => { b.text().then((t) => window.saved.push(t)); return make.call(URL, b); }; \
+             window.reruns = 0; const send = WebSocket.prototype.send; \
+             WebSocket.prototype.send = function (d) { if (String(d).includes('\"rerun\"')) window.reruns++; return send.call(this, d); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    button(&browser, "⬇ Save a note")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let saved = until(
+        &browser,
+        "window.saved.length === 1 && [window.saved[0], window.reruns].join('|')",
+    )
+    .await;
+    assert_eq!(saved, "a note\n|0", "saved without a rerun");
+    button(&browser, "⬇ Export report")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_text("report made").await;
+    let saved = until(&browser, "window.saved.length === 2 && window.saved[1]").await;
+    assert_eq!(saved, "export,1\n");
+
+    // A keyboard shortcut presses its button.
+    browser
+        .css("body")
+        .await
+        .send_keys(&format!("{}k{}", Key::Alt, Key::Null))
+        .await
+        .unwrap();
+    browser.wait_text("pressed: 1").await;
+
+    // A photo from the (test pattern) camera, a recording from the microphone.
+    button(&browser, "Open camera").await.click().await.unwrap();
+    until(
+        &browser,
+        "document.querySelector('.capture-video')?.videoWidth > 0",
+    )
+    .await;
+    button(&browser, "Take photo").await.click().await.unwrap();
+    browser.wait_text("photo: image/png (").await;
+    until(
+        &browser,
+        "document.querySelector('.capture-photo')?.naturalWidth > 0",
+    )
+    .await;
+    button(&browser, "Record").await.click().await.unwrap();
+    button(&browser, "Stop recording")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_text("voice note: ").await;
+    browser.save_screenshot("gallery-inputs.png").await;
+    finish(server, browser).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_input_stays_at_the_bottom_of_the_window() {
+    let (server, browser) = open("chat").await;
+    browser.wait_text("No messages yet").await;
+    // Drawn first, shown last: at the bottom of the window.
+    let gap = "(() => { const c = document.querySelector('.chat-input')?.getBoundingClientRect(); \
+                 return c ? String(Math.round(innerHeight - c.bottom)) : null; })()";
+    let below = until(&browser, gap).await;
+    let below: i64 = below.as_str().unwrap_or_default().parse().unwrap();
+    assert!((0..=40).contains(&below), "{below} px below the chat input");
+    // A conversation longer than the window scrolls under it.
+    let input = browser.css(".chat-input input").await;
+    for i in 0..10 {
+        input
+            .send_keys(&format!("message number {i}\n"))
+            .await
+            .unwrap();
+        browser.wait_text(&format!("message number {i}")).await;
+    }
+    let at_top = until(
+        &browser,
+        "(() => { scrollTo(0, 0); const c = document.querySelector('.chat-input').getBoundingClientRect(); \
+           const last = [...document.querySelectorAll('.chat-message')].pop().getBoundingClientRect(); \
+           return document.documentElement.scrollHeight > innerHeight + 200 \
+             ? [Math.round(innerHeight - c.bottom) <= 40, last.top > c.top].join(',') : null; })()",
+    )
+    .await;
+    assert_eq!(at_top, "true,true");
+    browser.save_screenshot("chat.png").await;
     finish(server, browser).await;
 }

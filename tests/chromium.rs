@@ -60,6 +60,8 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                    // A camera and microphone that make test patterns, allowed without asking.
+                    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 ],
             }),
         );

@@ -686,8 +686,11 @@ Object.assign(WIDGETS, {
       ctx.send(el.id, text);
     };
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send(); } });
-    return h("div", { class: "chat-input" }, input,
+    const node = h("div", { class: "chat-input" }, input,
       h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
+    // What was sent lasts one run: the redrawn box keeps its node, so what
+    // the user types meanwhile (and the focus) stays.
+    return { node, update: () => {} };
   },
   // The file comes with the button, or (`lazy`) from the run its click
   // causes; a button that ignores clicks saves it without a rerun.
@@ -1121,6 +1124,9 @@ function typedChoices(el, ctx) {
 // A photo or recording the browser makes (camera_input, audio_input):
 // `capture(stream)` shows the device and resolves to a Blob once the user
 // takes it; the blob goes through the upload path, and the value lists its id.
+// What the user took, by upload id: shown again when the widget is
+// redrawn with that file.
+const captured = new Map();
 function captureWidget(el, ctx, { device, start, name, preview }) {
   const status = h("div", { class: "upload-status", role: "status" });
   const stage = h("div", { class: "capture-stage" });
@@ -1129,6 +1135,8 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
   const stop = () => { stream?.getTracks().forEach((t) => t.stop()); stream = null; };
   const show = (files) => {
     const file = files?.[0];
+    if (file && captured.has(file.id) && !stream) stage.replaceChildren(captured.get(file.id));
+    else if (!stream) stage.replaceChildren();
     shown.replaceChildren(...(file ? [h("span", { class: "file-name", text: `${file.name} · ${humanBytes(file.size)}` }),
       h("button", { type: "button", class: "btn secondary", disabled: el.disabled, onclick: () => { ctx.send(el.id, []); show([]); } }, "Clear")] : []));
   };
@@ -1144,9 +1152,11 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
     try {
       const blob = await start(stream, stage);
       stop();
-      stage.replaceChildren(preview(blob));
+      const made = preview(blob);
+      stage.replaceChildren(made);
       status.textContent = "Uploading…";
       const info = await upload(el, blob, name(blob));
+      captured.set(info.id, made);
       status.textContent = "";
       show([info]);
       ctx.send(el.id, [info.id]);
@@ -1166,7 +1176,14 @@ Object.assign(WIDGETS, {
     return captureWidget(el, ctx, {
       device: { video: true },
       name: () => "photo.png",
-      preview: (blob) => h("img", { src: URL.createObjectURL(blob), alt: "The photo taken", class: "capture-photo" }),
+      // A data: URL, which the app's policy allows for images (not blob:).
+      preview: (blob) => {
+        const img = h("img", { alt: "The photo taken", class: "capture-photo" });
+        const reader = new FileReader();
+        reader.addEventListener("load", () => { img.src = reader.result; });
+        reader.readAsDataURL(blob);
+        return img;
+      },
       start: (stream, stage) => new Promise((resolve, reject) => {
         const video = h("video", { autoplay: true, playsinline: true, muted: true, class: "capture-video" });
         video.srcObject = stream;
@@ -1183,7 +1200,7 @@ Object.assign(WIDGETS, {
     return captureWidget(el, ctx, {
       device: { audio: true },
       name: (blob) => (blob.type.includes("ogg") ? "recording.ogg" : "recording.webm"),
-      preview: (blob) => h("audio", { src: URL.createObjectURL(blob), controls: true, class: "capture-audio" }),
+      preview: (blob) => h("span", { class: "file-size", text: `Recorded ${humanBytes(blob.size)}` }),
       start: (stream, stage) => new Promise((resolve, reject) => {
         const recorder = new MediaRecorder(stream);
         const chunks = [];
