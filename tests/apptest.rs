@@ -735,3 +735,29 @@ fn switch_page_runs_another_page_in_the_same_session() {
         "session state is kept"
     );
 }
+
+#[test]
+fn closing_a_dialog_tells_the_page_and_runs_its_on_dismiss() {
+    let mut at = app("gallery");
+    at.run();
+    at.button("Open the welcome dialog").click().run();
+    assert_eq!(at.elements_of("dialog").len(), 1);
+    at.widget_of("dialog_dismiss", "Welcome").click().run();
+    assert!(
+        at.elements_of("dialog").is_empty(),
+        "the callback closed it"
+    );
+    assert_eq!(
+        line_of(&at, "welcome dialog closed"),
+        "welcome dialog closed 1 times"
+    );
+    // The app menu's entries reach the browser with the page's config.
+    let config = at.elements_of("page_config");
+    assert_eq!(
+        config[0]["menu"]["get_help"],
+        "https://docs.example.com/gallery"
+    );
+    assert!(config[0]["menu"]["about"]
+        .as_str()
+        .is_some_and(|about| about.contains("<strong>wasmlit</strong>")));
+}

@@ -1458,6 +1458,41 @@ async fn the_gallerys_inputs_are_drawn_and_used_in_the_browser() {
         .unwrap();
     browser.wait_text("voice note: ").await;
     browser.save_screenshot("gallery-inputs.png").await;
+
+    // A dialog that tells the page it was closed.
+    button(&browser, "Open the welcome dialog")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.click("dialog.dialog[open] .dialog-close").await;
+    browser.wait_text("welcome dialog closed 1 times").await;
+    let open = until(
+        &browser,
+        "document.querySelector('dialog.dialog[open]') ? null : 'closed'",
+    )
+    .await;
+    assert_eq!(open, "closed");
+
+    // The app menu: the page's links and its About text.
+    browser.click("#app-menu-button").await;
+    let links = until(
+        &browser,
+        "(() => { const a = [...document.querySelectorAll('#app-menu a.menu-item')]; \
+           return a.length === 2 ? a.map((x) => `${x.textContent}=${x.getAttribute('href')}`).join('|') : null; })()",
+    )
+    .await;
+    assert_eq!(
+        links,
+        "Get help=https://docs.example.com/gallery|Report a bug=mailto:bugs@example.com"
+    );
+    button(&browser, "About").await.click().await.unwrap();
+    let about = until(
+        &browser,
+        "document.querySelector('dialog.about[open] .markdown')?.textContent.trim()",
+    )
+    .await;
+    assert_eq!(about, "The wasmlit gallery: every element in one app.");
     finish(server, browser).await;
 }
 

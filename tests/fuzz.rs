@@ -676,6 +676,7 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
     Union::new(vec![
         Just(W::Button(Button)).boxed(),
         Just(W::SubmitButton(SubmitButton)).boxed(),
+        Just(W::DialogDismiss(DialogDismiss)).boxed(),
         any::<bool>()
             .prop_map(|default| W::Checkbox(Checkbox { default }))
             .boxed(),
@@ -1022,6 +1023,7 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
     Union::new(vec![
         Just(W::Button(Button)).boxed(),
         Just(W::SubmitButton(SubmitButton)).boxed(),
+        Just(W::DialogDismiss(DialogDismiss)).boxed(),
         any::<bool>()
             .prop_map(|default| W::Checkbox(Checkbox { default }))
             .boxed(),
@@ -1397,6 +1399,7 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
     use WidgetSpec as W;
     let aimed = match spec.clone() {
         W::Button(Button)
+        | W::DialogDismiss(DialogDismiss)
         | W::SubmitButton(SubmitButton)
         | W::DownloadButton(DownloadButton { .. })
         | W::Checkbox(Checkbox { .. })
@@ -1593,6 +1596,7 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             ignore_click: true, ..
         }) => (value.as_bool() == Some(false)).then_some(WidgetValue::Bool(false)),
         W::Button(Button)
+        | W::DialogDismiss(DialogDismiss)
         | W::SubmitButton(SubmitButton)
         | W::DownloadButton(DownloadButton { .. })
         | W::Checkbox(Checkbox { .. })

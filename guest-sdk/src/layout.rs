@@ -266,6 +266,36 @@ impl Ui {
         }))
     }
 
+    /// A dismissible dialog that tells the page when the user closes it,
+    /// like `@st.dialog(…, on_dismiss="rerun")`: closing it (the close
+    /// button, Esc or a click outside) reruns the page. With a callback set
+    /// through [`on_change`](Ui::on_change) on the `Ui` this is called on,
+    /// the callback runs first, as Streamlit's callable `on_dismiss`.
+    ///
+    /// ```no_run
+    /// use wasmlit::DialogWidth;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// fn closed(st: &wasmlit::Ui, _: ()) {
+    ///     st.session_state().set("show_dialog", &false);
+    /// }
+    /// if st.session_state().get::<bool>("show_dialog").unwrap_or(true) {
+    ///     let d = st.on_change(closed, ()).dialog_on_dismiss("Welcome", DialogWidth::Medium);
+    ///     d.write("Close me: the page is told.");
+    /// }
+    /// # }
+    /// ```
+    pub fn dialog_on_dismiss(&self, title: &str, width: DialogWidth) -> Ui {
+        let dialog = self.dialog_with(title, width, true);
+        let mut probe = Ui::at(dialog.container);
+        probe.on_change.clone_from(&self.on_change);
+        probe.key.clone_from(&self.key);
+        let _dismissed = probe.show(
+            title,
+            crate::bindings::wasmlit::page::widgets::Widget::DialogDismiss,
+        );
+        dialog
+    }
+
     /// A block with a label and a state icon for a long task, like
     /// `st.status`: open while running; see [`Status`].
     ///

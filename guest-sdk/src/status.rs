@@ -54,6 +54,7 @@ pub struct PageConfig {
     icon: Option<String>,
     wide: bool,
     sidebar: SidebarState,
+    menu: host::MenuItems,
 }
 
 impl Default for PageConfig {
@@ -63,6 +64,11 @@ impl Default for PageConfig {
             icon: None,
             wide: false,
             sidebar: SidebarState::Auto,
+            menu: host::MenuItems {
+                get_help: None,
+                report_a_bug: None,
+                about: None,
+            },
         }
     }
 }
@@ -124,6 +130,32 @@ impl PageConfig {
         self.sidebar = state;
         self
     }
+
+    /// The app menu's entries, like `menu_items=`: a "Get help" and a
+    /// "Report a bug" link (http, https or mailto) and an "About" text
+    /// (Markdown), each optional. The menu (⋮ at the top right) shows only
+    /// when one is given.
+    ///
+    /// ```no_run
+    /// let config = wasmlit::PageConfig::new().menu_items(
+    ///     Some("https://example.com/help"),
+    ///     Some("mailto:bugs@example.com"),
+    ///     Some("**Sales** dashboard, v2"),
+    /// );
+    /// ```
+    pub fn menu_items(
+        mut self,
+        get_help: Option<&str>,
+        report_a_bug: Option<&str>,
+        about: Option<&str>,
+    ) -> PageConfig {
+        self.menu = host::MenuItems {
+            get_help: get_help.map(str::to_owned),
+            report_a_bug: report_a_bug.map(str::to_owned),
+            about: about.map(str::to_owned),
+        };
+        self
+    }
 }
 
 impl Ui {
@@ -140,6 +172,7 @@ impl Ui {
             icon: config.icon.clone(),
             wide: config.wide,
             initial_sidebar_state: config.sidebar,
+            menu_items: config.menu.clone(),
         }));
     }
 

@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, icon, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
+import { h, asView, icon, richHtml, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -172,6 +172,7 @@ const PAGE_LEVEL = {
     history.replaceState(history.state, "", `${location.pathname}${element.query ? `?${element.query}` : ""}`);
   },
   page_config: (element) => {
+    appMenu(element.menu);
     if (element.title) document.title = element.title;
     document.body.classList.toggle("wide", element.wide);
     // How the sidebar starts, until the user opens or closes it.
@@ -333,6 +334,31 @@ function snow() {
     document.body.append(f);
     setTimeout(() => f.remove(), 7000);
   }
+}
+
+// The app menu (⋮) with the page's entries (`menu_items`): links that
+// open in a new tab, and an About text in a dialog. None without entries.
+function appMenu(menu) {
+  document.getElementById("app-menu")?.remove();
+  if (!menu) return;
+  const list = h("div", { class: "menu-list", role: "menu", hidden: true });
+  const link = (text, href) => h("a", { role: "menuitem", class: "menu-item", href, target: "_blank", rel: "noopener noreferrer", text });
+  if (menu.get_help) list.append(link("Get help", menu.get_help));
+  if (menu.report_a_bug) list.append(link("Report a bug", menu.report_a_bug));
+  if (menu.about) {
+    const about = h("dialog", { class: "dialog dialog-small about", "aria-label": "About" },
+      h("div", { class: "dialog-head" }, h("strong", { text: "About" }),
+        h("button", { type: "button", class: "dialog-close", "aria-label": "Close", onclick: () => about.close() }, "×")),
+      richHtml("div", { class: "markdown" }, menu.about));
+    list.append(h("button", { type: "button", role: "menuitem", class: "menu-item", onclick: () => {
+      list.hidden = true;
+      document.body.append(about);
+      about.showModal();
+    } }, "About"));
+  }
+  const open = h("button", { id: "app-menu-button", type: "button", title: "App menu", "aria-label": "App menu",
+    "aria-haspopup": "menu", onclick: () => { list.hidden = !list.hidden; } }, "⋮");
+  document.getElementById("toolbar").append(h("div", { id: "app-menu" }, open, list));
 }
 
 // A toast from the page: Markdown the host rendered and sanitized.

@@ -1172,6 +1172,21 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
 }
 
 Object.assign(WIDGETS, {
+  // Nothing to see: once inside its dialog, the user's closing of the
+  // dialog (close button or Esc) sends true, which reruns the page.
+  dialog_dismiss(el, ctx) {
+    const node = h("span", { class: "dialog-dismiss", hidden: true });
+    requestAnimationFrame(() => {
+      const dialog = node.closest("dialog");
+      if (!dialog) return;
+      dialog.dismissed = () => { if (node.isConnected) ctx.send(el.id, true); };
+      if (!dialog.dataset.dismissWatched) {
+        dialog.dataset.dismissWatched = "true";
+        dialog.addEventListener("close", () => dialog.dismissed?.());
+      }
+    });
+    return { node, update: () => {} };
+  },
   camera_input(el, ctx) {
     return captureWidget(el, ctx, {
       device: { video: true },
@@ -1488,4 +1503,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, icon, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };
+export { h, asView, icon, richHtml, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };

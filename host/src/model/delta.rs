@@ -173,6 +173,9 @@ pub enum Element {
         wide: bool,
         /// How the sidebar starts: `auto`, `expanded` or `collapsed`.
         sidebar: &'static str,
+        /// The app menu's entries, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        menu: Option<Box<MenuItems>>,
     },
     /// Nothing: what a spinner's place holds once its work is done.
     Empty,
@@ -611,6 +614,31 @@ impl BlockSpec {
     }
 }
 
+/// The app menu's entries (`set_page_config(menu_items=…)`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MenuItems {
+    /// A "Get help" link (http, https or mailto).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub get_help: Option<String>,
+    /// A "Report a bug" link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_a_bug: Option<String>,
+    /// The "About" text, rendered from Markdown and sanitized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+}
+
+impl MenuItems {
+    /// Bytes of text the entries carry.
+    pub fn bytes(&self) -> usize {
+        [&self.get_help, &self.report_a_bug, &self.about]
+            .into_iter()
+            .flatten()
+            .map(String::len)
+            .sum()
+    }
+}
+
 /// A widget as drawn: its id (what the browser reports values under), its
 /// options, its parameters and the value the run received.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -754,8 +782,12 @@ impl Element {
             } => file_name.len() + mime.len() + data.len(),
             Element::LinkButton { label, url } => label.len() + url.len(),
             Element::VegaLite { bytes, .. } => *bytes,
-            Element::PageConfig { title, icon, .. } => {
-                title.as_ref().map_or(0, String::len) + icon.as_ref().map_or(0, String::len)
+            Element::PageConfig {
+                title, icon, menu, ..
+            } => {
+                title.as_ref().map_or(0, String::len)
+                    + icon.as_ref().map_or(0, String::len)
+                    + menu.as_ref().map_or(0, |m| m.bytes())
             }
             Element::Metric {
                 label,
@@ -1002,6 +1034,11 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             icon: None,
             wide: false,
             sidebar: "collapsed",
+            menu: Some(Box::new(MenuItems {
+                get_help: Some("https://example.com/help".into()),
+                report_a_bug: None,
+                about: Some("<p>About</p>".into()),
+            })),
         },
         Element::Empty,
         Element::Snow,

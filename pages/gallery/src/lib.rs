@@ -11,7 +11,12 @@ fn gallery(st: &Ui) {
         &PageConfig::new()
             .title("Gallery · wasmlit")
             .icon("🧰")
-            .wide(),
+            .wide()
+            .menu_items(
+                Some("https://docs.example.com/gallery"),
+                Some("mailto:bugs@example.com"),
+                Some("The **wasmlit** gallery: every element in one app."),
+            ),
     );
     st.logo(
         MediaData::typed(LOGO_SVG.as_bytes().to_vec(), "image/svg+xml"),
@@ -131,6 +136,25 @@ fn inputs(st: &Ui) {
         "exports: {} · pressed: {}",
         st.session_state().get::<u32>("exports").unwrap_or(0),
         st.session_state().get::<u32>("pressed").unwrap_or(0)
+    ));
+
+    st.subheader("a dialog that tells the page it was closed");
+    if st.button("Open the welcome dialog") {
+        st.session_state().set("welcome_open", &true);
+    }
+    if st
+        .session_state()
+        .get::<bool>("welcome_open")
+        .unwrap_or(false)
+    {
+        let dialog = st
+            .on_change(welcome_closed, ())
+            .dialog_on_dismiss("Welcome", wasmlit::DialogWidth::Medium);
+        dialog.write("Close me with × or Esc: the page is told.");
+    }
+    st.write(format!(
+        "welcome dialog closed {} times",
+        st.session_state().get::<u32>("welcome_closed").unwrap_or(0)
     ));
 
     st.subheader("camera and microphone");
@@ -671,6 +695,17 @@ fn widgets(st: &Ui) {
     if form.form_submit_button("Book") {
         st.success(format!("Booked a table for {guests}, name: {name}"));
     }
+}
+
+/// The welcome dialog's `on_dismiss`: runs before the page draws, so the
+/// dialog is not drawn again.
+fn welcome_closed(st: &Ui, _: ()) {
+    let state = st.session_state();
+    state.set("welcome_open", &false);
+    state.set(
+        "welcome_closed",
+        &(state.get::<u32>("welcome_closed").unwrap_or(0) + 1),
+    );
 }
 
 /// A widget callback: runs before the page draws, so the slider keyed

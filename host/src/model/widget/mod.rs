@@ -13,6 +13,7 @@ mod checkbox;
 mod color_picker;
 mod date_input;
 mod datetime_input;
+mod dialog_dismiss;
 mod download_button;
 mod feedback;
 mod file_uploader;
@@ -40,6 +41,7 @@ pub use checkbox::Checkbox;
 pub use color_picker::ColorPicker;
 pub use date_input::DateInput;
 pub use datetime_input::DatetimeInput;
+pub use dialog_dismiss::DialogDismiss;
 pub use display::{check_format, check_shortcut, MAX_FORMAT_BYTES};
 pub use download_button::DownloadButton;
 pub use feedback::Feedback;
@@ -211,6 +213,8 @@ kinds! {
     CameraInput = "camera_input",
     /// A recording from the microphone, through the upload path.
     AudioInput = "audio_input",
+    /// Nothing to see: true in the run its dialog's closing caused.
+    DialogDismiss = "dialog_dismiss",
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -431,6 +435,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
         }),
         WidgetSpec::CameraInput(CameraInput { max_bytes: 1 << 20 }),
         WidgetSpec::AudioInput(AudioInput { max_bytes: 1 << 20 }),
+        WidgetSpec::DialogDismiss(DialogDismiss),
     ];
     // Adding a widget kind stops this from compiling until it has a sample.
     for spec in &all {
@@ -461,7 +466,8 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             | WidgetSpec::FloatRangeSlider(FloatRangeSlider { .. })
             | WidgetSpec::DatetimeInput(DatetimeInput { .. })
             | WidgetSpec::CameraInput(CameraInput { .. })
-            | WidgetSpec::AudioInput(AudioInput { .. }) => {}
+            | WidgetSpec::AudioInput(AudioInput { .. })
+            | WidgetSpec::DialogDismiss(DialogDismiss) => {}
         }
     }
     all
@@ -994,6 +1000,7 @@ mod tests {
             "datetime_input:2c8492425670091a",
             "camera_input:e4c1a9b15db42392",
             "audio_input:9ef95f7a3ef0b193",
+            "dialog_dismiss:c0985f346e402ce1",
         ];
         assert_eq!(ids, expected);
     }

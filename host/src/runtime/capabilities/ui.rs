@@ -64,8 +64,10 @@ impl ui::Host for StoreData {
     }
 
     fn set_page_config(&mut self, config: ui::PageConfig) -> HostResult<()> {
+        let menu = menu_items(config.menu_items, self.limits.element_bytes)?;
         let run = self.live("ui.set_page_config")?;
         let element = Element::PageConfig {
+            menu,
             title: config.title,
             icon: config.icon,
             wide: config.wide,
@@ -494,18 +496,7 @@ fn convert(
         },
         WitElement::Empty => Element::Empty,
         WitElement::LinkButton(link) => {
-            let scheme = link
-                .url
-                .split(':')
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            if !matches!(scheme.as_str(), "http" | "https" | "mailto") || !link.url.contains(':') {
-                return Err(CallError::InvalidArgument(format!(
-                    "link_button: only http, https and mailto links are allowed, got {:?}",
-                    link.url
-                )));
-            }
+            check_link("link_button", &link.url)?;
             Element::LinkButton {
                 label: link.label,
                 url: link.url,
@@ -863,4 +854,49 @@ mod tests {
         let long = format!("https://example.com/{}", "a".repeat(FRAME_URL_BYTES));
         assert!(frame_url(&long).is_err());
     }
+}
+
+/// A link the page gives the browser to open: http, https or mailto.
+fn check_link(what: &str, url: &str) -> Result<(), CallError> {
+    let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https" | "mailto") || !url.contains(':') {
+        return Err(CallError::InvalidArgument(format!(
+            "{what}: only http, https and mailto links are allowed, got {url:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// The app menu's entries: links checked, the About text rendered from
+/// Markdown (bounded by what one element may carry); none when all are empty.
+fn menu_items(
+    items: ui::MenuItems,
+    element_bytes: usize,
+) -> Result<Option<Box<crate::model::delta::MenuItems>>, HostError> {
+    for (what, link) in [
+        ("menu_items get_help", &items.get_help),
+        ("menu_items report_a_bug", &items.report_a_bug),
+    ] {
+        if let Some(link) = link {
+            check_link(what, link).map_err(HostError::from)?;
+        }
+    }
+    let about = match &items.about {
+        Some(text) => Some(
+            crate::model::markdown::render_bounded(text, element_bytes).map_err(|_| {
+                HostError::from(CallError::LimitExceeded(format!(
+                    "menu_items about may render to at most {element_bytes} bytes (element_bytes)"
+                )))
+            })?,
+        ),
+        None => None,
+    };
+    if items.get_help.is_none() && items.report_a_bug.is_none() && about.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(crate::model::delta::MenuItems {
+        get_help: items.get_help,
+        report_a_bug: items.report_a_bug,
+        about,
+    })))
 }

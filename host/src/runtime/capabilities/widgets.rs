@@ -5,8 +5,8 @@ use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
     check_format, check_shortcut, widget_id, AudioInput, Button, ButtonOptions, CameraInput,
-    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DownloadButton, Feedback,
-    FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
+    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton,
+    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
     NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
     TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
@@ -319,6 +319,7 @@ fn spec(widget: Widget) -> WidgetSpec {
             max: d.max,
             step_minutes: d.step_minutes,
         }),
+        Widget::DialogDismiss => WidgetSpec::DialogDismiss(DialogDismiss),
         Widget::CameraInput => WidgetSpec::CameraInput(CameraInput { max_bytes: 0 }),
         Widget::AudioInput => WidgetSpec::AudioInput(AudioInput { max_bytes: 0 }),
         Widget::TimeInput(t) => WidgetSpec::TimeInput(TimeInput {
