@@ -26,10 +26,10 @@ use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
     widget_id as host_widget_id, AudioInput, Button, ButtonOptions, CameraInput, ChatInput,
-    Checkbox, ColorPicker, DateInput, DatetimeInput, DownloadButton, Feedback, FileUploader,
-    FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills,
-    Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton, TextArea,
-    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
+    Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton, Feedback,
+    FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
+    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
+    TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
     MAX_SELECT_OPTIONS, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
