@@ -82,6 +82,14 @@ fn page_config_is_a_page_level_delta() {
             icon: Some("🧰".into()),
             wide: true,
             sidebar: "auto",
+            menu: Some(Box::new(host::model::delta::MenuItems {
+                get_help: Some("https://docs.example.com/gallery".into()),
+                report_a_bug: Some("mailto:bugs@example.com".into()),
+                about: Some(
+                    "<p>The <strong>wasmlit</strong> gallery: every element in one app.</p>\n"
+                        .into()
+                ),
+            })),
         }
     );
 }

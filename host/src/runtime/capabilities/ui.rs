@@ -825,37 +825,6 @@ fn frame_url(text: &str) -> Result<String, CallError> {
     Ok(url.into())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_framed_page_is_an_http_or_https_url_and_nothing_else() {
-        assert_eq!(
-            frame_url("https://example.com/a b?q=1").ok().as_deref(),
-            Some("https://example.com/a%20b?q=1")
-        );
-        assert!(frame_url("http://127.0.0.1:8080/").is_ok());
-        for bad in [
-            "javascript:alert(1)",
-            "data:text/html,<script>1</script>",
-            "file:///etc/passwd",
-            "/_/media/x",
-            "blob:https://example.com/1",
-            "https://",
-            "",
-        ] {
-            let error = frame_url(bad).err().map(|e| format!("{e:?}"));
-            assert!(
-                error.is_some_and(|e| e.contains("iframe")),
-                "{bad:?} was accepted"
-            );
-        }
-        let long = format!("https://example.com/{}", "a".repeat(FRAME_URL_BYTES));
-        assert!(frame_url(&long).is_err());
-    }
-}
-
 /// A link the page gives the browser to open: http, https or mailto.
 fn check_link(what: &str, url: &str) -> Result<(), CallError> {
     let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
@@ -899,4 +868,35 @@ fn menu_items(
         report_a_bug: items.report_a_bug,
         about,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_framed_page_is_an_http_or_https_url_and_nothing_else() {
+        assert_eq!(
+            frame_url("https://example.com/a b?q=1").ok().as_deref(),
+            Some("https://example.com/a%20b?q=1")
+        );
+        assert!(frame_url("http://127.0.0.1:8080/").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<script>1</script>",
+            "file:///etc/passwd",
+            "/_/media/x",
+            "blob:https://example.com/1",
+            "https://",
+            "",
+        ] {
+            let error = frame_url(bad).err().map(|e| format!("{e:?}"));
+            assert!(
+                error.is_some_and(|e| e.contains("iframe")),
+                "{bad:?} was accepted"
+            );
+        }
+        let long = format!("https://example.com/{}", "a".repeat(FRAME_URL_BYTES));
+        assert!(frame_url(&long).is_err());
+    }
 }
