@@ -761,3 +761,38 @@ fn closing_a_dialog_tells_the_page_and_runs_its_on_dismiss() {
         .as_str()
         .is_some_and(|about| about.contains("<strong>wasmlit</strong>")));
 }
+
+#[test]
+fn a_chat_message_brings_its_files_to_the_page() {
+    let mut at = app("chat");
+    at.run();
+    let chat = at.chat_input("Ask about the weather").spec();
+    assert!(
+        matches!(&chat, host::model::widget::WidgetSpec::ChatInput(c) if c.accept_file == host::model::widget::AcceptFile::Multiple),
+        "{chat:?}"
+    );
+    // The browser uploads the files first, then sends the message.
+    at.chat_input("Ask about the weather")
+        .send_message("will it rain?", &[("rain.csv", "text/csv", b"a\nb\n")])
+        .run();
+    let said = at.elements_of("chat_message");
+    assert_eq!(
+        said.len(),
+        2,
+        "{said:?} {:?} {:?} {:?}",
+        at.markdown(),
+        at.exception(),
+        at.rejected()
+    );
+    assert!(
+        at.markdown()
+            .iter()
+            .any(|m| m.starts_with("No rain is forecast.") && m.ends_with("rain.csv has 2 lines.")),
+        "{:?}",
+        at.markdown()
+    );
+    assert!(at
+        .chat_input("Ask about the weather")
+        .try_set(serde_json::json!({"text": "hi", "files": ["../../etc"]}))
+        .is_err());
+}

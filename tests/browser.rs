@@ -1506,8 +1506,21 @@ async fn a_chat_input_stays_at_the_bottom_of_the_window() {
     let below = until(&browser, gap).await;
     let below: i64 = below.as_str().unwrap_or_default().parse().unwrap();
     assert!((0..=40).contains(&below), "{below} px below the chat input");
-    // A conversation longer than the window scrolls under it.
-    let input = browser.css(".chat-input input").await;
+    // A file sent with a message reaches the page.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "one\ntwo\nthree\n").unwrap();
+    browser
+        .css(".chat-input input[type=file]")
+        .await
+        .send_keys(&notes.display().to_string())
+        .await
+        .unwrap();
+    let input = browser.css(".chat-input input[type=text]").await;
+    input.send_keys("how many lines?\n").await.unwrap();
+    browser.wait_text("notes.txt has 3 lines.").await;
+    // A conversation longer than the window scrolls under it; the box
+    // stays the same box (what is typed and the focus are kept).
     for i in 0..10 {
         input
             .send_keys(&format!("message number {i}\n"))

@@ -25,9 +25,9 @@
 use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
-    widget_id as host_widget_id, AudioInput, Button, ButtonOptions, CameraInput, ChatInput,
-    Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton, Feedback,
-    FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
+    widget_id as host_widget_id, AcceptFile, AudioInput, Button, ButtonOptions, CameraInput,
+    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton,
+    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
     NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
     TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
     MAX_SELECT_OPTIONS, MAX_UPLOADER_FILES,
@@ -817,11 +817,21 @@ fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (option::of(short_text()), option::of(any::<u32>()))
-            .prop_map(|(placeholder, max_chars)| {
+        (
+            option::of(short_text()),
+            option::of(any::<u32>()),
+            0u8..3,
+            vec(upload_type(), 0..3),
+        )
+            .prop_map(|(placeholder, max_chars, accept, types)| {
+                let accept_file =
+                    [AcceptFile::None, AcceptFile::One, AcceptFile::Multiple][accept as usize];
                 W::ChatInput(ChatInput {
                     placeholder,
                     max_chars,
+                    accept_file,
+                    file_types: if accept == 0 { Vec::new() } else { types },
+                    max_bytes: None,
                 })
             })
             .boxed(),
@@ -1118,11 +1128,15 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
                 })
             })
             .boxed(),
-        (opt_str(), any::<Option<u32>>())
-            .prop_map(|(placeholder, max_chars)| {
+        (opt_str(), any::<Option<u32>>(), 0u8..3, strings())
+            .prop_map(|(placeholder, max_chars, accept, file_types)| {
                 W::ChatInput(ChatInput {
                     placeholder,
                     max_chars,
+                    accept_file: [AcceptFile::None, AcceptFile::One, AcceptFile::Multiple]
+                        [accept as usize],
+                    file_types,
+                    max_bytes: None,
                 })
             })
             .boxed(),
@@ -1425,6 +1439,17 @@ fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
         W::NumberInput(NumberInput { min, max, .. }) => {
             prop_oneof![6 => float_values(min, max), 1 => Just(json!(null))].boxed()
         }
+        W::ChatInput(ChatInput {
+            max_chars,
+            accept_file: AcceptFile::One | AcceptFile::Multiple,
+            ..
+        }) => prop_oneof![
+            4 => (text_values(max_chars), upload_values())
+                .prop_map(|(text, files)| json!({"text": text, "files": files})),
+            1 => text_values(max_chars),
+            1 => Just(json!({"text": "hi"})),
+        ]
+        .boxed(),
         W::TextInput(TextInput { max_chars, .. })
         | W::TextArea(TextArea { max_chars, .. })
         | W::ChatInput(ChatInput { max_chars, .. }) => text_values(max_chars),
@@ -1636,6 +1661,42 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             } else {
                 Some(WidgetValue::Float(v))
             }
+        }
+        W::ChatInput(ChatInput {
+            max_chars,
+            accept_file: accept @ (AcceptFile::One | AcceptFile::Multiple),
+            ..
+        }) => {
+            let message = value.as_object().filter(|m| m.len() == 2)?;
+            let text = message.get("text")?.as_str()?;
+            if max_chars.is_some_and(|m| text.chars().count() > m as usize) {
+                return None;
+            }
+            let files = message.get("files")?;
+            let most = if *accept == AcceptFile::One {
+                1
+            } else {
+                MAX_UPLOADER_FILES
+            };
+            let items = files.as_array()?;
+            if items.len() > most {
+                return None;
+            }
+            let mut ids: Vec<String> = Vec::new();
+            for item in items {
+                let id = item.as_str()?;
+                if id.len() != 16
+                    || !id.bytes().all(|b| b.is_ascii_hexdigit())
+                    || ids.iter().any(|s| s == id)
+                {
+                    return None;
+                }
+                ids.push(id.to_owned());
+            }
+            Some(WidgetValue::Chat {
+                text: text.to_owned(),
+                files: ids,
+            })
         }
         W::TextInput(TextInput { max_chars, .. })
         | W::TextArea(TextArea { max_chars, .. })

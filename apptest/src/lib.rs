@@ -917,6 +917,39 @@ impl<'a> Widget<'a> {
         self.set(ids)
     }
 
+    /// Sends a chat message with files, as the browser does for a chat
+    /// input that accepts files: the files are uploaded, then the message
+    /// names them. The page gets it in the next run only.
+    pub fn send_message(self, text: &str, files: &[(&str, &str, &[u8])]) -> &'a mut AppTest {
+        if !matches!(&self.element().spec, WidgetSpec::ChatInput(_)) {
+            panic!(
+                "send_message() is for chat inputs, not {}",
+                self.element().spec.kind()
+            );
+        }
+        let limits = self.at.local.runner().engine().limits().clone();
+        let ids: Vec<String> = files
+            .iter()
+            .map(|(name, mime, bytes)| {
+                self.at
+                    .local
+                    .services()
+                    .uploads
+                    .add(
+                        SESSION,
+                        self.id.as_str(),
+                        name,
+                        mime,
+                        bytes.to_vec().into(),
+                        &limits,
+                    )
+                    .unwrap_or_else(|e| panic!("uploading {name}: {e}"))
+                    .id
+            })
+            .collect();
+        self.set(serde_json::json!({ "text": text, "files": ids }))
+    }
+
     /// Chooses an option by its text: of a selectbox (one that accepts new
     /// options takes any text), radio, select slider, or single pills or
     /// segmented control.

@@ -6,6 +6,20 @@ use crate::bindings::wasmlit::page::widgets::{
     WidgetValue,
 };
 use crate::widgets::mismatch;
+use crate::UploadedFile;
+
+/// How many files a chat message may carry ([`Ui::chat_input_files`]):
+/// `One` or `Multiple` (`None` takes text only).
+pub use crate::bindings::wasmlit::page::widgets::AcceptFile;
+
+/// A chat message the user sent with [`Ui::chat_input_files`].
+#[derive(Debug, Clone)]
+pub struct ChatMessage {
+    /// The text (may be empty when only files were sent).
+    pub text: String,
+    /// The files sent with it.
+    pub files: Vec<UploadedFile>,
+}
 
 pub use crate::bindings::wasmlit::page::widgets::FeedbackKind;
 use crate::Ui;
@@ -218,10 +232,57 @@ impl Ui {
         let widget = Widget::ChatInput(crate::bindings::wasmlit::page::widgets::ChatInput {
             placeholder: (!placeholder.is_empty()).then(|| placeholder.to_owned()),
             max_chars,
+            accept_file: AcceptFile::None,
+            file_types: Vec::new(),
         });
         match self.show(placeholder, widget) {
             WidgetValue::Text(text) => (!text.is_empty()).then_some(text),
             other => mismatch("chat_input", &other),
+        }
+    }
+
+    /// A chat input that takes files with a message, like
+    /// `st.chat_input(accept_file=True)` (or `"multiple"` with
+    /// [`AcceptFile::Multiple`]): the message, with its text (which may be
+    /// empty) and files, in the run its sending caused. `types` lists
+    /// accepted extensions or MIME types, as for
+    /// [`file_uploader`](Ui::file_uploader); empty accepts any.
+    ///
+    /// ```no_run
+    /// use wasmlit::AcceptFile;
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(message) = st.chat_input_files("Ask about a file", None, AcceptFile::One, &["csv"]) {
+    ///     for file in &message.files {
+    ///         st.write(format!("{}: {} bytes", file.name, file.size));
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn chat_input_files(
+        &self,
+        placeholder: &str,
+        max_chars: Option<u32>,
+        accept: AcceptFile,
+        types: &[&str],
+    ) -> Option<ChatMessage> {
+        let widget = Widget::ChatInput(crate::bindings::wasmlit::page::widgets::ChatInput {
+            placeholder: (!placeholder.is_empty()).then(|| placeholder.to_owned()),
+            max_chars,
+            accept_file: accept,
+            file_types: types.iter().map(|t| (*t).to_owned()).collect(),
+        });
+        match self.show(placeholder, widget) {
+            WidgetValue::Chat(message) => (!message.text.is_empty() || !message.files.is_empty())
+                .then(|| ChatMessage {
+                    text: message.text,
+                    files: message.files.into_iter().map(UploadedFile::from).collect(),
+                }),
+            // Text only: the host was asked for no files.
+            WidgetValue::Text(text) => (!text.is_empty()).then_some(ChatMessage {
+                text,
+                files: Vec::new(),
+            }),
+            other => mismatch("chat_input_files", &other),
         }
     }
 

@@ -36,7 +36,7 @@ mod bindings;
 mod cache;
 mod callbacks;
 mod charts;
-pub use choices::FeedbackKind;
+pub use choices::{AcceptFile, ChatMessage, FeedbackKind};
 pub use widgets::{ButtonType, LabelVisibility, NumberInputOptions, NumberValue, TextInputOptions};
 mod choices;
 mod content;

@@ -57,6 +57,17 @@ impl UploadedFile {
     }
 }
 
+impl From<crate::bindings::wasmlit::page::widgets::UploadedFile> for UploadedFile {
+    fn from(f: crate::bindings::wasmlit::page::widgets::UploadedFile) -> Self {
+        UploadedFile {
+            name: f.name,
+            mime: f.mime,
+            size: f.size,
+            id: f.id,
+        }
+    }
+}
+
 impl Ui {
     /// A file uploader, like `st.file_uploader`: the user picks or drops a
     /// file, and the page gets it until the user removes it. `types` lists
@@ -137,15 +148,7 @@ impl Ui {
 
     fn uploaded(&self, label: &str, widget: Widget, kind: &str) -> Vec<UploadedFile> {
         match self.show(label, widget) {
-            WidgetValue::Files(files) => files
-                .into_iter()
-                .map(|f| UploadedFile {
-                    name: f.name,
-                    mime: f.mime,
-                    size: f.size,
-                    id: f.id,
-                })
-                .collect(),
+            WidgetValue::Files(files) => files.into_iter().map(UploadedFile::from).collect(),
             other => crate::widgets::mismatch(kind, &other),
         }
     }

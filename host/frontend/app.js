@@ -141,8 +141,9 @@ function containerAt(path) {
   return view && view.containers ? view.containers[path[path.length - 1]] || null : null;
 }
 
-// An element's JSON without its value: what must match to update in place.
-const shape = (element) => JSON.stringify({ ...element, value: undefined });
+// An element's JSON without its value (and the files its value names):
+// what must match to update in place.
+const shape = (element) => JSON.stringify({ ...element, value: undefined, files: undefined });
 
 // Elements that belong to the page, not to a place in it (empty path),
 // by kind.

@@ -676,18 +676,56 @@ const WIDGETS = {
 };
 
 Object.assign(WIDGETS, {
+  // A message box; with `accept_file`, a 📎 button attaches files, which
+  // are uploaded when the message is sent and listed in its value.
   chat_input(el, ctx) {
     const input = h("input", { type: "text", id: ctx.domId, disabled: el.disabled, maxlength: el.max_chars,
       placeholder: el.placeholder || "Your message", "aria-label": labelText(el) });
-    const send = () => {
+    let attached = [];
+    const chips = h("div", { class: "chips chat-files" });
+    const status = h("span", { class: "upload-status", role: "status" });
+    const showAttached = () => chips.replaceChildren(...attached.map((f) => h("span", { class: "chip" }, f.name,
+      h("button", { type: "button", "aria-label": `Remove ${f.name}`, onclick: () => { attached = attached.filter((g) => g !== f); showAttached(); } }, "×"))));
+    let picker = null;
+    if (el.accept_file) {
+      const accept = (el.file_types || []).map((t) => (t.includes("/") ? t : `.${t.replace(/^\./, "")}`)).join(",");
+      picker = h("input", { type: "file", class: "file-input", accept: accept || null, multiple: el.accept_file === "multiple",
+        "aria-label": "Attach files", disabled: el.disabled });
+      picker.addEventListener("change", () => {
+        const picked = Array.from(picker.files || []);
+        picker.value = "";
+        attached = el.accept_file === "multiple" ? [...attached, ...picked] : picked.slice(0, 1);
+        showAttached();
+      });
+    }
+    const send = async () => {
       const text = input.value.trim();
-      if (!text) return;
+      if (!text && !attached.length) return;
+      if (!el.accept_file) {
+        input.value = "";
+        ctx.send(el.id, text);
+        return;
+      }
+      const files = [];
+      try {
+        for (const file of attached) {
+          status.textContent = `Uploading ${file.name}…`;
+          files.push((await upload(el, file, file.name)).id);
+        }
+      } catch (e) {
+        status.textContent = e.message;
+        return;
+      }
+      status.textContent = "";
       input.value = "";
-      ctx.send(el.id, text);
+      attached = [];
+      showAttached();
+      ctx.send(el.id, { text, files });
     };
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send(); } });
-    const node = h("div", { class: "chat-input" }, input,
-      h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤"));
+    const attach = picker && h("label", { class: "btn secondary chat-attach", title: "Attach files" }, picker, "📎");
+    const node = h("div", { class: "chat-input-box" }, chips, status, h("div", { class: "chat-input" }, attach, input,
+      h("button", { type: "button", class: "btn primary", disabled: el.disabled, "aria-label": "Send", onclick: send }, "➤")));
     // What was sent lasts one run: the redrawn box keeps its node, so what
     // the user types meanwhile (and the focus) stays.
     return { node, update: () => {} };
@@ -1363,7 +1401,14 @@ const BLOCKS = {
       node.addEventListener("keydown", (e) => {
         if (e.key !== "Enter" || e.isComposing || !e.target.matches("input[type=text], input[type=password], input[type=number]")) return;
         if (e.target.closest("[data-form]") !== node) return;
-        setTimeout(() => node.querySelector(".widget.submit_button button:not(:disabled)")?.click(), 0);
+        // The input's value joins the form's values first, whether or not
+        // the browser has reported its change yet (setting it twice is
+        // harmless).
+        const input = e.target;
+        setTimeout(() => {
+          input.dispatchEvent(new Event("change"));
+          node.querySelector(".widget.submit_button button:not(:disabled)")?.click();
+        }, 0);
       });
     }
     return withContainers(node, [node]);

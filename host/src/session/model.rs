@@ -181,16 +181,6 @@ struct Pending {
     fragment: Option<FragmentPath>,
 }
 
-/// Whether a trigger's value is an event: a click (`true`) or a sent chat
-/// message (non-empty text).
-fn fires(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Bool(clicked) => *clicked,
-        serde_json::Value::String(text) => !text.is_empty(),
-        _ => false,
-    }
-}
-
 impl Session {
     /// A new session with `state`, under `limits`.
     pub fn new(state: SharedState, limits: SessionLimits) -> Session {
@@ -358,13 +348,16 @@ impl Session {
                 None => value,
             };
             // Files the uploader no longer lists are let go.
-            if let WidgetValue::Files(files) = valid {
+            if let WidgetValue::Files(files) | WidgetValue::Chat { files, .. } = &valid {
                 self.effects.push(Effect::KeepFiles {
                     widget: id.clone(),
-                    files,
+                    files: files.clone(),
                 });
             }
-            if self.changes(&id, trigger, &value) {
+            // An event (a click, a message) is any value but the kind's
+            // resting one.
+            let fires = trigger && valid != spec.default_value();
+            if self.changes(&id, trigger, fires, &value) {
                 if let Some(callback) = self.callbacks.get(&id) {
                     if self.pending_callbacks.len() < MAX_PENDING_CALLBACKS {
                         self.pending_callbacks.push(callback.clone());
@@ -372,7 +365,7 @@ impl Session {
                 }
             }
             if trigger {
-                if fires(&value) {
+                if fires {
                     self.next_click += 1;
                     self.triggers.insert(id, (self.next_click, value));
                 }
@@ -395,10 +388,17 @@ impl Session {
         }
     }
 
-    /// Whether `value` changes widget `id` (a click always does).
-    fn changes(&self, id: &WidgetId, trigger: bool, value: &serde_json::Value) -> bool {
+    /// Whether `value` changes widget `id` (a click always does; a
+    /// trigger's resting value never does).
+    fn changes(
+        &self,
+        id: &WidgetId,
+        trigger: bool,
+        fires: bool,
+        value: &serde_json::Value,
+    ) -> bool {
         if trigger {
-            return fires(value);
+            return fires;
         }
         let current = match id.key() {
             Some(key) => self

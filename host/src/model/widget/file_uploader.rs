@@ -20,25 +20,31 @@ pub struct FileUploader {
     pub max_bytes: u64,
 }
 
+/// Checks accepted file types: at most [`MAX_UPLOADER_FILES`] extensions
+/// (`csv`) or MIME types (`image/*`).
+pub(super) fn check_types(kind: &str, types: &[String]) -> Result<(), String> {
+    if types.len() > MAX_UPLOADER_FILES {
+        return Err(format!(
+            "{kind}: at most {MAX_UPLOADER_FILES} accepted types"
+        ));
+    }
+    let valid = |t: &String| {
+        !t.is_empty()
+            && t.len() <= 64
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "./*-+_".contains(c))
+    };
+    match types.iter().find(|t| !valid(t)) {
+        Some(t) => Err(format!(
+            "{kind}: `{t}` is not an extension (`csv`) or a MIME type (`image/*`)"
+        )),
+        None => Ok(()),
+    }
+}
+
 impl Kind for FileUploader {
     fn check(&self) -> Result<(), String> {
-        if self.types.len() > MAX_UPLOADER_FILES {
-            return Err(format!(
-                "file uploader: at most {MAX_UPLOADER_FILES} accepted types"
-            ));
-        }
-        let valid = |t: &String| {
-            !t.is_empty()
-                && t.len() <= 64
-                && t.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "./*-+_".contains(c))
-        };
-        match self.types.iter().find(|t| !valid(t)) {
-            Some(t) => Err(format!(
-                "file uploader: `{t}` is not an extension (`csv`) or a MIME type (`image/*`)"
-            )),
-            None => Ok(()),
-        }
+        check_types("file uploader", &self.types)
     }
 
     fn default_value(&self) -> WidgetValue {

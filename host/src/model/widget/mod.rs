@@ -36,7 +36,7 @@ mod toggle;
 
 pub use button::Button;
 pub use capture_input::{AudioInput, CameraInput};
-pub use chat_input::ChatInput;
+pub use chat_input::{AcceptFile, ChatInput};
 pub use checkbox::Checkbox;
 pub use color_picker::ColorPicker;
 pub use date_input::DateInput;
@@ -245,6 +245,14 @@ pub enum WidgetValue {
     TextRange(String, String),
     /// Options by their text: a multiselect that accepts new options.
     Texts(Vec<String>),
+    /// A chat message with files (their upload ids), in the run its
+    /// sending caused.
+    Chat {
+        /// The text sent.
+        text: String,
+        /// The ids of the files sent with it.
+        files: Vec<String>,
+    },
 }
 
 impl WidgetSpec {
@@ -356,6 +364,9 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
         WidgetSpec::ChatInput(ChatInput {
             placeholder: Some("say".into()),
             max_chars: None,
+            accept_file: AcceptFile::None,
+            file_types: Vec::new(),
+            max_bytes: None,
         }),
         WidgetSpec::Radio(Radio {
             options: options(),

@@ -4,11 +4,11 @@ use crate::model::delta::{Element, WidgetElement};
 use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
-    check_format, check_shortcut, widget_id, AudioInput, Button, ButtonOptions, CameraInput,
-    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton,
-    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
-    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
-    TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+    check_format, check_shortcut, widget_id, AcceptFile, AudioInput, Button, ButtonOptions,
+    CameraInput, ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss,
+    DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider,
+    IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox,
+    SliderUnit, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
@@ -79,6 +79,9 @@ impl widgets::Host for StoreData {
             | WidgetSpec::CameraInput(CameraInput { max_bytes })
             | WidgetSpec::AudioInput(AudioInput { max_bytes }) => {
                 *max_bytes = limits.upload_file_bytes as u64;
+            }
+            WidgetSpec::ChatInput(chat) if chat.accept_file != AcceptFile::None => {
+                chat.max_bytes = Some(limits.upload_file_bytes as u64);
             }
             _ => {}
         }
@@ -191,7 +194,7 @@ impl widgets::Host for StoreData {
         }
         // An uploader's value names uploads; those still here are what the
         // page gets (and the browser is shown).
-        if let WidgetValue::Files(ids) = &mut element.value {
+        if let WidgetValue::Files(ids) | WidgetValue::Chat { files: ids, .. } = &mut element.value {
             let uploads = &run.app.uploads;
             let found: Vec<FileInfo> = ids
                 .iter()
@@ -280,6 +283,13 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::ChatInput(c) => WidgetSpec::ChatInput(ChatInput {
             placeholder: c.placeholder,
             max_chars: c.max_chars,
+            accept_file: match c.accept_file {
+                widgets::AcceptFile::None => AcceptFile::None,
+                widgets::AcceptFile::One => AcceptFile::One,
+                widgets::AcceptFile::Multiple => AcceptFile::Multiple,
+            },
+            file_types: c.file_types,
+            max_bytes: None,
         }),
         Widget::Radio(r) => WidgetSpec::Radio(Radio {
             options: r.options,
@@ -397,20 +407,23 @@ fn button_options(b: widgets::ButtonOptions) -> ButtonOptions {
     }
 }
 
+/// Uploaded files as the page is told of them.
+fn uploaded(files: Option<&[FileInfo]>) -> Vec<widgets::UploadedFile> {
+    files
+        .unwrap_or_default()
+        .iter()
+        .map(|f| widgets::UploadedFile {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            mime: f.mime.clone(),
+            size: f.size,
+        })
+        .collect()
+}
+
 fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
     match value {
-        WidgetValue::Files(_) => WitValue::Files(
-            files
-                .unwrap_or_default()
-                .iter()
-                .map(|f| widgets::UploadedFile {
-                    id: f.id.clone(),
-                    name: f.name.clone(),
-                    mime: f.mime.clone(),
-                    size: f.size,
-                })
-                .collect(),
-        ),
+        WidgetValue::Files(_) => WitValue::Files(uploaded(files)),
         WidgetValue::Bool(b) => WitValue::Boolean(*b),
         WidgetValue::Int(i) => WitValue::Integer(*i),
         WidgetValue::Float(f) => WitValue::Float(*f),
@@ -422,5 +435,9 @@ fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
         WidgetValue::Empty => WitValue::Empty,
         WidgetValue::TextRange(first, last) => WitValue::TextRange((first.clone(), last.clone())),
         WidgetValue::Texts(texts) => WitValue::Texts(texts.clone()),
+        WidgetValue::Chat { text, .. } => WitValue::Chat(widgets::ChatMessage {
+            text: text.clone(),
+            files: uploaded(files),
+        }),
     }
 }
