@@ -1459,6 +1459,32 @@ async fn the_gallerys_inputs_are_drawn_and_used_in_the_browser() {
     browser.wait_text("voice note: ").await;
     browser.save_screenshot("gallery-inputs.png").await;
 
+    // Options in Markdown; link buttons with a type, an icon, help, disabled.
+    let looks = until(
+        &browser,
+        "(() => { const b = [...document.querySelectorAll('.tab-panel:not([hidden]) fieldset.pills button')]; \
+           const docs = [...document.querySelectorAll('.tab-panel:not([hidden]) .link-button')]; \
+           if (b.length < 3 || docs.length < 2) return null; \
+           return [b[0].innerHTML, !!b[1].querySelector('.wl-icon'), docs[0].tagName, docs[0].classList.contains('primary'), \
+             docs[0].title, docs[0].textContent, docs[1].tagName, docs[1].hasAttribute('href')].join('|'); })()",
+    )
+    .await;
+    assert_eq!(
+        looks,
+        "<strong>Bold</strong>|true|A|true|Opens the docs|🔗Docs|SPAN|false"
+    );
+    browser
+        .client
+        .find(Locator::XPath(
+            "//fieldset[contains(@class,'pills')]//button[normalize-space(.)='Bold']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_text("mode: **Bold**").await;
+
     // A dialog that tells the page it was closed.
     button(&browser, "Open the welcome dialog")
         .await

@@ -208,17 +208,35 @@ impl Ui {
     }
 
     /// A link styled as a button, like `st.link_button`; opens in a new tab.
-    /// Only `http`, `https` and `mailto` links are accepted.
+    /// Only `http`, `https` and `mailto` links are accepted. `help`,
+    /// `type`, `icon`, `disabled` and width come from the `Ui` it is drawn
+    /// through, as for a button ([`tooltip`](Ui::tooltip),
+    /// [`button_type`](Ui::button_type), [`icon`](Ui::icon),
+    /// [`disabled`](Ui::disabled), [`use_container_width`](Ui::use_container_width)).
     ///
     /// ```no_run
+    /// # use wasmlit::ButtonType;
     /// # fn page(st: &wasmlit::Ui) {
     /// st.link_button("Open the docs", "https://example.com/docs");
+    /// st.button_type(ButtonType::Primary)
+    ///     .icon(":material/open_in_new:")
+    ///     .tooltip("The API reference")
+    ///     .link_button("API", "https://example.com/api");
     /// # }
     /// ```
     pub fn link_button(&self, label: &str, url: &str) {
         self.emit(Element::LinkButton(host::Link {
             label: label.to_owned(),
             url: url.to_owned(),
+            help: self.help.clone(),
+            style: match self.emphasis {
+                crate::ButtonType::Primary => host::LinkStyle::Primary,
+                crate::ButtonType::Secondary => host::LinkStyle::Secondary,
+                crate::ButtonType::Tertiary => host::LinkStyle::Tertiary,
+            },
+            icon: self.icon.clone(),
+            disabled: self.disabled,
+            stretch: self.stretch,
         }));
     }
 

@@ -590,13 +590,15 @@ function buttonChoice(el, ctx, look) {
   const chosen = (i) => (el.multi ? Array.isArray(value) && value.includes(i) : value === i);
   const paint = () => buttons.forEach((b, i) => b.setAttribute("aria-pressed", String(chosen(i))));
   const buttons = el.options.map((option, i) => h("button", { type: "button", class: "choice-button",
-    disabled: el.disabled, text: option,
+    disabled: el.disabled, text: el.options_html ? null : option,
     onclick: () => {
       const current = Array.isArray(value) ? value : [];
       value = el.multi ? (chosen(i) ? current.filter((v) => v !== i) : [...current, i]) : (chosen(i) ? null : i);
       paint();
       ctx.send(el.id, value);
     } }));
+  // Options' Markdown, as the host rendered and sanitized it.
+  if (el.options_html) buttons.forEach((b, i) => { b.innerHTML = el.options_html[i]; typeset(b); });
   paint();
   const node = h("fieldset", { class: `button-choice ${look}` },
     legendFor(el),
@@ -661,7 +663,9 @@ const WIDGETS = {
         if (Number.isFinite(v) && (!el.integer || Number.isInteger(v))) { value = v; ctx.send(el.id, v); }
       } });
     input.value = shown(value);
-    return withUpdate(h("div", {}, labelFor(el, ctx.domId), input), input, (v) => { value = v; return shown(v); });
+    // An icon inside the box, as a text input's.
+    const box = el.icon ? h("div", { class: "input-with-icon" }, icon(el.icon), input) : input;
+    return withUpdate(h("div", {}, labelFor(el, ctx.domId), box), input, (v) => { value = v; return shown(v); });
   },
   selectbox(el, ctx) {
     if (el.accept_new_options) return typedChoice(el, ctx);
@@ -822,9 +826,11 @@ Object.assign(WIDGETS, {
     set(el.value);
     const node = h("fieldset", { class: `radio${el.horizontal ? " horizontal" : ""}` },
       legendFor(el),
-      ...inputs.map((r, i) => h("label", {}, r, el.captions?.[i]
-        ? h("span", { class: "radio-option" }, h("span", { text: el.options[i] }), h("span", { class: "radio-caption", text: el.captions[i] }))
-        : el.options[i])));
+      ...inputs.map((r, i) => {
+        const option = el.options_html ? richHtml("span", { class: "option-text" }, el.options_html[i]) : h("span", { text: el.options[i] });
+        const caption = el.captions_html?.[i] ? richHtml("span", { class: "radio-caption" }, el.captions_html[i]) : null;
+        return h("label", {}, r, caption ? h("span", { class: "radio-option" }, option, caption) : option);
+      }));
     return { node, update: (next) => set(next.value) };
   },
   pills(el, ctx) {
@@ -1528,7 +1534,10 @@ const ELEMENTS = {
   },
   dataframe: (el) => dataframe(el),
   vega_lite: (el) => chart(el),
-  link_button: (el) => h("a", { class: "btn link-button", href: el.url, target: "_blank", rel: "noopener noreferrer" }, el.label),
+  // A disabled one is no link at all (nothing to open).
+  link_button: (el) => h(el.disabled ? "span" : "a", { class: `${buttonClass(el)} link-button${el.disabled ? " disabled" : ""}`,
+    href: el.disabled ? null : el.url, target: el.disabled ? null : "_blank", rel: "noopener noreferrer", title: el.help,
+    "aria-disabled": el.disabled ? "true" : null }, icon(el.icon), el.label),
   progress: (el) => h("div", { class: "progress" },
     el.text ? h("div", { class: "progress-text", text: el.text }) : null,
     h("div", { class: "progress-track", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",

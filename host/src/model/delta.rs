@@ -144,7 +144,21 @@ pub enum Element {
         bytes: usize,
     },
     /// A link styled as a button.
-    LinkButton { label: String, url: String },
+    LinkButton {
+        label: String,
+        url: String,
+        /// A tooltip.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
+        /// `primary`, `secondary` or `tertiary`.
+        emphasis: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        icon: Option<Icon>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        disabled: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        stretch: bool,
+    },
     /// Go to another page (delivered at the empty path).
     SwitchPage {
         page: String,
@@ -683,6 +697,13 @@ pub struct WidgetElement {
     /// A button's keyboard shortcut, as `ctrl+shift+s`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shortcut: Option<String>,
+    /// The options' Markdown, rendered and sanitized (radio, pills,
+    /// segmented control), in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options_html: Option<Vec<String>>,
+    /// A radio's captions' Markdown, rendered and sanitized, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captions_html: Option<Vec<String>>,
 }
 
 impl Element {
@@ -780,7 +801,18 @@ impl Element {
                 mime,
                 data,
             } => file_name.len() + mime.len() + data.len(),
-            Element::LinkButton { label, url } => label.len() + url.len(),
+            Element::LinkButton {
+                label,
+                url,
+                help,
+                icon,
+                ..
+            } => {
+                label.len()
+                    + url.len()
+                    + help.as_ref().map_or(0, String::len)
+                    + icon.as_ref().map_or(0, Icon::bytes)
+            }
             Element::VegaLite { bytes, .. } => *bytes,
             Element::PageConfig {
                 title, icon, menu, ..
@@ -822,6 +854,12 @@ impl Element {
                     + w.spec.text_bytes()
                     + w.data.as_ref().map_or(0, String::len)
                     + w.format.as_ref().map_or(0, String::len)
+                    + [&w.options_html, &w.captions_html]
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .map(String::len)
+                        .sum::<usize>()
             }
         }
     }
@@ -948,6 +986,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             stretch: true,
             format: None,
             shortcut: None,
+            options_html: None,
+            captions_html: None,
         }))
     });
     let mut all = vec![
@@ -1017,6 +1057,11 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         Element::LinkButton {
             label: text(),
             url: "https://example.com".into(),
+            help: Some(text()),
+            emphasis: "primary",
+            icon: Some(Icon::Emoji("🔗".into())),
+            disabled: true,
+            stretch: true,
         },
         Element::SwitchPage {
             page: text(),

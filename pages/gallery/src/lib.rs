@@ -138,6 +138,20 @@ fn inputs(st: &Ui) {
         st.session_state().get::<u32>("pressed").unwrap_or(0)
     ));
 
+    st.subheader("Markdown options and link buttons");
+    let mode = st.pills(
+        "Mode",
+        &["**Bold**", ":material/bolt: Fast", "*Calm*"],
+        None,
+    );
+    st.text(format!("mode: {}", mode.copied().unwrap_or("none")));
+    st.button_type(wasmlit::ButtonType::Primary)
+        .icon("🔗")
+        .tooltip("Opens the docs")
+        .link_button("Docs", "https://example.com/docs");
+    st.disabled(true)
+        .link_button("Not yet", "https://example.com/soon");
+
     st.subheader("a dialog that tells the page it was closed");
     if st.button("Open the welcome dialog") {
         st.session_state().set("welcome_open", &true);

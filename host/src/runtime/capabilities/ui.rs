@@ -500,6 +500,15 @@ fn convert(
             Element::LinkButton {
                 label: link.label,
                 url: link.url,
+                help: link.help,
+                emphasis: match link.style {
+                    ui::LinkStyle::Primary => "primary",
+                    ui::LinkStyle::Secondary => "secondary",
+                    ui::LinkStyle::Tertiary => "tertiary",
+                },
+                icon: icon(link.icon)?,
+                disabled: link.disabled,
+                stretch: link.stretch,
             }
         }
         WitElement::SwitchPage(to) => Element::SwitchPage {

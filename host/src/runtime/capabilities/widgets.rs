@@ -150,6 +150,18 @@ impl widgets::Host for StoreData {
                     )))
                 })?;
         let icon = super::ui::icon(options.icon).map_err(HostError::from)?;
+        // Options shown as Markdown, as in Streamlit (radio, pills,
+        // segmented control; a radio's captions too).
+        let (shown_options, captions) = match &spec {
+            WidgetSpec::Radio(r) => (Some(&r.options), Some(&r.captions)),
+            WidgetSpec::Pills(Pills { choice })
+            | WidgetSpec::SegmentedControl(SegmentedControl { choice }) => {
+                (Some(&choice.options), None)
+            }
+            _ => (None, None),
+        };
+        let options_html = markdown_each(shown_options, limits.element_bytes)?;
+        let captions_html = markdown_each(captions, limits.element_bytes)?;
         let mut element = WidgetElement {
             id,
             label_html,
@@ -174,6 +186,8 @@ impl widgets::Host for StoreData {
             stretch: options.stretch,
             format: options.format,
             shortcut,
+            options_html,
+            captions_html,
         };
         run.widgets.value(
             &mut element,
@@ -405,6 +419,26 @@ fn button_options(b: widgets::ButtonOptions) -> ButtonOptions {
         multi: b.multi,
         default: b.default,
     }
+}
+
+/// Each text's inline Markdown, rendered and sanitized, all within
+/// `budget` bytes (what one element may carry).
+fn markdown_each(texts: Option<&Vec<String>>, budget: usize) -> HostResult<Option<Vec<String>>> {
+    let Some(texts) = texts else {
+        return Ok(None);
+    };
+    let mut left = budget;
+    let mut out = Vec::with_capacity(texts.len());
+    for text in texts {
+        let html = crate::model::markdown::render_inline_bounded(text, left).map_err(|_| {
+            HostError::from(CallError::LimitExceeded(format!(
+                "a widget's options may render to at most {budget} bytes (element_bytes)"
+            )))
+        })?;
+        left = left.saturating_sub(html.len());
+        out.push(html);
+    }
+    Ok(Some(out))
 }
 
 /// Uploaded files as the page is told of them.
