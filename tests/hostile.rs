@@ -192,6 +192,28 @@ fn a_giant_download_is_refused_naming_table_bytes() {
 }
 
 #[test]
+fn a_file_a_page_offers_is_bounded_and_checked_like_a_download_buttons() {
+    let _shared = shared();
+    let bench = Bench::new(engine());
+    let (report, deltas) = bench.run("giant_offer&mib=16");
+    let lines = texts(&deltas);
+    assert!(
+        lines[0].starts_with("offer refused: ") && lines[0].contains("(table_bytes)"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with("path refused: "), "{lines:?}");
+    assert!(lines[2].starts_with("type refused: "), "{lines:?}");
+    assert!(
+        !deltas
+            .iter()
+            .any(|d| matches!(d.element, host::model::delta::Element::Download { .. })),
+        "nothing was offered"
+    );
+    assert_ended_within(&report, Duration::from_secs(10));
+    bench.assert_counter_runs();
+}
+
+#[test]
 fn deeply_nested_json_is_refused_without_overflowing_the_hosts_stack() {
     let _shared = shared();
     let bench = Bench::new(engine());

@@ -884,6 +884,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn menu_links_are_http_https_or_mailto_and_about_is_sanitized_markdown() {
+        let items = |help: &str, about: &str| ui::MenuItems {
+            get_help: Some(help.to_owned()),
+            report_a_bug: None,
+            about: Some(about.to_owned()),
+        };
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "//evil.example",
+            "help",
+        ] {
+            assert!(menu_items(items(bad, "a"), 1 << 16).is_err(), "{bad}");
+        }
+        let menu = menu_items(
+            items("mailto:a@b.c", "**hi** <script>alert(1)</script>"),
+            1 << 16,
+        )
+        .ok()
+        .flatten()
+        .expect("a menu");
+        let about = menu.about.unwrap_or_default();
+        assert!(about.contains("<strong>hi</strong>"), "{about}");
+        assert!(!about.contains("<script"), "{about}");
+        assert!(
+            menu_items(items("https://example.com", &"x".repeat(1000)), 100).is_err(),
+            "past element_bytes"
+        );
+        let none = ui::MenuItems {
+            get_help: None,
+            report_a_bug: None,
+            about: None,
+        };
+        assert!(matches!(menu_items(none, 1 << 16), Ok(None)));
+    }
+
+    #[test]
     fn a_framed_page_is_an_http_or_https_url_and_nothing_else() {
         assert_eq!(
             frame_url("https://example.com/a b?q=1").ok().as_deref(),

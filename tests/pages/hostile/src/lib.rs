@@ -35,6 +35,7 @@ fn hostile(st: &Ui) {
         ),
         "giant_json" => giant_json(st),
         "giant_download" => giant_download(st, number("mib", 16) as usize),
+        "giant_offer" => giant_offer(st, number("mib", 16) as usize),
         "deep_json" => deep_json(st, number("depth", 100_000) as usize),
         "markdown_bomb" => markdown_bomb(
             st,
@@ -133,6 +134,25 @@ fn giant_download(st: &Ui, mib: usize) {
     st.text("drawing the download button");
     st.download_button("Download", "big.bin", "application/octet-stream", &data);
     st.text("drawn");
+}
+
+/// Offers a file for download without any button, straight through the
+/// host import, and reports what the host said.
+fn giant_offer(st: &Ui, mib: usize) {
+    use wasmlit::__private::bindings::wasmlit::page::widgets::offer_download;
+    let data = vec![7u8; mib << 20];
+    match offer_download("big.bin", "application/octet-stream", &data) {
+        Ok(()) => st.text("offered"),
+        Err(e) => st.text(format!("offer refused: {e:?}")),
+    }
+    match offer_download("../etc/passwd", "text/plain", b"x") {
+        Ok(()) => st.text("a path was offered"),
+        Err(e) => st.text(format!("path refused: {e:?}")),
+    }
+    match offer_download("a.txt", "text/html\r\nx: y", b"x") {
+        Ok(()) => st.text("a bad type was offered"),
+        Err(e) => st.text(format!("type refused: {e:?}")),
+    }
 }
 
 /// `depth` nested arrays, built by hand: `[[[…]]]`.
