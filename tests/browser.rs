@@ -1351,6 +1351,24 @@ async fn the_gallerys_inputs_are_drawn_and_used_in_the_browser() {
     sliders[7].send_keys(&Key::Left.to_string()).await.unwrap();
     browser.wait_text("sizes: XS–L").await;
 
+    // A number typed into a formatted box: its format's text and thousands
+    // separators are left out; other text is no number.
+    let price = labelled(&browser, "Price").await;
+    price
+        .send_keys(&format!(
+            "{}a{}$2,500.25{}",
+            Key::Control,
+            Key::Null,
+            Key::Tab
+        ))
+        .await
+        .unwrap();
+    browser.wait_text("price: 2500.25").await;
+    assert_eq!(
+        price.prop("value").await.unwrap().as_deref(),
+        Some("$2,500.25")
+    );
+
     // Empty until chosen, and emptied again.
     let age = labelled(&browser, "Age").await;
     age.send_keys(&format!("42{}", Key::Tab)).await.unwrap();

@@ -6,6 +6,7 @@
 //! normal page.
 
 use host::model::delta::{Delta, Element};
+use host::model::widget::{WidgetId, WidgetInputs};
 use host::runtime::engine::PageEngine;
 use host::runtime::limits::Limits;
 use host::runtime::run::{RunOutcome, RunReport};
@@ -51,6 +52,16 @@ impl Bench {
     /// Runs `?case=<query>` with its own session state.
     fn run(&self, query: &str) -> (RunReport, Vec<Delta>) {
         self.run_with_state(query, &SessionState::shared())
+    }
+
+    /// Runs the case with these widget values, as a browser reports them.
+    fn run_with_inputs(&self, query: &str, inputs: WidgetInputs) -> (RunReport, Vec<Delta>) {
+        let recorded = Recorded::default();
+        let mut request = request(&self.page, &format!("case={query}"), "hostile", &recorded);
+        request.inputs = Arc::new(inputs);
+        let report = self.runner.run(request);
+        let deltas = recorded.lock().clone();
+        (report, deltas)
     }
 
     /// Runs `?case=<query>` with session state `state`.
@@ -195,21 +206,29 @@ fn a_giant_download_is_refused_naming_table_bytes() {
 fn a_file_a_page_offers_is_bounded_and_checked_like_a_download_buttons() {
     let _shared = shared();
     let bench = Bench::new(engine());
+    // No click: no file, whatever the page asks.
     let (report, deltas) = bench.run("giant_offer&mib=16");
     let lines = texts(&deltas);
     assert!(
-        lines[0].starts_with("offer refused: ") && lines[0].contains("(table_bytes)"),
+        lines[0].starts_with("offer refused: ") && lines[0].contains("no such click"),
         "{lines:?}"
     );
     assert!(lines[1].starts_with("path refused: "), "{lines:?}");
     assert!(lines[2].starts_with("type refused: "), "{lines:?}");
-    assert!(
-        !deltas
+    assert_eq!(lines[3], "not offered");
+    let offered = |deltas: &[Delta]| {
+        deltas
             .iter()
-            .any(|d| matches!(d.element, host::model::delta::Element::Download { .. })),
-        "nothing was offered"
-    );
+            .any(|d| matches!(d.element, host::model::delta::Element::Download { .. }))
+    };
+    assert!(!offered(&deltas), "nothing was offered");
     assert_ended_within(&report, Duration::from_secs(10));
+    // A click: the file made is bounded by table_bytes.
+    let clicked = WidgetInputs::from([(WidgetId::keyed("offer"), serde_json::json!(true))]);
+    let (report, deltas) = bench.run_with_inputs("giant_offer&mib=16", clicked);
+    let message = error_message(&report);
+    assert!(message.contains("(base64; table_bytes)"), "{message}");
+    assert!(!offered(&deltas), "nothing was offered");
     bench.assert_counter_runs();
 }
 

@@ -268,7 +268,7 @@ impl Ui {
 
     /// A dismissible dialog that tells the page when the user closes it,
     /// like `@st.dialog(…, on_dismiss="rerun")`: closing it (the close
-    /// button, Esc or a click outside) reruns the page. With a callback set
+    /// button or Esc) reruns the page. With a callback set
     /// through [`on_change`](Ui::on_change) on the `Ui` this is called on,
     /// the callback runs first, as Streamlit's callable `on_dismiss`.
     ///

@@ -251,7 +251,9 @@ impl Ui {
     /// printf-style for numbers (`"%d%%"`, `"%.2f kg"`, `"$%,.0f"`: one
     /// conversion among `d i u f e g x o`, with flags, width and precision),
     /// date tokens for dates and times (`"DD.MM.YYYY"`, `"MMM D"`,
-    /// `"h:mm a"`). The value the page gets is unchanged.
+    /// `"h:mm a"`; a date input, where the user types dates so written,
+    /// takes the numeric tokens `YYYY YY MM M DD D HH H mm m` with the year,
+    /// month and day). The value the page gets is unchanged.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {

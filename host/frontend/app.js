@@ -341,6 +341,7 @@ function snow() {
 // open in a new tab, and an About text in a dialog. None without entries.
 function appMenu(menu) {
   document.getElementById("app-menu")?.remove();
+  document.querySelectorAll("dialog.about").forEach((d) => d.remove());
   if (!menu) return;
   const list = h("div", { class: "menu-list", role: "menu", hidden: true });
   const link = (text, href) => h("a", { role: "menuitem", class: "menu-item", href, target: "_blank", rel: "noopener noreferrer", text });

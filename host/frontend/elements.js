@@ -653,14 +653,17 @@ const WIDGETS = {
     const input = h("input", { type: el.format ? "text" : "number", inputmode: el.format ? "decimal" : null,
       id: ctx.domId, disabled: el.disabled, placeholder: el.placeholder,
       min: el.min, max: el.max, step: el.step,
-      onfocus: (e) => { if (el.format) e.target.value = value === null ? "" : String(value); },
+      // Focused, it shows the bare number, selected (typing replaces it).
+      onfocus: (e) => { if (el.format) { e.target.value = value === null ? "" : String(value); e.target.select(); } },
       onblur: (e) => { if (el.format) e.target.value = shown(value); },
       onchange: (e) => {
         const text = e.target.value.trim();
         if (text === "" && nullable) { value = null; ctx.send(el.id, null); return; }
-        const v = parseFloat(text);
+        const v = el.format ? readFormatted(el.format, text) : parseFloat(text);
         // In integer mode only whole numbers are sent (others are refused).
-        if (Number.isFinite(v) && (!el.integer || Number.isInteger(v))) { value = v; ctx.send(el.id, v); }
+        const ok = Number.isFinite(v) && (!el.integer || Number.isInteger(v));
+        e.target.setCustomValidity(ok ? "" : "Write a number");
+        if (ok) { value = v; ctx.send(el.id, v); } else e.target.reportValidity();
       } });
     input.value = shown(value);
     // An icon inside the box, as a text input's.
@@ -970,14 +973,27 @@ function twoHandles(el, ctx, parse, format) {
   return { node, update: (next) => set(next.value) };
 }
 
+// A number typed into a box shown with a `format`: the format's own text
+// around the number (`$`, ` kg`, `%`) and thousands separators are left
+// out; anything else makes it no number (NaN).
+function readFormatted(format, text) {
+  const [before, after] = format.split(/%[-+ 0#,']*\d*(?:\.\d*)?[diufFeEgGxXo]/).map((t) => (t || "").replace(/%%/g, "%"));
+  let rest = text;
+  if (before && rest.startsWith(before.trim())) rest = rest.slice(before.trim().length);
+  if (after && rest.endsWith(after.trim())) rest = rest.slice(0, rest.length - after.trim().length);
+  rest = rest.replace(/[,\s]/g, "");
+  return rest === "" ? NaN : Number(rest);
+}
+
 // printf-style formatting of one number, as a `format` asks (the host
 // checked it: one conversion among d i u f F e E g G x X o, flags
 // `-+ 0#,'`, width and precision; `%%` is a percent sign).
 function printf(format, value) {
   const n = Number(value);
-  return format.replace(/%([-+ 0#,']*)(\d*)(?:\.(\d+))?([diufFeEgGxXo%])/g, (all, flags, width, precision, conv) => {
+  return format.replace(/%([-+ 0#,']*)(\d*)(?:\.(\d*))?([diufFeEgGxXo%])/g, (all, flags, width, precision, conv) => {
     if (conv === "%") return "%";
-    const p = precision === undefined ? undefined : parseInt(precision, 10);
+    // `%.f` is a precision of 0, as in C.
+    const p = precision === undefined ? undefined : parseInt(precision || "0", 10);
     let body;
     switch (conv) {
       case "d": case "i": body = Math.trunc(Math.abs(n)).toString(); break;
@@ -1042,7 +1058,10 @@ function parseDate(format, text, withTime) {
     else if (t[0] === "M") got.M = v; else if (t[0] === "D") got.D = v;
     else if (t[0] === "H") got.H = v; else if (t[0] === "m") got.m = v;
   });
-  const at = new Date(Date.UTC(got.Y, got.M - 1, got.D, got.H, got.m));
+  // Not Date.UTC, which reads years 0 to 99 as 1900 to 1999.
+  const at = new Date(0);
+  at.setUTCFullYear(got.Y, got.M - 1, got.D);
+  at.setUTCHours(got.H, got.m, 0, 0);
   if (at.getUTCDate() !== got.D || at.getUTCMonth() !== got.M - 1 || got.H > 23 || got.m > 59) return null;
   const iso = at.toISOString();
   return withTime ? iso.slice(0, 16) : iso.slice(0, 10);
@@ -1168,8 +1187,8 @@ function typedChoices(el, ctx) {
 // A photo or recording the browser makes (camera_input, audio_input):
 // `capture(stream)` shows the device and resolves to a Blob once the user
 // takes it; the blob goes through the upload path, and the value lists its id.
-// What the user took, by upload id: shown again when the widget is
-// redrawn with that file.
+// What the user took last, by widget id (with its upload id): shown again
+// when the widget is redrawn with that file.
 const captured = new Map();
 function captureWidget(el, ctx, { device, start, name, preview }) {
   const status = h("div", { class: "upload-status", role: "status" });
@@ -1177,9 +1196,12 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
   const shown = h("div", { class: "capture-shown" });
   let stream = null;
   const stop = () => { stream?.getTracks().forEach((t) => t.stop()); stream = null; };
+  // The camera or microphone goes off when the widget leaves the page.
+  const watch = () => { if (stream) (node.isConnected ? setTimeout(watch, 1000) : stop()); };
   const show = (files) => {
     const file = files?.[0];
-    if (file && captured.has(file.id) && !stream) stage.replaceChildren(captured.get(file.id));
+    const kept = captured.get(el.id);
+    if (file && kept?.id === file.id && !stream) stage.replaceChildren(kept.made);
     else if (!stream) stage.replaceChildren();
     shown.replaceChildren(...(file ? [h("span", { class: "file-name", text: `${file.name} · ${humanBytes(file.size)}` }),
       h("button", { type: "button", class: "btn secondary", disabled: el.disabled, onclick: () => { ctx.send(el.id, []); show([]); } }, "Clear")] : []));
@@ -1193,6 +1215,7 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
       return;
     }
     open.hidden = true;
+    setTimeout(watch, 1000);
     try {
       const blob = await start(stream, stage);
       stop();
@@ -1200,7 +1223,8 @@ function captureWidget(el, ctx, { device, start, name, preview }) {
       stage.replaceChildren(made);
       status.textContent = "Uploading…";
       const info = await upload(el, blob, name(blob));
-      captured.set(info.id, made);
+      // Only the widget's latest is kept.
+      captured.set(el.id, { id: info.id, made });
       status.textContent = "";
       show([info]);
       ctx.send(el.id, [info.id]);
@@ -1298,7 +1322,10 @@ document.addEventListener("keydown", (e) => {
     const meta = parts.includes("meta") || (mod && IS_MAC);
     if (wanted !== key || e.ctrlKey !== ctrl || e.metaKey !== meta || e.altKey !== parts.includes("alt")
       || e.shiftKey !== parts.includes("shift")) continue;
-    if (typing && !ctrl && !meta && !parts.includes("alt")) return;
+    // Without ctrl, alt or meta, a key belongs to the control that has the
+    // focus (a box being typed in, a focused button or link).
+    const focused = e.target.closest && e.target.closest("input, textarea, select, button, a, summary, [contenteditable], [role=menuitem]");
+    if ((typing || focused) && !ctrl && !meta && !parts.includes("alt")) return;
     if (button.closest(".stale")) return;
     e.preventDefault();
     button.click();
@@ -1405,7 +1432,9 @@ const BLOCKS = {
     // is in the form's values).
     if (el.enter_to_submit) {
       node.addEventListener("keydown", (e) => {
-        if (e.key !== "Enter" || e.isComposing || !e.target.matches("input[type=text], input[type=password], input[type=number]")) return;
+        // (Not when a control used the Enter itself: adding a typed option.)
+        if (e.key !== "Enter" || e.isComposing || e.defaultPrevented
+          || !e.target.matches("input[type=text], input[type=password], input[type=number]")) return;
         if (e.target.closest("[data-form]") !== node) return;
         // The input's value joins the form's values first, whether or not
         // the browser has reported its change yet (setting it twice is

@@ -463,6 +463,10 @@ pub struct WidgetLedger {
     pub(crate) form_widgets: Vec<(WidgetId, u32)>,
     /// Forms (that clear on submit) submitted in this run.
     pub(crate) submitted_forms: Vec<u32>,
+    /// Clicks of download buttons whose file is made once clicked, seen in
+    /// this run and not yet answered with a file: each lets the page offer
+    /// one file (`offer-download`), and nothing else does.
+    pub(crate) download_clicks: u32,
 }
 
 /// The jobs a run started.

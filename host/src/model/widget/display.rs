@@ -16,8 +16,17 @@ const DATE_TOKENS: &[&str] = &[
 /// What a kind's `format` formats.
 enum Shown {
     Numbers,
+    /// Shown only (sliders): any date token.
     Dates,
+    /// Shown and typed back (date inputs): tokens the browser reads back,
+    /// with the year, month and day (and hour and minute for a datetime).
+    TypedDates {
+        with_time: bool,
+    },
 }
+
+/// Tokens a date input's `format` may use: the browser reads them back.
+const TYPED_TOKENS: &[&str] = &["YYYY", "YY", "MM", "M", "DD", "D", "HH", "H", "mm", "m"];
 
 fn shown(spec: &WidgetSpec) -> Option<Shown> {
     let unit = |u: &SliderUnit| {
@@ -33,7 +42,8 @@ fn shown(spec: &WidgetSpec) -> Option<Shown> {
         WidgetSpec::FloatSlider(_)
         | WidgetSpec::FloatRangeSlider(_)
         | WidgetSpec::NumberInput(_) => Some(Shown::Numbers),
-        WidgetSpec::DateInput(_) | WidgetSpec::DatetimeInput(_) => Some(Shown::Dates),
+        WidgetSpec::DateInput(_) => Some(Shown::TypedDates { with_time: false }),
+        WidgetSpec::DatetimeInput(_) => Some(Shown::TypedDates { with_time: true }),
         _ => None,
     }
 }
@@ -58,6 +68,9 @@ pub fn check_format(spec: &WidgetSpec, format: &str) -> Result<(), String> {
         Some(Shown::Dates) => {
             check_date_format(format).map_err(|e| format!("{kind}: format {format:?} {e}"))
         }
+        Some(Shown::TypedDates { with_time }) => check_date_format(format)
+            .and_then(|()| check_typed_date_format(format, with_time))
+            .map_err(|e| format!("{kind}: format {format:?} {e}")),
     }
 }
 
@@ -137,6 +150,36 @@ fn check_date_format(format: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A date input's format: only tokens the browser reads back (numbers),
+/// and every part of the value among them.
+fn check_typed_date_format(format: &str, with_time: bool) -> Result<(), String> {
+    let mut rest = format;
+    let mut found: Vec<&str> = Vec::new();
+    while let Some(c) = rest.chars().next() {
+        match DATE_TOKENS.iter().find(|t| rest.starts_with(**t)) {
+            Some(token) => {
+                if !TYPED_TOKENS.contains(token) {
+                    return Err(format!(
+                        "has {token}, which a date input cannot read back (it takes YYYY, YY, MM, M, DD, D, HH, H, mm, m)"
+                    ));
+                }
+                found.push(token);
+                rest = &rest[token.len()..];
+            }
+            None => rest = &rest[c.len_utf8()..],
+        }
+    }
+    let has = |first: char| found.iter().any(|t| t.starts_with(first));
+    let mut needed = vec![('Y', "the year"), ('M', "the month"), ('D', "the day")];
+    if with_time {
+        needed.extend([('H', "the hour"), ('m', "the minute")]);
+    }
+    match needed.iter().find(|(first, _)| !has(*first)) {
+        Some((_, part)) => Err(format!("leaves out {part}")),
+        None => Ok(()),
+    }
+}
+
 /// Keys a shortcut may name besides one letter or digit.
 const NAMED_KEYS: &[&str] = &[
     "enter",
@@ -210,6 +253,9 @@ pub fn check_shortcut(spec: &WidgetSpec, shortcut: &str) -> Result<String, Strin
             "is the app's own key (c clears the cache); add a modifier",
         ));
     }
+    if key == "escape" {
+        return Err(bad("uses escape, which closes dialogs and stops a run"));
+    }
     held.sort_by_key(|m| MODIFIERS.iter().position(|x| x == m));
     held.push(key);
     Ok(held.join("+"))
@@ -276,6 +322,31 @@ mod tests {
     }
 
     #[test]
+    fn a_date_inputs_format_is_one_the_browser_reads_back() {
+        let date = WidgetSpec::DateInput(crate::model::widget::DateInput {
+            default: None,
+            min: None,
+            max: None,
+            range: false,
+            end: None,
+        });
+        for good in ["DD.MM.YYYY", "YYYY/M/D", "D-M-YY"] {
+            assert!(check_format(&date, good).is_ok(), "{good}");
+        }
+        for bad in ["MMM D, YYYY", "DD.MM", "dddd DD.MM.YYYY", "YYYY-MM-DD hh A"] {
+            assert!(check_format(&date, bad).is_err(), "{bad:?}");
+        }
+        let datetime = WidgetSpec::DatetimeInput(crate::model::widget::DatetimeInput {
+            default: None,
+            min: None,
+            max: None,
+            step_minutes: None,
+        });
+        assert!(check_format(&datetime, "DD.MM.YYYY HH:mm").is_ok());
+        assert!(check_format(&datetime, "DD.MM.YYYY").is_err(), "no time");
+    }
+
+    #[test]
     fn kinds_without_a_format_or_shortcut_refuse_one() {
         let check = WidgetSpec::Checkbox(Checkbox { default: false });
         assert!(check_format(&check, "%d").is_err());
@@ -297,6 +368,8 @@ mod tests {
         for bad in [
             "",
             "c",
+            "escape",
+            "ctrl+escape",
             "ctrl+",
             "ctrl+ctrl+s",
             "hyper+s",

@@ -1,7 +1,7 @@
 //! `multiselect`: several choices among options.
 
 use super::id::hash_json;
-use super::parse::{check_options, index, typed_option, MAX_SELECT_OPTIONS};
+use super::parse::{check_options, first_repeat, index, typed_option, MAX_SELECT_OPTIONS};
 use super::parse::{options_from_state, options_state};
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
@@ -29,11 +29,7 @@ impl Kind for Multiselect {
     fn check(&self) -> Result<(), String> {
         let default = &self.default;
         check_options("multiselect", &self.options, default.iter().copied())?;
-        if default
-            .iter()
-            .enumerate()
-            .any(|(i, d)| default[..i].contains(d))
-        {
+        if first_repeat(default).is_some() {
             return Err("multiselect: an option is chosen twice in the default".into());
         }
         if self
@@ -42,9 +38,7 @@ impl Kind for Multiselect {
         {
             return Err("multiselect: more defaults than max_selections".into());
         }
-        let options = &self.options;
-        if self.accept_new_options && (1..options.len()).any(|i| options[..i].contains(&options[i]))
-        {
+        if self.accept_new_options && first_repeat(&self.options).is_some() {
             return Err(
                 "multiselect: options that accept new ones are known by their text, so no two may \
                  read the same"
@@ -89,25 +83,26 @@ impl Kind for Multiselect {
             return Err(format!("{kind}: too many options chosen ({})", items.len()));
         }
         if self.accept_new_options {
-            let mut texts: Vec<String> = Vec::with_capacity(items.len());
-            for item in items {
-                let text = typed_option(kind, &self.options, item)?;
-                if texts.contains(&text) {
-                    return Err(format!("{kind}: option {text:?} chosen twice"));
-                }
-                texts.push(text);
+            let known = self.options.iter().map(String::as_str).collect();
+            let texts = items
+                .iter()
+                .map(|item| typed_option(kind, &known, item))
+                .collect::<Result<Vec<String>, String>>()?;
+            if let Some(text) = first_repeat(&texts) {
+                return Err(format!("{kind}: option {text:?} chosen twice"));
             }
             return Ok(WidgetValue::Texts(texts));
         }
-        let mut chosen = Vec::with_capacity(items.len());
-        for item in items {
-            let i = index(item, options).map_err(|e| {
-                e.map_or_else(|| input.wrong_type(expected), |e| format!("{kind} {e}"))
-            })?;
-            if chosen.contains(&i) {
-                return Err(format!("{kind}: option {i} chosen twice"));
-            }
-            chosen.push(i);
+        let chosen = items
+            .iter()
+            .map(|item| {
+                index(item, options).map_err(|e| {
+                    e.map_or_else(|| input.wrong_type(expected), |e| format!("{kind} {e}"))
+                })
+            })
+            .collect::<Result<Vec<u32>, String>>()?;
+        if let Some(i) = first_repeat(&chosen) {
+            return Err(format!("{kind}: option {i} chosen twice"));
         }
         Ok(WidgetValue::Indices(chosen))
     }
@@ -140,6 +135,14 @@ impl Kind for Multiselect {
     }
 
     fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {
-        hash_json(kind, self, h)
+        // The placeholder is no part of the identity (as a selectbox's).
+        if self.placeholder.is_none() {
+            return hash_json(kind, self, h);
+        }
+        let bare = Multiselect {
+            placeholder: None,
+            ..self.clone()
+        };
+        hash_json(kind, &bare, h)
     }
 }

@@ -74,11 +74,12 @@ impl Input<'_> {
     }
 }
 
-/// An option a user chose or typed: one of `options`, or new text of at
-/// most [`MAX_NEW_OPTION_CHARS`] characters, not blank.
+/// An option a user chose or typed: one of `options` (a set, so the
+/// lookup costs the same however many there are), or new text of at most
+/// [`MAX_NEW_OPTION_CHARS`] characters, not blank.
 pub fn typed_option(
     kind: &str,
-    options: &[String],
+    options: &std::collections::HashSet<&str>,
     value: &serde_json::Value,
 ) -> Result<String, String> {
     let Some(text) = value.as_str() else {
@@ -87,7 +88,7 @@ pub fn typed_option(
             json_type(value)
         ));
     };
-    if options.iter().any(|o| o == text) {
+    if options.contains(text) {
         return Ok(text.to_owned());
     }
     if text.trim().is_empty() || text.chars().count() > MAX_NEW_OPTION_CHARS {
@@ -96,6 +97,15 @@ pub fn typed_option(
         ));
     }
     Ok(text.to_owned())
+}
+
+/// The first item seen twice, if any (in linear time: lists of options
+/// and choices come from pages and clients).
+pub fn first_repeat<T: std::hash::Hash + Eq + Clone>(
+    items: impl IntoIterator<Item = T>,
+) -> Option<T> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().find(|item| !seen.insert(item.clone()))
 }
 
 /// Checks a list of options and the default indices into it.
@@ -332,15 +342,17 @@ pub fn options_from_state(
     raw: &serde_json::Value,
 ) -> Option<serde_json::Value> {
     let names = raw.as_array()?;
-    let mut chosen: Vec<usize> = Vec::with_capacity(names.len());
+    // Where each text occurs, in order: an option text given twice names
+    // its next occurrence, so options that read the same keep their own
+    // places. Linear in the options and the names.
+    let mut places: std::collections::HashMap<&str, std::collections::VecDeque<usize>> =
+        std::collections::HashMap::new();
+    for (i, option) in options.iter().enumerate() {
+        places.entry(option.as_str()).or_default().push_back(i);
+    }
+    let mut chosen: Vec<usize> = Vec::with_capacity(names.len().min(options.len()));
     for name in names {
-        let name = name.as_str()?;
-        // An option text given twice names its next occurrence, so options
-        // that read the same keep their own places.
-        let at = options
-            .iter()
-            .enumerate()
-            .position(|(i, o)| o == name && !chosen.contains(&i))?;
+        let at = places.get_mut(name.as_str()?)?.pop_front()?;
         chosen.push(at);
     }
     Some(serde_json::Value::Array(

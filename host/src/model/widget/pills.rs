@@ -30,11 +30,7 @@ impl ButtonOptions {
             ));
         }
         let default = &self.default;
-        if default
-            .iter()
-            .enumerate()
-            .any(|(i, d)| default[..i].contains(d))
-        {
+        if super::parse::first_repeat(default).is_some() {
             return Err(format!("{kind}: an option is chosen twice in the default"));
         }
         Ok(())
@@ -63,18 +59,19 @@ impl ButtonOptions {
                 items.len()
             ));
         }
-        let mut chosen = Vec::with_capacity(items.len());
-        for item in items {
-            let i = super::parse::index(item, self.options.len()).map_err(|e| {
-                e.map_or_else(
-                    || input.wrong_type("an array of option indices"),
-                    |e| format!("{} {e}", input.kind),
-                )
-            })?;
-            if chosen.contains(&i) {
-                return Err(format!("{}: option {i} is chosen twice", input.kind));
-            }
-            chosen.push(i);
+        let chosen = items
+            .iter()
+            .map(|item| {
+                super::parse::index(item, self.options.len()).map_err(|e| {
+                    e.map_or_else(
+                        || input.wrong_type("an array of option indices"),
+                        |e| format!("{} {e}", input.kind),
+                    )
+                })
+            })
+            .collect::<Result<Vec<u32>, String>>()?;
+        if let Some(i) = super::parse::first_repeat(&chosen) {
+            return Err(format!("{}: option {i} is chosen twice", input.kind));
         }
         Ok(WidgetValue::Indices(chosen))
     }

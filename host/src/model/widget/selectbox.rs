@@ -44,7 +44,8 @@ impl Kind for Selectbox {
         if input.value.is_null() {
             return Ok(WidgetValue::Empty);
         }
-        typed_option(input.kind, &self.options, input.value).map(WidgetValue::Text)
+        let known = self.options.iter().map(String::as_str).collect();
+        typed_option(input.kind, &known, input.value).map(WidgetValue::Text)
     }
 
     fn to_state(&self, value: &WidgetValue) -> serde_json::Value {

@@ -52,6 +52,18 @@ impl widgets::Host for StoreData {
             .check()
             .map_err(|m| HostError::from(CallError::InvalidArgument(m)))?;
         check_mime(&button.mime).map_err(HostError::from)?;
+        // The browser saves a file only because the user asked for it: a
+        // click of a download button whose file is made once clicked.
+        if run.widgets.download_clicks == 0 {
+            return Err(HostError::from(CallError::InvalidArgument(
+                "offer_download: a file is offered only in the run a click of a download button \
+                 made with `download_button_lazy` caused, once per click; no such click is \
+                 left in this run"
+                    .into(),
+            )));
+        }
+        check_download_size(data.len(), &limits).map_err(HostError::from)?;
+        run.widgets.download_clicks -= 1;
         use base64::Engine as _;
         let element = Element::Download {
             file_name: button.file_name,
@@ -66,6 +78,11 @@ impl widgets::Host for StoreData {
         let limits = self.limits.clone();
         let run = self.live("widgets.show")?;
         use base64::Engine as _;
+        if let Widget::DownloadButton(d) = &widget {
+            if let Some(data) = &d.data {
+                check_download_size(data.len(), &limits).map_err(HostError::from)?;
+            }
+        }
         let data = match &widget {
             Widget::DownloadButton(d) => d
                 .data
@@ -216,6 +233,13 @@ impl widgets::Host for StoreData {
                 .collect();
             *ids = found.iter().map(|f| f.id.clone()).collect();
             element.files = Some(found);
+        }
+        if matches!(
+            &element.spec,
+            WidgetSpec::DownloadButton(DownloadButton { lazy: true, .. })
+        ) && element.value == WidgetValue::Bool(true)
+        {
+            run.widgets.download_clicks += 1;
         }
         let value = to_wit(&element.value, element.files.as_deref());
         let record = (element.id.clone(), element.spec.clone(), element.disabled);
@@ -384,6 +408,21 @@ fn unit(unit: widgets::SliderUnit) -> SliderUnit {
         widgets::SliderUnit::Time => SliderUnit::Time,
         widgets::SliderUnit::Datetime => SliderUnit::Datetime,
     }
+}
+
+/// A file's bytes, base64-encoded as they travel, must fit `table_bytes`:
+/// checked before any encoding.
+fn check_download_size(
+    bytes: usize,
+    limits: &crate::runtime::limits::Limits,
+) -> Result<(), CallError> {
+    if bytes.div_ceil(3).saturating_mul(4) > limits.table_bytes {
+        return Err(CallError::LimitExceeded(format!(
+            "a file to download may carry at most {} bytes as it travels (base64; table_bytes)",
+            limits.table_bytes
+        )));
+    }
+    Ok(())
 }
 
 /// A MIME type the browser is given for a file: `type/subtype`, short,

@@ -140,9 +140,8 @@ fn giant_download(st: &Ui, mib: usize) {
 /// host import, and reports what the host said.
 fn giant_offer(st: &Ui, mib: usize) {
     use wasmlit::__private::bindings::wasmlit::page::widgets::offer_download;
-    let data = vec![7u8; mib << 20];
-    match offer_download("big.bin", "application/octet-stream", &data) {
-        Ok(()) => st.text("offered"),
+    match offer_download("small.bin", "application/octet-stream", b"x") {
+        Ok(()) => st.text("offered without a click"),
         Err(e) => st.text(format!("offer refused: {e:?}")),
     }
     match offer_download("../etc/passwd", "text/plain", b"x") {
@@ -153,6 +152,12 @@ fn giant_offer(st: &Ui, mib: usize) {
         Ok(()) => st.text("a bad type was offered"),
         Err(e) => st.text(format!("type refused: {e:?}")),
     }
+    // With a click (the test sends one), the file made is too large.
+    st.key("offer")
+        .download_button_lazy("Get it", "big.bin", "application/octet-stream", || {
+            vec![7u8; mib << 20]
+        });
+    st.text("not offered");
 }
 
 /// `depth` nested arrays, built by hand: `[[[…]]]`.
