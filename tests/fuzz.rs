@@ -1576,6 +1576,27 @@ fn strict_time(s: &str) -> Option<(u32, u32)> {
     (h < 24 && m < 60).then_some((h, m))
 }
 
+/// At most `most` distinct upload ids (16 hex digits), as docs/protocol.md
+/// has them.
+fn upload_list(value: &Value, most: usize) -> Option<Vec<String>> {
+    let items = value.as_array()?;
+    if items.len() > most {
+        return None;
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for item in items {
+        let id = item.as_str()?;
+        if id.len() != 16
+            || !id.bytes().all(|b| b.is_ascii_hexdigit())
+            || ids.iter().any(|s| s == id)
+        {
+            return None;
+        }
+        ids.push(id.to_owned());
+    }
+    Some(ids)
+}
+
 /// What `value` is worth for a checked `spec`, from the rules in
 /// docs/protocol.md and the widgets' parameters, or `None` if it must be
 /// refused.
@@ -1598,24 +1619,7 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             .map(str::to_owned)
     };
     let empty_allowed = |default: &Option<String>| default.is_none() && value.is_null();
-    let uploads = |most: usize| {
-        let items = value.as_array()?;
-        if items.len() > most {
-            return None;
-        }
-        let mut ids: Vec<String> = Vec::new();
-        for item in items {
-            let id = item.as_str()?;
-            if id.len() != 16
-                || !id.bytes().all(|b| b.is_ascii_hexdigit())
-                || ids.iter().any(|s| s == id)
-            {
-                return None;
-            }
-            ids.push(id.to_owned());
-        }
-        Some(WidgetValue::Files(ids))
-    };
+    let uploads = |most: usize| upload_list(value, most).map(WidgetValue::Files);
     match spec {
         W::DownloadButton(DownloadButton {
             ignore_click: true, ..
@@ -1672,27 +1676,12 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
             if max_chars.is_some_and(|m| text.chars().count() > m as usize) {
                 return None;
             }
-            let files = message.get("files")?;
             let most = if *accept == AcceptFile::One {
                 1
             } else {
                 MAX_UPLOADER_FILES
             };
-            let items = files.as_array()?;
-            if items.len() > most {
-                return None;
-            }
-            let mut ids: Vec<String> = Vec::new();
-            for item in items {
-                let id = item.as_str()?;
-                if id.len() != 16
-                    || !id.bytes().all(|b| b.is_ascii_hexdigit())
-                    || ids.iter().any(|s| s == id)
-                {
-                    return None;
-                }
-                ids.push(id.to_owned());
-            }
+            let ids = upload_list(message.get("files")?, most)?;
             Some(WidgetValue::Chat {
                 text: text.to_owned(),
                 files: ids,

@@ -35,6 +35,27 @@ fn index_of(options: usize, default: usize) -> Option<u32> {
         .flatten()
 }
 
+/// A multiselect's record: the options' labels, the defaults that are
+/// indices into them, and the rest as given.
+fn multiselect<T: Display>(
+    options: &[T],
+    default: &[usize],
+    max_selections: Option<u32>,
+    placeholder: Option<&str>,
+    accept_new_options: bool,
+) -> Widget {
+    Widget::Multiselect(Multiselect {
+        options: labels(options),
+        default: default
+            .iter()
+            .filter_map(|d| index_of(options.len(), *d))
+            .collect(),
+        max_selections,
+        placeholder: placeholder.map(str::to_owned),
+        accept_new_options,
+    })
+}
+
 fn single_choice<T: Display>(options: &[T], default: Option<usize>) -> ButtonOptions {
     ButtonOptions {
         options: labels(options),
@@ -465,16 +486,7 @@ impl Ui {
         max_selections: Option<u32>,
         placeholder: Option<&str>,
     ) -> Vec<&'o T> {
-        let widget = Widget::Multiselect(Multiselect {
-            options: labels(options),
-            default: default
-                .iter()
-                .filter_map(|d| index_of(options.len(), *d))
-                .collect(),
-            max_selections,
-            placeholder: placeholder.map(str::to_owned),
-            accept_new_options: false,
-        });
+        let widget = multiselect(options, default, max_selections, placeholder, false);
         match self.show(label, widget) {
             WidgetValue::Indices(chosen) => chosen
                 .iter()
@@ -501,16 +513,7 @@ impl Ui {
         max_selections: Option<u32>,
         placeholder: Option<&str>,
     ) -> Vec<String> {
-        let widget = Widget::Multiselect(Multiselect {
-            options: labels(options),
-            default: default
-                .iter()
-                .filter_map(|d| index_of(options.len(), *d))
-                .collect(),
-            max_selections,
-            placeholder: placeholder.map(str::to_owned),
-            accept_new_options: true,
-        });
+        let widget = multiselect(options, default, max_selections, placeholder, true);
         match self.show(label, widget) {
             WidgetValue::Texts(texts) => texts,
             other => mismatch("multiselect_accept_new", &other),

@@ -405,12 +405,7 @@ impl Ui {
         default: Option<usize>,
         placeholder: Option<&str>,
     ) -> Option<&'o T> {
-        let widget = Widget::Selectbox(Selectbox {
-            options: options.iter().map(ToString::to_string).collect(),
-            default: default.and_then(|d| u32::try_from(d).ok()),
-            placeholder: placeholder.map(str::to_owned),
-            accept_new_options: false,
-        });
+        let widget = selectbox(options, default, placeholder, false);
         match self.show(label, widget) {
             WidgetValue::Index(index) => index.and_then(|i| options.get(i as usize)),
             other => mismatch("selectbox", &other),
@@ -433,18 +428,28 @@ impl Ui {
         default: Option<usize>,
         placeholder: Option<&str>,
     ) -> Option<String> {
-        let widget = Widget::Selectbox(Selectbox {
-            options: options.iter().map(ToString::to_string).collect(),
-            default: default.and_then(|d| u32::try_from(d).ok()),
-            placeholder: placeholder.map(str::to_owned),
-            accept_new_options: true,
-        });
+        let widget = selectbox(options, default, placeholder, true);
         match self.show(label, widget) {
             WidgetValue::Text(text) => Some(text),
             WidgetValue::Empty => None,
             other => mismatch("selectbox", &other),
         }
     }
+}
+
+/// A selectbox's record: the options' labels and the rest as given.
+fn selectbox<T: Display>(
+    options: &[T],
+    default: Option<usize>,
+    placeholder: Option<&str>,
+    accept_new_options: bool,
+) -> Widget {
+    Widget::Selectbox(Selectbox {
+        options: options.iter().map(ToString::to_string).collect(),
+        default: default.and_then(|d| u32::try_from(d).ok()),
+        placeholder: placeholder.map(str::to_owned),
+        accept_new_options,
+    })
 }
 
 /// The host broke the contract (a value of the wrong kind); end the run loudly.

@@ -1,4 +1,5 @@
-//! `button`: true only in the run its click caused.
+//! `button`: true only in the run its click caused; and the click rules
+//! every kind whose value is one click shares.
 
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
@@ -8,18 +9,29 @@ use std::hash::Hasher;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Button;
 
-impl Kind for Button {
-    fn is_trigger(&self) -> bool {
-        true
-    }
+/// Implements [`Kind`] for a kind whose value is a click (`true` in the run
+/// it caused, `false` at rest), with `$identity` feeding its parameters.
+macro_rules! click_kind {
+    ($kind:ty, |$kind_name:ident, $h:ident| $identity:expr) => {
+        impl Kind for $kind {
+            fn is_trigger(&self) -> bool {
+                true
+            }
 
-    fn default_value(&self) -> WidgetValue {
-        WidgetValue::Bool(false)
-    }
+            fn default_value(&self) -> WidgetValue {
+                WidgetValue::Bool(false)
+            }
 
-    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        input.boolean()
-    }
+            fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
+                input.boolean()
+            }
 
-    fn hash_identity(&self, _kind: &str, _h: &mut dyn Hasher) {}
+            fn hash_identity(&self, $kind_name: &str, $h: &mut dyn Hasher) {
+                $identity
+            }
+        }
+    };
 }
+pub(super) use click_kind;
+
+click_kind!(Button, |_kind, _h| {});

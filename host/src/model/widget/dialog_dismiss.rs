@@ -1,6 +1,7 @@
 //! `dialog_dismiss`: drawn inside a dialog as nothing; true in the run the
 //! user's closing of that dialog caused.
 
+use super::button::click_kind;
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
@@ -9,18 +10,4 @@ use std::hash::Hasher;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DialogDismiss;
 
-impl Kind for DialogDismiss {
-    fn is_trigger(&self) -> bool {
-        true
-    }
-
-    fn default_value(&self) -> WidgetValue {
-        WidgetValue::Bool(false)
-    }
-
-    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        input.boolean()
-    }
-
-    fn hash_identity(&self, _kind: &str, _h: &mut dyn Hasher) {}
-}
+click_kind!(DialogDismiss, |_kind, _h| {});

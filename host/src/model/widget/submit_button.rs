@@ -1,5 +1,6 @@
 //! `submit_button`: submits the form it is in.
 
+use super::button::click_kind;
 use super::id::hash_json;
 use super::{Input, Kind, WidgetValue};
 use serde::{Deserialize, Serialize};
@@ -9,20 +10,8 @@ use std::hash::Hasher;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitButton;
 
-impl Kind for SubmitButton {
-    fn is_trigger(&self) -> bool {
-        true
-    }
-
-    fn default_value(&self) -> WidgetValue {
-        WidgetValue::Bool(false)
-    }
-
-    fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        input.boolean()
-    }
-
-    fn hash_identity(&self, kind: &str, h: &mut dyn Hasher) {
-        hash_json(kind, &serde_json::Map::new(), h)
-    }
-}
+click_kind!(SubmitButton, |kind, h| hash_json(
+    kind,
+    &serde_json::Map::new(),
+    h
+));
