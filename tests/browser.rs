@@ -968,6 +968,15 @@ async fn a_page_sets_the_navigation_and_a_page_left_out_leads_to_the_default() {
     )
     .await;
     assert_eq!(links, "Counter>/counter|👋Say hello>/hello");
+    // A link's help, and a disabled one that opens nothing.
+    let more = until(
+        &browser,
+        "(() => { const a = document.querySelector('.tab-panel:not([hidden]) a.page-link'); \
+           const off = document.querySelector('.tab-panel:not([hidden]) span.page-link.disabled'); \
+           return a && off ? [a.title, off.textContent, off.title, off.hasAttribute('href')].join('|') : null; })()",
+    )
+    .await;
+    assert_eq!(more, "Count clicks|Counter (closed)|Closed for now|false");
     shorter.click().await.unwrap();
     // The navigation moves along the top: two pages, a section, icons.
     let nav = until(
@@ -1563,6 +1572,13 @@ async fn a_chat_input_stays_at_the_bottom_of_the_window() {
     let input = browser.css(".chat-input input[type=text]").await;
     input.send_keys("how many lines?\n").await.unwrap();
     browser.wait_text("notes.txt has 3 lines.").await;
+    // The assistant's avatar is a Material icon.
+    let avatar = until(
+        &browser,
+        "document.querySelector('.chat-message:not(.from-user) .avatar .wl-icon')?.textContent",
+    )
+    .await;
+    assert_eq!(avatar, "smart_toy");
     // A conversation longer than the window scrolls under it; the box
     // stays the same box (what is typed and the focus are kept).
     for i in 0..10 {

@@ -227,7 +227,7 @@ fn a_file_a_page_offers_is_bounded_and_checked_like_a_download_buttons() {
     let clicked = WidgetInputs::from([(WidgetId::keyed("offer"), serde_json::json!(true))]);
     let (report, deltas) = bench.run_with_inputs("giant_offer&mib=16", clicked);
     let message = error_message(&report);
-    assert!(message.contains("(base64; table_bytes)"), "{message}");
+    assert!(message.contains("in base64 (table_bytes)"), "{message}");
     assert!(!offered(&deltas), "nothing was offered");
     bench.assert_counter_runs();
 }

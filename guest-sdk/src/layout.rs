@@ -328,7 +328,8 @@ impl Ui {
         self.chat_message_with(name, None)
     }
 
-    /// [`chat_message`](Self::chat_message) with an emoji avatar.
+    /// [`chat_message`](Self::chat_message) with an avatar: an emoji, or a
+    /// Material icon named `:material/name:`.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {

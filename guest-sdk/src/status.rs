@@ -270,7 +270,9 @@ impl Ui {
     }
 
     /// [`page_link`](Self::page_link) with a label (Markdown) and an icon
-    /// (an emoji or `:material/name:`).
+    /// (an emoji or `:material/name:`). `help`, `disabled` and width come
+    /// from the `Ui` it is drawn through ([`tooltip`](Ui::tooltip),
+    /// [`disabled`](Ui::disabled), [`use_container_width`](Ui::use_container_width)).
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
@@ -283,6 +285,9 @@ impl Ui {
                 page: name.to_owned(),
                 label: label.map(str::to_owned),
                 icon: icon.map(str::to_owned),
+                help: self.help.clone(),
+                disabled: self.disabled,
+                stretch: self.stretch,
             },
         ));
     }

@@ -1422,9 +1422,12 @@ const BLOCKS = {
   chat_message(el) {
     const avatars = { user: "🧑", assistant: "🤖" };
     const avatar = el.avatar || avatars[el.name] || (el.name.trim()[0] || "?").toUpperCase();
+    // An emoji or letter, or a Material icon named `:material/name:`.
+    const material = /^:material\/([a-z0-9_]+):$/.exec(avatar);
+    const face = h("div", { class: "avatar", "aria-label": el.name, text: material ? null : avatar },
+      material ? icon({ type: "material", name: material[1] }) : null);
     const body = h("div", { class: "block chat-body" });
-    return withContainers(h("div", { class: `chat-message ${el.name === "user" ? "from-user" : ""}` },
-      h("div", { class: "avatar", "aria-label": el.name, text: avatar }), body), [body]);
+    return withContainers(h("div", { class: `chat-message ${el.name === "user" ? "from-user" : ""}` }, face, body), [body]);
   },
   form(el) {
     const node = h("div", { class: `block form${el.border ? " bordered" : ""}`, "data-form": el.clear_on_submit ? "clear" : "keep" });
@@ -1484,7 +1487,9 @@ const ELEMENTS = {
     const ask = { page: el.page, title: null };
     if (!el.html) window.dispatchEvent(new CustomEvent("wasmlit:page-title", { detail: ask }));
     const label = el.html ? richHtml("span", {}, el.html) : h("span", { text: ask.title || el.page });
-    return h("a", { class: "page-link", href: `${BASE}/${encodeURIComponent(el.page)}`,
+    // A disabled one is no link at all (nothing to open).
+    if (el.disabled) return h("span", { class: "page-link disabled", title: el.help, "aria-disabled": "true" }, icon(el.icon), label);
+    return h("a", { class: `page-link${el.stretch ? " stretch" : ""}`, href: `${BASE}/${encodeURIComponent(el.page)}`, title: el.help,
       onclick: (e) => {
         if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();

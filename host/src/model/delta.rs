@@ -221,6 +221,13 @@ pub enum Element {
         html: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         icon: Option<Icon>,
+        /// A tooltip.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        disabled: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        stretch: bool,
     },
     /// A page of another site in a sandboxed frame.
     UrlFrame {
@@ -766,8 +773,17 @@ impl Element {
             Element::Json { value, .. } => value.to_string().len(),
             Element::Logo { url, link } => url.len() + link.as_ref().map_or(0, String::len),
             Element::Latex { tex } => tex.len(),
-            Element::PageLink { page, html, icon } => {
-                page.len() + html.len() + icon.as_ref().map_or(0, Icon::bytes)
+            Element::PageLink {
+                page,
+                html,
+                icon,
+                help,
+                ..
+            } => {
+                page.len()
+                    + html.len()
+                    + icon.as_ref().map_or(0, Icon::bytes)
+                    + help.as_ref().map_or(0, String::len)
             }
             Element::Graphviz { dot } => dot.len(),
             Element::TextAppend { text } => text.len(),
@@ -1108,6 +1124,9 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             page: text(),
             html: text(),
             icon: None,
+            help: Some(text()),
+            disabled: true,
+            stretch: false,
         },
         Element::Image {
             items: vec![ImageItem {

@@ -32,7 +32,8 @@ fn chat(st: &Ui) {
         st.caption("No messages yet: write one below.");
     }
     for (who, text) in &history {
-        st.chat_message(who).markdown(text);
+        let avatar = (who == "assistant").then_some(":material/smart_toy:");
+        st.chat_message_with(who, avatar).markdown(text);
     }
 }
 

@@ -780,8 +780,13 @@ fn status(st: &Ui) {
         "https://docs.streamlit.io/develop/api-reference",
     );
     st.subheader("page_link");
-    st.page_link("counter");
+    st.tooltip("Count clicks").page_link("counter");
     st.page_link_with("hello", Some("Say **hello**"), Some("👋"));
+    st.disabled(true).tooltip("Closed for now").page_link_with(
+        "counter",
+        Some("Counter (closed)"),
+        None,
+    );
     st.subheader("navigation");
     if st.button("Show a shorter navigation along the top") {
         st.navigation(

@@ -588,6 +588,9 @@ fn convert(
             },
             page: link.page,
             icon: icon(link.icon)?,
+            help: link.help,
+            disabled: link.disabled,
+            stretch: link.stretch,
         },
         WitElement::UrlFrame(frame) => Element::UrlFrame {
             url: frame_url(&frame.url)?,

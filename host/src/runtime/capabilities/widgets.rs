@@ -418,7 +418,7 @@ fn check_download_size(
 ) -> Result<(), CallError> {
     if bytes.div_ceil(3).saturating_mul(4) > limits.table_bytes {
         return Err(CallError::LimitExceeded(format!(
-            "a file to download may carry at most {} bytes as it travels (base64; table_bytes)",
+            "a file to download may carry at most {} bytes as it travels, in base64 (table_bytes)",
             limits.table_bytes
         )));
     }
