@@ -29,18 +29,7 @@ impl Kind for FloatRangeSlider {
         if ![min, max, step, low, high].iter().all(|v| v.is_finite()) {
             return Err("slider: bounds, step and default must be finite".into());
         }
-        if min > max {
-            return Err(format!("slider: min {min} is greater than max {max}"));
-        }
-        if *step <= 0.0 {
-            return Err(format!("slider: step must be positive, got {step}"));
-        }
-        if low > high || low < min || high > max {
-            return Err(format!(
-                "slider: the default range {low}..={high} is not within {min}..={max}"
-            ));
-        }
-        Ok(())
+        super::range::check(min, max, step, &[*low, *high])
     }
 
     fn default_value(&self) -> WidgetValue {
@@ -48,22 +37,13 @@ impl Kind for FloatRangeSlider {
     }
 
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
-        let (min, max) = (self.min, self.max);
-        let expected = "two numbers, low and high";
-        let pair = input
-            .value
-            .as_array()
-            .filter(|a| a.len() == 2)
-            .ok_or_else(|| input.wrong_type(expected))?;
-        let (Some(low), Some(high)) = (pair[0].as_f64(), pair[1].as_f64()) else {
-            return Err(input.wrong_type(expected));
-        };
-        if low > high || low < min || high > max {
-            return Err(format!(
-                "{} range {low}..={high} is not within {min}..={max}",
-                input.kind
-            ));
-        }
+        let (low, high) = super::range::read(
+            input,
+            "two numbers, low and high",
+            serde_json::Value::as_f64,
+            self.min,
+            self.max,
+        )?;
         Ok(WidgetValue::FloatRange(low, high))
     }
 

@@ -5,6 +5,7 @@
 mod display;
 mod id;
 mod parse;
+mod range;
 
 mod button;
 mod capture_input;
