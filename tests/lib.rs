@@ -387,6 +387,204 @@ impl TestApps {
     }
 }
 
+/// A PostgreSQL server of its own for a test: Debian's `postgresql`
+/// binaries, a fresh cluster in a temporary directory, listening on a free
+/// port of 127.0.0.1 with trust authentication; stopped (fast shutdown)
+/// when dropped. Run as the `postgres` user when the test runs as root
+/// (PostgreSQL refuses root).
+pub struct Postgres {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    bin: PathBuf,
+    as_root: bool,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Postgres {
+    /// The directory of PostgreSQL's programs: `WASMLIT_PG_BIN`, or the
+    /// newest `/usr/lib/postgresql/<version>/bin`.
+    fn bin() -> PathBuf {
+        if let Some(dir) = std::env::var_os("WASMLIT_PG_BIN") {
+            return PathBuf::from(dir);
+        }
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL is installed (apt-get install postgresql)")
+            .flatten()
+            .filter_map(|e| {
+                let version = e.file_name().to_string_lossy().parse().ok()?;
+                Some((version, e.path().join("bin")))
+            })
+            .collect();
+        versions.sort();
+        versions
+            .pop()
+            .expect("a PostgreSQL version under /usr/lib/postgresql")
+            .1
+    }
+
+    fn command(&self, program: &str) -> std::process::Command {
+        command(&self.bin, self.as_root, program)
+    }
+
+    /// Starts a cluster and waits until it accepts connections.
+    pub fn start() -> Postgres {
+        use std::io::BufRead;
+        let bin = Self::bin();
+        let as_root = is_root();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        if as_root {
+            let status = std::process::Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .expect("chown runs");
+            assert!(status.success(), "chown the cluster's directory");
+        }
+        let out = command(&bin, as_root, "initdb")
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "-D",
+            ])
+            .arg(&data)
+            .output()
+            .expect("initdb runs");
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut child = command(&bin, as_root, "postgres")
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-p",
+                &port.to_string(),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+            ])
+            .arg("-k")
+            .arg(dir.path())
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("postgres starts");
+        // Its log says when it is ready; the rest of the log is drained
+        // by a thread so the server never blocks on a full pipe.
+        let stderr = child.stderr.take().expect("stderr");
+        let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
+        std::thread::spawn(move || {
+            let mut log = String::new();
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                log.push_str(&line);
+                log.push('\n');
+                if line.contains("ready to accept connections") {
+                    let _ = ready_tx.send(Ok(()));
+                }
+            }
+            let _ = ready_tx.send(Err(log));
+        });
+        match ready_rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Ok(())) => {}
+            other => panic!("PostgreSQL did not start: {other:?}"),
+        }
+        Postgres {
+            port,
+            bin,
+            as_root,
+            child,
+            _dir: dir,
+        }
+    }
+
+    /// A URL of database `database` for user `postgres`.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Runs `sql` with `psql` on `database` and returns its output
+    /// (unaligned, tuples only); panics if it fails.
+    pub fn psql(&self, database: &str, sql: &str) -> String {
+        let out = self
+            .command("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+            ])
+            .args(["-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql])
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // SIGINT to the postmaster (not to `runuser` in front of it):
+        // PostgreSQL's fast shutdown.
+        let pid = std::fs::read_to_string(self._dir.path().join("data/postmaster.pid"))
+            .ok()
+            .and_then(|text| text.lines().next()?.trim().parse::<u32>().ok())
+            .unwrap_or(self.child.id());
+        send_signal(pid, 2);
+        let _ = self.child.wait();
+    }
+}
+
+fn command(bin: &std::path::Path, as_root: bool, program: &str) -> std::process::Command {
+    if as_root {
+        let mut c = std::process::Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(program));
+        c
+    } else {
+        std::process::Command::new(bin.join(program))
+    }
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn send_signal(pid: u32, signal: i32) {
+    let _ = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status();
+}
+
 /// A WebSocket client speaking the session protocol, with bounded waits.
 pub struct WsClient {
     ws: tokio_tungstenite::WebSocketStream<
@@ -417,7 +615,17 @@ impl WsClient {
     }
 
     async fn open(url: &str, hello: serde_json::Value) -> WsClient {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let request = url.into_client_request().expect("a WebSocket URL");
+        Self::open_request(request, hello).await
+    }
+
+    /// Connects with `request` (its own headers) and sends `hello` first.
+    pub async fn open_request(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+        hello: serde_json::Value,
+    ) -> WsClient {
+        let (ws, _) = tokio_tungstenite::connect_async(request)
             .await
             .expect("websocket connects");
         let mut client = WsClient {
@@ -585,6 +793,7 @@ pub mod runs {
             inputs: Arc::default(),
             state: host::runtime::services::session_state::SessionState::shared(),
             query: Arc::new(host::runtime::run::parse_query(query)),
+            context: Default::default(),
             sink: Box::new(move |d: Delta| sink.lock().push(d)),
             app: None,
             session: Some(Arc::from(session)),

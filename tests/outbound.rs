@@ -163,7 +163,7 @@ fn app(allow: &[String], limits: Limits) -> (Arc<PageEngine>, Runner) {
             Grants {
                 data_dir: None,
                 outbound,
-                unsafe_allow_html: false,
+                ..Grants::default()
             },
         )
         .expect("app view");

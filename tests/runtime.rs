@@ -44,6 +44,7 @@ fn request_with_query(
         inputs: Arc::new(inputs),
         state: state.clone(),
         query: Arc::new(host::runtime::run::parse_query(query)),
+        context: Default::default(),
         sink: Box::new(move |d: Delta| sink.lock().push(d)),
     }
 }

@@ -165,8 +165,7 @@ fn a_data_directory_is_readable_never_writable_and_only_where_granted() {
             Limits::default(),
             host::runtime::engine::Grants {
                 data_dir: Some(data.path().to_owned()),
-                outbound: None,
-                unsafe_allow_html: false,
+                ..Default::default()
             },
         )
         .expect("an app view");

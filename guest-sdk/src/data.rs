@@ -1,12 +1,15 @@
 //! Data elements: metrics, tables and dataframes built from columns.
 
 use crate::bindings::wasmlit::page::ui::{self as host, Element};
+use crate::values::{Date, DateTime, Time, Value};
 use crate::Ui;
 
 pub use host::DeltaColor;
 
-/// Columnar data for [`Ui::table`] and [`Ui::dataframe`]: named columns of
-/// equal length, each of text, integers, floats or booleans.
+/// Columnar data for [`Ui::table`] and [`Ui::dataframe`], and what an SQL
+/// query returns: named columns of equal length, each of one type (text,
+/// integers, floats, booleans, dates, instants, times, lists or JSON), any
+/// of whose values may be missing.
 ///
 /// ```no_run
 /// let sales = wasmlit::Table::new()
@@ -79,37 +82,88 @@ impl Format {
     }
 }
 
-/// Values of one column; made from a `Vec` of strings, integers, floats or
-/// booleans.
+/// Values of one column: made from a `Vec` of strings, integers, floats,
+/// booleans, [`Date`]s, [`DateTime`]s, [`Time`]s, lists of numbers or of
+/// texts, or of `Option`s of any of them (`None` is a missing value);
+/// [`ColumnData::json`] makes a column of JSON documents.
 ///
 /// ```no_run
-/// let t = wasmlit::Table::new()
+/// use wasmlit::{Date, Table};
+/// let t = Table::new()
 ///     .column("name", vec!["a", "b"])
-///     .column("count", vec![1i64, 2])
+///     .column("count", vec![Some(1i64), None])
 ///     .column("share", vec![0.25, 0.75])
-///     .column("done", vec![true, false]);
+///     .column("done", vec![true, false])
+///     .column("due", vec![Date::from_ymd(2026, 12, 24).unwrap(), Date::from_days(0)])
+///     .column("trend", vec![vec![1.0, 3.0, 2.0], vec![]])
+///     .column("tags", vec![vec!["new"], vec!["sale", "eu"]]);
 /// ```
-pub struct ColumnData(host::ColumnValues);
+pub struct ColumnData {
+    values: host::ColumnValues,
+    nulls: Vec<u32>,
+}
+
+impl ColumnData {
+    /// A column of JSON documents.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column(
+    ///     "meta",
+    ///     wasmlit::ColumnData::json(vec![serde_json::json!({"a": 1}), serde_json::json!([1, 2])]),
+    /// );
+    /// ```
+    pub fn json(values: Vec<serde_json::Value>) -> ColumnData {
+        ColumnData {
+            values: host::ColumnValues::Json(values.iter().map(|v| v.to_string()).collect()),
+            nulls: Vec::new(),
+        }
+    }
+}
 
 macro_rules! column_data {
-    ($($t:ty => $variant:ident via $conv:expr),* $(,)?) => {
+    ($($t:ty => $variant:ident via $conv:expr, missing $missing:expr),* $(,)?) => {
         $(impl From<Vec<$t>> for ColumnData {
             fn from(values: Vec<$t>) -> Self {
-                ColumnData(host::ColumnValues::$variant(values.into_iter().map($conv).collect()))
+                ColumnData {
+                    values: host::ColumnValues::$variant(values.into_iter().map($conv).collect()),
+                    nulls: Vec::new(),
+                }
+            }
+        }
+        impl From<Vec<Option<$t>>> for ColumnData {
+            fn from(values: Vec<Option<$t>>) -> Self {
+                let nulls = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.is_none())
+                    .map(|(r, _)| r as u32)
+                    .collect();
+                ColumnData {
+                    values: host::ColumnValues::$variant(
+                        values.into_iter().map(|v| v.map_or_else(|| $missing, $conv)).collect(),
+                    ),
+                    nulls,
+                }
             }
         })*
     };
 }
 
 column_data! {
-    String => Text via |v| v,
-    &str => Text via |v: &str| v.to_owned(),
-    i64 => Integer via |v| v,
-    i32 => Integer via i64::from,
-    u32 => Integer via i64::from,
-    f64 => Float via |v| v,
-    f32 => Float via f64::from,
-    bool => Boolean via |v| v,
+    String => Text via |v| v, missing String::new(),
+    &str => Text via |v: &str| v.to_owned(), missing String::new(),
+    i64 => Integer via |v| v, missing 0,
+    i32 => Integer via i64::from, missing 0,
+    u32 => Integer via i64::from, missing 0,
+    f64 => Float via |v| v, missing 0.0,
+    f32 => Float via f64::from, missing 0.0,
+    bool => Boolean via |v| v, missing false,
+    Date => Date via |v: Date| v.days(), missing 0,
+    DateTime => Datetime via |v: DateTime| v.unix_micros(), missing 0,
+    Time => Time via |v: Time| v.micros(), missing 0,
+    Vec<f64> => NumberList via |v| v, missing Vec::new(),
+    Vec<String> => TextList via |v| v, missing Vec::new(),
+    Vec<&str> => TextList via |v: Vec<&str>| v.into_iter().map(str::to_owned).collect(), missing Vec::new(),
 }
 
 impl Table {
@@ -129,12 +183,119 @@ impl Table {
     /// let t = wasmlit::Table::new().column("city", vec!["Oslo", "Lima"]).column("people", vec![709_000i64, 10_000_000]);
     /// ```
     pub fn column(mut self, name: impl Into<String>, values: impl Into<ColumnData>) -> Table {
+        let data = values.into();
         self.columns.push(host::Column {
             name: name.into(),
-            values: values.into().0,
+            values: data.values,
             format: None,
+            nulls: data.nulls,
+            time_zone: None,
         });
         self
+    }
+
+    /// Shows the instants of column `name` in IANA time zone `zone`
+    /// (`Europe/Oslo`, `UTC`); without one they are shown as UTC wall-clock
+    /// times with no zone.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new()
+    ///     .column("at", vec![wasmlit::DateTime::from_unix_seconds(0)])
+    ///     .time_zone("at", "Europe/Oslo");
+    /// ```
+    pub fn time_zone(mut self, name: &str, zone: &str) -> Table {
+        if let Some(column) = self.columns.iter_mut().find(|c| c.name == name) {
+            column.time_zone = Some(zone.to_owned());
+        }
+        self
+    }
+
+    /// The names of the columns, in order.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column("a", vec![1i64]);
+    /// assert_eq!(t.column_names(), ["a"]);
+    /// ```
+    pub fn column_names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The type of column `name`: `text`, `integer`, `float`, `boolean`,
+    /// `date`, `datetime`, `time`, `number_list`, `text_list` or `json`.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column("a", vec![1i64]);
+    /// assert_eq!(t.column_type("a"), Some("integer"));
+    /// ```
+    pub fn column_type(&self, name: &str) -> Option<&'static str> {
+        use host::ColumnValues as V;
+        let column = self.columns.iter().find(|c| c.name == name)?;
+        Some(match &column.values {
+            V::Text(_) => "text",
+            V::Integer(_) => "integer",
+            V::Float(_) => "float",
+            V::Boolean(_) => "boolean",
+            V::Date(_) => "date",
+            V::Datetime(_) => "datetime",
+            V::Time(_) => "time",
+            V::NumberList(_) => "number_list",
+            V::TextList(_) => "text_list",
+            V::Json(_) => "json",
+        })
+    }
+
+    /// The number of rows.
+    ///
+    /// ```no_run
+    /// assert_eq!(wasmlit::Table::new().column("a", vec![1i64, 2]).num_rows(), 2);
+    /// ```
+    pub fn num_rows(&self) -> usize {
+        self.rows()
+    }
+
+    /// The cell of column `name` at `row`; `None` when there is no such
+    /// column or row.
+    ///
+    /// ```no_run
+    /// use wasmlit::{Table, Value};
+    /// let t = Table::new().column("n", vec![Some(1i64), None]);
+    /// assert_eq!(t.value("n", 0), Some(Value::Integer(1)));
+    /// assert_eq!(t.value("n", 1), Some(Value::Null));
+    /// ```
+    pub fn value(&self, name: &str, row: usize) -> Option<Value<'_>> {
+        let column = self.columns.iter().find(|c| c.name == name)?;
+        cell(column, row)
+    }
+
+    /// Row `row` as a JSON object of column names to values (missing values
+    /// as `null`, dates and times as ISO 8601 text).
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column("a", vec![1i64]);
+    /// assert_eq!(t.row_json(0), Some(serde_json::json!({"a": 1})));
+    /// ```
+    pub fn row_json(&self, row: usize) -> Option<serde_json::Value> {
+        if row >= self.rows() {
+            return None;
+        }
+        let map = self
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    cell(c, row).map_or(serde_json::Value::Null, |v| v.to_json()),
+                )
+            })
+            .collect();
+        Some(serde_json::Value::Object(map))
+    }
+
+    /// A table of the rows the contract gave (an SQL result).
+    pub(crate) fn from_wit(table: host::Table) -> Table {
+        Table {
+            columns: table.columns,
+        }
     }
 
     /// Shows column `name` with `format`.
@@ -157,23 +318,13 @@ impl Table {
 
     /// Each column's name and values as JSON.
     pub(crate) fn json_columns(&self) -> Vec<(String, Vec<serde_json::Value>)> {
-        use serde_json::Value;
+        let rows = self.rows();
         self.columns
             .iter()
             .map(|c| {
-                let values: Vec<Value> = match &c.values {
-                    host::ColumnValues::Text(v) => {
-                        v.iter().map(|s| Value::from(s.as_str())).collect()
-                    }
-                    host::ColumnValues::Integer(v) => v.iter().map(|i| Value::from(*i)).collect(),
-                    host::ColumnValues::Float(v) => v
-                        .iter()
-                        .map(|f| {
-                            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
-                        })
-                        .collect(),
-                    host::ColumnValues::Boolean(v) => v.iter().map(|b| Value::from(*b)).collect(),
-                };
+                let values = (0..rows)
+                    .map(|r| cell(c, r).map_or(serde_json::Value::Null, |v| v.to_json()))
+                    .collect();
                 (c.name.clone(), values)
             })
             .collect()
@@ -181,12 +332,7 @@ impl Table {
 
     /// Rows.
     pub(crate) fn rows(&self) -> usize {
-        self.columns.first().map_or(0, |c| match &c.values {
-            host::ColumnValues::Text(v) => v.len(),
-            host::ColumnValues::Integer(v) => v.len(),
-            host::ColumnValues::Float(v) => v.len(),
-            host::ColumnValues::Boolean(v) => v.len(),
-        })
+        self.columns.first().map_or(0, |c| values_len(&c.values))
     }
 
     fn wit(&self) -> host::Table {
@@ -194,6 +340,159 @@ impl Table {
             columns: self.columns.clone(),
         }
     }
+}
+
+/// The one key of a serialized [`Table`]: `{"$wasmlit_table": [columns]}`,
+/// which [`Ui::write`] draws as a dataframe.
+pub(crate) const TABLE_KEY: &str = "$wasmlit_table";
+
+/// One column as a table serializes it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SerialColumn {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    values: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    nulls: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+}
+
+impl serde::Serialize for Table {
+    /// `{"$wasmlit_table": [{"name", "type", "values", "nulls", "time_zone"}, …]}`:
+    /// a table keeps its types through session state, and `st.write` draws it.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use host::ColumnValues as V;
+        use serde::ser::{Error, SerializeMap};
+        let mut columns = Vec::with_capacity(self.columns.len());
+        for c in &self.columns {
+            let (kind, values) = match &c.values {
+                V::Text(v) => ("text", serde_json::to_value(v)),
+                V::Integer(v) => ("integer", serde_json::to_value(v)),
+                V::Float(v) => ("float", serde_json::to_value(v)),
+                V::Boolean(v) => ("boolean", serde_json::to_value(v)),
+                V::Date(v) => ("date", serde_json::to_value(v)),
+                V::Datetime(v) => ("datetime", serde_json::to_value(v)),
+                V::Time(v) => ("time", serde_json::to_value(v)),
+                V::NumberList(v) => ("number_list", serde_json::to_value(v)),
+                V::TextList(v) => ("text_list", serde_json::to_value(v)),
+                V::Json(v) => ("json", serde_json::to_value(v)),
+            };
+            columns.push(SerialColumn {
+                name: c.name.clone(),
+                kind: kind.to_owned(),
+                values: values.map_err(S::Error::custom)?,
+                nulls: c.nulls.clone(),
+                time_zone: c.time_zone.clone(),
+            });
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(TABLE_KEY, &columns)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Table {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Table, D::Error> {
+        use serde::de::Error;
+        let mut outer: std::collections::HashMap<String, Vec<SerialColumn>> =
+            std::collections::HashMap::deserialize(deserializer)?;
+        let columns = outer.remove(TABLE_KEY).ok_or_else(|| {
+            D::Error::custom(format!("a table is an object with the key {TABLE_KEY}"))
+        })?;
+        let mut table = Table::default();
+        for c in columns {
+            table.columns.push(host::Column {
+                values: column_values(&c.kind, c.values).map_err(D::Error::custom)?,
+                name: c.name,
+                format: None,
+                nulls: c.nulls,
+                time_zone: c.time_zone,
+            });
+        }
+        Ok(table)
+    }
+}
+
+/// A column's values from their type's name and JSON array.
+fn column_values(kind: &str, values: serde_json::Value) -> Result<host::ColumnValues, String> {
+    use host::ColumnValues as V;
+    let floats = |v: serde_json::Value| -> Result<Vec<f64>, serde_json::Error> {
+        let read: Vec<Option<f64>> = serde_json::from_value(v)?;
+        Ok(read.into_iter().map(|f| f.unwrap_or(f64::NAN)).collect())
+    };
+    let e = |e: serde_json::Error| e.to_string();
+    Ok(match kind {
+        "text" => V::Text(serde_json::from_value(values).map_err(e)?),
+        "integer" => V::Integer(serde_json::from_value(values).map_err(e)?),
+        "float" => V::Float(floats(values).map_err(e)?),
+        "boolean" => V::Boolean(serde_json::from_value(values).map_err(e)?),
+        "date" => V::Date(serde_json::from_value(values).map_err(e)?),
+        "datetime" => V::Datetime(serde_json::from_value(values).map_err(e)?),
+        "time" => V::Time(serde_json::from_value(values).map_err(e)?),
+        "number_list" => {
+            let lists: Vec<serde_json::Value> = serde_json::from_value(values).map_err(e)?;
+            V::NumberList(
+                lists
+                    .into_iter()
+                    .map(floats)
+                    .collect::<Result<_, _>>()
+                    .map_err(e)?,
+            )
+        }
+        "text_list" => V::TextList(serde_json::from_value(values).map_err(e)?),
+        "json" => V::Json(serde_json::from_value(values).map_err(e)?),
+        other => return Err(format!("unknown column type `{other}`")),
+    })
+}
+
+/// A table serialized by [`Table`]'s `Serialize`, read back from JSON.
+pub(crate) fn table_of_json(value: &serde_json::Value) -> Option<Table> {
+    let object = value.as_object()?;
+    if object.len() != 1 || !object.contains_key(TABLE_KEY) {
+        return None;
+    }
+    serde_json::from_value(value.clone()).ok()
+}
+
+fn values_len(values: &host::ColumnValues) -> usize {
+    use host::ColumnValues as V;
+    match values {
+        V::Text(v) | V::Json(v) => v.len(),
+        V::Integer(v) | V::Datetime(v) | V::Time(v) => v.len(),
+        V::Float(v) => v.len(),
+        V::Boolean(v) => v.len(),
+        V::Date(v) => v.len(),
+        V::NumberList(v) => v.len(),
+        V::TextList(v) => v.len(),
+    }
+}
+
+/// The cell of `column` at `row`.
+fn cell(column: &host::Column, row: usize) -> Option<Value<'_>> {
+    use host::ColumnValues as V;
+    if row >= values_len(&column.values) {
+        return None;
+    }
+    if column.nulls.binary_search(&(row as u32)).is_ok() {
+        return Some(Value::Null);
+    }
+    Some(match &column.values {
+        V::Text(v) => Value::Text(&v[row]),
+        V::Integer(v) => Value::Integer(v[row]),
+        V::Float(v) => Value::Float(v[row]),
+        V::Boolean(v) => Value::Boolean(v[row]),
+        V::Date(v) => Value::Date(Date::from_days(v[row])),
+        V::Datetime(v) => Value::DateTime(
+            DateTime::from_unix_micros(v[row]),
+            column.time_zone.as_deref(),
+        ),
+        V::Time(v) => Value::Time(Time::from_micros(v[row])?),
+        V::NumberList(v) => Value::NumberList(&v[row]),
+        V::TextList(v) => Value::TextList(&v[row]),
+        V::Json(v) => Value::Json(&v[row]),
+    })
 }
 
 /// A table, dataframe or chart this run drew, that rows can be added to:
@@ -285,6 +584,8 @@ impl Rows {
                 name: crate::charts::INDEX.to_owned(),
                 values: host::ColumnValues::Integer((first..first + count as i64).collect()),
                 format: None,
+                nulls: Vec::new(),
+                time_zone: None,
             });
         }
         crate::error::expect_ok(host::add_rows(handle, &host::Table { columns }));

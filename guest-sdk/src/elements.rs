@@ -218,8 +218,9 @@ impl Ui {
     }
 
     /// Writes any value the way Streamlit's `st.write` does: strings as
-    /// Markdown, numbers and booleans as text, and everything else
-    /// (structs, maps, lists) as JSON.
+    /// Markdown, numbers and booleans as text, a [`Table`](crate::Table)
+    /// (an SQL result, say) as a dataframe, and everything else (structs,
+    /// maps, lists) as JSON.
     ///
     /// ```no_run
     /// # fn page(st: &wasmlit::Ui) {
@@ -235,10 +236,15 @@ impl Ui {
             Ok(v @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
                 self.emit(Element::Text(v.to_string()))
             }
-            Ok(v) => self.emit(Element::Json(host::JsonDoc {
-                value: v.to_string(),
-                expanded: None,
-            })),
+            Ok(v) => match crate::data::table_of_json(&v) {
+                Some(table) => {
+                    self.dataframe(&table);
+                }
+                None => self.emit(Element::Json(host::JsonDoc {
+                    value: v.to_string(),
+                    expanded: None,
+                })),
+            },
             Err(e) => panic!("st.write: the value does not serialize: {e}"),
         }
     }

@@ -40,6 +40,7 @@ pub use choices::{AcceptFile, ChatMessage, FeedbackKind};
 pub use widgets::{ButtonType, LabelVisibility, NumberInputOptions, NumberValue, TextInputOptions};
 mod choices;
 mod content;
+mod context;
 mod control;
 mod data;
 mod dates;
@@ -51,16 +52,20 @@ mod jobs;
 mod layout;
 mod media;
 mod query_params;
+pub mod secrets;
 mod session_state;
+pub mod sql;
 mod status;
 mod stream;
 mod ui;
 mod upload;
+mod values;
 mod widgets;
 
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use charts::{Chart, Stack};
 pub use content::{MapPoint, Space};
+pub use context::Context;
 pub use control::{NavPosition, Page};
 pub use data::{ColumnData, DeltaColor, Format, Metric, Rows, Table};
 pub use elements::{Callout, Code, Heading};
@@ -73,6 +78,7 @@ pub use session_state::SessionState;
 pub use status::{PageConfig, Progress, SidebarState};
 pub use ui::Ui;
 pub use upload::UploadedFile;
+pub use values::{Date, DateTime, Time, Value};
 pub use wasmlit_macros::page;
 
 /// Shows a block's source as code, then runs it, like Streamlit's

@@ -84,6 +84,42 @@ impl Ui {
         SessionState::new()
     }
 
+    /// The app's secrets. See [`secrets`](crate::secrets).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let token: Option<String> = st.secrets().get("api.token");
+    /// # }
+    /// ```
+    pub fn secrets(&self) -> crate::secrets::Secrets {
+        crate::secrets::Secrets
+    }
+
+    /// The app's SQL connection `name` (Streamlit's `st.connection`). See
+    /// [`sql`](crate::sql).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) -> Result<(), wasmlit::CallError> {
+    /// let orders = st.connection("shop").query("SELECT * FROM orders LIMIT 100", &[])?;
+    /// st.dataframe(&orders);
+    /// # Ok(()) }
+    /// ```
+    pub fn connection(&self, name: &str) -> crate::sql::Connection {
+        crate::sql::connection(name)
+    }
+
+    /// Who is looking: headers, allowed cookies, address, locale, time
+    /// zone, URL and theme (Streamlit's `st.context`). See [`Context`](crate::Context).
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// let zone = st.context().timezone.unwrap_or_else(|| "UTC".into());
+    /// # }
+    /// ```
+    pub fn context(&self) -> crate::Context {
+        crate::Context::read()
+    }
+
     /// The page URL's query parameters. See [`QueryParams`].
     ///
     /// ```no_run

@@ -37,6 +37,7 @@ fn request(
         inputs: Arc::new(WidgetInputs::new()),
         state: state.clone(),
         query: Arc::default(),
+        context: Default::default(),
         sink: Box::new(sink),
     }
 }

@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { h, asView, icon, richHtml, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
+import { cellJson, h, asView, icon, richHtml, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -54,7 +54,15 @@ function connect() {
     retry = 0;
     connection.textContent = "";
     const id = sessionStorage.getItem(SESSION_KEY);
-    socket.send(JSON.stringify(id ? { type: "hello", session: id } : { type: "hello" }));
+    // What the page may read of this browser (`st.context`).
+    const context = {
+      locale: navigator.language || undefined,
+      timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined,
+      timezone_offset: new Date().getTimezoneOffset(),
+      url: location.href,
+      theme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+    };
+    socket.send(JSON.stringify(id ? { type: "hello", session: id, context } : { type: "hello", context }));
   };
   // A frame holds one message, or several as an array (a short run's
   // messages arrive together and are applied in one task).
@@ -385,13 +393,17 @@ function withRows(element, columns) {
     }
     if (element.columns.length !== columns.length
         || element.columns.some((c, i) => c.name !== columns[i].name)) return false;
-    element.columns.forEach((c, i) => extend(c.values, columns[i].values));
+    element.columns.forEach((c, i) => {
+      const offset = c.values.length, nulls = columns[i].nulls;
+      if (nulls && nulls.length) c.nulls = (c.nulls || []).concat(nulls.map((r) => r + offset));
+      extend(c.values, columns[i].values);
+    });
     return true;
   }
   if (element.kind === "vega_lite" && Array.isArray(element.spec?.data?.values)) {
     const count = columns.length ? columns[0].values.length : 0;
     const values = element.spec.data.values;
-    for (let r = 0; r < count; r++) values.push(Object.fromEntries(columns.map((c) => [c.name, c.values[r]])));
+    for (let r = 0; r < count; r++) values.push(Object.fromEntries(columns.map((c) => [c.name, cellJson(c, r)])));
     return true;
   }
   return false;

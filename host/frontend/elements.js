@@ -42,20 +42,112 @@ function jsonTree(value, key, open = Infinity) {
 
 const humanBytes = (n) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`);
 
-// Tables: columns of equal length; numbers formatted per column.
+// Tables: typed columns of equal length (`type`: text, integer, float,
+// boolean, date, datetime, time, number_list, text_list, json), missing
+// values at the rows listed in `nulls`, numbers formatted per column,
+// datetimes shown in the column's `time_zone`.
 const rowCount = (columns) => (columns.length ? columns[0].values.length : 0);
+const DAY_MS = 86400000;
+const pad = (n, w = 2) => String(n).padStart(w, "0");
 
-function formatValue(column, value) {
+// Each column's nulls as a set, rebuilt when rows were added.
+const nullSets = new WeakMap();
+function isNull(column, row) {
+  const nulls = column.nulls;
+  if (!nulls || !nulls.length) return false;
+  let cached = nullSets.get(column);
+  if (!cached || cached.size !== nulls.length) {
+    cached = { size: nulls.length, set: new Set(nulls) };
+    nullSets.set(column, cached);
+  }
+  return cached.set.has(row);
+}
+
+const isoDate = (days) => {
+  const d = new Date(days * DAY_MS);
+  return Number.isNaN(d.getTime()) ? String(days) : d.toISOString().slice(0, 10);
+};
+const isoTime = (micros) => {
+  const s = Math.floor(micros / 1e6), frac = micros % 1e6;
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}${frac ? `.${pad(frac, 6)}` : ""}`;
+};
+// One formatter per time zone; an unknown zone shows UTC with its name.
+const zoneFormats = new Map();
+function inZone(ms, zone) {
+  let f = zoneFormats.get(zone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    } catch { f = null; }
+    zoneFormats.set(zone, f);
+  }
+  if (!f) return `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} (${zone}?)`;
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName || zone}`;
+}
+function isoDatetime(micros, zone) {
+  const ms = Math.floor(micros / 1000);
+  if (Number.isNaN(new Date(ms).getTime())) return String(micros);
+  return zone ? inZone(ms, zone) : new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "");
+}
+
+// A cell's value as JSON, the way a chart's data holds it.
+function cellJson(column, row) {
+  if (isNull(column, row)) return null;
+  const v = column.values[row];
+  switch (column.type) {
+    case "date": return isoDate(v);
+    case "datetime": return new Date(Math.floor(v / 1000)).toISOString();
+    case "time": return isoTime(v);
+    case "json": try { return JSON.parse(v); } catch { return null; }
+    default: return v;
+  }
+}
+
+function formatValue(column, row) {
+  if (isNull(column, row)) return "null";
+  const value = column.values[row];
   if (value === null || value === undefined) return "";
+  switch (column.type) {
+    case "date": return isoDate(value);
+    case "datetime": return isoDatetime(value, column.time_zone);
+    case "time": return isoTime(value);
+    case "number_list": return `[${value.map((x) => (x === null ? "NaN" : String(x))).join(", ")}]`;
+    case "text_list": return value.join(", ");
+    default: break;
+  }
   const f = column.format;
   let text = typeof value === "number" && f && f.decimals !== undefined ? value.toFixed(f.decimals) : String(value);
   if (f && typeof value === "number") text = `${f.prefix || ""}${text}${f.suffix || ""}`;
   return text;
 }
 
+const cellClass = (column, row, base) => {
+  const classes = [base];
+  if (column.type === "integer" || column.type === "float") classes.push("num");
+  if (isNull(column, row)) classes.push("null");
+  return classes.filter(Boolean).join(" ") || null;
+};
+
 function cell(column, row) {
-  const value = column.values[row];
-  return h("td", { class: typeof value === "number" ? "num" : null, text: formatValue(column, value) });
+  return h("td", { class: cellClass(column, row, ""), text: formatValue(column, row) });
+}
+
+// Orders rows by one column: nulls last, lists by length, text by the
+// browser's collation.
+function compareRows(column) {
+  const values = column.values;
+  const text = column.type === "text" || column.type === "json";
+  return (a, b) => {
+    const na = isNull(column, a), nb = isNull(column, b);
+    if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+    let x = values[a], y = values[b];
+    if (Array.isArray(x)) { x = x.length; y = y.length; }
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    if (text) return String(x).localeCompare(String(y));
+    return x === y ? 0 : x < y ? -1 : 1;
+  };
 }
 
 // A dataframe: a scrolling box that draws only the rows in view (fixed row
@@ -80,10 +172,8 @@ function dataframe(el) {
     const lines = [];
     for (let i = first; i < last; i++) {
       const r = order[i];
-      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c) => {
-        const v = c.values[r];
-        return h("div", { class: typeof v === "number" ? "df-cell num" : "df-cell", text: formatValue(c, v) });
-      }));
+      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c) =>
+        h("div", { class: cellClass(c, r, "df-cell"), text: formatValue(c, r) })));
       line.style.gridTemplateColumns = template;
       lines.push(line);
     }
@@ -93,12 +183,8 @@ function dataframe(el) {
     onclick: () => {
       ascending = sortBy === i ? !ascending : true;
       sortBy = i;
-      const values = c.values;
-      order.sort((a, b) => {
-        const x = values[a], y = values[b];
-        const cmp = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
-        return ascending ? cmp : -cmp;
-      });
+      const cmp = compareRows(c);
+      order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
       head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
       draw();
     } }, c.name)));
@@ -119,12 +205,8 @@ function dataframe(el) {
     for (let r = rows; r < total; r++) order.push(r);
     rows = total;
     if (sortBy >= 0) {
-      const values = columns[sortBy].values;
-      order.sort((a, b) => {
-        const x = values[a], y = values[b];
-        const cmp = x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
-        return ascending ? cmp : -cmp;
-      });
+      const cmp = compareRows(columns[sortBy]);
+      order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
     }
     spacer.style.height = `${rows * ROW}px`;
     caption.textContent = `${rows.toLocaleString()} rows`;
@@ -1591,4 +1673,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { h, asView, icon, richHtml, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };
+export { cellJson, h, asView, icon, richHtml, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };

@@ -32,6 +32,7 @@ fn main() {
             inputs: Arc::new(WidgetInputs::new()),
             state: SessionState::shared(),
             query: Arc::default(),
+            context: Default::default(),
             sink: Box::new(move |_| {
                 seen.fetch_add(1, Ordering::Release);
             }),

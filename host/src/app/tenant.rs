@@ -3,9 +3,12 @@
 //! limits, share of the server's threads, caches, sessions and capabilities.
 //! `app.toml` is where an operator sets them; every key is optional.
 
+use crate::model::context::ContextPolicy;
 use crate::runtime::engine::Grants;
 use crate::runtime::limits::Limits;
+use crate::runtime::services::databases::{ConnectionConfig, Databases};
 use crate::runtime::services::outbound::{AllowList, Outbound};
+use crate::runtime::services::secrets::{Secrets, SECRETS_FILE};
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -46,6 +49,13 @@ pub struct TenantConfig {
     /// granted here.
     #[serde(default)]
     pub capabilities: Capabilities,
+    /// SQL connections its pages may query by name (`wasmlit::sql`).
+    #[serde(default)]
+    pub connections: std::collections::BTreeMap<String, ConnectionConfig>,
+    /// Which request headers and cookies its pages may read
+    /// (`st.context`).
+    #[serde(default)]
+    pub context: ContextPolicy,
 }
 
 /// Capabilities an operator grants an app.
@@ -173,6 +183,33 @@ pub fn discover_all(
     Ok(tenants)
 }
 
+/// The settings of a single app served from `dir` (`host serve pages/`):
+/// its `app.toml` and `secrets.toml` there, if it has either. Its
+/// `[limits]`, `[capabilities]`, `[connections]` and `[context]` apply as
+/// in an apps root; the keys about sharing a server do not matter.
+pub fn single(
+    dir: &Path,
+    server: &Limits,
+    script_threads: usize,
+) -> anyhow::Result<Option<Tenant>> {
+    let file = dir.join(APP_FILE);
+    if !file.is_file() && !dir.join(SECRETS_FILE).is_file() {
+        return Ok(None);
+    }
+    let text = if file.is_file() {
+        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?
+    } else {
+        String::new()
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "app".into());
+    parse(&name, dir, &text, server, script_threads)
+        .with_context(|| format!("in {}", file.display()))
+        .map(Some)
+}
+
 /// What one app of an apps root may hold of the shared pools at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FairShare {
@@ -259,6 +296,35 @@ pub fn parse(
             Some(resolved)
         }
     };
+    let secrets_path = dir.join(SECRETS_FILE);
+    let secrets = if secrets_path.exists() {
+        Some(Arc::new(Secrets::load(&secrets_path)?))
+    } else {
+        None
+    };
+    if let (Some(data), Ok(app_dir)) = (&data_dir, dir.canonicalize()) {
+        // What the pages may read must not hold what only the host may.
+        if app_dir.starts_with(data) {
+            bail!(
+                "capabilities.data_dir: {} holds the app's own directory (its app.toml and {SECRETS_FILE}); grant a directory inside it",
+                data.display()
+            );
+        }
+    }
+    let databases = if config.connections.is_empty() {
+        None
+    } else {
+        let secret_url = |name: &str| {
+            let json = secrets.as_ref()?.get(&format!("connections.{name}.url"))?;
+            serde_json::from_str::<String>(&json).ok()
+        };
+        Some(Arc::new(Databases::new(
+            dir,
+            &config.connections,
+            secret_url,
+        )?))
+    };
+    let context = Arc::new(config.context.clone());
     let allow = AllowList::parse(&config.capabilities.allowed_outbound_hosts)
         .context("capabilities.allowed_outbound_hosts")?;
     let outbound = if allow.is_empty() {
@@ -277,6 +343,9 @@ pub fn parse(
             data_dir,
             outbound,
             unsafe_allow_html,
+            secrets,
+            databases,
+            context,
         },
         failure: None,
     })

@@ -3,6 +3,8 @@
 use crate::model::widget::{WidgetId, WidgetSpec, WidgetValue};
 use serde::Serialize;
 
+pub use crate::model::table::{check_table, Column, ColumnFormat, ColumnValues};
+
 /// One element placed at `path`: the top-level container (0 main, 1 sidebar),
 /// then the position in each nested container down to the element's own.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -424,96 +426,6 @@ pub enum DeltaColor {
     Off,
 }
 
-/// A named column of a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Column {
-    /// The header.
-    pub name: String,
-    /// The values, one per row.
-    pub values: ColumnValues,
-    /// How numbers are shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<ColumnFormat>,
-}
-
-/// One column's values, sent as a plain JSON array.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ColumnValues {
-    /// Strings.
-    Text(Vec<String>),
-    /// Integers.
-    Integer(Vec<i64>),
-    /// Floats (NaN and infinities are sent as `null`).
-    Float(Vec<f64>),
-    /// Booleans.
-    Boolean(Vec<bool>),
-}
-
-impl ColumnValues {
-    /// Rows.
-    pub fn len(&self) -> usize {
-        match self {
-            ColumnValues::Text(v) => v.len(),
-            ColumnValues::Integer(v) => v.len(),
-            ColumnValues::Float(v) => v.len(),
-            ColumnValues::Boolean(v) => v.len(),
-        }
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// How a numeric column is shown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ColumnFormat {
-    /// Digits after the decimal point.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decimals: Option<u8>,
-    /// Text before each value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// Text after each value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suffix: Option<String>,
-}
-
-impl Column {
-    /// Bytes the column costs against the output limits (text as is,
-    /// numbers at 8 bytes).
-    pub fn bytes(&self) -> usize {
-        let values = match &self.values {
-            ColumnValues::Text(v) => v.iter().map(|s| s.len() + 3).sum(),
-            ColumnValues::Integer(v) => v.len() * 8,
-            ColumnValues::Float(v) => v.len() * 8,
-            ColumnValues::Boolean(v) => v.len() * 5,
-        };
-        let format = self.format.as_ref().map_or(0, |f| {
-            f.prefix.as_ref().map_or(0, String::len) + f.suffix.as_ref().map_or(0, String::len)
-        });
-        self.name.len() + values + format
-    }
-}
-
-/// Checks that a table's columns all have the same length.
-pub fn check_table(columns: &[Column]) -> Result<(), String> {
-    if let Some(first) = columns.first() {
-        let rows = first.values.len();
-        if let Some(other) = columns.iter().find(|c| c.values.len() != rows) {
-            return Err(format!(
-                "table: column `{}` has {} values but column `{}` has {rows}; every column needs one value per row",
-                other.name,
-                other.values.len(),
-                first.name
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Space between columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -922,11 +834,7 @@ pub(crate) fn one_of_each() -> Vec<Element> {
         muted: false,
         subtitles: Vec::new(),
     };
-    let column = || Column {
-        name: text(),
-        values: ColumnValues::Integer(vec![1]),
-        format: None,
-    };
+    let column = || Column::new(text(), ColumnValues::Integer(vec![1]));
     let blocks = vec![
         BlockSpec::Container {
             border: true,

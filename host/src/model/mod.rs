@@ -2,10 +2,12 @@
 //! between browser and server, widget specs and values, fragments and the
 //! Markdown renderer. Imports nothing else of the crate.
 
+pub mod context;
 pub mod delta;
 pub mod fragment;
 pub mod function;
 pub mod markdown;
 pub mod protocol;
 pub mod rows;
+pub mod table;
 pub mod widget;

@@ -128,24 +128,42 @@ pub enum ServerMessage {
 }
 
 /// The first message of a socket: `{"type":"hello"}` for a new session,
-/// `{"type":"hello","session":"<id>"}` to resume one.
+/// `{"type":"hello","session":"<id>"}` to resume one; either may carry
+/// what the browser says of itself (`"context": {"locale", "timezone",
+/// "timezone_offset", "url", "theme"}`).
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum Hello {
     Hello {
         #[serde(default)]
         session: Option<String>,
+        #[serde(default)]
+        context: Option<serde_json::Value>,
     },
 }
 
-/// Reads a socket's first message as `hello`: `Some` with the session to
-/// resume (if any) when it is one, `None` when it is not.
-pub fn parse_hello(text: &str) -> Option<Option<String>> {
+/// A socket's `hello`: the session to resume, if any, and the browser's
+/// context.
+#[derive(Debug, Default, PartialEq)]
+pub struct HelloMessage {
+    pub session: Option<String>,
+    pub browser: crate::model::context::BrowserContext,
+}
+
+/// Reads a socket's first message as `hello`: `Some` when it is one,
+/// `None` when it is not. A context that does not read as one is dropped,
+/// not refused: it only ever serves display.
+pub fn parse_hello(text: &str) -> Option<HelloMessage> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
     match serde_json::from_str(text) {
-        Ok(Hello::Hello { session }) => Some(session),
+        Ok(Hello::Hello { session, context }) => Some(HelloMessage {
+            session,
+            browser: context
+                .and_then(|c| serde_json::from_value(c).ok())
+                .unwrap_or_default(),
+        }),
         Err(_) => None,
     }
 }
@@ -165,11 +183,25 @@ mod tests {
 
     #[test]
     fn reads_hello() {
-        assert_eq!(parse_hello(r#"{"type":"hello"}"#), Some(None));
         assert_eq!(
-            parse_hello(r#"{"type":"hello","session":"ab"}"#),
+            parse_hello(r#"{"type":"hello"}"#),
+            Some(HelloMessage::default())
+        );
+        assert_eq!(
+            parse_hello(r#"{"type":"hello","session":"ab"}"#).map(|h| h.session),
             Some(Some("ab".into()))
         );
+        let with_context = parse_hello(
+            r#"{"type":"hello","context":{"locale":"nb-NO","timezone":"Europe/Oslo","theme":"dark"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            with_context.browser.timezone.as_deref(),
+            Some("Europe/Oslo")
+        );
+        // A context that is not one is dropped, the hello kept.
+        let odd = parse_hello(r#"{"type":"hello","context":{"locale":5}}"#).unwrap();
+        assert_eq!(odd.browser, Default::default());
         assert_eq!(parse_hello(r#"{"type":"stop"}"#), None);
         assert_eq!(parse_hello(r#"{"type":"hello","x":1}"#), None);
         assert_eq!(parse_hello("[]"), None);

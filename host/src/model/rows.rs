@@ -2,53 +2,25 @@
 //! `add_rows`): the columns such an element takes, the check of new rows
 //! against them, and the joining of new rows to an element not yet sent.
 
-use crate::model::delta::{Column, ColumnValues, Element};
+use crate::model::delta::{Column, Element};
+use crate::model::table::ColumnType;
 use serde_json::{Map, Value};
 
-/// The type of a column's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Integer,
-    Float,
-    Boolean,
-}
-
-impl Kind {
-    fn of(values: &ColumnValues) -> Kind {
-        match values {
-            ColumnValues::Text(_) => Kind::Text,
-            ColumnValues::Integer(_) => Kind::Integer,
-            ColumnValues::Float(_) => Kind::Float,
-            ColumnValues::Boolean(_) => Kind::Boolean,
-        }
-    }
-
-    /// The kind of a chart's JSON value; `None` for `null` (any kind fits).
-    fn of_json(value: &Value) -> Option<Kind> {
-        match value {
-            Value::String(_) => Some(Kind::Text),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Some(Kind::Integer),
-            Value::Number(_) => Some(Kind::Float),
-            Value::Bool(_) => Some(Kind::Boolean),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Text => "text",
-            Kind::Integer => "integers",
-            Kind::Float => "floats",
-            Kind::Boolean => "booleans",
-        }
+/// The type of a chart's JSON value; `None` for `null` (any type fits).
+fn type_of_json(value: &Value) -> Option<ColumnType> {
+    match value {
+        Value::String(_) => Some(ColumnType::Text),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(ColumnType::Integer),
+        Value::Number(_) => Some(ColumnType::Float),
+        Value::Bool(_) => Some(ColumnType::Boolean),
+        _ => None,
     }
 }
 
 /// The columns of an element that rows can be added to, in its order.
 #[derive(Debug, Clone)]
 pub struct Schema {
-    columns: Vec<(String, Option<Kind>)>,
+    columns: Vec<(String, Option<ColumnType>)>,
     /// A chart: its numbers are numbers, integer or float.
     chart: bool,
 }
@@ -62,7 +34,7 @@ impl Schema {
             Element::Table { columns } | Element::Dataframe { columns, .. } => Some(Schema {
                 columns: columns
                     .iter()
-                    .map(|c| (c.name.clone(), Some(Kind::of(&c.values))))
+                    .map(|c| (c.name.clone(), Some(c.values.kind())))
                     .collect(),
                 chart: false,
             }),
@@ -71,7 +43,7 @@ impl Schema {
                 let columns = match rows.first() {
                     Some(Value::Object(first)) => first
                         .iter()
-                        .map(|(name, value)| (name.clone(), Kind::of_json(value)))
+                        .map(|(name, value)| (name.clone(), type_of_json(value)))
                         .collect(),
                     Some(_) => return None,
                     None => Vec::new(),
@@ -108,11 +80,11 @@ impl Schema {
         if self.columns.is_empty() {
             self.columns = rows
                 .iter()
-                .map(|c| (c.name.clone(), Some(Kind::of(&c.values))))
+                .map(|c| (c.name.clone(), Some(c.values.kind())))
                 .collect();
             return Ok(rows);
         }
-        let expected = |columns: &[(String, Option<Kind>)]| {
+        let expected = |columns: &[(String, Option<ColumnType>)]| {
             let mut names = columns
                 .iter()
                 .take(20)
@@ -132,7 +104,6 @@ impl Schema {
                 rows.len()
             ));
         }
-        let numbers = |k: Kind| matches!(k, Kind::Integer | Kind::Float);
         let mut order = Vec::with_capacity(rows.len());
         for (name, kind) in &self.columns {
             let Some(&at) = by_name.get(name.as_str()) else {
@@ -141,9 +112,9 @@ impl Schema {
                     expected(&self.columns)
                 ));
             };
-            let new = Kind::of(&rows[at].values);
+            let new = rows[at].values.kind();
             match *kind {
-                Some(old) if old != new && !(self.chart && numbers(old) && numbers(new)) => {
+                Some(old) if old != new && !(self.chart && old.is_number() && new.is_number()) => {
                     return Err(format!(
                         "add_rows: column `{name}` holds {}; the new rows give it {}",
                         old.name(),
@@ -157,7 +128,7 @@ impl Schema {
         drop(by_name);
         // They fit: columns of no type yet take the rows'.
         for ((_, kind), &at) in self.columns.iter_mut().zip(&order) {
-            kind.get_or_insert(Kind::of(&rows[at].values));
+            kind.get_or_insert(rows[at].values.kind());
         }
         let mut slots: Vec<Option<Column>> = rows.into_iter().map(Some).collect();
         Ok(order
@@ -193,18 +164,12 @@ pub fn append_any(element: &mut Element, rows: &[Column]) -> bool {
                 || columns
                     .iter()
                     .zip(rows)
-                    .any(|(a, b)| a.name != b.name || Kind::of(&a.values) != Kind::of(&b.values))
+                    .any(|(a, b)| a.name != b.name || a.values.kind() != b.values.kind())
             {
                 return false;
             }
             for (column, new) in columns.iter_mut().zip(rows) {
-                match (&mut column.values, &new.values) {
-                    (ColumnValues::Text(a), ColumnValues::Text(b)) => a.extend_from_slice(b),
-                    (ColumnValues::Integer(a), ColumnValues::Integer(b)) => a.extend_from_slice(b),
-                    (ColumnValues::Float(a), ColumnValues::Float(b)) => a.extend_from_slice(b),
-                    (ColumnValues::Boolean(a), ColumnValues::Boolean(b)) => a.extend_from_slice(b),
-                    _ => return false,
-                }
+                column.append(new);
             }
             true
         }
@@ -232,17 +197,7 @@ pub fn row_objects(columns: &[Column]) -> Vec<Value> {
         .map(|r| {
             let row: Map<String, Value> = columns
                 .iter()
-                .map(|c| {
-                    let value = match &c.values {
-                        ColumnValues::Text(v) => Value::from(v[r].as_str()),
-                        ColumnValues::Integer(v) => Value::from(v[r]),
-                        ColumnValues::Float(v) => {
-                            serde_json::Number::from_f64(v[r]).map_or(Value::Null, Value::Number)
-                        }
-                        ColumnValues::Boolean(v) => Value::from(v[r]),
-                    };
-                    (c.name.clone(), value)
-                })
+                .map(|c| (c.name.clone(), c.json_at(r)))
                 .collect();
             Value::Object(row)
         })
@@ -252,14 +207,11 @@ pub fn row_objects(columns: &[Column]) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::table::ColumnValues;
     use serde_json::json;
 
     fn column(name: &str, values: ColumnValues) -> Column {
-        Column {
-            name: name.into(),
-            values,
-            format: None,
-        }
+        Column::new(name, values)
     }
 
     fn table() -> Element {

@@ -15,7 +15,8 @@ wasmtime::component::bindgen!({
 });
 
 pub use self::wasmlit::page::{
-    cache, control, http, jobs, query_params, session_state, types, ui, widgets,
+    cache, context, control, http, jobs, query_params, secrets, session_state, sql, types, ui,
+    widgets,
 };
 
 #[cfg(test)]

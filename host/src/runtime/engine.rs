@@ -81,6 +81,13 @@ pub struct Grants {
     /// Raw HTML in its pages' Markdown is kept (cleaned of script) instead
     /// of shown as text: Streamlit's `unsafe_allow_html`.
     pub unsafe_allow_html: bool,
+    /// Its secrets file, read by `secrets.get` and redacted from what a
+    /// browser or the log is given.
+    pub secrets: Option<Arc<crate::runtime::services::secrets::Secrets>>,
+    /// Its SQL connections.
+    pub databases: Option<Arc<crate::runtime::services::databases::Databases>>,
+    /// Which headers and cookies its pages may read (`st.context`).
+    pub context: Arc<crate::model::context::ContextPolicy>,
 }
 
 /// The engine, its linker and its ticker; shared by every page and run.

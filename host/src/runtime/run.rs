@@ -421,6 +421,8 @@ pub struct RunContext {
     pub state: SharedState,
     /// The URL's query parameters for this run.
     pub query: Arc<QueryParams>,
+    /// The request context of the run's session (`st.context`).
+    pub request: Arc<crate::model::context::RequestContext>,
     /// The page being run (jobs instantiate it again).
     pub page: Arc<Page>,
     /// What the app's runs share: caches, resources, worker pool.
@@ -595,6 +597,10 @@ pub struct StoreData {
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
     pub(crate) started: Instant,
+    /// The app's secrets, if it has a secrets file.
+    pub(crate) secrets: Option<Arc<crate::runtime::services::secrets::Secrets>>,
+    /// The app's SQL connections, if it has any.
+    pub(crate) databases: Option<Arc<crate::runtime::services::databases::Databases>>,
     /// The app's outbound HTTP, if it was granted any hosts.
     pub(crate) outbound: Option<Arc<crate::runtime::services::outbound::Outbound>>,
     /// Outbound requests this instance has sent.
@@ -706,6 +712,8 @@ impl StoreData {
             slot: None,
             clock_origin: now,
             started: now,
+            secrets: engine.grants.secrets.clone(),
+            databases: engine.grants.databases.clone(),
             outbound: engine.grants.outbound.clone(),
             outbound_sent: 0,
             unsafe_allow_html: engine.grants.unsafe_allow_html,

@@ -34,6 +34,8 @@ pub struct RunRequest {
     pub state: SharedState,
     /// The URL's query parameters.
     pub query: Arc<QueryParams>,
+    /// The session's request context (`st.context`).
+    pub context: Arc<crate::model::context::RequestContext>,
     /// Where the run's deltas go.
     pub sink: Box<dyn DeltaSink>,
     /// The app's shared services (caches, resources, worker pool); `None`
@@ -289,6 +291,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         output: output.clone(),
         state: request.state,
         query: request.query,
+        request: request.context,
         page: page.clone(),
         app: app.clone(),
         session: session.clone(),
@@ -321,12 +324,21 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         engine.interrupt();
     }
 
-    let stderr_text = stderr.text();
-    let outcome = match result {
+    let mut stderr_text = stderr.text();
+    let mut stdout_text = stdout.text();
+    let mut outcome = match result {
         Ok(Ok(())) => RunOutcome::Ok,
         Ok(Err(message)) => RunOutcome::failed(Failure::Error, message),
         Err(error) => classify(&error, &stderr_text, store.data().memory_exceeded, &limits),
     };
+    // What the log and the browser are told of the run: never a secret.
+    if let Some(secrets) = &engine.grants.secrets {
+        secrets.redact_in_place(&mut stderr_text);
+        secrets.redact_in_place(&mut stdout_text);
+        if let RunOutcome::Error(_, message) = &mut outcome {
+            secrets.redact_in_place(message);
+        }
+    }
     let run = store.data_mut().role.take_run();
     drop(store);
     // What the browser shows from now on: a whole page unless a newer run
@@ -355,7 +367,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         fragments: output.take_fragments(),
         widget_fragments,
         elements,
-        stdout: stdout.text(),
+        stdout: stdout_text,
         stderr: stderr_text,
         wall_time: started.elapsed(),
         cpu_time: thread_cpu_time().saturating_sub(cpu_start),

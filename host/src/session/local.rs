@@ -37,6 +37,8 @@ pub struct LocalSession<P: Pages> {
     services: Option<Arc<AppServices>>,
     run: Option<(u64, RunHandle)>,
     events: (Sender<Event>, Receiver<Event>),
+    /// The request context its runs see (`st.context`); empty unless set.
+    pub context: Arc<crate::model::context::RequestContext>,
 }
 
 impl<P: Pages> LocalSession<P> {
@@ -57,6 +59,7 @@ impl<P: Pages> LocalSession<P> {
             services,
             run: None,
             events: crossbeam_channel::unbounded(),
+            context: Arc::default(),
         }
     }
 
@@ -123,6 +126,7 @@ impl<P: Pages> LocalSession<P> {
                 inputs: Arc::new(start.inputs),
                 state: start.state,
                 query: start.query,
+                context: self.context.clone(),
                 sink: Box::new(move |delta: Delta| {
                     let _ = deltas.send(Event::Delta(run, delta));
                 }),

@@ -173,13 +173,7 @@ mod tests {
     #[test]
     fn added_rows_join_the_unsent_table_and_wait_for_a_sent_one() {
         use crate::model::delta::{Column, ColumnValues};
-        let rows = |values: Vec<i64>| {
-            vec![Column {
-                name: "n".into(),
-                values: ColumnValues::Integer(values),
-                format: None,
-            }]
-        };
+        let rows = |values: Vec<i64>| vec![Column::new("n", ColumnValues::Integer(values))];
         let at = |element| ServerMessage::Delta {
             run: 1,
             path: vec![0, 2],

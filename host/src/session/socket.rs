@@ -294,6 +294,17 @@ struct Connection {
     /// Messages the browser may still send before its rate applies.
     rate: crate::session::rate::Bucket,
     outbox: crate::session::outbox::Outbox,
+    /// The request context of this connection (`st.context`).
+    context: Arc<crate::model::context::RequestContext>,
+}
+
+/// What the request that opened a WebSocket says about its client.
+#[derive(Debug, Default, Clone)]
+pub struct OpeningRequest {
+    /// Its headers, names lower case.
+    pub headers: Vec<(String, String)>,
+    /// The client's address.
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// What a browser's first message was, when it was not `hello`: handled
@@ -309,7 +320,7 @@ enum First {
 /// (never in the URL, where proxies and logs would keep it). A first
 /// message of another kind starts a new session and is then handled as
 /// usual; a socket that sends nothing within `hello_timeout` is closed.
-pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
+pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, request: OpeningRequest) {
     // Subscribed first, so a shutdown during the resume wait is not missed.
     let mut shutdown = server.shutdown.subscribe();
     let wait = server.session.hello_timeout;
@@ -338,15 +349,22 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
             Ok(Some(Ok(_))) => {}
         }
     };
-    let (resume, first) = match &first {
+    let (hello, first) = match &first {
         First::Text(text) if text.len() <= server.session.message_bytes => {
             match crate::model::protocol::parse_hello(text) {
-                Some(session) => (session, None),
-                None => (None, Some(first)),
+                Some(hello) => (hello, None),
+                None => (Default::default(), Some(first)),
             }
         }
-        _ => (None, Some(first)),
+        _ => (Default::default(), Some(first)),
     };
+    let context = Arc::new(crate::model::context::RequestContext::new(
+        &request.headers,
+        request.client,
+        hello.browser,
+        &server.services.engine.grants.context,
+    ));
+    let resume = hello.session;
     let resumed_data = match resume.as_deref() {
         Some(id) => server
             .parked
@@ -375,6 +393,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>) {
         hold: None,
         rate: crate::session::rate::Bucket::full(server.session.messages_burst),
         outbox: crate::session::outbox::Outbox::default(),
+        context,
     };
     let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
@@ -481,13 +500,17 @@ impl Connection {
     /// applies in one task.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
         let outbox = self.outbox.take();
-        let text = match encode_frame(&outbox) {
+        let mut text = match encode_frame(&outbox) {
             Ok(text) => text,
             Err(e) => {
                 tracing::error!(error = %e, "could not encode a message");
                 return true;
             }
         };
+        // No secret of the app reaches a browser, whatever the page drew.
+        if let Some(secrets) = &self.server.services.engine.grants.secrets {
+            secrets.redact_in_place(&mut text);
+        }
         drop(outbox);
         socket.send(Message::Text(text.into())).await.is_ok()
     }
@@ -590,6 +613,7 @@ impl Connection {
                 inputs: Arc::new(inputs),
                 state,
                 query,
+                context: self.context.clone(),
                 sink: Box::new(move |delta: Delta| {
                     let _ = deltas.send(Event::Delta { run, delta });
                 }),

@@ -383,6 +383,7 @@ async fn health() -> &'static str {
 /// in the first message (`hello`), never in the URL.
 async fn websocket(
     State(state): State<Arc<ServerState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -392,6 +393,13 @@ async fn websocket(
     // The connection was admitted when it was accepted; its ticket lives
     // in the stream the socket takes over (`http::serve`).
     let limit = state.settings.message_bytes;
+    let opening = crate::session::socket::OpeningRequest {
+        headers: headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect(),
+        client: Some(client.ip()),
+    };
     upgrade
         .max_message_size(limit.saturating_mul(16))
         .max_frame_size(limit.saturating_mul(16))
@@ -399,7 +407,7 @@ async fn websocket(
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| {
             let sessions = state.sessions.clone();
-            sessions.track_future(run_session(socket, state.shared.clone()))
+            sessions.track_future(run_session(socket, state.shared.clone(), opening))
         })
 }
 
@@ -569,7 +577,17 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     engine_settings.instance_slots = engine_settings
         .instance_slots
         .max(u32::try_from(needed).unwrap_or(u32::MAX));
-    let engine = PageEngine::new(engine_settings)?
+    let single = if tenants.is_empty() {
+        crate::app::tenant::single(&args.dir, &engine_settings.limits, args.script_threads)?
+    } else {
+        None
+    };
+    let engine = PageEngine::new(engine_settings)?;
+    let engine = match single {
+        Some(app) => engine.for_app(app.limits, app.grants)?,
+        None => engine,
+    };
+    let engine = engine
         .with_outbound_hosts(&args.allow_outbound_hosts)?
         .with_unsafe_html(args.unsafe_allow_html)?;
     if !args.allow_outbound_hosts.is_empty() {

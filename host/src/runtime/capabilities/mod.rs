@@ -2,12 +2,15 @@
 //! all wired into the linker here.
 
 mod cache;
+mod context;
 mod control;
 mod http;
 mod jobs;
 mod query_params;
+mod secrets;
 mod session_state;
 mod sleep;
+mod sql;
 mod ui;
 mod widgets;
 

@@ -791,12 +791,20 @@ fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
                 ui::ColumnValues::Integer(v) => ColumnValues::Integer(v),
                 ui::ColumnValues::Float(v) => ColumnValues::Float(v),
                 ui::ColumnValues::Boolean(v) => ColumnValues::Boolean(v),
+                ui::ColumnValues::Date(v) => ColumnValues::Date(v),
+                ui::ColumnValues::Datetime(v) => ColumnValues::Datetime(v),
+                ui::ColumnValues::Time(v) => ColumnValues::Time(v),
+                ui::ColumnValues::NumberList(v) => ColumnValues::NumberList(v),
+                ui::ColumnValues::TextList(v) => ColumnValues::TextList(v),
+                ui::ColumnValues::Json(v) => ColumnValues::Json(v),
             },
             format: c.format.map(|f| ColumnFormat {
                 decimals: f.decimals,
                 prefix: f.prefix,
                 suffix: f.suffix,
             }),
+            nulls: c.nulls,
+            time_zone: c.time_zone,
         })
         .collect();
     check_table(&columns).map_err(CallError::InvalidArgument)?;

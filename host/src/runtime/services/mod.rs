@@ -3,12 +3,14 @@
 //! Nothing here crosses apps except the pools, which are shared fairly.
 
 pub mod cache;
+pub mod databases;
 pub mod executor;
 pub mod jobs;
 pub mod media;
 pub mod metrics;
 pub mod outbound;
 pub mod resource;
+pub mod secrets;
 pub mod session_state;
 pub mod uploads;
 

@@ -224,6 +224,8 @@ fn many_cells(st: &Ui, rows: usize) {
         name: name.into(),
         values: raw_ui::ColumnValues::Boolean(vec![value; rows]),
         format: None,
+        nulls: Vec::new(),
+        time_zone: None,
     };
     let raw = raw_ui::Table {
         columns: vec![column("a", true), column("b", false)],
@@ -244,6 +246,8 @@ fn forged_rows(st: &Ui) {
         name: name.into(),
         values,
         format: None,
+        nulls: Vec::new(),
+        time_zone: None,
     };
     let ints = |n: usize| raw_ui::ColumnValues::Integer(vec![7; n]);
     let table = |columns| raw_ui::Table { columns };

@@ -1,0 +1,506 @@
+//! A table's typed columns: their values (with nulls and time zones), the
+//! checks every table from a page or a database passes, what a column costs
+//! against the output limits, and how it is sent to the browser.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// Days from 0000-03-01 (proleptic Gregorian) to 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// Microseconds in a day.
+pub const DAY_MICROS: i64 = 86_400_000_000;
+
+/// The type of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Float,
+    Boolean,
+    Date,
+    Datetime,
+    Time,
+    NumberList,
+    TextList,
+    Json,
+}
+
+impl ColumnType {
+    /// Its name on the wire (a column's `type`) and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Integer => "integer",
+            ColumnType::Float => "float",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::Datetime => "datetime",
+            ColumnType::Time => "time",
+            ColumnType::NumberList => "number_list",
+            ColumnType::TextList => "text_list",
+            ColumnType::Json => "json",
+        }
+    }
+
+    /// Whether its values are numbers (integers or floats).
+    pub fn is_number(self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::Float)
+    }
+}
+
+/// One column's values, sent as their `type` and a plain JSON array of
+/// `values` (dates as days since 1970-01-01, datetimes and times as
+/// microseconds, JSON documents as their text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "values", rename_all = "snake_case")]
+pub enum ColumnValues {
+    /// Strings.
+    Text(Vec<String>),
+    /// Integers.
+    Integer(Vec<i64>),
+    /// Floats (NaN and infinities are sent as `null`, and read back as NaN).
+    Float(#[serde(deserialize_with = "floats")] Vec<f64>),
+    /// Booleans.
+    Boolean(Vec<bool>),
+    /// Days since 1970-01-01.
+    Date(Vec<i32>),
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    Datetime(Vec<i64>),
+    /// Microseconds since midnight.
+    Time(Vec<i64>),
+    /// A list of numbers per row.
+    NumberList(Vec<Vec<f64>>),
+    /// A list of texts per row.
+    TextList(Vec<Vec<String>>),
+    /// A JSON document per row, as text.
+    Json(Vec<String>),
+}
+
+/// Calls `$body` with `$v` bound to the values of whichever variant `$values` is.
+macro_rules! each_values {
+    ($values:expr, $v:ident => $body:expr) => {
+        match $values {
+            ColumnValues::Text($v) => $body,
+            ColumnValues::Integer($v) => $body,
+            ColumnValues::Float($v) => $body,
+            ColumnValues::Boolean($v) => $body,
+            ColumnValues::Date($v) => $body,
+            ColumnValues::Datetime($v) => $body,
+            ColumnValues::Time($v) => $body,
+            ColumnValues::NumberList($v) => $body,
+            ColumnValues::TextList($v) => $body,
+            ColumnValues::Json($v) => $body,
+        }
+    };
+}
+
+impl ColumnValues {
+    /// The type of the values.
+    pub fn kind(&self) -> ColumnType {
+        match self {
+            ColumnValues::Text(_) => ColumnType::Text,
+            ColumnValues::Integer(_) => ColumnType::Integer,
+            ColumnValues::Float(_) => ColumnType::Float,
+            ColumnValues::Boolean(_) => ColumnType::Boolean,
+            ColumnValues::Date(_) => ColumnType::Date,
+            ColumnValues::Datetime(_) => ColumnType::Datetime,
+            ColumnValues::Time(_) => ColumnType::Time,
+            ColumnValues::NumberList(_) => ColumnType::NumberList,
+            ColumnValues::TextList(_) => ColumnType::TextList,
+            ColumnValues::Json(_) => ColumnType::Json,
+        }
+    }
+
+    /// Rows.
+    pub fn len(&self) -> usize {
+        each_values!(self, v => v.len())
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends `other`'s values; false (nothing appended) when its type
+    /// differs.
+    pub fn extend(&mut self, other: &ColumnValues) -> bool {
+        match (self, other) {
+            (ColumnValues::Text(a), ColumnValues::Text(b)) => a.extend_from_slice(b),
+            (ColumnValues::Integer(a), ColumnValues::Integer(b)) => a.extend_from_slice(b),
+            (ColumnValues::Float(a), ColumnValues::Float(b)) => a.extend_from_slice(b),
+            (ColumnValues::Boolean(a), ColumnValues::Boolean(b)) => a.extend_from_slice(b),
+            (ColumnValues::Date(a), ColumnValues::Date(b)) => a.extend_from_slice(b),
+            (ColumnValues::Datetime(a), ColumnValues::Datetime(b)) => a.extend_from_slice(b),
+            (ColumnValues::Time(a), ColumnValues::Time(b)) => a.extend_from_slice(b),
+            (ColumnValues::NumberList(a), ColumnValues::NumberList(b)) => a.extend_from_slice(b),
+            (ColumnValues::TextList(a), ColumnValues::TextList(b)) => a.extend_from_slice(b),
+            (ColumnValues::Json(a), ColumnValues::Json(b)) => a.extend_from_slice(b),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Bytes the values cost against the output limits: text as is plus
+    /// quotes, numbers at 8 bytes.
+    fn bytes(&self) -> usize {
+        let text = |s: &String| s.len() + 3;
+        match self {
+            ColumnValues::Text(v) | ColumnValues::Json(v) => v.iter().map(text).sum(),
+            ColumnValues::Integer(v) | ColumnValues::Datetime(v) | ColumnValues::Time(v) => {
+                v.len() * 8
+            }
+            ColumnValues::Float(v) => v.len() * 8,
+            ColumnValues::Boolean(v) => v.len() * 5,
+            ColumnValues::Date(v) => v.len() * 6,
+            ColumnValues::NumberList(v) => v.iter().map(|l| l.len() * 8 + 2).sum(),
+            ColumnValues::TextList(v) => v
+                .iter()
+                .map(|l| l.iter().map(text).sum::<usize>() + 2)
+                .sum(),
+        }
+    }
+
+    /// Row `r` as a JSON value the way a chart or a test reads it: dates,
+    /// datetimes and times as ISO 8601 text, JSON documents parsed.
+    fn json_at(&self, r: usize) -> Value {
+        let float = |f: f64| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number);
+        match self {
+            ColumnValues::Text(v) => Value::from(v[r].as_str()),
+            ColumnValues::Integer(v) => Value::from(v[r]),
+            ColumnValues::Float(v) => float(v[r]),
+            ColumnValues::Boolean(v) => Value::from(v[r]),
+            ColumnValues::Date(v) => iso_date(v[r]).map_or(Value::Null, Value::String),
+            ColumnValues::Datetime(v) => iso_datetime(v[r]).map_or(Value::Null, Value::String),
+            ColumnValues::Time(v) => iso_time(v[r]).map_or(Value::Null, Value::String),
+            ColumnValues::NumberList(v) => Value::Array(v[r].iter().map(|f| float(*f)).collect()),
+            ColumnValues::TextList(v) => Value::from(v[r].clone()),
+            ColumnValues::Json(v) => serde_json::from_str(&v[r]).unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// How a numeric column is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnFormat {
+    /// Digits after the decimal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// Text before each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Text after each value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+}
+
+/// A named column of a table, sent as `{"name", "type", "values",
+/// "nulls"?, "format"?, "time_zone"?}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// The header.
+    pub name: String,
+    /// The values, one per row, with their type.
+    #[serde(flatten)]
+    pub values: ColumnValues,
+    /// How numbers are shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ColumnFormat>,
+    /// Rows whose value is missing, ascending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nulls: Vec<u32>,
+    /// The IANA time zone datetimes are shown in; none: without a zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// Floats as sent: `null` for NaN and infinities.
+fn floats<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
+    let values: Vec<Option<f64>> = Vec::deserialize(deserializer)?;
+    Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+impl Column {
+    /// A column of `values` without nulls, format or time zone.
+    pub fn new(name: impl Into<String>, values: ColumnValues) -> Column {
+        Column {
+            name: name.into(),
+            values,
+            format: None,
+            nulls: Vec::new(),
+            time_zone: None,
+        }
+    }
+
+    /// Bytes the column costs against the output limits.
+    pub fn bytes(&self) -> usize {
+        let format = self.format.as_ref().map_or(0, |f| {
+            f.prefix.as_ref().map_or(0, String::len) + f.suffix.as_ref().map_or(0, String::len)
+        });
+        self.name.len()
+            + self.values.bytes()
+            + format
+            + self.nulls.len() * 4
+            + self.time_zone.as_ref().map_or(0, String::len)
+    }
+
+    /// Whether row `r` is null.
+    pub fn is_null(&self, r: usize) -> bool {
+        u32::try_from(r).is_ok_and(|r| self.nulls.binary_search(&r).is_ok())
+    }
+
+    /// Row `r` as JSON (`null` for a null row), the way a chart or a test
+    /// reads it.
+    pub fn json_at(&self, r: usize) -> Value {
+        if self.is_null(r) {
+            Value::Null
+        } else {
+            self.values.json_at(r)
+        }
+    }
+
+    /// Appends `other`'s rows, nulls included; false (nothing appended)
+    /// when the types differ.
+    pub fn append(&mut self, other: &Column) -> bool {
+        let offset = self.values.len() as u64;
+        if !self.values.extend(&other.values) {
+            return false;
+        }
+        self.nulls.extend(
+            other
+                .nulls
+                .iter()
+                .filter_map(|&r| u32::try_from(offset + u64::from(r)).ok()),
+        );
+        true
+    }
+
+    /// Checks everything about one column but its length against the
+    /// others: nulls in order and in range, times within a day, JSON that
+    /// parses, a time zone only on datetimes and spelled as one.
+    fn check(&self) -> Result<(), String> {
+        let name = &self.name;
+        let rows = self.values.len();
+        if let Some(pair) = self.nulls.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "table: the nulls of column `{name}` must be ascending row numbers without repeats; {} comes after {}",
+                pair[1], pair[0]
+            ));
+        }
+        if let Some(&last) = self.nulls.last() {
+            if last as usize >= rows {
+                return Err(format!(
+                    "table: column `{name}` has {rows} rows but a null at row {last}"
+                ));
+            }
+        }
+        match &self.values {
+            ColumnValues::Time(v) => {
+                if let Some((r, t)) = v
+                    .iter()
+                    .enumerate()
+                    .find(|(r, t)| !(0..DAY_MICROS).contains(*t) && !self.is_null(*r))
+                {
+                    return Err(format!(
+                        "table: column `{name}` row {r}: a time of day is 0 to {} microseconds, not {t}",
+                        DAY_MICROS - 1
+                    ));
+                }
+            }
+            ColumnValues::Json(v) => {
+                for (r, text) in v.iter().enumerate() {
+                    if self.is_null(r) {
+                        continue;
+                    }
+                    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                        return Err(format!(
+                            "table: column `{name}` row {r} is not valid JSON: {e}"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(zone) = &self.time_zone {
+            if self.values.kind() != ColumnType::Datetime {
+                return Err(format!(
+                    "table: column `{name}` holds {} values; only datetimes have a time zone",
+                    self.values.kind().name()
+                ));
+            }
+            check_time_zone(zone).map_err(|e| format!("table: column `{name}`: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// An IANA time zone name's spelling (`Europe/Oslo`, `UTC`,
+/// `America/Argentina/Buenos_Aires`, `Etc/GMT+5`); the browser, which
+/// knows the zones, shows an unknown one's times in UTC with its name.
+pub fn check_time_zone(zone: &str) -> Result<(), String> {
+    let ok = !zone.is_empty()
+        && zone.len() <= 64
+        && zone
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{zone:?} is not a time zone name (such as `Europe/Oslo` or `UTC`)"
+        ))
+    }
+}
+
+/// Checks a table: every column as [`Column::check`] says, and all of the
+/// same length.
+pub fn check_table(columns: &[Column]) -> Result<(), String> {
+    if let Some(first) = columns.first() {
+        let rows = first.values.len();
+        if let Some(other) = columns.iter().find(|c| c.values.len() != rows) {
+            return Err(format!(
+                "table: column `{}` has {} values but column `{}` has {rows}; every column needs one value per row",
+                other.name,
+                other.values.len(),
+                first.name
+            ));
+        }
+    }
+    columns.iter().try_for_each(Column::check)
+}
+
+/// `days` since 1970-01-01 as `YYYY-MM-DD`; none outside the years the
+/// `time` crate represents.
+pub fn iso_date(days: i32) -> Option<String> {
+    let date = date_of(days)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).ok()
+}
+
+/// The date `days` after 1970-01-01.
+pub fn date_of(days: i32) -> Option<time::Date> {
+    time::Date::from_julian_day(days.checked_add(UNIX_EPOCH_JULIAN_DAY)?).ok()
+}
+
+/// Days since 1970-01-01 of `date`.
+pub fn days_of(date: time::Date) -> i32 {
+    date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY
+}
+
+/// `micros` since the epoch as RFC 3339 in UTC (`2026-12-02T10:00:00Z`).
+pub fn iso_datetime(micros: i64) -> Option<String> {
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000).ok()?;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+/// `micros` since midnight as `HH:MM:SS` (with a fraction when there is
+/// one).
+pub fn iso_time(micros: i64) -> Option<String> {
+    if !(0..DAY_MICROS).contains(&micros) {
+        return None;
+    }
+    let seconds = micros / 1_000_000;
+    let fraction = micros % 1_000_000;
+    let base = format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
+    Some(if fraction == 0 {
+        base
+    } else {
+        format!("{base}.{fraction:06}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(values: ColumnValues) -> Column {
+        Column::new("c", values)
+    }
+
+    #[test]
+    fn columns_are_sent_with_their_type_nulls_and_zone() {
+        let mut c = column(ColumnValues::Datetime(vec![0, 86_400_000_000]));
+        c.nulls = vec![1];
+        c.time_zone = Some("Europe/Oslo".into());
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::json!({"name": "c", "type": "datetime", "values": [0, 86_400_000_000i64],
+                               "nulls": [1], "time_zone": "Europe/Oslo"})
+        );
+        assert_eq!(c.json_at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(c.json_at(1), Value::Null);
+    }
+
+    #[test]
+    fn a_column_reads_back_as_it_was_sent() {
+        let mut c = column(ColumnValues::Float(vec![1.5, f64::NAN]));
+        c.nulls = vec![0];
+        let text = serde_json::to_string(&c).unwrap();
+        let back: Column = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.nulls, vec![0]);
+        let ColumnValues::Float(v) = back.values else {
+            panic!("{text}")
+        };
+        assert!(v[0] == 1.5 && v[1].is_nan());
+    }
+
+    #[test]
+    fn dates_and_times_read_as_iso_text() {
+        assert_eq!(iso_date(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(iso_date(20_424).as_deref(), Some("2025-12-02"));
+        assert_eq!(iso_date(-1).as_deref(), Some("1969-12-31"));
+        assert_eq!(iso_date(i32::MAX), None);
+        assert_eq!(iso_time(3_723_000_000).as_deref(), Some("01:02:03"));
+        assert_eq!(iso_time(500).as_deref(), Some("00:00:00.000500"));
+        assert_eq!(iso_time(DAY_MICROS), None);
+        let d = date_of(20_424).unwrap();
+        assert_eq!(days_of(d), 20_424);
+    }
+
+    #[test]
+    fn bad_columns_are_refused_by_name() {
+        let mut nulls = column(ColumnValues::Integer(vec![1, 2, 3]));
+        nulls.nulls = vec![2, 1];
+        let mut past = column(ColumnValues::Integer(vec![1]));
+        past.nulls = vec![1];
+        let mut zone_on_text = column(ColumnValues::Text(vec!["a".into()]));
+        zone_on_text.time_zone = Some("UTC".into());
+        let mut bad_zone = column(ColumnValues::Datetime(vec![1]));
+        bad_zone.time_zone = Some("Europe/Oslo; drop".into());
+        for (c, expected) in [
+            (nulls, "ascending"),
+            (past, "null at row 1"),
+            (column(ColumnValues::Time(vec![DAY_MICROS])), "time of day"),
+            (
+                column(ColumnValues::Json(vec!["{".into()])),
+                "not valid JSON",
+            ),
+            (zone_on_text, "only datetimes"),
+            (bad_zone, "not a time zone"),
+        ] {
+            let error = check_table(&[c]).unwrap_err();
+            assert!(error.contains(expected), "{error}");
+        }
+        let mut null_json = column(ColumnValues::Json(vec!["{".into(), "[1]".into()]));
+        null_json.nulls = vec![0];
+        assert!(check_table(&[null_json]).is_ok());
+    }
+
+    #[test]
+    fn appending_shifts_the_new_rows_nulls() {
+        let mut a = column(ColumnValues::Date(vec![1, 2]));
+        a.nulls = vec![0];
+        let mut b = column(ColumnValues::Date(vec![3, 4]));
+        b.nulls = vec![1];
+        assert!(a.append(&b));
+        assert_eq!(a.nulls, vec![0, 3]);
+        assert!(!a.append(&column(ColumnValues::Integer(vec![5]))));
+        assert_eq!(a.values.len(), 4);
+    }
+}

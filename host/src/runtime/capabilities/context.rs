@@ -1,0 +1,22 @@
+//! `wasmlit:page/context`: the request context of the run's session.
+
+use crate::runtime::bindings::context;
+use crate::runtime::capabilities::HostResult;
+use crate::runtime::run::StoreData;
+
+impl context::Host for StoreData {
+    fn get(&mut self) -> HostResult<context::RequestContext> {
+        let run = self.live("context.get")?;
+        let c = &*run.request;
+        Ok(context::RequestContext {
+            headers: c.headers.clone(),
+            cookies: c.cookies.clone(),
+            ip_address: c.ip_address.clone(),
+            locale: c.locale.clone(),
+            timezone: c.timezone.clone(),
+            timezone_offset: c.timezone_offset,
+            url: c.url.clone(),
+            theme: c.theme.clone(),
+        })
+    }
+}
