@@ -41,7 +41,7 @@ fn param(text: &str) -> Param {
 fn run(conn: &str, sql: &str, params: &[Param], mode: &str) -> (Vec<String>, Option<Table>) {
     let connection = wasmlit::sql::connection(conn);
     let result = match mode {
-        "execute" => connection.execute(sql, params).map(|n| Err(n)),
+        "execute" => connection.execute(sql, params).map(Err),
         "ttl" => connection
             .query_ttl(sql, params, std::time::Duration::from_secs(60))
             .map(Ok),
