@@ -310,6 +310,19 @@ impl TestApps {
     /// Starts a server on the apps root `root` as `host serve` would: an
     /// app that fails to load is reported and the others are served.
     pub async fn serve(root: tempfile::TempDir, script_threads: usize) -> TestApps {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        Self::serve_on(root, script_threads, listener).await
+    }
+
+    /// [`TestApps::serve`] on `listener` (bound first, when the apps'
+    /// settings must name the server's own address).
+    pub async fn serve_on(
+        root: tempfile::TempDir,
+        script_threads: usize,
+        listener: tokio::net::TcpListener,
+    ) -> TestApps {
         let limits = Limits::default();
         let tenants = host::app::tenant::discover_all(root.path(), &limits, script_threads)
             .unwrap_or_else(|e| panic!("apps load: {e:#}"));
@@ -336,9 +349,6 @@ impl TestApps {
             .iter()
             .map(|state| host::web::reload::watch(state.clone(), false).expect("watcher starts"))
             .collect();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(host::web::server::run_all(
@@ -583,6 +593,80 @@ fn send_signal(pid: u32, signal: i32) {
         .arg(format!("-{signal}"))
         .arg(pid.to_string())
         .status();
+}
+
+/// The OpenID provider of the login tests (`tests/oidc/provider.mjs`:
+/// `oidc-provider` from npm under Node), on a free port of 127.0.0.1, with
+/// client `wasmlit` (secret [`OidcProvider::CLIENT_SECRET`]) allowed to
+/// return to `redirect_uris`; with `tamper`, its token endpoint answers
+/// with a bad ID token of that kind. Stopped when dropped. Its npm
+/// packages are installed (`npm ci`) the first time if missing.
+pub struct OidcProvider {
+    /// Its issuer URL.
+    pub issuer: String,
+    child: std::process::Child,
+}
+
+impl OidcProvider {
+    /// The client secret of client `wasmlit`.
+    pub const CLIENT_SECRET: &'static str = "the-secret-of-client-wasmlit";
+
+    /// A free port for a provider to be started on later.
+    pub fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port()
+    }
+
+    /// Starts it on `port` and waits until it listens.
+    pub fn start(port: u16, redirect_uris: &[String], tamper: Option<&str>) -> OidcProvider {
+        use std::io::BufRead;
+        static INSTALLED: OnceLock<()> = OnceLock::new();
+        let dir = workspace().join("tests/oidc");
+        INSTALLED.get_or_init(|| {
+            if !dir.join("node_modules/oidc-provider").is_dir() {
+                let status = std::process::Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--silent"])
+                    .current_dir(&dir)
+                    .status()
+                    .expect("npm runs (apt-get install nodejs npm)");
+                assert!(status.success(), "npm ci in tests/oidc");
+            }
+        });
+        let mut command = std::process::Command::new("node");
+        command
+            .arg("provider.mjs")
+            .current_dir(&dir)
+            .env("PORT", port.to_string())
+            .env("REDIRECT_URIS", redirect_uris.join(","))
+            .env("CLIENT_SECRET", Self::CLIENT_SECRET)
+            .stdout(std::process::Stdio::piped());
+        if let Some(tamper) = tamper {
+            command.env("TAMPER", tamper);
+        }
+        let mut child = command.spawn().expect("node runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(issuer) = line.strip_prefix("listening ") {
+                    let _ = tx.send(issuer.to_owned());
+                }
+            }
+        });
+        let issuer = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the OpenID provider starts");
+        OidcProvider { issuer, child }
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// A WebSocket client speaking the session protocol, with bounded waits.

@@ -24,6 +24,8 @@ use crate::bindings::wasmlit::page::context as host;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
+    /// Who logged in (`st.user`), if anyone did.
+    pub user: Option<User>,
     /// Header names (lower case) and values.
     pub headers: Vec<(String, String)>,
     /// The cookies the operator lets the app read.
@@ -43,10 +45,43 @@ pub struct Context {
     pub theme: Option<String>,
 }
 
+/// A logged-in user (Streamlit's `st.user`), as the app's login provider
+/// said in its verified ID token.
+///
+/// ```no_run
+/// # fn page(st: &wasmlit::Ui) {
+/// match st.user() {
+///     Some(user) => st.write(format!("Hello, {}", user.name.as_deref().unwrap_or("you"))),
+///     None => {
+///         if st.button("Log in") {
+///             st.login();
+///         }
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// The provider's identifier of the user.
+    pub subject: String,
+    /// The e-mail address, if the provider gave one.
+    pub email: Option<String>,
+    /// Whether the provider verified the e-mail address.
+    pub email_verified: bool,
+    /// The display name, if given.
+    pub name: Option<String>,
+}
+
 impl Context {
     pub(crate) fn read() -> Context {
         let c = crate::error::expect_ok(host::get());
         Context {
+            user: c.user.map(|u| User {
+                subject: u.subject,
+                email: u.email,
+                email_verified: u.email_verified,
+                name: u.name,
+            }),
             headers: c.headers,
             cookies: c.cookies,
             ip_address: c.ip_address,

@@ -65,7 +65,7 @@ mod widgets;
 pub use cache::{query_resource, CacheData, Resource, ResourceHandle};
 pub use charts::{Chart, Stack};
 pub use content::{MapPoint, Space};
-pub use context::Context;
+pub use context::{Context, User};
 pub use control::{NavPosition, Page};
 pub use data::{ColumnData, DeltaColor, Format, Metric, Rows, Table};
 pub use elements::{Callout, Code, Heading};

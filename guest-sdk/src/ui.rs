@@ -120,6 +120,52 @@ impl Ui {
         crate::Context::read()
     }
 
+    /// The logged-in user (Streamlit's `st.user`), or `None` when nobody
+    /// logged in. An app whose operator lists `viewers` is only ever opened
+    /// by a logged-in viewer.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if let Some(user) = st.user() {
+    ///     st.write(format!("Signed in as {}", user.email.unwrap_or(user.subject)));
+    /// }
+    /// # }
+    /// ```
+    pub fn user(&self) -> Option<crate::User> {
+        crate::Context::read().user
+    }
+
+    /// Sends the browser to the app's login provider; it comes back to this
+    /// page logged in (Streamlit's `st.login`). Ends the run. An app without
+    /// a login provider refuses it.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.user().is_none() && st.button("Log in") {
+    ///     st.login();
+    /// }
+    /// # }
+    /// ```
+    pub fn login(&self) {
+        self.emit(crate::bindings::wasmlit::page::ui::Element::Login);
+        self.stop();
+    }
+
+    /// Forgets the login and opens the app again (Streamlit's
+    /// `st.logout`). Ends the run.
+    ///
+    /// ```no_run
+    /// # fn page(st: &wasmlit::Ui) {
+    /// if st.user().is_some() && st.button("Log out") {
+    ///     st.logout();
+    /// }
+    /// # }
+    /// ```
+    pub fn logout(&self) {
+        self.emit(crate::bindings::wasmlit::page::ui::Element::Logout);
+        self.stop();
+    }
+
     /// The page URL's query parameters. See [`QueryParams`].
     ///
     /// ```no_run

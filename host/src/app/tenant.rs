@@ -56,6 +56,9 @@ pub struct TenantConfig {
     /// (`st.context`).
     #[serde(default)]
     pub context: ContextPolicy,
+    /// Login (OpenID Connect) and who may open the app.
+    #[serde(default)]
+    pub auth: crate::app::access::AuthConfig,
 }
 
 /// Capabilities an operator grants an app.
@@ -93,6 +96,8 @@ pub struct Tenant {
     /// Why its `app.toml` was refused, if it was: the app is reported and
     /// serves no pages.
     pub failure: Option<String>,
+    /// Who may open it and how they log in, if it says.
+    pub access: Option<Arc<crate::app::access::Access>>,
 }
 
 impl Tenant {
@@ -171,6 +176,7 @@ pub fn discover_all(
             limits: server.clone(),
             grants: Grants::default(),
             failure: Some(format!("{e:#}")),
+            access: None,
         }));
     }
     if tenants.is_empty() {
@@ -325,6 +331,20 @@ pub fn parse(
         )?))
     };
     let context = Arc::new(config.context.clone());
+    let access = if config.auth == crate::app::access::AuthConfig::default() {
+        None
+    } else {
+        let secret = |key: &str| {
+            let json = secrets.as_ref()?.get(key)?;
+            serde_json::from_str::<String>(&json).ok()
+        };
+        Some(Arc::new(crate::app::access::Access::new(
+            name,
+            &config.auth,
+            secret("auth.client_secret"),
+            secret("auth.cookie_secret"),
+        )?))
+    };
     let allow = AllowList::parse(&config.capabilities.allowed_outbound_hosts)
         .context("capabilities.allowed_outbound_hosts")?;
     let outbound = if allow.is_empty() {
@@ -346,8 +366,10 @@ pub fn parse(
             secrets,
             databases,
             context,
+            login_provider: access.as_ref().is_some_and(|a| a.oidc.is_some()),
         },
         failure: None,
+        access,
     })
 }
 

@@ -44,9 +44,28 @@ pub struct BrowserContext {
     pub theme: Option<String>,
 }
 
+/// Who logged in (OpenID Connect), as the ID token said, for
+/// `st.user`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
+pub struct User {
+    /// The provider's subject identifier.
+    pub sub: String,
+    /// The e-mail address, if the provider gave one.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the provider verified it.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// The display name, if given.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 /// A session's request context, as a page reads it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestContext {
+    /// The logged-in user, if any.
+    pub user: Option<User>,
     pub headers: Vec<(String, String)>,
     pub cookies: Vec<(String, String)>,
     pub ip_address: Option<String>,
@@ -100,6 +119,7 @@ impl RequestContext {
                     .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
         };
         RequestContext {
+            user: None,
             headers: kept,
             cookies,
             ip_address: client.map(|ip| ip.to_canonical().to_string()),

@@ -178,6 +178,10 @@ pub enum Element {
     },
     /// Balloons (delivered at the empty path).
     Balloons,
+    /// Go to the app's login (delivered at the empty path).
+    Login,
+    /// Forget the login (delivered at the empty path).
+    Logout,
     /// The page's URL query changed (delivered at the empty path).
     QueryParams { query: String },
     /// The page's title, icon and layout (delivered at the empty path).
@@ -637,6 +641,8 @@ impl Element {
                 | Element::SwitchPage { .. }
                 | Element::Download { .. }
                 | Element::Balloons
+                | Element::Login
+                | Element::Logout
                 | Element::Snow
                 | Element::Logo { .. }
         )
@@ -774,6 +780,8 @@ impl Element {
             Element::Divider
             | Element::Empty
             | Element::Balloons
+            | Element::Login
+            | Element::Logout
             | Element::Snow
             | Element::Space { .. } => 0,
             Element::Widget(w) => {
@@ -997,6 +1005,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             data: "YQ==".into(),
         },
         Element::Balloons,
+        Element::Login,
+        Element::Logout,
         Element::QueryParams { query: text() },
         Element::PageConfig {
             title: None,
@@ -1104,6 +1114,8 @@ pub(crate) fn one_of_each() -> Vec<Element> {
             | Element::SwitchPage { .. }
             | Element::Download { .. }
             | Element::Balloons
+            | Element::Login
+            | Element::Logout
             | Element::QueryParams { .. }
             | Element::PageConfig { .. }
             | Element::Empty

@@ -88,6 +88,8 @@ pub struct Grants {
     pub databases: Option<Arc<crate::runtime::services::databases::Databases>>,
     /// Which headers and cookies its pages may read (`st.context`).
     pub context: Arc<crate::model::context::ContextPolicy>,
+    /// Whether it has a login provider (`[auth.oidc]`), for `st.login`.
+    pub login_provider: bool,
 }
 
 /// The engine, its linker and its ticker; shared by every page and run.

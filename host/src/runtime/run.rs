@@ -597,6 +597,9 @@ pub struct StoreData {
     pub(crate) clock_origin: Instant,
     /// When the current call began: the wall time limit counts from here.
     pub(crate) started: Instant,
+    /// Whether the app has a login provider (`st.login` goes nowhere
+    /// otherwise).
+    pub(crate) login_provider: bool,
     /// The app's secrets, if it has a secrets file.
     pub(crate) secrets: Option<Arc<crate::runtime::services::secrets::Secrets>>,
     /// The app's SQL connections, if it has any.
@@ -712,6 +715,7 @@ impl StoreData {
             slot: None,
             clock_origin: now,
             started: now,
+            login_provider: engine.grants.login_provider,
             secrets: engine.grants.secrets.clone(),
             databases: engine.grants.databases.clone(),
             outbound: engine.grants.outbound.clone(),

@@ -305,6 +305,8 @@ pub struct OpeningRequest {
     pub headers: Vec<(String, String)>,
     /// The client's address.
     pub client: Option<std::net::IpAddr>,
+    /// Who logged in, if the app has a login.
+    pub user: Option<crate::model::context::User>,
 }
 
 /// What a browser's first message was, when it was not `hello`: handled
@@ -358,12 +360,15 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         }
         _ => (Default::default(), Some(first)),
     };
-    let context = Arc::new(crate::model::context::RequestContext::new(
-        &request.headers,
-        request.client,
-        hello.browser,
-        &server.services.engine.grants.context,
-    ));
+    let context = Arc::new(crate::model::context::RequestContext {
+        user: request.user,
+        ..crate::model::context::RequestContext::new(
+            &request.headers,
+            request.client,
+            hello.browser,
+            &server.services.engine.grants.context,
+        )
+    });
     let resume = hello.session;
     let resumed_data = match resume.as_deref() {
         Some(id) => server

@@ -2,6 +2,7 @@
 //! frontend's assets, metrics and live reload.
 
 pub mod admission;
+pub mod auth;
 pub mod frontend;
 pub mod http;
 pub mod media;

@@ -179,6 +179,8 @@ pub struct ServerSettings {
     /// Origins the browser may frame pages from (`--frame-origin`):
     /// `components.iframe` of any other origin is named as refused.
     pub frame_origins: Vec<String>,
+    /// The app's login and viewers (`[auth]`), if it has any.
+    pub access: Option<Arc<crate::app::access::Access>>,
 }
 
 impl Default for ServerSettings {
@@ -197,6 +199,7 @@ impl Default for ServerSettings {
             http: Arc::default(),
             map_tiles: None,
             frame_origins: Vec::new(),
+            access: None,
         }
     }
 }
@@ -217,6 +220,8 @@ pub struct ServerState {
     pub index_html: String,
     /// Settings.
     pub settings: ServerSettings,
+    /// The login provider's metadata, once discovered.
+    pub oidc_metadata: parking_lot::Mutex<Option<openidconnect::core::CoreProviderMetadata>>,
 }
 
 impl std::ops::Deref for ServerState {
@@ -284,6 +289,7 @@ impl ServerState {
                 &settings.frame_origins,
             ),
             settings,
+            oidc_metadata: parking_lot::Mutex::new(None),
         })
     }
 }
@@ -301,6 +307,13 @@ pub fn app(state: Arc<ServerState>) -> Router {
         .route("/_/health", get(health))
         .route("/_/ws", get(websocket))
         .route("/_/upload", post(upload))
+        .route("/_/auth/login", get(crate::web::auth::login))
+        .route("/_/auth/callback", get(crate::web::auth::callback))
+        .route("/_/auth/logout", get(crate::web::auth::logout))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::auth::gate,
+        ))
         .with_state(state)
 }
 
@@ -384,6 +397,7 @@ async fn health() -> &'static str {
 async fn websocket(
     State(state): State<Arc<ServerState>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: Option<axum::Extension<crate::model::context::User>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -399,6 +413,7 @@ async fn websocket(
             .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect(),
         client: Some(client.ip()),
+        user: user.map(|axum::Extension(user)| user),
     };
     upgrade
         .max_message_size(limit.saturating_mul(16))
@@ -582,6 +597,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
     } else {
         None
     };
+    let single_access = single.as_ref().and_then(|app| app.access.clone());
     let engine = PageEngine::new(engine_settings)?;
     let engine = match single {
         Some(app) => engine.for_app(app.limits, app.grants)?,
@@ -647,6 +663,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         http: Arc::new(http),
         map_tiles,
         frame_origins: args.frame_origins.clone(),
+        access: single_access,
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
@@ -818,6 +835,7 @@ pub fn load_apps(
                     .config
                     .session_state_app_mib
                     .map_or(server.session_state_app_bytes, mib_bytes),
+                access: tenant.access.clone(),
                 ..server.clone()
             };
             let base = format!("/{}", tenant.name);

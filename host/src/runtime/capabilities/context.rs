@@ -9,6 +9,12 @@ impl context::Host for StoreData {
         let run = self.live("context.get")?;
         let c = &*run.request;
         Ok(context::RequestContext {
+            user: c.user.as_ref().map(|u| context::UserInfo {
+                subject: u.sub.clone(),
+                email: u.email.clone(),
+                email_verified: u.email_verified,
+                name: u.name.clone(),
+            }),
             headers: c.headers.clone(),
             cookies: c.cookies.clone(),
             ip_address: c.ip_address.clone(),

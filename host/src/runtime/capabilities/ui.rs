@@ -147,6 +147,13 @@ impl StoreData {
                     .into(),
             )));
         }
+        if matches!(element, WitElement::Login) && !self.login_provider {
+            return Err(HostError::from(CallError::Denied(
+                "login: this app has no login provider; an operator adds [auth.oidc] to its \
+                 app.toml"
+                    .into(),
+            )));
+        }
         match convert(element, &budget, &media) {
             Ok(element) => Ok((output, element)),
             Err(e) => Err(HostError::from(e)),
@@ -518,6 +525,8 @@ fn convert(
                 .finish(),
         },
         WitElement::Balloons => Element::Balloons,
+        WitElement::Login => Element::Login,
+        WitElement::Logout => Element::Logout,
         WitElement::VegaLite(text) => {
             let table_bytes = budget.limits.table_bytes;
             if text.len() > table_bytes {

@@ -9,7 +9,9 @@
 //! - `secret=<key>`: draws `secret <value>`; `print_secret=<key>` prints it
 //!   to stdout; `panic_secret=<key>` panics with it;
 //! - `keys=1`: draws `keys <dotted keys>`;
-//! - `context=1`: draws `context <json>` of the request context.
+//! - `context=1`: draws `context <json>` of the request context;
+//! - `user=1`: draws `user <email> verified=<bool> name=<name>` or `user
+//!   none`; `login=1` sends the browser to the login.
 //!
 //! It always ends with `done`.
 use wasmlit::sql::Param;
@@ -130,6 +132,20 @@ fn database(st: &Ui) {
             "theme": c.theme,
         });
         st.text(format!("context {json}"));
+    }
+    if q.get("user").is_some() {
+        let who = st.user().map(|u| {
+            format!(
+                "{} verified={} name={}",
+                u.email.unwrap_or_default(),
+                u.email_verified,
+                u.name.unwrap_or_default()
+            )
+        });
+        st.text(format!("user {}", who.as_deref().unwrap_or("none")));
+    }
+    if q.get("login").is_some() {
+        st.login();
     }
     st.text("done");
 }
