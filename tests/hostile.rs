@@ -452,7 +452,10 @@ fn rows_added_with_a_forged_handle_or_other_columns_are_refused_and_a_flood_ends
         "{lines:?}"
     );
     assert!(line("other column:").contains("no column `n`"), "{lines:?}");
-    assert!(line("other type:").contains("holds integers"), "{lines:?}");
+    assert!(
+        line("other type:").contains("holds integer values"),
+        "{lines:?}"
+    );
     assert!(line("ragged:").contains("one value per row"), "{lines:?}");
     assert_eq!(line("fitting rows:"), "fitting rows: added");
     assert!(

@@ -649,7 +649,10 @@ impl OidcProvider {
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = crossbeam_channel::bounded(1);
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
                 if let Some(issuer) = line.strip_prefix("listening ") {
                     let _ = tx.send(issuer.to_owned());
                 }

@@ -84,7 +84,11 @@ impl Browser {
             };
             let target = at.join(&action).unwrap();
             let fields: Vec<(&str, &str)> = if body.contains("name=\"login\"") {
-                vec![("prompt", "login"), ("login", who), ("password", "any password")]
+                vec![
+                    ("prompt", "login"),
+                    ("login", who),
+                    ("password", "any password"),
+                ]
             } else {
                 vec![("prompt", "consent")]
             };
@@ -116,10 +120,14 @@ async fn user_line(apps: &TestApps, app: &str, cookie: &str) -> String {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = apps.ws_url(app, None).into_client_request().unwrap();
     if !cookie.is_empty() {
-        request.headers_mut().insert("cookie", cookie.parse().unwrap());
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
     }
     let mut client = WsClient::open_request(request, serde_json::json!({"type": "hello"})).await;
-    let seen = client.rerun_query("database", serde_json::json!({}), "user=1").await;
+    let seen = client
+        .rerun_query("database", serde_json::json!({}), "user=1")
+        .await;
     seen.iter()
         .filter_map(|m| m["element"]["body"].as_str())
         .find(|b| b.starts_with("user "))
@@ -133,10 +141,17 @@ async fn a_viewer_logs_in_at_the_provider_and_the_page_knows_them() {
     let addr = s.apps.addr;
     let browser = Browser::new();
     let (status, at, body) = browser
-        .login(&format!("http://{addr}/sales/database?x=1"), "alice@example.com")
+        .login(
+            &format!("http://{addr}/sales/database?x=1"),
+            "alice@example.com",
+        )
         .await;
     assert_eq!(status, 200, "{at}: {body}");
-    assert_eq!(at, format!("http://{addr}/sales/database?x=1"), "back where the login began");
+    assert_eq!(
+        at,
+        format!("http://{addr}/sales/database?x=1"),
+        "back where the login began"
+    );
     let cookies = browser.cookies(&format!("http://{addr}/sales/"));
     assert!(cookies.contains("wasmlit_user="), "{cookies}");
     assert_eq!(
@@ -144,21 +159,30 @@ async fn a_viewer_logs_in_at_the_provider_and_the_page_knows_them() {
         "user alice@example.com verified=true name=alice"
     );
     // The cookie is scoped to the app: the open app never receives it.
-    assert!(!browser.cookies(&format!("http://{addr}/open/")).contains("wasmlit_user"));
+    assert!(!browser
+        .cookies(&format!("http://{addr}/open/"))
+        .contains("wasmlit_user"));
     assert_eq!(user_line(&s.apps, "open", "").await, "user none");
 
     // A domain viewer gets in; someone else, or an unverified address,
     // is refused and gets no login.
     let (status, _, _) = Browser::new()
-        .login(&format!("http://{addr}/sales/database"), "carol@corp.example")
+        .login(
+            &format!("http://{addr}/sales/database"),
+            "carol@corp.example",
+        )
         .await;
     assert_eq!(status, 200);
     for who in ["mallory@example.org", "unverified@corp.example"] {
         let stranger = Browser::new();
-        let (status, _, body) = stranger.login(&format!("http://{addr}/sales/database"), who).await;
+        let (status, _, body) = stranger
+            .login(&format!("http://{addr}/sales/database"), who)
+            .await;
         assert_eq!(status, 403, "{who}: {body}");
         assert!(body.contains("may not open this app"), "{body}");
-        assert!(!stranger.cookies(&format!("http://{addr}/sales/")).contains("wasmlit_user"));
+        assert!(!stranger
+            .cookies(&format!("http://{addr}/sales/"))
+            .contains("wasmlit_user"));
     }
     s.apps.shutdown().await;
 }
@@ -171,12 +195,21 @@ async fn without_a_login_every_route_of_a_viewers_only_app_is_refused() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = plain.get(format!("http://{addr}/sales/database")).send().await.unwrap();
+    let page = plain
+        .get(format!("http://{addr}/sales/database"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status().as_u16(), 303, "a page goes to the login");
     let to = page.headers()["location"].to_str().unwrap();
     assert!(to.starts_with("/sales/_/auth/login?next="), "{to}");
     for path in ["_/app.js", "_/media/x", "_/ws", "_/health"] {
-        let status = plain.get(format!("http://{addr}/sales/{path}")).send().await.unwrap().status();
+        let status = plain
+            .get(format!("http://{addr}/sales/{path}"))
+            .send()
+            .await
+            .unwrap()
+            .status();
         assert_eq!(status.as_u16(), 401, "{path}");
     }
     let upload = plain
@@ -190,7 +223,11 @@ async fn without_a_login_every_route_of_a_viewers_only_app_is_refused() {
     let refused = tokio_tungstenite::connect_async(s.apps.ws_url("sales", None)).await;
     assert!(refused.is_err(), "a WebSocket without a login was accepted");
     // The app without login on the same server is open.
-    let open = plain.get(format!("http://{addr}/open/database")).send().await.unwrap();
+    let open = plain
+        .get(format!("http://{addr}/open/database"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status().as_u16(), 200);
     s.apps.shutdown().await;
 }
@@ -246,7 +283,11 @@ async fn forged_expired_and_other_apps_cookies_are_refused() {
         }
     };
     assert_eq!(status(good.clone()).await, 200, "the control");
-    for (what, cookie) in [("expired", expired), ("other app", other_app), ("forged", forged)] {
+    for (what, cookie) in [
+        ("expired", expired),
+        ("other app", other_app),
+        ("forged", forged),
+    ] {
         assert_eq!(status(cookie).await, 401, "{what}");
     }
     assert_eq!(
@@ -263,12 +304,17 @@ async fn bad_id_tokens_from_the_provider_are_refused() {
         let addr = s.apps.addr;
         let browser = Browser::new();
         let (status, at, body) = browser
-            .login(&format!("http://{addr}/sales/database"), "alice@example.com")
+            .login(
+                &format!("http://{addr}/sales/database"),
+                "alice@example.com",
+            )
             .await;
         assert_eq!(status, 502, "{tamper}: {at} {body}");
         assert!(body.contains("Login failed"), "{tamper}: {body}");
         assert!(
-            !browser.cookies(&format!("http://{addr}/sales/")).contains("wasmlit_user"),
+            !browser
+                .cookies(&format!("http://{addr}/sales/"))
+                .contains("wasmlit_user"),
             "{tamper}: a login cookie was set"
         );
         s.apps.shutdown().await;

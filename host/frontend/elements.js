@@ -98,7 +98,7 @@ function cellJson(column, row) {
   const v = column.values[row];
   switch (column.type) {
     case "date": return isoDate(v);
-    case "datetime": return new Date(Math.floor(v / 1000)).toISOString();
+    case "datetime": { const d = new Date(Math.floor(v / 1000)); return Number.isNaN(d.getTime()) ? null : d.toISOString(); }
     case "time": return isoTime(v);
     case "json": try { return JSON.parse(v); } catch { return null; }
     default: return v;

@@ -123,7 +123,10 @@ impl Access {
                 Some(domain) if !domain.is_empty() && !domain.contains('@') => {
                     Viewer::Domain(domain.to_owned())
                 }
-                None if entry.split('@').count() == 2 && !entry.starts_with('@') && !entry.ends_with('@') => {
+                None if entry.split('@').count() == 2
+                    && !entry.starts_with('@')
+                    && !entry.ends_with('@') =>
+                {
                     Viewer::Email(entry)
                 }
                 _ => bail!("[auth] viewers: {entry:?} is neither an e-mail address nor @domain"),
@@ -134,14 +137,19 @@ impl Access {
             bail!("[auth] viewers needs a login provider: add [auth.oidc] with issuer, client_id and redirect_uri");
         }
         if let Some(oidc) = &config.oidc {
-            for (name, url) in [("issuer", &oidc.issuer), ("redirect_uri", &oidc.redirect_uri)] {
+            for (name, url) in [
+                ("issuer", &oidc.issuer),
+                ("redirect_uri", &oidc.redirect_uri),
+            ] {
                 let parsed = url::Url::parse(url).with_context(|| format!("[auth.oidc] {name}"))?;
                 if !matches!(parsed.scheme(), "http" | "https") {
                     bail!("[auth.oidc] {name} must be an http or https URL");
                 }
             }
             if !oidc.redirect_uri.ends_with("/_/auth/callback") {
-                bail!("[auth.oidc] redirect_uri must be the app's URL followed by /_/auth/callback");
+                bail!(
+                    "[auth.oidc] redirect_uri must be the app's URL followed by /_/auth/callback"
+                );
             }
         }
         let hours = config.session_hours.unwrap_or(DEFAULT_SESSION_HOURS);
@@ -150,7 +158,9 @@ impl Access {
         }
         let key = match cookie_secret {
             Some(secret) if secret.len() >= 32 => secret.into_bytes(),
-            Some(_) => bail!("[auth] cookie_secret in the secrets file must have at least 32 characters"),
+            Some(_) => {
+                bail!("[auth] cookie_secret in the secrets file must have at least 32 characters")
+            }
             None => {
                 use rand::RngCore;
                 let mut key = vec![0u8; 32];

@@ -266,7 +266,15 @@ pub fn parse(
     server: &Limits,
     script_threads: usize,
 ) -> anyhow::Result<Tenant> {
-    let config: TenantConfig = toml::from_str(text).context("not a valid app.toml")?;
+    // The parser's message quotes the line, which may hold a database
+    // password: the message is kept, the quote is not.
+    let config: TenantConfig = toml::from_str(text).map_err(|e| {
+        anyhow::anyhow!(
+            "not a valid app.toml {}: {}",
+            crate::runtime::services::secrets::place(text, &e),
+            e.message()
+        )
+    })?;
     let limits = overlay(server, &config.limits)?;
     if let Some(runs) = config.concurrent_runs {
         if runs == 0 || runs > script_threads {

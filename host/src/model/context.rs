@@ -5,13 +5,23 @@
 
 use serde::Deserialize;
 
-/// Headers a page never reads, whatever the operator allows.
+/// Headers a page never reads, whatever the operator allows: credentials,
+/// and any header whose name says it carries one (see `HIDDEN_WORDS`), as
+/// proxies in front of an app add them.
 pub const ALWAYS_HIDDEN: [&str; 4] = [
     "cookie",
     "authorization",
     "proxy-authorization",
     "sec-websocket-key",
 ];
+
+/// Words that hide a header whose name holds one.
+const HIDDEN_WORDS: [&str; 8] = [
+    "token", "secret", "password", "auth", "api-key", "jwt", "session", "oidc",
+];
+
+/// Cookies of the host itself, never given to a page.
+pub const HOST_COOKIES: [&str; 2] = ["wasmlit_user", "wasmlit_login"];
 
 /// Longest header value (and URL) kept, in bytes; longer ones are cut.
 pub const MAX_CONTEXT_VALUE: usize = 4096;
@@ -88,6 +98,8 @@ impl RequestContext {
     ) -> RequestContext {
         let hidden = |name: &str| {
             ALWAYS_HIDDEN.contains(&name)
+                || HIDDEN_WORDS.iter().any(|w| name.contains(w))
+                || name == "sec-websocket-protocol"
                 || policy
                     .hidden_headers
                     .iter()
@@ -105,6 +117,9 @@ impl RequestContext {
             .flat_map(|(_, v)| v.split(';'))
             .filter_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
+                if HOST_COOKIES.contains(&name) {
+                    return None;
+                }
                 policy
                     .cookies
                     .iter()
@@ -162,9 +177,11 @@ mod tests {
         [
             ("Host", "apps.example.com"),
             ("User-Agent", "Chromium"),
-            ("Cookie", "session=abc; theme=dark; other=1"),
+            ("Cookie", "session=abc; theme=dark; other=1; wasmlit_user=x"),
             ("Authorization", "Bearer token"),
             ("X-Internal", "secret"),
+            ("X-Forwarded-Access-Token", "eyJ"),
+            ("Cf-Access-Jwt-Assertion", "eyJ"),
         ]
         .into_iter()
         .map(|(n, v)| (n.to_owned(), v.to_owned()))
@@ -174,7 +191,7 @@ mod tests {
     #[test]
     fn cookies_and_credentials_are_hidden_unless_allowed() {
         let policy = ContextPolicy {
-            cookies: vec!["theme".into()],
+            cookies: vec!["theme".into(), "wasmlit_user".into()],
             hidden_headers: vec!["x-internal".into()],
         };
         let context = RequestContext::new(&headers(), None, BrowserContext::default(), &policy);

@@ -116,7 +116,7 @@ impl Schema {
             match *kind {
                 Some(old) if old != new && !(self.chart && old.is_number() && new.is_number()) => {
                     return Err(format!(
-                        "add_rows: column `{name}` holds {}; the new rows give it {}",
+                        "add_rows: column `{name}` holds {} values; the new rows give it {} values",
                         old.name(),
                         new.name()
                     ))
@@ -248,7 +248,7 @@ mod tests {
             ])
             .unwrap_err();
         assert!(
-            typed.contains("holds integers") && typed.contains("floats"),
+            typed.contains("holds integer values") && typed.contains("float values"),
             "{typed}"
         );
         let fewer = schema

@@ -69,8 +69,8 @@ pub enum ColumnValues {
     Datetime(Vec<i64>),
     /// Microseconds since midnight.
     Time(Vec<i64>),
-    /// A list of numbers per row.
-    NumberList(Vec<Vec<f64>>),
+    /// A list of numbers per row (NaN sent as `null`).
+    NumberList(#[serde(deserialize_with = "float_lists")] Vec<Vec<f64>>),
     /// A list of texts per row.
     TextList(Vec<Vec<String>>),
     /// A JSON document per row, as text.
@@ -212,6 +212,15 @@ pub struct Column {
     /// The IANA time zone datetimes are shown in; none: without a zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+
+/// Lists of floats as sent: `null` for NaN and infinities.
+fn float_lists<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Vec<f64>>, D::Error> {
+    let lists: Vec<Vec<Option<f64>>> = Vec::deserialize(deserializer)?;
+    Ok(lists
+        .into_iter()
+        .map(|l| l.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        .collect())
 }
 
 /// Floats as sent: `null` for NaN and infinities.

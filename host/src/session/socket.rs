@@ -512,9 +512,16 @@ impl Connection {
                 return true;
             }
         };
-        // No secret of the app reaches a browser, whatever the page drew.
+        // No secret of the app reaches a browser, whatever the page drew:
+        // a frame that holds one has its string values redacted (never
+        // its keys or the protocol's tags).
         if let Some(secrets) = &self.server.services.engine.grants.secrets {
-            secrets.redact_in_place(&mut text);
+            if secrets.appears_in(&text) {
+                if let Ok(mut tree) = serde_json::from_str::<serde_json::Value>(&text) {
+                    secrets.redact_json(&mut tree);
+                    text = tree.to_string();
+                }
+            }
         }
         drop(outbox);
         socket.send(Message::Text(text.into())).await.is_ok()

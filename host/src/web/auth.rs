@@ -53,7 +53,13 @@ fn cookie_path(state: &ServerState) -> String {
 
 /// A `Set-Cookie` value: HTTP only, same-site lax, under the app's path,
 /// secure when the app is reached over https.
-fn set_cookie(state: &ServerState, access: &Access, name: &str, value: &str, max_age: u64) -> HeaderValue {
+fn set_cookie(
+    state: &ServerState,
+    access: &Access,
+    name: &str,
+    value: &str,
+    max_age: u64,
+) -> HeaderValue {
     let secure = access
         .oidc
         .as_ref()
@@ -70,7 +76,11 @@ fn set_cookie(state: &ServerState, access: &Access, name: &str, value: &str, max
 /// routes pass; a request with a valid login for this app passes with its
 /// user; without one, a page is sent to the login and anything else is
 /// refused (401), and a user not on `viewers` is refused (403).
-pub async fn gate(State(state): State<Arc<ServerState>>, mut request: Request, next: Next) -> Response {
+pub async fn gate(
+    State(state): State<Arc<ServerState>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(access) = state.settings.access.clone() else {
         return next.run(request).await;
     };
@@ -89,7 +99,11 @@ pub async fn gate(State(state): State<Arc<ServerState>>, mut request: Request, n
         None => {
             let is_page = request.method() == axum::http::Method::GET && !path.starts_with("/_/");
             if is_page {
-                let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+                let query = request
+                    .uri()
+                    .query()
+                    .map(|q| format!("?{q}"))
+                    .unwrap_or_default();
                 let here = format!("{}{path}{query}", state.base);
                 let to = format!(
                     "{}/_/auth/login?next={}",
@@ -138,7 +152,10 @@ async fn metadata(state: &ServerState, access: &Access) -> Result<CoreProviderMe
     if let Some(found) = cached {
         return Ok(found);
     }
-    let (oidc, _) = access.oidc.as_ref().ok_or("this app has no login provider")?;
+    let (oidc, _) = access
+        .oidc
+        .as_ref()
+        .ok_or("this app has no login provider")?;
     let issuer = IssuerUrl::new(oidc.issuer.clone()).map_err(|e| format!("issuer: {e}"))?;
     let client = http_client()?;
     let found = CoreProviderMetadata::discover_async(issuer, &client)
@@ -184,7 +201,10 @@ pub struct LoginQuery {
 
 /// `GET /_/auth/login?next=…`: off to the provider, with a fresh state,
 /// nonce and PKCE challenge kept in a signed cookie.
-pub async fn login(State(state): State<Arc<ServerState>>, Query(query): Query<LoginQuery>) -> Response {
+pub async fn login(
+    State(state): State<Arc<ServerState>>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
     let Some(access) = state.settings.access.clone() else {
         return (StatusCode::NOT_FOUND, "this app has no login").into_response();
     };
@@ -214,7 +234,11 @@ pub async fn login(State(state): State<Arc<ServerState>>, Query(query): Query<Lo
     let scopes = if oidc.scopes.is_empty() {
         vec!["email".to_owned(), "profile".to_owned()]
     } else {
-        oidc.scopes.iter().filter(|s| *s != "openid").cloned().collect()
+        oidc.scopes
+            .iter()
+            .filter(|s| *s != "openid")
+            .cloned()
+            .collect()
     };
     for scope in scopes {
         request = request.add_scope(Scope::new(scope));
@@ -229,7 +253,13 @@ pub async fn login(State(state): State<Arc<ServerState>>, Query(query): Query<Lo
     let mut response = Redirect::to(url.as_str()).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(&state, &access, LOGIN_COOKIE, &access.sign_login(&carried), crate::app::access::LOGIN_SECONDS),
+        set_cookie(
+            &state,
+            &access,
+            LOGIN_COOKIE,
+            &access.sign_login(&carried),
+            crate::app::access::LOGIN_SECONDS,
+        ),
     );
     response
 }
@@ -244,7 +274,11 @@ pub struct CallbackQuery {
 
 /// Constant-time equality of two strings.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// `GET /_/auth/callback?code&state`: the provider's answer. The state must
@@ -290,9 +324,18 @@ pub async fn callback(
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,
-        set_cookie(&state, &access, USER_COOKIE, &access.sign_user(&user), access.session().as_secs()),
+        set_cookie(
+            &state,
+            &access,
+            USER_COOKIE,
+            &access.sign_user(&user),
+            access.session().as_secs(),
+        ),
     );
-    headers.append(header::SET_COOKIE, set_cookie(&state, &access, LOGIN_COOKIE, "", 0));
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(&state, &access, LOGIN_COOKIE, "", 0),
+    );
     response
 }
 
@@ -304,7 +347,8 @@ async fn exchange(
     code: String,
     carried: &LoginState,
 ) -> Result<User, String> {
-    let redirect = RedirectUrl::new(oidc.redirect_uri.clone()).map_err(|e| format!("redirect_uri: {e}"))?;
+    let redirect =
+        RedirectUrl::new(oidc.redirect_uri.clone()).map_err(|e| format!("redirect_uri: {e}"))?;
     let client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(oidc.client_id.clone()),
@@ -325,7 +369,9 @@ async fn exchange(
         .claims(&verifier, &Nonce::new(carried.nonce.clone()))
         .map_err(|e| format!("the ID token was refused: {e}"))?;
     if let Some(expected) = claims.access_token_hash() {
-        let algorithm = id_token.signing_alg().map_err(|e| format!("the ID token: {e}"))?;
+        let algorithm = id_token
+            .signing_alg()
+            .map_err(|e| format!("the ID token: {e}"))?;
         let key = id_token
             .signing_key(&verifier)
             .map_err(|e| format!("the ID token: {e}"))?;
@@ -350,9 +396,10 @@ async fn exchange(
 pub async fn logout(State(state): State<Arc<ServerState>>) -> Response {
     let mut response = Redirect::to(&format!("{}/", state.base)).into_response();
     if let Some(access) = &state.settings.access {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(&state, access, USER_COOKIE, "", 0));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, access, USER_COOKIE, "", 0),
+        );
     }
     response
 }

@@ -27,13 +27,10 @@ impl secrets::Host for StoreData {
                 )),
             ));
         }
-        Ok(self.secrets()?.and_then(|s| s.get(&key)))
+        Ok(self.secrets()?.and_then(|s| s.page_get(&key)))
     }
 
     fn keys(&mut self) -> HostResult<Vec<String>> {
-        Ok(self
-            .secrets()?
-            .map(|s| s.keys().to_vec())
-            .unwrap_or_default())
+        Ok(self.secrets()?.map(|s| s.page_keys()).unwrap_or_default())
     }
 }

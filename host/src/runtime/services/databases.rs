@@ -23,7 +23,7 @@ pub enum SqlValue {
 }
 
 /// One connection as an operator writes it in app.toml.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionConfig {
     /// `sqlite:<file>` (relative to the app's directory) or
@@ -45,6 +45,22 @@ pub struct ConnectionConfig {
     /// size); default 4.
     pub concurrent_queries: Option<usize>,
 }
+
+impl std::fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it holds the password.
+        f.debug_struct("ConnectionConfig")
+            .field("read_only", &self.read_only)
+            .field("max_rows", &self.max_rows)
+            .field("max_result_mib", &self.max_result_mib)
+            .field("timeout", &self.timeout)
+            .field("concurrent_queries", &self.concurrent_queries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Longest `timeout`, in seconds (a day).
+pub const MAX_QUERY_TIMEOUT: u64 = 86_400;
 
 /// The limits of one connection.
 #[derive(Debug, Clone, Copy)]
@@ -190,11 +206,13 @@ impl Connection {
                 DEFAULT_MAX_RESULT_MIB,
             )?
             .saturating_mul(1 << 20),
-            timeout: Duration::from_secs(positive(
-                "timeout",
-                config.timeout,
-                DEFAULT_QUERY_TIMEOUT,
-            )?),
+            timeout: Duration::from_secs({
+                let seconds = positive("timeout", config.timeout, DEFAULT_QUERY_TIMEOUT)?;
+                if seconds > MAX_QUERY_TIMEOUT {
+                    bail!("timeout must be at most {MAX_QUERY_TIMEOUT} seconds");
+                }
+                seconds
+            }),
             concurrent_queries: positive(
                 "concurrent_queries",
                 config.concurrent_queries.map(|n| n as u64),
@@ -211,8 +229,17 @@ impl Connection {
             {
                 bail!("a SQLite file is a path inside the app's directory, without `..`");
             }
+            // Its directory, resolved, must be inside the app's (no link
+            // out); the file itself is opened without following a link.
+            let path = dir.join(file);
+            let parent = path.parent().unwrap_or(dir);
+            if let (Ok(app), Ok(resolved)) = (dir.canonicalize(), parent.canonicalize()) {
+                if !resolved.starts_with(&app) {
+                    bail!("the SQLite file's directory leads out of the app's directory");
+                }
+            }
             Backend::Sqlite {
-                path: dir.join(file),
+                path,
                 idle: parking_lot::Mutex::new(Vec::new()),
             }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -221,14 +248,28 @@ impl Connection {
                 .map_err(|_| anyhow::anyhow!("the url is not a valid PostgreSQL URL"))?;
             pg.connect_timeout(limits.timeout)
                 .application_name("wasmlit");
+            // The server stops a statement past the timeout on its own too;
+            // the operator's own options are kept.
+            let mut options = pg.get_options().unwrap_or("").to_owned();
+            // (a second later than the host's own, which comes first and
+            // says which setting it was)
+            options.push_str(&format!(
+                " -c statement_timeout={}",
+                limits.timeout.as_millis() + 1000
+            ));
             if config.read_only {
-                pg.options("-c default_transaction_read_only=on");
+                options.push_str(" -c default_transaction_read_only=on");
             }
+            pg.options(options.trim());
+            // `Clean` resets what a statement may have changed of the
+            // session (settings, role, temporary tables) before a
+            // connection serves the next query; one left in a transaction
+            // is closed instead.
             let manager = deadpool_postgres::Manager::from_config(
                 pg,
                 tokio_postgres::NoTls,
                 deadpool_postgres::ManagerConfig {
-                    recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+                    recycling_method: deadpool_postgres::RecyclingMethod::Clean,
                 },
             );
             let pool = deadpool_postgres::Pool::builder(manager)
@@ -295,9 +336,11 @@ impl Connection {
                 }
                 result
             }
-            Backend::Postgres(pool) => wasmtime_wasi::runtime::in_tokio(
-                self.postgres(pool, statement, params, write, stop, deadline),
-            ),
+            Backend::Postgres(pool) => {
+                return wasmtime_wasi::runtime::in_tokio(
+                    self.postgres(pool, statement, params, write, stop, deadline, permit),
+                )
+            }
         };
         drop(permit);
         outcome
@@ -320,10 +363,21 @@ impl Connection {
         } else {
             F::SQLITE_OPEN_READ_WRITE | F::SQLITE_OPEN_CREATE
         };
+        flags |= F::SQLITE_OPEN_NOFOLLOW;
         let connection = rusqlite::Connection::open_with_flags(path, flags).map_err(|e| {
-            QueryError::Failed(format!("could not open connection `{}`: {e}", self.name))
+            // The page is not told where the file is.
+            tracing::warn!(connection = %self.name, error = %e, "could not open a SQLite database");
+            QueryError::Failed(format!(
+                "could not open the database of connection `{}` (the server's log says why)",
+                self.name
+            ))
         })?;
-        let _ = connection.busy_timeout(self.limits.timeout);
+        // A write lock is held only for one statement (a page cannot keep
+        // a transaction open), so waits are short.
+        let _ = connection.busy_timeout(self.limits.timeout.min(Duration::from_secs(5)));
+        // No value may be larger than a whole result may be.
+        let most = i32::try_from(self.limits.max_result_bytes).unwrap_or(i32::MAX);
+        let _ = connection.set_limit(rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH, most);
         confine_sqlite(&connection).map_err(|e| {
             QueryError::Failed(format!("could not confine connection `{}`: {e}", self.name))
         })?;
@@ -473,6 +527,7 @@ impl Connection {
         ))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn postgres(
         &self,
         pool: &deadpool_postgres::Pool,
@@ -481,6 +536,7 @@ impl Connection {
         write: bool,
         stop: &impl Stop,
         deadline: Instant,
+        permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Outcome, QueryError> {
         let client = tokio::select! {
             client = pool.get() => client.map_err(|e| QueryError::Failed(format!(
@@ -492,27 +548,28 @@ impl Connection {
         let cancel = client.cancel_token();
         let work = self.postgres_query(&client, statement, params, write);
         let ended = tokio::select! {
-            result = work => Ok(result),
+            result = work => result,
             () = stop.wait() => Err(QueryError::Stopped),
             () = tokio::time::sleep_until(deadline.into()) => Err(QueryError::Limit(self.timeout_message())),
         };
         match ended {
-            Ok(result) => {
-                if result.is_err() && client.is_closed() {
-                    drop(deadpool_postgres::Object::take(client));
-                }
-                result
+            Ok(outcome) => {
+                drop(permit);
+                Ok(outcome)
             }
-            Err(stopped) => {
-                // The server is still working on it: ask it to stop, and
-                // never hand this connection to another query.
+            Err(error) => {
+                // Stopped, past a limit or failed part way: the server may
+                // still be working on it. Ask it to stop, count the query
+                // against `concurrent_queries` until it has, and never hand
+                // this connection to another query.
+                drop(deadpool_postgres::Object::take(client));
                 tokio::spawn(async move {
                     if let Err(e) = cancel.cancel_query(tokio_postgres::NoTls).await {
                         tracing::warn!(error = %e, "could not cancel a query");
                     }
+                    drop(permit);
                 });
-                drop(deadpool_postgres::Object::take(client));
-                Err(stopped)
+                Err(error)
             }
         }
     }
@@ -524,7 +581,6 @@ impl Connection {
         params: &[SqlValue],
         write: bool,
     ) -> Result<Outcome, QueryError> {
-        use futures_util::StreamExt as _;
         let failed = |e: tokio_postgres::Error| {
             QueryError::Failed(format!("`{}`: {}", self.name, pg_error(&e)))
         };
@@ -537,6 +593,18 @@ impl Connection {
             )));
         }
         let bound: Vec<PgParam<'_>> = params.iter().map(PgParam).collect();
+        if self.read_only {
+            // Whatever the statement does to the session, it runs in a
+            // read-only transaction that is rolled back (a database role
+            // that may only read is the operator's surest guard).
+            client
+                .batch_execute("BEGIN TRANSACTION READ ONLY")
+                .await
+                .map_err(failed)?;
+            let outcome = self.postgres_rows(client, &prepared, &bound).await;
+            client.batch_execute("ROLLBACK").await.map_err(failed)?;
+            return outcome;
+        }
         if write {
             let changed = client
                 .execute_raw(&prepared, bound.iter())
@@ -544,12 +612,26 @@ impl Connection {
                 .map_err(failed)?;
             return Ok(Outcome::Changed(changed));
         }
+        self.postgres_rows(client, &prepared, &bound).await
+    }
+
+    /// The rows of `prepared` with `bound`, within the connection's limits.
+    async fn postgres_rows(
+        &self,
+        client: &tokio_postgres::Client,
+        prepared: &tokio_postgres::Statement,
+        bound: &[PgParam<'_>],
+    ) -> Result<Outcome, QueryError> {
+        use futures_util::StreamExt as _;
+        let failed = |e: tokio_postgres::Error| {
+            QueryError::Failed(format!("`{}`: {}", self.name, pg_error(&e)))
+        };
         let mut builders = Vec::with_capacity(prepared.columns().len());
         for column in prepared.columns() {
             builders.push(Builder::postgres(column.name(), column.type_())?);
         }
         let rows = client
-            .query_raw(&prepared, bound.iter())
+            .query_raw(prepared, bound.iter())
             .await
             .map_err(failed)?;
         let mut rows = std::pin::pin!(rows);
@@ -631,7 +713,11 @@ impl tokio_postgres::types::ToSql for PgParam<'_> {
     ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
         use tokio_postgres::types::Type;
         let mismatch = |what: &str| -> Box<dyn std::error::Error + Sync + Send> {
-            format!("a {what} cannot be bound to a parameter of type {ty}").into()
+            format!(
+                "a {what} cannot be bound to a parameter of type {ty}; cast the parameter in the \
+                 statement (`$1::float8`, `$1::text`)"
+            )
+            .into()
         };
         match self.0 {
             SqlValue::Null => Ok(tokio_postgres::types::IsNull::Yes),
@@ -770,7 +856,7 @@ impl Builder {
             Type::FLOAT4 => (ColumnValues::Float(Vec::new()), PgRead::Float4),
             Type::FLOAT8 => (ColumnValues::Float(Vec::new()), PgRead::Float8),
             Type::NUMERIC => (ColumnValues::Float(Vec::new()), PgRead::Numeric),
-            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::CHAR => {
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
                 (ColumnValues::Text(Vec::new()), PgRead::Text)
             }
             Type::DATE => (ColumnValues::Date(Vec::new()), PgRead::Date),
@@ -863,10 +949,9 @@ impl Builder {
                         + i64::from(us),
                 )
             }),
-            (ColumnValues::Json(v), PgRead::Json) => get!(serde_json::Value).map(|j| {
-                let text = j.to_string();
-                bytes += text.len() as u64;
-                v.push(text)
+            (ColumnValues::Json(v), PgRead::Json) => get!(RawJson).map(|j| {
+                bytes += j.0.len() as u64;
+                v.push(j.0)
             }),
             (ColumnValues::NumberList(v), PgRead::NumberArray) => get!(Vec<Option<NumberCell>>)
                 .map(|l| {
@@ -893,9 +978,12 @@ impl Builder {
     /// Adds one row's value from SQLite; returns the bytes it holds.
     fn push_sqlite(&mut self, value: rusqlite::types::ValueRef<'_>) -> u64 {
         use rusqlite::types::ValueRef;
+        // What it takes here (a loose value) and again once typed; a blob
+        // is shown as hex, twice its size.
         let bytes = match value {
-            ValueRef::Text(t) | ValueRef::Blob(t) => t.len() as u64 + 8,
-            _ => 8,
+            ValueRef::Text(t) => 2 * t.len() as u64 + 40,
+            ValueRef::Blob(b) => 3 * b.len() as u64 + 40,
+            _ => 40,
         };
         if let Some(loose) = &mut self.loose {
             loose.push(value.into());
@@ -1065,7 +1153,11 @@ fn confine_sqlite(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
     connection.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     connection.authorizer(Some(
         |context: rusqlite::hooks::AuthContext<'_>| match context.action {
-            AuthAction::Attach { .. } | AuthAction::Detach { .. } => Authorization::Deny,
+            // A transaction would outlive the call on a pooled connection.
+            AuthAction::Attach { .. }
+            | AuthAction::Detach { .. }
+            | AuthAction::Transaction { .. }
+            | AuthAction::Savepoint { .. } => Authorization::Deny,
             AuthAction::Pragma {
                 pragma_name,
                 pragma_value,
@@ -1137,6 +1229,35 @@ impl<'a> tokio_postgres::types::FromSql<'a> for Numeric {
 
     fn accepts(ty: &tokio_postgres::types::Type) -> bool {
         *ty == tokio_postgres::types::Type::NUMERIC
+    }
+}
+
+/// A PostgreSQL `json` or `jsonb` value as the text the server holds (its
+/// keys in their order, its numbers as written).
+struct RawJson(String);
+
+impl<'a> tokio_postgres::types::FromSql<'a> for RawJson {
+    fn from_sql(
+        ty: &tokio_postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        // `jsonb`'s binary form is a version byte (1) and the text.
+        let text = if *ty == tokio_postgres::types::Type::JSONB {
+            match raw.split_first() {
+                Some((1, rest)) => rest,
+                _ => return Err("an unknown jsonb format".into()),
+            }
+        } else {
+            raw
+        };
+        Ok(RawJson(std::str::from_utf8(text)?.to_owned()))
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        matches!(
+            *ty,
+            tokio_postgres::types::Type::JSON | tokio_postgres::types::Type::JSONB
+        )
     }
 }
 
@@ -1292,6 +1413,8 @@ mod tests {
             "PRAGMA journal_mode = OFF".to_owned(),
             "PRAGMA writable_schema = ON".to_owned(),
             "SELECT load_extension('/tmp/x')".to_owned(),
+            "BEGIN".to_owned(),
+            "SAVEPOINT a".to_owned(),
         ] {
             let outcome = shop.run(&statement, &[], true, &Never);
             assert!(outcome.is_err(), "{statement} passed");

@@ -18,6 +18,10 @@ pub const REDACTED: &str = "[secret]";
 /// blank every `on` of the page); documented in SECURITY.md.
 pub const MIN_REDACTED_BYTES: usize = 6;
 
+/// Tables of the secrets file only the host reads: connection URLs and the
+/// login provider's secrets. Pages get neither (they are still redacted).
+pub const HOST_ONLY: [&str; 2] = ["connections", "auth"];
+
 /// Largest secrets file, in bytes.
 pub const MAX_SECRETS_BYTES: u64 = 1 << 20;
 
@@ -76,21 +80,7 @@ impl Secrets {
     pub fn parse(text: &str) -> anyhow::Result<Secrets> {
         let table: toml::Table = match toml::from_str(text) {
             Ok(table) => table,
-            Err(e) => {
-                let at = e.span().map(|span| {
-                    let before = &text[..span.start.min(text.len())];
-                    (
-                        before.matches('\n').count() + 1,
-                        before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1,
-                    )
-                });
-                match at {
-                    Some((line, column)) => {
-                        bail!("not valid TOML at line {line}, column {column}")
-                    }
-                    None => bail!("not valid TOML"),
-                }
-            }
+            Err(e) => bail!("not valid TOML {}", place(text, &e)),
         };
         let root = to_json(toml::Value::Table(table));
         let mut keys = Vec::new();
@@ -109,7 +99,26 @@ impl Secrets {
                 .unwrap_or(&s)
                 .to_owned();
             let html = html_escaped(&s);
-            for form in [json, html] {
+            // Markdown's text escapes only `&`, `<` and `>`.
+            let text = s
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            // As Rust's `{:?}` (a panic's message quotes values so).
+            let debug = format!("{s:?}");
+            let debug = debug
+                .strip_prefix('"')
+                .and_then(|d| d.strip_suffix('"'))
+                .unwrap_or(&s)
+                .to_owned();
+            // JSON inside JSON (a JSON column, a chart's data).
+            let nested = serde_json::to_string(&json).unwrap_or_default();
+            let nested = nested
+                .strip_prefix('"')
+                .and_then(|d| d.strip_suffix('"'))
+                .unwrap_or(&s)
+                .to_owned();
+            for form in [json, html, text, debug, nested] {
                 if form != s && !patterns.contains(&form) {
                     patterns.push(form);
                 }
@@ -135,20 +144,44 @@ impl Secrets {
         })
     }
 
-    /// The value at dotted `key` as JSON; `""` is the whole file.
+    /// The value at dotted `key` as JSON, for the host; `""` is the whole
+    /// file.
     pub fn get(&self, key: &str) -> Option<String> {
+        serde_json::to_string(self.at(key)?).ok()
+    }
+
+    fn at(&self, key: &str) -> Option<&Value> {
         let mut at = &self.root;
         if !key.is_empty() {
             for part in key.split('.') {
                 at = at.as_object()?.get(part)?;
             }
         }
-        serde_json::to_string(at).ok()
+        Some(at)
     }
 
-    /// Every leaf's dotted key, sorted.
-    pub fn keys(&self) -> &[String] {
-        &self.keys
+    /// The value at dotted `key` as JSON, as a page may read it: nothing
+    /// of the [`HOST_ONLY`] tables; `""` is the rest of the file.
+    pub fn page_get(&self, key: &str) -> Option<String> {
+        let first = key.split('.').next().unwrap_or("");
+        if HOST_ONLY.contains(&first) {
+            return None;
+        }
+        if key.is_empty() {
+            let mut all = self.root.as_object()?.clone();
+            all.retain(|k, _| !HOST_ONLY.contains(&k.as_str()));
+            return serde_json::to_string(&all).ok();
+        }
+        serde_json::to_string(self.at(key)?).ok()
+    }
+
+    /// Every leaf's dotted key a page may read, sorted.
+    pub fn page_keys(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter(|k| !HOST_ONLY.contains(&k.split('.').next().unwrap_or("")))
+            .cloned()
+            .collect()
     }
 
     /// `text` with every secret string replaced by [`REDACTED`].
@@ -166,6 +199,57 @@ impl Secrets {
         if let Cow::Owned(clean) = self.redact(text) {
             *text = clean;
         }
+    }
+
+    /// Whether `text` holds a secret anywhere.
+    pub fn appears_in(&self, text: &str) -> bool {
+        self.redactor.as_ref().is_some_and(|r| r.is_match(text))
+    }
+
+    /// Every string value of `value` redacted, keys and the protocol's tags
+    /// (the values of `type`, `kind`, `widget` and `status`) left as they
+    /// are, so a message stays a valid message of the protocol.
+    pub fn redact_json(&self, value: &mut Value) {
+        match value {
+            Value::String(s) => self.redact_in_place(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if matches!(key.as_str(), "type" | "kind" | "widget" | "status")
+                        && v.is_string()
+                    {
+                        continue;
+                    }
+                    self.redact_json(v);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a TOML error is, as `at line L, column C`, without the parser's
+/// quote of the line (which could hold a password).
+pub fn place(text: &str, error: &toml::de::Error) -> String {
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before.len() - start + 1;
+            // The key of that line, never its value.
+            let key = text[start..]
+                .lines()
+                .next()
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim())
+                .filter(|k| !k.is_empty() && k.len() <= 64);
+            match key {
+                Some(key) => format!("at line {line}, column {column} (`{key}`)"),
+                None => format!("at line {line}, column {column}"),
+            }
+        }
+        None => String::new(),
     }
 }
 
@@ -252,12 +336,18 @@ hosts = ["db-one.internal", "db-two.internal"]
     fn values_are_read_by_dotted_key_as_json() {
         let s = Secrets::parse(FILE).unwrap();
         assert_eq!(s.get("api_key").as_deref(), Some("\"sk-live-123456\""));
+        let hidden = Secrets::parse("a = \"1\"\n[connections.db]\nurl = \"postgres://u:p@h/d\"\n[auth]\ncookie_secret = \"x\"\n").unwrap();
+        assert_eq!(hidden.page_get("connections.db.url"), None);
+        assert_eq!(hidden.page_get("auth"), None);
+        assert_eq!(hidden.page_get("").as_deref(), Some("{\"a\":\"1\"}"));
+        assert_eq!(hidden.page_keys(), ["a"]);
+        assert!(hidden.get("connections.db.url").is_some());
         assert_eq!(s.get("database.port").as_deref(), Some("5432"));
         assert_eq!(s.get("database.missing"), None);
         assert_eq!(s.get("api_key.deeper"), None);
         assert!(s.get("database").unwrap().contains("\"port\":5432"));
         assert_eq!(
-            s.keys(),
+            s.page_keys(),
             [
                 "api_key",
                 "database.hosts",
@@ -276,6 +366,8 @@ hosts = ["db-one.internal", "db-two.internal"]
             ("the key is sk-live-123456.", "the key is [secret]."),
             (json.as_str(), "\"key [secret]\""),
             ("<p>p&quot;a&lt;ss&amp;word</p>", "<p>[secret]</p>"),
+            ("<p>p\"a&lt;ss&amp;word</p>", "<p>[secret]</p>"),
+            ("panicked: \"p\\\"a<ss&word\"", "panicked: \"[secret]\""),
             ("host db-two.internal", "host [secret]"),
             ("turned on", "turned on"),
         ] {
