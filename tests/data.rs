@@ -279,14 +279,26 @@ fn postgres_limits_and_read_only_connections_hold() {
         "denied",
         "read_only",
     );
-    refused(&on("reader", "DELETE FROM t", "query"), "failed", "read-only transaction");
+    refused(
+        &on("reader", "DELETE FROM t", "query"),
+        "failed",
+        "read-only transaction",
+    );
     // A statement that turns the session's read-only default off changes
     // nothing: every query on a read-only connection runs in a read-only
     // transaction, and the session is reset before the next.
     for _ in 0..4 {
-        on("reader", "SELECT set_config('default_transaction_read_only', 'off', false) AS s", "query");
+        on(
+            "reader",
+            "SELECT set_config('default_transaction_read_only', 'off', false) AS s",
+            "query",
+        );
     }
-    refused(&on("reader", "DELETE FROM t RETURNING n", "query"), "failed", "read-only transaction");
+    refused(
+        &on("reader", "DELETE FROM t RETURNING n", "query"),
+        "failed",
+        "read-only transaction",
+    );
     assert_eq!(pg.psql("shop", "SELECT count(*) FROM t"), "50");
     refused(
         &on("elsewhere", "SELECT 1", "query"),
