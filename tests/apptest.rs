@@ -286,6 +286,29 @@ fn keyed_widgets_live_in_session_state_and_on_change_runs_first() {
 }
 
 #[test]
+fn typed_columns_read_back_as_the_page_drew_them() {
+    let mut at = app("gallery");
+    at.run();
+    let rows = at
+        .table_rows()
+        .into_iter()
+        .find(|rows| rows.first().is_some_and(|r| r.get("day").is_some()))
+        .expect("the typed table");
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"day": "2026-12-01", "at": "2026-12-01T09:30:00Z", "opens": "08:00:00",
+                           "units": 3, "trend": [1.0, 3.0, 2.0], "tags": ["new"], "meta": {"a": 1}})
+    );
+    assert_eq!(rows[1]["units"], serde_json::Value::Null);
+    let typed = at
+        .tables()
+        .into_iter()
+        .find(|t| t.first().is_some_and(|c| c.name == "day"))
+        .expect("the typed table");
+    assert_eq!(typed[1].time_zone.as_deref(), Some("Europe/Oslo"));
+}
+
+#[test]
 fn rows_added_to_a_table_and_a_chart_join_them() {
     let mut at = app("gallery");
     at.run();

@@ -280,6 +280,48 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
     browser.click(".df-sort:first-child").await;
     let first = text_of(&browser, ".df-rows .df-row .df-cell").await;
     assert_eq!(first, "9999", "sorted descending by n");
+    // The toolbar's search keeps the rows whose cells hold what is typed.
+    browser
+        .css(".dataframe .df-search")
+        .await
+        .send_keys("9998")
+        .await
+        .unwrap();
+    browser.wait_text("1 of 10,000 rows").await;
+    let found = text_of(&browser, ".df-rows .df-row .df-cell").await;
+    assert_eq!(found, "9998");
+    // Typed columns: dates, a datetime shown in its time zone (09:30 UTC is
+    // 10:30 in Oslo in December), times, a missing value, lists and JSON.
+    let typed = until(
+        &browser,
+        "(() => { const t = [...document.querySelectorAll('.tab-panel:not([hidden]) table.data')] \
+           .find((t) => t.querySelector('th')?.textContent === 'day'); \
+           if (!t) return null; \
+           const cells = [...t.querySelectorAll('tbody tr:first-child td, tbody tr:nth-child(2) td')].map((c) => c.textContent); \
+           const nulls = t.querySelectorAll('td.null').length; \
+           return JSON.stringify({ cells, nulls }); })()",
+    )
+    .await;
+    let typed: serde_json::Value = serde_json::from_str(typed.as_str().unwrap()).unwrap();
+    let cells: Vec<&str> = typed["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(cells[0], "2026-12-01", "{cells:?}");
+    assert!(cells[1].starts_with("2026-12-01 10:30:00"), "{cells:?}");
+    assert_eq!(cells[2], "08:00:00", "{cells:?}");
+    assert_eq!(cells[3], "3", "{cells:?}");
+    assert_eq!(cells[4], "[1, 3, 2]", "{cells:?}");
+    assert_eq!(cells[5], "new", "{cells:?}");
+    assert_eq!(cells[6], "{\"a\":1}", "{cells:?}");
+    assert_eq!(
+        cells[7 + 3],
+        "null",
+        "the second row's units are missing: {cells:?}"
+    );
+    assert_eq!(typed["nulls"], 1);
     browser.save_screenshot("gallery-data.png").await;
 
     // Charts: the vendored Vega-Lite draws every chart.

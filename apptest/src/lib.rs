@@ -451,6 +451,28 @@ impl AppTest {
             .collect()
     }
 
+    /// The rows of each table and dataframe drawn by the last run, each as
+    /// a JSON object of column names to values (dates, datetimes and times
+    /// as ISO 8601 text, JSON documents parsed, missing values `null`).
+    pub fn table_rows(&self) -> Vec<Vec<serde_json::Value>> {
+        self.tables()
+            .into_iter()
+            .map(|columns| {
+                let rows = columns.first().map_or(0, |c| c.values.len());
+                (0..rows)
+                    .map(|r| {
+                        serde_json::Value::Object(
+                            columns
+                                .iter()
+                                .map(|c| (c.name.clone(), c.json_at(r)))
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The Vega-Lite specification of each chart drawn by the last run,
     /// rows added with `add_rows` included in its `data.values`.
     pub fn charts(&self) -> Vec<&serde_json::Value> {

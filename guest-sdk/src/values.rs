@@ -10,7 +10,8 @@ use std::fmt;
 /// assert_eq!(d.to_string(), "2026-12-02");
 /// assert_eq!(wasmlit::Date::parse("2026-12-02"), Some(d));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default is 1970-01-01.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i32);
 
 /// An instant, kept as microseconds since 1970-01-01T00:00:00Z; a table
@@ -21,7 +22,8 @@ pub struct Date(i32);
 /// let t = wasmlit::DateTime::from_unix_seconds(1_764_669_600);
 /// assert_eq!(t.to_string(), "2025-12-02T10:00:00Z");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default is 1970-01-01T00:00:00Z.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime(i64);
 
 /// A time of day, kept as microseconds since midnight.
@@ -30,7 +32,8 @@ pub struct DateTime(i64);
 /// let t = wasmlit::Time::from_hms(9, 30, 0).unwrap();
 /// assert_eq!(t.to_string(), "09:30:00");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default is midnight.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(i64);
 
 const DAY_MICROS: i64 = 86_400_000_000;

@@ -151,27 +151,31 @@ function compareRows(column) {
 }
 
 // A dataframe: a scrolling box that draws only the rows in view (fixed row
-// height), and sorts by a column when its header is clicked.
+// height), sorts by a column when its header is clicked, and has a toolbar:
+// a search over every cell as shown, and the rows in view (searched and
+// sorted) as a CSV file.
 function dataframe(el) {
   const ROW = 30, columns = el.columns;
   let rows = rowCount(columns);
   let order = Array.from({ length: rows }, (_, i) => i), sortBy = -1, ascending = true;
+  let query = "", shown = order;
   const head = h("div", { class: "df-row df-head" });
   const spacer = h("div", { class: "df-spacer" });
   const viewport = h("div", { class: "df-rows" });
   const scroller = h("div", { class: "df-scroll", tabindex: "0" }, head, spacer);
   scroller.style.maxHeight = `${el.height || 400}px`;
-  spacer.style.height = `${rows * ROW}px`;
   spacer.append(viewport);
   const template = `repeat(${columns.length}, minmax(7rem, 1fr))`;
   head.style.gridTemplateColumns = template;
+  const caption = h("div", { class: "caption" });
   const draw = () => {
+    const count = shown.length;
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - 5);
-    const last = Math.min(rows, first + Math.ceil(scroller.clientHeight / ROW) + 10);
+    const last = Math.min(count, first + Math.ceil(scroller.clientHeight / ROW) + 10);
     viewport.style.transform = `translateY(${first * ROW}px)`;
     const lines = [];
     for (let i = first; i < last; i++) {
-      const r = order[i];
+      const r = shown[i];
       const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c) =>
         h("div", { class: cellClass(c, r, "df-cell"), text: formatValue(c, r) })));
       line.style.gridTemplateColumns = template;
@@ -179,14 +183,28 @@ function dataframe(el) {
     }
     viewport.replaceChildren(...lines);
   };
+  // The rows in view: the order, less those the search does not find.
+  const refresh = () => {
+    const q = query.toLowerCase();
+    shown = q ? order.filter((r) => columns.some((c) => formatValue(c, r).toLowerCase().includes(q))) : order;
+    spacer.style.height = `${shown.length * ROW}px`;
+    caption.textContent = q
+      ? `${shown.length.toLocaleString()} of ${rows.toLocaleString()} rows`
+      : `${rows.toLocaleString()} rows`;
+    draw();
+  };
+  const sortRows = () => {
+    if (sortBy < 0) return;
+    const cmp = compareRows(columns[sortBy]);
+    order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
+  };
   columns.forEach((c, i) => head.append(h("button", { type: "button", class: "df-cell df-sort", title: "Sort",
     onclick: () => {
       ascending = sortBy === i ? !ascending : true;
       sortBy = i;
-      const cmp = compareRows(c);
-      order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
+      sortRows();
       head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
-      draw();
+      refresh();
     } }, c.name)));
   // At most one redraw per frame, however many scroll events arrive.
   let queued = false;
@@ -195,24 +213,40 @@ function dataframe(el) {
     queued = true;
     requestAnimationFrame(() => { queued = false; draw(); });
   });
-  requestAnimationFrame(draw);
-  const caption = h("div", { class: "caption", text: `${rows.toLocaleString()} rows` });
-  const node = h("div", { class: "dataframe" }, scroller, caption);
+  let searching = 0;
+  const search = h("input", { type: "search", class: "df-search", placeholder: "Search", "aria-label": "Search the table",
+    oninput: (e) => {
+      cancelAnimationFrame(searching);
+      searching = requestAnimationFrame(() => { query = e.target.value; scroller.scrollTop = 0; refresh(); });
+    } });
+  const download = h("button", { type: "button", class: "df-download", title: "Download as CSV",
+    onclick: () => saveBlob("table.csv", new Blob([toCsv(columns, shown)], { type: "text/csv" })) }, "⤓ CSV");
+  const toolbar = h("div", { class: "df-toolbar" }, search, download);
+  const node = h("div", { class: "dataframe" }, toolbar, scroller, caption);
+  refresh();
   // Rows added to `el` (`add_rows`) join the order (sorted in, when a
   // column is sorted) and the scroll position stays.
   const grown = () => {
     const total = rowCount(columns);
     for (let r = rows; r < total; r++) order.push(r);
     rows = total;
-    if (sortBy >= 0) {
-      const cmp = compareRows(columns[sortBy]);
-      order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
-    }
-    spacer.style.height = `${rows * ROW}px`;
-    caption.textContent = `${rows.toLocaleString()} rows`;
-    draw();
+    sortRows();
+    refresh();
   };
   return { node, grown };
+}
+
+// Rows of `columns` as CSV (RFC 4180): a header, then each row's cells as
+// shown (missing ones empty); a cell a spreadsheet would read as a formula
+// starts with `'`.
+function toCsv(columns, rows) {
+  const field = (text) => {
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [columns.map((c) => field(c.name)).join(",")];
+  for (const r of rows) lines.push(columns.map((c) => field(isNull(c, r) ? "" : formatValue(c, r))).join(","));
+  return lines.join("\r\n") + "\r\n";
 }
 
 // Vendored libraries, each loaded (once) by the first element that needs
@@ -1195,7 +1229,12 @@ const fixedFor = (step) => {
 // Saves a file (base64 data) as a download.
 function saveFile(name, mime, data) {
   const bytes = Uint8Array.from(atob(data || ""), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  saveBlob(name, new Blob([bytes], { type: mime }));
+}
+
+// Saves `blob` as file `name` (the browser's download).
+function saveBlob(name, blob) {
+  const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: name });
   document.body.append(link);
   link.click();

@@ -1,8 +1,8 @@
 //! Gallery: every element, widget and layout of the SDK on one page, one
 //! tab per family, each next to its Streamlit name.
 use wasmlit::{
-    Callout, Code, DeltaColor, Format, Gap, Heading, MapPoint, MediaData, Metric, PageConfig,
-    Player, Space, Table, Ui,
+    Callout, Code, ColumnData, Date, DateTime, DeltaColor, Format, Gap, Heading, MapPoint,
+    MediaData, Metric, PageConfig, Player, Space, Table, Time, Ui,
 };
 
 #[wasmlit::page]
@@ -566,6 +566,34 @@ fn data(st: &Ui) {
         .column("even", even)
         .format("noise", Format::new().decimals(1));
     st.dataframe(&frame);
+
+    st.subheader("typed columns");
+    let day = |d| Date::from_ymd(2026, 12, d).unwrap_or_default();
+    let time = |h, m| Time::from_hms(h, m, 0).unwrap_or_default();
+    let typed = Table::new()
+        .column("day", vec![day(1), day(2), day(3)])
+        .column(
+            "at",
+            vec![
+                DateTime::new(day(1), time(9, 30)),
+                DateTime::new(day(2), time(23, 5)),
+                DateTime::new(day(3), time(0, 0)),
+            ],
+        )
+        .time_zone("at", "Europe/Oslo")
+        .column("opens", vec![time(8, 0), time(9, 15), time(10, 0)])
+        .column("units", vec![Some(3i64), None, Some(7)])
+        .column("trend", vec![vec![1.0, 3.0, 2.0], vec![2.0, 2.5], vec![]])
+        .column("tags", vec![vec!["new"], vec!["sale", "eu"], vec![]])
+        .column(
+            "meta",
+            ColumnData::json(vec![
+                serde_json::json!({"a": 1}),
+                serde_json::json!(null),
+                serde_json::json!([1, 2]),
+            ]),
+        );
+    st.table(&typed);
 
     st.subheader("json");
     st.json(&serde_like());
