@@ -286,6 +286,49 @@ fn keyed_widgets_live_in_session_state_and_on_change_runs_first() {
 }
 
 #[test]
+fn the_sales_example_reads_and_writes_its_database() {
+    // The example app's settings, with the database in a directory of its own.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        tests::workspace().join("pages/app.toml"),
+        dir.path().join("app.toml"),
+    )
+    .unwrap();
+    let mut at = AppTest::with_app_dir(tests::page_wasm("sales"), dir.path()).expect("page loads");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let orders = |at: &AppTest| {
+        at.table_rows()
+            .into_iter()
+            .find(|rows| {
+                rows.first()
+                    .is_some_and(|r| r.get("region").is_some() && r.get("id").is_some())
+            })
+            .expect("the orders")
+    };
+    let first = orders(&at);
+    assert_eq!(first.len(), 5);
+    assert_eq!(first[0]["day"], "2026-11-02");
+    assert_eq!(first[0]["paid"], true);
+    assert_eq!(first[1]["note"], serde_json::Value::Null);
+    at.number_input("Total").set(42.5);
+    at.form_submit_button("Add").click().run();
+    let after = orders(&at);
+    assert_eq!(after.len(), 6, "the form's order was inserted");
+    assert_eq!(after[5]["total"], 42.5);
+    assert!(dir.path().join("shop.db").is_file());
+}
+
+#[test]
+fn the_greeting_example_greets_the_logged_in_user() {
+    let mut at = app("greeting");
+    at.run();
+    assert_eq!(at.title(), ["Hello, stranger"]);
+    at.login_as("alice@example.com").run();
+    assert_eq!(at.title(), ["Hello, alice@example.com"]);
+}
+
+#[test]
 fn typed_columns_read_back_as_the_page_drew_them() {
     let mut at = app("gallery");
     at.run();

@@ -107,18 +107,65 @@ impl AppTest {
         Self::with_grants(path, Limits::default(), &hosts)
     }
 
+    /// Loads a compiled page component with the settings of the app
+    /// directory `app_dir` as `host serve` reads them: its `app.toml`
+    /// (limits, capabilities, `[connections]`, `[context]`, `[auth]`) and
+    /// its `secrets.toml`. A SQLite connection's file is in `app_dir`: give
+    /// a test a copy of it (or a temporary directory) of its own.
+    pub fn with_app_dir(
+        path: impl AsRef<Path>,
+        app_dir: impl AsRef<Path>,
+    ) -> anyhow::Result<AppTest> {
+        let app = host::app::tenant::single(app_dir.as_ref(), &Limits::default(), 1)?;
+        let engine = Self::engine(Limits::default())?;
+        let engine = match app {
+            Some(app) => engine.for_app(app.limits, app.grants)?,
+            None => engine,
+        };
+        Self::with_engine(path, engine)
+    }
+
+    /// As if `email` had logged in (at a provider that verified it):
+    /// `st.user()` names them from the next run on.
+    pub fn login_as(&mut self, email: &str) -> &mut Self {
+        let user = host::model::context::User {
+            sub: email.to_owned(),
+            email: Some(email.to_owned()),
+            email_verified: true,
+            name: None,
+        };
+        self.set_context(host::model::context::RequestContext {
+            user: Some(user),
+            ..(*self.local.context).clone()
+        })
+    }
+
+    /// The request context the next runs see (`st.context`, `st.user`);
+    /// empty unless set.
+    pub fn set_context(&mut self, context: host::model::context::RequestContext) -> &mut Self {
+        self.local.context = Arc::new(context);
+        self
+    }
+
+    fn engine(limits: Limits) -> anyhow::Result<Arc<PageEngine>> {
+        PageEngine::new(EngineSettings {
+            limits,
+            // The run, the default worker pool's jobs, and a few resources.
+            instance_slots: 16,
+            ..EngineSettings::default()
+        })
+    }
+
     fn with_grants(
         path: impl AsRef<Path>,
         limits: Limits,
         outbound_hosts: &[String],
     ) -> anyhow::Result<AppTest> {
-        let engine = PageEngine::new(EngineSettings {
-            limits,
-            // The run, the default worker pool's jobs, and a few resources.
-            instance_slots: 16,
-            ..EngineSettings::default()
-        })?
-        .with_outbound_hosts(outbound_hosts)?;
+        let engine = Self::engine(limits)?.with_outbound_hosts(outbound_hosts)?;
+        Self::with_engine(path, engine)
+    }
+
+    fn with_engine(path: impl AsRef<Path>, engine: Arc<PageEngine>) -> anyhow::Result<AppTest> {
         let page = Arc::new(Page::load(&engine, path.as_ref())?);
         let session = Session::new(SessionState::shared(), SessionLimits::from(engine.limits()));
         let runner = Arc::new(Runner::new(engine, 1)?);
