@@ -8,7 +8,6 @@ use host::runtime::limits::Limits;
 use host::runtime::run::{CancelReason, RunOutcome};
 use host::runtime::runner::Runner;
 use host::runtime::services::databases::{ConnectionConfig, Databases};
-use host::runtime::services::{AppServices, AppSettings};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -43,18 +42,13 @@ fn app(
             Databases::new(dir, &configs, |_| None).expect("connections"),
         ))
     };
-    let view = tests::engine()
-        .for_app(
-            Limits::default(),
-            Grants {
-                databases,
-                ..Grants::default()
-            },
-        )
-        .expect("app view");
-    let services = AppServices::new(view.clone(), AppSettings::default()).expect("services");
-    let runner = Runner::with_services(view.clone(), 1, services).expect("runner");
-    (view, runner)
+    tests::app_view(
+        Limits::default(),
+        Grants {
+            databases,
+            ..Grants::default()
+        },
+    )
 }
 
 fn query(params: &[(&str, &str)]) -> String {

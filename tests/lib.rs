@@ -397,6 +397,23 @@ impl TestApps {
     }
 }
 
+/// An app view of the shared test engine with `limits` and `grants`, its
+/// own services and one script thread, as an app of an apps root gets.
+pub fn app_view(
+    limits: Limits,
+    grants: host::runtime::engine::Grants,
+) -> (Arc<PageEngine>, host::runtime::runner::Runner) {
+    let view = engine().for_app(limits, grants).expect("app view");
+    let services = host::runtime::services::AppServices::new(
+        view.clone(),
+        host::runtime::services::AppSettings::default(),
+    )
+    .expect("services");
+    let runner =
+        host::runtime::runner::Runner::with_services(view.clone(), 1, services).expect("runner");
+    (view, runner)
+}
+
 /// A PostgreSQL server of its own for a test: Debian's `postgresql`
 /// binaries, a fresh cluster in a temporary directory, listening on a free
 /// port of 127.0.0.1 with trust authentication; stopped (fast shutdown)

@@ -150,26 +150,19 @@ fn refused(lines: &[String], kind: &str, says: &str) {
 /// An app view granted `allow` (none if empty), with its own services and
 /// one script thread.
 fn app(allow: &[String], limits: Limits) -> (Arc<PageEngine>, Runner) {
-    let engine = tests::engine();
     let outbound = if allow.is_empty() {
         None
     } else {
         let list = AllowList::parse(allow).expect("valid allow list");
         Some(Arc::new(Outbound::new(list).expect("client")))
     };
-    let view = engine
-        .for_app(
-            limits,
-            Grants {
-                data_dir: None,
-                outbound,
-                ..Grants::default()
-            },
-        )
-        .expect("app view");
-    let services = AppServices::new(view.clone(), AppSettings::default()).expect("services");
-    let runner = Runner::with_services(view.clone(), 1, services).expect("runner");
-    (view, runner)
+    tests::app_view(
+        limits,
+        Grants {
+            outbound,
+            ..Grants::default()
+        },
+    )
 }
 
 /// The page's query string for these parameters.

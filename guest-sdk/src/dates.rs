@@ -13,7 +13,7 @@ use std::ops::RangeInclusive;
 const MINUTES_PER_DAY: i64 = 24 * 60;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_date(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_date(year: i64, month: i64, day: i64) -> i64 {
     // Count from March, so the leap day ends a year.
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
@@ -25,7 +25,7 @@ fn days_from_date(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// The date `days` after 1970-01-01: (year, month, day).
-fn date_from_days(days: i64) -> (i64, i64, i64) {
+pub(crate) fn date_from_days(days: i64) -> (i64, i64, i64) {
     let shifted = days + 719_468;
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted - era * 146_097;

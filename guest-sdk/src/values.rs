@@ -38,30 +38,6 @@ pub struct Time(i64);
 
 const DAY_MICROS: i64 = 86_400_000_000;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `days` after 1970-01-01 as (year, month, day).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -81,7 +57,7 @@ impl Date {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        i32::try_from(days_from_civil(year, month, day))
+        i32::try_from(crate::dates::days_from_date(year.into(), month.into(), day.into()))
             .ok()
             .map(Date)
     }
@@ -123,7 +99,8 @@ impl Date {
     /// assert_eq!(wasmlit::Date::from_days(0).ymd(), (1970, 1, 1));
     /// ```
     pub fn ymd(self) -> (i64, u32, u32) {
-        civil_from_days(i64::from(self.0))
+        let (y, m, d) = crate::dates::date_from_days(i64::from(self.0));
+        (y, m as u32, d as u32)
     }
 }
 

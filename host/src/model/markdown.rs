@@ -184,7 +184,7 @@ pub fn render_inline_bounded(source: &str, budget: usize) -> Result<String, TooL
 }
 
 /// `text` with HTML's special characters escaped.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -98,7 +98,7 @@ impl Secrets {
                 .and_then(|q| q.strip_suffix('"'))
                 .unwrap_or(&s)
                 .to_owned();
-            let html = html_escaped(&s);
+            let html = crate::model::markdown::escape(&s);
             // Markdown's text escapes only `&`, `<` and `>`.
             let text = s
                 .replace('&', "&amp;")
@@ -251,23 +251,6 @@ pub fn place(text: &str, error: &toml::de::Error) -> String {
         }
         None => String::new(),
     }
-}
-
-/// `s` with the characters HTML escapes replaced, as the host's Markdown
-/// renderer writes text.
-fn html_escaped(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A TOML value as JSON: dates and times as their TOML text.
