@@ -57,9 +57,13 @@ impl Date {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        i32::try_from(crate::dates::days_from_date(year.into(), month.into(), day.into()))
-            .ok()
-            .map(Date)
+        i32::try_from(crate::dates::days_from_date(
+            year.into(),
+            month.into(),
+            day.into(),
+        ))
+        .ok()
+        .map(Date)
     }
 
     /// The date `days` after 1970-01-01 (before it when negative).
