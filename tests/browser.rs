@@ -322,6 +322,42 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         "the second row's units are missing: {cells:?}"
     );
     assert_eq!(typed["nulls"], 1);
+    // column_config: a link, a currency, a progress bar, small charts, a
+    // check box, a date format; a hidden column is not sent.
+    let configured = until(
+        &browser,
+        "(() => { const df = [...document.querySelectorAll('.tab-panel:not([hidden]) .dataframe')] \
+           .find((d) => d.querySelector('.df-sort')?.textContent.startsWith('Site')); \
+           const row = df && df.querySelector('.df-rows .df-row'); \
+           if (!row) return null; \
+           const cells = [...row.children]; \
+           return JSON.stringify({ \
+             heads: [...df.querySelectorAll('.df-sort')].map((b) => b.textContent.replace(/ [↑↓]$/, '')), \
+             link: cells[0].querySelector('a')?.textContent, href: cells[0].querySelector('a')?.getAttribute('href'), \
+             pinned: cells[0].classList.contains('df-pinned'), money: cells[1].textContent, \
+             bar: cells[2].querySelector('.cell-bar')?.style.width, percent: cells[2].textContent, \
+             line: !!cells[3].querySelector('svg path'), bars: cells[4].querySelectorAll('rect').length, \
+             checked: cells[5].querySelector('input[type=checkbox]')?.checked, launched: cells[6].textContent }); })()",
+    )
+    .await;
+    let configured: serde_json::Value = serde_json::from_str(configured.as_str().unwrap()).unwrap();
+    assert_eq!(
+        configured["heads"],
+        serde_json::json!(["Site", "visits", "done", "trend", "bars", "live", "launched"])
+    );
+    assert_eq!(configured["link"], "visit");
+    assert_eq!(configured["href"], "https://example.com");
+    assert_eq!(configured["pinned"], true);
+    assert!(
+        configured["money"].as_str().unwrap().contains("1,234.50"),
+        "{configured}"
+    );
+    assert_eq!(configured["bar"], "42%");
+    assert_eq!(configured["percent"], "42.00%");
+    assert_eq!(configured["line"], true);
+    assert_eq!(configured["bars"], 3);
+    assert_eq!(configured["checked"], true);
+    assert_eq!(configured["launched"], "01 Dec 2026");
     browser.save_screenshot("gallery-data.png").await;
 
     // Charts: the vendored Vega-Lite draws every chart.

@@ -23,6 +23,198 @@ pub struct Table {
     columns: Vec<host::Column>,
 }
 
+pub use host::ColumnWidth;
+
+/// How a dataframe shows a column: Streamlit's `st.column_config`, given
+/// with [`Table::config`]. A header label, help, width and pinning for any
+/// column, and one way to draw its values, checked by the host against the
+/// column's type.
+///
+/// ```no_run
+/// use wasmlit::{ColumnConfig, ColumnWidth, Table};
+/// let t = Table::new()
+///     .column("site", vec!["https://example.com"])
+///     .column("share", vec![0.42])
+///     .column("trend", vec![vec![1.0, 4.0, 2.0]])
+///     .config("site", ColumnConfig::link(Some("open")).label("Site"))
+///     .config("share", ColumnConfig::progress(0.0, 1.0).help("of all sales"))
+///     .config("trend", ColumnConfig::line_chart(None, None).width(ColumnWidth::Medium));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ColumnConfig(host::ColumnConfig);
+
+impl ColumnConfig {
+    fn with(display: Option<host::ColumnDisplay>) -> ColumnConfig {
+        ColumnConfig(host::ColumnConfig {
+            label: None,
+            help: None,
+            width: None,
+            pinned: false,
+            display,
+        })
+    }
+
+    /// Values drawn as their type says (`st.column_config.Column`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().label("Region");
+    /// ```
+    pub fn new() -> ColumnConfig {
+        Self::with(None)
+    }
+
+    /// Numbers, dates or times through `format` (`NumberColumn`,
+    /// `DateColumn`, `DatetimeColumn`, `TimeColumn`): printf-style
+    /// (`%.2f`, `$%,d`, `%.1f%%`) or a preset (`plain`, `localized`,
+    /// `percent`, `dollar`, `euro`, `yen`, `accounting`, `compact`,
+    /// `scientific`, `engineering`) for numbers; date tokens (`YYYY-MM-DD
+    /// HH:mm`) or `iso8601`, `localized`, `distance` for dates and times.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::format("dollar");
+    /// ```
+    pub fn format(format: &str) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::Format(format.to_owned())))
+    }
+
+    /// Numbers as a bar from `min` to `max` (`ProgressColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::progress(0.0, 100.0);
+    /// ```
+    pub fn progress(min: f64, max: f64) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::Progress(host::ProgressColumn {
+            min,
+            max,
+            format: None,
+        })))
+    }
+
+    /// A progress bar's number format (as [`ColumnConfig::format`]).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::progress(0.0, 1.0).progress_format("percent");
+    /// ```
+    pub fn progress_format(mut self, format: &str) -> ColumnConfig {
+        if let Some(host::ColumnDisplay::Progress(p)) = &mut self.0.display {
+            p.format = Some(format.to_owned());
+        }
+        self
+    }
+
+    /// Text as links (`LinkColumn`), shown as `display_text` when given.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::link(Some("docs"));
+    /// ```
+    pub fn link(display_text: Option<&str>) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::Link(
+            display_text.map(str::to_owned),
+        )))
+    }
+
+    /// Text as images at those URLs (`ImageColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::image();
+    /// ```
+    pub fn image() -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::Image))
+    }
+
+    /// Lists of numbers as small line charts (`LineChartColumn`), between
+    /// `y_min` and `y_max` (each row's own range when `None`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::line_chart(Some(0.0), None);
+    /// ```
+    pub fn line_chart(y_min: Option<f64>, y_max: Option<f64>) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::LineChart(host::ChartColumn {
+            y_min,
+            y_max,
+        })))
+    }
+
+    /// Lists of numbers as small bar charts (`BarChartColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::bar_chart(None, None);
+    /// ```
+    pub fn bar_chart(y_min: Option<f64>, y_max: Option<f64>) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::BarChart(host::ChartColumn {
+            y_min,
+            y_max,
+        })))
+    }
+
+    /// Lists of numbers as small area charts (`AreaChartColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::area_chart(None, None);
+    /// ```
+    pub fn area_chart(y_min: Option<f64>, y_max: Option<f64>) -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::AreaChart(host::ChartColumn {
+            y_min,
+            y_max,
+        })))
+    }
+
+    /// Booleans as check boxes (`CheckboxColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::checkbox();
+    /// ```
+    pub fn checkbox() -> ColumnConfig {
+        Self::with(Some(host::ColumnDisplay::Checkbox))
+    }
+
+    /// The header shown instead of the column's name.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().label("Revenue (€)");
+    /// ```
+    pub fn label(mut self, label: &str) -> ColumnConfig {
+        self.0.label = Some(label.to_owned());
+        self
+    }
+
+    /// A tooltip on the header.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().help("before tax");
+    /// ```
+    pub fn help(mut self, help: &str) -> ColumnConfig {
+        self.0.help = Some(help.to_owned());
+        self
+    }
+
+    /// The column's width.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().width(wasmlit::ColumnWidth::Pixels(120));
+    /// ```
+    pub fn width(mut self, width: ColumnWidth) -> ColumnConfig {
+        self.0.width = Some(width);
+        self
+    }
+
+    /// Kept in view at the left while the table scrolls sideways.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().pinned(true);
+    /// ```
+    pub fn pinned(mut self, pinned: bool) -> ColumnConfig {
+        self.0.pinned = pinned;
+        self
+    }
+}
+
+impl Default for ColumnConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// How a numeric column is shown: decimals, prefix, suffix.
 ///
 /// ```no_run
@@ -190,6 +382,7 @@ impl Table {
             format: None,
             nulls: data.nulls,
             time_zone: None,
+            config: None,
         });
         self
     }
@@ -207,6 +400,50 @@ impl Table {
         if let Some(column) = self.columns.iter_mut().find(|c| c.name == name) {
             column.time_zone = Some(zone.to_owned());
         }
+        self
+    }
+
+    /// Shows column `name` as `config` says (Streamlit's `column_config`).
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new()
+    ///     .column("done", vec![0.3, 0.9])
+    ///     .config("done", wasmlit::ColumnConfig::progress(0.0, 1.0).label("Done"));
+    /// ```
+    pub fn config(mut self, name: &str, config: ColumnConfig) -> Table {
+        if let Some(column) = self.columns.iter_mut().find(|c| c.name == name) {
+            column.config = Some(config.0);
+        }
+        self
+    }
+
+    /// Keeps only the columns `names`, in that order (Streamlit's
+    /// `column_order`); names that are no column are ignored.
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new()
+    ///     .column("a", vec![1i64])
+    ///     .column("b", vec![2i64])
+    ///     .column_order(&["b"]);
+    /// ```
+    pub fn column_order(mut self, names: &[&str]) -> Table {
+        let mut ordered = Vec::with_capacity(names.len());
+        for name in names {
+            if let Some(at) = self.columns.iter().position(|c| c.name == *name) {
+                ordered.push(self.columns.swap_remove(at));
+            }
+        }
+        self.columns = ordered;
+        self
+    }
+
+    /// Leaves column `name` out (Streamlit's `column_config={"name": None}`).
+    ///
+    /// ```no_run
+    /// let t = wasmlit::Table::new().column("id", vec![1i64]).column("n", vec![2i64]).hide("id");
+    /// ```
+    pub fn hide(mut self, name: &str) -> Table {
+        self.columns.retain(|c| c.name != name);
         self
     }
 
@@ -409,6 +646,7 @@ impl<'de> serde::Deserialize<'de> for Table {
                 format: None,
                 nulls: c.nulls,
                 time_zone: c.time_zone,
+                config: None,
             });
         }
         Ok(table)
@@ -586,6 +824,7 @@ impl Rows {
                 format: None,
                 nulls: Vec::new(),
                 time_zone: None,
+                config: None,
             });
         }
         crate::error::expect_ok(host::add_rows(handle, &host::Table { columns }));

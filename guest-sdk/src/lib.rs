@@ -67,7 +67,7 @@ pub use charts::{Chart, Stack};
 pub use content::{MapPoint, Space};
 pub use context::{Context, User};
 pub use control::{NavPosition, Page};
-pub use data::{ColumnData, DeltaColor, Format, Metric, Rows, Table};
+pub use data::{ColumnConfig, ColumnData, ColumnWidth, DeltaColor, Format, Metric, Rows, Table};
 pub use elements::{Callout, Code, Heading};
 pub use error::CallError;
 pub use jobs::{sleep, JobError, JobHandle};

@@ -130,6 +130,117 @@ const cellClass = (column, row, base) => {
   return classes.filter(Boolean).join(" ") || null;
 };
 
+// Numbers through a column format: a preset or printf-style.
+function formatNumber(format, v) {
+  const money = (currency, digits = 2) => new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v);
+  switch (format) {
+    case "plain": return String(v);
+    case "localized": return v.toLocaleString();
+    case "percent": return `${(v * 100).toFixed(2)}%`;
+    case "dollar": return money("USD");
+    case "euro": return money("EUR");
+    case "yen": return money("JPY", 0);
+    case "accounting": return v < 0 ? `(${Math.abs(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })})`
+      : v.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    case "compact": return new Intl.NumberFormat(undefined, { notation: "compact" }).format(v);
+    case "scientific": return v.toExponential(4);
+    case "engineering": return new Intl.NumberFormat("en-US", { notation: "engineering", maximumFractionDigits: 4 }).format(v);
+    default: return printf(format, v);
+  }
+}
+
+// A date, datetime or time (as the column holds it) through a format.
+function formatWhen(column, format, v) {
+  const ms = column.type === "date" ? v * DAY_MS : column.type === "time" ? v / 1000 : Math.floor(v / 1000);
+  const at = new Date(ms);
+  if (Number.isNaN(at.getTime())) return String(v);
+  switch (format) {
+    case "iso8601": return column.type === "date" ? isoDate(v) : column.type === "time" ? isoTime(v) : at.toISOString();
+    case "localized": return column.type === "date" ? at.toLocaleDateString(undefined, { timeZone: "UTC" })
+      : column.type === "time" ? at.toLocaleTimeString(undefined, { timeZone: "UTC" })
+      : at.toLocaleString(undefined, { timeZone: column.time_zone || "UTC" });
+    case "distance": {
+      const seconds = (ms - Date.now()) / 1000, abs = Math.abs(seconds);
+      const [n, unit] = abs < 60 ? [seconds, "second"] : abs < 3600 ? [seconds / 60, "minute"] : abs < 86400 ? [seconds / 3600, "hour"]
+        : abs < 2592000 ? [seconds / 86400, "day"] : abs < 31536000 ? [seconds / 2592000, "month"] : [seconds / 31536000, "year"];
+      return new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }).format(Math.round(n), unit);
+    }
+    default: return formatDate(format, at);
+  }
+}
+
+// What a dataframe cell shows, as its column's `config.display` says (or
+// as text).
+function displayCell(column, row, base) {
+  const cls = cellClass(column, row, base);
+  const d = column.config?.display;
+  if (!d || isNull(column, row)) return h("div", { class: cls, text: formatValue(column, row) });
+  const v = column.values[row];
+  switch (d.kind) {
+    case "format":
+      return h("div", { class: cls, text: typeof v === "number" && (column.type === "integer" || column.type === "float")
+        ? formatNumber(d.format, v) : formatWhen(column, d.format, v) });
+    case "progress": {
+      const share = Math.min(1, Math.max(0, (v - d.min) / (d.max - d.min)));
+      const bar = h("span", { class: "cell-bar" });
+      bar.style.width = `${(share * 100).toFixed(1)}%`;
+      return h("div", { class: `${cls} cell-progress` }, h("span", { class: "cell-track" }, bar),
+        h("span", { text: d.format ? formatNumber(d.format, v) : String(v) }));
+    }
+    case "link":
+      return /^https?:\/\//i.test(v)
+        ? h("div", { class: cls }, h("a", { href: v, target: "_blank", rel: "noopener noreferrer", text: d.display_text || v }))
+        : h("div", { class: cls, text: v });
+    case "image":
+      return /^(https?:\/\/|data:image\/)/i.test(v)
+        ? h("div", { class: cls }, h("img", { src: v, alt: "", class: "cell-image", loading: "lazy" }))
+        : h("div", { class: cls, text: v });
+    case "line_chart": case "area_chart": case "bar_chart":
+      return h("div", { class: `${cls} cell-chart` }, cellChart(d, v));
+    case "checkbox":
+      return h("div", { class: cls }, h("input", { type: "checkbox", disabled: "", checked: v ? "" : null, "aria-label": String(v) }));
+    default:
+      return h("div", { class: cls, text: formatValue(column, row) });
+  }
+}
+
+// A small chart of one cell's numbers (nulls leave gaps).
+function cellChart(d, values) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 100 24");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("class", `cell-spark ${d.kind}`);
+  const finite = values.filter((v) => typeof v === "number");
+  if (!finite.length) return svg;
+  const lo = d.y_min ?? Math.min(...finite), hi = d.y_max ?? Math.max(...finite), span = hi - lo || 1;
+  const y = (v) => 22 - ((Math.min(hi, Math.max(lo, v)) - lo) / span) * 20;
+  if (d.kind === "bar_chart") {
+    const w = 100 / values.length;
+    values.forEach((v, i) => {
+      if (typeof v !== "number") return;
+      const rect = document.createElementNS(ns, "rect");
+      rect.setAttribute("x", (i * w + w * 0.1).toFixed(2));
+      rect.setAttribute("width", (w * 0.8).toFixed(2));
+      rect.setAttribute("y", y(v).toFixed(2));
+      rect.setAttribute("height", (22 - y(v) + 1).toFixed(2));
+      svg.append(rect);
+    });
+    return svg;
+  }
+  let path = "", pen = "M";
+  values.forEach((v, i) => {
+    if (typeof v !== "number") { pen = "M"; return; }
+    const x = values.length > 1 ? (i / (values.length - 1)) * 100 : 50;
+    path += `${pen}${x.toFixed(2)} ${y(v).toFixed(2)} `;
+    pen = "L";
+  });
+  const line = document.createElementNS(ns, "path");
+  line.setAttribute("d", d.kind === "area_chart" && values.length > 1 ? `${path}L100 23 L0 23 Z` : path.trim());
+  svg.append(line);
+  return svg;
+}
+
 function cell(column, row) {
   return h("td", { class: cellClass(column, row, ""), text: formatValue(column, row) });
 }
@@ -165,7 +276,19 @@ function dataframe(el) {
   const scroller = h("div", { class: "df-scroll", tabindex: "0" }, head, spacer);
   scroller.style.maxHeight = `${el.height || 400}px`;
   spacer.append(viewport);
-  const template = `repeat(${columns.length}, minmax(7rem, 1fr))`;
+  // Widths from each column's config; pinned columns stay at the left.
+  const PINNED_WIDTH = 150;
+  const widths = columns.map((c) => c.config?.width || (c.config?.pinned ? PINNED_WIDTH : null));
+  const template = widths.map((w) => (w ? `${w}px` : "minmax(7rem, 1fr)")).join(" ");
+  const lefts = [];
+  columns.reduce((left, c, i) => {
+    lefts.push(c.config?.pinned ? left : null);
+    return c.config?.pinned ? left + widths[i] : left;
+  }, 0);
+  const pin = (node, i) => {
+    if (lefts[i] !== null) { node.classList.add("df-pinned"); node.style.left = `${lefts[i]}px`; }
+    return node;
+  };
   head.style.gridTemplateColumns = template;
   const caption = h("div", { class: "caption" });
   const draw = () => {
@@ -176,8 +299,7 @@ function dataframe(el) {
     const lines = [];
     for (let i = first; i < last; i++) {
       const r = shown[i];
-      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c) =>
-        h("div", { class: cellClass(c, r, "df-cell"), text: formatValue(c, r) })));
+      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c, j) => pin(displayCell(c, r, "df-cell"), j)));
       line.style.gridTemplateColumns = template;
       lines.push(line);
     }
@@ -198,14 +320,14 @@ function dataframe(el) {
     const cmp = compareRows(columns[sortBy]);
     order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
   };
-  columns.forEach((c, i) => head.append(h("button", { type: "button", class: "df-cell df-sort", title: "Sort",
+  columns.forEach((c, i) => head.append(pin(h("button", { type: "button", class: "df-cell df-sort", title: c.config?.help || "Sort",
     onclick: () => {
       ascending = sortBy === i ? !ascending : true;
       sortBy = i;
       sortRows();
       head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
       refresh();
-    } }, c.name)));
+    } }, c.config?.label || c.name), i)));
   // At most one redraw per frame, however many scroll events arrive.
   let queued = false;
   scroller.addEventListener("scroll", () => {

@@ -212,6 +212,207 @@ pub struct Column {
     /// The IANA time zone datetimes are shown in; none: without a zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// How a dataframe shows it (`column_config`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ColumnConfig>,
+}
+
+/// How a dataframe shows one column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnConfig {
+    /// The header shown instead of the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A tooltip on the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Width in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Kept in view at the left.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
+    /// How values are drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<ColumnDisplay>,
+}
+
+/// How a column's values are drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ColumnDisplay {
+    /// Through a format (printf-style or a preset; date tokens for dates).
+    Format { format: String },
+    /// As a bar from `min` to `max`.
+    Progress {
+        min: f64,
+        max: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+    },
+    /// As a link, shown as `display_text` when given.
+    Link {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        display_text: Option<String>,
+    },
+    /// As an image.
+    Image,
+    /// A list of numbers as a small chart.
+    LineChart {
+        y_min: Option<f64>,
+        y_max: Option<f64>,
+    },
+    BarChart {
+        y_min: Option<f64>,
+        y_max: Option<f64>,
+    },
+    AreaChart {
+        y_min: Option<f64>,
+        y_max: Option<f64>,
+    },
+    /// Booleans as check boxes.
+    Checkbox,
+}
+
+/// Preset number formats a column takes.
+pub const NUMBER_PRESETS: [&str; 10] = [
+    "plain",
+    "localized",
+    "percent",
+    "dollar",
+    "euro",
+    "yen",
+    "accounting",
+    "compact",
+    "scientific",
+    "engineering",
+];
+
+/// Preset date formats a column takes.
+pub const DATE_PRESETS: [&str; 3] = ["iso8601", "localized", "distance"];
+
+/// Widths of `small`, `medium` and `large`.
+pub const COLUMN_WIDTHS: [u32; 3] = [75, 200, 400];
+
+/// Longest label and help of a column, in bytes.
+pub const MAX_LABEL_BYTES: usize = 200;
+pub const MAX_HELP_BYTES: usize = 1000;
+
+impl ColumnConfig {
+    /// Checks it against the type of the column it shows.
+    fn check(&self, name: &str, kind: ColumnType) -> Result<(), String> {
+        let bad = |why: String| Err(format!("column_config of `{name}`: {why}"));
+        if self
+            .label
+            .as_ref()
+            .is_some_and(|l| l.len() > MAX_LABEL_BYTES)
+        {
+            return bad(format!("a label has at most {MAX_LABEL_BYTES} bytes"));
+        }
+        if self.help.as_ref().is_some_and(|h| h.len() > MAX_HELP_BYTES) {
+            return bad(format!("a help text has at most {MAX_HELP_BYTES} bytes"));
+        }
+        if self.width.is_some_and(|w| !(20..=4000).contains(&w)) {
+            return bad("a width is 20 to 4,000 pixels".into());
+        }
+        let Some(display) = &self.display else {
+            return Ok(());
+        };
+        let dates = matches!(
+            kind,
+            ColumnType::Date | ColumnType::Datetime | ColumnType::Time
+        );
+        let wants = |ok: bool, what: &str| {
+            if ok {
+                Ok(())
+            } else {
+                bad(format!("{what}; this column holds {} values", kind.name()))
+            }
+        };
+        let number_format = |format: &str| {
+            if NUMBER_PRESETS.contains(&format) {
+                Ok(())
+            } else {
+                crate::model::widget::display::check_printf(format)
+                    .map_err(|e| format!("column_config of `{name}`: format {format:?} {e}"))
+            }
+        };
+        let check_text = |format: &str| {
+            if format.is_empty() || format.len() > 64 || format.chars().any(char::is_control) {
+                return bad("a format is 1 to 64 bytes of printable text".into());
+            }
+            Ok(())
+        };
+        match display {
+            ColumnDisplay::Format { format } => {
+                check_text(format)?;
+                if kind.is_number() {
+                    number_format(format)
+                } else if dates {
+                    if DATE_PRESETS.contains(&format.as_str()) {
+                        Ok(())
+                    } else {
+                        crate::model::widget::display::check_date_format(format).map_err(|e| {
+                            format!("column_config of `{name}`: format {format:?} {e}")
+                        })
+                    }
+                } else {
+                    wants(false, "a format shows numbers, dates or times")
+                }
+            }
+            ColumnDisplay::Progress { min, max, format } => {
+                wants(kind.is_number(), "a progress column shows numbers")?;
+                if !(min.is_finite() && max.is_finite() && min < max) {
+                    return bad(format!(
+                        "a progress range needs min < max, got {min} to {max}"
+                    ));
+                }
+                match format {
+                    Some(f) => {
+                        check_text(f)?;
+                        number_format(f)
+                    }
+                    None => Ok(()),
+                }
+            }
+            ColumnDisplay::Link { display_text } => {
+                wants(kind == ColumnType::Text, "a link column shows text (URLs)")?;
+                if display_text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > MAX_LABEL_BYTES)
+                {
+                    return bad(format!(
+                        "a link's display text has at most {MAX_LABEL_BYTES} bytes"
+                    ));
+                }
+                Ok(())
+            }
+            ColumnDisplay::Image => wants(
+                kind == ColumnType::Text,
+                "an image column shows text (URLs)",
+            ),
+            ColumnDisplay::LineChart { y_min, y_max }
+            | ColumnDisplay::BarChart { y_min, y_max }
+            | ColumnDisplay::AreaChart { y_min, y_max } => {
+                wants(
+                    kind == ColumnType::NumberList,
+                    "a chart column shows lists of numbers",
+                )?;
+                if let (Some(lo), Some(hi)) = (y_min, y_max) {
+                    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                        return bad(format!(
+                            "a chart's range needs y_min < y_max, got {lo} to {hi}"
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            ColumnDisplay::Checkbox => wants(
+                kind == ColumnType::Boolean,
+                "a checkbox column shows booleans",
+            ),
+        }
+    }
 }
 
 /// Lists of floats as sent: `null` for NaN and infinities.
@@ -238,6 +439,7 @@ impl Column {
             format: None,
             nulls: Vec::new(),
             time_zone: None,
+            config: None,
         }
     }
 
@@ -251,6 +453,10 @@ impl Column {
             + format
             + self.nulls.len() * 4
             + self.time_zone.as_ref().map_or(0, String::len)
+            + self.config.as_ref().map_or(0, |c| {
+                64 + c.label.as_ref().map_or(0, String::len)
+                    + c.help.as_ref().map_or(0, String::len)
+            })
     }
 
     /// Whether row `r` is null.
@@ -329,6 +535,9 @@ impl Column {
                 }
             }
             _ => {}
+        }
+        if let Some(config) = &self.config {
+            config.check(name, self.values.kind())?;
         }
         if let Some(zone) = &self.time_zone {
             if self.values.kind() != ColumnType::Datetime {
@@ -499,6 +708,60 @@ mod tests {
         let mut null_json = column(ColumnValues::Json(vec!["{".into(), "[1]".into()]));
         null_json.nulls = vec![0];
         assert!(check_table(&[null_json]).is_ok());
+    }
+
+    #[test]
+    fn a_column_config_must_fit_its_column() {
+        let with = |values: ColumnValues, display: ColumnDisplay| {
+            let mut c = column(values);
+            c.config = Some(ColumnConfig {
+                display: Some(display),
+                ..ColumnConfig::default()
+            });
+            check_table(&[c])
+        };
+        let floats = || ColumnValues::Float(vec![0.5]);
+        let format = |f: &str| ColumnDisplay::Format { format: f.into() };
+        assert!(with(floats(), format("%.1f%%")).is_ok());
+        assert!(with(floats(), format("percent")).is_ok());
+        assert!(with(ColumnValues::Date(vec![1]), format("YYYY/MM/DD")).is_ok());
+        assert!(with(ColumnValues::Datetime(vec![1]), format("distance")).is_ok());
+        for (values, display, says) in [
+            (floats(), format("%s"), "format"),
+            (
+                ColumnValues::Text(vec!["a".into()]),
+                format("%d"),
+                "holds text",
+            ),
+            (
+                floats(),
+                ColumnDisplay::Progress {
+                    min: 1.0,
+                    max: 0.0,
+                    format: None,
+                },
+                "min < max",
+            ),
+            (floats(), ColumnDisplay::Checkbox, "booleans"),
+            (floats(), ColumnDisplay::Link { display_text: None }, "URLs"),
+            (
+                ColumnValues::Integer(vec![1]),
+                ColumnDisplay::LineChart {
+                    y_min: None,
+                    y_max: None,
+                },
+                "lists of numbers",
+            ),
+        ] {
+            let error = with(values, display).unwrap_err();
+            assert!(error.contains(says), "{error}");
+        }
+        let mut wide = column(floats());
+        wide.config = Some(ColumnConfig {
+            width: Some(5),
+            ..ColumnConfig::default()
+        });
+        assert!(check_table(&[wide]).unwrap_err().contains("width"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Gallery: every element, widget and layout of the SDK on one page, one
 //! tab per family, each next to its Streamlit name.
 use wasmlit::{
-    Callout, Code, ColumnData, Date, DateTime, DeltaColor, Format, Gap, Heading, MapPoint,
-    MediaData, Metric, PageConfig, Player, Space, Table, Time, Ui,
+    Callout, Code, ColumnConfig, ColumnData, ColumnWidth, Date, DateTime, DeltaColor, Format, Gap,
+    Heading, MapPoint, MediaData, Metric, PageConfig, Player, Space, Table, Time, Ui,
 };
 
 #[wasmlit::page]
@@ -594,6 +594,38 @@ fn data(st: &Ui) {
             ]),
         );
     st.table(&typed);
+
+    st.subheader("column_config");
+    let sites = Table::new()
+        .column("site", vec!["https://example.com", "https://example.org"])
+        .column("visits", vec![1_234.5, 98_765.25])
+        .column("done", vec![0.42, 0.9])
+        .column("trend", vec![vec![1.0, 4.0, 2.0, 5.0], vec![3.0, 2.0, 1.0]])
+        .column("bars", vec![vec![1.0, 2.0, 3.0], vec![3.0, 1.0, 2.0]])
+        .column("live", vec![true, false])
+        .column("launched", vec![day(1), day(2)])
+        .column("internal id", vec![7i64, 8])
+        .config(
+            "site",
+            ColumnConfig::link(Some("visit")).label("Site").pinned(true),
+        )
+        .config(
+            "visits",
+            ColumnConfig::format("dollar").help("revenue per visit"),
+        )
+        .config(
+            "done",
+            ColumnConfig::progress(0.0, 1.0).progress_format("percent"),
+        )
+        .config(
+            "trend",
+            ColumnConfig::line_chart(None, None).width(ColumnWidth::Medium),
+        )
+        .config("bars", ColumnConfig::bar_chart(Some(0.0), None))
+        .config("live", ColumnConfig::checkbox())
+        .config("launched", ColumnConfig::format("DD MMM YYYY"))
+        .hide("internal id");
+    st.dataframe(&sites);
 
     st.subheader("json");
     st.json(&serde_like());

@@ -77,7 +77,7 @@ pub fn check_format(spec: &WidgetSpec, format: &str) -> Result<(), String> {
 /// One conversion (`%d`, `%i`, `%u`, `%f`, `%e`, `%g`, `%x`, `%o`, upper
 /// case too) with optional flags (`-+ 0#,'`), width and precision (each at
 /// most 2 digits); `%%` is a percent sign.
-fn check_printf(format: &str) -> Result<(), String> {
+pub fn check_printf(format: &str) -> Result<(), String> {
     let bytes = format.as_bytes();
     let mut conversions = 0;
     let mut i = 0;
@@ -129,7 +129,7 @@ fn check_printf(format: &str) -> Result<(), String> {
 
 /// Date tokens (`YYYY`, `MMM`, `DD`, `HH`, `mm`, …) between characters
 /// that are not letters.
-fn check_date_format(format: &str) -> Result<(), String> {
+pub fn check_date_format(format: &str) -> Result<(), String> {
     let mut rest = format;
     let mut tokens = 0;
     while let Some(c) = rest.chars().next() {

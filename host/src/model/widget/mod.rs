@@ -2,7 +2,7 @@
 //! its default value, its identity and the validation of every value a
 //! client sends), and the enum that dispatches to them.
 
-mod display;
+pub mod display;
 mod id;
 mod parse;
 mod range;

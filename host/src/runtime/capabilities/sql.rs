@@ -179,6 +179,7 @@ fn wit_table(columns: Vec<Column>) -> ui::Table {
                 format: None,
                 nulls: c.nulls,
                 time_zone: c.time_zone,
+                config: None,
             })
             .collect(),
     }

@@ -6,6 +6,7 @@ use crate::model::delta::{
 };
 use crate::model::function::FunctionRef;
 use crate::model::markdown;
+use crate::model::table::{ColumnConfig, ColumnDisplay};
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::ui::{
     self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap,
@@ -814,10 +815,51 @@ fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
             }),
             nulls: c.nulls,
             time_zone: c.time_zone,
+            config: c.config.map(column_config),
         })
         .collect();
     check_table(&columns).map_err(CallError::InvalidArgument)?;
     Ok(columns)
+}
+
+/// A column's display settings from the contract's; widths in pixels.
+fn column_config(c: ui::ColumnConfig) -> ColumnConfig {
+    use crate::model::table::COLUMN_WIDTHS;
+    let chart = |c: ui::ChartColumn| (c.y_min, c.y_max);
+    ColumnConfig {
+        label: c.label,
+        help: c.help,
+        width: c.width.map(|w| match w {
+            ui::ColumnWidth::Small => COLUMN_WIDTHS[0],
+            ui::ColumnWidth::Medium => COLUMN_WIDTHS[1],
+            ui::ColumnWidth::Large => COLUMN_WIDTHS[2],
+            ui::ColumnWidth::Pixels(px) => px,
+        }),
+        pinned: c.pinned,
+        display: c.display.map(|d| match d {
+            ui::ColumnDisplay::Format(format) => ColumnDisplay::Format { format },
+            ui::ColumnDisplay::Progress(p) => ColumnDisplay::Progress {
+                min: p.min,
+                max: p.max,
+                format: p.format,
+            },
+            ui::ColumnDisplay::Link(display_text) => ColumnDisplay::Link { display_text },
+            ui::ColumnDisplay::Image => ColumnDisplay::Image,
+            ui::ColumnDisplay::LineChart(c) => {
+                let (y_min, y_max) = chart(c);
+                ColumnDisplay::LineChart { y_min, y_max }
+            }
+            ui::ColumnDisplay::BarChart(c) => {
+                let (y_min, y_max) = chart(c);
+                ColumnDisplay::BarChart { y_min, y_max }
+            }
+            ui::ColumnDisplay::AreaChart(c) => {
+                let (y_min, y_max) = chart(c);
+                ColumnDisplay::AreaChart { y_min, y_max }
+            }
+            ui::ColumnDisplay::Checkbox => ColumnDisplay::Checkbox,
+        }),
+    }
 }
 
 /// A colour a map point may have: `#rgb`, `#rrggbb`, `#rrggbbaa` or a CSS

@@ -1003,6 +1003,7 @@ impl Builder {
             format: None,
             nulls: self.nulls,
             time_zone: self.time_zone,
+            config: None,
         }
     }
 

@@ -226,6 +226,7 @@ fn many_cells(st: &Ui, rows: usize) {
         format: None,
         nulls: Vec::new(),
         time_zone: None,
+        config: None,
     };
     let raw = raw_ui::Table {
         columns: vec![column("a", true), column("b", false)],
@@ -248,6 +249,7 @@ fn forged_rows(st: &Ui) {
         format: None,
         nulls: Vec::new(),
         time_zone: None,
+        config: None,
     };
     let ints = |n: usize| raw_ui::ColumnValues::Integer(vec![7; n]);
     let table = |columns| raw_ui::Table { columns };
