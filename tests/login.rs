@@ -19,6 +19,8 @@ const COOKIE_SECRET: &str = "a cookie secret of at least thirty-two characters";
 /// page, and a provider that returns to it (tampering as `tamper` says).
 struct Setup {
     apps: TestApps,
+    /// The provider's port.
+    port: u16,
     _provider: OidcProvider,
 }
 
@@ -50,6 +52,7 @@ async fn setup(tamper: Option<&str>) -> Setup {
     let apps = TestApps::serve_on(root, 2, listener).await;
     Setup {
         apps,
+        port,
         _provider: provider,
     }
 }
@@ -158,11 +161,75 @@ async fn a_viewer_logs_in_at_the_provider_and_the_page_knows_them() {
         user_line(&s.apps, "sales", &cookies).await,
         "user alice@example.com verified=true name=alice"
     );
+    // The app's own start (`/sales`) is covered by the cookie too.
+    let home = browser
+        .client
+        .get(format!("http://{addr}/sales"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status().as_u16(), 200);
+    assert_eq!(home.url().path(), "/sales");
     // The cookie is scoped to the app: the open app never receives it.
     assert!(!browser
         .cookies(&format!("http://{addr}/open/"))
         .contains("wasmlit_user"));
     assert_eq!(user_line(&s.apps, "open", "").await, "user none");
+    // A session is resumed only by the user who opened it: another user
+    // (another subject) with a valid login gets one of their own.
+    {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut first = {
+            let mut request = s.apps.ws_url("sales", None).into_client_request().unwrap();
+            request
+                .headers_mut()
+                .insert("cookie", cookies.parse().unwrap());
+            WsClient::open_request(request, serde_json::json!({"type": "hello"})).await
+        };
+        let _ = first
+            .rerun_query("database", serde_json::json!({}), "user=1")
+            .await;
+        let id = first.session.clone();
+        drop(first);
+        let stranger = User {
+            sub: "bob@example.com".into(),
+            email: Some("alice@example.com".into()),
+            email_verified: true,
+            name: None,
+        };
+        let bob = format!(
+            "wasmlit_user={}",
+            sales_access("sales", s.port).sign_user(&stranger)
+        );
+        let mut request = s.apps.ws_url("sales", None).into_client_request().unwrap();
+        request.headers_mut().insert("cookie", bob.parse().unwrap());
+        let other =
+            WsClient::open_request(request, serde_json::json!({"type": "hello", "session": id}))
+                .await;
+        assert_eq!(other.hello["resumed"], false, "{}", other.hello);
+        assert_ne!(other.session, id);
+        // Its owner still resumes it.
+        let mut request = s.apps.ws_url("sales", None).into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", cookies.parse().unwrap());
+        let again =
+            WsClient::open_request(request, serde_json::json!({"type": "hello", "session": id}))
+                .await;
+        assert_eq!(again.hello["resumed"], true, "{}", again.hello);
+    }
+    // Logging out shows a page of its own and forgets the login.
+    let out = browser
+        .client
+        .get(format!("http://{addr}/sales/_/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 200);
+    assert!(out.text().await.unwrap().contains("logged out"));
+    assert!(!browser
+        .cookies(&format!("http://{addr}/sales/"))
+        .contains("wasmlit_user"));
 
     // A domain viewer gets in; someone else, or an unverified address,
     // is refused and gets no login.
@@ -232,12 +299,14 @@ async fn without_a_login_every_route_of_a_viewers_only_app_is_refused() {
     s.apps.shutdown().await;
 }
 
-fn sales_access(app: &str) -> Access {
+/// The access rules of `app` as the server has them (same provider, client
+/// and cookie secret), to sign cookies with.
+fn sales_access(app: &str, port: u16) -> Access {
     let config = AuthConfig {
         viewers: vec!["alice@example.com".into()],
         session_hours: None,
         oidc: Some(OidcConfig {
-            issuer: "http://127.0.0.1:1".into(),
+            issuer: format!("http://127.0.0.1:{port}"),
             client_id: "wasmlit".into(),
             redirect_uri: format!("http://127.0.0.1:1/{app}/_/auth/callback"),
             scopes: Vec::new(),
@@ -256,13 +325,19 @@ async fn forged_expired_and_other_apps_cookies_are_refused() {
         email_verified: true,
         name: None,
     };
-    let good = format!("wasmlit_user={}", sales_access("sales").sign_user(&alice));
+    let good = format!(
+        "wasmlit_user={}",
+        sales_access("sales", s.port).sign_user(&alice)
+    );
     let expired = format!(
         "wasmlit_user={}",
-        sales_access("sales").sign_user_until(&alice, 1_000_000)
+        sales_access("sales", s.port).sign_user_until(&alice, 1_000_000)
     );
     // Signed with the very same secret, but for another app.
-    let other_app = format!("wasmlit_user={}", sales_access("open").sign_user(&alice));
+    let other_app = format!(
+        "wasmlit_user={}",
+        sales_access("open", s.port).sign_user(&alice)
+    );
     let (payload, _) = good.split_once('.').unwrap();
     let forged = format!("{payload}.{}", "A".repeat(43));
     let plain = reqwest::Client::builder()
@@ -294,6 +369,12 @@ async fn forged_expired_and_other_apps_cookies_are_refused() {
         user_line(&s.apps, "sales", &good).await,
         "user alice@example.com verified=true name="
     );
+    // The same secret and app name at another provider: refused.
+    let other_provider = format!(
+        "wasmlit_user={}",
+        sales_access("sales", 1).sign_user(&alice)
+    );
+    assert_eq!(status(other_provider).await, 401);
     s.apps.shutdown().await;
 }
 

@@ -164,7 +164,11 @@ const PAGE_LEVEL = {
   snow: () => snow(),
   // The app's login provider, coming back to this page; or the end of a login.
   login: () => { location.assign(`${base}/_/auth/login?next=${encodeURIComponent(location.pathname + location.search)}`); },
-  logout: () => { location.assign(`${base}/_/auth/logout`); },
+  logout: () => {
+    // The next login starts a session of its own.
+    sessionStorage.removeItem(SESSION_KEY);
+    location.assign(`${base}/_/auth/logout`);
+  },
   // The app's logo at the top of the sidebar.
   logo: (element) => {
     const img = (url, cls) => h("img", { src: `${base}${url}`, alt: "", class: cls });

@@ -156,9 +156,12 @@ function formatWhen(column, format, v) {
   if (Number.isNaN(at.getTime())) return String(v);
   switch (format) {
     case "iso8601": return column.type === "date" ? isoDate(v) : column.type === "time" ? isoTime(v) : at.toISOString();
-    case "localized": return column.type === "date" ? at.toLocaleDateString(undefined, { timeZone: "UTC" })
-      : column.type === "time" ? at.toLocaleTimeString(undefined, { timeZone: "UTC" })
-      : at.toLocaleString(undefined, { timeZone: column.time_zone || "UTC" });
+    case "localized":
+      if (column.type === "date") return at.toLocaleDateString(undefined, { timeZone: "UTC" });
+      if (column.type === "time") return at.toLocaleTimeString(undefined, { timeZone: "UTC" });
+      // A zone the browser does not know is shown as UTC, with its name.
+      try { return at.toLocaleString(undefined, { timeZone: column.time_zone || "UTC" }); }
+      catch { return `${at.toLocaleString(undefined, { timeZone: "UTC" })} (${column.time_zone}?)`; }
     case "distance": {
       const seconds = (ms - Date.now()) / 1000, abs = Math.abs(seconds);
       const [n, unit] = abs < 60 ? [seconds, "second"] : abs < 3600 ? [seconds / 60, "minute"] : abs < 86400 ? [seconds / 3600, "hour"]
@@ -177,9 +180,12 @@ function displayCell(column, row, base) {
   if (!d || isNull(column, row)) return h("div", { class: cls, text: formatValue(column, row) });
   const v = column.values[row];
   switch (d.kind) {
-    case "format":
-      return h("div", { class: cls, text: typeof v === "number" && (column.type === "integer" || column.type === "float")
-        ? formatNumber(d.format, v) : formatWhen(column, d.format, v) });
+    case "format": {
+      const number = column.type === "integer" || column.type === "float";
+      // A float that is no number (NaN) arrives as null.
+      if (number && typeof v !== "number") return h("div", { class: cls, text: "NaN" });
+      return h("div", { class: cls, text: number ? formatNumber(d.format, v) : formatWhen(column, d.format, v) });
+    }
     case "progress": {
       const share = Math.min(1, Math.max(0, (v - d.min) / (d.max - d.min)));
       const bar = h("span", { class: "cell-bar" });
@@ -211,9 +217,12 @@ function cellChart(d, values) {
   svg.setAttribute("viewBox", "0 0 100 24");
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("class", `cell-spark ${d.kind}`);
-  const finite = values.filter((v) => typeof v === "number");
-  if (!finite.length) return svg;
-  const lo = d.y_min ?? Math.min(...finite), hi = d.y_max ?? Math.max(...finite), span = hi - lo || 1;
+  // Bounds by a loop: spreading a long list into Math.min would overflow
+  // the stack.
+  let least = Infinity, most = -Infinity;
+  for (const v of values) if (typeof v === "number") { if (v < least) least = v; if (v > most) most = v; }
+  if (least === Infinity) return svg;
+  const lo = d.y_min ?? least, hi = d.y_max ?? most, span = hi - lo || 1;
   const y = (v) => 22 - ((Math.min(hi, Math.max(lo, v)) - lo) / span) * 20;
   if (d.kind === "bar_chart") {
     const w = 100 / values.length;
@@ -362,12 +371,15 @@ function dataframe(el) {
 // shown (missing ones empty); a cell a spreadsheet would read as a formula
 // starts with `'`.
 function toCsv(columns, rows) {
-  const field = (text) => {
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // Only text can be a formula: numbers (a negative one starts with `-`)
+  // and dates stay numbers and dates.
+  const field = (text, asText = true) => {
+    const safe = asText && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
+  const textual = (c) => c.type === "text" || c.type === "json" || c.type === "text_list";
   const lines = [columns.map((c) => field(c.name)).join(",")];
-  for (const r of rows) lines.push(columns.map((c) => field(isNull(c, r) ? "" : formatValue(c, r))).join(","));
+  for (const r of rows) lines.push(columns.map((c) => field(isNull(c, r) ? "" : formatValue(c, r), textual(c))).join(","));
   return lines.join("\r\n") + "\r\n";
 }
 

@@ -168,8 +168,15 @@ impl Access {
                 key
             }
         };
+        // A cookie is bound to the app and to its provider and client: a
+        // deployment with the same app name and secret but another
+        // provider refuses it.
+        let binding = match &config.oidc {
+            Some(o) => format!("{app}\n{}\n{}", o.issuer, o.client_id),
+            None => app.to_owned(),
+        };
         Ok(Access {
-            app: app.to_owned(),
+            app: binding,
             viewers,
             oidc: config.oidc.clone().map(|o| (o, client_secret)),
             key,

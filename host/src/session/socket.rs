@@ -35,6 +35,8 @@ pub struct SessionData {
     /// a secret that resumes it), and kept across reconnects so log lines
     /// of one session can be followed.
     tag: String,
+    /// Who opened it (the login's subject), if anyone: only they resume it.
+    user: Option<String>,
 }
 
 impl SessionData {
@@ -47,6 +49,7 @@ impl SessionData {
                 services,
             },
             tag: format!("{:08x}", rand::random::<u32>()),
+            user: None,
         }
     }
 }
@@ -370,6 +373,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         )
     });
     let resume = hello.session;
+    let user = context.user.as_ref().map(|u| u.sub.clone());
     let resumed_data = match resume.as_deref() {
         Some(id) => server
             .parked
@@ -378,12 +382,23 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
             .map(|data| (id.to_owned(), data)),
         None => None,
     };
+    // A session belongs to whoever opened it: another user, or someone
+    // who logged in or out since, starts a session of their own (the
+    // other stays parked for its owner).
+    let resumed_data = match resumed_data {
+        Some((id, data)) if data.user != user => {
+            server.parked.park(id, data);
+            None
+        }
+        other => other,
+    };
     let (id, data, resumed) = match resumed_data {
         Some((id, data)) => (id, data, true),
         None => {
             let id = new_session_id();
             server.parked.connect_new(&id);
-            let data = SessionData::new(&id, server.services.clone(), &server.parked.budget);
+            let mut data = SessionData::new(&id, server.services.clone(), &server.parked.budget);
+            data.user = user;
             (id, data, false)
         }
     };

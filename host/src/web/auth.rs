@@ -43,11 +43,13 @@ pub fn user_of(access: &Access, headers: &HeaderMap) -> Option<User> {
     access.user(cookie(headers, USER_COOKIE)?)
 }
 
+/// The app's path: `/sales` covers `/sales`, `/sales/…` and never
+/// `/sales2` (a cookie's path matches whole segments).
 fn cookie_path(state: &ServerState) -> String {
     if state.base.is_empty() {
         "/".to_owned()
     } else {
-        format!("{}/", state.base)
+        state.base.clone()
     }
 }
 
@@ -146,11 +148,25 @@ fn http_client() -> Result<openidconnect::reqwest::Client, String> {
         .map_err(|e| format!("the HTTP client: {e}"))
 }
 
-/// The provider's metadata (discovered once per app and kept).
+/// How long the provider's metadata (and signing keys) are kept before
+/// they are fetched again.
+pub const METADATA_SECONDS: u64 = 3600;
+
+/// How long a failed discovery is remembered: logins meanwhile fail at once
+/// instead of each asking the provider again.
+pub const DISCOVERY_RETRY_SECONDS: u64 = 10;
+
+/// The provider's metadata: discovered by one request at a time, kept for
+/// [`METADATA_SECONDS`] (so rotated keys are picked up), a failure kept
+/// for [`DISCOVERY_RETRY_SECONDS`].
 async fn metadata(state: &ServerState, access: &Access) -> Result<CoreProviderMetadata, String> {
-    let cached = state.oidc_metadata.lock().clone();
-    if let Some(found) = cached {
-        return Ok(found);
+    let fresh =
+        |at: &std::time::Instant, secs: u64| at.elapsed() < std::time::Duration::from_secs(secs);
+    let mut slot = state.oidc_metadata.lock().await;
+    match &*slot {
+        Some((at, Ok(found))) if fresh(at, METADATA_SECONDS) => return Ok(found.clone()),
+        Some((at, Err(why))) if fresh(at, DISCOVERY_RETRY_SECONDS) => return Err(why.clone()),
+        _ => {}
     }
     let (oidc, _) = access
         .oidc
@@ -160,9 +176,9 @@ async fn metadata(state: &ServerState, access: &Access) -> Result<CoreProviderMe
     let client = http_client()?;
     let found = CoreProviderMetadata::discover_async(issuer, &client)
         .await
-        .map_err(|e| format!("discovering the provider: {e}"))?;
-    *state.oidc_metadata.lock() = Some(found.clone());
-    Ok(found)
+        .map_err(|e| format!("discovering the provider: {e}"));
+    *slot = Some((std::time::Instant::now(), found.clone()));
+    found
 }
 
 fn failure(message: &str) -> Response {
@@ -197,6 +213,9 @@ fn local_next(state: &ServerState, next: Option<&str>) -> String {
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    /// Ask the provider for a fresh login (after a logout), not its
+    /// remembered one.
+    fresh: Option<String>,
 }
 
 /// `GET /_/auth/login?next=…`: off to the provider, with a fresh state,
@@ -242,6 +261,9 @@ pub async fn login(
     };
     for scope in scopes {
         request = request.add_scope(Scope::new(scope));
+    }
+    if query.fresh.is_some() {
+        request = request.add_prompt(openidconnect::core::CoreAuthPrompt::Login);
     }
     let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
     let carried = LoginState {
@@ -297,8 +319,14 @@ pub async fn callback(
         return (StatusCode::NOT_FOUND, "this app has no login provider").into_response();
     };
     if let Some(error) = &query.error {
-        let says = query.error_description.as_deref().unwrap_or("");
-        return failure(&format!("the provider said {error}: {says}"));
+        // What the provider (or anyone crafting this URL) wrote goes to
+        // the log, not onto the app's page.
+        tracing::warn!(
+            error = %error.chars().take(200).collect::<String>(),
+            description = %query.error_description.as_deref().unwrap_or("").chars().take(500).collect::<String>(),
+            "the login provider answered with an error"
+        );
+        return failure("the login provider refused the login");
     }
     let Some(carried) = cookie(&headers, LOGIN_COOKIE).and_then(|c| access.login(c)) else {
         return failure("no login in progress for this app (or it took too long): start again");
@@ -392,9 +420,17 @@ async fn exchange(
     })
 }
 
-/// `GET /_/auth/logout`: forgets the login and goes to the app's start.
+/// `GET /_/auth/logout`: forgets the login and says so on a page of its
+/// own (not the app, whose gate would send a viewer straight back to the
+/// provider), with a link to log in again as anyone (`prompt=login`).
 pub async fn logout(State(state): State<Arc<ServerState>>) -> Response {
-    let mut response = Redirect::to(&format!("{}/", state.base)).into_response();
+    let page = format!(
+        "<!doctype html><meta charset=utf-8><title>Logged out</title>\
+         <p>You are logged out.</p><p><a href=\"{}/_/auth/login?fresh=1\">Log in</a></p>\
+         <script>for (const k of Object.keys(sessionStorage)) if (k.startsWith(\"wasmlit\")) sessionStorage.removeItem(k);</script>",
+        state.base
+    );
+    let mut response = Html(page).into_response();
     if let Some(access) = &state.settings.access {
         response.headers_mut().append(
             header::SET_COOKIE,

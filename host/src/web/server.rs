@@ -209,6 +209,13 @@ pub fn total_state_budget(bytes: usize) -> Arc<crate::runtime::services::session
     crate::runtime::services::session_state::Budget::new(bytes, "--session-state-total-mib")
 }
 
+/// A login provider's discovered metadata (or why discovery failed), and
+/// when it was asked.
+pub type OidcMetadata = Option<(
+    std::time::Instant,
+    Result<openidconnect::core::CoreProviderMetadata, String>,
+)>;
+
 /// What every request handler of one app shares: what its sessions share
 /// (reached through `Deref`), its URL prefix and shell, and the settings.
 pub struct ServerState {
@@ -220,8 +227,8 @@ pub struct ServerState {
     pub index_html: String,
     /// Settings.
     pub settings: ServerSettings,
-    /// The login provider's metadata, once discovered.
-    pub oidc_metadata: parking_lot::Mutex<Option<openidconnect::core::CoreProviderMetadata>>,
+    /// The login provider's metadata (or why discovery failed), and when.
+    pub oidc_metadata: tokio::sync::Mutex<OidcMetadata>,
 }
 
 impl std::ops::Deref for ServerState {
@@ -289,7 +296,7 @@ impl ServerState {
                 &settings.frame_origins,
             ),
             settings,
-            oidc_metadata: parking_lot::Mutex::new(None),
+            oidc_metadata: tokio::sync::Mutex::new(None),
         })
     }
 }
