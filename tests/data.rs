@@ -11,7 +11,7 @@ use host::runtime::services::databases::{ConnectionConfig, Databases};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::runs::{run, start, texts};
+use tests::runs::{query_string as query, run, start, texts};
 use tests::{Postgres, TestApps, WsClient};
 
 fn connection(url: &str) -> ConnectionConfig {
@@ -49,14 +49,6 @@ fn app(
             ..Grants::default()
         },
     )
-}
-
-fn query(params: &[(&str, &str)]) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        out.append_pair(k, v);
-    }
-    out.finish()
 }
 
 /// Runs the `database` page with `params`; the lines it drew before `done`.

@@ -906,6 +906,15 @@ pub mod runs {
         }
     }
 
+    /// A URL query string of `params`, encoded.
+    pub fn query_string(params: &[(&str, &str)]) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    }
+
     /// Runs `page` with `query` to its end.
     pub fn run(runner: &Runner, page: &Arc<Page>, query: &str) -> (RunReport, Vec<Delta>) {
         let recorded = Recorded::default();

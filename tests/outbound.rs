@@ -18,7 +18,7 @@ use parking_lot::Mutex;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tests::runs::{run, start, texts};
+use tests::runs::{query_string as query, run, start, texts};
 
 /// One request an upstream server received.
 #[derive(Debug, Clone)]
@@ -166,14 +166,6 @@ fn app(allow: &[String], limits: Limits) -> (Arc<PageEngine>, Runner) {
 }
 
 /// The page's query string for these parameters.
-fn query(params: &[(&str, &str)]) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        out.append_pair(k, v);
-    }
-    out.finish()
-}
-
 /// Runs the `outbound` page with `params` and returns the lines it drew.
 fn fetch(engine: &Arc<PageEngine>, runner: &Runner, params: &[(&str, &str)]) -> Vec<String> {
     let page = tests::load(engine, "outbound");
