@@ -34,7 +34,17 @@ async fn setup(tamper: Option<&str>) -> Setup {
         "[auth]\nviewers = [\"alice@example.com\", \"@corp.example\"]\n\
          [auth.oidc]\nissuer = \"http://127.0.0.1:{port}\"\nclient_id = \"wasmlit\"\nredirect_uri = \"{callback}\"\n"
     );
-    for (name, config) in [("sales", sales.as_str()), ("open", "")] {
+    // An app whose provider is down (nothing listens at its issuer).
+    let down = format!(
+        "[auth]\nviewers = [\"@example.com\"]\n[auth.oidc]\nissuer = \"http://127.0.0.1:{}\"\n\
+         client_id = \"wasmlit\"\nredirect_uri = \"http://{addr}/down/_/auth/callback\"\n",
+        OidcProvider::free_port()
+    );
+    for (name, config) in [
+        ("sales", sales.as_str()),
+        ("open", ""),
+        ("down", down.as_str()),
+    ] {
         let pages = root.path().join(name).join("pages");
         std::fs::create_dir_all(&pages).unwrap();
         std::fs::copy(tests::page_wasm("database"), pages.join("database.wasm")).unwrap();
@@ -289,6 +299,35 @@ async fn without_a_login_every_route_of_a_viewers_only_app_is_refused() {
     // The WebSocket is refused before any session starts.
     let refused = tokio_tungstenite::connect_async(s.apps.ws_url("sales", None)).await;
     assert!(refused.is_err(), "a WebSocket without a login was accepted");
+    // A provider's error text never reaches the app's page; an answer
+    // without a login in progress, or for another login, is refused.
+    let crafted = plain
+        .get(format!("http://{addr}/sales/_/auth/callback?error=access_denied&error_description=Call+555-0100+now"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crafted.status().as_u16(), 502);
+    assert!(!crafted.text().await.unwrap().contains("555-0100"));
+    let stray = plain
+        .get(format!(
+            "http://{addr}/sales/_/auth/callback?code=abc&state=def"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status().as_u16(), 502);
+    assert!(stray.text().await.unwrap().contains("no login in progress"));
+    // A provider that is down fails the login at once, twice (the failure
+    // is remembered), and the server goes on.
+    for _ in 0..2 {
+        let login = plain
+            .get(format!("http://{addr}/down/_/auth/login"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status().as_u16(), 502);
+        assert!(login.text().await.unwrap().contains("Login failed"));
+    }
     // The app without login on the same server is open.
     let open = plain
         .get(format!("http://{addr}/open/database"))

@@ -526,6 +526,28 @@ mod tests {
     }
 
     #[test]
+    fn an_error_never_quotes_the_line_and_data_dir_cannot_hold_the_app() {
+        let error =
+            parse_text("[connections.db]\nurl = \"postgres://app:hunter2@db/app\"\nbogus = 1\n")
+                .map(|_| ())
+                .unwrap_err();
+        let text = format!("{error:#}");
+        assert!(text.contains("line 3") && text.contains("bogus"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let app = tempfile::tempdir().unwrap();
+        std::fs::create_dir(app.path().join("data")).unwrap();
+        let parse_in = |text: &str| parse("sales", app.path(), text, &Limits::default(), 8);
+        assert!(parse_in("[capabilities]\ndata_dir = \"data\"\n").is_ok());
+        let error = format!(
+            "{:#}",
+            parse_in("[capabilities]\ndata_dir = \".\"\n")
+                .map(|_| ())
+                .unwrap_err()
+        );
+        assert!(error.contains("holds the app's own directory"), "{error}");
+    }
+
+    #[test]
     fn app_names_are_url_segments() {
         assert!(check_name("sales-2026").is_ok());
         for bad in ["_", "", "a/b", "..", "a b", "é"] {

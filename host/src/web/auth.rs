@@ -195,11 +195,11 @@ fn failure(message: &str) -> Response {
 
 /// Where to go after a login: a path of this app, nothing else (no other
 /// site, no `//host`).
-fn local_next(state: &ServerState, next: Option<&str>) -> String {
-    let home = format!("{}/", state.base);
+fn local_next(base: &str, next: Option<&str>) -> String {
+    let home = format!("{base}/");
     match next {
         Some(n)
-            if (n.starts_with(&home) || (state.base.is_empty() && n.starts_with('/')))
+            if (n.starts_with(&home) || (base.is_empty() && n.starts_with('/')))
                 && !n.starts_with("//")
                 && !n.contains('\\')
                 && !n.chars().any(char::is_control) =>
@@ -270,7 +270,7 @@ pub async fn login(
         state: csrf.secret().clone(),
         nonce: nonce.secret().clone(),
         verifier: verifier.secret().clone(),
-        next: local_next(&state, query.next.as_deref()),
+        next: local_next(&state.base, query.next.as_deref()),
     };
     let mut response = Redirect::to(url.as_str()).into_response();
     response.headers_mut().append(
@@ -438,4 +438,36 @@ pub async fn logout(State(state): State<Arc<ServerState>>) -> Response {
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_login_the_browser_goes_only_to_a_page_of_the_app() {
+        assert_eq!(
+            local_next("/sales", Some("/sales/report?x=1")),
+            "/sales/report?x=1"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/sales/",
+            "/other/page",
+            "/sales/\\evil",
+            "/sales/\r\nSet-Cookie: x",
+            "/salesman",
+        ] {
+            assert_eq!(local_next("/sales", Some(bad)), "/sales/", "{bad:?}");
+        }
+        assert_eq!(local_next("", Some("/counter")), "/counter");
+        assert_eq!(local_next("", Some("//evil.example")), "/");
+        assert_eq!(local_next("/sales", None), "/sales/");
+    }
+
+    #[test]
+    fn states_are_compared_whole() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd") && !same("abc", "ab") && !same("", "a"));
+    }
 }

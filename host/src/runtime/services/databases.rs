@@ -1425,6 +1425,43 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_connection_never_its_path_or_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ConnectionConfig {
+            url: Some("sqlite:no/such/dir/shop.db".into()),
+            read_only: false,
+            max_rows: None,
+            max_result_mib: None,
+            timeout: None,
+            concurrent_queries: None,
+        };
+        let db = Databases::new(
+            dir.path(),
+            &BTreeMap::from([("shop".to_owned(), config)]),
+            |_| None,
+        )
+        .unwrap();
+        let Err(QueryError::Failed(message)) =
+            db.get("shop").unwrap().run("SELECT 1", &[], false, &Never)
+        else {
+            panic!("a database in a missing directory opened")
+        };
+        assert!(
+            message.contains("`shop`") && !message.contains("no/such"),
+            "{message}"
+        );
+        let secret = ConnectionConfig {
+            url: Some("postgres://app:hunter2@db/app".into()),
+            read_only: false,
+            max_rows: None,
+            max_result_mib: None,
+            timeout: None,
+            concurrent_queries: None,
+        };
+        assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+
+    #[test]
     fn a_url_outside_the_app_or_of_another_kind_is_refused() {
         for url in ["sqlite:/etc/passwd", "sqlite:../other/app.db", "mysql://x"] {
             let config = ConnectionConfig {

@@ -359,6 +359,22 @@ hosts = ["db-one.internal", "db-two.internal"]
         assert!(!format!("{s:?}").contains("sk-live"));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_may_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(SECRETS_FILE);
+        std::fs::write(&file, "token = \"abcdefgh\"\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Secrets::load(&file).is_ok());
+        for mode in [0o620, 0o602] {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+            let error = format!("{:#}", Secrets::load(&file).unwrap_err());
+            assert!(error.contains("may be written by other users"), "{error}");
+        }
+    }
+
     #[test]
     fn a_syntax_error_names_the_place_not_the_value() {
         let error = Secrets::parse("token = \"abcdefgh\nother = 1\n").unwrap_err();
