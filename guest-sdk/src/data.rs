@@ -465,20 +465,8 @@ impl Table {
     /// assert_eq!(t.column_type("a"), Some("integer"));
     /// ```
     pub fn column_type(&self, name: &str) -> Option<&'static str> {
-        use host::ColumnValues as V;
         let column = self.columns.iter().find(|c| c.name == name)?;
-        Some(match &column.values {
-            V::Text(_) => "text",
-            V::Integer(_) => "integer",
-            V::Float(_) => "float",
-            V::Boolean(_) => "boolean",
-            V::Date(_) => "date",
-            V::Datetime(_) => "datetime",
-            V::Time(_) => "time",
-            V::NumberList(_) => "number_list",
-            V::TextList(_) => "text_list",
-            V::Json(_) => "json",
-        })
+        Some(type_name(&column.values))
     }
 
     /// The number of rows.
@@ -604,18 +592,16 @@ impl serde::Serialize for Table {
         use serde::ser::{Error, SerializeMap};
         let mut columns = Vec::with_capacity(self.columns.len());
         for c in &self.columns {
-            let (kind, values) = match &c.values {
-                V::Text(v) => ("text", serde_json::to_value(v)),
-                V::Integer(v) => ("integer", serde_json::to_value(v)),
-                V::Float(v) => ("float", serde_json::to_value(v)),
-                V::Boolean(v) => ("boolean", serde_json::to_value(v)),
-                V::Date(v) => ("date", serde_json::to_value(v)),
-                V::Datetime(v) => ("datetime", serde_json::to_value(v)),
-                V::Time(v) => ("time", serde_json::to_value(v)),
-                V::NumberList(v) => ("number_list", serde_json::to_value(v)),
-                V::TextList(v) => ("text_list", serde_json::to_value(v)),
-                V::Json(v) => ("json", serde_json::to_value(v)),
+            let values = match &c.values {
+                V::Text(v) | V::Json(v) => serde_json::to_value(v),
+                V::Integer(v) | V::Datetime(v) | V::Time(v) => serde_json::to_value(v),
+                V::Float(v) => serde_json::to_value(v),
+                V::Boolean(v) => serde_json::to_value(v),
+                V::Date(v) => serde_json::to_value(v),
+                V::NumberList(v) => serde_json::to_value(v),
+                V::TextList(v) => serde_json::to_value(v),
             };
+            let kind = type_name(&c.values);
             columns.push(SerialColumn {
                 name: c.name.clone(),
                 kind: kind.to_owned(),
@@ -685,13 +671,35 @@ fn column_values(kind: &str, values: serde_json::Value) -> Result<host::ColumnVa
     })
 }
 
-/// A table serialized by [`Table`]'s `Serialize`, read back from JSON.
-pub(crate) fn table_of_json(value: &serde_json::Value) -> Option<Table> {
-    let object = value.as_object()?;
-    if object.len() != 1 || !object.contains_key(TABLE_KEY) {
-        return None;
+/// A table serialized by [`Table`]'s `Serialize`, read back from JSON
+/// (taking the value, so its columns are not copied); any other value is
+/// given back.
+pub(crate) fn table_of_json(value: serde_json::Value) -> Result<Table, serde_json::Value> {
+    let is_table = value
+        .as_object()
+        .is_some_and(|o| o.len() == 1 && o.contains_key(TABLE_KEY));
+    if !is_table {
+        return Err(value);
     }
-    serde_json::from_value(value.clone()).ok()
+    serde_json::from_value(value).map_err(|_| serde_json::Value::Null)
+}
+
+/// The name of a column's type, as tables serialize it and
+/// [`Table::column_type`] says.
+fn type_name(values: &host::ColumnValues) -> &'static str {
+    use host::ColumnValues as V;
+    match values {
+        V::Text(_) => "text",
+        V::Integer(_) => "integer",
+        V::Float(_) => "float",
+        V::Boolean(_) => "boolean",
+        V::Date(_) => "date",
+        V::Datetime(_) => "datetime",
+        V::Time(_) => "time",
+        V::NumberList(_) => "number_list",
+        V::TextList(_) => "text_list",
+        V::Json(_) => "json",
+    }
 }
 
 fn values_len(values: &host::ColumnValues) -> usize {

@@ -236,11 +236,11 @@ impl Ui {
             Ok(v @ (serde_json::Value::Bool(_) | serde_json::Value::Number(_))) => {
                 self.emit(Element::Text(v.to_string()))
             }
-            Ok(v) => match crate::data::table_of_json(&v) {
-                Some(table) => {
+            Ok(v) => match crate::data::table_of_json(v) {
+                Ok(table) => {
                     self.dataframe(&table);
                 }
-                None => self.emit(Element::Json(host::JsonDoc {
+                Err(v) => self.emit(Element::Json(host::JsonDoc {
                     value: v.to_string(),
                     expanded: None,
                 })),
