@@ -520,3 +520,106 @@ async fn the_request_context_hides_credentials_and_shows_allowed_cookies() {
     assert_eq!(context["url"], "http://127.0.0.1/sales/database");
     apps.shutdown().await;
 }
+
+/// The element of each delta that draws a table (its `columns`).
+fn drawn_tables(messages: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    messages
+        .iter()
+        .filter(|m| m["type"] == "delta" && m["element"]["columns"].is_array())
+        .map(|m| m["element"].clone())
+        .collect()
+}
+
+/// Connects to `url` as a browser that reads tables as Arrow.
+async fn arrow_client(url: &str) -> WsClient {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let request = url.into_client_request().expect("a WebSocket URL");
+    WsClient::open_request(
+        request,
+        serde_json::json!({"type": "hello", "tables": "arrow"}),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_reach_an_arrow_browser_as_streams_holding_what_the_json_form_holds() {
+    let server = tests::TestServer::start(&["gallery"]).await;
+    let mut plain = WsClient::connect(&server.ws_url(None)).await;
+    let mut arrow = arrow_client(&server.ws_url(None)).await;
+    let by_json = drawn_tables(&plain.rerun("gallery", serde_json::json!({})).await);
+    let mut by_arrow = drawn_tables(&arrow.rerun("gallery", serde_json::json!({})).await);
+    // A client that did not ask reads JSON only.
+    assert!(
+        plain.binary.is_empty(),
+        "{} binary frames",
+        plain.binary.len()
+    );
+    assert!(by_json.len() >= 4, "{by_json:?}");
+    // Every column came as its own stream, named by its place; with the
+    // streams read back (tests::arrow), the tables are the JSON ones:
+    // every column type (dates, datetimes in a zone, times, lists, JSON),
+    // the nulls, formats and configs.
+    let mut columns = 0;
+    for element in &mut by_arrow {
+        for column in element["columns"].as_array_mut().expect("columns") {
+            assert!(column["arrow"].is_u64(), "{column}");
+            column.as_object_mut().expect("a column").remove("arrow");
+            columns += 1;
+        }
+    }
+    assert_eq!(arrow.binary.len(), columns);
+    assert_eq!(by_arrow, by_json);
+    let typed = by_json
+        .iter()
+        .find(|t| t["columns"][0]["name"] == "day")
+        .expect("the typed table");
+    let types: Vec<&str> = typed["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "date",
+            "datetime",
+            "time",
+            "integer",
+            "number_list",
+            "text_list",
+            "json"
+        ]
+    );
+    assert_eq!(typed["columns"][3]["nulls"], serde_json::json!([1]));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_in_a_table_is_redacted_in_its_arrow_stream() {
+    let apps = two_apps().await;
+    let mut client = arrow_client(&apps.ws_url("sales", None)).await;
+    let shown = client
+        .rerun_query(
+            "database",
+            serde_json::json!({}),
+            &query(&[(
+                "sql",
+                "SELECT 'key sk-live-0123456789' AS s UNION ALL SELECT 'plain'",
+            )]),
+        )
+        .await;
+    assert!(!client.binary.is_empty(), "the result went as Arrow");
+    for stream in &client.binary {
+        assert!(
+            !stream.windows(10).any(|w| w == b"sk-live-01"),
+            "a stream holds the secret"
+        );
+    }
+    let tables = drawn_tables(&shown);
+    assert_eq!(
+        tables[0]["columns"][0]["values"],
+        serde_json::json!(["key [secret]", "plain"])
+    );
+    apps.shutdown().await;
+}

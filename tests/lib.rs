@@ -700,6 +700,12 @@ pub struct WsClient {
     pub hello: serde_json::Value,
     /// Messages of a frame read but not yet returned.
     pending: std::collections::VecDeque<serde_json::Value>,
+    /// Arrow streams (binary frames) read since the last text frame.
+    streams: Vec<Vec<u8>>,
+    /// Every binary frame read, in order.
+    pub binary: Vec<Vec<u8>>,
+    /// Bytes of every frame read (text and binary payloads).
+    pub bytes_read: usize,
 }
 
 /// How long any single expected message may take.
@@ -729,7 +735,11 @@ impl WsClient {
         request: tokio_tungstenite::tungstenite::handshake::client::Request,
         hello: serde_json::Value,
     ) -> WsClient {
-        let (ws, _) = tokio_tungstenite::connect_async(request)
+        // Frames as large as a benchmark's million-row table.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .max_message_size(Some(256 << 20))
+            .max_frame_size(Some(256 << 20));
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), false)
             .await
             .expect("websocket connects");
         let mut client = WsClient {
@@ -737,6 +747,9 @@ impl WsClient {
             session: String::new(),
             hello: serde_json::Value::Null,
             pending: std::collections::VecDeque::new(),
+            streams: Vec::new(),
+            binary: Vec::new(),
+            bytes_read: 0,
         };
         client.send(hello).await;
         let hello = client.recv().await;
@@ -772,9 +785,23 @@ impl WsClient {
                 .expect("a message within the wait")
                 .expect("socket open")
                 .expect("readable message");
-            if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
-                self.pending
-                    .extend(frame_messages(text.as_str()).expect("server sends JSON"));
+            self.bytes_read += message.len();
+            match message {
+                tokio_tungstenite::tungstenite::Message::Text(text) => {
+                    let mut messages = frame_messages(text.as_str()).expect("server sends JSON");
+                    let streams = std::mem::take(&mut self.streams);
+                    if !streams.is_empty() {
+                        messages
+                            .iter_mut()
+                            .for_each(|m| arrow::inline_columns(m, &streams));
+                    }
+                    self.pending.extend(messages);
+                }
+                tokio_tungstenite::tungstenite::Message::Binary(bytes) => {
+                    self.streams.push(bytes.to_vec());
+                    self.binary.push(bytes.to_vec());
+                }
+                _ => {}
             }
         }
     }
@@ -958,4 +985,78 @@ pub fn frame_messages(text: &str) -> serde_json::Result<Vec<serde_json::Value>> 
         serde_json::Value::Array(all) => all,
         one => vec![one],
     })
+}
+
+/// Tables' columns as a browser that reads Arrow receives them.
+pub mod arrow {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{
+        Date32Type, Float64Type, Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
+    };
+    use arrow_array::{Array, ArrayRef};
+    use arrow_schema::DataType;
+    use serde_json::{json, Value};
+
+    /// The one column of an Arrow IPC stream.
+    pub fn decode(stream: &[u8]) -> ArrayRef {
+        let mut reader =
+            arrow_ipc::reader::StreamReader::try_new(stream, None).expect("an Arrow stream");
+        let batch = reader.next().expect("a record batch").expect("readable");
+        assert!(reader.next().is_none(), "one record batch per column");
+        assert_eq!(batch.num_columns(), 1, "one column per stream");
+        batch.column(0).clone()
+    }
+
+    /// Row `r` of `array` as the JSON form of a column holds it (at a
+    /// null, the value the column holds there).
+    fn value(array: &ArrayRef, r: usize) -> Value {
+        match array.data_type() {
+            DataType::Utf8 => json!(array.as_string::<i32>().value(r)),
+            DataType::Int64 => json!(array.as_primitive::<Int64Type>().value(r)),
+            DataType::Float64 => {
+                let f = array.as_primitive::<Float64Type>().value(r);
+                if f.is_finite() {
+                    json!(f)
+                } else {
+                    Value::Null
+                }
+            }
+            DataType::Boolean => json!(array.as_boolean().value(r)),
+            DataType::Date32 => json!(array.as_primitive::<Date32Type>().value(r)),
+            DataType::Timestamp(..) => {
+                json!(array.as_primitive::<TimestampMicrosecondType>().value(r))
+            }
+            DataType::Time64(_) => json!(array.as_primitive::<Time64MicrosecondType>().value(r)),
+            DataType::List(_) => {
+                let list = array.as_list::<i32>().value(r);
+                Value::Array((0..list.len()).map(|i| value(&list, i)).collect())
+            }
+            other => panic!("a column type the protocol does not send: {other}"),
+        }
+    }
+
+    /// `message` with each column that names an Arrow stream (`"arrow":
+    /// k`) given that stream's `values` and `nulls`, as in the JSON form.
+    pub fn inline_columns(message: &mut Value, streams: &[Vec<u8>]) {
+        match message {
+            Value::Array(items) => items.iter_mut().for_each(|m| inline_columns(m, streams)),
+            Value::Object(map) => {
+                let k = map.get("arrow").and_then(Value::as_u64);
+                if let (Some(k), true) = (k, map.contains_key("type")) {
+                    let stream = streams.get(k as usize).expect("the stream a column names");
+                    let array = decode(stream);
+                    let values: Vec<Value> = (0..array.len()).map(|r| value(&array, r)).collect();
+                    let nulls: Vec<usize> =
+                        (0..array.len()).filter(|r| array.is_null(*r)).collect();
+                    map.insert("values".into(), Value::Array(values));
+                    if !nulls.is_empty() {
+                        map.insert("nulls".into(), json!(nulls));
+                    }
+                    return;
+                }
+                map.values_mut().for_each(|v| inline_columns(v, streams));
+            }
+            _ => {}
+        }
+    }
 }

@@ -1,6 +1,6 @@
 // The session client, an ES module: one WebSocket, runs, deltas into slots,
 // navigation.
-import { cellJson, h, asView, icon, richHtml, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
+import { withArrowColumns, cellJson, h, asView, icon, richHtml, ELEMENTS, typeset, holdCharts, saveFile, BASE as base } from "./elements.js";
 
 // What each slot shows: the view its renderer returned (`update`,
 // `containers`), kept beside the DOM rather than on its nodes.
@@ -50,6 +50,9 @@ function connect() {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   // The session to resume goes in the first message, never in the URL.
   socket = new WebSocket(`${proto}://${location.host}${base}/_/ws`);
+  socket.binaryType = "arraybuffer";
+  // Arrow streams (tables' columns) for the next text frame.
+  let streams = [];
   socket.onopen = () => {
     retry = 0;
     connection.textContent = "";
@@ -62,12 +65,19 @@ function connect() {
       url: location.href,
       theme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
     };
-    socket.send(JSON.stringify(id ? { type: "hello", session: id, context } : { type: "hello", context }));
+    const hello = id ? { type: "hello", session: id, context } : { type: "hello", context };
+    // Tables come as Arrow when the vendored library is in (and this
+    // browser's storage does not say `wasmlit-tables: json`, which keeps
+    // them JSON, to compare the two).
+    if (globalThis.Arrow?.tableFromIPC && localStorage.getItem("wasmlit-tables") !== "json") hello.tables = "arrow";
+    socket.send(JSON.stringify(hello));
   };
   // A frame holds one message, or several as an array (a short run's
   // messages arrive together and are applied in one task).
   socket.onmessage = (event) => {
-    const data = JSON.parse(event.data);
+    if (event.data instanceof ArrayBuffer) { streams.push(new Uint8Array(event.data)); return; }
+    let data = JSON.parse(event.data);
+    if (streams.length) { data = withArrowColumns(data, streams); streams = []; }
     if (Array.isArray(data)) data.forEach(handle);
     else handle(data);
   };
@@ -393,6 +403,8 @@ function toastHtml(html) {
 // false when rows cannot be added to it.
 function withRows(element, columns) {
   const extend = (to, from) => { for (const v of from) to.push(v); };
+  // Columns from Arrow hold typed arrays: plain arrays take more rows.
+  const growable = (c) => { if (!Array.isArray(c.values)) c.values = Array.from(c.values); return c.values; };
   if (element.kind === "table" || element.kind === "dataframe" || element.kind === "add_rows") {
     if (!element.columns.length) {
       element.columns.push(...columns);
@@ -403,7 +415,7 @@ function withRows(element, columns) {
     element.columns.forEach((c, i) => {
       const offset = c.values.length, nulls = columns[i].nulls;
       if (nulls && nulls.length) c.nulls = (c.nulls || []).concat(nulls.map((r) => r + offset));
-      extend(c.values, columns[i].values);
+      extend(growable(c), columns[i].values);
     });
     return true;
   }

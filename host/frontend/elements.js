@@ -47,6 +47,72 @@ const humanBytes = (n) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toF
 // values at the rows listed in `nulls`, numbers formatted per column,
 // datetimes shown in the column's `time_zone`.
 const rowCount = (columns) => (columns.length ? columns[0].values.length : 0);
+
+// Columns sent as Arrow: a frame's columns that say `arrow: k` take their
+// values and nulls from the k-th Arrow IPC stream (a binary frame) that
+// came before it. The values become what the JSON form holds (numbers in
+// a Float64Array or Int32Array, strings and lists in arrays), so every
+// renderer reads both alike; they are left out of JSON.stringify, and a
+// fingerprint of the stream stands in for them when a slot compares an
+// element with the one it shows.
+function withArrowColumns(message, streams) {
+  const walk = (value) => {
+    if (Array.isArray(value)) { value.forEach(walk); return; }
+    if (!value || typeof value !== "object") return;
+    if (typeof value.arrow === "number" && typeof value.type === "string" && streams[value.arrow]) {
+      fromArrow(value, streams[value.arrow]);
+      return;
+    }
+    for (const key in value) walk(value[key]);
+  };
+  walk(message);
+  return message;
+}
+
+// Two 32-bit FNV-1a hashes (forward and backward) of a stream's bytes,
+// with its length: what stands for its values when elements are compared.
+function fingerprint(bytes) {
+  let a = 0x811c9dc5, b = 0x01000193 ^ bytes.length;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    a = Math.imul(a ^ bytes[i], 0x01000193);
+    b = Math.imul(b ^ bytes[n - 1 - i], 0x01000193);
+  }
+  return `${n}:${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}`;
+}
+
+function fromArrow(column, bytes) {
+  const vector = globalThis.Arrow.tableFromIPC(bytes).getChildAt(0);
+  const rows = vector ? vector.length : 0;
+  let values;
+  // A typed array of the stream's numbers, copied out of its chunks; 64-bit
+  // integers (integers, datetimes and times) become doubles.
+  const numbers = (Out) => {
+    const out = new Out(rows);
+    let at = 0;
+    for (const data of vector.data) {
+      const src = data.values.subarray(data.offset, data.offset + data.length);
+      if (src instanceof BigInt64Array) for (let i = 0; i < src.length; i++) out[at + i] = Number(src[i]);
+      else out.set(src, at);
+      at += data.length;
+    }
+    return out;
+  };
+  const noNaN = (list) => Array.from(list, (x) => (Number.isNaN(x) ? null : x));
+  switch (column.type) {
+    case "integer": case "float": case "datetime": case "time": values = rows ? numbers(Float64Array) : new Float64Array(0); break;
+    case "date": values = rows ? numbers(Int32Array) : new Int32Array(0); break;
+    case "number_list": values = Array.from({ length: rows }, (_, i) => { const l = vector.get(i); return l ? noNaN(l.toArray()) : []; }); break;
+    case "text_list": values = Array.from({ length: rows }, (_, i) => { const l = vector.get(i); return l ? Array.from(l.toArray()) : []; }); break;
+    case "boolean": values = Array.from({ length: rows }, (_, i) => vector.get(i) === true); break;
+    default: values = Array.from({ length: rows }, (_, i) => vector.get(i) ?? "");
+  }
+  const nulls = [];
+  if (vector && vector.nullCount > 0) for (let i = 0; i < rows; i++) if (!vector.isValid(i)) nulls.push(i);
+  Object.defineProperty(column, "values", { value: values, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(column, "nulls", { value: nulls, writable: true, enumerable: false, configurable: true });
+  column.arrow = fingerprint(bytes);
+}
 const DAY_MS = 86400000;
 const pad = (n, w = 2) => String(n).padStart(w, "0");
 
@@ -101,14 +167,14 @@ function cellJson(column, row) {
     case "datetime": { const d = new Date(Math.floor(v / 1000)); return Number.isNaN(d.getTime()) ? null : d.toISOString(); }
     case "time": return isoTime(v);
     case "json": try { return JSON.parse(v); } catch { return null; }
-    default: return v;
+    default: return Number.isNaN(v) ? null : v;
   }
 }
 
 function formatValue(column, row) {
   if (isNull(column, row)) return "null";
   const value = column.values[row];
-  if (value === null || value === undefined) return "";
+  if (value === null || value === undefined || Number.isNaN(value)) return "";
   switch (column.type) {
     case "date": return isoDate(value);
     case "datetime": return isoDatetime(value, column.time_zone);
@@ -183,7 +249,7 @@ function displayCell(column, row, base) {
     case "format": {
       const number = column.type === "integer" || column.type === "float";
       // A float that is no number (NaN) arrives as null.
-      if (number && typeof v !== "number") return h("div", { class: cls, text: "NaN" });
+      if (number && (typeof v !== "number" || Number.isNaN(v))) return h("div", { class: cls, text: "NaN" });
       return h("div", { class: cls, text: number ? formatNumber(d.format, v) : formatWhen(column, d.format, v) });
     }
     case "progress": {
@@ -264,6 +330,9 @@ function compareRows(column) {
     if (na || nb) return na === nb ? 0 : na ? 1 : -1;
     let x = values[a], y = values[b];
     if (Array.isArray(x)) { x = x.length; y = y.length; }
+    // NaN (null in JSON, itself in Arrow) sorts like a null.
+    if (x !== x) x = null;
+    if (y !== y) y = null;
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
     if (text) return String(x).localeCompare(String(y));
     return x === y ? 0 : x < y ? -1 : 1;
@@ -1846,4 +1915,4 @@ const ELEMENTS = {
 // A renderer's result as a view: `{ node, update?, containers? }`.
 const asView = (made) => (made instanceof Node ? { node: made } : made);
 
-export { cellJson, h, asView, icon, richHtml, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };
+export { withArrowColumns, cellJson, h, asView, icon, richHtml, ELEMENTS, WIDGETS, BLOCKS, BASE, typeset, holdCharts, saveFile };

@@ -8,6 +8,7 @@
 #   maps          Leaflet (+ its marker images in leaflet-images/)
 #   icons         Material Symbols Rounded, weight 400, static woff2
 #   graphs        Graphviz compiled to WebAssembly (viz.js, wasm embedded)
+#   tables        Apache Arrow (decodes the Arrow IPC tables the host sends)
 # The host embeds these files in its binary and serves them at
 # /_/vendor/<file>; nothing is fetched at run time. The files are the
 # published ones unchanged, except the url(...) references in katex.min.css
@@ -26,6 +27,7 @@ PLOTLY=4.1.1                       # plotly.js-strict-dist-min
 LEAFLET=1.9.4
 MATERIAL_SYMBOLS_ROUNDED=5.3.8     # @fontsource/material-symbols-rounded
 VIZ=3.31.0                         # @viz-js/viz
+ARROW=21.2.0                       # apache-arrow
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -36,7 +38,8 @@ trap 'rm -rf "$work"' EXIT
   "plotly.js-strict-dist-min@$PLOTLY" \
   "leaflet@$LEAFLET" \
   "@fontsource/material-symbols-rounded@$MATERIAL_SYMBOLS_ROUNDED" \
-  "@viz-js/viz@$VIZ" >/dev/null)
+  "@viz-js/viz@$VIZ" \
+  "apache-arrow@$ARROW" >/dev/null)
 
 extract() { # package version -> prints the unpacked package directory
   local name=${1#@}; name=${name//\//-}
@@ -113,6 +116,13 @@ viz-standalone.js also contains, in object code form (WebAssembly):
   Expat, https://libexpat.github.io, MIT License
 LICENSE
 
+# Apache Arrow: the ES2015 UMD build (defines the global Arrow), its license
+# and its NOTICE.
+dir=$(extract apache-arrow "$ARROW")
+cp "$dir/Arrow.es2015.min.js" ./arrow.min.js
+cp "$dir/LICENSE.txt" ./LICENSE-apache-arrow
+cp "$dir/NOTICE.txt" ./NOTICE-apache-arrow
+
 # The rewritten stylesheets must point only at files vendored here.
 check_urls() { # css allowed-pattern
   local url bad=0
@@ -137,6 +147,7 @@ plotly.js-strict-dist-min $PLOTLY
 leaflet $LEAFLET
 @fontsource/material-symbols-rounded $MATERIAL_SYMBOLS_ROUNDED
 @viz-js/viz $VIZ
+apache-arrow $ARROW
 VERSIONS
 find . -type f ! -name update.sh ! -name VERSIONS -printf '%P\n' | LC_ALL=C sort \
   | xargs sha256sum >> VERSIONS

@@ -2,6 +2,7 @@
 //! between browser and server, widget specs and values, fragments and the
 //! Markdown renderer. Imports nothing else of the crate.
 
+pub mod arrow;
 pub mod context;
 pub mod delta;
 pub mod fragment;

@@ -139,6 +139,10 @@ enum Hello {
         session: Option<String>,
         #[serde(default)]
         context: Option<serde_json::Value>,
+        /// `"arrow"`: the browser reads tables' columns as Arrow IPC
+        /// streams in binary frames (see [`crate::model::arrow`]).
+        #[serde(default)]
+        tables: Option<String>,
     },
 }
 
@@ -148,6 +152,8 @@ enum Hello {
 pub struct HelloMessage {
     pub session: Option<String>,
     pub browser: crate::model::context::BrowserContext,
+    /// Whether the browser reads tables as Arrow (`"tables": "arrow"`).
+    pub arrow_tables: bool,
 }
 
 /// Reads a socket's first message as `hello`: `Some` when it is one,
@@ -158,8 +164,13 @@ pub fn parse_hello(text: &str) -> Option<HelloMessage> {
         return None;
     }
     match serde_json::from_str(text) {
-        Ok(Hello::Hello { session, context }) => Some(HelloMessage {
+        Ok(Hello::Hello {
             session,
+            context,
+            tables,
+        }) => Some(HelloMessage {
+            session,
+            arrow_tables: tables.as_deref() == Some("arrow"),
             browser: context
                 .and_then(|c| serde_json::from_value(c).ok())
                 .unwrap_or_default(),
@@ -202,6 +213,17 @@ mod tests {
         // A context that is not one is dropped, the hello kept.
         let odd = parse_hello(r#"{"type":"hello","context":{"locale":5}}"#).unwrap();
         assert_eq!(odd.browser, Default::default());
+        // Arrow tables only when asked for by name.
+        assert!(
+            parse_hello(r#"{"type":"hello","tables":"arrow"}"#)
+                .unwrap()
+                .arrow_tables
+        );
+        assert!(
+            !parse_hello(r#"{"type":"hello","tables":"csv"}"#)
+                .unwrap()
+                .arrow_tables
+        );
         assert_eq!(parse_hello(r#"{"type":"stop"}"#), None);
         assert_eq!(parse_hello(r#"{"type":"hello","x":1}"#), None);
         assert_eq!(parse_hello("[]"), None);

@@ -195,8 +195,10 @@ pub struct ColumnFormat {
 }
 
 /// A named column of a table, sent as `{"name", "type", "values",
-/// "nulls"?, "format"?, "time_zone"?}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// "nulls"?, "format"?, "time_zone"?, "config"?}`, or with `"arrow"` (the
+/// place of its Arrow stream) instead of `"values"` and `"nulls"` in a
+/// frame encoded by [`crate::model::arrow::with_columns_apart`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Column {
     /// The header.
     pub name: String,
@@ -204,16 +206,16 @@ pub struct Column {
     #[serde(flatten)]
     pub values: ColumnValues,
     /// How numbers are shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub format: Option<ColumnFormat>,
     /// Rows whose value is missing, ascending.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub nulls: Vec<u32>,
     /// The IANA time zone datetimes are shown in; none: without a zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub time_zone: Option<String>,
     /// How a dataframe shows it (`column_config`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub config: Option<ColumnConfig>,
 }
 
@@ -428,6 +430,34 @@ fn float_lists<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Vec<f64
 fn floats<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<f64>, D::Error> {
     let values: Vec<Option<f64>> = Vec::deserialize(deserializer)?;
     Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+impl Serialize for Column {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("type", self.values.kind().name())?;
+        match crate::model::arrow::send_apart(self) {
+            Some(stream) => map.serialize_entry("arrow", &stream)?,
+            None => {
+                each_values!(&self.values, v => map.serialize_entry("values", v))?;
+                if !self.nulls.is_empty() {
+                    map.serialize_entry("nulls", &self.nulls)?;
+                }
+            }
+        }
+        if let Some(format) = &self.format {
+            map.serialize_entry("format", format)?;
+        }
+        if let Some(zone) = &self.time_zone {
+            map.serialize_entry("time_zone", zone)?;
+        }
+        if let Some(config) = &self.config {
+            map.serialize_entry("config", config)?;
+        }
+        map.end()
+    }
 }
 
 impl Column {

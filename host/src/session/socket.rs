@@ -299,6 +299,8 @@ struct Connection {
     outbox: crate::session::outbox::Outbox,
     /// The request context of this connection (`st.context`).
     context: Arc<crate::model::context::RequestContext>,
+    /// Whether the browser reads tables' columns as Arrow streams.
+    arrow_tables: bool,
 }
 
 /// What the request that opened a WebSocket says about its client.
@@ -373,6 +375,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         )
     });
     let resume = hello.session;
+    let arrow_tables = hello.arrow_tables;
     let user = context.user.as_ref().map(|u| u.sub.clone());
     let resumed_data = match resume.as_deref() {
         Some(id) => server
@@ -414,6 +417,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         rate: crate::session::rate::Bucket::full(server.session.messages_burst),
         outbox: crate::session::outbox::Outbox::default(),
         context,
+        arrow_tables,
     };
     let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
@@ -517,20 +521,38 @@ impl Connection {
 
     /// Sends the outbox as one frame: a JSON object when it holds one
     /// message, else a JSON array of them in order, which the browser
-    /// applies in one task.
+    /// applies in one task. To a browser that reads Arrow, the tables'
+    /// columns go before it, each an Arrow stream in a binary frame.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
         let outbox = self.outbox.take();
-        let mut text = match encode_frame(&outbox) {
+        let secrets = self.server.services.engine.grants.secrets.clone();
+        let (encoded, streams) = if self.arrow_tables {
+            let redact = secrets.clone().map(|s| {
+                Arc::new(move |text: &str| match s.redact(text) {
+                    std::borrow::Cow::Owned(clean) => Some(clean),
+                    std::borrow::Cow::Borrowed(_) => None,
+                }) as crate::model::arrow::Redact
+            });
+            crate::model::arrow::with_columns_apart(redact, || encode_frame(&outbox))
+        } else {
+            (encode_frame(&outbox), Vec::new())
+        };
+        let mut text = match encoded {
             Ok(text) => text,
             Err(e) => {
                 tracing::error!(error = %e, "could not encode a message");
                 return true;
             }
         };
+        for stream in streams {
+            if socket.send(Message::Binary(stream.into())).await.is_err() {
+                return false;
+            }
+        }
         // No secret of the app reaches a browser, whatever the page drew:
         // a frame that holds one has its string values redacted (never
         // its keys or the protocol's tags).
-        if let Some(secrets) = &self.server.services.engine.grants.secrets {
+        if let Some(secrets) = &secrets {
             if secrets.appears_in(&text) {
                 if let Ok(mut tree) = serde_json::from_str::<serde_json::Value>(&text) {
                     secrets.redact_json(&mut tree);
