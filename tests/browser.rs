@@ -322,6 +322,21 @@ async fn gallery_layouts_data_and_widgets_work_in_the_browser() {
         "the second row's units are missing: {cells:?}"
     );
     assert_eq!(typed["nulls"], 1);
+    // They came as Arrow streams: each drawn table's columns carry the
+    // fingerprint of their stream, and no values, in what the slot keeps.
+    let arrow = until(
+        &browser,
+        "(() => { const els = [...document.querySelectorAll('[data-json]')]            .map((s) => s.dataset.json ? JSON.parse(s.dataset.json) : null)            .filter((e) => e && (e.kind === 'table' || e.kind === 'dataframe'));            const ok = els.every((e) => e.columns.every((c) => typeof c.arrow === 'string' && !('values' in c)));            return els.length >= 4 && ok ? els.length : null; })()",
+    )
+    .await;
+    assert!(arrow.as_u64().unwrap_or(0) >= 4, "{arrow}");
+    // Rows added to a table drawn from Arrow join it: 1 + 20 rows.
+    let added = until(
+        &browser,
+        "(() => { const t = [...document.querySelectorAll('table.data')]            .find((t) => t.querySelector('th')?.textContent === 'step');            const rows = t ? t.querySelectorAll('tbody tr') : [];            return rows.length === 21 ? rows[20].querySelector('td').textContent : null; })()",
+    )
+    .await;
+    assert_eq!(added, "20");
     // column_config: a link, a currency, a progress bar, small charts, a
     // check box, a date format; a hidden column is not sent.
     let configured = until(
