@@ -25,7 +25,10 @@ use crate::model::table::{Column, ColumnValues};
 
 /// What a string of the page's becomes on the way out: `Some` with its
 /// replacement (a secret redacted), `None` when it goes as it is.
-pub type Redact = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+pub type RedactFn = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+/// A shared [`RedactFn`].
+pub type Redact = Arc<RedactFn>;
 
 /// The streams of the frame being encoded on this thread.
 struct Apart {
@@ -102,7 +105,7 @@ fn validity(rows: usize, nulls: &[u32]) -> Option<NullBuffer> {
 /// `Utf8`.
 pub fn encode(
     column: &Column,
-    redact: Option<&(dyn Fn(&str) -> Option<String> + Send + Sync)>,
+    redact: Option<&RedactFn>,
 ) -> Result<Vec<u8>, ArrowError> {
     let rows = column.values.len();
     let nulls = validity(rows, &column.nulls);
