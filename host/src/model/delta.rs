@@ -659,7 +659,7 @@ impl Element {
             | Element::Plotly { .. }
             | Element::Map { .. }
             | Element::Download { .. } => true,
-            Element::Widget(w) => w.data.is_some(),
+            Element::Widget(w) => w.data.is_some() || w.spec.carries_table(),
             _ => false,
         }
     }

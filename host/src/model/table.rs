@@ -237,6 +237,75 @@ pub struct ColumnConfig {
     /// How values are drawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<ColumnDisplay>,
+    /// What a data editor accepts in the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing: Option<ColumnEditing>,
+}
+
+/// What a data editor accepts in a column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnEditing {
+    /// A null is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// Numbers: the least accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Numbers: the greatest accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Text: the most characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chars: Option<u32>,
+    /// Text: the only values accepted (a drop-down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+}
+
+/// Most options of a column a data editor offers as a drop-down.
+pub const MAX_COLUMN_OPTIONS: usize = 1_000;
+
+impl ColumnEditing {
+    /// Checks it against the type of the column it edits.
+    fn check(&self, name: &str, kind: ColumnType) -> Result<(), String> {
+        let bad = |why: String| Err(format!("column_config of `{name}`: {why}"));
+        if (self.min.is_some() || self.max.is_some()) && !kind.is_number() {
+            return bad(format!("min and max bound numbers; this column holds {} values", kind.name()));
+        }
+        if self.min.is_some_and(|m| !m.is_finite()) || self.max.is_some_and(|m| !m.is_finite()) {
+            return bad("min and max are finite numbers".into());
+        }
+        if let (Some(lo), Some(hi)) = (self.min, self.max) {
+            if lo > hi {
+                return bad(format!("min {lo} is above max {hi}"));
+            }
+        }
+        if (self.max_chars.is_some() || self.options.is_some()) && kind != ColumnType::Text {
+            return bad(format!(
+                "max_chars and options are for text; this column holds {} values",
+                kind.name()
+            ));
+        }
+        if self.max_chars == Some(0) {
+            return bad("max_chars is at least 1".into());
+        }
+        if let Some(options) = &self.options {
+            if options.is_empty() || options.len() > MAX_COLUMN_OPTIONS {
+                return bad(format!("a column has 1 to {MAX_COLUMN_OPTIONS} options"));
+            }
+            if options.iter().any(|o| o.len() > MAX_LABEL_BYTES) {
+                return bad(format!("an option has at most {MAX_LABEL_BYTES} bytes"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes of text it carries.
+    fn bytes(&self) -> usize {
+        self.options
+            .as_ref()
+            .map_or(0, |o| o.iter().map(|s| s.len() + 3).sum())
+    }
 }
 
 /// How a column's values are drawn.
@@ -316,6 +385,9 @@ impl ColumnConfig {
         }
         if self.width.is_some_and(|w| !(20..=4000).contains(&w)) {
             return bad("a width is 20 to 4,000 pixels".into());
+        }
+        if let Some(editing) = &self.editing {
+            editing.check(name, kind)?;
         }
         let Some(display) = &self.display else {
             return Ok(());
@@ -486,6 +558,7 @@ impl Column {
             + self.config.as_ref().map_or(0, |c| {
                 64 + c.label.as_ref().map_or(0, String::len)
                     + c.help.as_ref().map_or(0, String::len)
+                    + c.editing.as_ref().map_or(0, ColumnEditing::bytes)
             })
     }
 

@@ -12,6 +12,8 @@ mod capture_input;
 mod chat_input;
 mod checkbox;
 mod color_picker;
+mod data_editor;
+mod dataframe_select;
 mod date_input;
 mod datetime_input;
 mod dialog_dismiss;
@@ -40,6 +42,10 @@ pub use capture_input::{AudioInput, CameraInput};
 pub use chat_input::{AcceptFile, ChatInput};
 pub use checkbox::Checkbox;
 pub use color_picker::ColorPicker;
+pub use data_editor::{
+    Cell, DataEditor, TableEdits, MAX_ADDED_ROWS, MAX_CELL_TEXT_BYTES, MAX_EDITED_CELLS,
+};
+pub use dataframe_select::{DataframeSelect, SelectCount};
 pub use date_input::DateInput;
 pub use datetime_input::DatetimeInput;
 pub use dialog_dismiss::DialogDismiss;
@@ -112,6 +118,12 @@ trait Kind {
     /// Bytes of text in the parameters, for the output limits.
     fn text_bytes(&self) -> usize {
         0
+    }
+
+    /// Whether the parameters hold a table (bounded by `table_bytes`
+    /// rather than `element_bytes`).
+    fn carries_table(&self) -> bool {
+        false
     }
 
     /// Feeds the parameters that make a widget "the same widget" across
@@ -216,6 +228,10 @@ kinds! {
     AudioInput = "audio_input",
     /// Nothing to see: true in the run its dialog's closing caused.
     DialogDismiss = "dialog_dismiss",
+    /// A dataframe whose rows or columns the user selects.
+    DataframeSelect = "dataframe_select",
+    /// A table the user edits.
+    DataEditor = "data_editor",
 }
 
 /// A widget's value. Serialized as plain JSON (`true`, `3`, `0.5`, `"text"`, `null`).
@@ -254,6 +270,15 @@ pub enum WidgetValue {
         /// The ids of the files sent with it.
         files: Vec<String>,
     },
+    /// A dataframe's selected rows (ascending) and columns (by name).
+    Selection {
+        /// Row numbers.
+        rows: Vec<u32>,
+        /// Column names, in the table's order.
+        columns: Vec<String>,
+    },
+    /// What the user changed in a data editor.
+    Edits(TableEdits),
 }
 
 impl WidgetSpec {
@@ -287,6 +312,11 @@ impl WidgetSpec {
         self.as_kind().text_bytes()
     }
 
+    /// Whether the parameters hold a table.
+    pub fn carries_table(&self) -> bool {
+        self.as_kind().carries_table()
+    }
+
     /// Checks the parameters a page passed; the error says what is wrong.
     pub fn check(&self) -> Result<(), String> {
         self.as_kind().check()
@@ -307,6 +337,58 @@ impl WidgetSpec {
         h.write(kind.as_bytes());
         self.as_kind().hash_identity(kind, h);
     }
+}
+
+/// A small table of every editable column type: `n` (integers), `price`
+/// (floats, 0 to 100), `name` (text, required, at most 8 characters),
+/// `region` (text among `north`/`south`), `ok` (booleans), `day` (dates),
+/// `at` (datetimes), `opens` (times), `tags` (text lists), three rows.
+#[cfg(test)]
+pub(crate) fn sample_table() -> Vec<crate::model::table::Column> {
+    use crate::model::table::{Column, ColumnConfig, ColumnEditing, ColumnValues};
+    let editing = |e: ColumnEditing| {
+        Some(ColumnConfig {
+            editing: Some(e),
+            ..ColumnConfig::default()
+        })
+    };
+    let mut price = Column::new("price", ColumnValues::Float(vec![1.5, 2.5, 3.5]));
+    price.config = editing(ColumnEditing {
+        min: Some(0.0),
+        max: Some(100.0),
+        ..ColumnEditing::default()
+    });
+    let mut name = Column::new(
+        "name",
+        ColumnValues::Text(vec!["a".into(), "b".into(), "c".into()]),
+    );
+    name.config = editing(ColumnEditing {
+        required: true,
+        max_chars: Some(8),
+        ..ColumnEditing::default()
+    });
+    let mut region = Column::new(
+        "region",
+        ColumnValues::Text(vec!["north".into(), "south".into(), "north".into()]),
+    );
+    region.config = editing(ColumnEditing {
+        options: Some(vec!["north".into(), "south".into()]),
+        ..ColumnEditing::default()
+    });
+    vec![
+        Column::new("n", ColumnValues::Integer(vec![1, 2, 3])),
+        price,
+        name,
+        region,
+        Column::new("ok", ColumnValues::Boolean(vec![true, false, true])),
+        Column::new("day", ColumnValues::Date(vec![0, 1, 2])),
+        Column::new("at", ColumnValues::Datetime(vec![0, 1, 2])),
+        Column::new("opens", ColumnValues::Time(vec![0, 1, 2])),
+        Column::new(
+            "tags",
+            ColumnValues::TextList(vec![vec![], vec!["x".into()], vec![]]),
+        ),
+    ]
 }
 
 /// One spec of every kind, as pages draw them.
@@ -448,6 +530,18 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
         WidgetSpec::CameraInput(CameraInput { max_bytes: 1 << 20 }),
         WidgetSpec::AudioInput(AudioInput { max_bytes: 1 << 20 }),
         WidgetSpec::DialogDismiss(DialogDismiss),
+        WidgetSpec::DataframeSelect(DataframeSelect {
+            columns: sample_table(),
+            height: None,
+            select_rows: SelectCount::Multi,
+            select_columns: SelectCount::Single,
+        }),
+        WidgetSpec::DataEditor(DataEditor {
+            columns: sample_table(),
+            height: None,
+            dynamic_rows: true,
+            disabled: vec!["n".into()],
+        }),
     ];
     // Adding a widget kind stops this from compiling until it has a sample.
     for spec in &all {
@@ -479,7 +573,9 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             | WidgetSpec::DatetimeInput(DatetimeInput { .. })
             | WidgetSpec::CameraInput(CameraInput { .. })
             | WidgetSpec::AudioInput(AudioInput { .. })
-            | WidgetSpec::DialogDismiss(DialogDismiss) => {}
+            | WidgetSpec::DialogDismiss(DialogDismiss)
+            | WidgetSpec::DataframeSelect(DataframeSelect { .. })
+            | WidgetSpec::DataEditor(DataEditor { .. }) => {}
         }
     }
     all
@@ -1013,6 +1109,8 @@ mod tests {
             "camera_input:e4c1a9b15db42392",
             "audio_input:9ef95f7a3ef0b193",
             "dialog_dismiss:c0985f346e402ce1",
+            "dataframe_select:8247a4404c80b496",
+            "data_editor:e0ae93b2567bfe03",
         ];
         assert_eq!(ids, expected);
     }

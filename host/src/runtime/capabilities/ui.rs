@@ -6,7 +6,7 @@ use crate::model::delta::{
 };
 use crate::model::function::FunctionRef;
 use crate::model::markdown;
-use crate::model::table::{ColumnConfig, ColumnDisplay};
+use crate::model::table::{ColumnConfig, ColumnDisplay, ColumnEditing};
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::ui::{
     self, AlertKind as WitAlertKind, Block as WitBlock, Element as WitElement, Gap as WitGap,
@@ -790,7 +790,7 @@ fn block_spec(block: WitBlock) -> BlockSpec {
 }
 
 /// A table's columns, checked to have one value per row each.
-fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
+pub(crate) fn columns(table: ui::Table) -> Result<Vec<Column>, CallError> {
     let columns: Vec<Column> = table
         .columns
         .into_iter()
@@ -858,6 +858,13 @@ fn column_config(c: ui::ColumnConfig) -> ColumnConfig {
                 ColumnDisplay::AreaChart { y_min, y_max }
             }
             ui::ColumnDisplay::Checkbox => ColumnDisplay::Checkbox,
+        }),
+        editing: c.editing.map(|e| ColumnEditing {
+            required: e.required,
+            min: e.min,
+            max: e.max,
+            max_chars: e.max_chars,
+            options: e.options,
         }),
     }
 }

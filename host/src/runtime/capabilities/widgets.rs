@@ -5,10 +5,10 @@ use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
     check_format, check_shortcut, widget_id, AcceptFile, AudioInput, Button, ButtonOptions,
-    CameraInput, ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss,
+    CameraInput, Cell, ChatInput, Checkbox, ColorPicker, DataEditor, DataframeSelect, DateInput, DatetimeInput, DialogDismiss,
     DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider,
     IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox,
-    SliderUnit, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+    SelectCount, SliderUnit, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
@@ -90,7 +90,7 @@ impl widgets::Host for StoreData {
                 .map(|data| base64::engine::general_purpose::STANDARD.encode(data)),
             _ => None,
         };
-        let mut spec = spec(widget);
+        let mut spec = spec(widget).map_err(HostError::from)?;
         match &mut spec {
             WidgetSpec::FileUploader(FileUploader { max_bytes, .. })
             | WidgetSpec::CameraInput(CameraInput { max_bytes })
@@ -265,8 +265,25 @@ impl widgets::Host for StoreData {
     }
 }
 
-fn spec(widget: Widget) -> WidgetSpec {
-    match widget {
+fn spec(widget: Widget) -> Result<WidgetSpec, CallError> {
+    let select = |c: widgets::SelectCount| match c {
+        widgets::SelectCount::Off => SelectCount::Off,
+        widgets::SelectCount::Single => SelectCount::Single,
+        widgets::SelectCount::Multi => SelectCount::Multi,
+    };
+    Ok(match widget {
+        Widget::DataframeSelect(d) => WidgetSpec::DataframeSelect(DataframeSelect {
+            columns: super::ui::columns(d.data)?,
+            height: d.height,
+            select_rows: select(d.rows),
+            select_columns: select(d.columns),
+        }),
+        Widget::DataEditor(d) => WidgetSpec::DataEditor(DataEditor {
+            columns: super::ui::columns(d.data)?,
+            height: d.height,
+            dynamic_rows: d.dynamic_rows,
+            disabled: d.disabled,
+        }),
         Widget::Button => WidgetSpec::Button(Button),
         Widget::Checkbox(default) => WidgetSpec::Checkbox(Checkbox { default }),
         Widget::IntSlider(s) => WidgetSpec::IntSlider(IntSlider {
@@ -398,7 +415,7 @@ fn spec(widget: Widget) -> WidgetSpec {
         Widget::SegmentedControl(b) => WidgetSpec::SegmentedControl(SegmentedControl {
             choice: button_options(b),
         }),
-    }
+    })
 }
 
 fn unit(unit: widgets::SliderUnit) -> SliderUnit {
@@ -512,5 +529,39 @@ fn to_wit(value: &WidgetValue, files: Option<&[FileInfo]>) -> WitValue {
             text: text.clone(),
             files: uploaded(files),
         }),
+        WidgetValue::Selection { rows, columns } => WitValue::Selection(widgets::TableSelection {
+            rows: rows.clone(),
+            columns: columns.clone(),
+        }),
+        WidgetValue::Edits(edits) => WitValue::Edits(widgets::TableEdits {
+            edited: edits
+                .edited
+                .iter()
+                .map(|(row, column, value)| widgets::CellEdit {
+                    row: *row,
+                    column: column.clone(),
+                    value: wit_cell(value),
+                })
+                .collect(),
+            added: edits
+                .added
+                .iter()
+                .map(|row| row.iter().map(wit_cell).collect())
+                .collect(),
+            deleted: edits.deleted.clone(),
+        }),
+    }
+}
+
+fn wit_cell(cell: &Cell) -> widgets::Cell {
+    match cell {
+        Cell::Null => widgets::Cell::Null,
+        Cell::Text(t) => widgets::Cell::Text(t.clone()),
+        Cell::Integer(i) => widgets::Cell::Integer(*i),
+        Cell::Float(f) => widgets::Cell::Float(*f),
+        Cell::Boolean(b) => widgets::Cell::Boolean(*b),
+        Cell::Date(d) => widgets::Cell::Date(*d),
+        Cell::Datetime(us) => widgets::Cell::Datetime(*us),
+        Cell::Time(us) => widgets::Cell::Time(*us),
     }
 }
