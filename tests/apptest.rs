@@ -317,6 +317,63 @@ fn the_sales_example_reads_and_writes_its_database() {
     assert_eq!(after.len(), 6, "the form's order was inserted");
     assert_eq!(after[5]["total"], 42.5);
     assert!(dir.path().join("shop.db").is_file());
+
+    // Rows selected in the dataframe are summed.
+    at.dataframe_select(None)
+        .set(serde_json::json!({"rows": [2, 0]}))
+        .run();
+    assert!(
+        at.alerts()
+            .iter()
+            .any(|a| a.contains("2 selected, $360.25 in all")),
+        "{:?}",
+        at.alerts()
+    );
+
+    // Edits the host refuses change nothing: a negative total, a region
+    // not on the list, the read-only id.
+    for bad in [
+        serde_json::json!({"edited_rows": {"0": {"total": -5}}}),
+        serde_json::json!({"edited_rows": {"0": {"region": "nowhere"}}}),
+        serde_json::json!({"edited_rows": {"0": {"id": 99}}}),
+        serde_json::json!({"added_rows": [{"region": "west"}]}),
+    ] {
+        let refused = at.data_editor(Some("orders-0")).try_set(bad.clone());
+        assert!(refused.is_err(), "{bad} was taken");
+    }
+    // A changed total, a deleted order and a new one, saved.
+    at.data_editor(Some("orders-0"))
+        .set(serde_json::json!({
+            "edited_rows": {"1": {"total": 90.0, "note": "discounted"}},
+            "added_rows": [{"day": "2026-12-01", "region": "west", "total": 10.0, "paid": true}],
+            "deleted_rows": [5]
+        }))
+        .run();
+    assert!(
+        at.caption()
+            .iter()
+            .any(|c| c.contains("2 changed cells, 1 new rows, 1 deleted rows not saved yet")),
+        "{:?}",
+        at.caption()
+    );
+    at.button("Save changes").click().run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    let saved = orders(&at);
+    assert_eq!(saved.len(), 6, "{saved:?}");
+    assert_eq!(saved[1]["total"], 90.0);
+    assert_eq!(saved[1]["note"], "discounted");
+    assert!(
+        saved.iter().all(|r| r["total"] != 42.5),
+        "the order was deleted"
+    );
+    assert!(
+        saved
+            .iter()
+            .any(|r| r["region"] == "west" && r["total"] == 10.0 && r["day"] == "2026-12-01"),
+        "{saved:?}"
+    );
+    // The editor starts afresh on the saved rows.
+    at.data_editor(Some("orders-1"));
 }
 
 #[test]

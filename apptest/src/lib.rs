@@ -484,15 +484,22 @@ impl AppTest {
             .collect()
     }
 
-    /// The columns of each table and dataframe drawn by the last run, rows
-    /// added with `add_rows` included.
+    /// The columns of each table and dataframe drawn by the last run (a
+    /// `dataframe_select`'s and a `data_editor`'s as the page gave them),
+    /// rows added with `add_rows` included.
     pub fn tables(&self) -> Vec<&[host::model::delta::Column]> {
+        use host::model::widget::WidgetSpec;
         self.elements()
             .into_iter()
             .filter_map(|e| match e {
                 Element::Table { columns } | Element::Dataframe { columns, .. } => {
                     Some(columns.as_slice())
                 }
+                Element::Widget(w) => match &w.spec {
+                    WidgetSpec::DataframeSelect(s) => Some(s.columns.as_slice()),
+                    WidgetSpec::DataEditor(e) => Some(e.columns.as_slice()),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect()
@@ -625,6 +632,31 @@ impl AppTest {
                     .map(|w| format!("{} {:?}", w.spec.kind(), w.label))
                     .collect::<Vec<_>>()
             ),
+        }
+    }
+
+    /// The dataframe the user selects in, drawn with key `key` (or none)
+    /// in the last run; set it to `{"rows": [..], "columns": [..]}`.
+    pub fn dataframe_select(&mut self, key: Option<&str>) -> Widget<'_> {
+        self.keyed("dataframe_select", key)
+    }
+
+    /// The data editor drawn with key `key` (or none) in the last run; set
+    /// it to `{"edited_rows": {"<row>": {"<column>": value}}, "added_rows":
+    /// [..], "deleted_rows": [..]}`, as the browser sends it.
+    pub fn data_editor(&mut self, key: Option<&str>) -> Widget<'_> {
+        self.keyed("data_editor", key)
+    }
+
+    fn keyed(&mut self, kind: &str, key: Option<&str>) -> Widget<'_> {
+        let found = self
+            .widgets()
+            .into_iter()
+            .find(|w| w.spec.kind() == kind && (key.is_none() || w.id.key() == key))
+            .map(|w| w.id.clone());
+        match found {
+            Some(id) => Widget { at: self, id },
+            None => panic!("the last run drew no {kind} with key {key:?}"),
         }
     }
 

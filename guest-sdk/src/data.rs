@@ -51,7 +51,77 @@ impl ColumnConfig {
             width: None,
             pinned: false,
             display,
+            editing: None,
         })
+    }
+
+    fn editing(mut self, change: impl FnOnce(&mut host::ColumnEditing)) -> ColumnConfig {
+        let editing = self.0.editing.get_or_insert(host::ColumnEditing {
+            required: false,
+            min: None,
+            max: None,
+            max_chars: None,
+            options: None,
+        });
+        change(editing);
+        self
+    }
+
+    /// Text a data editor offers as a drop-down of `options`, and accepts
+    /// only from them (`SelectboxColumn`).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::selectbox(&["north", "south"]);
+    /// ```
+    pub fn selectbox(options: &[&str]) -> ColumnConfig {
+        Self::new().options(options)
+    }
+
+    /// In a data editor, the only texts the column accepts (a drop-down).
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().options(&["open", "closed"]);
+    /// ```
+    pub fn options(self, options: &[&str]) -> ColumnConfig {
+        let options = options.iter().map(|o| (*o).to_owned()).collect();
+        self.editing(|e| e.options = Some(options))
+    }
+
+    /// In a data editor, the column needs a value: emptying a cell, or
+    /// adding a row without one, is refused.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().required(true);
+    /// ```
+    pub fn required(self, required: bool) -> ColumnConfig {
+        self.editing(|e| e.required = required)
+    }
+
+    /// In a data editor, the least number the column accepts.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::format("%d").min(0.0);
+    /// ```
+    pub fn min(self, min: f64) -> ColumnConfig {
+        self.editing(|e| e.min = Some(min))
+    }
+
+    /// In a data editor, the greatest number the column accepts.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().max(100.0);
+    /// ```
+    pub fn max(self, max: f64) -> ColumnConfig {
+        self.editing(|e| e.max = Some(max))
+    }
+
+    /// In a data editor, the most characters a text takes.
+    ///
+    /// ```no_run
+    /// let c = wasmlit::ColumnConfig::new().max_chars(40);
+    /// ```
+    pub fn max_chars(self, most: u32) -> ColumnConfig {
+        self.editing(|e| e.max_chars = Some(most))
     }
 
     /// Values drawn as their type says (`st.column_config.Column`).
@@ -560,10 +630,20 @@ impl Table {
         self.columns.first().map_or(0, |c| values_len(&c.values))
     }
 
-    fn wit(&self) -> host::Table {
+    pub(crate) fn wit(&self) -> host::Table {
         host::Table {
             columns: self.columns.clone(),
         }
+    }
+
+    /// The columns as the contract holds them.
+    pub(crate) fn columns_ref(&self) -> &[host::Column] {
+        &self.columns
+    }
+
+    /// A table of `columns` (of equal length).
+    pub(crate) fn from_columns(columns: Vec<host::Column>) -> Table {
+        Table { columns }
     }
 }
 

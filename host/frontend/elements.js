@@ -342,10 +342,15 @@ function compareRows(column) {
 // A dataframe: a scrolling box that draws only the rows in view (fixed row
 // height), sorts by a column when its header is clicked, and has a toolbar:
 // a search over every cell as shown, and the rows in view (searched and
-// sorted) as a CSV file.
-function dataframe(el) {
+// sorted) as a CSV file. `hooks` make it a widget: `lead(r)` a cell before
+// each row's (a check box; `r` null for the header), `head(i)` a node in
+// column i's header, `cell(c, r, j)` a cell of its own (else null),
+// `rowClass(r)`, `extra()` rows past the table's (added ones, numbered
+// after its own), `hidden(r)` rows left out, `tools` more toolbar nodes.
+function dataframe(el, hooks = {}) {
   const ROW = 30, columns = el.columns;
-  let rows = rowCount(columns);
+  const own = () => rowCount(columns);
+  let rows = own() + (hooks.extra ? hooks.extra() : 0);
   let order = Array.from({ length: rows }, (_, i) => i), sortBy = -1, ascending = true;
   let query = "", shown = order;
   const head = h("div", { class: "df-row df-head" });
@@ -357,7 +362,7 @@ function dataframe(el) {
   // Widths from each column's config; pinned columns stay at the left.
   const PINNED_WIDTH = 150;
   const widths = columns.map((c) => c.config?.width || (c.config?.pinned ? PINNED_WIDTH : null));
-  const template = widths.map((w) => (w ? `${w}px` : "minmax(7rem, 1fr)")).join(" ");
+  const template = (hooks.lead ? "2.2rem " : "") + widths.map((w) => (w ? `${w}px` : "minmax(7rem, 1fr)")).join(" ");
   const lefts = [];
   columns.reduce((left, c, i) => {
     lefts.push(c.config?.pinned ? left : null);
@@ -377,7 +382,9 @@ function dataframe(el) {
     const lines = [];
     for (let i = first; i < last; i++) {
       const r = shown[i];
-      const line = h("div", { class: "df-row", role: "row" }, ...columns.map((c, j) => pin(displayCell(c, r, "df-cell"), j)));
+      const cells = columns.map((c, j) => pin((hooks.cell && hooks.cell(c, r, j)) || displayCell(c, r, "df-cell"), j));
+      const line = h("div", { class: `df-row${hooks.rowClass ? hooks.rowClass(r) : ""}`, role: "row", "data-row": String(r) },
+        hooks.lead ? hooks.lead(r) : null, ...cells);
       line.style.gridTemplateColumns = template;
       lines.push(line);
     }
@@ -386,7 +393,8 @@ function dataframe(el) {
   // The rows in view: the order, less those the search does not find.
   const refresh = () => {
     const q = query.toLowerCase();
-    shown = q ? order.filter((r) => columns.some((c) => formatValue(c, r).toLowerCase().includes(q))) : order;
+    const kept = hooks.hidden ? order.filter((r) => !hooks.hidden(r)) : order;
+    shown = q ? kept.filter((r) => columns.some((c) => formatValue(c, r).toLowerCase().includes(q))) : kept;
     spacer.style.height = `${shown.length * ROW}px`;
     caption.textContent = q
       ? `${shown.length.toLocaleString()} of ${rows.toLocaleString()} rows`
@@ -395,17 +403,23 @@ function dataframe(el) {
   };
   const sortRows = () => {
     if (sortBy < 0) return;
-    const cmp = compareRows(columns[sortBy]);
-    order.sort((a, b) => (ascending ? cmp(a, b) : -cmp(a, b)));
+    const cmp = compareRows(columns[sortBy]), base = own();
+    // Added rows stay at the end, in the order they were added.
+    order.sort((a, b) => (a >= base || b >= base ? (a >= base) - (b >= base) || a - b : ascending ? cmp(a, b) : -cmp(a, b)));
   };
-  columns.forEach((c, i) => head.append(pin(h("button", { type: "button", class: "df-cell df-sort", title: c.config?.help || "Sort",
-    onclick: () => {
-      ascending = sortBy === i ? !ascending : true;
-      sortBy = i;
-      sortRows();
-      head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
-      refresh();
-    } }, c.config?.label || c.name), i)));
+  if (hooks.lead) head.append(hooks.lead(null));
+  columns.forEach((c, i) => {
+    const sort = h("button", { type: "button", class: "df-cell df-sort", title: c.config?.help || "Sort",
+      onclick: () => {
+        ascending = sortBy === i ? !ascending : true;
+        sortBy = i;
+        sortRows();
+        head.querySelectorAll(".df-sort").forEach((b, j) => { b.dataset.sort = j === i ? (ascending ? "asc" : "desc") : ""; });
+        refresh();
+      } }, c.config?.label || c.name);
+    const extra = hooks.head && hooks.head(i);
+    head.append(pin(extra ? h("div", { class: "df-headcell" }, extra, sort) : sort, i));
+  });
   // At most one redraw per frame, however many scroll events arrive.
   let queued = false;
   scroller.addEventListener("scroll", () => {
@@ -421,19 +435,203 @@ function dataframe(el) {
     } });
   const download = h("button", { type: "button", class: "df-download", title: "Download as CSV",
     onclick: () => saveBlob("table.csv", new Blob([toCsv(columns, shown)], { type: "text/csv" })) }, "⤓ CSV");
-  const toolbar = h("div", { class: "df-toolbar" }, search, download);
+  const toolbar = h("div", { class: "df-toolbar" }, ...(hooks.tools || []), search, download);
   const node = h("div", { class: "dataframe" }, toolbar, scroller, caption);
   refresh();
   // Rows added to `el` (`add_rows`) join the order (sorted in, when a
   // column is sorted) and the scroll position stays.
   const grown = () => {
-    const total = rowCount(columns);
+    const total = own() + (hooks.extra ? hooks.extra() : 0);
     for (let r = rows; r < total; r++) order.push(r);
+    if (total < rows) order = order.filter((r) => r < total);
     rows = total;
     sortRows();
     refresh();
   };
-  return { node, grown };
+  return { node, grown, redraw: draw };
+}
+
+// A dataframe whose rows (a check box before each) or columns (one in each
+// header) the user selects; the value is `{rows, columns}`: rows by their
+// place in the table, columns by name.
+function selectableTable(el, ctx) {
+  let rows = new Set(el.value.rows), cols = new Set(el.value.columns);
+  const send = () => ctx.send(el.id, {
+    rows: [...rows].sort((a, b) => a - b),
+    columns: el.columns.map((c) => c.name).filter((n) => cols.has(n)),
+  });
+  const pick = (set, item, multi) => {
+    if (set.has(item)) set.delete(item);
+    else { if (!multi) set.clear(); set.add(item); }
+    send();
+    view.redraw();
+    paintHeads();
+  };
+  const heads = [];
+  const paintHeads = () => heads.forEach(([box, name]) => { box.checked = cols.has(name); });
+  const hooks = {
+    lead: el.select_rows === "off" ? null : (r) => (r === null ? h("div", { class: "df-cell df-lead" })
+      : h("div", { class: "df-cell df-lead" }, h("input", { type: "checkbox", "aria-label": `Select row ${r + 1}`,
+        checked: rows.has(r) ? "" : null, disabled: el.disabled, onchange: () => pick(rows, r, el.select_rows === "multi") }))),
+    head: el.select_columns === "off" ? null : (i) => {
+      const name = el.columns[i].name;
+      const box = h("input", { type: "checkbox", "aria-label": `Select column ${name}`, disabled: el.disabled,
+        onchange: () => pick(cols, name, el.select_columns === "multi") });
+      heads.push([box, name]);
+      return box;
+    },
+    rowClass: (r) => (rows.has(r) ? " selected" : ""),
+  };
+  const view = dataframe(el, hooks);
+  paintHeads();
+  const node = h("div", { class: "table-select" }, el.label ? labelHtml(el) : null, view.node);
+  return { node, update: (next) => {
+    rows = new Set(next.value.rows);
+    cols = new Set(next.value.columns);
+    view.redraw();
+    paintHeads();
+  } };
+}
+
+// A table the user edits: a double click (or Enter) on a cell of an
+// editable column opens a box of its type; with dynamic rows, rows are
+// added (toolbar) and deleted (×). The value is Streamlit's editing state:
+// `{edited_rows: {row: {column: value}}, added_rows: [{column: value}],
+// deleted_rows: [row]}`, values in their JSON form. What the host refuses
+// is checked here first, so an edit the host would refuse is never sent.
+function editableTable(el, ctx) {
+  const base = rowCount(el.columns);
+  let state = JSON.parse(JSON.stringify(el.value));
+  // Added rows not yet sent: a required column is still empty.
+  let pending = [];
+  const editable = (c) => !["number_list", "text_list", "json"].includes(c.type) && !(el.disabled_columns || []).includes(c.name);
+  const added = () => state.added_rows.concat(pending);
+  const hasEdit = (c, r) => r < base && state.edited_rows[r] && c.name in state.edited_rows[r];
+  const current = (c, r) => (r >= base ? added()[r - base]?.[c.name] ?? null
+    : hasEdit(c, r) ? state.edited_rows[r][c.name] : isNull(c, r) ? null : cellJson(c, r));
+  const problem = (c, v) => {
+    const e = c.config?.editing || {};
+    if (v === null) return e.required ? "a value is required" : null;
+    if ((c.type === "integer" || c.type === "float") && (e.min !== undefined && v < e.min)) return `at least ${e.min}`;
+    if ((c.type === "integer" || c.type === "float") && (e.max !== undefined && v > e.max)) return `at most ${e.max}`;
+    if (c.type === "text" && e.max_chars && [...v].length > e.max_chars) return `at most ${e.max_chars} characters`;
+    if (c.type === "text" && e.options && !e.options.includes(v)) return "one of the options";
+    return null;
+  };
+  const complete = (row) => el.columns.every((c) => !problem(c, row[c.name] ?? null));
+  const send = () => {
+    const ready = pending.filter(complete);
+    pending = pending.filter((row) => !complete(row));
+    state.added_rows = state.added_rows.concat(ready);
+    ctx.send(el.id, state);
+  };
+  // A box for one cell, of its column's type; `done(value)` with the new
+  // value (undefined: left as it was).
+  const box = (c, value, done) => {
+    const options = c.config?.editing?.options;
+    let input;
+    if (options) {
+      input = h("select", {}, h("option", { value: "", text: "" }), ...options.map((o) => h("option", { value: o, text: o })));
+      input.value = value ?? "";
+    } else {
+      const type = { integer: "number", float: "number", date: "date", datetime: "datetime-local", time: "time" }[c.type] || "text";
+      input = h("input", { type, step: c.type === "float" ? "any" : c.type === "time" || c.type === "datetime" ? "1" : null });
+      input.value = value === null ? "" : c.type === "datetime" ? String(value).replace(/Z$/, "").slice(0, 19) : String(value);
+    }
+    input.className = "df-edit";
+    const read = () => {
+      const t = input.value;
+      if (t === "") return null;
+      switch (c.type) {
+        case "integer": { const n = Number(t); return Number.isInteger(n) ? n : undefined; }
+        case "float": { const n = Number(t); return Number.isFinite(n) ? n : undefined; }
+        case "datetime": return `${t.length === 16 ? `${t}:00` : t}Z`;
+        case "time": return t;
+        default: return t;
+      }
+    };
+    let finished = false;
+    const finish = (keep) => {
+      if (finished) return;
+      finished = true;
+      if (!keep) { done(undefined); return; }
+      const v = read();
+      const why = v === undefined ? `not a ${c.type} value` : problem(c, v);
+      if (why && v !== null) { input.setCustomValidity(why); input.reportValidity(); finished = false; return; }
+      done(v);
+    };
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); finish(true); }
+      if (e.key === "Escape") finish(false);
+    });
+    input.addEventListener("blur", () => finish(true));
+    return input;
+  };
+  const setValue = (c, r, v) => {
+    if (v === undefined) { view.redraw(); return; }
+    if (r >= base) {
+      const i = r - base, sent = state.added_rows.length;
+      if (i < sent) state.added_rows[i] = { ...state.added_rows[i], [c.name]: v };
+      else pending[i - sent] = { ...pending[i - sent], [c.name]: v };
+      // A sent row that is no longer complete goes back to waiting.
+      if (i < sent && !complete(state.added_rows[i])) pending.unshift(...state.added_rows.splice(i, 1));
+    } else {
+      const original = isNull(c, r) ? null : cellJson(c, r);
+      const row = { ...(state.edited_rows[r] || {}) };
+      if (v === original) delete row[c.name]; else row[c.name] = v;
+      if (Object.keys(row).length) state.edited_rows[r] = row; else delete state.edited_rows[r];
+    }
+    send();
+    view.redraw();
+  };
+  const open = (node, c, r) => {
+    if (el.disabled || !editable(c)) return;
+    if (c.type === "boolean") { setValue(c, r, !(current(c, r) === true)); return; }
+    const input = box(c, current(c, r), (v) => setValue(c, r, v));
+    node.replaceChildren(input);
+    input.focus();
+  };
+  const hooks = {
+    cell: (c, r, j) => {
+      const changed = r >= base || hasEdit(c, r);
+      if (!changed && !editable(c)) return null;
+      let node;
+      if (changed) {
+        const v = current(c, r);
+        node = h("div", { class: `df-cell edited${v === null ? " null" : ""}`, text: v === null ? (r >= base ? "" : "null") : typeof v === "object" ? JSON.stringify(v) : String(v) });
+      } else node = displayCell(c, r, "df-cell");
+      if (editable(c)) {
+        node.classList.add("editable");
+        node.tabIndex = 0;
+        node.addEventListener("dblclick", () => open(node, c, r));
+        node.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target === node) open(node, c, r); });
+      }
+      return node;
+    },
+    extra: () => added().length,
+    hidden: (r) => r < base && state.deleted_rows.includes(r),
+    lead: el.dynamic_rows ? (r) => (r === null ? h("div", { class: "df-cell df-lead" }) : h("div", { class: "df-cell df-lead" },
+      h("button", { type: "button", class: "df-delete", title: "Delete the row", "aria-label": `Delete row ${r + 1}`, disabled: el.disabled,
+        onclick: () => {
+          if (r >= base) {
+            const i = r - base, sent = state.added_rows.length;
+            if (i < sent) state.added_rows.splice(i, 1); else pending.splice(i - sent, 1);
+          } else {
+            state.deleted_rows = [...state.deleted_rows, r].sort((a, b) => a - b);
+            delete state.edited_rows[r];
+          }
+          send();
+          view.grown();
+        } }, "×"))) : null,
+    tools: el.dynamic_rows ? [h("button", { type: "button", class: "df-download df-add", disabled: el.disabled,
+      onclick: () => { pending.push({}); view.grown(); } }, "+ Add row")] : [],
+  };
+  const view = dataframe(el, hooks);
+  const node = h("div", { class: "table-editor" }, el.label ? labelHtml(el) : null, view.node);
+  return { node, update: (next) => {
+    state = JSON.parse(JSON.stringify(next.value));
+    view.grown();
+  } };
 }
 
 // Rows of `columns` as CSV (RFC 4180): a header, then each row's cells as
@@ -929,6 +1127,8 @@ function buttonChoice(el, ctx, look) {
 }
 
 const WIDGETS = {
+  dataframe_select: (el, ctx) => selectableTable(el, ctx),
+  data_editor: (el, ctx) => editableTable(el, ctx),
   button(el, ctx) {
     const node = h("button", { class: buttonClass(el), type: "button", disabled: el.disabled, title: el.help,
       "data-shortcut": el.shortcut, onclick: () => ctx.send(el.id, true) }, icon(el.icon), labelHtml(el));

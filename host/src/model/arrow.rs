@@ -103,10 +103,7 @@ fn validity(rows: usize, nulls: &[u32]) -> Option<NullBuffer> {
 /// floats `Float64`, booleans `Boolean`, dates `Date32`, datetimes
 /// `Timestamp(µs, UTC)`, times `Time64(µs)`, lists `List` of `Float64` or
 /// `Utf8`.
-pub fn encode(
-    column: &Column,
-    redact: Option<&RedactFn>,
-) -> Result<Vec<u8>, ArrowError> {
+pub fn encode(column: &Column, redact: Option<&RedactFn>) -> Result<Vec<u8>, ArrowError> {
     let rows = column.values.len();
     let nulls = validity(rows, &column.nulls);
     let text = |s: &str| redact.and_then(|r| r(s));

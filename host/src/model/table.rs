@@ -270,7 +270,10 @@ impl ColumnEditing {
     fn check(&self, name: &str, kind: ColumnType) -> Result<(), String> {
         let bad = |why: String| Err(format!("column_config of `{name}`: {why}"));
         if (self.min.is_some() || self.max.is_some()) && !kind.is_number() {
-            return bad(format!("min and max bound numbers; this column holds {} values", kind.name()));
+            return bad(format!(
+                "min and max bound numbers; this column holds {} values",
+                kind.name()
+            ));
         }
         if self.min.is_some_and(|m| !m.is_finite()) || self.max.is_some_and(|m| !m.is_finite()) {
             return bad("min and max are finite numbers".into());

@@ -1,8 +1,85 @@
 //! A data app: orders in a SQL database (SQLite by default, in
 //! `pages/shop.db`; PostgreSQL by changing the connection's URL in
-//! `pages/app.toml`), shown as a typed table, summed by region in a chart,
-//! and added to with a form whose values go in as parameters.
-use wasmlit::{Date, Table, Ui};
+//! `pages/app.toml`), shown as a configured dataframe whose selected rows
+//! are summed, edited in a data editor and written back, summed by region
+//! in a chart, and added to with a form whose values go in as parameters.
+use wasmlit::sql::Param;
+use wasmlit::{Cell, ColumnConfig, Date, Editor, Edits, SelectCount, Table, Ui, Value};
+
+/// The orders as both tables show them: money as dollars, the region from
+/// a list, a total of at least 0.
+fn configured(orders: Table) -> Table {
+    orders
+        .config("id", ColumnConfig::new().label("Order"))
+        .config("day", ColumnConfig::format("DD MMM YYYY").label("Day"))
+        .config(
+            "region",
+            ColumnConfig::selectbox(&["north", "south", "east", "west"])
+                .label("Region")
+                .required(true),
+        )
+        .config(
+            "total",
+            ColumnConfig::format("dollar")
+                .label("Total")
+                .min(0.0)
+                .required(true),
+        )
+        .config("paid", ColumnConfig::checkbox().label("Paid"))
+        .config("note", ColumnConfig::new().label("Note").max_chars(200))
+}
+
+/// A cell as a statement's parameter.
+fn param(cell: &Cell) -> Param {
+    match cell {
+        Cell::Null => None::<i64>.into(),
+        Cell::Text(t) => t.as_str().into(),
+        Cell::Integer(i) => (*i).into(),
+        Cell::Float(f) => (*f).into(),
+        Cell::Boolean(b) => (*b).into(),
+        Cell::Date(d) => (*d).into(),
+        Cell::DateTime(at) => at.to_string().into(),
+        Cell::Time(t) => t.to_string().into(),
+    }
+}
+
+/// Writes `edits` of the editor showing `orders` back to the database: an
+/// `UPDATE` per changed cell, an `INSERT` per added row, a `DELETE` per
+/// deleted one; the number of statements run.
+fn save(st: &Ui, orders: &Table, edits: &Edits) -> Result<usize, wasmlit::CallError> {
+    let shop = st.connection("shop");
+    let id = |row: usize| match orders.value("id", row) {
+        Some(Value::Integer(id)) => id,
+        _ => -1,
+    };
+    let mut statements = 0;
+    for edit in &edits.edited {
+        // Column names come from the table the page queried, never from
+        // the browser: the editor refuses any other.
+        let column = match edit.column.as_str() {
+            c @ ("day" | "region" | "total" | "paid" | "note") => c,
+            _ => continue,
+        };
+        shop.execute(
+            &format!("UPDATE orders SET {column} = $1 WHERE id = $2"),
+            &[param(&edit.value), id(edit.row).into()],
+        )?;
+        statements += 1;
+    }
+    for row in &edits.added {
+        let cell = |i: usize| row.get(i).map_or(None::<i64>.into(), param);
+        shop.execute(
+            "INSERT INTO orders (day, region, total, paid, note) VALUES ($1, $2, $3, $4, $5)",
+            &[cell(1), cell(2), cell(3), cell(4), cell(5)],
+        )?;
+        statements += 1;
+    }
+    for row in &edits.deleted {
+        shop.execute("DELETE FROM orders WHERE id = $1", &[id(*row).into()])?;
+        statements += 1;
+    }
+    Ok(statements)
+}
 
 /// Creates the table and a few orders the first time.
 fn prepare(st: &Ui) -> Result<(), wasmlit::CallError> {
@@ -84,8 +161,46 @@ fn sales(st: &Ui) {
             return;
         }
     };
+    let orders = configured(orders);
     st.subheader(format!("{} orders", orders.num_rows()));
-    st.write(&orders);
+    let picked = st.dataframe_select(&orders, SelectCount::Multi, SelectCount::Off);
+    if !picked.rows.is_empty() {
+        let sum: f64 = picked
+            .rows
+            .iter()
+            .filter_map(|r| match orders.value("total", *r) {
+                Some(Value::Float(t)) => Some(t),
+                _ => None,
+            })
+            .sum();
+        st.info(format!("{} selected, ${sum:.2} in all", picked.rows.len()));
+    }
+
+    st.subheader("Edit orders");
+    st.caption("Double-click a cell to change it; add or delete rows, then save.");
+    // A new key after each save starts the editor afresh on the saved rows.
+    let version: u64 = st.session_state().get("editor_version").unwrap_or(0);
+    let edited = st
+        .key(format!("orders-{version}"))
+        .data_editor_with(&orders, &Editor::new().dynamic_rows(true).disabled(&["id"]));
+    if !edited.edits.is_empty() {
+        st.caption(format!(
+            "{} changed cells, {} new rows, {} deleted rows not saved yet",
+            edited.edits.edited.len(),
+            edited.edits.added.len(),
+            edited.edits.deleted.len()
+        ));
+        if st.button("Save changes") {
+            match save(st, &orders, &edited.edits) {
+                Ok(n) => {
+                    st.session_state().set("editor_version", &(version + 1));
+                    st.toast(&format!("Saved ({n} statements)"));
+                    st.rerun();
+                }
+                Err(e) => st.error(format!("Not saved: {e}")),
+            }
+        }
+    }
 
     match shop.query(
         "SELECT region, SUM(total) AS revenue FROM orders GROUP BY region ORDER BY region",

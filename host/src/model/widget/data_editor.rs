@@ -29,8 +29,13 @@ pub struct DataEditor {
     /// Rows may be added and deleted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dynamic_rows: bool,
-    /// Columns the user may not change, by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Columns the user may not change, by name (`disabled_columns` on the
+    /// wire, beside the widget's own `disabled`).
+    #[serde(
+        default,
+        rename = "disabled_columns",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub disabled: Vec<String>,
 }
 
@@ -141,12 +146,7 @@ impl DataEditor {
             }
             return Ok(Cell::Null);
         }
-        let wrong = || {
-            format!(
-                "column `{name}` holds {} values, got {value}",
-                kind.name()
-            )
-        };
+        let wrong = || format!("column `{name}` holds {} values, got {value}", kind.name());
         let number = |n: f64| {
             if let Some(min) = editing.and_then(|e| e.min) {
                 if n < min {
@@ -176,7 +176,9 @@ impl DataEditor {
                 }
                 if let Some(options) = editing.and_then(|e| e.options.as_ref()) {
                     if !options.iter().any(|o| o == t) {
-                        return Err(format!("column `{name}` takes one of its options, got {t:?}"));
+                        return Err(format!(
+                            "column `{name}` takes one of its options, got {t:?}"
+                        ));
                     }
                 }
                 Cell::Text(t.to_owned())
@@ -203,7 +205,8 @@ impl DataEditor {
                     &time::format_description::well_known::Rfc3339,
                 )
                 .map_err(|_| wrong())?;
-                let micros = i64::try_from(at.unix_timestamp_nanos() / 1000).map_err(|_| wrong())?;
+                let micros =
+                    i64::try_from(at.unix_timestamp_nanos() / 1000).map_err(|_| wrong())?;
                 Cell::Datetime(micros)
             }
             ColumnType::Time => Cell::Time(parse_time(text()?).ok_or_else(wrong)?),
@@ -257,14 +260,18 @@ impl Kind for DataEditor {
             .keys()
             .find(|k| !matches!(k.as_str(), "edited_rows" | "added_rows" | "deleted_rows"))
         {
-            return Err(format!("{kind}: unknown field `{other}`; expected {expected}"));
+            return Err(format!(
+                "{kind}: unknown field `{other}`; expected {expected}"
+            ));
         }
         let rows = self.rows();
         let mut cells = 0usize;
         let mut count = |n: usize| {
             cells += n;
             if cells > MAX_EDITED_CELLS {
-                Err(format!("{kind}: at most {MAX_EDITED_CELLS} cells change at once"))
+                Err(format!(
+                    "{kind}: at most {MAX_EDITED_CELLS} cells change at once"
+                ))
             } else {
                 Ok(())
             }
@@ -287,10 +294,12 @@ impl Kind for DataEditor {
                     .parse::<u32>()
                     .ok()
                     .filter(|r| (*r as usize) < rows)
-                    .ok_or_else(|| format!("{kind}: an edited row is a row number below {rows}, got {row:?}"))?;
-                let cells = cells
-                    .as_object()
-                    .ok_or_else(|| format!("{kind}: the edits of row {r} are an object of columns"))?;
+                    .ok_or_else(|| {
+                        format!("{kind}: an edited row is a row number below {rows}, got {row:?}")
+                    })?;
+                let cells = cells.as_object().ok_or_else(|| {
+                    format!("{kind}: the edits of row {r} are an object of columns")
+                })?;
                 sorted.push((r, cells));
             }
             sorted.sort_unstable_by_key(|(r, _)| *r);
@@ -303,7 +312,11 @@ impl Kind for DataEditor {
                     if !self.editable(c) {
                         return Err(format!("{kind}: column `{name}` cannot be edited"));
                     }
-                    row.push((i, self.cell(c, value).map_err(|e| format!("{kind}: row {r}: {e}"))?));
+                    row.push((
+                        i,
+                        self.cell(c, value)
+                            .map_err(|e| format!("{kind}: row {r}: {e}"))?,
+                    ));
                 }
                 row.sort_unstable_by_key(|(i, _)| *i);
                 edited.extend(
@@ -330,7 +343,9 @@ impl Kind for DataEditor {
         let mut added = Vec::new();
         for (n, item) in added_items.into_iter().flatten().enumerate() {
             if n >= MAX_ADDED_ROWS {
-                return Err(format!("{kind}: at most {MAX_ADDED_ROWS} rows are added at once"));
+                return Err(format!(
+                    "{kind}: at most {MAX_ADDED_ROWS} rows are added at once"
+                ));
             }
             let given = item
                 .as_object()
@@ -357,7 +372,9 @@ impl Kind for DataEditor {
             .flatten()
             .map(|v| match v.as_u64() {
                 Some(r) if (r as usize) < rows => Ok(r as u32),
-                _ => Err(format!("{kind}: a deleted row is a row number below {rows}, got {v}")),
+                _ => Err(format!(
+                    "{kind}: a deleted row is a row number below {rows}, got {v}"
+                )),
             })
             .collect::<Result<Vec<u32>, String>>()?;
         if let Some(r) = first_repeat(&deleted) {
@@ -454,23 +471,56 @@ mod tests {
     fn every_value_is_checked_against_its_column() {
         let e = editor(true);
         for (bad, says) in [
-            (json!({"edited_rows": {"0": {"price": "7"}}}), "holds float values"),
+            (
+                json!({"edited_rows": {"0": {"price": "7"}}}),
+                "holds float values",
+            ),
             (json!({"edited_rows": {"0": {"price": 101}}}), "up to 100"),
             (json!({"edited_rows": {"0": {"price": -1}}}), "from 0"),
-            (json!({"edited_rows": {"0": {"name": null}}}), "needs a value"),
-            (json!({"edited_rows": {"0": {"name": "ninechars"}}}), "at most 8 characters"),
-            (json!({"edited_rows": {"0": {"region": "east"}}}), "one of its options"),
-            (json!({"edited_rows": {"0": {"ok": 1}}}), "holds boolean values"),
-            (json!({"edited_rows": {"0": {"day": "2026-13-01"}}}), "holds date values"),
-            (json!({"edited_rows": {"0": {"at": "2026-12-02 10:00"}}}), "holds datetime values"),
-            (json!({"edited_rows": {"0": {"opens": "24:00"}}}), "holds time values"),
+            (
+                json!({"edited_rows": {"0": {"name": null}}}),
+                "needs a value",
+            ),
+            (
+                json!({"edited_rows": {"0": {"name": "ninechars"}}}),
+                "at most 8 characters",
+            ),
+            (
+                json!({"edited_rows": {"0": {"region": "east"}}}),
+                "one of its options",
+            ),
+            (
+                json!({"edited_rows": {"0": {"ok": 1}}}),
+                "holds boolean values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"day": "2026-13-01"}}}),
+                "holds date values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"at": "2026-12-02 10:00"}}}),
+                "holds datetime values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"opens": "24:00"}}}),
+                "holds time values",
+            ),
             (json!({"edited_rows": {"0": {"n": 5}}}), "cannot be edited"),
-            (json!({"edited_rows": {"0": {"tags": []}}}), "cannot be edited"),
-            (json!({"edited_rows": {"0": {"nope": 1}}}), "no column `nope`"),
+            (
+                json!({"edited_rows": {"0": {"tags": []}}}),
+                "cannot be edited",
+            ),
+            (
+                json!({"edited_rows": {"0": {"nope": 1}}}),
+                "no column `nope`",
+            ),
             (json!({"edited_rows": {"3": {"ok": true}}}), "below 3"),
             (json!({"edited_rows": {"-1": {"ok": true}}}), "below 3"),
             (json!({"added_rows": [{}]}), "needs a value"),
-            (json!({"added_rows": [{"n": 1, "name": "x"}]}), "cannot be edited"),
+            (
+                json!({"added_rows": [{"n": 1, "name": "x"}]}),
+                "cannot be edited",
+            ),
             (json!({"deleted_rows": [3]}), "below 3"),
             (json!({"deleted_rows": [0, 0]}), "twice"),
             (json!({"removed": []}), "unknown field"),

@@ -73,7 +73,9 @@ impl Kind for DataframeSelect {
             .as_object()
             .ok_or_else(|| input.wrong_type(expected))?;
         if let Some(other) = object.keys().find(|k| *k != "rows" && *k != "columns") {
-            return Err(format!("{kind}: unknown field `{other}`; expected {expected}"));
+            return Err(format!(
+                "{kind}: unknown field `{other}`; expected {expected}"
+            ));
         }
         let empty = Vec::new();
         let list = |name: &str| match object.get(name) {
@@ -102,7 +104,9 @@ impl Kind for DataframeSelect {
                 v.as_str()
                     .filter(|name| self.columns.iter().any(|c| c.name == *name))
                     .map(str::to_owned)
-                    .ok_or_else(|| format!("{kind}: a selected column is one of the table's names, got {v}"))
+                    .ok_or_else(|| {
+                        format!("{kind}: a selected column is one of the table's names, got {v}")
+                    })
             })
             .collect::<Result<Vec<String>, String>>()?;
         if let Some(name) = first_repeat(&names) {

@@ -5,10 +5,11 @@ use crate::model::function::FunctionRef;
 use crate::model::widget::FileInfo;
 use crate::model::widget::{
     check_format, check_shortcut, widget_id, AcceptFile, AudioInput, Button, ButtonOptions,
-    CameraInput, Cell, ChatInput, Checkbox, ColorPicker, DataEditor, DataframeSelect, DateInput, DatetimeInput, DialogDismiss,
-    DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider,
-    IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox,
-    SelectCount, SliderUnit, SubmitButton, TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
+    CameraInput, Cell, ChatInput, Checkbox, ColorPicker, DataEditor, DataframeSelect, DateInput,
+    DatetimeInput, DialogDismiss, DownloadButton, Feedback, FileUploader, FloatRangeSlider,
+    FloatSlider, IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills, Radio,
+    SegmentedControl, SelectCount, SelectSlider, Selectbox, SliderUnit, SubmitButton, TextArea,
+    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue,
 };
 use crate::runtime::bindings::types::CallError;
 use crate::runtime::bindings::widgets::{self, Widget, WidgetOptions, WidgetValue as WitValue};
