@@ -1693,3 +1693,87 @@ async fn a_chat_input_stays_at_the_bottom_of_the_window() {
     browser.save_screenshot("chat.png").await;
     finish(server, browser).await;
 }
+
+/// The sales example in a browser: a row selected by its check box is
+/// summed by the page; a total changed in the editor (a cell opened from
+/// the keyboard, a number typed) is saved to the database and shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sales_example_selects_edits_and_saves_in_the_browser() {
+    // The example's app, its database in the app's own directory.
+    let root = tempfile::tempdir().unwrap();
+    let pages = root.path().join("shop").join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    std::fs::copy(tests::page_wasm("sales"), pages.join("sales.wasm")).unwrap();
+    std::fs::copy(
+        tests::workspace().join("pages/app.toml"),
+        root.path().join("shop/app.toml"),
+    )
+    .unwrap();
+    let apps = tests::TestApps::serve(root, 2).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("http://{}/shop/sales", apps.addr))
+        .await
+        .expect("navigate");
+    // Select the first order (120.00) by its check box.
+    browser
+        .click(".table-select .df-rows .df-row[data-row='0'] input[type=checkbox]")
+        .await;
+    browser.wait_text("1 selected, $120.00 in all").await;
+    let selected = until(
+        &browser,
+        "document.querySelector(\".table-select .df-row[data-row='0']\")?.classList.contains('selected')",
+    )
+    .await;
+    assert_eq!(selected, true);
+
+    // Open the second order's total from the keyboard and type 90.
+    let total = ".table-editor .df-rows .df-row[data-row='1'] .df-cell.editable:nth-child(5)";
+    let cell = browser.css(total).await;
+    cell.click().await.unwrap();
+    cell.send_keys("\u{E007}").await.unwrap();
+    // (Ctrl+A selects what the box holds; the typing replaces it.)
+    let input = browser.css(".table-editor input.df-edit").await;
+    input.send_keys("\u{E009}a\u{E000}90\u{E007}").await.unwrap();
+    browser
+        .wait_text("1 changed cells, 0 new rows, 0 deleted rows not saved yet")
+        .await;
+    let shown = until(
+        &browser,
+        &format!("document.querySelector(\"{total}.edited\")?.textContent"),
+    )
+    .await;
+    assert_eq!(shown, "90");
+    // A total below 0 is refused in the browser, before it is sent.
+    let cell = browser.css(total).await;
+    cell.send_keys("\u{E007}").await.unwrap();
+    let input = browser.css(".table-editor input.df-edit").await;
+    input.send_keys("\u{E009}a\u{E000}-5\u{E007}").await.unwrap();
+    let invalid = until(
+        &browser,
+        "document.querySelector('.table-editor input.df-edit')?.validationMessage",
+    )
+    .await;
+    assert!(
+        invalid.as_str().unwrap_or("").contains("at least 0"),
+        "{invalid}"
+    );
+    input.send_keys("\u{E00C}").await.unwrap();
+
+    // Saved: the selectable table shows the new total from the database.
+    button(&browser, "Save changes")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let saved = until(
+        &browser,
+        "(() => { const c = document.querySelector(\".table-select .df-row[data-row='1'] .df-cell:nth-child(5)\"); \
+           return c && c.textContent.includes('90.00') ? c.textContent : null; })()",
+    )
+    .await;
+    assert!(saved.as_str().unwrap_or("").contains("$90.00"), "{saved}");
+    browser.close().await;
+    apps.shutdown().await;
+}

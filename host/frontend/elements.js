@@ -590,6 +590,8 @@ function editableTable(el, ctx) {
     const input = box(c, current(c, r), (v) => setValue(c, r, v));
     node.replaceChildren(input);
     input.focus();
+    // What the box holds is selected: typing replaces it.
+    try { input.select?.(); } catch { /* a box without text selection */ }
   };
   const hooks = {
     cell: (c, r, j) => {
