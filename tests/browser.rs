@@ -1735,7 +1735,10 @@ async fn the_sales_example_selects_edits_and_saves_in_the_browser() {
     cell.send_keys("\u{E007}").await.unwrap();
     // (Ctrl+A selects what the box holds; the typing replaces it.)
     let input = browser.css(".table-editor input.df-edit").await;
-    input.send_keys("\u{E009}a\u{E000}90\u{E007}").await.unwrap();
+    input
+        .send_keys("\u{E009}a\u{E000}90\u{E007}")
+        .await
+        .unwrap();
     browser
         .wait_text("1 changed cells, 0 new rows, 0 deleted rows not saved yet")
         .await;
@@ -1749,7 +1752,10 @@ async fn the_sales_example_selects_edits_and_saves_in_the_browser() {
     let cell = browser.css(total).await;
     cell.send_keys("\u{E007}").await.unwrap();
     let input = browser.css(".table-editor input.df-edit").await;
-    input.send_keys("\u{E009}a\u{E000}-5\u{E007}").await.unwrap();
+    input
+        .send_keys("\u{E009}a\u{E000}-5\u{E007}")
+        .await
+        .unwrap();
     let invalid = until(
         &browser,
         "document.querySelector('.table-editor input.df-edit')?.validationMessage",

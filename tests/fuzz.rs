@@ -25,11 +25,12 @@
 use futures_util::{SinkExt, StreamExt};
 use host::model::protocol::{parse_client, ClientMessage};
 use host::model::widget::{
-    widget_id as host_widget_id, AcceptFile, AudioInput, Button, ButtonOptions, CameraInput,
-    ChatInput, Checkbox, ColorPicker, DateInput, DatetimeInput, DialogDismiss, DownloadButton,
-    Feedback, FileUploader, FloatRangeSlider, FloatSlider, IntRangeSlider, IntSlider, Multiselect,
-    NumberInput, Pills, Radio, SegmentedControl, SelectSlider, Selectbox, SliderUnit, SubmitButton,
-    TextArea, TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
+    widget_id as host_widget_id, AcceptFile, AudioInput, Button, ButtonOptions, CameraInput, Cell,
+    ChatInput, Checkbox, ColorPicker, DataEditor, DataframeSelect, DateInput, DatetimeInput,
+    DialogDismiss, DownloadButton, Feedback, FileUploader, FloatRangeSlider, FloatSlider,
+    IntRangeSlider, IntSlider, Multiselect, NumberInput, Pills, Radio, SegmentedControl,
+    SelectCount, SelectSlider, Selectbox, SliderUnit, SubmitButton, TableEdits, TextArea,
+    TextInput, TimeInput, Toggle, WidgetSpec, WidgetValue, MAX_NEW_OPTION_CHARS,
     MAX_SELECT_OPTIONS, MAX_UPLOADER_FILES,
 };
 use proptest::collection::{btree_map, vec};
@@ -445,6 +446,29 @@ fn hostile_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: cases().saturating_mul(10), ..config() })]
+
+    /// A dataframe to select in and a table to edit accept exactly the
+    /// values their rules allow (ten times the cases: a value breaks one rule only now and then).
+    #[test]
+    fn table_widgets_accept_exactly_the_documented_values(
+        (spec, value) in spec_and_value(table_spec(true)),
+    ) {
+        prop_assert_eq!(spec.check(), Ok(()), "the strategy made an invalid spec");
+        let accepted = spec.validate(&value);
+        prop_assert_eq!(
+            accepted.clone().ok(),
+            documented_value(&spec, &value),
+            "{:?} given {}: {:?}", spec, value, accepted
+        );
+        if let Ok(accepted) = accepted {
+            let again = serde_json::to_value(&accepted).expect("a widget value is JSON");
+            prop_assert_eq!(spec.validate(&again), Ok(accepted));
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(config())]
 
     #[test]
@@ -674,6 +698,7 @@ fn chosen(len: usize, picks: &[u32], repeat: bool) -> Vec<u32> {
 fn valid_spec(repeat_defaults: bool) -> BoxedStrategy<WidgetSpec> {
     use WidgetSpec as W;
     Union::new(vec![
+        table_spec(true),
         Just(W::Button(Button)).boxed(),
         Just(W::SubmitButton(SubmitButton)).boxed(),
         Just(W::DialogDismiss(DialogDismiss)).boxed(),
@@ -1031,6 +1056,7 @@ fn any_spec() -> BoxedStrategy<WidgetSpec> {
     let opt_str = || option::of(any::<String>());
     let strings = || vec(any::<String>(), 0..5);
     Union::new(vec![
+        table_spec(false),
         Just(W::Button(Button)).boxed(),
         Just(W::SubmitButton(SubmitButton)).boxed(),
         Just(W::DialogDismiss(DialogDismiss)).boxed(),
@@ -1408,10 +1434,488 @@ fn upload_values() -> BoxedStrategy<Value> {
     .boxed()
 }
 
+/// The columns both table widgets are fuzzed over, `rows` rows of them:
+/// `n` (integers, 0 to 100), `price` (floats, required), `name` (text, at
+/// most 5 characters), `region` (text, `a` or `b`), `ok` (booleans), `day`
+/// (dates), `at` (datetimes), `opens` (times) and `tags` (text lists,
+/// never editable).
+fn fuzz_table(rows: usize) -> Vec<host::model::table::Column> {
+    use host::model::table::{Column, ColumnConfig, ColumnEditing, ColumnValues as V};
+    let with = |mut c: Column, e: ColumnEditing| {
+        c.config = Some(ColumnConfig {
+            editing: Some(e),
+            ..ColumnConfig::default()
+        });
+        c
+    };
+    let n = |f: fn(usize) -> i64| (0..rows).map(f).collect::<Vec<_>>();
+    vec![
+        with(
+            Column::new("n", V::Integer(n(|r| r as i64))),
+            ColumnEditing {
+                min: Some(0.0),
+                max: Some(100.0),
+                ..ColumnEditing::default()
+            },
+        ),
+        with(
+            Column::new(
+                "price",
+                V::Float((0..rows).map(|r| r as f64 + 0.5).collect()),
+            ),
+            ColumnEditing {
+                required: true,
+                ..ColumnEditing::default()
+            },
+        ),
+        with(
+            Column::new(
+                "name",
+                V::Text((0..rows).map(|r| format!("n{r}")).collect()),
+            ),
+            ColumnEditing {
+                max_chars: Some(5),
+                ..ColumnEditing::default()
+            },
+        ),
+        with(
+            Column::new(
+                "region",
+                V::Text((0..rows).map(|_| "a".to_owned()).collect()),
+            ),
+            ColumnEditing {
+                options: Some(vec!["a".into(), "b".into()]),
+                ..ColumnEditing::default()
+            },
+        ),
+        Column::new("ok", V::Boolean((0..rows).map(|r| r % 2 == 0).collect())),
+        Column::new("day", V::Date((0..rows).map(|r| r as i32).collect())),
+        Column::new("at", V::Datetime(n(|r| r as i64))),
+        Column::new("opens", V::Time(n(|r| r as i64))),
+        Column::new("tags", V::TextList((0..rows).map(|_| Vec::new()).collect())),
+    ]
+}
+
+const TABLE_COLUMNS: [&str; 9] = [
+    "n", "price", "name", "region", "ok", "day", "at", "opens", "tags",
+];
+
+/// A dataframe to select in or a table to edit over [`fuzz_table`]; with
+/// `valid`, only specs `check()` takes.
+fn table_spec(valid: bool) -> BoxedStrategy<WidgetSpec> {
+    let count = || {
+        select(vec![
+            SelectCount::Off,
+            SelectCount::Single,
+            SelectCount::Multi,
+        ])
+    };
+    (
+        prop_oneof![1 => Just(0usize), 4 => 1usize..4],
+        count(),
+        count(),
+        any::<bool>(),
+        vec(select(TABLE_COLUMNS.to_vec()), 0..3),
+        any::<bool>(),
+    )
+        .prop_map(
+            move |(rows, select_rows, select_columns, editor, disabled, dynamic_rows)| {
+                if editor {
+                    return WidgetSpec::DataEditor(DataEditor {
+                        columns: fuzz_table(rows),
+                        height: None,
+                        dynamic_rows,
+                        disabled: disabled.into_iter().map(String::from).collect(),
+                    });
+                }
+                let both_off =
+                    select_rows == SelectCount::Off && select_columns == SelectCount::Off;
+                WidgetSpec::DataframeSelect(DataframeSelect {
+                    columns: fuzz_table(rows),
+                    height: None,
+                    select_rows: if valid && both_off {
+                        SelectCount::Multi
+                    } else {
+                        select_rows
+                    },
+                    select_columns,
+                })
+            },
+        )
+        .boxed()
+}
+
+/// Datetimes the fuzzing sends, with the microseconds each means (none:
+/// not RFC 3339, which also takes a space for the `T`).
+const DATETIMES: [(&str, Option<i64>); 8] = [
+    ("2026-12-02T10:00:00Z", Some(1_796_205_600_000_000)),
+    ("2026-12-02T10:00:00+01:00", Some(1_796_202_000_000_000)),
+    ("2026-12-02T10:00:00.5Z", Some(1_796_205_600_500_000)),
+    ("1970-01-01T00:00:00Z", Some(0)),
+    ("2026-12-02 10:00:00Z", Some(1_796_205_600_000_000)),
+    ("2026-12-02T10:00Z", None),
+    ("2026-12-02T25:00:00Z", None),
+    ("2026-12-02", None),
+];
+
+/// Values aimed at a table widget's rules: rows, columns and cells near
+/// and past what they take.
+fn table_values(editor: bool) -> BoxedStrategy<Value> {
+    let row_number = || {
+        prop_oneof![
+            4 => (0u64..5).prop_map(Value::from),
+            1 => select(vec![json!(-1), json!(1.0), json!("0"), json!(null)]),
+        ]
+    };
+    let column = || {
+        prop_oneof![
+            6 => select(TABLE_COLUMNS.to_vec()).prop_map(String::from),
+            1 => Just("nope".to_owned()),
+            1 => any::<String>(),
+        ]
+    };
+    if !editor {
+        return prop_oneof![
+            4 => (vec(row_number(), 0..4), vec(column().prop_map(Value::String), 0..3), 0u8..4)
+                .prop_map(|(rows, columns, shape)| match shape {
+                    0 => json!({"rows": rows}),
+                    1 => json!({"columns": columns}),
+                    2 => json!({"rows": rows, "columns": columns, "cells": []}),
+                    _ => json!({"rows": rows, "columns": columns}),
+                }),
+            1 => json_value(),
+        ]
+        .boxed();
+    }
+    let texts = |pool: Vec<&'static str>| {
+        select(pool)
+            .prop_map(|t| Value::String(t.to_owned()))
+            .boxed()
+    };
+    let any_cell = prop_oneof![
+        2 => Just(Value::Null),
+        2 => any::<bool>().prop_map(Value::from),
+        3 => (-5i64..120).prop_map(Value::from),
+        2 => select(vec![0.5, -0.5, 100.0, 100.5, 1e300]).prop_map(Value::from),
+        3 => texts(vec!["a", "", "abcdef", "2026-12-02", "08:30"]),
+        1 => any::<String>().prop_map(Value::String),
+        1 => Just(json!([1])),
+    ]
+    .boxed();
+    // Mostly values near the column's own rules, so one broken rule is
+    // not hidden behind another.
+    let near = move |column: &str| -> BoxedStrategy<Value> {
+        match column {
+            "n" => prop_oneof![(-2i64..103).prop_map(Value::from), Just(json!(5.5))].boxed(),
+            "price" => prop_oneof![
+                select(vec![0.5, -3.0, 1e300]).prop_map(Value::from),
+                (0i64..5).prop_map(Value::from),
+                Just(Value::Null)
+            ]
+            .boxed(),
+            "name" => texts(vec!["a", "", "abcde", "abcdef", "ünïcö", "ünïcöd"]),
+            "region" => texts(vec!["a", "b", "c", "A"]),
+            "ok" => prop_oneof![any::<bool>().prop_map(Value::from), Just(json!(1))].boxed(),
+            "day" => texts(vec![
+                "2026-12-02",
+                "2024-02-29",
+                "2026-02-29",
+                "2026-13-01",
+                "+2026-12-01",
+                "0000-01-01",
+                "9999-12-31",
+                "2026-1-01",
+            ]),
+            "at" => select(DATETIMES.iter().map(|(t, _)| *t).collect::<Vec<_>>())
+                .prop_map(Value::from)
+                .boxed(),
+            "opens" => texts(vec![
+                "08:30",
+                "08:30:15",
+                "08:30:15.25",
+                "23:59:59.999999",
+                "24:00",
+                "8:30",
+                "08:30:60",
+                "08:30:15.1234567",
+                "08:30.5",
+                "08:30:15.",
+            ]),
+            _ => Just(json!([])).boxed(),
+        }
+    };
+    let pair = column().prop_flat_map(move |c| {
+        let v = prop_oneof![6 => near(&c), 1 => any_cell.clone(), 1 => Just(Value::Null)];
+        (Just(c), v)
+    });
+    let cells =
+        move || vec(pair.clone(), 0..3).prop_map(|pairs| pairs.into_iter().collect::<Map<_, _>>());
+    let row_key = prop_oneof![
+        6 => select(vec!["0", "1", "2"]),
+        1 => select(vec!["3", "01", "+1", "-1", "x", ""]),
+    ]
+    .prop_map(String::from);
+    (
+        option::of(btree_map(row_key, cells().prop_map(Value::Object), 0..3)),
+        option::of(vec(cells().prop_map(Value::Object), 0..3)),
+        option::of(vec(row_number(), 0..3)),
+        prop_oneof![9 => Just(None), 1 => Just(Some("removed"))],
+    )
+        .prop_map(|(edited, added, deleted, extra)| {
+            let mut object = Map::new();
+            if let Some(edited) = edited {
+                object.insert(
+                    "edited_rows".into(),
+                    Value::Object(edited.into_iter().collect()),
+                );
+            }
+            if let Some(added) = added {
+                object.insert("added_rows".into(), Value::Array(added));
+            }
+            if let Some(deleted) = deleted {
+                object.insert("deleted_rows".into(), Value::Array(deleted));
+            }
+            if let Some(extra) = extra {
+                object.insert(extra.into(), json!([]));
+            }
+            Value::Object(object)
+        })
+        .boxed()
+}
+
+/// Days from 1970-01-01 to the date (proleptic Gregorian), counted day
+/// by day from the start of the year and year by year from 1970.
+fn days_since_epoch(y: u32, m: u32, d: u32) -> i64 {
+    let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let year_days = |y: i64| if leap(y) { 366 } else { 365 };
+    let y = i64::from(y);
+    let mut days: i64 = if y >= 1970 {
+        (1970..y).map(year_days).sum()
+    } else {
+        -(y..1970).map(year_days).sum::<i64>()
+    };
+    days += (1..m)
+        .map(|month| i64::from(days_in(y as u32, month)))
+        .sum::<i64>();
+    days + i64::from(d) - 1
+}
+
+/// What a data editor's cell in `column` is worth, by the documented rules.
+fn documented_cell(column: &str, value: &Value) -> Option<Cell> {
+    if value.is_null() {
+        return (column != "price").then_some(Cell::Null);
+    }
+    match column {
+        "n" => value
+            .as_i64()
+            .filter(|i| (0..=100).contains(i))
+            .map(Cell::Integer),
+        "price" => value.as_f64().filter(|f| f.is_finite()).map(Cell::Float),
+        "name" => value
+            .as_str()
+            .filter(|t| t.chars().count() <= 5)
+            .map(|t| Cell::Text(t.to_owned())),
+        "region" => value
+            .as_str()
+            .filter(|t| *t == "a" || *t == "b")
+            .map(|t| Cell::Text(t.to_owned())),
+        "ok" => value.as_bool().map(Cell::Boolean),
+        "day" => {
+            let (y, m, d) = strict_date(value.as_str()?)?;
+            Some(Cell::Date(days_since_epoch(y, m, d) as i32))
+        }
+        "at" => {
+            let text = value.as_str()?;
+            DATETIMES
+                .iter()
+                .find(|(t, _)| *t == text)?
+                .1
+                .map(Cell::Datetime)
+        }
+        "opens" => {
+            // HH:MM, HH:MM:SS or HH:MM:SS.f (1 to 6 digits).
+            let text = value.as_str()?;
+            let (clock, fraction) = match text.split_once('.') {
+                Some((c, f)) => {
+                    let ok = (1..=6).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit());
+                    (
+                        c,
+                        if ok {
+                            format!("{f:0<6}").parse::<i64>().ok()?
+                        } else {
+                            return None;
+                        },
+                    )
+                }
+                None => (text, 0),
+            };
+            let (hm, seconds) = match clock.len() {
+                5 => (clock, 0),
+                8 => (
+                    &clock[..5],
+                    i64::from(digits(clock.get(6..)?, 2).filter(|s| *s < 60)?),
+                ),
+                _ => return None,
+            };
+            if clock.len() == 8 && clock.as_bytes()[5] != b':' {
+                return None;
+            }
+            if clock.len() == 5 && fraction != 0 {
+                return None;
+            }
+            let (h, m) = strict_time(hm)?;
+            Some(Cell::Time(
+                ((i64::from(h) * 60 + i64::from(m)) * 60 + seconds) * 1_000_000 + fraction,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What `value` is worth for a table widget over [`fuzz_table`].
+fn documented_table_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
+    let object = value.as_object()?;
+    let rows = match spec {
+        WidgetSpec::DataframeSelect(s) => s.columns[0].values.len(),
+        WidgetSpec::DataEditor(e) => e.columns[0].values.len(),
+        _ => return None,
+    };
+    let row_number = |v: &Value| {
+        v.as_u64()
+            .filter(|r| (*r as usize) < rows)
+            .map(|r| r as u32)
+    };
+    let distinct = |items: &[String]| {
+        items
+            .iter()
+            .enumerate()
+            .all(|(i, a)| !items[..i].contains(a))
+    };
+    match spec {
+        WidgetSpec::DataframeSelect(s) => {
+            if object.keys().any(|k| k != "rows" && k != "columns") {
+                return None;
+            }
+            let empty = Vec::new();
+            let list = |k: &str| object.get(k).map_or(Some(&empty), Value::as_array);
+            let mut picked: Vec<u32> = list("rows")?
+                .iter()
+                .map(row_number)
+                .collect::<Option<_>>()?;
+            let names: Vec<String> = list("columns")?
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .filter(|n| TABLE_COLUMNS.contains(n))
+                        .map(String::from)
+                })
+                .collect::<Option<_>>()?;
+            let as_text: Vec<String> = picked.iter().map(|r| r.to_string()).collect();
+            if !distinct(&as_text) || !distinct(&names) {
+                return None;
+            }
+            let fits = |count: SelectCount, n: usize| match count {
+                SelectCount::Off => n == 0,
+                SelectCount::Single => n <= 1,
+                SelectCount::Multi => true,
+            };
+            if !fits(s.select_rows, picked.len()) || !fits(s.select_columns, names.len()) {
+                return None;
+            }
+            picked.sort();
+            let columns = TABLE_COLUMNS
+                .iter()
+                .filter(|c| names.iter().any(|n| n == *c))
+                .map(|c| (*c).to_owned())
+                .collect();
+            Some(WidgetValue::Selection {
+                rows: picked,
+                columns,
+            })
+        }
+        WidgetSpec::DataEditor(e) => {
+            if object
+                .keys()
+                .any(|k| !["edited_rows", "added_rows", "deleted_rows"].contains(&k.as_str()))
+            {
+                return None;
+            }
+            let editable = |c: &str| c != "tags" && !e.disabled.iter().any(|d| d == c);
+            let known = |c: &str| TABLE_COLUMNS.contains(&c);
+            let mut edited: Vec<(u32, String, Cell)> = Vec::new();
+            if let Some(by_row) = object.get("edited_rows") {
+                let mut keyed: Vec<(u32, &Map<String, Value>)> = Vec::new();
+                for (key, cells) in by_row.as_object()? {
+                    let r: u32 = key.parse().ok()?;
+                    if r.to_string() != *key || r as usize >= rows {
+                        return None;
+                    }
+                    keyed.push((r, cells.as_object()?));
+                }
+                keyed.sort_by_key(|(r, _)| *r);
+                for (r, cells) in keyed {
+                    for name in TABLE_COLUMNS {
+                        if let Some(v) = cells.get(name) {
+                            if !editable(name) {
+                                return None;
+                            }
+                            edited.push((r, name.to_owned(), documented_cell(name, v)?));
+                        }
+                    }
+                    if cells.keys().any(|k| !known(k)) {
+                        return None;
+                    }
+                }
+            }
+            let added_items = match object.get("added_rows") {
+                Some(v) => v.as_array()?.clone(),
+                None => Vec::new(),
+            };
+            let deleted_items = match object.get("deleted_rows") {
+                Some(v) => v.as_array()?.clone(),
+                None => Vec::new(),
+            };
+            if (!added_items.is_empty() || !deleted_items.is_empty()) && !e.dynamic_rows {
+                return None;
+            }
+            let mut added = Vec::new();
+            for item in &added_items {
+                let given = item.as_object()?;
+                if given.keys().any(|k| !known(k) || !editable(k)) {
+                    return None;
+                }
+                let row: Vec<Cell> = TABLE_COLUMNS
+                    .iter()
+                    .map(|c| documented_cell(c, given.get(*c).unwrap_or(&Value::Null)))
+                    .collect::<Option<_>>()?;
+                added.push(row);
+            }
+            let mut deleted: Vec<u32> = deleted_items
+                .iter()
+                .map(row_number)
+                .collect::<Option<_>>()?;
+            let as_text: Vec<String> = deleted.iter().map(|r| r.to_string()).collect();
+            if !distinct(&as_text) {
+                return None;
+            }
+            deleted.sort();
+            Some(WidgetValue::Edits(TableEdits {
+                edited,
+                added,
+                deleted,
+                names: TABLE_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// Values aimed at `spec`'s rules, and arbitrary JSON.
 fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
     use WidgetSpec as W;
     let aimed = match spec.clone() {
+        W::DataframeSelect(_) => return table_values(false),
+        W::DataEditor(_) => return table_values(true),
         W::Button(Button)
         | W::DialogDismiss(DialogDismiss)
         | W::SubmitButton(SubmitButton)
@@ -1621,6 +2125,7 @@ fn documented_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValue> {
     let empty_allowed = |default: &Option<String>| default.is_none() && value.is_null();
     let uploads = |most: usize| upload_list(value, most).map(WidgetValue::Files);
     match spec {
+        W::DataframeSelect(_) | W::DataEditor(_) => documented_table_value(spec, value),
         W::DownloadButton(DownloadButton {
             ignore_click: true, ..
         }) => (value.as_bool() == Some(false)).then_some(WidgetValue::Bool(false)),

@@ -84,8 +84,9 @@ pub struct TableEdits {
     pub added: Vec<Vec<Cell>>,
     /// Deleted rows, ascending.
     pub deleted: Vec<u32>,
-    /// The table's column names, for the JSON form of added rows.
-    names: Vec<String>,
+    /// The table's column names, in order (the JSON form of an added row
+    /// names its cells).
+    pub names: Vec<String>,
 }
 
 impl Serialize for TableEdits {
@@ -196,7 +197,12 @@ impl DataEditor {
             ColumnType::Boolean => Cell::Boolean(value.as_bool().ok_or_else(wrong)?),
             ColumnType::Date => {
                 let format = time::macros::format_description!("[year]-[month]-[day]");
-                let date = time::Date::parse(text()?, &format).map_err(|_| wrong())?;
+                let t = text()?;
+                let date = time::Date::parse(t, &format).map_err(|_| wrong())?;
+                // Only `YYYY-MM-DD` itself (the parser takes other years).
+                if iso_date(days_of(date)).as_deref() != Some(t) {
+                    return Err(wrong());
+                }
                 Cell::Date(days_of(date))
             }
             ColumnType::Datetime => {
@@ -228,6 +234,10 @@ fn parse_time(text: &str) -> Option<i64> {
     };
     let parts: Vec<&str> = clock.split(':').collect();
     if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+        return None;
+    }
+    // A fraction belongs to seconds.
+    if parts.len() == 2 && text.contains('.') {
         return None;
     }
     let field = |p: &str, most: i64| p.parse::<i64>().ok().filter(|v| (0..most).contains(v));
@@ -290,10 +300,12 @@ impl Kind for DataEditor {
                 .ok_or_else(|| format!("{kind}: `edited_rows` is an object of rows"))?;
             let mut sorted: Vec<(u32, &Map<String, Value>)> = Vec::with_capacity(by_row.len());
             for (row, cells) in by_row {
+                // Row numbers in their one decimal form (not `+1` or `01`,
+                // which would name a row twice).
                 let r = row
                     .parse::<u32>()
                     .ok()
-                    .filter(|r| (*r as usize) < rows)
+                    .filter(|r| (*r as usize) < rows && r.to_string() == *row)
                     .ok_or_else(|| {
                         format!("{kind}: an edited row is a row number below {rows}, got {row:?}")
                     })?;
@@ -501,10 +513,8 @@ mod tests {
                 json!({"edited_rows": {"0": {"at": "2026-12-02 10:00"}}}),
                 "holds datetime values",
             ),
-            (
-                json!({"edited_rows": {"0": {"opens": "24:00"}}}),
-                "holds time values",
-            ),
+            (json!({"edited_rows": {"0": {"opens": "24:00"}}}), "holds time values"),
+            (json!({"edited_rows": {"0": {"opens": "08:30.5"}}}), "holds time values"),
             (json!({"edited_rows": {"0": {"n": 5}}}), "cannot be edited"),
             (
                 json!({"edited_rows": {"0": {"tags": []}}}),
@@ -516,6 +526,12 @@ mod tests {
             ),
             (json!({"edited_rows": {"3": {"ok": true}}}), "below 3"),
             (json!({"edited_rows": {"-1": {"ok": true}}}), "below 3"),
+            (json!({"edited_rows": {"+1": {"ok": true}}}), "below 3"),
+            (json!({"edited_rows": {"01": {"ok": true}}}), "below 3"),
+            (
+                json!({"edited_rows": {"0": {"day": "+2026-12-01"}}}),
+                "holds date values",
+            ),
             (json!({"added_rows": [{}]}), "needs a value"),
             (
                 json!({"added_rows": [{"n": 1, "name": "x"}]}),
