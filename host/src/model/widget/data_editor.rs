@@ -513,8 +513,14 @@ mod tests {
                 json!({"edited_rows": {"0": {"at": "2026-12-02 10:00"}}}),
                 "holds datetime values",
             ),
-            (json!({"edited_rows": {"0": {"opens": "24:00"}}}), "holds time values"),
-            (json!({"edited_rows": {"0": {"opens": "08:30.5"}}}), "holds time values"),
+            (
+                json!({"edited_rows": {"0": {"opens": "24:00"}}}),
+                "holds time values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"opens": "08:30.5"}}}),
+                "holds time values",
+            ),
             (json!({"edited_rows": {"0": {"n": 5}}}), "cannot be edited"),
             (
                 json!({"edited_rows": {"0": {"tags": []}}}),
