@@ -1,7 +1,7 @@
 //! `data_editor`: a table the user edits; the value is what they changed,
 //! each value checked against its column's type and `editing` settings.
 
-use super::parse::first_repeat;
+use super::parse::row_numbers;
 use super::{Input, Kind, WidgetValue};
 use crate::model::table::{
     days_of, iso_date, iso_datetime, iso_time, Column, ColumnType, DAY_MICROS,
@@ -379,20 +379,12 @@ impl Kind for DataEditor {
                 .collect::<Result<Vec<Cell>, String>>()?;
             added.push(row);
         }
-        let mut deleted = deleted_items
-            .into_iter()
-            .flatten()
-            .map(|v| match v.as_u64() {
-                Some(r) if (r as usize) < rows => Ok(r as u32),
-                _ => Err(format!(
-                    "{kind}: a deleted row is a row number below {rows}, got {v}"
-                )),
-            })
-            .collect::<Result<Vec<u32>, String>>()?;
-        if let Some(r) = first_repeat(&deleted) {
-            return Err(format!("{kind}: row {r} deleted twice"));
-        }
-        deleted.sort_unstable();
+        let deleted = row_numbers(
+            kind,
+            "deleted",
+            deleted_items.map_or(&[][..], Vec::as_slice),
+            rows,
+        )?;
         Ok(WidgetValue::Edits(TableEdits {
             edited,
             added,

@@ -1,6 +1,6 @@
 //! `dataframe_select`: a dataframe whose rows or columns the user selects.
 
-use super::parse::first_repeat;
+use super::parse::{first_repeat, row_numbers};
 use super::{Input, Kind, WidgetValue};
 use crate::model::table::Column;
 use serde::{Deserialize, Serialize};
@@ -86,18 +86,7 @@ impl Kind for DataframeSelect {
         };
         let (row_items, column_items) = (list("rows")?, list("columns")?);
         let count = self.rows();
-        let mut rows = row_items
-            .iter()
-            .map(|v| match v.as_u64() {
-                Some(r) if (r as usize) < count => Ok(r as u32),
-                _ => Err(format!(
-                    "{kind}: a selected row is a row number below {count}, got {v}"
-                )),
-            })
-            .collect::<Result<Vec<u32>, String>>()?;
-        if let Some(r) = first_repeat(&rows) {
-            return Err(format!("{kind}: row {r} selected twice"));
-        }
+        let rows = row_numbers(kind, "selected", row_items, count)?;
         let names = column_items
             .iter()
             .map(|v| {
@@ -126,7 +115,6 @@ impl Kind for DataframeSelect {
                 self.select_columns
             ));
         }
-        rows.sort_unstable();
         // Columns in the table's order.
         let columns = self
             .columns

@@ -108,6 +108,30 @@ pub fn first_repeat<T: std::hash::Hash + Eq + Clone>(
     items.into_iter().find(|item| !seen.insert(item.clone()))
 }
 
+/// Row numbers of a table of `rows` rows as a client sent them (`what`:
+/// "selected", "deleted"): each below `rows`, none twice; ascending.
+pub fn row_numbers(
+    kind: &str,
+    what: &str,
+    items: &[serde_json::Value],
+    rows: usize,
+) -> Result<Vec<u32>, String> {
+    let mut numbers = items
+        .iter()
+        .map(|v| match v.as_u64() {
+            Some(r) if (r as usize) < rows => Ok(r as u32),
+            _ => Err(format!(
+                "{kind}: a {what} row is a row number below {rows}, got {v}"
+            )),
+        })
+        .collect::<Result<Vec<u32>, String>>()?;
+    if let Some(r) = first_repeat(&numbers) {
+        return Err(format!("{kind}: row {r} {what} twice"));
+    }
+    numbers.sort_unstable();
+    Ok(numbers)
+}
+
 /// Checks a list of options and the default indices into it.
 pub fn check_options(
     kind: &str,
