@@ -1522,6 +1522,7 @@ fn table_spec(valid: bool) -> BoxedStrategy<WidgetSpec> {
             move |(rows, select_rows, select_columns, editor, disabled, dynamic_rows)| {
                 if editor {
                     return WidgetSpec::DataEditor(DataEditor {
+                        digest: host::model::table::table_digest(&fuzz_table(rows)),
                         columns: fuzz_table(rows),
                         height: None,
                         dynamic_rows,
@@ -1547,7 +1548,10 @@ fn table_spec(valid: bool) -> BoxedStrategy<WidgetSpec> {
 
 /// Datetimes the fuzzing sends, with the microseconds each means (none:
 /// not RFC 3339, which also takes a space for the `T`).
-const DATETIMES: [(&str, Option<i64>); 8] = [
+const DATETIMES: [(&str, Option<i64>); 11] = [
+    ("2026-12-02x10:00:00Z", None),
+    ("2026-12-02T10:00:00.1234567Z", None),
+    ("2026-12-02T10:00:60Z", None),
     ("2026-12-02T10:00:00Z", Some(1_796_205_600_000_000)),
     ("2026-12-02T10:00:00+01:00", Some(1_796_202_000_000_000)),
     ("2026-12-02T10:00:00.5Z", Some(1_796_205_600_500_000)),
@@ -1559,8 +1563,9 @@ const DATETIMES: [(&str, Option<i64>); 8] = [
 ];
 
 /// Values aimed at a table widget's rules: rows, columns and cells near
-/// and past what they take.
-fn table_values(editor: bool) -> BoxedStrategy<Value> {
+/// and past what they take; for a data editor (its table's `digest`),
+/// with that digest, another or none.
+fn table_values(editor: Option<String>) -> BoxedStrategy<Value> {
     let row_number = || {
         prop_oneof![
             4 => (0u64..5).prop_map(Value::from),
@@ -1574,7 +1579,7 @@ fn table_values(editor: bool) -> BoxedStrategy<Value> {
             1 => any::<String>(),
         ]
     };
-    if !editor {
+    let Some(digest) = editor else {
         return prop_oneof![
             4 => (vec(row_number(), 0..4), vec(column().prop_map(Value::String), 0..3), 0u8..4)
                 .prop_map(|(rows, columns, shape)| match shape {
@@ -1586,7 +1591,7 @@ fn table_values(editor: bool) -> BoxedStrategy<Value> {
             1 => json_value(),
         ]
         .boxed();
-    }
+    };
     let texts = |pool: Vec<&'static str>| {
         select(pool)
             .prop_map(|t| Value::String(t.to_owned()))
@@ -1640,6 +1645,8 @@ fn table_values(editor: bool) -> BoxedStrategy<Value> {
                 "08:30:15.1234567",
                 "08:30.5",
                 "08:30:15.",
+                "+1:+2",
+                "-0:00",
             ]),
             _ => Just(json!([])).boxed(),
         }
@@ -1660,8 +1667,13 @@ fn table_values(editor: bool) -> BoxedStrategy<Value> {
         option::of(vec(cells().prop_map(Value::Object), 0..3)),
         option::of(vec(row_number(), 0..3)),
         prop_oneof![9 => Just(None), 1 => Just(Some("removed"))],
+        prop_oneof![
+            2 => Just(None),
+            2 => Just(Some(Value::String(digest))),
+            1 => select(vec![json!("0000000000000000"), json!(7)]).prop_map(Some),
+        ],
     )
-        .prop_map(|(edited, added, deleted, extra)| {
+        .prop_map(|(edited, added, deleted, extra, digest)| {
             let mut object = Map::new();
             if let Some(edited) = edited {
                 object.insert(
@@ -1677,6 +1689,9 @@ fn table_values(editor: bool) -> BoxedStrategy<Value> {
             }
             if let Some(extra) = extra {
                 object.insert(extra.into(), json!([]));
+            }
+            if let Some(digest) = digest {
+                object.insert("digest".into(), digest);
             }
             Value::Object(object)
         })
@@ -1834,12 +1849,16 @@ fn documented_table_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValu
             })
         }
         WidgetSpec::DataEditor(e) => {
-            if object
-                .keys()
-                .any(|k| !["edited_rows", "added_rows", "deleted_rows"].contains(&k.as_str()))
-            {
+            if object.keys().any(|k| {
+                !["edited_rows", "added_rows", "deleted_rows", "digest"].contains(&k.as_str())
+            }) {
                 return None;
             }
+            // Bound to the table's digest when the value names one.
+            let digest = match object.get("digest") {
+                None => None,
+                Some(d) => Some(d.as_str().filter(|d| *d == e.digest)?.to_owned()),
+            };
             let editable = |c: &str| c != "tags" && !e.disabled.iter().any(|d| d == c);
             let known = |c: &str| TABLE_COLUMNS.contains(&c);
             let mut edited: Vec<(u32, String, Cell)> = Vec::new();
@@ -1904,6 +1923,7 @@ fn documented_table_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValu
                 added,
                 deleted,
                 names: TABLE_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+                digest,
             }))
         }
         _ => None,
@@ -1914,8 +1934,8 @@ fn documented_table_value(spec: &WidgetSpec, value: &Value) -> Option<WidgetValu
 fn values_for(spec: &WidgetSpec) -> BoxedStrategy<Value> {
     use WidgetSpec as W;
     let aimed = match spec.clone() {
-        W::DataframeSelect(_) => return table_values(false),
-        W::DataEditor(_) => return table_values(true),
+        W::DataframeSelect(_) => return table_values(None),
+        W::DataEditor(e) => return table_values(Some(e.digest)),
         W::Button(Button)
         | W::DialogDismiss(DialogDismiss)
         | W::SubmitButton(SubmitButton)

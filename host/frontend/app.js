@@ -76,8 +76,11 @@ function connect() {
   // messages arrive together and are applied in one task).
   socket.onmessage = (event) => {
     if (event.data instanceof ArrayBuffer) { streams.push(new Uint8Array(event.data)); return; }
+    // The streams belong to this text frame alone, whatever happens to it.
+    const mine = streams;
+    streams = [];
     let data = JSON.parse(event.data);
-    if (streams.length) { data = withArrowColumns(data, streams); streams = []; }
+    if (mine.length) data = withArrowColumns(data, mine);
     if (Array.isArray(data)) data.forEach(handle);
     else handle(data);
   };
@@ -416,6 +419,9 @@ function withRows(element, columns) {
       const offset = c.values.length, nulls = columns[i].nulls;
       if (nulls && nulls.length) c.nulls = (c.nulls || []).concat(nulls.map((r) => r + offset));
       extend(growable(c), columns[i].values);
+      // A column from Arrow is compared by its fingerprint: the rows
+      // joined change it, so a grown element is never taken as unchanged.
+      if (typeof c.arrow === "string") c.arrow += `+${typeof columns[i].arrow === "string" ? columns[i].arrow : JSON.stringify(columns[i].values)}`;
     });
     return true;
   }

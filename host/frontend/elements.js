@@ -56,16 +56,28 @@ const rowCount = (columns) => (columns.length ? columns[0].values.length : 0);
 // fingerprint of the stream stands in for them when a slot compares an
 // element with the one it shows.
 function withArrowColumns(message, streams) {
-  const walk = (value) => {
-    if (Array.isArray(value)) { value.forEach(walk); return; }
-    if (!value || typeof value !== "object") return;
-    if (typeof value.arrow === "number" && typeof value.type === "string" && streams[value.arrow]) {
-      fromArrow(value, streams[value.arrow]);
-      return;
+  // Only the columns of the elements that hold tables are looked at, so
+  // nothing a page drew elsewhere (a JSON document) is taken for one.
+  const TABLES = new Set(["table", "dataframe", "add_rows"]), WIDGETS = new Set(["dataframe_select", "data_editor"]);
+  for (const msg of Array.isArray(message) ? message : [message]) {
+    const el = msg && msg.type === "delta" ? msg.element : null;
+    if (!el || !Array.isArray(el.columns)) continue;
+    if (!TABLES.has(el.kind) && !(el.kind === "widget" && WIDGETS.has(el.widget))) continue;
+    for (const column of el.columns) {
+      if (typeof column.arrow !== "number") continue;
+      const bytes = streams[column.arrow];
+      try {
+        if (!bytes) throw new Error(`no stream ${column.arrow}`);
+        fromArrow(column, bytes);
+      } catch (e) {
+        // A column that cannot be read shows no rows, and says so.
+        console.error("an Arrow column could not be read:", e);
+        Object.defineProperty(column, "values", { value: [], writable: true, enumerable: false, configurable: true });
+        Object.defineProperty(column, "nulls", { value: [], writable: true, enumerable: false, configurable: true });
+        column.arrow = `unreadable:${column.arrow}`;
+      }
     }
-    for (const key in value) walk(value[key]);
-  };
-  walk(message);
+  }
   return message;
 }
 
@@ -501,7 +513,13 @@ function selectableTable(el, ctx) {
 // is checked here first, so an edit the host would refuse is never sent.
 function editableTable(el, ctx) {
   const base = rowCount(el.columns);
-  let state = JSON.parse(JSON.stringify(el.value));
+  // The edits are bound to the table they were made against (its digest):
+  // after the page's data changes, the host drops them.
+  let state = { ...JSON.parse(JSON.stringify(el.value)), digest: el.digest };
+  let deleted = new Set(state.deleted_rows);
+  // JSON with keys in order, to know an echo of what was sent.
+  const canon = (v) => JSON.stringify(v, (k, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
   // Added rows not yet sent: a required column is still empty.
   let pending = [];
   const editable = (c) => !["number_list", "text_list", "json"].includes(c.type) && !(el.disabled_columns || []).includes(c.name);
@@ -519,15 +537,21 @@ function editableTable(el, ctx) {
     return null;
   };
   const complete = (row) => el.columns.every((c) => !problem(c, row[c.name] ?? null));
+  // The states sent, oldest first: a run's answer to an older one (its
+  // echo arriving after a newer edit was sent) is not taken back.
+  let sent = [];
   const send = () => {
     const ready = pending.filter(complete);
     pending = pending.filter((row) => !complete(row));
     state.added_rows = state.added_rows.concat(ready);
+    sent = sent.slice(-20).concat(canon(state));
     ctx.send(el.id, state);
   };
   // A box for one cell, of its column's type; `done(value)` with the new
-  // value (undefined: left as it was).
-  const box = (c, value, done) => {
+  // value (undefined: left as it was). A cell of the table's own rows may
+  // not be emptied where a value is required; an added row's may, until
+  // it is complete (it is sent once it is).
+  const box = (c, value, done, own) => {
     const options = c.config?.editing?.options;
     let input;
     if (options) {
@@ -536,7 +560,9 @@ function editableTable(el, ctx) {
     } else {
       const type = { integer: "number", float: "number", date: "date", datetime: "datetime-local", time: "time" }[c.type] || "text";
       input = h("input", { type, step: c.type === "float" ? "any" : c.type === "time" || c.type === "datetime" ? "1" : null });
-      input.value = value === null ? "" : c.type === "datetime" ? String(value).replace(/Z$/, "").slice(0, 19) : String(value);
+      // Date and time boxes take seconds with at most three decimals.
+      input.value = value === null ? "" : c.type === "datetime" ? String(value).replace(/Z$/, "").slice(0, 19)
+        : c.type === "time" ? String(value).slice(0, 12) : String(value);
     }
     input.className = "df-edit";
     const read = () => {
@@ -557,7 +583,7 @@ function editableTable(el, ctx) {
       if (!keep) { done(undefined); return; }
       const v = read();
       const why = v === undefined ? `not a ${c.type} value` : problem(c, v);
-      if (why && v !== null) { input.setCustomValidity(why); input.reportValidity(); finished = false; return; }
+      if (why && (v !== null || own)) { input.setCustomValidity(why); input.reportValidity(); finished = false; return; }
       done(v);
     };
     input.addEventListener("keydown", (e) => {
@@ -587,7 +613,7 @@ function editableTable(el, ctx) {
   const open = (node, c, r) => {
     if (el.disabled || !editable(c)) return;
     if (c.type === "boolean") { setValue(c, r, !(current(c, r) === true)); return; }
-    const input = box(c, current(c, r), (v) => setValue(c, r, v));
+    const input = box(c, current(c, r), (v) => setValue(c, r, v), r < base);
     node.replaceChildren(input);
     input.focus();
     // What the box holds is selected: typing replaces it.
@@ -611,7 +637,7 @@ function editableTable(el, ctx) {
       return node;
     },
     extra: () => added().length,
-    hidden: (r) => r < base && state.deleted_rows.includes(r),
+    hidden: (r) => r < base && deleted.has(r),
     lead: el.dynamic_rows ? (r) => (r === null ? h("div", { class: "df-cell df-lead" }) : h("div", { class: "df-cell df-lead" },
       h("button", { type: "button", class: "df-delete", title: "Delete the row", "aria-label": `Delete row ${r + 1}`, disabled: el.disabled,
         onclick: () => {
@@ -620,6 +646,7 @@ function editableTable(el, ctx) {
             if (i < sent) state.added_rows.splice(i, 1); else pending.splice(i - sent, 1);
           } else {
             state.deleted_rows = [...state.deleted_rows, r].sort((a, b) => a - b);
+            deleted = new Set(state.deleted_rows);
             delete state.edited_rows[r];
           }
           send();
@@ -631,7 +658,11 @@ function editableTable(el, ctx) {
   const view = dataframe(el, hooks);
   const node = h("div", { class: "table-editor" }, el.label ? labelHtml(el) : null, view.node);
   return { node, update: (next) => {
-    state = JSON.parse(JSON.stringify(next.value));
+    const echo = canon({ ...next.value, digest: el.digest }), at = sent.indexOf(echo);
+    if (at >= 0 && at < sent.length - 1) return;
+    if (at === sent.length - 1) sent = [];
+    state = { ...JSON.parse(JSON.stringify(next.value)), digest: el.digest };
+    deleted = new Set(state.deleted_rows);
     view.grown();
   } };
 }

@@ -17,6 +17,75 @@ use std::sync::Arc;
 /// The file that makes a directory an app of an apps root.
 pub const APP_FILE: &str = "app.toml";
 
+/// The optional file of an apps root with what its apps share: `[auth]`, a
+/// login provider every app uses unless it names its own (its
+/// `redirect_uri` holds `{app}`, each app's name), and the viewers and
+/// session length of apps that set none. Its secrets (`client_secret`,
+/// `cookie_secret` under `[auth]`) are in the root's `secrets.toml`, which
+/// no page reads.
+pub const SERVER_FILE: &str = "server.toml";
+
+/// An apps root's `server.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The login every app shares.
+    #[serde(default)]
+    pub auth: crate::app::access::AuthConfig,
+}
+
+/// The login an apps root's `server.toml` gives its apps, with its secrets.
+#[derive(Debug, Clone, Default)]
+pub struct SharedAuth {
+    config: crate::app::access::AuthConfig,
+    client_secret: Option<String>,
+    cookie_secret: Option<String>,
+}
+
+impl SharedAuth {
+    /// Reads `<root>/server.toml` and the `[auth]` secrets of
+    /// `<root>/secrets.toml`; none when there is no `server.toml`.
+    pub fn load(root: &Path) -> anyhow::Result<Option<SharedAuth>> {
+        let file = root.join(SERVER_FILE);
+        if !file.is_file() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        let config: ServerConfig = toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "not a valid {} {}: {}",
+                file.display(),
+                crate::runtime::services::secrets::place(&text, &e),
+                e.message()
+            )
+        })?;
+        if let Some(oidc) = &config.auth.oidc {
+            if !oidc.redirect_uri.contains("{app}") {
+                bail!(
+                    "in {}: [auth.oidc] redirect_uri is every app's callback: write `{{app}}` where                      the app's name goes (https://apps.example.com/{{app}}/_/auth/callback)",
+                    file.display()
+                );
+            }
+        }
+        let secrets_path = root.join(SECRETS_FILE);
+        let secrets = if secrets_path.is_file() {
+            Some(Secrets::load(&secrets_path)?)
+        } else {
+            None
+        };
+        let secret = |key: &str| {
+            let json = secrets.as_ref()?.get(key)?;
+            serde_json::from_str::<String>(&json).ok()
+        };
+        Ok(Some(SharedAuth {
+            client_secret: secret("auth.client_secret"),
+            cookie_secret: secret("auth.cookie_secret"),
+            config: config.auth,
+        }))
+    }
+}
+
 /// One app's settings, from its `app.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,6 +219,7 @@ pub fn discover_all(
     script_threads: usize,
 ) -> anyhow::Result<Vec<Tenant>> {
     let mut tenants = Vec::new();
+    let shared = SharedAuth::load(root)?;
     let entries =
         std::fs::read_dir(root).with_context(|| format!("reading apps root {}", root.display()))?;
     for entry in entries.flatten() {
@@ -166,7 +236,7 @@ pub fn discover_all(
         let parsed = std::fs::read_to_string(&file)
             .with_context(|| format!("reading {}", file.display()))
             .and_then(|text| {
-                parse(&name, &dir, &text, server, script_threads)
+                parse_shared(&name, &dir, &text, server, script_threads, shared.as_ref())
                     .with_context(|| format!("in {}", file.display()))
             });
         tenants.push(parsed.unwrap_or_else(|e| Tenant {
@@ -266,6 +336,20 @@ pub fn parse(
     server: &Limits,
     script_threads: usize,
 ) -> anyhow::Result<Tenant> {
+    parse_shared(name, dir, text, server, script_threads, None)
+}
+
+/// [`parse`] for an app of an apps root whose `server.toml` gives a login:
+/// the app's own `[auth]` keys win, key by key (its `oidc` with the secrets
+/// in its own `secrets.toml`, its `viewers`, its `session_hours`).
+pub fn parse_shared(
+    name: &str,
+    dir: &Path,
+    text: &str,
+    server: &Limits,
+    script_threads: usize,
+    shared: Option<&SharedAuth>,
+) -> anyhow::Result<Tenant> {
     // The parser's message quotes the line, which may hold a database
     // password: the message is kept, the quote is not.
     let config: TenantConfig = toml::from_str(text).map_err(|e| {
@@ -339,18 +423,37 @@ pub fn parse(
         )?))
     };
     let context = Arc::new(config.context.clone());
-    let access = if config.auth == crate::app::access::AuthConfig::default() {
+    let secret = |key: &str| {
+        let json = secrets.as_ref()?.get(key)?;
+        serde_json::from_str::<String>(&json).ok()
+    };
+    let mut auth = config.auth.clone();
+    let (mut client_secret, mut cookie_secret) =
+        (secret("auth.client_secret"), secret("auth.cookie_secret"));
+    if let Some(shared) = shared {
+        if auth.oidc.is_none() {
+            if let Some(oidc) = &shared.config.oidc {
+                auth.oidc = Some(crate::app::access::OidcConfig {
+                    redirect_uri: oidc.redirect_uri.replace("{app}", name),
+                    ..oidc.clone()
+                });
+                client_secret = client_secret.or_else(|| shared.client_secret.clone());
+            }
+        }
+        cookie_secret = cookie_secret.or_else(|| shared.cookie_secret.clone());
+        if auth.viewers.is_empty() {
+            auth.viewers = shared.config.viewers.clone();
+        }
+        auth.session_hours = auth.session_hours.or(shared.config.session_hours);
+    }
+    let access = if auth == crate::app::access::AuthConfig::default() {
         None
     } else {
-        let secret = |key: &str| {
-            let json = secrets.as_ref()?.get(key)?;
-            serde_json::from_str::<String>(&json).ok()
-        };
         Some(Arc::new(crate::app::access::Access::new(
             name,
-            &config.auth,
-            secret("auth.client_secret"),
-            secret("auth.cookie_secret"),
+            &auth,
+            client_secret,
+            cookie_secret,
         )?))
     };
     let allow = AllowList::parse(&config.capabilities.allowed_outbound_hosts)

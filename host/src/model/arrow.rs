@@ -48,18 +48,34 @@ pub fn with_columns_apart<T>(
     redact: Option<Redact>,
     encode: impl FnOnce() -> T,
 ) -> (T, Vec<Vec<u8>>) {
+    /// Puts back what the thread had before, even when `encode` panics,
+    /// so no later frame of this thread is encoded into these streams.
+    struct Restore(Option<Option<Apart>>);
+    impl Restore {
+        fn take(&mut self) -> Vec<Vec<u8>> {
+            let outer = self.0.take().unwrap_or(None);
+            APART
+                .with(|a| std::mem::replace(&mut *a.borrow_mut(), outer))
+                .map(|ours| ours.streams)
+                .unwrap_or_default()
+        }
+    }
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if self.0.is_some() {
+                self.take();
+            }
+        }
+    }
     let outer = APART.with(|a| {
         a.borrow_mut().replace(Apart {
             streams: Vec::new(),
             redact,
         })
     });
+    let mut restore = Restore(Some(outer));
     let value = encode();
-    let streams = APART.with(|a| {
-        let mut a = a.borrow_mut();
-        let ours = std::mem::replace(&mut *a, outer);
-        ours.map(|o| o.streams).unwrap_or_default()
-    });
+    let streams = restore.take();
     (value, streams)
 }
 
@@ -274,5 +290,16 @@ mod tests {
         // And after it, inline again.
         let after = serde_json::to_value(&column).expect("json");
         assert!(after.get("arrow").is_none());
+
+        // Also after an encoding that panicked.
+        let panicked = std::panic::catch_unwind(|| {
+            with_columns_apart(None, || {
+                let _ = serde_json::to_value(&column);
+                panic!("an encoding that fails");
+            })
+        });
+        assert!(panicked.is_err());
+        let after = serde_json::to_value(&column).expect("json");
+        assert!(after.get("arrow").is_none(), "{after}");
     }
 }

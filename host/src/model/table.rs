@@ -693,6 +693,44 @@ pub fn check_table(columns: &[Column]) -> Result<(), String> {
     columns.iter().try_for_each(Column::check)
 }
 
+/// A digest of `columns`' names, types, values and nulls: what a data
+/// editor's edits are bound to (edits by row number mean nothing against
+/// other rows). 64 bits of SipHash with fixed keys, in hex; not a secret.
+pub fn table_digest(columns: &[Column]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    columns.len().hash(&mut h);
+    for c in columns {
+        c.name.hash(&mut h);
+        c.values.kind().name().hash(&mut h);
+        c.nulls.hash(&mut h);
+        match &c.values {
+            ColumnValues::Text(v) | ColumnValues::Json(v) => v.hash(&mut h),
+            ColumnValues::Integer(v) | ColumnValues::Datetime(v) | ColumnValues::Time(v) => {
+                v.hash(&mut h)
+            }
+            ColumnValues::Float(v) => v.iter().for_each(|f| f.to_bits().hash(&mut h)),
+            ColumnValues::Boolean(v) => v.hash(&mut h),
+            ColumnValues::Date(v) => v.hash(&mut h),
+            ColumnValues::NumberList(v) => v.iter().for_each(|l| {
+                l.len().hash(&mut h);
+                l.iter().for_each(|f| f.to_bits().hash(&mut h));
+            }),
+            ColumnValues::TextList(v) => v.hash(&mut h),
+        }
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// The first column name that appears twice, if any.
+pub fn repeated_name(columns: &[Column]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .find(|name| !seen.insert(*name))
+}
+
 /// `days` since 1970-01-01 as `YYYY-MM-DD`; none outside the years the
 /// `time` crate represents.
 pub fn iso_date(days: i32) -> Option<String> {

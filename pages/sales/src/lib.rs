@@ -45,7 +45,9 @@ fn param(cell: &Cell) -> Param {
 
 /// Writes `edits` of the editor showing `orders` back to the database: an
 /// `UPDATE` per changed cell, an `INSERT` per added row, a `DELETE` per
-/// deleted one; the number of statements run.
+/// deleted one; the number of statements run. The rows are the ones the
+/// user edited: the host drops edits made against other rows (the table
+/// changed since), so a row number finds the order the user saw.
 fn save(st: &Ui, orders: &Table, edits: &Edits) -> Result<usize, wasmlit::CallError> {
     let shop = st.connection("shop");
     let id = |row: usize| match orders.value("id", row) {
@@ -191,13 +193,17 @@ fn sales(st: &Ui) {
             edited.edits.deleted.len()
         ));
         if st.button("Save changes") {
+            // The editor starts afresh on what the database holds now,
+            // whether every statement went through or not (one that failed
+            // leaves those before it done: saving the same edits again
+            // would repeat them).
+            st.session_state().set("editor_version", &(version + 1));
             match save(st, &orders, &edited.edits) {
                 Ok(n) => {
-                    st.session_state().set("editor_version", &(version + 1));
                     st.toast(&format!("Saved ({n} statements)"));
                     st.rerun();
                 }
-                Err(e) => st.error(format!("Not saved: {e}")),
+                Err(e) => st.error(format!("Not all saved: {e}. The table shows what was.")),
             }
         }
     }

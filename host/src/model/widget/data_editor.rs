@@ -4,7 +4,8 @@
 use super::parse::row_numbers;
 use super::{Input, Kind, WidgetValue};
 use crate::model::table::{
-    days_of, iso_date, iso_datetime, iso_time, Column, ColumnType, DAY_MICROS,
+    days_of, iso_date, iso_datetime, iso_time, repeated_name, table_digest, Column, ColumnType,
+    DAY_MICROS,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -37,6 +38,9 @@ pub struct DataEditor {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub disabled: Vec<String>,
+    /// The table's digest ([`table_digest`]): edits that name another
+    /// one were made against other rows and are refused.
+    pub digest: String,
 }
 
 /// One value of an edited table, of its column's type.
@@ -87,6 +91,9 @@ pub struct TableEdits {
     /// The table's column names, in order (the JSON form of an added row
     /// names its cells).
     pub names: Vec<String>,
+    /// The digest of the table the edits were made against, as the
+    /// browser sent it.
+    pub digest: Option<String>,
 }
 
 impl Serialize for TableEdits {
@@ -114,12 +121,15 @@ impl Serialize for TableEdits {
                 )
             })
             .collect();
-        serde_json::json!({
+        let mut value = serde_json::json!({
             "edited_rows": edited,
             "added_rows": added,
             "deleted_rows": self.deleted,
-        })
-        .serialize(serializer)
+        });
+        if let Some(digest) = &self.digest {
+            value["digest"] = Value::from(digest.as_str());
+        }
+        value.serialize(serializer)
     }
 }
 
@@ -206,11 +216,13 @@ impl DataEditor {
                 Cell::Date(days_of(date))
             }
             ColumnType::Datetime => {
-                let at = time::OffsetDateTime::parse(
-                    text()?,
-                    &time::format_description::well_known::Rfc3339,
-                )
-                .map_err(|_| wrong())?;
+                let t = text()?;
+                if !rfc3339_shape(t) {
+                    return Err(wrong());
+                }
+                let at =
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                        .map_err(|_| wrong())?;
                 let micros =
                     i64::try_from(at.unix_timestamp_nanos() / 1000).map_err(|_| wrong())?;
                 Cell::Datetime(micros)
@@ -223,6 +235,47 @@ impl DataEditor {
     }
 }
 
+/// Whether `text` is written `YYYY-MM-DD`, `T` or a space, `HH:MM:SS`, an
+/// optional fraction of 1 to 6 digits, then `Z` or `±HH:MM` (the parser
+/// takes more: other separators, longer fractions, second 60).
+fn rfc3339_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |from: usize, to: usize| {
+        b.get(from..to)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let clock = b.len() >= 20
+        && digits(0, 4)
+        && b[4] == b'-'
+        && digits(5, 7)
+        && b[7] == b'-'
+        && digits(8, 10)
+        && (b[10] == b'T' || b[10] == b' ')
+        && digits(11, 13)
+        && b[13] == b':'
+        && digits(14, 16)
+        && b[16] == b':'
+        && digits(17, 19)
+        && b[17] < b'6';
+    if !clock {
+        return false;
+    }
+    let mut rest = &b[19..];
+    if rest.first() == Some(&b'.') {
+        let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=6).contains(&n) {
+            return false;
+        }
+        rest = &rest[1 + n..];
+    }
+    rest == b"Z"
+        || (rest.len() == 6
+            && (rest[0] == b'+' || rest[0] == b'-')
+            && rest[1..3].iter().all(u8::is_ascii_digit)
+            && rest[3] == b':'
+            && rest[4..6].iter().all(u8::is_ascii_digit))
+}
+
 /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff` as microseconds since midnight.
 fn parse_time(text: &str) -> Option<i64> {
     let (clock, fraction) = match text.split_once('.') {
@@ -233,7 +286,11 @@ fn parse_time(text: &str) -> Option<i64> {
         None => (text, 0),
     };
     let parts: Vec<&str> = clock.split(':').collect();
-    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     // A fraction belongs to seconds.
@@ -252,6 +309,18 @@ fn parse_time(text: &str) -> Option<i64> {
 }
 
 impl Kind for DataEditor {
+    fn check(&self) -> Result<(), String> {
+        if let Some(name) = repeated_name(&self.columns) {
+            return Err(format!(
+                "data_editor: edits name columns, so no two may be named `{name}`"
+            ));
+        }
+        if self.digest != table_digest(&self.columns) {
+            return Err("data_editor: the digest is not the table's".into());
+        }
+        Ok(())
+    }
+
     fn default_value(&self) -> WidgetValue {
         WidgetValue::Edits(TableEdits {
             names: self.columns.iter().map(|c| c.name.clone()).collect(),
@@ -266,14 +335,28 @@ impl Kind for DataEditor {
             .value
             .as_object()
             .ok_or_else(|| input.wrong_type(expected))?;
-        if let Some(other) = object
-            .keys()
-            .find(|k| !matches!(k.as_str(), "edited_rows" | "added_rows" | "deleted_rows"))
-        {
+        if let Some(other) = object.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "edited_rows" | "added_rows" | "deleted_rows" | "digest"
+            )
+        }) {
             return Err(format!(
                 "{kind}: unknown field `{other}`; expected {expected}"
             ));
         }
+        // Edits name rows by number: made against another table (the
+        // page's data changed since), they would change other rows.
+        let digest = match object.get("digest") {
+            None => None,
+            Some(Value::String(d)) if *d == self.digest => Some(d.clone()),
+            Some(_) => {
+                return Err(format!(
+                    "{kind}: these edits were made against other rows (the table changed since); \
+                     they are dropped"
+                ))
+            }
+        };
         let rows = self.rows();
         let mut cells = 0usize;
         let mut count = |n: usize| {
@@ -286,10 +369,16 @@ impl Kind for DataEditor {
                 Ok(())
             }
         };
+        let places: std::collections::HashMap<&str, usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.as_str(), i))
+            .collect();
         let column = |name: &str| {
-            self.columns
-                .iter()
-                .position(|c| c.name == name)
+            places
+                .get(name)
+                .copied()
                 .ok_or_else(|| format!("{kind}: the table has no column `{name}`"))
         };
         // Edited cells, by row, then by column in the table's order.
@@ -390,6 +479,7 @@ impl Kind for DataEditor {
             added,
             deleted,
             names: self.columns.iter().map(|c| c.name.clone()).collect(),
+            digest,
         }))
     }
 
@@ -421,8 +511,10 @@ mod tests {
     use serde_json::json;
 
     fn editor(dynamic_rows: bool) -> DataEditor {
+        let columns = crate::model::widget::sample_table();
         DataEditor {
-            columns: crate::model::widget::sample_table(),
+            digest: table_digest(&columns),
+            columns,
             height: None,
             dynamic_rows,
             disabled: vec!["n".into()],
@@ -469,6 +561,23 @@ mod tests {
         // The JSON form (session state, the browser) reads back the same.
         let again = check(&e, serde_json::to_value(&edits).expect("json")).expect("valid");
         assert_eq!(again, edits);
+        // Bound to the table they were made against: kept while it is the
+        // same, refused once its rows changed.
+        let bound = json!({"edited_rows": {"0": {"ok": false}}, "digest": e.digest});
+        assert!(check(&e, bound.clone()).is_ok());
+        let mut changed = editor(true);
+        changed.columns[0].values = crate::model::table::ColumnValues::Integer(vec![3, 2, 1]);
+        changed.digest = table_digest(&changed.columns);
+        let error = check(&changed, bound).expect_err("other rows");
+        assert!(error.contains("other rows"), "{error}");
+    }
+
+    #[test]
+    fn an_editor_needs_distinct_column_names() {
+        let mut e = editor(false);
+        e.columns[1].name = "n".into();
+        e.digest = table_digest(&e.columns);
+        assert!(e.check().unwrap_err().contains("no two"));
     }
 
     #[test]
@@ -509,6 +618,23 @@ mod tests {
                 json!({"edited_rows": {"0": {"opens": "24:00"}}}),
                 "holds time values",
             ),
+            (
+                json!({"edited_rows": {"0": {"opens": "+1:+2"}}}),
+                "holds time values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"at": "2026-12-02x10:00:00Z"}}}),
+                "holds datetime values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"at": "2026-12-02T10:00:00.1234567Z"}}}),
+                "holds datetime values",
+            ),
+            (
+                json!({"edited_rows": {"0": {"at": "2026-12-02T10:00:60Z"}}}),
+                "holds datetime values",
+            ),
+            (json!({"digest": "0000000000000000"}), "other rows"),
             (
                 json!({"edited_rows": {"0": {"opens": "08:30.5"}}}),
                 "holds time values",

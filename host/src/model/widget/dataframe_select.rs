@@ -55,6 +55,11 @@ impl Kind for DataframeSelect {
         if self.select_rows == SelectCount::Off && self.select_columns == SelectCount::Off {
             return Err("dataframe_select: let the user select rows, columns or both".into());
         }
+        if let Some(name) = crate::model::table::repeated_name(&self.columns) {
+            return Err(format!(
+                "dataframe_select: a selection names columns, so no two may be named `{name}`"
+            ));
+        }
         Ok(())
     }
 

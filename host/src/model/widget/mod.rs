@@ -537,6 +537,7 @@ pub(crate) fn one_of_each() -> Vec<WidgetSpec> {
             select_columns: SelectCount::Single,
         }),
         WidgetSpec::DataEditor(DataEditor {
+            digest: crate::model::table::table_digest(&sample_table()),
             columns: sample_table(),
             height: None,
             dynamic_rows: true,

@@ -279,12 +279,16 @@ fn spec(widget: Widget) -> Result<WidgetSpec, CallError> {
             select_rows: select(d.rows),
             select_columns: select(d.columns),
         }),
-        Widget::DataEditor(d) => WidgetSpec::DataEditor(DataEditor {
-            columns: super::ui::columns(d.data)?,
-            height: d.height,
-            dynamic_rows: d.dynamic_rows,
-            disabled: d.disabled,
-        }),
+        Widget::DataEditor(d) => {
+            let columns = super::ui::columns(d.data)?;
+            WidgetSpec::DataEditor(DataEditor {
+                digest: crate::model::table::table_digest(&columns),
+                columns,
+                height: d.height,
+                dynamic_rows: d.dynamic_rows,
+                disabled: d.disabled,
+            })
+        }
         Widget::Button => WidgetSpec::Button(Button),
         Widget::Checkbox(default) => WidgetSpec::Checkbox(Checkbox { default }),
         Widget::IntSlider(s) => WidgetSpec::IntSlider(IntSlider {
