@@ -440,3 +440,97 @@ async fn bad_id_tokens_from_the_provider_are_refused() {
         s.apps.shutdown().await;
     }
 }
+
+/// One login provider for every app of an apps root (`server.toml`): apps
+/// without an `[auth]` of their own use it, each with its own callback and
+/// its own login cookie; an app's own `viewers` replace the server's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_configured_for_the_server_serves_every_app_each_with_its_own_cookie() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let port = OidcProvider::free_port();
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("server.toml"),
+        format!(
+            "[auth]\nviewers = [\"alice@example.com\"]\n[auth.oidc]\n\
+             issuer = \"http://127.0.0.1:{port}\"\nclient_id = \"wasmlit\"\n\
+             redirect_uri = \"http://{addr}/{{app}}/_/auth/callback\"\n"
+        ),
+    )
+    .unwrap();
+    let secrets = root.path().join("secrets.toml");
+    std::fs::write(
+        &secrets,
+        format!(
+            "[auth]\nclient_secret = \"{}\"\ncookie_secret = \"{COOKIE_SECRET}\"\n",
+            OidcProvider::CLIENT_SECRET
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    for (name, config) in [
+        ("one", ""),
+        ("two", ""),
+        ("bobs", "[auth]\nviewers = [\"bob@example.com\"]\n"),
+    ] {
+        let pages = root.path().join(name).join("pages");
+        std::fs::create_dir_all(&pages).unwrap();
+        std::fs::copy(tests::page_wasm("database"), pages.join("database.wasm")).unwrap();
+        std::fs::write(root.path().join(name).join("app.toml"), config).unwrap();
+    }
+    let callbacks: Vec<String> = ["one", "two", "bobs"]
+        .iter()
+        .map(|app| format!("http://{addr}/{app}/_/auth/callback"))
+        .collect();
+    let _provider = OidcProvider::start(port, &callbacks, None);
+    let apps = TestApps::serve_on(root, 2, listener).await;
+
+    // Every app is behind the server's login.
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for app in ["one", "two", "bobs"] {
+        let page = plain
+            .get(format!("http://{addr}/{app}/database"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), 303, "{app}");
+    }
+    // Alice logs in to `one`; the page knows her.
+    let browser = Browser::new();
+    let (status, at, body) = browser
+        .login(&format!("http://{addr}/one/database"), "alice@example.com")
+        .await;
+    assert_eq!(status, 200, "{at}: {body}");
+    let one = browser.cookies(&format!("http://{addr}/one/"));
+    assert_eq!(
+        user_line(&apps, "one", &one).await,
+        "user alice@example.com verified=true name=alice"
+    );
+    // `one`'s cookie does not open `two`: it logs in on its own (the
+    // provider remembers her), through its own callback.
+    let replayed = plain
+        .get(format!("http://{addr}/two/database"))
+        .header("cookie", &one)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replayed.status().as_u16(), 303, "another app's cookie");
+    let (status, at, _) = browser
+        .login(&format!("http://{addr}/two/database"), "alice@example.com")
+        .await;
+    assert_eq!(status, 200, "{at}");
+    assert_eq!(at, format!("http://{addr}/two/database"));
+    // `bobs` has viewers of its own: Alice logs in and is refused.
+    let (status, _, body) = browser
+        .login(&format!("http://{addr}/bobs/database"), "alice@example.com")
+        .await;
+    assert_eq!(status, 403, "{body}");
+    apps.shutdown().await;
+}

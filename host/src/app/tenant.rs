@@ -657,4 +657,66 @@ mod tests {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn a_server_wide_login_names_every_apps_callback() {
+        let root = tempfile::tempdir().expect("a directory");
+        let write =
+            |text: &str| std::fs::write(root.path().join(SERVER_FILE), text).expect("write");
+        write(
+            "[auth.oidc]\nissuer = \"https://id.example\"\nclient_id = \"c\"\n\
+             redirect_uri = \"https://apps.example/_/auth/callback\"\n",
+        );
+        let error = format!("{:#}", SharedAuth::load(root.path()).expect_err("no {app}"));
+        assert!(error.contains("{app}"), "{error}");
+        write("[auth]\nviewerz = []\n");
+        assert!(
+            SharedAuth::load(root.path()).is_err(),
+            "unknown keys are refused"
+        );
+        write(
+            "[auth]\nviewers = [\"@example.com\"]\n[auth.oidc]\nissuer = \"https://id.example\"\n\
+             client_id = \"c\"\nredirect_uri = \"https://apps.example/{app}/_/auth/callback\"\n",
+        );
+        let shared = SharedAuth::load(root.path()).expect("valid").expect("some");
+        // An app without [auth] takes the provider with its own callback
+        // and the server's viewers; one with viewers keeps its own.
+        let plain = parse_shared(
+            "sales",
+            root.path(),
+            "",
+            &Limits::default(),
+            4,
+            Some(&shared),
+        )
+        .expect("parses");
+        let access = plain.access.expect("a login");
+        let (oidc, _) = access.oidc.as_ref().expect("the provider");
+        assert_eq!(
+            oidc.redirect_uri,
+            "https://apps.example/sales/_/auth/callback"
+        );
+        assert!(access.required());
+        let own = parse_shared(
+            "ops",
+            root.path(),
+            "[auth]\nviewers = [\"bob@other.example\"]\n",
+            &Limits::default(),
+            4,
+            Some(&shared),
+        )
+        .expect("parses");
+        let access = own.access.expect("a login");
+        let bob = crate::model::context::User {
+            sub: "b".into(),
+            email: Some("bob@other.example".into()),
+            email_verified: true,
+            name: None,
+        };
+        assert!(access.allows(&bob));
+        assert_eq!(
+            access.oidc.as_ref().map(|(o, _)| o.redirect_uri.as_str()),
+            Some("https://apps.example/ops/_/auth/callback")
+        );
+    }
 }
