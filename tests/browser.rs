@@ -1765,6 +1765,21 @@ async fn the_sales_example_selects_edits_and_saves_in_the_browser() {
         invalid.as_str().unwrap_or("").contains("at least 0"),
         "{invalid}"
     );
+    // Nor is an emptied total (the column requires one).
+    input
+        .send_keys("\u{E009}a\u{E000}\u{E003}\u{E007}")
+        .await
+        .unwrap();
+    let invalid = until(
+        &browser,
+        "(() => { const m = document.querySelector('.table-editor input.df-edit')?.validationMessage; \
+           return m && m.includes('required') ? m : null; })()",
+    )
+    .await;
+    assert!(
+        invalid.as_str().unwrap_or("").contains("required"),
+        "{invalid}"
+    );
     input.send_keys("\u{E00C}").await.unwrap();
 
     // Saved: the selectable table shows the new total from the database.
