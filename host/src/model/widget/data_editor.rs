@@ -1,7 +1,7 @@
 //! `data_editor`: a table the user edits; the value is what they changed,
 //! each value checked against its column's type and `editing` settings.
 
-use super::parse::row_numbers;
+use super::parse::{digits, parse_date, parse_time, row_numbers};
 use super::{Input, Kind, WidgetValue};
 use crate::model::table::{
     days_of, iso_date, iso_datetime, iso_time, repeated_name, table_digest, Column, ColumnType,
@@ -205,29 +205,9 @@ impl DataEditor {
                 Cell::Float(f)
             }
             ColumnType::Boolean => Cell::Boolean(value.as_bool().ok_or_else(wrong)?),
-            ColumnType::Date => {
-                let format = time::macros::format_description!("[year]-[month]-[day]");
-                let t = text()?;
-                let date = time::Date::parse(t, &format).map_err(|_| wrong())?;
-                // Only `YYYY-MM-DD` itself (the parser takes other years).
-                if iso_date(days_of(date)).as_deref() != Some(t) {
-                    return Err(wrong());
-                }
-                Cell::Date(days_of(date))
-            }
-            ColumnType::Datetime => {
-                let t = text()?;
-                if !rfc3339_shape(t) {
-                    return Err(wrong());
-                }
-                let at =
-                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                        .map_err(|_| wrong())?;
-                let micros =
-                    i64::try_from(at.unix_timestamp_nanos() / 1000).map_err(|_| wrong())?;
-                Cell::Datetime(micros)
-            }
-            ColumnType::Time => Cell::Time(parse_time(text()?).ok_or_else(wrong)?),
+            ColumnType::Date => Cell::Date(parse_day(text()?).ok_or_else(wrong)?),
+            ColumnType::Datetime => Cell::Datetime(parse_instant(text()?).ok_or_else(wrong)?),
+            ColumnType::Time => Cell::Time(parse_clock(text()?).ok_or_else(wrong)?),
             ColumnType::NumberList | ColumnType::TextList | ColumnType::Json => {
                 return Err(format!("column `{name}` cannot be edited"))
             }
@@ -235,77 +215,66 @@ impl DataEditor {
     }
 }
 
-/// Whether `text` is written `YYYY-MM-DD`, `T` or a space, `HH:MM:SS`, an
-/// optional fraction of 1 to 6 digits, then `Z` or `±HH:MM` (the parser
-/// takes more: other separators, longer fractions, second 60).
-fn rfc3339_shape(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |from: usize, to: usize| {
-        b.get(from..to)
-            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
-    };
-    let clock = b.len() >= 20
-        && digits(0, 4)
-        && b[4] == b'-'
-        && digits(5, 7)
-        && b[7] == b'-'
-        && digits(8, 10)
-        && (b[10] == b'T' || b[10] == b' ')
-        && digits(11, 13)
-        && b[13] == b':'
-        && digits(14, 16)
-        && b[16] == b':'
-        && digits(17, 19)
-        && b[17] < b'6';
-    if !clock {
-        return false;
-    }
-    let mut rest = &b[19..];
-    if rest.first() == Some(&b'.') {
-        let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=6).contains(&n) {
-            return false;
-        }
-        rest = &rest[1 + n..];
-    }
-    rest == b"Z"
-        || (rest.len() == 6
-            && (rest[0] == b'+' || rest[0] == b'-')
-            && rest[1..3].iter().all(u8::is_ascii_digit)
-            && rest[3] == b':'
-            && rest[4..6].iter().all(u8::is_ascii_digit))
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the date widgets' form).
+fn parse_day(text: &str) -> Option<i32> {
+    let (y, m, d) = parse_date(text).ok()?;
+    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?);
+    date.ok().map(days_of)
 }
 
-/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff` as microseconds since midnight.
-fn parse_time(text: &str) -> Option<i64> {
-    let (clock, fraction) = match text.split_once('.') {
-        Some((c, f)) if !f.is_empty() && f.len() <= 6 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            (c, format!("{f:0<6}").parse::<i64>().ok()?)
+/// `HH:MM` (the time widgets' form), `HH:MM:SS` or `HH:MM:SS.ffffff`, as
+/// microseconds since midnight.
+fn parse_clock(text: &str) -> Option<i64> {
+    let (h, m) = parse_time(text.get(..5)?).ok()?;
+    let rest = text.get(5..)?;
+    let (seconds, fraction) = if rest.is_empty() {
+        (0, 0)
+    } else {
+        let rest = rest.strip_prefix(':')?;
+        let (s, f) = match rest.split_once('.') {
+            Some((s, f)) if (1..=6).contains(&f.len()) => (s, digits(&format!("{f:0<6}"))?),
+            Some(_) => return None,
+            None => (rest, 0),
+        };
+        if s.len() != 2 {
+            return None;
         }
-        Some(_) => return None,
-        None => (text, 0),
+        (digits(s).filter(|s| *s < 60)?, f)
     };
-    let parts: Vec<&str> = clock.split(':').collect();
-    if !(2..=3).contains(&parts.len())
-        || parts
-            .iter()
-            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    Some(
+        ((i64::from(h) * 60 + i64::from(m)) * 60 + i64::from(seconds)) * 1_000_000
+            + i64::from(fraction),
+    )
+}
+
+/// RFC 3339 as documented: `YYYY-MM-DD`, `T` or a space, `HH:MM:SS` with
+/// a fraction of at most 6 digits, then `Z` or `±HH:MM`; microseconds
+/// since the epoch.
+fn parse_instant(text: &str) -> Option<i64> {
+    let days = parse_day(text.get(..10)?)?;
+    let rest = text.get(10..)?;
+    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' '))?;
+    let (clock, offset_minutes) = match rest.strip_suffix('Z') {
+        Some(clock) => (clock, 0),
+        None => {
+            let at = rest.len().checked_sub(6)?;
+            let (clock, zone) = (rest.get(..at)?, rest.get(at..)?);
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let (h, m) = parse_time(zone.get(1..)?).ok()?;
+            (clock, sign * i64::from(h * 60 + m))
+        }
+    };
+    // Seconds are not optional here.
+    if clock.len() < 8 {
         return None;
     }
-    // A fraction belongs to seconds.
-    if parts.len() == 2 && text.contains('.') {
-        return None;
-    }
-    let field = |p: &str, most: i64| p.parse::<i64>().ok().filter(|v| (0..most).contains(v));
-    let h = field(parts[0], 24)?;
-    let m = field(parts[1], 60)?;
-    let s = match parts.get(2) {
-        Some(p) => field(p, 60)?,
-        None => 0,
-    };
-    let micros = ((h * 60 + m) * 60 + s) * 1_000_000 + fraction;
-    (micros < DAY_MICROS).then_some(micros)
+    let micros = parse_clock(clock)?;
+    Some(i64::from(days) * DAY_MICROS + micros - offset_minutes * 60_000_000)
 }
 
 impl Kind for DataEditor {

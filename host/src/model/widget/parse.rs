@@ -297,7 +297,7 @@ impl SliderUnit {
 }
 
 /// The number written with ASCII digits only (no sign, no spaces).
-fn digits(s: &str) -> Option<u32> {
+pub fn digits(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
