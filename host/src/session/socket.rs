@@ -301,6 +301,9 @@ struct Connection {
     context: Arc<crate::model::context::RequestContext>,
     /// Whether the browser reads tables' columns as Arrow streams.
     arrow_tables: bool,
+    /// What the strings of those streams pass through: the app's secrets
+    /// redacted (made once per connection).
+    redact: Option<crate::model::arrow::Redact>,
 }
 
 /// What the request that opened a WebSocket says about its client.
@@ -418,6 +421,12 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         outbox: crate::session::outbox::Outbox::default(),
         context,
         arrow_tables,
+        redact: server.services.engine.grants.secrets.clone().map(|s| {
+            Arc::new(move |text: &str| match s.redact(text) {
+                std::borrow::Cow::Owned(clean) => Some(clean),
+                std::borrow::Cow::Borrowed(_) => None,
+            }) as crate::model::arrow::Redact
+        }),
     };
     let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
@@ -525,15 +534,8 @@ impl Connection {
     /// columns go before it, each an Arrow stream in a binary frame.
     async fn send_all(&mut self, socket: &mut WebSocket) -> bool {
         let outbox = self.outbox.take();
-        let secrets = self.server.services.engine.grants.secrets.clone();
         let (encoded, streams) = if self.arrow_tables {
-            let redact = secrets.clone().map(|s| {
-                Arc::new(move |text: &str| match s.redact(text) {
-                    std::borrow::Cow::Owned(clean) => Some(clean),
-                    std::borrow::Cow::Borrowed(_) => None,
-                }) as crate::model::arrow::Redact
-            });
-            crate::model::arrow::with_columns_apart(redact, || encode_frame(&outbox))
+            crate::model::arrow::with_columns_apart(self.redact.clone(), || encode_frame(&outbox))
         } else {
             (encode_frame(&outbox), Vec::new())
         };
@@ -552,7 +554,7 @@ impl Connection {
         // No secret of the app reaches a browser, whatever the page drew:
         // a frame that holds one has its string values redacted (never
         // its keys or the protocol's tags).
-        if let Some(secrets) = &secrets {
+        if let Some(secrets) = &self.server.services.engine.grants.secrets {
             if secrets.appears_in(&text) {
                 if let Ok(mut tree) = serde_json::from_str::<serde_json::Value>(&text) {
                     secrets.redact_json(&mut tree);
