@@ -1523,7 +1523,7 @@ fn table_spec(valid: bool) -> BoxedStrategy<WidgetSpec> {
                 if editor {
                     return WidgetSpec::DataEditor(DataEditor {
                         digest: host::model::table::table_digest(&fuzz_table(rows)),
-                        columns: fuzz_table(rows),
+                        columns: Arc::new(fuzz_table(rows)),
                         height: None,
                         dynamic_rows,
                         disabled: disabled.into_iter().map(String::from).collect(),
@@ -1532,7 +1532,7 @@ fn table_spec(valid: bool) -> BoxedStrategy<WidgetSpec> {
                 let both_off =
                     select_rows == SelectCount::Off && select_columns == SelectCount::Off;
                 WidgetSpec::DataframeSelect(DataframeSelect {
-                    columns: fuzz_table(rows),
+                    columns: Arc::new(fuzz_table(rows)),
                     height: None,
                     select_rows: if valid && both_off {
                         SelectCount::Multi

@@ -22,8 +22,9 @@ pub const MAX_CELL_TEXT_BYTES: usize = 64 * 1024;
 /// A table the user edits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataEditor {
-    /// The table.
-    pub columns: Vec<Column>,
+    /// The table (shared: a run's record of the widget and the session's
+    /// copy do not copy it).
+    pub columns: std::sync::Arc<Vec<Column>>,
     /// Scrolls within this many pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
@@ -465,7 +466,7 @@ impl Kind for DataEditor {
         // The columns' names and types, not the rows: edits are kept while
         // the data changes, as far as they still fit it.
         h.write(&[u8::from(self.dynamic_rows)]);
-        for c in &self.columns {
+        for c in self.columns.iter() {
             h.write(c.name.as_bytes());
             h.write(&[0]);
             h.write(c.values.kind().name().as_bytes());
@@ -535,7 +536,8 @@ mod tests {
         let bound = json!({"edited_rows": {"0": {"ok": false}}, "digest": e.digest});
         assert!(check(&e, bound.clone()).is_ok());
         let mut changed = editor(true);
-        changed.columns[0].values = crate::model::table::ColumnValues::Integer(vec![3, 2, 1]);
+        std::sync::Arc::make_mut(&mut changed.columns)[0].values =
+            crate::model::table::ColumnValues::Integer(vec![3, 2, 1]);
         changed.digest = table_digest(&changed.columns);
         let error = check(&changed, bound).expect_err("other rows");
         assert!(error.contains("other rows"), "{error}");
@@ -544,7 +546,7 @@ mod tests {
     #[test]
     fn an_editor_needs_distinct_column_names() {
         let mut e = editor(false);
-        e.columns[1].name = "n".into();
+        std::sync::Arc::make_mut(&mut e.columns)[1].name = "n".into();
         e.digest = table_digest(&e.columns);
         assert!(e.check().unwrap_err().contains("no two"));
     }

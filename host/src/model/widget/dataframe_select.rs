@@ -33,8 +33,9 @@ impl SelectCount {
 /// them ([`WidgetValue::Selection`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataframeSelect {
-    /// The table.
-    pub columns: Vec<Column>,
+    /// The table (shared: a run's record of the widget and the session's
+    /// copy do not copy it).
+    pub columns: std::sync::Arc<Vec<Column>>,
     /// Scrolls within this many pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
@@ -142,7 +143,7 @@ impl Kind for DataframeSelect {
         // The rows are no part of the identity: a selection is kept while
         // the data changes, as far as it still fits.
         h.write(format!("{:?}{:?}", self.select_rows, self.select_columns).as_bytes());
-        for c in &self.columns {
+        for c in self.columns.iter() {
             h.write(c.name.as_bytes());
             h.write(&[0]);
         }
@@ -214,7 +215,8 @@ mod tests {
         };
         let a = select(SelectCount::Multi, SelectCount::Off);
         let mut more_rows = a.clone();
-        more_rows.columns[0].values = ColumnValues::Integer(vec![9, 9, 9]);
+        std::sync::Arc::make_mut(&mut more_rows.columns)[0].values =
+            ColumnValues::Integer(vec![9, 9, 9]);
         assert_eq!(id(&a), id(&more_rows));
         assert_ne!(id(&a), id(&select(SelectCount::Single, SelectCount::Off)));
     }

@@ -344,7 +344,7 @@ impl WidgetSpec {
 /// `region` (text among `north`/`south`), `ok` (booleans), `day` (dates),
 /// `at` (datetimes), `opens` (times), `tags` (text lists), three rows.
 #[cfg(test)]
-pub(crate) fn sample_table() -> Vec<crate::model::table::Column> {
+pub(crate) fn sample_table() -> std::sync::Arc<Vec<crate::model::table::Column>> {
     use crate::model::table::{Column, ColumnConfig, ColumnEditing, ColumnValues};
     let editing = |e: ColumnEditing| {
         Some(ColumnConfig {
@@ -375,7 +375,7 @@ pub(crate) fn sample_table() -> Vec<crate::model::table::Column> {
         options: Some(vec!["north".into(), "south".into()]),
         ..ColumnEditing::default()
     });
-    vec![
+    std::sync::Arc::new(vec![
         Column::new("n", ColumnValues::Integer(vec![1, 2, 3])),
         price,
         name,
@@ -388,7 +388,7 @@ pub(crate) fn sample_table() -> Vec<crate::model::table::Column> {
             "tags",
             ColumnValues::TextList(vec![vec![], vec!["x".into()], vec![]]),
         ),
-    ]
+    ])
 }
 
 /// One spec of every kind, as pages draw them.

@@ -274,7 +274,7 @@ fn spec(widget: Widget) -> Result<WidgetSpec, CallError> {
     };
     Ok(match widget {
         Widget::DataframeSelect(d) => WidgetSpec::DataframeSelect(DataframeSelect {
-            columns: super::ui::columns(d.data)?,
+            columns: std::sync::Arc::new(super::ui::columns(d.data)?),
             height: d.height,
             select_rows: select(d.rows),
             select_columns: select(d.columns),
@@ -283,7 +283,7 @@ fn spec(widget: Widget) -> Result<WidgetSpec, CallError> {
             let columns = super::ui::columns(d.data)?;
             WidgetSpec::DataEditor(DataEditor {
                 digest: crate::model::table::table_digest(&columns),
-                columns,
+                columns: std::sync::Arc::new(columns),
                 height: d.height,
                 dynamic_rows: d.dynamic_rows,
                 disabled: d.disabled,
