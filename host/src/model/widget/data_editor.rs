@@ -301,20 +301,10 @@ impl Kind for DataEditor {
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
         let kind = input.kind;
         let expected = "an object with `edited_rows`, `added_rows` and `deleted_rows`";
-        let object = input
-            .value
-            .as_object()
-            .ok_or_else(|| input.wrong_type(expected))?;
-        if let Some(other) = object.keys().find(|k| {
-            !matches!(
-                k.as_str(),
-                "edited_rows" | "added_rows" | "deleted_rows" | "digest"
-            )
-        }) {
-            return Err(format!(
-                "{kind}: unknown field `{other}`; expected {expected}"
-            ));
-        }
+        let object = input.object(
+            &["edited_rows", "added_rows", "deleted_rows", "digest"],
+            expected,
+        )?;
         // Edits name rows by number: made against another table (the
         // page's data changed since), they would change other rows.
         let digest = match object.get("digest") {

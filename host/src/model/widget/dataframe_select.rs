@@ -74,15 +74,7 @@ impl Kind for DataframeSelect {
     fn validate(&self, input: &Input) -> Result<WidgetValue, String> {
         let kind = input.kind;
         let expected = "an object {\"rows\": [row numbers], \"columns\": [column names]}";
-        let object = input
-            .value
-            .as_object()
-            .ok_or_else(|| input.wrong_type(expected))?;
-        if let Some(other) = object.keys().find(|k| *k != "rows" && *k != "columns") {
-            return Err(format!(
-                "{kind}: unknown field `{other}`; expected {expected}"
-            ));
-        }
+        let object = input.object(&["rows", "columns"], expected)?;
         let empty = Vec::new();
         let list = |name: &str| match object.get(name) {
             None => Ok(&empty),

@@ -18,7 +18,7 @@ pub struct Input<'a> {
     pub value: &'a serde_json::Value,
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
     /// The message for a value of the wrong JSON type.
     pub fn wrong_type(&self, expected: &str) -> String {
         format!(
@@ -26,6 +26,26 @@ impl Input<'_> {
             self.kind,
             json_type(self.value)
         )
+    }
+
+    /// A JSON object whose keys are among `fields` (`expected` describes
+    /// it in the refusal).
+    pub fn object(
+        &self,
+        fields: &[&str],
+        expected: &str,
+    ) -> Result<&'a serde_json::Map<String, serde_json::Value>, String> {
+        let object = self
+            .value
+            .as_object()
+            .ok_or_else(|| self.wrong_type(expected))?;
+        match object.keys().find(|k| !fields.contains(&k.as_str())) {
+            Some(other) => Err(format!(
+                "{}: unknown field `{other}`; expected {expected}",
+                self.kind
+            )),
+            None => Ok(object),
+        }
     }
 
     /// `true` or `false`.
