@@ -298,7 +298,7 @@ pub struct Heading {
 }
 
 /// An icon: an emoji, or the name of a Material Symbol.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "type", content = "name", rename_all = "snake_case")]
 pub enum Icon {
     /// One emoji (a short run of characters).

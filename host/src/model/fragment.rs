@@ -11,7 +11,7 @@ use std::time::Duration;
 pub type FragmentPath = Arc<[u32]>;
 
 /// A fragment a run drew.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fragment {
     /// Where its container is.
     pub path: FragmentPath,

@@ -3,7 +3,7 @@
 
 /// One function of the page and the arguments to call it with. The host
 /// never interprets either: it hands them back to the page, which made them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FunctionRef {
     /// The function's index in the page's own table.
     pub id: u64,

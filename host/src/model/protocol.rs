@@ -27,7 +27,7 @@ pub enum ClientMessage {
 }
 
 /// One page in the navigation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageInfo {
     /// The page's name, used in `rerun` and in the URL.
     pub name: String,
@@ -45,7 +45,7 @@ pub struct PageInfo {
 }
 
 /// Where the browser shows the navigation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NavPosition {
     /// At the top of the sidebar.
@@ -59,7 +59,7 @@ pub enum NavPosition {
 
 /// The pages a session may open and how they are listed: the app's own
 /// (`wasmlit.toml`), or what a run set with `navigation`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Navigation {
     /// In order.
     pub pages: Vec<PageInfo>,

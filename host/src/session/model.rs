@@ -120,6 +120,22 @@ impl From<&Limits> for SessionLimits {
 /// Most widget callbacks waiting for the next run.
 pub const MAX_PENDING_CALLBACKS: usize = 1_000;
 
+/// How many parts [`Session::snapshot`] makes.
+pub const SNAPSHOT_PARTS: usize = 6;
+
+/// The part of a stored session that is not a map of widgets or state:
+/// where it is, and its counters.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Progress {
+    page: Option<String>,
+    query: QueryParams,
+    fragments: Vec<Fragment>,
+    pending_callbacks: Vec<FunctionRef>,
+    navigation: Option<Navigation>,
+    next_run: u64,
+    next_click: u64,
+}
+
 /// One browser tab's session: what it keeps between runs and across
 /// reconnects, and the bookkeeping of its runs.
 pub struct Session {
@@ -718,6 +734,93 @@ impl Session {
         }
     }
 
+    /// What the session keeps between runs, for a store: each part
+    /// serialized on its own (so a store writes only the parts that
+    /// changed), in an order that does not depend on the maps' order.
+    /// Nothing of a run in flight, of clicks no run has seen yet, or of a
+    /// rerun waiting to start is kept: those go with the connection.
+    pub fn snapshot(&self) -> serde_json::Result<[(&'static str, Vec<u8>); SNAPSHOT_PARTS]> {
+        fn sorted<V>(map: &HashMap<WidgetId, V>) -> Vec<(&WidgetId, &V)> {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            entries
+        }
+        let state = serde_json::to_vec(&self.state.lock().entries())?;
+        let progress = Progress {
+            page: self.page.clone(),
+            query: (*self.query).clone(),
+            fragments: self.fragments.iter().map(|(f, _)| f.clone()).collect(),
+            pending_callbacks: self.pending_callbacks.clone(),
+            navigation: self.navigation.clone(),
+            next_run: self.next_run,
+            next_click: self.next_click,
+        };
+        Ok([
+            ("state", state),
+            ("values", serde_json::to_vec(&sorted(&self.values))?),
+            ("specs", serde_json::to_vec(&sorted(&self.specs))?),
+            ("callbacks", serde_json::to_vec(&sorted(&self.callbacks))?),
+            (
+                "widget_fragments",
+                serde_json::to_vec(&sorted(&self.widget_fragments))?,
+            ),
+            ("progress", serde_json::to_vec(&progress)?),
+        ])
+    }
+
+    /// A session as [`Session::snapshot`] kept it, with a fresh `state`
+    /// (that the snapshot's state fills) under `limits`. Its fragments
+    /// with a timer are next due one period from `now`. Fails on a part
+    /// that is missing or does not read back, or on a state past its limits.
+    pub fn restore(
+        state: SharedState,
+        limits: SessionLimits,
+        parts: &HashMap<String, Vec<u8>>,
+        now: Instant,
+    ) -> Result<Session, String> {
+        fn part<T: serde::de::DeserializeOwned>(
+            parts: &HashMap<String, Vec<u8>>,
+            name: &str,
+        ) -> Result<T, String> {
+            let bytes = parts
+                .get(name)
+                .ok_or_else(|| format!("the stored session has no `{name}`"))?;
+            serde_json::from_slice(bytes)
+                .map_err(|e| format!("the stored session's `{name}` does not read back: {e}"))
+        }
+        let entries: Vec<(String, String)> = part(parts, "state")?;
+        {
+            let mut stored = state.lock();
+            for (key, json) in entries {
+                stored.set(&key, json, limits.session_state_bytes)?;
+            }
+        }
+        let progress: Progress = part(parts, "progress")?;
+        let mut session = Session::new(state, limits);
+        session.values = part::<Vec<_>>(parts, "values")?.into_iter().collect();
+        session.specs = part::<Vec<_>>(parts, "specs")?.into_iter().collect();
+        session.callbacks = part::<Vec<_>>(parts, "callbacks")?.into_iter().collect();
+        session.widget_fragments = part::<Vec<(WidgetId, Vec<u32>)>>(parts, "widget_fragments")?
+            .into_iter()
+            .map(|(id, path)| (id, FragmentPath::from(path)))
+            .collect();
+        session.fragments = progress
+            .fragments
+            .into_iter()
+            .map(|f| {
+                let due = f.every.map(|every| now + every);
+                (f, due)
+            })
+            .collect();
+        session.pending_callbacks = progress.pending_callbacks;
+        session.page = progress.page;
+        session.query = Arc::new(progress.query);
+        session.navigation = progress.navigation;
+        session.next_run = progress.next_run.max(1);
+        session.next_click = progress.next_click;
+        Ok(session)
+    }
+
     /// When the next fragment is due to rerun on its own, if any is.
     pub fn next_tick(&self) -> Option<Instant> {
         self.fragments.iter().filter_map(|(_, due)| *due).min()
@@ -741,5 +844,123 @@ impl Session {
         if let (true, Some(page)) = (idle, self.page.clone()) {
             self.request_run(pages, page, Some(path));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::services::session_state::SessionState;
+
+    fn limits() -> SessionLimits {
+        SessionLimits {
+            session_state_bytes: 1 << 20,
+            elements_per_run: 1_000,
+            consecutive_reruns: 10,
+        }
+    }
+
+    fn parts(session: &Session) -> HashMap<String, Vec<u8>> {
+        session
+            .snapshot()
+            .unwrap()
+            .into_iter()
+            .map(|(name, bytes)| (name.to_owned(), bytes))
+            .collect()
+    }
+
+    /// Everything a session keeps between runs reads back as it was
+    /// written, part for part (every field is set to something other than
+    /// a new session's).
+    #[test]
+    fn a_snapshot_restores_to_the_same_session() {
+        let mut session = Session::new(SessionState::shared(), limits());
+        session
+            .state
+            .lock()
+            .set("count", "41".into(), 1 << 20)
+            .unwrap();
+        let call = FunctionRef {
+            id: 7,
+            args: vec![1, 2, 3],
+        };
+        for (n, spec) in crate::model::widget::one_of_each().into_iter().enumerate() {
+            let id = WidgetId::from(format!("w{n}"));
+            session.values.insert(id.clone(), serde_json::json!(n));
+            session.callbacks.insert(id.clone(), call.clone());
+            session
+                .widget_fragments
+                .insert(id.clone(), FragmentPath::from(vec![0, n as u32]));
+            session.specs.insert(id, spec);
+        }
+        session.fragments.push((
+            Fragment {
+                path: FragmentPath::from(vec![0, 1]),
+                call: call.clone(),
+                every: Some(Duration::from_millis(1500)),
+            },
+            None,
+        ));
+        session.pending_callbacks.push(call);
+        session.page = Some("sales".into());
+        session.query = Arc::new(vec![("region".into(), "north".into())]);
+        session.navigation = Some(Navigation {
+            pages: vec![PageInfo {
+                name: "sales".into(),
+                title: "Sales".into(),
+                icon: Some(crate::model::delta::Icon::Emoji("📈".into())),
+                section: Some("Reports".into()),
+                default: true,
+            }],
+            position: NavPosition::Top,
+        });
+        session.next_run = 12;
+        session.next_click = 5;
+        let before = parts(&session);
+        let now = Instant::now();
+        let restored = Session::restore(SessionState::shared(), limits(), &before, now).unwrap();
+        assert_eq!(parts(&restored), before);
+        assert_eq!(restored.state.lock().get("count"), Some("41"));
+        // A timed fragment is due one period after the restore.
+        assert_eq!(
+            restored.next_tick(),
+            Some(now + Duration::from_millis(1500))
+        );
+        assert_eq!(restored.next_run, 12);
+    }
+
+    /// A stored session with a part missing, a part that does not read
+    /// back, or a state past the session's limit is refused with a message
+    /// naming why, not restored half way.
+    #[test]
+    fn a_damaged_snapshot_is_refused_with_its_reason() {
+        let session = Session::new(SessionState::shared(), limits());
+        session
+            .state
+            .lock()
+            .set("big", format!("\"{}\"", "x".repeat(100)), 1 << 20)
+            .unwrap();
+        let good = parts(&session);
+        let now = Instant::now();
+        let mut missing = good.clone();
+        missing.remove("specs");
+        let err = Session::restore(SessionState::shared(), limits(), &missing, now)
+            .err()
+            .unwrap();
+        assert!(err.contains("no `specs`"), "{err}");
+        let mut garbled = good.clone();
+        garbled.insert("progress".into(), b"{".to_vec());
+        let err = Session::restore(SessionState::shared(), limits(), &garbled, now)
+            .err()
+            .unwrap();
+        assert!(err.contains("`progress` does not read back"), "{err}");
+        let small = SessionLimits {
+            session_state_bytes: 10,
+            ..limits()
+        };
+        let err = Session::restore(SessionState::shared(), small, &good, now)
+            .err()
+            .unwrap();
+        assert!(err.contains("session_state_bytes"), "{err}");
     }
 }

@@ -221,6 +221,14 @@ impl SessionState {
         }
     }
 
+    /// Every key and its JSON, in key order.
+    pub fn entries(&self) -> Vec<(&str, &str)> {
+        self.values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
     /// All keys in order.
     pub fn keys(&self) -> Vec<String> {
         self.values.keys().cloned().collect()
