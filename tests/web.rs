@@ -383,7 +383,7 @@ async fn metrics_are_served_only_to_listed_addresses() {
         &["counter"],
         Limits::default(),
         with_http(HttpSettings {
-            metrics_allow: parse_networks(&["10.0.0.0/8".into()]).unwrap(),
+            metrics_allow: parse_networks("metrics_allow", &["10.0.0.0/8".into()]).unwrap(),
             ..HttpSettings::default()
         }),
     )

@@ -14,7 +14,7 @@ const SESSION_KEY = `wasmlit-session${base}`;
 const containers = { 0: document.getElementById("c0"), 1: document.getElementById("c1") };
 const runError = document.getElementById("run-error");
 const connection = document.getElementById("connection");
-let socket = null, pages = [], navPosition = "sidebar", currentRun = 0, page = null, retry = 0, slowFragment = null;
+let socket = null, pages = [], navPosition = "sidebar", currentRun = 0, page = null, retry = 0, slowFragment = null, reconnectNow = false;
 // Whether the user opened or closed the sidebar (then pages no longer do).
 let sidebarChosen = false;
 
@@ -86,6 +86,11 @@ function connect() {
   };
   socket.onclose = () => {
     document.body.classList.remove("running");
+    if (reconnectNow) {
+      reconnectNow = false;
+      connect();
+      return;
+    }
     connection.textContent = "Connecting…";
     setTimeout(connect, Math.min(5000, 200 * 2 ** retry++));
   };
@@ -562,6 +567,11 @@ function handle(msg) {
       break;
     case "shutdown":
       connection.textContent = "The server stopped.";
+      break;
+    case "reconnect":
+      // This server stopped serving the session; another resumes it, at
+      // once and without a word to the user.
+      reconnectNow = true;
       break;
   }
 }

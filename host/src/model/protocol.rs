@@ -121,6 +121,10 @@ pub enum ServerMessage {
     CacheCleared,
     /// The server is shutting down.
     Shutdown,
+    /// Connect again now, naming the session: this server stopped serving
+    /// it (it is draining, or another replica took the session over) and
+    /// any replica resumes it from the shared store.
+    Reconnect,
     /// The page shown was changed on disk and its rebuild failed (only
     /// while `--watch` runs, for the page's author): the compiler's
     /// message, with files and lines. The previous build stays served.

@@ -7,3 +7,4 @@ pub mod outbox;
 pub mod rate;
 pub mod shared;
 pub mod socket;
+pub mod store;

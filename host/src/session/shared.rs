@@ -49,6 +49,9 @@ pub struct AppSessions {
     /// Every session task, so shutdown can wait for them: upgraded
     /// WebSockets are not part of the HTTP server's own graceful shutdown.
     pub sessions: TaskTracker,
+    /// The shared session store, if any: sessions are saved to it as
+    /// their runs end and resumed from it by any replica.
+    pub store: Option<Arc<crate::session::store::SharedStore>>,
 }
 
 /// What the reload watcher tells every session of an app.

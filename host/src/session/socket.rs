@@ -15,8 +15,11 @@ use crate::runtime::run::RunReport;
 use crate::runtime::runner::{RunHandle, RunRequest};
 use crate::runtime::services::session_state::{Evict, SessionState, StateBudget};
 use crate::runtime::services::AppServices;
-use crate::session::model::{Effect, PageLookup, Pages, Session, SessionLimits, StartRun};
+use crate::session::model::{
+    Effect, PageLookup, Pages, Session, SessionLimits, StartRun, SNAPSHOT_PARTS,
+};
 use crate::session::shared::{AppSessions, Reload};
+use crate::session::store::{Claim, Saved};
 use axum::extract::ws::{Message, WebSocket};
 use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +40,23 @@ pub struct SessionData {
     tag: String,
     /// Who opened it (the login's subject), if anyone: only they resume it.
     user: Option<String>,
+    /// What the shared store holds of it, if there is a store.
+    stored: Stored,
+}
+
+/// The version of a session the shared store holds, and a hash of each
+/// part as last written (a save writes only the parts whose hash changed).
+#[derive(Default)]
+struct Stored {
+    version: u64,
+    hashes: HashMap<&'static str, u64>,
+}
+
+/// Who a stored session belongs to, and what its log lines call it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Owner {
+    user: Option<String>,
+    tag: String,
 }
 
 impl SessionData {
@@ -50,8 +70,78 @@ impl SessionData {
             },
             tag: format!("{:08x}", rand::random::<u32>()),
             user: None,
+            stored: Stored::default(),
         }
     }
+
+    /// A session the shared store held as `version`.
+    fn restore(
+        id: &str,
+        services: Arc<AppServices>,
+        budget: &Arc<StateBudget>,
+        version: u64,
+        parts: &HashMap<String, Vec<u8>>,
+    ) -> Result<SessionData, String> {
+        let limits = SessionLimits::from(services.engine.limits());
+        let owner: Owner = parts
+            .get("owner")
+            .and_then(|bytes| serde_json::from_slice(bytes).ok())
+            .ok_or("the stored session has no owner")?;
+        let session = Session::restore(
+            SessionState::shared_in(budget),
+            limits,
+            parts,
+            Instant::now(),
+        )?;
+        let hashes = parts
+            .iter()
+            .filter_map(|(name, bytes)| Some((part_name(name)?, hash_of(bytes))))
+            .collect();
+        Ok(SessionData {
+            session,
+            scope: SessionScope {
+                id: Arc::from(id),
+                services,
+            },
+            tag: owner.tag,
+            user: owner.user,
+            stored: Stored { version, hashes },
+        })
+    }
+
+    /// Every part of the session as the store keeps it.
+    fn parts(&self) -> serde_json::Result<Vec<(&'static str, Vec<u8>)>> {
+        let mut parts = Vec::with_capacity(SNAPSHOT_PARTS + 1);
+        parts.extend(self.session.snapshot()?);
+        let owner = Owner {
+            user: self.user.clone(),
+            tag: self.tag.clone(),
+        };
+        parts.push(("owner", serde_json::to_vec(&owner)?));
+        Ok(parts)
+    }
+}
+
+/// The names of the parts a stored session has, as static strings.
+const PART_NAMES: [&str; SNAPSHOT_PARTS + 1] = [
+    "state",
+    "values",
+    "specs",
+    "callbacks",
+    "widget_fragments",
+    "progress",
+    "owner",
+];
+
+fn part_name(name: &str) -> Option<&'static str> {
+    PART_NAMES.iter().copied().find(|known| *known == name)
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 impl Pages for App {
@@ -172,6 +262,11 @@ pub const RUN_FLUSH_INTERVAL: Duration = Duration::from_millis(8);
 /// reload opens the new socket before the server sees the old one close).
 const RESUME_WAIT: Duration = Duration::from_secs(2);
 
+/// With a shared store, how long a stopping server lets a session's run
+/// in flight finish before cancelling it (so a click being answered is
+/// not lost to a rolling deploy).
+pub const DRAIN_RUN_WAIT: Duration = Duration::from_secs(3);
+
 impl ParkedSessions {
     /// Keeps parked sessions for `grace`; their states count against
     /// `budget`, which may drop the oldest of them to make room.
@@ -228,6 +323,20 @@ impl ParkedSessions {
             }
             tokio::time::timeout_at(deadline, parked).await.ok()?;
         }
+    }
+
+    /// Forgets session `id`, which this replica no longer serves.
+    fn forget(&self, id: &str) {
+        let mut inner = self.inner.lock();
+        inner.connected.remove(id);
+        let parked = inner.parked.remove(id);
+        drop(inner);
+        drop(parked);
+    }
+
+    /// The ids of the sessions connected now.
+    pub fn connected_ids(&self) -> Vec<String> {
+        self.inner.lock().connected.iter().cloned().collect()
     }
 
     /// Drops sessions parked longer than the grace period.
@@ -304,6 +413,8 @@ struct Connection {
     /// What the strings of those streams pass through: the app's secrets
     /// redacted (made once per connection).
     redact: Option<crate::model::arrow::Redact>,
+    /// A run ended since the session was last saved to the shared store.
+    unsaved: bool,
 }
 
 /// What the request that opened a WebSocket says about its client.
@@ -381,9 +492,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     let arrow_tables = hello.arrow_tables;
     let user = context.user.as_ref().map(|u| u.sub.clone());
     let resumed_data = match resume.as_deref() {
-        Some(id) => server
-            .parked
-            .resume(id)
+        Some(id) => resume_session(&server, id)
             .await
             .map(|data| (id.to_owned(), data)),
         None => None,
@@ -393,6 +502,9 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     // other stays parked for its owner).
     let resumed_data = match resumed_data {
         Some((id, data)) if data.user != user => {
+            if let Some(store) = &server.store {
+                store.release(&server.services.name, &id).await;
+            }
             server.parked.park(id, data);
             None
         }
@@ -427,6 +539,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
                 std::borrow::Cow::Borrowed(_) => None,
             }) as crate::model::arrow::Redact
         }),
+        unsaved: false,
     };
     let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
@@ -440,11 +553,91 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         Some(First::Binary) => conn.refuse("binary messages are not part of the protocol".into()),
         None => {}
     }
-    conn.serve(socket, rx, shutdown).await;
+    let ended = conn.serve(socket, rx, shutdown).await;
     conn.data.session.disconnected();
     conn.apply();
     tracing::info!(session = %conn.data.tag, "session disconnected");
+    if ended == Ended::Lost {
+        // Another replica serves it now: this copy is stale.
+        server.parked.forget(&conn.id);
+        return;
+    }
+    // The store gets the session's last state and its lease goes, so any
+    // replica resumes it at once; this one keeps it parked, to resume it
+    // without the store (it checks the store's version first).
+    if let Some(store) = &server.store {
+        if conn.save(true).await {
+            store.release(&server.services.name, &conn.id).await;
+        } else {
+            server.parked.forget(&conn.id);
+            return;
+        }
+    }
     server.parked.park(conn.id, conn.data);
+}
+
+/// Finds session `id` to resume: parked here (waiting briefly for its old
+/// connection here to close), or, with a shared store, held there,
+/// possibly last served by another replica. `None` when there is no such
+/// session, it expired, or another replica serves it still.
+async fn resume_session(server: &Arc<AppSessions>, id: &str) -> Option<SessionData> {
+    let local = server.parked.resume(id).await;
+    let Some(store) = &server.store else {
+        return local;
+    };
+    let app = &server.services.name;
+    let version = local.as_ref().map(|data| data.stored.version);
+    match store.claim(app, id, version, RESUME_WAIT).await {
+        // The store does not answer: this replica's copy, if any, goes on.
+        Claim::Unavailable => local,
+        Claim::Held => {
+            drop(local);
+            server.parked.forget(id);
+            None
+        }
+        Claim::Taken { parts: None, .. } => {
+            if local.is_none() {
+                // Nothing to resume (nothing stored, and no copy here).
+                store.release(app, id).await;
+            }
+            local
+        }
+        Claim::Taken {
+            version,
+            parts: Some(parts),
+        } => {
+            // The store's copy is newer than this replica's (or it has none).
+            drop(local);
+            let restored = SessionData::restore(
+                id,
+                server.services.clone(),
+                &server.parked.budget,
+                version,
+                &parts,
+            );
+            match restored {
+                Ok(data) => {
+                    server.parked.connect_new(id);
+                    Some(data)
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "a stored session could not be resumed");
+                    server.parked.forget(id);
+                    store.release(app, id).await;
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// How a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// The browser went away, or the server stopped.
+    Closed,
+    /// Another replica took the session over (the store says so).
+    Lost,
 }
 
 impl Connection {
@@ -453,17 +646,22 @@ impl Connection {
         mut socket: WebSocket,
         mut rx: mpsc::UnboundedReceiver<Event>,
         mut shutdown: tokio::sync::watch::Receiver<bool>,
-    ) {
+    ) -> Ended {
         if *shutdown.borrow_and_update() {
-            self.outbox.push(ServerMessage::Shutdown);
+            self.outbox.push(self.goodbye());
             self.flush(&mut socket).await;
-            return;
+            return Ended::Closed;
         }
         let mut reloads = self.server.reloads.subscribe();
         loop {
+            // A finished run is stored before the browser hears of it: a
+            // click whose `run_finished` arrived survives this replica.
+            if self.unsaved && !self.save(false).await {
+                return self.lost(&mut socket).await;
+            }
             if self.hold.is_none() && !self.outbox.is_empty() {
                 if !self.flush(&mut socket).await {
-                    return;
+                    return Ended::Closed;
                 }
                 if self.run.is_some() {
                     self.hold = Some(tokio::time::Instant::now() + RUN_FLUSH_INTERVAL);
@@ -476,7 +674,7 @@ impl Connection {
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Text(text))) => self.on_text(text.as_str()),
                     Some(Ok(Message::Binary(_))) => self.refuse("binary messages are not part of the protocol".into()),
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ended::Closed,
                     Some(Ok(_)) => {}
                 },
                 Some(event) = rx.recv() => {
@@ -492,21 +690,131 @@ impl Connection {
                     self.apply();
                 }
                 _ = shutdown.changed() => {
+                    // With a shared store the session goes on elsewhere:
+                    // the run in flight may finish first (within
+                    // DRAIN_RUN_WAIT), so its click is not lost. Without
+                    // one, it is cancelled.
+                    let mut wait = Duration::from_secs(1);
+                    if self.server.store.is_some() {
+                        let deadline = tokio::time::Instant::now() + DRAIN_RUN_WAIT;
+                        while self.run.is_some() {
+                            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                                Ok(Some(event)) => self.on_event(event),
+                                _ => break,
+                            }
+                        }
+                        wait = Duration::from_millis(100);
+                    }
                     self.data.session.shut_down();
                     self.apply();
                     // The cancelled run stops within milliseconds; report it.
-                    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+                    let deadline = tokio::time::Instant::now() + wait;
                     while self.run.is_some() {
                         match tokio::time::timeout_at(deadline, rx.recv()).await {
                             Ok(Some(event)) => self.on_event(event),
                             _ => break,
                         }
                     }
-                    self.outbox.push(ServerMessage::Shutdown);
+                    if !self.save(true).await {
+                        return self.lost(&mut socket).await;
+                    }
+                    // Let go before the browser comes back elsewhere.
+                    if let Some(store) = &self.server.store {
+                        store.release(&self.server.services.name, &self.id).await;
+                    }
+                    self.outbox.push(self.goodbye());
                     self.flush(&mut socket).await;
                     let _ = socket.send(Message::Close(None)).await;
-                    return;
+                    return Ended::Closed;
                 }
+            }
+        }
+    }
+
+    /// What the browser is told when this server stops: to reconnect
+    /// (another replica resumes the session from the shared store), or,
+    /// with no store, that the server stopped.
+    fn goodbye(&self) -> ServerMessage {
+        match self.server.store {
+            Some(_) => ServerMessage::Reconnect,
+            None => ServerMessage::Shutdown,
+        }
+    }
+
+    /// Another replica took the session over: the browser reconnects (and
+    /// is served by whichever replica holds it); nothing of this copy goes on.
+    async fn lost(&mut self, socket: &mut WebSocket) -> Ended {
+        tracing::info!(session = %self.data.tag, "another replica took the session over");
+        if let Some((_, handle)) = &self.run {
+            handle.cancel(crate::runtime::run::CancelReason::Stopped);
+        }
+        self.outbox.take();
+        self.outbox.push(ServerMessage::Reconnect);
+        self.flush(socket).await;
+        let _ = socket.send(Message::Close(None)).await;
+        Ended::Lost
+    }
+
+    /// Writes the parts of the session that changed since the last save
+    /// to the shared store (there is nothing to do without one). False
+    /// when another replica took the session over. `patient` when the
+    /// session leaves this replica (see [`SharedStore::save`]).
+    ///
+    /// [`SharedStore::save`]: crate::session::store::SharedStore::save
+    async fn save(&mut self, patient: bool) -> bool {
+        self.unsaved = false;
+        let Some(store) = self.server.store.clone() else {
+            return true;
+        };
+        let parts = match self.data.parts() {
+            Ok(parts) => parts,
+            Err(error) => {
+                tracing::error!(session = %self.data.tag, %error, "could not encode the session for the store");
+                return true;
+            }
+        };
+        let hashes: Vec<u64> = parts.iter().map(|(_, bytes)| hash_of(bytes)).collect();
+        let mut everything = self.data.stored.version == 0;
+        loop {
+            let changed: Vec<(&str, &[u8])> = parts
+                .iter()
+                .zip(&hashes)
+                .filter(|((name, _), hash)| {
+                    everything || self.data.stored.hashes.get(name) != Some(*hash)
+                })
+                .map(|((name, bytes), _)| (*name, bytes.as_slice()))
+                .collect();
+            if changed.is_empty() {
+                return true;
+            }
+            let answer = store
+                .save(
+                    &self.server.services.name,
+                    &self.id,
+                    self.data.stored.version,
+                    &changed,
+                    patient,
+                )
+                .await;
+            match answer {
+                Saved::Stored(version) => {
+                    self.data.stored.version = version;
+                    for ((name, _), hash) in parts.iter().zip(&hashes) {
+                        self.data.stored.hashes.insert(name, *hash);
+                    }
+                    return true;
+                }
+                // The store lost the session: it starts again from every part.
+                Saved::Forgotten if self.data.stored.version != 0 => {
+                    self.data.stored.version = 0;
+                    everything = true;
+                }
+                Saved::Forgotten | Saved::Unavailable => {
+                    // Written in full at the next save that reaches it.
+                    self.data.stored.hashes.clear();
+                    return true;
+                }
+                Saved::Stale => return false,
             }
         }
     }
@@ -702,6 +1010,7 @@ impl Connection {
                     self.run = None;
                     self.hold = None;
                 }
+                self.unsaved = true;
                 let shutting_down = *self.server.shutdown.borrow();
                 self.data.session.finished(
                     &self.server.app,

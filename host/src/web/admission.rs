@@ -25,6 +25,10 @@ pub struct AdmissionSettings {
     pub connects_per_ip_per_second: f64,
     /// How many it may make at once before the rate applies.
     pub connects_per_ip_burst: f64,
+    /// Addresses of load balancers in front of this server: every client
+    /// reaches it from one of them, so they are not limited per address
+    /// (only by `max_connections`); limit clients at the balancer.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Messages one session may send per second (sustained); past it the
     /// message is refused with an `error` and the session goes on.
     pub session_messages_per_second: f64,
@@ -39,6 +43,7 @@ impl Default for AdmissionSettings {
             max_connections_per_ip: 200,
             connects_per_ip_per_second: 20.0,
             connects_per_ip_burst: 100.0,
+            trusted_proxies: Vec::new(),
             session_messages_per_second: 100.0,
             session_messages_burst: 200.0,
         }
@@ -105,6 +110,9 @@ impl Admission {
 
     /// Lets `ip` make one request (an upload) if its rate allows.
     pub fn request(&self, ip: IpAddr) -> Result<(), Refusal> {
+        if self.is_proxy(ip) {
+            return Ok(());
+        }
         let mut by_ip = self.by_ip.lock();
         self.take_token(&mut by_ip, ip)
     }
@@ -123,9 +131,11 @@ impl Admission {
                 ),
             });
         }
-        if by_ip
-            .get(&ip)
-            .is_some_and(|a| a.open >= s.max_connections_per_ip)
+        let proxy = self.is_proxy(ip);
+        if !proxy
+            && by_ip
+                .get(&ip)
+                .is_some_and(|a| a.open >= s.max_connections_per_ip)
         {
             return Err(Refusal {
                 status: 503,
@@ -135,15 +145,26 @@ impl Admission {
                 ),
             });
         }
-        self.take_token(&mut by_ip, ip)?;
-        if let Some(address) = by_ip.get_mut(&ip) {
-            address.open += 1;
+        if !proxy {
+            self.take_token(&mut by_ip, ip)?;
+            if let Some(address) = by_ip.get_mut(&ip) {
+                address.open += 1;
+            }
         }
         self.open.fetch_add(1, Ordering::Relaxed);
         Ok(Ticket {
             admission: self.clone(),
             ip,
         })
+    }
+
+    /// Whether `ip` is a trusted load balancer's.
+    fn is_proxy(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.settings
+            .trusted_proxies
+            .iter()
+            .any(|net| net.contains(&ip))
     }
 
     fn take_token(
@@ -225,6 +246,38 @@ mod tests {
             a.connect(one).is_ok(),
             "a closed connection frees its place"
         );
+    }
+
+    /// A load balancer's address carries every client: it is limited
+    /// only by `max_connections`, not per address or by rate.
+    #[test]
+    fn a_trusted_proxy_is_limited_only_in_all() {
+        let a = Arc::new(Admission::new(AdmissionSettings {
+            max_connections: 5,
+            max_connections_per_ip: 2,
+            connects_per_ip_per_second: 0.001,
+            connects_per_ip_burst: 2.0,
+            trusted_proxies: vec!["10.1.0.0/16".parse().unwrap()],
+            ..AdmissionSettings::default()
+        }));
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        let tickets: Vec<Ticket> = (0..5).map(|_| a.connect(proxy).unwrap()).collect();
+        let full = a.connect(proxy).err().unwrap();
+        assert!(
+            full.message.contains("(5, max_connections)"),
+            "{}",
+            full.message
+        );
+        drop(tickets);
+        for _ in 0..10 {
+            assert!(a.request(proxy).is_ok());
+        }
+        // Others still are limited per address.
+        let client: IpAddr = "10.2.0.1".parse().unwrap();
+        let _c = (0..2)
+            .map(|_| a.connect(client).unwrap())
+            .collect::<Vec<_>>();
+        assert_eq!(a.connect(client).err().unwrap().status, 503);
     }
 
     #[test]

@@ -79,9 +79,9 @@ pub fn loopback() -> Vec<IpNet> {
     ]
 }
 
-/// Parses `--metrics-allow` entries: an address (`10.0.0.7`) or a network
-/// (`10.0.0.0/8`, `fd00::/8`).
-pub fn parse_networks(entries: &[String]) -> anyhow::Result<Vec<IpNet>> {
+/// Parses the entries of `setting` (`--metrics-allow`, `--trusted-proxy`):
+/// an address (`10.0.0.7`) or a network (`10.0.0.0/8`, `fd00::/8`).
+pub fn parse_networks(setting: &str, entries: &[String]) -> anyhow::Result<Vec<IpNet>> {
     entries
         .iter()
         .map(|entry| {
@@ -92,7 +92,7 @@ pub fn parse_networks(entries: &[String]) -> anyhow::Result<Vec<IpNet>> {
                 .map(|net| net.trunc())
                 .map_err(|_| {
                     anyhow::anyhow!(
-                        "metrics_allow: {entry:?} is neither an IP address nor a network \
+                        "{setting}: {entry:?} is neither an IP address nor a network \
                          such as 10.0.0.0/8"
                     )
                 })
@@ -846,14 +846,18 @@ mod tests {
         assert!(
             SecurityHeaders::new(&["https://*.cdn.example".into()], &["'self'".into()]).is_ok()
         );
-        let error = parse_networks(&["10.0.0.0/33".into()]).unwrap_err();
+        let error = parse_networks("metrics_allow", &["10.0.0.0/33".into()]).unwrap_err();
         assert!(error.to_string().contains("metrics_allow"), "{error}");
     }
 
     #[test]
     fn metrics_addresses_are_matched_by_network() {
         let settings = HttpSettings {
-            metrics_allow: parse_networks(&["10.0.0.0/8".into(), "fd00::7".into()]).unwrap(),
+            metrics_allow: parse_networks(
+                "metrics_allow",
+                &["10.0.0.0/8".into(), "fd00::7".into()],
+            )
+            .unwrap(),
             ..HttpSettings::default()
         };
         assert!(settings.metrics_allowed("10.9.9.9".parse().unwrap()));

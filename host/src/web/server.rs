@@ -143,10 +143,40 @@ pub struct ServeArgs {
     /// components and crates are refused.
     #[arg(long)]
     pub trust_page_crates: bool,
+    /// A shared session store, so that any replica resumes any session
+    /// (after a restart, a lost replica or a rolling deploy):
+    /// `redis://[user:password@]host:port[/db]`, or
+    /// `redis+cluster://host:port,host:port,…` for a Redis Cluster.
+    /// Default: none (sessions live in this process only).
+    #[arg(long, env = "WASMLIT_SESSION_STORE", value_name = "URL")]
+    pub session_store: Option<String>,
+    /// With a session store: milliseconds a replica that stopped answering
+    /// (killed, hung, cut off) still holds its sessions; another replica
+    /// takes them over after it.
+    #[arg(long, default_value_t = 1000)]
+    pub replica_lease_ms: u64,
+    /// With a session store: milliseconds one request to it may take
+    /// before it counts as down (sessions then go on in this replica's
+    /// memory until it answers again).
+    #[arg(long, default_value_t = 500)]
+    pub session_store_timeout_ms: u64,
+    /// Seconds a server that got SIGTERM keeps listening after it told its
+    /// sessions to reconnect, answering 503 to `/_/ready` and to new
+    /// WebSockets, so that a load balancer takes it out of rotation before
+    /// it stops (set it to the balancer's health-check interval times its
+    /// fall count). Default: 0, stop at once.
+    #[arg(long, default_value_t = 0)]
+    pub drain_seconds: u64,
+    /// The address (or CIDR network) of a load balancer in front of this
+    /// server; repeat for more. Every client arrives from it, so it is not
+    /// limited per address (max_connections_per_ip,
+    /// connects_per_ip_per_second): set per-client limits in the balancer.
+    #[arg(long = "trusted-proxy", value_name = "IP|CIDR")]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// How long shutdown waits for sessions to tell their browsers.
-const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(10);
 
 /// Server settings that browsers run into.
 #[derive(Debug, Clone)]
@@ -181,6 +211,10 @@ pub struct ServerSettings {
     pub frame_origins: Vec<String>,
     /// The app's login and viewers (`[auth]`), if it has any.
     pub access: Option<Arc<crate::app::access::Access>>,
+    /// The shared session store, if any (`--session-store`).
+    pub store: Option<Arc<crate::session::store::SharedStore>>,
+    /// How long a stopping server keeps listening (`--drain-seconds`).
+    pub drain: Duration,
 }
 
 impl Default for ServerSettings {
@@ -200,6 +234,8 @@ impl Default for ServerSettings {
             map_tiles: None,
             frame_origins: Vec::new(),
             access: None,
+            store: None,
+            drain: Duration::ZERO,
         }
     }
 }
@@ -286,6 +322,7 @@ impl ServerState {
             shutdown: watch::channel(false).0,
             reloads: broadcast::channel(16).0,
             sessions: TaskTracker::new(),
+            store: settings.store.clone(),
         });
         Arc::new(ServerState {
             shared,
@@ -410,6 +447,12 @@ async fn websocket(
 ) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "cross-origin WebSocket refused").into_response();
+    }
+    // A stopping server takes no new session: a load balancer sends it to
+    // another replica (HAProxy retries a 503 elsewhere).
+    if *state.shutdown.borrow() {
+        let message = "this server is stopping: connect again to reach another";
+        return (StatusCode::SERVICE_UNAVAILABLE, message).into_response();
     }
     // The connection was admitted when it was accepted; its ticket lives
     // in the stream the socket takes over (`http::serve`).
@@ -630,7 +673,7 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         metrics_allow: if args.metrics_allow.is_empty() {
             crate::web::http::loopback()
         } else {
-            crate::web::http::parse_networks(&args.metrics_allow)?
+            crate::web::http::parse_networks("metrics_allow", &args.metrics_allow)?
         },
         security: crate::web::http::SecurityHeaders::with_sources(
             &args.csp_allow_origins,
@@ -650,6 +693,33 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         );
     }
     raise_descriptor_limit(args.max_connections);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let store = match &args.session_store {
+        Some(url) => {
+            let settings = crate::session::store::StoreSettings {
+                url: url.clone(),
+                replica_lease: Duration::from_millis(args.replica_lease_ms.max(100)),
+                timeout: Duration::from_millis(args.session_store_timeout_ms.max(10)),
+                grace: Duration::from_secs(args.session_grace_seconds.max(1)),
+            };
+            let store = runtime.block_on(crate::session::store::SharedStore::connect(settings))?;
+            eprintln!(
+                "Sessions are shared through the store at {} (this replica: {}){}",
+                crate::session::store::without_password(url),
+                store.replica(),
+                if store.up() {
+                    ""
+                } else {
+                    "; it does not answer yet: sessions stay in memory until it does"
+                }
+            );
+            Some(Arc::new(store))
+        }
+        None => None,
+    };
     let server_settings = ServerSettings {
         message_bytes: args.message_bytes,
         session_grace: Duration::from_secs(args.session_grace_seconds),
@@ -661,6 +731,10 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
                 max_connections_per_ip: args.max_connections_per_ip,
                 connects_per_ip_per_second: args.connects_per_ip_per_second,
                 connects_per_ip_burst: args.connects_per_ip_per_second.max(1.0) * 5.0,
+                trusted_proxies: crate::web::http::parse_networks(
+                    "trusted_proxy",
+                    &args.trusted_proxies,
+                )?,
                 session_messages_per_second: args.session_messages_per_second,
                 session_messages_burst: args.session_messages_per_second.max(1.0) * 2.0,
             },
@@ -671,6 +745,8 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         map_tiles,
         frame_origins: args.frame_origins.clone(),
         access: single_access,
+        store: store.clone(),
+        drain: Duration::from_secs(args.drain_seconds),
     };
     let states = if tenants.is_empty() {
         eprintln!("Loading pages from {}", args.dir.display());
@@ -696,10 +772,6 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             },
         )?
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
     runtime.block_on(async move {
         let addr = SocketAddr::new(args.bind, args.port);
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -729,7 +801,13 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             watchers.push(crate::web::reload::watch(state.clone(), args.watch)?);
             spawn_sweeper(state.clone());
         }
+        if let Some(store) = &store {
+            spawn_store_keeper(states.clone(), store.clone());
+        }
         run_all(listener, states, shutdown_signal()).await?;
+        if let Some(store) = &store {
+            store.retire().await;
+        }
         drop(watchers);
         Ok::<_, anyhow::Error>(0)
     })
@@ -876,11 +954,18 @@ pub async fn run_all(
     let http = first.settings.http.clone();
     let router = router(&states);
     let for_shutdown = states.clone();
+    let drain = first.settings.drain;
     crate::web::http::serve(listener, router, admission, http, async move {
         stop.await;
         tracing::info!("shutting down: cancelling runs and closing sessions");
         for state in &for_shutdown {
             state.begin_shutdown();
+        }
+        // Still listening (and refusing new sessions) until the load
+        // balancer has seen `/_/ready` fail.
+        if !drain.is_zero() {
+            tracing::info!("draining: listening {drain:?} more (--drain-seconds)");
+            tokio::time::sleep(drain).await;
         }
     })
     .await;
@@ -928,6 +1013,40 @@ fn raise_descriptor_limit(max_connections: usize) {
             );
         }
     }
+}
+
+/// Keeps this replica's hold on its sessions in the shared store: renews
+/// its liveness four times a lease, and touches the stored copies of its
+/// connected sessions three times a grace period (so a session connected
+/// longer than the grace period is not forgotten by the store).
+pub fn spawn_store_keeper(
+    states: Vec<Arc<ServerState>>,
+    store: Arc<crate::session::store::SharedStore>,
+) {
+    let Some(grace) = states.first().map(|s| s.settings.session_grace) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let beat = (store.replica_lease() / 4).max(Duration::from_millis(25));
+        let mut heartbeat = tokio::time::interval(beat);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let every = (grace / 3).clamp(Duration::from_secs(1), Duration::from_secs(30));
+        let mut touch = tokio::time::interval(every);
+        touch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = heartbeat.tick() => {
+                    store.heartbeat().await;
+                }
+                _ = touch.tick() => {
+                    for state in &states {
+                        let ids = state.parked.connected_ids();
+                        store.touch(&state.services.name, &ids, grace).await;
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// Drops sessions whose tab did not come back within the grace period.

@@ -1,0 +1,572 @@
+//! Several replicas behind a real load balancer, sharing sessions through
+//! a real Redis: `redis-server`, three `host serve` replicas and HAProxy
+//! (with `deploy/haproxy.cfg`), each started on free loopback ports and
+//! stopped by the test. A hundred sessions click the counter through
+//! HAProxy while replicas are killed, stopped, restarted, and Redis
+//! itself restarts; no click whose `run_finished` a client received may be
+//! lost, and every session must resume where it was.
+
+use futures_util::{SinkExt, StreamExt};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Sessions clicking at once.
+const SESSIONS: usize = 100;
+
+/// A child process killed (and reaped) when dropped, also when a test fails.
+struct Process {
+    child: Child,
+    name: String,
+}
+
+impl Process {
+    fn signal(&mut self, signal: i32) {
+        // SAFETY: sends a signal to a child process this test owns.
+        let sent = unsafe { libc::kill(self.child.id() as i32, signal) };
+        assert_eq!(sent, 0, "signal to {}", self.name);
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("wait for a child")
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until `port` answers a Redis PING (or panics after `within`).
+fn wait_for_redis(port: u16, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+            let mut answer = [0u8; 7];
+            if s.write_all(b"PING\r\n").is_ok()
+                && s.read_exact(&mut answer).is_ok()
+                && &answer == b"+PONG\r\n"
+            {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "redis-server did not answer");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How many sessions the store at `port` holds (a Redis `KEYS` over RESP).
+fn stored_sessions(port: u16) -> usize {
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return 0;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if s.write_all(b"KEYS wasmlit:*:s\r\n").is_err() {
+        return 0;
+    }
+    // The answer starts `*<count>\r\n`.
+    let mut header = Vec::new();
+    let mut byte = [0u8; 1];
+    while s.read_exact(&mut byte).is_ok() && byte[0] != b'\n' {
+        header.push(byte[0]);
+    }
+    String::from_utf8_lossy(&header)
+        .trim()
+        .trim_start_matches('*')
+        .parse()
+        .unwrap_or(0)
+}
+
+fn start_redis(port: u16) -> Process {
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server runs (.ci/run installs Debian's redis-server)");
+    wait_for_redis(port, Duration::from_secs(10));
+    Process {
+        child,
+        name: "redis-server".into(),
+    }
+}
+
+/// A replica on `port`, its log kept for a failure's message.
+fn start_replica(dir: &Path, port: u16, redis: u16) -> (Process, Arc<Mutex<String>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_host"))
+        .arg("--no-cache")
+        .env("WASMLIT_LOG", "warn")
+        .arg("serve")
+        .arg(dir)
+        .args(["--port", &port.to_string()])
+        .args(["--session-store", &format!("redis://127.0.0.1:{redis}")])
+        .args(["--script-threads", "2", "--drain-seconds", "3"])
+        .args(["--trusted-proxy", "127.0.0.1"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the host binary starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let log = Arc::new(Mutex::new(String::new()));
+    for line in lines.by_ref() {
+        let line = line.expect("the replica's log");
+        log.lock().unwrap().push_str(&line);
+        log.lock().unwrap().push('\n');
+        if line.contains("Open: http://") {
+            break;
+        }
+    }
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            kept.lock().unwrap().push_str(&line);
+            kept.lock().unwrap().push('\n');
+        }
+    });
+    (
+        Process {
+            child,
+            name: format!("replica on {port}"),
+        },
+        log,
+    )
+}
+
+/// HAProxy with the shipped configuration, its ports replaced by ours.
+fn start_haproxy(dir: &Path, port: u16, replicas: &[u16]) -> Process {
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/haproxy.cfg"),
+    )
+    .expect("deploy/haproxy.cfg");
+    let mut config = String::new();
+    let mut server = 0;
+    for line in shipped.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("bind ") {
+            config.push_str(&format!("    bind 127.0.0.1:{port}\n"));
+        } else if trimmed.starts_with("server ") {
+            let replica = replicas[server];
+            server += 1;
+            config.push_str(&format!(
+                "    server r{server} 127.0.0.1:{replica} cookie r{server}\n"
+            ));
+        } else if !trimmed.starts_with("maxconn") {
+            config.push_str(line);
+            config.push('\n');
+        }
+    }
+    assert_eq!(
+        server,
+        replicas.len(),
+        "the shipped file names three replicas"
+    );
+    let path = dir.join("haproxy.cfg");
+    std::fs::write(&path, config).expect("write the configuration");
+    let check = Command::new("haproxy")
+        .arg("-c")
+        .arg("-f")
+        .arg(&path)
+        .output()
+        .expect("haproxy runs (.ci/run installs Debian's haproxy)");
+    assert!(
+        check.status.success(),
+        "the configuration is valid: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let child = Command::new("haproxy")
+        .arg("-db")
+        .arg("-f")
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("haproxy starts");
+    Process {
+        child,
+        name: "haproxy".into(),
+    }
+}
+
+/// What one session saw.
+#[derive(Debug, Default)]
+struct Report {
+    /// Its count as the last acknowledged click left it.
+    acked: u64,
+    /// Clicks sent whose `run_finished` never came (the connection broke).
+    unacked: u64,
+    /// Reconnects: when the connection broke, and how long it took until
+    /// the session was resumed.
+    resumes: Vec<(Instant, Duration)>,
+    /// What went wrong, if anything.
+    failures: Vec<String>,
+}
+
+/// The count a run drew, from its `count: N` delta.
+fn count_in(messages: &[serde_json::Value]) -> Option<u64> {
+    messages.iter().find_map(|m| {
+        let html = m["element"]["html"].as_str()?;
+        let text = html
+            .trim()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>");
+        text.strip_prefix("count: ")?.parse().ok()
+    })
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Reads messages until a `run_finished`; `None` when the socket broke
+/// first, or the run did not end well (with the messages).
+async fn until_finished(ws: &mut Socket) -> Result<Vec<serde_json::Value>, Vec<serde_json::Value>> {
+    let mut seen = Vec::new();
+    loop {
+        let Ok(Some(Ok(message))) = tokio::time::timeout(Duration::from_secs(20), ws.next()).await
+        else {
+            return Err(seen);
+        };
+        let Message::Text(text) = message else {
+            continue;
+        };
+        let parsed: serde_json::Value = serde_json::from_str(&text).expect("JSON from the server");
+        let batch = match parsed {
+            serde_json::Value::Array(all) => all,
+            one => vec![one],
+        };
+        for m in batch {
+            let done = m["type"] == "run_finished";
+            let ok = m["status"] == "ok";
+            seen.push(m);
+            if done {
+                return if ok { Ok(seen) } else { Err(seen) };
+            }
+        }
+    }
+}
+
+/// Connects through the balancer and says hello (naming `session`, if
+/// any); answers the socket and the `session` message.
+async fn open(lb: u16, session: Option<&str>) -> Option<(Socket, serde_json::Value)> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{lb}/_/ws"))
+        .await
+        .ok()?;
+    let hello = match session {
+        Some(id) => serde_json::json!({"type": "hello", "session": id}),
+        None => serde_json::json!({"type": "hello"}),
+    };
+    ws.send(hello.to_string().into()).await.ok()?;
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .ok()??
+            .ok()?;
+        if let Message::Text(text) = message {
+            let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+            if m["type"] == "session" {
+                return Some((ws, m));
+            }
+        }
+    }
+}
+
+/// One browser tab: clicks the counter until told to stop, reconnecting
+/// (with its session id, as the app shell does) whenever the connection
+/// breaks, and checks after every click and resume that the count is
+/// exactly what its acknowledged clicks made it.
+async fn session(
+    lb: u16,
+    stop: Arc<AtomicBool>,
+    progress: Arc<AtomicU64>,
+    tick: Arc<Notify>,
+) -> Report {
+    let mut report = Report::default();
+    let Some((mut ws, hello)) = open(lb, None).await else {
+        report.failures.push("could not connect".into());
+        return report;
+    };
+    let id = hello["id"].as_str().unwrap_or_default().to_owned();
+    let rerun = |widgets: serde_json::Value| {
+        serde_json::json!({"type": "rerun", "page": "counter", "widgets": widgets}).to_string()
+    };
+    let mut button: Option<String> = None;
+    let mut in_flight = false;
+    let mut broke: Option<Instant> = None;
+    loop {
+        if let Some(since) = broke.take() {
+            // Reconnect as the app shell does: name the session, rerun the page.
+            let mut opened = None;
+            for _ in 0..100 {
+                if let Some(o) = open(lb, Some(&id)).await {
+                    opened = Some(o);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            let Some((socket, hello)) = opened else {
+                report.failures.push("could not reconnect".into());
+                return report;
+            };
+            ws = socket;
+            if hello["resumed"] != true {
+                report.failures.push(format!(
+                    "session not resumed at {:?} (the connection broke {:?} before): {hello}",
+                    std::time::SystemTime::now(),
+                    since.elapsed()
+                ));
+                return report;
+            }
+            report.resumes.push((since, since.elapsed()));
+            if in_flight {
+                report.unacked += 1;
+                in_flight = false;
+            }
+            if ws.send(rerun(serde_json::json!({})).into()).await.is_err() {
+                broke = Some(since);
+                continue;
+            }
+            match until_finished(&mut ws).await {
+                Ok(messages) => {
+                    let Some(count) = count_in(&messages) else {
+                        report.failures.push("no count after a resume".into());
+                        return report;
+                    };
+                    // A click whose answer never came may or may not have
+                    // counted; an acknowledged one always did.
+                    if count < report.acked || count > report.acked + report.unacked {
+                        report.failures.push(format!(
+                            "resumed at {count}, after {} acknowledged clicks and {} unanswered",
+                            report.acked, report.unacked
+                        ));
+                        return report;
+                    }
+                    report.acked = count;
+                    report.unacked = 0;
+                }
+                Err(_) => {
+                    broke = Some(Instant::now());
+                    continue;
+                }
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            return report;
+        }
+        let widgets = match &button {
+            Some(button) => serde_json::json!({ button: true }),
+            None => serde_json::json!({}),
+        };
+        if ws.send(rerun(widgets).into()).await.is_err() {
+            broke = Some(Instant::now());
+            continue;
+        }
+        in_flight = button.is_some();
+        match until_finished(&mut ws).await {
+            Ok(messages) => {
+                let Some(count) = count_in(&messages) else {
+                    report
+                        .failures
+                        .push(format!("no count drawn: {messages:?}"));
+                    return report;
+                };
+                let expected = report.acked + u64::from(in_flight);
+                if count != expected {
+                    report
+                        .failures
+                        .push(format!("count {count} after a click, expected {expected}"));
+                    return report;
+                }
+                if button.is_none() {
+                    button = messages
+                        .iter()
+                        .find(|m| m["element"]["label"] == "Increment")
+                        .and_then(|m| m["element"]["id"].as_str())
+                        .map(str::to_owned);
+                }
+                in_flight = false;
+                report.acked = count;
+                progress.store(count, Ordering::Relaxed);
+                tick.notify_waiters();
+            }
+            Err(_) => broke = Some(Instant::now()),
+        }
+    }
+}
+
+/// Waits until every session's count passed `at_least` (or fails the
+/// test, naming how far they got).
+async fn until_all_reach(progress: &[Arc<AtomicU64>], tick: &Notify, at_least: u64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let notified = tick.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let behind = progress
+            .iter()
+            .filter(|p| p.load(Ordering::Relaxed) < at_least)
+            .count();
+        if behind == 0 {
+            return;
+        }
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            panic!("{behind} sessions did not reach {at_least} clicks");
+        }
+    }
+}
+
+fn page_dir() -> tempfile::TempDir {
+    let wasm = host::runtime::page_build::build_crate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../pages/counter"),
+        &Default::default(),
+    )
+    .expect("the counter builds");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(wasm, dir.path().join("counter.wasm")).expect("copy the page");
+    dir
+}
+
+#[test]
+fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() {
+    let pages = page_dir();
+    let work = tempfile::tempdir().expect("a temp dir");
+    let redis_port = free_port();
+    let mut redis = start_redis(redis_port);
+    let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let mut replicas: Vec<(Process, Arc<Mutex<String>>)> = ports
+        .iter()
+        .map(|port| start_replica(pages.path(), *port, redis_port))
+        .collect();
+    let lb = free_port();
+    let _haproxy = start_haproxy(work.path(), lb, &ports);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let stop = Arc::new(AtomicBool::new(false));
+    let tick = Arc::new(Notify::new());
+    let progress: Vec<Arc<AtomicU64>> = (0..SESSIONS).map(|_| Arc::default()).collect();
+    let mut marks: Vec<(&str, Instant)> = Vec::new();
+    let reports = runtime.block_on(async {
+        // HAProxy is up once it passes a request through.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while open(lb, None).await.is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "HAProxy does not pass WebSockets"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let sessions: Vec<_> = progress
+            .iter()
+            .map(|p| tokio::spawn(session(lb, stop.clone(), p.clone(), tick.clone())))
+            .collect();
+        let mut target = 3;
+        until_all_reach(&progress, &tick, target).await;
+
+        // A replica dies at once: its sessions lose at most the click in flight.
+        marks.push(("a replica killed (SIGKILL)", Instant::now()));
+        replicas[0].0.signal(libc::SIGKILL);
+        replicas[0].0.wait();
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+
+        // A replica is stopped as a rolling deploy does.
+        marks.push(("a replica drained (SIGTERM)", Instant::now()));
+        replicas[1].0.signal(libc::SIGTERM);
+        let status = replicas[1].0.wait();
+        assert!(
+            status.success(),
+            "a drained replica exits cleanly: {status:?}"
+        );
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+
+        // Both come back (the killed one on its port, as a deploy's new
+        // build would); the balancer sends new connections to them again.
+        marks.push(("replicas restarted", Instant::now()));
+        replicas[0] = start_replica(pages.path(), ports[0], redis_port);
+        replicas[1] = start_replica(pages.path(), ports[1], redis_port);
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+
+        // Redis restarts empty: sessions go on in their replicas' memory,
+        // then are stored again, and a drained replica's sessions resume
+        // from the refilled store.
+        marks.push(("Redis restarted empty", Instant::now()));
+        redis.signal(libc::SIGKILL);
+        redis.wait();
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+        redis = start_redis(redis_port);
+        // Every session is stored again by its next click.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while stored_sessions(redis_port) < SESSIONS {
+            assert!(Instant::now() < deadline, "sessions were not stored again");
+            let notified = tick.notified();
+            let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
+        }
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+        marks.push(("a replica drained after the Redis restart", Instant::now()));
+        replicas[2].0.signal(libc::SIGTERM);
+        let status = replicas[2].0.wait();
+        assert!(
+            status.success(),
+            "a drained replica exits cleanly: {status:?}"
+        );
+        target += 5;
+        until_all_reach(&progress, &tick, target).await;
+
+        stop.store(true, Ordering::Relaxed);
+        let mut reports = Vec::new();
+        for s in sessions {
+            reports.push(s.await.expect("a session task"));
+        }
+        reports
+    });
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.failures.iter().cloned())
+        .collect();
+    let logs: String = replicas
+        .iter()
+        .map(|(_, log)| log.lock().unwrap().clone())
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}\nreplica logs:\n{logs}");
+    let clicks: u64 = reports.iter().map(|r| r.acked).sum();
+    eprintln!("{SESSIONS} sessions, {clicks} acknowledged clicks, none lost");
+    // How long sessions took to resume after each fault.
+    for (n, (what, from)) in marks.iter().enumerate() {
+        let until = marks.get(n + 1).map(|(_, at)| *at);
+        let mut times: Vec<Duration> = reports
+            .iter()
+            .flat_map(|r| &r.resumes)
+            .filter(|(at, _)| at >= from && until.is_none_or(|until| *at < until))
+            .map(|(_, took)| *took)
+            .collect();
+        times.sort();
+        if let (Some(first), Some(last)) = (times.first(), times.last()) {
+            let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+            eprintln!(
+                "{what}: {} sessions resumed; min {first:?}, p50 {:?}, p99 {:?}, max {last:?}",
+                times.len(),
+                p(0.5),
+                p(0.99)
+            );
+        }
+    }
+    let moved = reports.iter().filter(|r| !r.resumes.is_empty()).count();
+    assert!(moved > 0, "sessions were moved between replicas");
+    drop(redis);
+}
