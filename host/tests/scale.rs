@@ -93,6 +93,35 @@ fn stored_sessions(port: u16) -> usize {
         .unwrap_or(0)
 }
 
+/// What replica `port`'s metrics say of the store: up (true), down
+/// (false), or nothing (no answer).
+fn store_up(port: u16) -> Option<bool> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(b"GET /_/metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    let line = body
+        .lines()
+        .find(|l| l.starts_with("wasmlit_session_store_up "))?;
+    Some(line.ends_with(" 1"))
+}
+
+/// Waits until every replica in `ports` says the store is `up` (the
+/// degraded mode is visible in the metrics, not only in the log).
+async fn until_store_is(ports: &[u16], up: bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ports.iter().all(|p| store_up(*p) == Some(up)) {
+        assert!(
+            Instant::now() < deadline,
+            "the replicas' metrics do not say the store is {}",
+            if up { "up" } else { "down" }
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn start_redis(port: u16) -> Process {
     let child = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
@@ -107,8 +136,19 @@ fn start_redis(port: u16) -> Process {
     }
 }
 
-/// A replica on `port`, its log kept for a failure's message.
+/// A replica on `port` as HAProxy's configuration expects it, its log
+/// kept for a failure's message.
 fn start_replica(dir: &Path, port: u16, redis: u16) -> (Process, Arc<Mutex<String>>) {
+    start_replica_with(dir, port, redis, &["--drain-seconds", "3"])
+}
+
+/// A replica on `port` with `extra` arguments.
+fn start_replica_with(
+    dir: &Path,
+    port: u16,
+    redis: u16,
+    extra: &[&str],
+) -> (Process, Arc<Mutex<String>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_host"))
         .arg("--no-cache")
         .env("WASMLIT_LOG", "warn")
@@ -116,8 +156,8 @@ fn start_replica(dir: &Path, port: u16, redis: u16) -> (Process, Arc<Mutex<Strin
         .arg(dir)
         .args(["--port", &port.to_string()])
         .args(["--session-store", &format!("redis://127.0.0.1:{redis}")])
-        .args(["--script-threads", "2", "--drain-seconds", "3"])
-        .args(["--trusted-proxy", "127.0.0.1"])
+        .args(["--script-threads", "2", "--trusted-proxy", "127.0.0.1"])
+        .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .expect("the host binary starts");
@@ -165,7 +205,13 @@ fn start_haproxy(dir: &Path, port: u16, replicas: &[u16]) -> Process {
             config.push_str(&format!(
                 "    server r{server} 127.0.0.1:{replica} cookie r{server}\n"
             ));
-        } else if !trimmed.starts_with("maxconn") {
+        } else if trimmed.starts_with("maxconn") {
+            // The test's own: a socket to ask which replicas are up.
+            config.push_str(&format!(
+                "    stats socket {}\n",
+                dir.join("haproxy.sock").display()
+            ));
+        } else {
             config.push_str(line);
             config.push('\n');
         }
@@ -199,6 +245,38 @@ fn start_haproxy(dir: &Path, port: u16, replicas: &[u16]) -> Process {
     Process {
         child,
         name: "haproxy".into(),
+    }
+}
+
+/// Waits until HAProxy (through its stats socket in `dir`) counts `up`
+/// replicas as running, as a rolling deploy waits for a new replica's
+/// readiness before stopping the next.
+async fn until_balancer_sees(dir: &Path, up: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let running = std::os::unix::net::UnixStream::connect(dir.join("haproxy.sock"))
+            .and_then(|mut s| {
+                s.write_all(b"show servers state replicas\n")?;
+                let mut answer = String::new();
+                s.read_to_string(&mut answer)?;
+                Ok(answer)
+            })
+            .map(|answer| {
+                // Per server: be_id be_name srv_id srv_name srv_addr srv_op_state …
+                answer
+                    .lines()
+                    .filter(|l| l.split_whitespace().nth(5) == Some("2"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if running == up {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "HAProxy sees {running} replicas up, not {up}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -439,8 +517,13 @@ fn page_dir() -> tempfile::TempDir {
     dir
 }
 
+/// The tests that start several servers run one at a time (the machine's
+/// cores are few; their timings would measure each other).
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 #[test]
 fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let pages = page_dir();
     let work = tempfile::tempdir().expect("a temp dir");
     let redis_port = free_port();
@@ -459,14 +542,7 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
     let mut marks: Vec<(&str, Instant)> = Vec::new();
     let reports = runtime.block_on(async {
         // HAProxy is up once it passes a request through.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while open(lb, None).await.is_none() {
-            assert!(
-                Instant::now() < deadline,
-                "HAProxy does not pass WebSockets"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        until_balancer_sees(work.path(), 3).await;
         let sessions: Vec<_> = progress
             .iter()
             .map(|p| tokio::spawn(session(lb, stop.clone(), p.clone(), tick.clone())))
@@ -497,6 +573,7 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
         marks.push(("replicas restarted", Instant::now()));
         replicas[0] = start_replica(pages.path(), ports[0], redis_port);
         replicas[1] = start_replica(pages.path(), ports[1], redis_port);
+        until_balancer_sees(work.path(), 3).await;
         target += 5;
         until_all_reach(&progress, &tick, target).await;
 
@@ -506,9 +583,11 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
         marks.push(("Redis restarted empty", Instant::now()));
         redis.signal(libc::SIGKILL);
         redis.wait();
+        until_store_is(&ports, false).await;
         target += 5;
         until_all_reach(&progress, &tick, target).await;
         redis = start_redis(redis_port);
+        until_store_is(&ports, true).await;
         // Every session is stored again by its next click.
         let deadline = Instant::now() + Duration::from_secs(60);
         while stored_sessions(redis_port) < SESSIONS {
@@ -569,4 +648,189 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
     let moved = reports.iter().filter(|r| !r.resumes.is_empty()).count();
     assert!(moved > 0, "sessions were moved between replicas");
     drop(redis);
+}
+
+/// nginx with the shipped configuration (`deploy/nginx.conf`, its ports
+/// replaced) in front of two replicas: a session opened through it is
+/// served, and when its replica is stopped (SIGTERM) it reconnects through
+/// nginx, lands on the other replica and goes on from its count.
+#[test]
+fn nginx_moves_a_session_off_a_stopped_replica() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let pages = page_dir();
+    let work = tempfile::tempdir().expect("a temp dir");
+    let redis_port = free_port();
+    let _redis = start_redis(redis_port);
+    let ports = [free_port(), free_port()];
+    let mut first = start_replica_with(pages.path(), ports[0], redis_port, &[]);
+    let lb = free_port();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"))
+            .expect("deploy/nginx.conf");
+    let mut servers = ports.iter();
+    let http: String = shipped
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("server 10.") {
+                match servers.next() {
+                    Some(port) => {
+                        format!("    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;\n")
+                    }
+                    None => String::new(),
+                }
+            } else if trimmed.starts_with("listen ") {
+                format!("    listen 127.0.0.1:{lb};\n")
+            } else if trimmed.starts_with("server_name") {
+                String::new()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    let dir = work.path();
+    let config = format!(
+        "daemon off;\nworker_processes 1;\npid {pid};\nerror_log {dir}/error.log;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\naccess_log off;\nclient_body_temp_path {dir};\nproxy_temp_path {dir};\n{http}}}\n",
+        pid = dir.join("nginx.pid").display(),
+        dir = dir.display(),
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, config).expect("write the configuration");
+    let check = Command::new("nginx")
+        .arg("-t")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&path)
+        .output()
+        .expect("nginx runs (.ci/run installs Debian's nginx-light)");
+    assert!(
+        check.status.success(),
+        "the configuration is valid: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let _nginx = Process {
+        child: Command::new("nginx")
+            .arg("-p")
+            .arg(dir)
+            .arg("-c")
+            .arg(&path)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nginx starts"),
+        name: "nginx".into(),
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let (mut ws, hello) = loop {
+            if let Some(opened) = open(lb, None).await {
+                break opened;
+            }
+            assert!(Instant::now() < deadline, "nginx does not pass WebSockets");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let id = hello["id"].as_str().expect("a session id").to_owned();
+        let rerun = |widgets: serde_json::Value| {
+            serde_json::json!({"type": "rerun", "page": "counter", "widgets": widgets}).to_string()
+        };
+        ws.send(rerun(serde_json::json!({})).into()).await.unwrap();
+        let drawn = until_finished(&mut ws).await.expect("the counter runs");
+        let button = drawn
+            .iter()
+            .find(|m| m["element"]["label"] == "Increment")
+            .and_then(|m| m["element"]["id"].as_str())
+            .expect("the button")
+            .to_owned();
+        for n in 1..=2 {
+            ws.send(rerun(serde_json::json!({ &button: true })).into())
+                .await
+                .unwrap();
+            let done = until_finished(&mut ws).await.expect("a click's run");
+            assert_eq!(count_in(&done), Some(n));
+        }
+        // The other replica comes up; the first is stopped: its session is
+        // stored and its browser told to reconnect.
+        let _second = start_replica_with(pages.path(), ports[1], redis_port, &[]);
+        first.0.signal(libc::SIGTERM);
+        let mut told = Vec::new();
+        while let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout(Duration::from_secs(10), ws.next()).await
+        {
+            told.push(text.to_string());
+        }
+        assert!(
+            told.iter().any(|t| t.contains(r#""type":"reconnect""#)),
+            "{told:?}"
+        );
+        let (mut ws, hello) = open(lb, Some(&id)).await.expect("reconnects through nginx");
+        assert_eq!(hello["resumed"], true, "{hello}");
+        ws.send(rerun(serde_json::json!({ &button: true })).into())
+            .await
+            .unwrap();
+        let done = until_finished(&mut ws).await.expect("a click's run");
+        assert_eq!(count_in(&done), Some(3), "the count goes on");
+    });
+    assert!(
+        first.0.wait().success(),
+        "the stopped replica exits cleanly"
+    );
+}
+
+/// The shipped Kubernetes manifests parse, hold the objects the README
+/// names, and start the server with arguments it accepts. (No cluster
+/// runs here: `kubectl` and the API server's own validation are not
+/// exercised.)
+#[test]
+fn kubernetes_manifests_parse_and_pass_the_server_arguments_it_accepts() {
+    use clap::Parser;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/kubernetes");
+    let mut kinds = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("deploy/kubernetes") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("a manifest");
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for doc in docs {
+            let kind = doc["kind"].as_str().expect("a kind").to_owned();
+            let name = doc["metadata"]["name"].as_str().expect("a name").to_owned();
+            assert!(doc["apiVersion"].as_str().is_some(), "{name}: apiVersion");
+            if kind == "Deployment" && name == "wasmlit" {
+                let container = &doc["spec"]["template"]["spec"]["containers"][0];
+                let args: Vec<String> = container["args"]
+                    .as_vec()
+                    .expect("the server's arguments")
+                    .iter()
+                    .map(|a| a.as_str().expect("an argument").to_owned())
+                    .collect();
+                let cli = host::cli::Cli::try_parse_from(
+                    std::iter::once("host".to_owned()).chain(args.iter().cloned()),
+                )
+                .unwrap_or_else(|e| panic!("the server refuses {args:?}: {e}"));
+                let host::cli::Command::Serve(serve) = cli.command else {
+                    panic!("the container runs `host serve`");
+                };
+                assert!(serve.session_store.is_some(), "a session store");
+                assert!(serve.drain_seconds > 0, "a drain");
+                assert_eq!(
+                    container["readinessProbe"]["httpGet"]["path"].as_str(),
+                    Some("/_/ready")
+                );
+            }
+            kinds.push(format!("{kind}/{name}"));
+        }
+    }
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "Deployment/wasmlit",
+            "Deployment/wasmlit-redis",
+            "Ingress/wasmlit",
+            "Service/wasmlit",
+            "Service/wasmlit-redis"
+        ]
+    );
 }

@@ -224,6 +224,15 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
         "Bytes of files uploaded to the app's sessions.",
         per_app(&|s| s.services.uploads.bytes() as f64),
     );
+    if let Some(store) = states.first().and_then(|s| s.store.as_ref()) {
+        family(
+            "wasmlit_session_store_up",
+            "gauge",
+            "1 while the shared session store answers; 0 while sessions live in this replica's \
+             memory only (--session-store).",
+            vec![(String::new(), if store.up() { 1.0 } else { 0.0 })],
+        );
+    }
     if let Some(first) = states.first() {
         let runner = &first.runner;
         let executor = &first.services.executor;
