@@ -374,6 +374,14 @@ pub fn new_session_id() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
+/// Whether `id` has the form of the ids [`new_session_id`] makes.
+pub fn is_session_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// What script threads and the server send to a session's task.
 enum Event {
     Delta {
@@ -581,6 +589,11 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
 /// possibly last served by another replica. `None` when there is no such
 /// session, it expired, or another replica serves it still.
 async fn resume_session(server: &Arc<AppSessions>, id: &str) -> Option<SessionData> {
+    // Only an id this server could have made names a session: anything
+    // else (any text a client sends) never reaches a lookup or the store.
+    if !is_session_id(id) {
+        return None;
+    }
     let local = server.parked.resume(id).await;
     let Some(store) = &server.store else {
         return local;
@@ -590,6 +603,7 @@ async fn resume_session(server: &Arc<AppSessions>, id: &str) -> Option<SessionDa
     match store.claim(app, id, version, RESUME_WAIT).await {
         // The store does not answer: this replica's copy, if any, goes on.
         Claim::Unavailable => local,
+        Claim::Missing => None,
         Claim::Held => {
             drop(local);
             server.parked.forget(id);
@@ -1038,5 +1052,51 @@ impl Connection {
             }
         }
         self.apply();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only ids of the form the server makes name a session to resume: any
+    /// other text a browser sends (long, braced, empty) is never looked up
+    /// in the store, where it would become part of a key.
+    #[test]
+    fn only_ids_the_server_could_have_made_are_looked_up() {
+        assert!(is_session_id(&new_session_id()));
+        for other in [
+            "",
+            "ab",
+            "0123456789ABCDEF0123456789abcdef",
+            "0123456789abcdef0123456789abcdeg",
+            "{0123456789abcdef0123456789abcd}",
+            &"a".repeat(33),
+            &"a".repeat(65_536),
+        ] {
+            assert!(!is_session_id(other), "{other:.40}");
+        }
+    }
+
+    /// The parts a stored session has are the snapshot's and its owner,
+    /// each named once (a part of another name would never be restored).
+    #[test]
+    fn every_part_of_a_stored_session_has_a_known_name() {
+        let session = Session::new(
+            SessionState::shared(),
+            SessionLimits {
+                session_state_bytes: 1024,
+                elements_per_run: 10,
+                consecutive_reruns: 1,
+            },
+        );
+        let mut names: Vec<&str> = session
+            .snapshot()
+            .unwrap()
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        names.push("owner");
+        assert_eq!(names, PART_NAMES);
     }
 }

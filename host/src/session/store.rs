@@ -59,6 +59,9 @@ pub enum Claim {
     },
     /// Another replica, alive, serves it.
     Held,
+    /// The store has no such session, and the claim named no copy of it:
+    /// nothing was taken.
+    Missing,
     /// The store did not answer.
     Unavailable,
 }
@@ -117,14 +120,17 @@ impl ConnectionLike for Link {
 
 /// Takes the lease of a session that is free, this replica's, or held by
 /// the replica the caller found dead; answers `{1, stored version}`, or
-/// `{0, holder}` when someone else holds it.
+/// `{0, holder}` when someone else holds it, or `{2, ''}` (and takes
+/// nothing) when nothing is stored and the caller has no copy (ARGV[4]).
 const CLAIM: &str = r"
+local version = redis.call('HGET', KEYS[1], 'version')
+if not version and ARGV[4] == '0' then return {2, ''} end
 local holder = redis.call('GET', KEYS[2]) or ''
 if holder ~= '' and holder ~= ARGV[1] and holder ~= ARGV[3] then
   return {0, holder}
 end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return {1, redis.call('HGET', KEYS[1], 'version') or '0'}
+return {1, version or '0'}
 ";
 
 /// Writes parts of a session as version ARGV[4] if this replica holds its
@@ -370,7 +376,8 @@ impl SharedStore {
                 .key(&lease)
                 .arg(&self.replica)
                 .arg(ttl)
-                .arg(&dead);
+                .arg(&dead)
+                .arg(if local.is_some() { "1" } else { "0" });
             let Some((taken, answer)) = self
                 .ask(invocation.invoke_async::<(i64, String)>(&mut link))
                 .await
@@ -383,6 +390,9 @@ impl SharedStore {
                 tokio::time::sleep(CLAIM_POLL).await;
                 continue;
             };
+            if taken == 2 {
+                return Claim::Missing;
+            }
             if taken == 1 {
                 let version = answer.parse::<u64>().unwrap_or(0);
                 if version == 0 || local == Some(version) {
