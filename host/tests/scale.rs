@@ -812,7 +812,16 @@ fn kubernetes_manifests_parse_and_pass_the_server_arguments_it_accepts() {
                 let host::cli::Command::Serve(serve) = cli.command else {
                     panic!("the container runs `host serve`");
                 };
-                assert!(serve.session_store.is_some(), "a session store");
+                let from_secret = container["env"]
+                    .as_vec()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e["name"].as_str() == Some("WASMLIT_SESSION_STORE"));
+                assert!(from_secret, "the store's URL comes from a Secret");
+                assert!(
+                    serve.session_store.is_none(),
+                    "no password on the command line"
+                );
                 assert!(serve.drain_seconds > 0, "a drain");
                 assert_eq!(
                     container["readinessProbe"]["httpGet"]["path"].as_str(),
@@ -829,6 +838,8 @@ fn kubernetes_manifests_parse_and_pass_the_server_arguments_it_accepts() {
             "Deployment/wasmlit",
             "Deployment/wasmlit-redis",
             "Ingress/wasmlit",
+            "NetworkPolicy/wasmlit-redis",
+            "Secret/wasmlit-redis",
             "Service/wasmlit",
             "Service/wasmlit-redis"
         ]

@@ -301,8 +301,8 @@ impl ParkedSessions {
     }
 
     /// Takes the parked session `id` (waiting briefly if it is still
-    /// connected), or `None` if there is no such session or it expired.
-    async fn resume(&self, id: &str) -> Option<SessionData> {
+    /// connected).
+    async fn resume(&self, id: &str) -> Parked {
         let deadline = tokio::time::Instant::now() + RESUME_WAIT;
         loop {
             let parked = self.parked_signal.notified();
@@ -312,16 +312,18 @@ impl ParkedSessions {
                 let mut inner = self.inner.lock();
                 if let Some((data, since)) = inner.parked.remove(id) {
                     if since.elapsed() > self.grace {
-                        return None;
+                        return Parked::Absent;
                     }
                     inner.connected.insert(id.to_owned());
-                    return Some(data);
+                    return Parked::Here(Box::new(data));
                 }
                 if !inner.connected.contains(id) {
-                    return None;
+                    return Parked::Absent;
                 }
             }
-            tokio::time::timeout_at(deadline, parked).await.ok()?;
+            if tokio::time::timeout_at(deadline, parked).await.is_err() {
+                return Parked::StillConnected;
+            }
         }
     }
 
@@ -367,6 +369,17 @@ impl ParkedSessions {
     pub fn connected(&self) -> usize {
         self.inner.lock().connected.len()
     }
+}
+
+/// What [`ParkedSessions::resume`] found.
+enum Parked {
+    /// The session, taken for the new connection (boxed: it is large).
+    Here(Box<SessionData>),
+    /// Its connection here did not close within the wait: it is not
+    /// resumed (the new connection gets a session of its own).
+    StillConnected,
+    /// This replica does not have it.
+    Absent,
 }
 
 /// A new session id: 128 random bits, hex.
@@ -423,6 +436,12 @@ struct Connection {
     redact: Option<crate::model::arrow::Redact>,
     /// A run ended since the session was last saved to the shared store.
     unsaved: bool,
+    /// The session as the last finished run left it, taken before anything
+    /// else could start (the next run writes the state): what the next
+    /// save writes.
+    captured: Option<Vec<(&'static str, Vec<u8>)>>,
+    /// When to try again a save the store did not take.
+    retry_save: Option<tokio::time::Instant>,
 }
 
 /// What the request that opened a WebSocket says about its client.
@@ -500,7 +519,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     let arrow_tables = hello.arrow_tables;
     let user = context.user.as_ref().map(|u| u.sub.clone());
     let resumed_data = match resume.as_deref() {
-        Some(id) => resume_session(&server, id)
+        Some(id) => resume_session(&server, id, user.as_deref())
             .await
             .map(|data| (id.to_owned(), data)),
         None => None,
@@ -548,6 +567,8 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
             }) as crate::model::arrow::Redact
         }),
         unsaved: false,
+        captured: None,
+        retry_save: None,
     };
     let (pages, position) = conn.data.session.navigation(&server.app);
     conn.outbox.push(ServerMessage::Session {
@@ -587,20 +608,32 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
 /// Finds session `id` to resume: parked here (waiting briefly for its old
 /// connection here to close), or, with a shared store, held there,
 /// possibly last served by another replica. `None` when there is no such
-/// session, it expired, or another replica serves it still.
-async fn resume_session(server: &Arc<AppSessions>, id: &str) -> Option<SessionData> {
+/// session, it expired, or another replica serves it still. A session
+/// stored for another `user` is not restored (nor its lease taken for long).
+async fn resume_session(
+    server: &Arc<AppSessions>,
+    id: &str,
+    user: Option<&str>,
+) -> Option<SessionData> {
     // Only an id this server could have made names a session: anything
     // else (any text a client sends) never reaches a lookup or the store.
     if !is_session_id(id) {
         return None;
     }
-    let local = server.parked.resume(id).await;
+    let local = match server.parked.resume(id).await {
+        Parked::Here(data) => Some(*data),
+        // Connected here still: never resumed twice.
+        Parked::StillConnected => return None,
+        Parked::Absent => None,
+    };
     let Some(store) = &server.store else {
         return local;
     };
     let app = &server.services.name;
     let version = local.as_ref().map(|data| data.stored.version);
-    match store.claim(app, id, version, RESUME_WAIT).await {
+    // Long enough for a killed replica's lease to lapse.
+    let wait = RESUME_WAIT.max(store.replica_lease() * 5 / 4 + Duration::from_millis(100));
+    match store.claim(app, id, version, wait).await {
         // The store does not answer: this replica's copy, if any, goes on.
         Claim::Unavailable => local,
         Claim::Missing => None,
@@ -622,6 +655,15 @@ async fn resume_session(server: &Arc<AppSessions>, id: &str) -> Option<SessionDa
         } => {
             // The store's copy is newer than this replica's (or it has none).
             drop(local);
+            let owner = parts
+                .get("owner")
+                .and_then(|bytes| serde_json::from_slice::<Owner>(bytes).ok());
+            if owner.is_some_and(|owner| owner.user.as_deref() != user) {
+                // Not this user's: left where it is, for its owner.
+                server.parked.forget(id);
+                store.release(app, id).await;
+                return None;
+            }
             let restored = SessionData::restore(
                 id,
                 server.services.clone(),
@@ -662,11 +704,15 @@ impl Connection {
         mut shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> Ended {
         if *shutdown.borrow_and_update() {
+            if let Some(store) = &self.server.store {
+                store.release(&self.server.services.name, &self.id).await;
+            }
             self.outbox.push(self.goodbye());
             self.flush(&mut socket).await;
             return Ended::Closed;
         }
         let mut reloads = self.server.reloads.subscribe();
+        let mut came_back = self.server.store.as_ref().map(|store| store.came_back());
         loop {
             // A finished run is stored before the browser hears of it: a
             // click whose `run_finished` arrived survives this replica.
@@ -699,6 +745,20 @@ impl Connection {
                     }
                 }
                 Ok(reload) = reloads.recv() => self.on_reload(reload),
+                // A save the store did not take is tried again.
+                _ = sleep_until(self.retry_save), if self.retry_save.is_some() => {
+                    self.retry_save = None;
+                    self.unsaved = true;
+                }
+                // The store answers again, perhaps having restarted empty:
+                // the session is written in full.
+                Some(Ok(())) = async { match &mut came_back {
+                    Some(watch) => Some(watch.changed().await),
+                    None => None,
+                } } => {
+                    self.data.stored.hashes.clear();
+                    self.unsaved = true;
+                }
                 _ = sleep_until(self.data.session.next_tick().map(tokio::time::Instant::from_std)) => {
                     self.data.session.tick(&self.server.app, Instant::now());
                     self.apply();
@@ -780,7 +840,12 @@ impl Connection {
         let Some(store) = self.server.store.clone() else {
             return true;
         };
-        let parts = match self.data.parts() {
+        let parts = match self
+            .captured
+            .take()
+            .map(Ok)
+            .unwrap_or_else(|| self.data.parts())
+        {
             Ok(parts) => parts,
             Err(error) => {
                 tracing::error!(session = %self.data.tag, %error, "could not encode the session for the store");
@@ -824,8 +889,11 @@ impl Connection {
                     everything = true;
                 }
                 Saved::Forgotten | Saved::Unavailable => {
-                    // Written in full at the next save that reaches it.
+                    // Written in full by a save that reaches it: tried
+                    // again shortly, whatever the session does meanwhile.
                     self.data.stored.hashes.clear();
+                    self.retry_save =
+                        Some(tokio::time::Instant::now() + crate::session::store::RETRY_AFTER);
                     return true;
                 }
                 Saved::Stale => return false,
@@ -1033,6 +1101,16 @@ impl Connection {
                     shutting_down,
                     Instant::now(),
                 );
+                // Taken before `apply` may start the next run, which writes
+                // the state: what is stored is what this run left.
+                if self.server.store.is_some() {
+                    match self.data.parts() {
+                        Ok(parts) => self.captured = Some(parts),
+                        Err(error) => {
+                            tracing::error!(session = %self.data.tag, %error, "could not encode the session for the store")
+                        }
+                    }
+                }
             }
         }
         self.apply();

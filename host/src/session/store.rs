@@ -5,6 +5,8 @@
 //! A session's snapshot is a hash, written when its runs end (only the
 //! parts that changed, in one atomic script), with a version that a write
 //! must name: a replica whose copy is stale cannot overwrite a newer one.
+//! Versions are random tokens, never reused (a store that lost a session
+//! and is written again does not repeat an old copy's version).
 //! A lease names the replica serving the session; a replica holds its
 //! leases while its own liveness key lives, so a killed replica's sessions
 //! are taken over within [`StoreSettings::replica_lease`].
@@ -57,7 +59,9 @@ pub enum Claim {
         /// The stored parts, when they should replace the local copy.
         parts: Option<HashMap<String, Vec<u8>>>,
     },
-    /// Another replica, alive, serves it.
+    /// Another replica, alive, serves it, or the store stopped answering
+    /// half way through the claim: the session cannot be resumed here now
+    /// (and a copy this replica has may be stale).
     Held,
     /// The store has no such session, and the claim named no copy of it:
     /// nothing was taken.
@@ -133,10 +137,11 @@ redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return {1, version or '0'}
 ";
 
-/// Writes parts of a session as version ARGV[4] if this replica holds its
-/// lease (or nobody does) and the stored version is ARGV[3]: 1 when
-/// written, 0 when the copy is stale, 2 when nothing is stored though the
-/// copy was stored before (the store lost it: write every part).
+/// Writes parts of a session as version ARGV[4] (a fresh random token) if
+/// this replica holds its lease (or nobody does) and the stored version is
+/// ARGV[3]: 1 when written, 0 when the copy is stale, 2 when nothing is
+/// stored though the copy was stored before (the store lost it: write
+/// every part).
 const SAVE: &str = r"
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return 0 end
@@ -165,11 +170,19 @@ return 1
 ";
 
 /// How often a claim looks again at a lease another live replica holds.
-const CLAIM_POLL: Duration = Duration::from_millis(25);
+const CLAIM_POLL: Duration = Duration::from_millis(50);
+
+/// Sessions whose expiry one touch renews at once.
+const TOUCH_BATCH: usize = 256;
 
 /// How long the store is left alone after it failed to answer, before the
 /// next request tries it again.
-const RETRY_AFTER: Duration = Duration::from_secs(1);
+pub const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// A new version token: random, never 0 (which means "nothing stored").
+fn new_version() -> u64 {
+    rand::random::<u64>().max(1)
+}
 
 /// A shared session store.
 pub struct SharedStore {
@@ -182,6 +195,10 @@ pub struct SharedStore {
     release: redis::Script,
     /// Since when the store has not answered, if it has not.
     down: Mutex<Option<Instant>>,
+    /// Counts the times the store came back after not answering: a
+    /// connected session then writes itself in full (the store may have
+    /// restarted empty).
+    came_back: tokio::sync::watch::Sender<u64>,
 }
 
 impl SharedStore {
@@ -232,6 +249,7 @@ impl SharedStore {
             save: redis::Script::new(SAVE),
             release: redis::Script::new(RELEASE),
             down: Mutex::new(None),
+            came_back: tokio::sync::watch::channel(0).0,
         };
         if store.heartbeat().await {
             tracing::info!(replica = %store.replica, "session store connected");
@@ -260,6 +278,11 @@ impl SharedStore {
     /// Whether the store answered its last request.
     pub fn up(&self) -> bool {
         self.down.lock().is_none()
+    }
+
+    /// Changes each time the store answers again after it did not.
+    pub fn came_back(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.came_back.subscribe()
     }
 
     fn key(app: &str, id: &str, part: &str) -> String {
@@ -300,6 +323,7 @@ impl SharedStore {
             Ok(answer) => {
                 if down.take().is_some() {
                     tracing::warn!("session store answers again: sessions are shared again");
+                    self.came_back.send_modify(|n| *n += 1);
                 }
                 Some(answer)
             }
@@ -332,32 +356,36 @@ impl SharedStore {
     }
 
     /// Keeps the stored copies and leases of the sessions `ids` (connected
-    /// here) for another `ttl`.
+    /// here) for another `ttl`, a batch at a time. A touch that fails or is
+    /// slow is not a sign of the store being down (it may be large); the
+    /// heartbeat and the saves tell that.
     pub async fn touch(&self, app: &str, ids: &[String], ttl: Duration) {
-        if ids.is_empty() || !self.worth_trying() {
+        if !self.up() {
             return;
         }
         let ttl = ttl.as_millis() as u64;
-        let requests = ids.iter().flat_map(|id| {
-            ["s", "lease"].map(|part| {
-                let mut link = self.link.clone();
-                let key = Self::key(app, id, part);
-                async move {
-                    redis::cmd("PEXPIRE")
-                        .arg(key)
-                        .arg(ttl)
-                        .query_async::<i64>(&mut link)
-                        .await
-                }
-            })
-        });
-        let all = futures_util::future::join_all(requests);
-        let touched = async move {
-            all.await
-                .into_iter()
-                .collect::<redis::RedisResult<Vec<_>>>()
-        };
-        self.ask(touched).await;
+        for batch in ids.chunks(TOUCH_BATCH) {
+            let requests = batch.iter().flat_map(|id| {
+                ["s", "lease"].map(|part| {
+                    let mut link = self.link.clone();
+                    let key = Self::key(app, id, part);
+                    async move {
+                        redis::cmd("PEXPIRE")
+                            .arg(key)
+                            .arg(ttl)
+                            .query_async::<i64>(&mut link)
+                            .await
+                    }
+                })
+            });
+            let all = futures_util::future::join_all(requests);
+            if tokio::time::timeout(self.settings.timeout * 4, all)
+                .await
+                .is_err()
+            {
+                tracing::debug!("touching the stored sessions took longer than expected");
+            }
+        }
     }
 
     /// Takes session `id` of `app` for this replica, waiting up to `wait`
@@ -367,6 +395,12 @@ impl SharedStore {
     pub async fn claim(&self, app: &str, id: &str, local: Option<u64>, wait: Duration) -> Claim {
         let (s, lease) = (Self::key(app, id, "s"), Self::key(app, id, "lease"));
         let ttl = self.settings_ttl();
+        // A store that failed just now gets one try, not the whole wait.
+        let wait = if self.worth_trying() {
+            wait
+        } else {
+            Duration::ZERO
+        };
         let deadline = Instant::now() + wait;
         let mut dead = String::new();
         loop {
@@ -408,8 +442,9 @@ impl SharedStore {
                     .ask(cmd.query_async::<HashMap<String, Vec<u8>>>(&mut link))
                     .await
                 else {
+                    // The store holds a newer copy than ours, unread.
                     self.release(app, id).await;
-                    return Claim::Unavailable;
+                    return Claim::Held;
                 };
                 parts.remove("version");
                 return Claim::Taken {
@@ -423,7 +458,7 @@ impl SharedStore {
             let mut cmd = redis::cmd("EXISTS");
             cmd.arg(Self::alive_key(&answer));
             let Some(alive) = self.ask(cmd.query_async::<bool>(&mut link)).await else {
-                return Claim::Unavailable;
+                return Claim::Held;
             };
             if !alive {
                 dead = answer;
@@ -441,9 +476,9 @@ impl SharedStore {
         (self.settings.grace.as_millis() as u64).max(1)
     }
 
-    /// Writes `parts` of session `id` as the version after `version`, if
-    /// this replica may: it holds the lease (or nobody does) and the
-    /// store's version is `version`. Unless `patient`, nothing is tried
+    /// Writes `parts` of session `id` as a new version, if this replica
+    /// may: it holds the lease (or nobody does) and the store's version is
+    /// `version`. Unless `patient`, nothing is tried
     /// for a moment after the store failed to answer (a click does not
     /// wait for a store that is down); a session leaving this replica is
     /// saved patiently.
@@ -458,6 +493,7 @@ impl SharedStore {
         if !patient && !self.worth_trying() {
             return Saved::Unavailable;
         }
+        let next = new_version();
         let mut link = self.link.clone();
         let mut invocation = self.save.key(Self::key(app, id, "s"));
         invocation
@@ -465,13 +501,13 @@ impl SharedStore {
             .arg(&self.replica)
             .arg(self.settings_ttl())
             .arg(version)
-            .arg(version + 1);
+            .arg(next);
         for (name, bytes) in parts {
             invocation.arg(*name).arg(*bytes);
         }
         match self.ask(invocation.invoke_async::<i64>(&mut link)).await {
             None => Saved::Unavailable,
-            Some(1) => Saved::Stored(version + 1),
+            Some(1) => Saved::Stored(next),
             Some(2) => Saved::Forgotten,
             Some(_) => Saved::Stale,
         }

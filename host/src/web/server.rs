@@ -1026,24 +1026,29 @@ pub fn spawn_store_keeper(
     let Some(grace) = states.first().map(|s| s.settings.session_grace) else {
         return;
     };
+    // The heartbeat on its own task: however long touching many sessions
+    // takes, the replica's liveness is renewed on time.
+    let beating = store.clone();
     tokio::spawn(async move {
-        let beat = (store.replica_lease() / 4).max(Duration::from_millis(25));
+        let beat = (beating.replica_lease() / 4).max(Duration::from_millis(25));
         let mut heartbeat = tokio::time::interval(beat);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let every = (grace / 3).clamp(Duration::from_secs(1), Duration::from_secs(30));
+        loop {
+            heartbeat.tick().await;
+            beating.heartbeat().await;
+        }
+    });
+    tokio::spawn(async move {
+        let every = (grace / 3).clamp(Duration::from_millis(100), Duration::from_secs(30));
+        // Never shorter than three touches, so a key outlives a late one.
+        let ttl = grace.max(every * 3);
         let mut touch = tokio::time::interval(every);
         touch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tokio::select! {
-                _ = heartbeat.tick() => {
-                    store.heartbeat().await;
-                }
-                _ = touch.tick() => {
-                    for state in &states {
-                        let ids = state.parked.connected_ids();
-                        store.touch(&state.services.name, &ids, grace).await;
-                    }
-                }
+            touch.tick().await;
+            for state in &states {
+                let ids = state.parked.connected_ids();
+                store.touch(&state.services.name, &ids, ttl).await;
             }
         }
     });
