@@ -337,6 +337,17 @@ async fn until_finished(ws: &mut Socket) -> Result<Vec<serde_json::Value>, Vec<s
     }
 }
 
+/// Reads messages until a `run_finished`, however the run ended (the
+/// gallery shows an exception, so its runs end in `error`); `None` when the
+/// socket broke first.
+async fn until_run_ends(ws: &mut Socket) -> Option<Vec<serde_json::Value>> {
+    match until_finished(ws).await {
+        Ok(seen) => Some(seen),
+        Err(seen) if seen.last().is_some_and(|m| m["type"] == "run_finished") => Some(seen),
+        Err(_) => None,
+    }
+}
+
 /// Connects through the balancer and says hello (naming `session`, if
 /// any); answers the socket and the `session` message.
 async fn open(lb: u16, session: Option<&str>) -> Option<(Socket, serde_json::Value)> {
@@ -843,5 +854,117 @@ fn kubernetes_manifests_parse_and_pass_the_server_arguments_it_accepts() {
             "Service/wasmlit",
             "Service/wasmlit-redis"
         ]
+    );
+}
+
+/// An HTTP POST of `body` to `path` on `port`; the status code and body.
+fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut request = format!(
+        "POST {path} HTTP/1.0\r\nHost: localhost\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    s.write_all(request.as_bytes()).expect("send");
+    s.write_all(body).expect("send");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+/// A file uploaded to a session moves with it: after its replica is
+/// stopped, the replica that resumes the session gives the page the same
+/// file under the same id.
+#[test]
+fn an_uploaded_file_moves_with_its_session() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let wasm = host::runtime::page_build::build_crate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../pages/gallery"),
+        &Default::default(),
+    )
+    .expect("the gallery builds");
+    let pages = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(wasm, pages.path().join("gallery.wasm")).expect("copy the page");
+    let redis_port = free_port();
+    let _redis = start_redis(redis_port);
+    let ports = [free_port(), free_port()];
+    let mut first = start_replica_with(pages.path(), ports[0], redis_port, &[]);
+    let _second = start_replica_with(pages.path(), ports[1], redis_port, &[]);
+    const CSV: &[u8] = b"region,orders\nnorth,120\nsouth,87\n";
+    let shown = format!("orders.csv: {} bytes, 3 rows", CSV.len());
+    let texts = |messages: &[serde_json::Value]| -> Vec<String> {
+        messages
+            .iter()
+            .filter_map(|m| m["element"]["html"].as_str())
+            .map(|h| {
+                h.trim()
+                    .trim_start_matches("<p>")
+                    .trim_end_matches("</p>")
+                    .to_owned()
+            })
+            .collect()
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let (mut ws, hello) = open(ports[0], None).await.expect("the first replica");
+        let id = hello["id"].as_str().expect("a session id").to_owned();
+        let rerun = |widgets: serde_json::Value| {
+            serde_json::json!({"type": "rerun", "page": "gallery", "widgets": widgets}).to_string()
+        };
+        ws.send(rerun(serde_json::json!({})).into()).await.unwrap();
+        let drawn = until_run_ends(&mut ws).await.expect("the gallery runs");
+        let uploader = drawn
+            .iter()
+            .find(|m| m["element"]["label"] == "A CSV file")
+            .and_then(|m| m["element"]["id"].as_str())
+            .expect("the uploader")
+            .to_owned();
+        let (status, body) = post(
+            ports[0],
+            &format!("/_/upload?widget={uploader}&name=orders.csv"),
+            &[("Content-Type", "text/csv"), ("x-wasmlit-session", &id)],
+            CSV,
+        );
+        assert_eq!(status, 200, "{body}");
+        let info: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        let file = info["id"].as_str().expect("an upload id").to_owned();
+        ws.send(rerun(serde_json::json!({ &uploader: [&file] })).into())
+            .await
+            .unwrap();
+        let read = until_run_ends(&mut ws).await.expect("a run");
+        assert!(texts(&read).contains(&shown), "the page read the file");
+
+        first.0.signal(libc::SIGTERM);
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+        }
+        let (mut ws, hello) = open(ports[1], Some(&id)).await.expect("the second replica");
+        assert_eq!(hello["resumed"], true, "{hello}");
+        ws.send(rerun(serde_json::json!({})).into()).await.unwrap();
+        let again = until_run_ends(&mut ws).await.expect("a run");
+        assert!(
+            texts(&again).contains(&shown),
+            "the resumed session's page reads the same file: {:?}",
+            texts(&again)
+        );
+        let listed = again
+            .iter()
+            .find(|m| m["element"]["label"] == "A CSV file")
+            .expect("the uploader");
+        assert_eq!(listed["element"]["files"][0]["id"], file.as_str());
+    });
+    assert!(
+        first.0.wait().success(),
+        "the stopped replica exits cleanly"
     );
 }

@@ -674,6 +674,22 @@ async fn resume_session(
             match restored {
                 Ok(data) => {
                     server.parked.connect_new(id);
+                    // Its files come with it, within the same limits.
+                    let limits = server.services.engine.limits();
+                    for file in store.uploads(app, id).await {
+                        let kept = server.services.uploads.restore(
+                            id,
+                            &file.id,
+                            &file.widget,
+                            &file.name,
+                            &file.mime,
+                            file.bytes,
+                            limits,
+                        );
+                        if let Err(error) = kept {
+                            tracing::warn!(%error, "a stored upload could not be kept");
+                        }
+                    }
                     Some(data)
                 }
                 Err(error) => {
@@ -1028,7 +1044,13 @@ impl Connection {
                     self.server
                         .services
                         .uploads
-                        .keep_only(&self.id, widget.as_str(), &files)
+                        .keep_only(&self.id, widget.as_str(), &files);
+                    if let Some(store) = self.server.store.clone() {
+                        let (app, id) = (self.server.services.name.clone(), self.id.clone());
+                        tokio::spawn(async move {
+                            store.keep_uploads(&app, &id, widget.as_str(), &files).await;
+                        });
+                    }
                 }
             }
         }

@@ -70,6 +70,20 @@ pub enum Claim {
     Unavailable,
 }
 
+/// A file uploaded to a stored session.
+pub struct StoredUpload {
+    /// Its id, as the uploader's value names it.
+    pub id: String,
+    /// The uploader it was sent to.
+    pub widget: String,
+    /// Its file name.
+    pub name: String,
+    /// Its type.
+    pub mime: String,
+    /// Its contents.
+    pub bytes: bytes::Bytes,
+}
+
 /// What a save did.
 pub enum Saved {
     /// Stored as this version.
@@ -163,6 +177,19 @@ impl std::fmt::Debug for SharedStore {
     }
 }
 
+/// Drops the uploads of widget ARGV[1] whose ids are not among ARGV[2..]
+/// (fields are `<16-digit id>:<widget>`).
+const KEEP_UPLOADS: &str = r"
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 18) == ARGV[1] and not keep[string.sub(field, 1, 16)] then
+    redis.call('HDEL', KEYS[1], field)
+  end
+end
+return 1
+";
+
 /// Lets go of a lease this replica holds.
 const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -193,6 +220,7 @@ pub struct SharedStore {
     claim: redis::Script,
     save: redis::Script,
     release: redis::Script,
+    keep_uploads: redis::Script,
     /// Since when the store has not answered, if it has not.
     down: Mutex<Option<Instant>>,
     /// Counts the times the store came back after not answering: a
@@ -248,6 +276,7 @@ impl SharedStore {
             claim: redis::Script::new(CLAIM),
             save: redis::Script::new(SAVE),
             release: redis::Script::new(RELEASE),
+            keep_uploads: redis::Script::new(KEEP_UPLOADS),
             down: Mutex::new(None),
             came_back: tokio::sync::watch::channel(0).0,
         };
@@ -366,7 +395,7 @@ impl SharedStore {
         let ttl = ttl.as_millis() as u64;
         for batch in ids.chunks(TOUCH_BATCH) {
             let requests = batch.iter().flat_map(|id| {
-                ["s", "lease"].map(|part| {
+                ["s", "lease", "u"].map(|part| {
                     let mut link = self.link.clone();
                     let key = Self::key(app, id, part);
                     async move {
@@ -511,6 +540,73 @@ impl SharedStore {
             Some(2) => Saved::Forgotten,
             Some(_) => Saved::Stale,
         }
+    }
+
+    /// Keeps a file uploaded to session `id` (as `upload`, its id) for as
+    /// long as the session: a replica that resumes the session gets it.
+    /// False when the store did not take it.
+    pub async fn put_upload(
+        &self,
+        app: &str,
+        id: &str,
+        upload: &str,
+        file: &crate::runtime::services::uploads::Upload,
+    ) -> bool {
+        let head = serde_json::json!({"name": file.name, "mime": file.mime}).to_string();
+        let mut blob = Vec::with_capacity(head.len() + 1 + file.bytes.len());
+        blob.extend_from_slice(head.as_bytes());
+        blob.push(b'\n');
+        blob.extend_from_slice(&file.bytes);
+        let key = Self::key(app, id, "u");
+        let mut link = self.link.clone();
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .hset(&key, format!("{upload}:{}", file.widget), blob)
+            .ignore()
+            .pexpire(&key, self.settings_ttl() as i64)
+            .ignore();
+        self.ask(pipe.query_async::<()>(&mut link)).await.is_some()
+    }
+
+    /// The files uploaded to session `id`: (upload id, widget, name, mime,
+    /// bytes). Empty when there are none or the store does not answer.
+    pub async fn uploads(&self, app: &str, id: &str) -> Vec<StoredUpload> {
+        let mut link = self.link.clone();
+        let mut cmd = redis::cmd("HGETALL");
+        cmd.arg(Self::key(app, id, "u"));
+        let Some(all) = self
+            .ask(cmd.query_async::<HashMap<String, Vec<u8>>>(&mut link))
+            .await
+        else {
+            return Vec::new();
+        };
+        all.into_iter()
+            .filter_map(|(field, blob)| {
+                let (upload, widget) = field.split_at_checked(16)?;
+                let widget = widget.strip_prefix(':')?;
+                let newline = blob.iter().position(|b| *b == b'\n')?;
+                let head: serde_json::Value = serde_json::from_slice(&blob[..newline]).ok()?;
+                Some(StoredUpload {
+                    id: upload.to_owned(),
+                    widget: widget.to_owned(),
+                    name: head["name"].as_str()?.to_owned(),
+                    mime: head["mime"].as_str()?.to_owned(),
+                    bytes: bytes::Bytes::copy_from_slice(&blob[newline + 1..]),
+                })
+            })
+            .collect()
+    }
+
+    /// The uploader `widget` of session `id` now lists only `keep`: the
+    /// store lets the others go too.
+    pub async fn keep_uploads(&self, app: &str, id: &str, widget: &str, keep: &[String]) {
+        let mut link = self.link.clone();
+        let mut invocation = self.keep_uploads.key(Self::key(app, id, "u"));
+        invocation.arg(widget);
+        for upload in keep {
+            invocation.arg(upload);
+        }
+        self.ask(invocation.invoke_async::<i64>(&mut link)).await;
     }
 
     /// Lets go of session `id`'s lease, if this replica holds it.

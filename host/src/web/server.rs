@@ -577,7 +577,20 @@ async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     match reservation.finish(&params.widget, &params.name, mime, received.freeze()) {
-        Ok(info) => axum::Json(info).into_response(),
+        Ok(info) => {
+            // Stored with the session, so the replica that resumes it has it.
+            if let (Some(store), Some(file)) = (&state.store, uploads.get(session, &info.id)) {
+                if !store
+                    .put_upload(&state.services.name, session, &info.id, &file)
+                    .await
+                {
+                    tracing::warn!(
+                        "an upload was kept in this replica only: the store did not take it"
+                    );
+                }
+            }
+            axum::Json(info).into_response()
+        }
         Err(message) => (StatusCode::NOT_FOUND, message).into_response(),
     }
 }

@@ -138,6 +138,28 @@ impl Uploads {
         reservation.finish(widget, name, mime, bytes)
     }
 
+    /// Keeps again, under its own `id`, a file session `session` uploaded
+    /// before (a session resumed from the shared store brings its files),
+    /// within the same limits as an upload.
+    #[allow(clippy::too_many_arguments)]
+    pub fn restore(
+        &self,
+        session: &str,
+        id: &str,
+        widget: &str,
+        name: &str,
+        mime: &str,
+        bytes: bytes::Bytes,
+        limits: &Limits,
+    ) -> Result<FileInfo, String> {
+        if !is_upload_id(id) {
+            return Err(format!("{id:?} is not an upload id"));
+        }
+        let mut reservation = self.begin(session, limits)?;
+        reservation.grow(bytes.len(), limits)?;
+        reservation.finish_as(id.to_owned(), widget, name, mime, bytes)
+    }
+
     /// The file `id` of `session`, if it is there.
     pub fn get(&self, session: &str, id: &str) -> Option<Arc<Upload>> {
         self.inner
@@ -287,7 +309,20 @@ impl Reservation<'_> {
     /// Keeps the whole file (whose bytes were reserved) for `widget` and
     /// returns its description; refused if the session ended meanwhile.
     pub fn finish(
+        self,
+        widget: &str,
+        name: &str,
+        mime: &str,
+        bytes: bytes::Bytes,
+    ) -> Result<FileInfo, String> {
+        let id = format!("{:016x}", rand::random::<u64>());
+        self.finish_as(id, widget, name, mime, bytes)
+    }
+
+    /// [`Reservation::finish`], keeping the file under `id`.
+    fn finish_as(
         mut self,
+        id: String,
         widget: &str,
         name: &str,
         mime: &str,
@@ -303,7 +338,6 @@ impl Reservation<'_> {
         if files.ended {
             return Err("the session ended during the upload".into());
         }
-        let id = format!("{:016x}", rand::random::<u64>());
         let upload = Upload {
             widget: widget.to_owned(),
             name: clean_name(name),
@@ -336,6 +370,11 @@ impl Drop for Reservation<'_> {
             }
         }
     }
+}
+
+/// Whether `id` has the form of the ids uploads get (16 hex digits).
+pub fn is_upload_id(id: &str) -> bool {
+    id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The last path component, at most [`MAX_FILE_NAME`] bytes, without
