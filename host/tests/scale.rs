@@ -517,6 +517,39 @@ async fn until_all_reach(progress: &[Arc<AtomicU64>], tick: &Notify, at_least: u
     }
 }
 
+/// A new build of the pages in `dir`: each component with a custom section
+/// naming `build` appended (other bytes, other hash, same behaviour), as
+/// a deploy of a new build would bring.
+fn new_build(dir: &Path, build: &str) -> tempfile::TempDir {
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    let next = tempfile::tempdir().expect("a temp dir");
+    for entry in std::fs::read_dir(dir).expect("the pages") {
+        let path = entry.expect("a page").path();
+        let mut bytes = std::fs::read(&path).expect("a component");
+        let name = b"wasmlit-build";
+        let mut content = Vec::new();
+        leb(name.len(), &mut content);
+        content.extend_from_slice(name);
+        content.extend_from_slice(build.as_bytes());
+        bytes.push(0);
+        leb(content.len(), &mut bytes);
+        bytes.extend_from_slice(&content);
+        std::fs::write(next.path().join(path.file_name().expect("a name")), bytes)
+            .expect("write the new build");
+    }
+    next
+}
+
 fn page_dir() -> tempfile::TempDir {
     let wasm = host::runtime::page_build::build_crate(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../pages/counter"),
@@ -579,11 +612,12 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
         target += 5;
         until_all_reach(&progress, &tick, target).await;
 
-        // Both come back (the killed one on its port, as a deploy's new
-        // build would); the balancer sends new connections to them again.
-        marks.push(("replicas restarted", Instant::now()));
-        replicas[0] = start_replica(pages.path(), ports[0], redis_port);
-        replicas[1] = start_replica(pages.path(), ports[1], redis_port);
+        // Both come back on their ports with a new build of the page, as
+        // a deploy brings; the balancer sends new connections to them.
+        marks.push(("replicas restarted with a new build", Instant::now()));
+        let deployed = new_build(pages.path(), "2");
+        replicas[0] = start_replica(deployed.path(), ports[0], redis_port);
+        replicas[1] = start_replica(deployed.path(), ports[1], redis_port);
         until_balancer_sees(work.path(), 3).await;
         target += 5;
         until_all_reach(&progress, &tick, target).await;

@@ -341,6 +341,18 @@ impl SharedStore {
     ) -> Option<T> {
         let answer = match tokio::time::timeout(self.settings.timeout, request).await {
             Ok(Ok(answer)) => Ok(answer),
+            // An answer that is an error (out of memory, a wrong type) is
+            // not the store being away: that request fails, nothing more.
+            Ok(Err(e))
+                if !(e.is_io_error()
+                    || e.is_timeout()
+                    || e.is_connection_dropped()
+                    || e.is_connection_refusal()
+                    || e.is_cluster_error()) =>
+            {
+                tracing::warn!(error = %e, "the session store refused a request");
+                return None;
+            }
             Ok(Err(e)) => Err(e.to_string()),
             Err(_) => Err(format!(
                 "no answer within {}",
