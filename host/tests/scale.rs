@@ -123,9 +123,14 @@ async fn until_store_is(ports: &[u16], up: bool) {
 }
 
 fn start_redis(port: u16) -> Process {
+    start_redis_with(port, &[])
+}
+
+fn start_redis_with(port: u16, extra: &[&str]) -> Process {
     let child = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
+        .args(extra)
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server runs (.ci/run installs Debian's redis-server)");
@@ -139,14 +144,15 @@ fn start_redis(port: u16) -> Process {
 /// A replica on `port` as HAProxy's configuration expects it, its log
 /// kept for a failure's message.
 fn start_replica(dir: &Path, port: u16, redis: u16) -> (Process, Arc<Mutex<String>>) {
-    start_replica_with(dir, port, redis, &["--drain-seconds", "3"])
+    let store = format!("redis://127.0.0.1:{redis}");
+    start_replica_with(dir, port, &store, &["--drain-seconds", "3"])
 }
 
 /// A replica on `port` with `extra` arguments.
 fn start_replica_with(
     dir: &Path,
     port: u16,
-    redis: u16,
+    store: &str,
     extra: &[&str],
 ) -> (Process, Arc<Mutex<String>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_host"))
@@ -155,7 +161,7 @@ fn start_replica_with(
         .arg("serve")
         .arg(dir)
         .args(["--port", &port.to_string()])
-        .args(["--session-store", &format!("redis://127.0.0.1:{redis}")])
+        .args(["--session-store", store])
         .args(["--script-threads", "2", "--trusted-proxy", "127.0.0.1"])
         .args(extra)
         .stderr(Stdio::piped())
@@ -706,8 +712,9 @@ fn nginx_moves_a_session_off_a_stopped_replica() {
     let work = tempfile::tempdir().expect("a temp dir");
     let redis_port = free_port();
     let _redis = start_redis(redis_port);
+    let store = format!("redis://127.0.0.1:{redis_port}");
     let ports = [free_port(), free_port()];
-    let mut first = start_replica_with(pages.path(), ports[0], redis_port, &[]);
+    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
     let lb = free_port();
     let shipped =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/nginx.conf"))
@@ -798,7 +805,7 @@ fn nginx_moves_a_session_off_a_stopped_replica() {
         }
         // The other replica comes up; the first is stopped: its session is
         // stored and its browser told to reconnect.
-        let _second = start_replica_with(pages.path(), ports[1], redis_port, &[]);
+        let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
         first.0.signal(libc::SIGTERM);
         let mut told = Vec::new();
         while let Ok(Some(Ok(Message::Text(text)))) =
@@ -932,9 +939,10 @@ fn an_uploaded_file_moves_with_its_session() {
     std::fs::copy(wasm, pages.path().join("gallery.wasm")).expect("copy the page");
     let redis_port = free_port();
     let _redis = start_redis(redis_port);
+    let store = format!("redis://127.0.0.1:{redis_port}");
     let ports = [free_port(), free_port()];
-    let mut first = start_replica_with(pages.path(), ports[0], redis_port, &[]);
-    let _second = start_replica_with(pages.path(), ports[1], redis_port, &[]);
+    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
+    let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
     const CSV: &[u8] = b"region,orders\nnorth,120\nsouth,87\n";
     let shown = format!("orders.csv: {} bytes, 3 rows", CSV.len());
     let texts = |messages: &[serde_json::Value]| -> Vec<String> {
@@ -1001,4 +1009,99 @@ fn an_uploaded_file_moves_with_its_session() {
         first.0.wait().success(),
         "the stopped replica exits cleanly"
     );
+}
+
+/// The same store on a Redis Cluster of three masters (`redis+cluster://`):
+/// sessions on a killed replica resume on another with their counts, the
+/// keys of one session living on whichever node owns its slot.
+#[test]
+fn sessions_resume_through_a_redis_cluster() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let pages = page_dir();
+    let work = tempfile::tempdir().expect("a temp dir");
+    let nodes: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let _cluster: Vec<Process> = nodes
+        .iter()
+        .map(|port| {
+            let config = work.path().join(format!("nodes-{port}.conf"));
+            let config = config.to_str().expect("a path").to_owned();
+            start_redis_with(
+                *port,
+                &["--cluster-enabled", "yes", "--cluster-config-file", &config],
+            )
+        })
+        .collect();
+    let addresses: Vec<String> = nodes.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+    let created = Command::new("redis-cli")
+        .args(["--cluster", "create"])
+        .args(&addresses)
+        .args(["--cluster-replicas", "0", "--cluster-yes"])
+        .output()
+        .expect("redis-cli runs");
+    assert!(
+        created.status.success(),
+        "the cluster is made: {}",
+        String::from_utf8_lossy(&created.stdout)
+    );
+    // Every node agrees the cluster is up.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for port in &nodes {
+        loop {
+            let info = Command::new("redis-cli")
+                .args(["-p", &port.to_string(), "cluster", "info"])
+                .output()
+                .expect("redis-cli runs");
+            if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the cluster did not come up");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let store = format!("redis+cluster://{}", addresses.join(","));
+    let ports = [free_port(), free_port()];
+    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
+    let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let rerun = |widgets: serde_json::Value| {
+            serde_json::json!({"type": "rerun", "page": "counter", "widgets": widgets}).to_string()
+        };
+        let mut sessions = Vec::new();
+        for n in 1..=12u64 {
+            let (mut ws, hello) = open(ports[0], None).await.expect("the first replica");
+            let id = hello["id"].as_str().expect("an id").to_owned();
+            ws.send(rerun(serde_json::json!({})).into()).await.unwrap();
+            let drawn = until_finished(&mut ws).await.expect("the counter runs");
+            let button = drawn
+                .iter()
+                .find(|m| m["element"]["label"] == "Increment")
+                .and_then(|m| m["element"]["id"].as_str())
+                .expect("the button")
+                .to_owned();
+            // Session n clicks n times: each ends with a count of its own.
+            for _ in 0..n {
+                ws.send(rerun(serde_json::json!({ &button: true })).into())
+                    .await
+                    .unwrap();
+                until_finished(&mut ws).await.expect("a click");
+            }
+            sessions.push((id, button, n, ws));
+        }
+        first.0.signal(libc::SIGKILL);
+        first.0.wait();
+        for (id, button, n, _gone) in sessions {
+            let (mut ws, hello) = open(ports[1], Some(&id)).await.expect("the second replica");
+            assert_eq!(hello["resumed"], true, "{hello}");
+            ws.send(rerun(serde_json::json!({ &button: true })).into())
+                .await
+                .unwrap();
+            let done = until_finished(&mut ws).await.expect("a click");
+            assert_eq!(
+                count_in(&done),
+                Some(n + 1),
+                "session {n} goes on from its count"
+            );
+        }
+    });
 }
