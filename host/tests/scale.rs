@@ -93,19 +93,25 @@ fn stored_sessions(port: u16) -> usize {
         .unwrap_or(0)
 }
 
-/// What replica `port`'s metrics say of the store: up (true), down
-/// (false), or nothing (no answer).
-fn store_up(port: u16) -> Option<bool> {
+/// The value of metric `name` (its first line) in replica `port`'s metrics.
+fn metric(port: u16, name: &str) -> Option<f64> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     s.write_all(b"GET /_/metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
         .ok()?;
     let mut body = String::new();
     s.read_to_string(&mut body).ok()?;
-    let line = body
-        .lines()
-        .find(|l| l.starts_with("wasmlit_session_store_up "))?;
-    Some(line.ends_with(" 1"))
+    let line = body.lines().find(|l| {
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{'))
+    })?;
+    line.rsplit(' ').next()?.parse().ok()
+}
+
+/// What replica `port`'s metrics say of the store: up (true), down
+/// (false), or nothing (no answer).
+fn store_up(port: u16) -> Option<bool> {
+    metric(port, "wasmlit_session_store_up").map(|v| v == 1.0)
 }
 
 /// Waits until every replica in `ports` says the store is `up` (the
@@ -1103,5 +1109,95 @@ fn sessions_resume_through_a_redis_cluster() {
                 "session {n} goes on from its count"
             );
         }
+    });
+}
+
+/// `cache_data` values are shared by the replicas through the store: a
+/// value one replica is computing is waited for, not computed again, by
+/// another; and when the computing replica dies, another takes the
+/// computation over once its lock lapses.
+#[test]
+fn cached_values_are_computed_once_across_replicas() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let wasm = host::runtime::page_build::build_crate(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/pages/cached"),
+        &Default::default(),
+    )
+    .expect("the cached page builds");
+    let pages = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(wasm, pages.path().join("cached.wasm")).expect("copy the page");
+    let redis_port = free_port();
+    let _redis = start_redis(redis_port);
+    let store = format!("redis://127.0.0.1:{redis_port}");
+    let ports = [free_port(), free_port()];
+    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
+    let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
+    let computed = |port: u16| metric(port, "wasmlit_cache_computed_total").unwrap_or(-1.0);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let ask = |query: &str| {
+            serde_json::json!({"type": "rerun", "page": "cached", "query": query}).to_string()
+        };
+        let written = |messages: &[serde_json::Value]| -> Vec<String> {
+            messages
+                .iter()
+                .filter_map(|m| m["element"]["html"].as_str())
+                .map(|h| {
+                    h.trim()
+                        .trim_start_matches("<p>")
+                        .trim_end_matches("</p>")
+                        .to_owned()
+                })
+                .collect()
+        };
+        // One replica starts computing; the other asks for the same value
+        // meanwhile and gets it from the first.
+        let (mut a, _) = open(ports[0], None).await.expect("the first replica");
+        a.send(ask("key=x&delay_ms=1500").into()).await.unwrap();
+        loop {
+            let Some(Ok(Message::Text(text))) = a.next().await else {
+                panic!("the first replica's run ended early");
+            };
+            if text.contains("computing") {
+                break;
+            }
+        }
+        let (mut b, _) = open(ports[1], None).await.expect("the second replica");
+        b.send(ask("key=x&delay_ms=1500").into()).await.unwrap();
+        let from_a = until_finished(&mut a).await.expect("a run");
+        let from_b = until_finished(&mut b).await.expect("a run");
+        assert!(written(&from_a).contains(&"value of x".to_owned()));
+        assert!(written(&from_b).contains(&"value of x".to_owned()));
+        assert_eq!((computed(ports[0]), computed(ports[1])), (1.0, 0.0));
+
+        // Clearing a function's values from a page clears the shared ones
+        // too: the other replica computes it again.
+        a.send(ask("named=k").into()).await.unwrap();
+        until_finished(&mut a).await.expect("a run");
+        b.send(ask("named=k").into()).await.unwrap();
+        let shared = until_finished(&mut b).await.expect("a run");
+        assert!(written(&shared).contains(&"named k".to_owned()));
+        assert_eq!((computed(ports[0]), computed(ports[1])), (2.0, 0.0));
+        b.send(ask("named=k&clear=one").into()).await.unwrap();
+        until_finished(&mut b).await.expect("a run");
+        assert_eq!(computed(ports[1]), 1.0, "cleared, so computed again");
+
+        // The computing replica dies: the other computes the value once
+        // the dead one's lock lapses.
+        a.send(ask("key=y&delay_ms=60000").into()).await.unwrap();
+        loop {
+            let Some(Ok(Message::Text(text))) = a.next().await else {
+                panic!("the first replica's run ended early");
+            };
+            if text.contains("computing") {
+                break;
+            }
+        }
+        b.send(ask("key=y&delay_ms=10").into()).await.unwrap();
+        first.0.signal(libc::SIGKILL);
+        first.0.wait();
+        let taken_over = until_finished(&mut b).await.expect("a run");
+        assert!(written(&taken_over).contains(&"value of y".to_owned()));
+        assert_eq!(computed(ports[1]), 2.0);
     });
 }

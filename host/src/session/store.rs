@@ -18,6 +18,7 @@
 use parking_lot::Mutex;
 use redis::aio::ConnectionLike;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Where the shared store is and how its leases behave.
@@ -223,6 +224,10 @@ pub struct SharedStore {
     keep_uploads: redis::Script,
     /// Since when the store has not answered, if it has not.
     down: Mutex<Option<Instant>>,
+    /// The runtime the store's connections live on: blocking callers (the
+    /// data cache's second level, on script threads) hand their requests
+    /// to it.
+    runtime: tokio::runtime::Handle,
     /// Counts the times the store came back after not answering: a
     /// connected session then writes itself in full (the store may have
     /// restarted empty).
@@ -279,6 +284,7 @@ impl SharedStore {
             keep_uploads: redis::Script::new(KEEP_UPLOADS),
             down: Mutex::new(None),
             came_back: tokio::sync::watch::channel(0).0,
+            runtime: tokio::runtime::Handle::current(),
         };
         if store.heartbeat().await {
             tracing::info!(replica = %store.replica, "session store connected");
@@ -627,5 +633,251 @@ impl SharedStore {
         let mut invocation = self.release.key(Self::key(app, id, "lease"));
         invocation.arg(&self.replica);
         self.ask(invocation.invoke_async::<i64>(&mut link)).await;
+    }
+}
+
+/// Stores a value of the data cache within the app's bound: drops the
+/// entries that expired from the app's index first, refuses (0) a value
+/// that would pass the bound, else stores it with its expiry (1).
+/// KEYS: value, index (sorted by expiry), sizes (hash), total, functions
+/// (hash). ARGV: member, bytes, ttl ms, bound, function identity.
+const CACHE_PUT: &str = r"
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ms)
+for _, member in ipairs(expired) do
+  local size = tonumber(redis.call('HGET', KEYS[3], member) or '0')
+  redis.call('HDEL', KEYS[3], member)
+  redis.call('HDEL', KEYS[5], member)
+  redis.call('DECRBY', KEYS[4], size)
+end
+if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms) end
+local size = string.len(ARGV[2])
+local old = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+local total = tonumber(redis.call('GET', KEYS[4]) or '0')
+if total - old + size > tonumber(ARGV[4]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ms + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], size)
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
+redis.call('INCRBY', KEYS[4], size - old)
+return 1
+";
+
+/// Drops an app's cached values: all (ARGV[1] empty), or those whose
+/// function identity is ARGV[1] or starts with ARGV[1] .. '/'. KEYS: index,
+/// sizes, total, functions; ARGV[2] is the values' key prefix.
+const CACHE_CLEAR: &str = r"
+local prefix = ARGV[1]
+local entries = redis.call('HGETALL', KEYS[4])
+for i = 1, #entries, 2 do
+  local member, identity = entries[i], entries[i + 1]
+  if prefix == '' or identity == prefix or string.sub(identity, 1, #prefix + 1) == prefix .. '/' then
+    local size = tonumber(redis.call('HGET', KEYS[2], member) or '0')
+    redis.call('DEL', ARGV[2] .. member)
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('HDEL', KEYS[2], member)
+    redis.call('HDEL', KEYS[4], member)
+    redis.call('DECRBY', KEYS[3], size)
+  end
+end
+return 1
+";
+
+/// Renews a lock this replica holds (ARGV[1]) for ARGV[2] ms, or lets it
+/// go (ARGV[2] = 0).
+const CACHE_LOCK: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+";
+
+/// How long a replica's right to compute a cached value lasts without
+/// renewal: another replica takes the computation over after it.
+const CACHE_LOCK_TTL: Duration = Duration::from_secs(3);
+
+/// How long a cached value without a ttl of its own is kept in the store.
+const CACHE_DEFAULT_TTL: Duration = Duration::from_secs(3600);
+
+/// One app's data cache values in the shared store, as the cache's second
+/// level: values one replica computed are read by the others, and one
+/// replica at a time computes a key.
+pub struct SharedCache {
+    store: Arc<SharedStore>,
+    app: String,
+    /// Most bytes of the app's values the store keeps (its `cache_mib`).
+    bound: usize,
+}
+
+impl SharedCache {
+    /// The second level of `app`'s data cache, within `bound` bytes.
+    pub fn new(store: Arc<SharedStore>, app: &str, bound: usize) -> SharedCache {
+        SharedCache {
+            store,
+            app: app.to_owned(),
+            bound,
+        }
+    }
+
+    fn key(&self, part: &str) -> String {
+        format!("wasmlit:c:{{{}}}:{part}", self.app)
+    }
+
+    /// Runs `request` on the store's runtime and waits for it here (a
+    /// script thread), at most the store's timeout and a little more. On
+    /// a thread of an async runtime (a session's task clearing the caches)
+    /// it is not waited for: that thread must not block.
+    fn wait<T: Send + 'static>(
+        &self,
+        request: impl std::future::Future<Output = Option<T>> + Send + 'static,
+    ) -> Option<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.store.runtime.spawn(async move {
+            let _ = tx.send(request.await);
+        });
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return None;
+        }
+        rx.recv_timeout(self.store.settings.timeout + Duration::from_millis(100))
+            .ok()
+            .flatten()
+    }
+}
+
+impl crate::runtime::services::cache::SecondLevel for SharedCache {
+    fn get(&self, key: &crate::runtime::services::cache::Key) -> Option<Vec<u8>> {
+        if !self.store.worth_trying() {
+            return None;
+        }
+        let store = self.store.clone();
+        let name = self.key(&hex::encode(key));
+        self.wait(async move {
+            let mut link = store.link.clone();
+            let mut cmd = redis::cmd("GET");
+            cmd.arg(name);
+            store
+                .ask(cmd.query_async::<Option<Vec<u8>>>(&mut link))
+                .await
+                .flatten()
+        })
+    }
+
+    fn put(
+        &self,
+        key: &crate::runtime::services::cache::Key,
+        function: &str,
+        bytes: &[u8],
+        ttl: Option<Duration>,
+    ) {
+        if !self.store.worth_trying() || bytes.len() > self.bound {
+            return;
+        }
+        let store = self.store.clone();
+        let member = hex::encode(key);
+        let keys = [
+            self.key(&member),
+            self.key("index"),
+            self.key("sizes"),
+            self.key("total"),
+            self.key("functions"),
+        ];
+        let ttl = ttl.unwrap_or(CACHE_DEFAULT_TTL).as_millis().max(1) as u64;
+        let (bytes, bound, function) = (bytes.to_vec(), self.bound, function.to_owned());
+        self.wait(async move {
+            let mut link = store.link.clone();
+            let script = redis::Script::new(CACHE_PUT);
+            let mut invocation = script.key(&keys[0]);
+            invocation
+                .key(&keys[1])
+                .key(&keys[2])
+                .key(&keys[3])
+                .key(&keys[4])
+                .arg(member)
+                .arg(bytes)
+                .arg(ttl)
+                .arg(bound)
+                .arg(function);
+            store.ask(invocation.invoke_async::<i64>(&mut link)).await
+        });
+    }
+
+    fn clear(&self, function: Option<&str>) {
+        let store = self.store.clone();
+        let keys = [
+            self.key("index"),
+            self.key("sizes"),
+            self.key("total"),
+            self.key("functions"),
+        ];
+        let (prefix, values) = (function.unwrap_or("").to_owned(), self.key(""));
+        self.wait(async move {
+            let mut link = store.link.clone();
+            let script = redis::Script::new(CACHE_CLEAR);
+            let mut invocation = script.key(&keys[0]);
+            invocation
+                .key(&keys[1])
+                .key(&keys[2])
+                .key(&keys[3])
+                .arg(prefix)
+                .arg(values);
+            store.ask(invocation.invoke_async::<i64>(&mut link)).await
+        });
+    }
+
+    fn lock(&self, key: &crate::runtime::services::cache::Key) -> Option<Box<dyn Send>> {
+        if !self.store.worth_trying() {
+            // Without the store each replica computes for itself.
+            return Some(Box::new(()));
+        }
+        let store = self.store.clone();
+        let name = self.key(&format!("{}:lock", hex::encode(key)));
+        let taken = {
+            let (store, name) = (store.clone(), name.clone());
+            self.wait(async move {
+                let mut link = store.link.clone();
+                let mut cmd = redis::cmd("SET");
+                cmd.arg(&name)
+                    .arg(&store.replica)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(CACHE_LOCK_TTL.as_millis() as u64);
+                store
+                    .ask(cmd.query_async::<Option<String>>(&mut link))
+                    .await
+                    .map(|ok| ok.is_some())
+            })
+        };
+        match taken {
+            // The store did not answer: computed here.
+            None => Some(Box::new(())),
+            Some(false) => None,
+            Some(true) => {
+                // Renewed while the computation goes on; let go when the
+                // guard is dropped (filled, abandoned, or the run ended).
+                let (guard, stopped) = tokio::sync::oneshot::channel::<()>();
+                self.store.runtime.spawn(async move {
+                    let lock = redis::Script::new(CACHE_LOCK);
+                    let mut stopped = stopped;
+                    let mut renew = tokio::time::interval(CACHE_LOCK_TTL / 3);
+                    renew.tick().await;
+                    loop {
+                        tokio::select! {
+                            _ = &mut stopped => break,
+                            _ = renew.tick() => {
+                                let mut link = store.link.clone();
+                                let mut invocation = lock.key(&name);
+                                invocation.arg(&store.replica).arg(CACHE_LOCK_TTL.as_millis() as u64);
+                                store.ask(invocation.invoke_async::<i64>(&mut link)).await;
+                            }
+                        }
+                    }
+                    let mut link = store.link.clone();
+                    let mut invocation = lock.key(&name);
+                    invocation.arg(&store.replica).arg(0);
+                    store.ask(invocation.invoke_async::<i64>(&mut link)).await;
+                });
+                Some(Box::new(guard))
+            }
+        }
     }
 }

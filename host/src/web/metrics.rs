@@ -219,6 +219,13 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
         per_app(&|s| s.services.data.bytes() as f64),
     );
     family(
+        "wasmlit_cache_computed_total",
+        "counter",
+        "cache_data values this replica computed (not those it read from another replica \
+         through the session store).",
+        per_app(&|s| s.services.data.computed() as f64),
+    );
+    family(
         "wasmlit_upload_bytes",
         "gauge",
         "Bytes of files uploaded to the app's sessions.",

@@ -816,6 +816,18 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
         }
         if let Some(store) = &store {
             spawn_store_keeper(states.clone(), store.clone());
+            // Each app's data cache gets its values from, and gives them
+            // to, the other replicas, within the app's own cache bound.
+            for state in &states {
+                let bound = usize::try_from(state.services.data.capacity()).unwrap_or(usize::MAX);
+                state.services.data.share_through(Arc::new(
+                    crate::session::store::SharedCache::new(
+                        store.clone(),
+                        &state.services.name,
+                        bound,
+                    ),
+                ));
+            }
         }
         run_all(listener, states, shutdown_signal()).await?;
         if let Some(store) = &store {

@@ -22,6 +22,30 @@ use tokio::sync::Notify;
 /// An entry's key: a SHA-256 over everything that identifies it.
 pub type Key = [u8; 32];
 
+/// A second level shared by an app's replicas (the session store's
+/// Redis): values another replica computed, and a lock so that one
+/// replica at a time computes a key. Its calls block (they are made on
+/// script threads) for at most the store's timeout; a level that does not
+/// answer is a miss, never an error.
+pub trait SecondLevel: Send + Sync {
+    /// The value stored under `key`, if any.
+    fn get(&self, key: &Key) -> Option<Vec<u8>>;
+    /// Stores `bytes` under `key` for `ttl` (the level's default without
+    /// one), within the level's bound for the app; `function` is the
+    /// entry's function identity, for [`SecondLevel::clear`].
+    fn put(&self, key: &Key, function: &str, bytes: &[u8], ttl: Option<Duration>);
+    /// Drops the app's values: all of them, or those of the functions
+    /// whose identity is `function` or starts with `function/`.
+    fn clear(&self, function: Option<&str>);
+    /// The right to compute `key` across replicas: a guard that keeps it
+    /// (renewed while it lives, released when dropped), or `None` while
+    /// another replica holds it.
+    fn lock(&self, key: &Key) -> Option<Box<dyn Send>>;
+}
+
+/// How often a run waiting for another replica's computation looks again.
+const SECOND_LEVEL_POLL: Duration = Duration::from_millis(50);
+
 /// One stored value.
 pub struct Entry {
     bytes: Vec<u8>,
@@ -71,6 +95,9 @@ pub struct Ticket {
     filled: bool,
     /// Where the run drew a spinner for this computation.
     pub(crate) spinner: Option<Vec<u32>>,
+    /// This replica's right to compute the key, when a second level is
+    /// shared: released when the ticket goes (filled or not).
+    shared_lock: Option<Box<dyn Send>>,
 }
 
 #[derive(Default)]
@@ -96,6 +123,8 @@ struct Inner {
     /// session ends.
     sessions: Arc<Mutex<HashMap<Arc<str>, HashSet<Key>>>>,
     computed: AtomicU64,
+    /// The level shared with other replicas, if any (app-wide entries only).
+    second: std::sync::OnceLock<Arc<dyn SecondLevel>>,
 }
 
 /// The app's data cache.
@@ -165,8 +194,20 @@ impl DataCache {
                 per_function,
                 sessions,
                 computed: AtomicU64::new(0),
+                second: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Most bytes of values this cache keeps.
+    pub fn capacity(&self) -> u64 {
+        self.inner.entries.policy().max_capacity().unwrap_or(0)
+    }
+
+    /// Shares the app-wide entries with other replicas through `level`
+    /// (set once, at start).
+    pub fn share_through(&self, level: Arc<dyn SecondLevel>) {
+        let _ = self.inner.second.set(level);
     }
 
     /// The key of `function`'s entry for `args`.
@@ -213,7 +254,7 @@ impl DataCache {
                     None => {
                         let flight = Arc::new(Flight::default());
                         flights.insert(key, flight.clone());
-                        return Ok(Lookup::Miss(Ticket {
+                        let ticket = Ticket {
                             inner: self.inner.clone(),
                             key,
                             flight,
@@ -222,7 +263,10 @@ impl DataCache {
                             options,
                             filled: false,
                             spinner: None,
-                        }));
+                            shared_lock: None,
+                        };
+                        drop(flights);
+                        return self.ask_second_level(ticket, control, deadline);
                     }
                 }
             };
@@ -237,11 +281,47 @@ impl DataCache {
         }
     }
 
+    /// This replica computes `ticket`'s key, unless the level shared with
+    /// other replicas has its value, or another replica is computing it
+    /// (then its value is waited for, and the key taken over if that
+    /// replica lets go without one). Session-scoped entries stay here.
+    fn ask_second_level(
+        &self,
+        mut ticket: Ticket,
+        control: &RunControl,
+        deadline: Instant,
+    ) -> Result<Lookup, WaitEnd> {
+        let Some(level) = self.inner.second.get().filter(|_| ticket.session.is_none()) else {
+            return Ok(Lookup::Miss(ticket));
+        };
+        // Other runs of this replica wait on the ticket's flight meanwhile.
+        let never = Notify::new();
+        loop {
+            if let Some(bytes) = level.get(&ticket.key) {
+                ticket.keep(bytes.clone(), false);
+                return Ok(Lookup::Hit(bytes));
+            }
+            if let Some(lock) = level.lock(&ticket.key) {
+                ticket.shared_lock = Some(lock);
+                return Ok(Lookup::Miss(ticket));
+            }
+            let step = deadline.min(Instant::now() + SECOND_LEVEL_POLL);
+            match control.block_until(&never, step, || false) {
+                Err(WaitEnd::Deadline) if step < deadline => {}
+                Err(end) => return Err(end),
+                Ok(()) => {}
+            }
+        }
+    }
+
     /// Drops every entry (the "Clear cache" command).
     pub fn clear(&self) {
         self.inner.entries.invalidate_all();
         self.inner.per_function.lock().clear();
         self.inner.sessions.lock().clear();
+        if let Some(level) = self.inner.second.get() {
+            level.clear(None);
+        }
     }
 
     /// Drops the entries scoped to `session` (it ended).
@@ -276,6 +356,9 @@ impl DataCache {
                 self.inner.entries.invalidate(&*key);
             }
         }
+        if let Some(level) = self.inner.second.get() {
+            level.clear(Some(function));
+        }
     }
 
     /// Values computed and stored since the start (misses filled).
@@ -285,8 +368,20 @@ impl DataCache {
 }
 
 impl Ticket {
-    /// Stores the computed value and wakes the runs waiting for it.
-    pub fn fill(mut self, bytes: Vec<u8>) {
+    /// Stores the computed value, here and in the level shared with other
+    /// replicas, and wakes the runs waiting for it.
+    pub fn fill(self, bytes: Vec<u8>) {
+        if self.shared_lock.is_some() {
+            if let Some(level) = self.inner.second.get() {
+                level.put(&self.key, &self.function, &bytes, self.options.ttl);
+            }
+        }
+        self.keep(bytes, true);
+    }
+
+    /// Stores the value here and wakes the runs waiting for it; `computed`
+    /// when this replica computed it (not read it from the shared level).
+    fn keep(mut self, bytes: Vec<u8>, computed: bool) {
         let entry = Arc::new(Entry {
             bytes,
             ttl: self.options.ttl,
@@ -303,7 +398,9 @@ impl Ticket {
                 .insert(self.key);
         }
         inner.entries.insert(self.key, entry.clone());
-        inner.computed.fetch_add(1, Ordering::Relaxed);
+        if computed {
+            inner.computed.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(max) = self.options.max_entries {
             let evict: Vec<Key> = {
                 let mut index = inner.per_function.lock();
