@@ -138,6 +138,7 @@ fn start_redis_with(port: u16, extra: &[&str]) -> Process {
         .args(["--save", "", "--appendonly", "no", "--protected-mode", "no"])
         .args(extra)
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .expect("redis-server runs (.ci/run installs Debian's redis-server)");
     wait_for_redis(port, Duration::from_secs(10));
@@ -748,7 +749,7 @@ fn nginx_moves_a_session_off_a_stopped_replica() {
         .collect();
     let dir = work.path();
     let config = format!(
-        "daemon off;\nworker_processes 1;\npid {pid};\nerror_log {dir}/error.log;\n\
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {pid};\nerror_log {dir}/error.log;\n\
          events {{ worker_connections 256; }}\n\
          http {{\naccess_log off;\nclient_body_temp_path {dir};\nproxy_temp_path {dir};\n{http}}}\n",
         pid = dir.join("nginx.pid").display(),
@@ -775,6 +776,7 @@ fn nginx_moves_a_session_off_a_stopped_replica() {
             .arg(dir)
             .arg("-c")
             .arg(&path)
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("nginx starts"),
