@@ -309,14 +309,23 @@ struct Report {
 
 /// The count a run drew, from its `count: N` delta.
 fn count_in(messages: &[serde_json::Value]) -> Option<u64> {
-    messages.iter().find_map(|m| {
-        let html = m["element"]["html"].as_str()?;
-        let text = html
-            .trim()
-            .trim_start_matches("<p>")
-            .trim_end_matches("</p>");
-        text.strip_prefix("count: ")?.parse().ok()
-    })
+    texts(messages)
+        .iter()
+        .find_map(|text| text.strip_prefix("count: ")?.parse().ok())
+}
+
+/// The texts the messages' Markdown elements show, without their paragraph.
+fn texts(messages: &[serde_json::Value]) -> Vec<String> {
+    messages
+        .iter()
+        .filter_map(|m| m["element"]["html"].as_str())
+        .map(|h| {
+            h.trim()
+                .trim_start_matches("<p>")
+                .trim_end_matches("</p>")
+                .to_owned()
+        })
+        .collect()
 }
 
 type Socket =
@@ -564,14 +573,42 @@ fn new_build(dir: &Path, build: &str) -> tempfile::TempDir {
 }
 
 fn page_dir() -> tempfile::TempDir {
-    let wasm = host::runtime::page_build::build_crate(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../pages/counter"),
-        &Default::default(),
-    )
-    .expect("the counter builds");
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(wasm, dir.path().join("counter.wasm")).expect("copy the page");
-    dir
+    built_page("pages/counter")
+}
+
+/// A directory of pages holding the page crate at `path` (from the
+/// workspace root), built.
+fn built_page(path: &str) -> tempfile::TempDir {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let wasm = host::runtime::page_build::build_crate(&dir, &Default::default())
+        .unwrap_or_else(|e| panic!("{path} builds: {e:#}"));
+    let name = dir.file_name().expect("a crate name").to_string_lossy();
+    let pages = tempfile::tempdir().expect("a temp dir");
+    std::fs::copy(wasm, pages.path().join(format!("{name}.wasm"))).expect("copy the page");
+    pages
+}
+
+/// Redis and two replicas sharing it, on free ports.
+struct Pair {
+    _redis: Process,
+    ports: [u16; 2],
+    first: (Process, Arc<Mutex<String>>),
+    _second: (Process, Arc<Mutex<String>>),
+}
+
+fn pair(pages: &Path) -> Pair {
+    let redis_port = free_port();
+    let redis = start_redis(redis_port);
+    let store = format!("redis://127.0.0.1:{redis_port}");
+    let ports = [free_port(), free_port()];
+    let first = start_replica_with(pages, ports[0], &store, &[]);
+    let second = start_replica_with(pages, ports[1], &store, &[]);
+    Pair {
+        _redis: redis,
+        ports,
+        first,
+        _second: second,
+    }
 }
 
 /// The tests that start several servers run one at a time (the machine's
@@ -938,33 +975,15 @@ fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, S
 #[test]
 fn an_uploaded_file_moves_with_its_session() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let wasm = host::runtime::page_build::build_crate(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../pages/gallery"),
-        &Default::default(),
-    )
-    .expect("the gallery builds");
-    let pages = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(wasm, pages.path().join("gallery.wasm")).expect("copy the page");
-    let redis_port = free_port();
-    let _redis = start_redis(redis_port);
-    let store = format!("redis://127.0.0.1:{redis_port}");
-    let ports = [free_port(), free_port()];
-    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
-    let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
+    let pages = built_page("pages/gallery");
+    let Pair {
+        _redis,
+        ports,
+        mut first,
+        _second,
+    } = pair(pages.path());
     const CSV: &[u8] = b"region,orders\nnorth,120\nsouth,87\n";
     let shown = format!("orders.csv: {} bytes, 3 rows", CSV.len());
-    let texts = |messages: &[serde_json::Value]| -> Vec<String> {
-        messages
-            .iter()
-            .filter_map(|m| m["element"]["html"].as_str())
-            .map(|h| {
-                h.trim()
-                    .trim_start_matches("<p>")
-                    .trim_end_matches("</p>")
-                    .to_owned()
-            })
-            .collect()
-    };
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
         let (mut ws, hello) = open(ports[0], None).await.expect("the first replica");
@@ -1121,36 +1140,18 @@ fn sessions_resume_through_a_redis_cluster() {
 #[test]
 fn cached_values_are_computed_once_across_replicas() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let wasm = host::runtime::page_build::build_crate(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/pages/cached"),
-        &Default::default(),
-    )
-    .expect("the cached page builds");
-    let pages = tempfile::tempdir().expect("a temp dir");
-    std::fs::copy(wasm, pages.path().join("cached.wasm")).expect("copy the page");
-    let redis_port = free_port();
-    let _redis = start_redis(redis_port);
-    let store = format!("redis://127.0.0.1:{redis_port}");
-    let ports = [free_port(), free_port()];
-    let mut first = start_replica_with(pages.path(), ports[0], &store, &[]);
-    let _second = start_replica_with(pages.path(), ports[1], &store, &[]);
+    let pages = built_page("tests/pages/cached");
+    let Pair {
+        _redis,
+        ports,
+        mut first,
+        _second,
+    } = pair(pages.path());
     let computed = |port: u16| metric(port, "wasmlit_cache_computed_total").unwrap_or(-1.0);
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
         let ask = |query: &str| {
             serde_json::json!({"type": "rerun", "page": "cached", "query": query}).to_string()
-        };
-        let written = |messages: &[serde_json::Value]| -> Vec<String> {
-            messages
-                .iter()
-                .filter_map(|m| m["element"]["html"].as_str())
-                .map(|h| {
-                    h.trim()
-                        .trim_start_matches("<p>")
-                        .trim_end_matches("</p>")
-                        .to_owned()
-                })
-                .collect()
         };
         // One replica starts computing; the other asks for the same value
         // meanwhile and gets it from the first.
@@ -1168,8 +1169,8 @@ fn cached_values_are_computed_once_across_replicas() {
         b.send(ask("key=x&delay_ms=1500").into()).await.unwrap();
         let from_a = until_finished(&mut a).await.expect("a run");
         let from_b = until_finished(&mut b).await.expect("a run");
-        assert!(written(&from_a).contains(&"value of x".to_owned()));
-        assert!(written(&from_b).contains(&"value of x".to_owned()));
+        assert!(texts(&from_a).contains(&"value of x".to_owned()));
+        assert!(texts(&from_b).contains(&"value of x".to_owned()));
         assert_eq!((computed(ports[0]), computed(ports[1])), (1.0, 0.0));
 
         // Clearing a function's values from a page clears the shared ones
@@ -1178,7 +1179,7 @@ fn cached_values_are_computed_once_across_replicas() {
         until_finished(&mut a).await.expect("a run");
         b.send(ask("named=k").into()).await.unwrap();
         let shared = until_finished(&mut b).await.expect("a run");
-        assert!(written(&shared).contains(&"named k".to_owned()));
+        assert!(texts(&shared).contains(&"named k".to_owned()));
         assert_eq!((computed(ports[0]), computed(ports[1])), (2.0, 0.0));
         b.send(ask("named=k&clear=one").into()).await.unwrap();
         until_finished(&mut b).await.expect("a run");
@@ -1199,7 +1200,7 @@ fn cached_values_are_computed_once_across_replicas() {
         first.0.signal(libc::SIGKILL);
         first.0.wait();
         let taken_over = until_finished(&mut b).await.expect("a run");
-        assert!(written(&taken_over).contains(&"value of y".to_owned()));
+        assert!(texts(&taken_over).contains(&"value of y".to_owned()));
         assert_eq!(computed(ports[1]), 2.0);
     });
 }

@@ -723,6 +723,12 @@ impl SharedCache {
         format!("wasmlit:c:{{{}}}:{part}", self.app)
     }
 
+    /// The keys of the app's bookkeeping: the index by expiry, the sizes,
+    /// the byte total and the function identities.
+    fn bookkeeping(&self) -> [String; 4] {
+        ["index", "sizes", "total", "functions"].map(|part| self.key(part))
+    }
+
     /// Runs `request` on the store's runtime and waits for it here (a
     /// script thread), at most the store's timeout and a little more. On
     /// a thread of an async runtime (a session's task clearing the caches)
@@ -774,24 +780,19 @@ impl crate::runtime::services::cache::SecondLevel for SharedCache {
         }
         let store = self.store.clone();
         let member = hex::encode(key);
-        let keys = [
-            self.key(&member),
-            self.key("index"),
-            self.key("sizes"),
-            self.key("total"),
-            self.key("functions"),
-        ];
+        let value = self.key(&member);
+        let [index, sizes, total, functions] = self.bookkeeping();
         let ttl = ttl.unwrap_or(CACHE_DEFAULT_TTL).as_millis().max(1) as u64;
         let (bytes, bound, function) = (bytes.to_vec(), self.bound, function.to_owned());
         self.wait(async move {
             let mut link = store.link.clone();
             let script = redis::Script::new(CACHE_PUT);
-            let mut invocation = script.key(&keys[0]);
+            let mut invocation = script.key(value);
             invocation
-                .key(&keys[1])
-                .key(&keys[2])
-                .key(&keys[3])
-                .key(&keys[4])
+                .key(index)
+                .key(sizes)
+                .key(total)
+                .key(functions)
                 .arg(member)
                 .arg(bytes)
                 .arg(ttl)
@@ -803,21 +804,16 @@ impl crate::runtime::services::cache::SecondLevel for SharedCache {
 
     fn clear(&self, function: Option<&str>) {
         let store = self.store.clone();
-        let keys = [
-            self.key("index"),
-            self.key("sizes"),
-            self.key("total"),
-            self.key("functions"),
-        ];
+        let [index, sizes, total, functions] = self.bookkeeping();
         let (prefix, values) = (function.unwrap_or("").to_owned(), self.key(""));
         self.wait(async move {
             let mut link = store.link.clone();
             let script = redis::Script::new(CACHE_CLEAR);
-            let mut invocation = script.key(&keys[0]);
+            let mut invocation = script.key(index);
             invocation
-                .key(&keys[1])
-                .key(&keys[2])
-                .key(&keys[3])
+                .key(sizes)
+                .key(total)
+                .key(functions)
                 .arg(prefix)
                 .arg(values);
             store.ask(invocation.invoke_async::<i64>(&mut link)).await

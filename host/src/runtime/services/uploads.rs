@@ -133,9 +133,7 @@ impl Uploads {
         bytes: bytes::Bytes,
         limits: &Limits,
     ) -> Result<FileInfo, String> {
-        let mut reservation = self.begin(session, limits)?;
-        reservation.grow(bytes.len(), limits)?;
-        reservation.finish(widget, name, mime, bytes)
+        self.restore(session, &new_upload_id(), widget, name, mime, bytes, limits)
     }
 
     /// Keeps again, under its own `id`, a file session `session` uploaded
@@ -315,8 +313,7 @@ impl Reservation<'_> {
         mime: &str,
         bytes: bytes::Bytes,
     ) -> Result<FileInfo, String> {
-        let id = format!("{:016x}", rand::random::<u64>());
-        self.finish_as(id, widget, name, mime, bytes)
+        self.finish_as(new_upload_id(), widget, name, mime, bytes)
     }
 
     /// [`Reservation::finish`], keeping the file under `id`.
@@ -370,6 +367,11 @@ impl Drop for Reservation<'_> {
             }
         }
     }
+}
+
+/// A new upload id: 64 random bits, hex.
+fn new_upload_id() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }
 
 /// Whether `id` has the form of the ids uploads get (16 hex digits).
