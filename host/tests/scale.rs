@@ -37,6 +37,16 @@ impl Process {
     }
 }
 
+/// Stops `replica` as a rolling deploy does (SIGTERM); it must exit cleanly.
+fn drain(replica: &mut Process) {
+    replica.signal(libc::SIGTERM);
+    let status = replica.wait();
+    assert!(
+        status.success(),
+        "a drained replica exits cleanly: {status:?}"
+    );
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -653,12 +663,7 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
 
         // A replica is stopped as a rolling deploy does.
         marks.push(("a replica drained (SIGTERM)", Instant::now()));
-        replicas[1].0.signal(libc::SIGTERM);
-        let status = replicas[1].0.wait();
-        assert!(
-            status.success(),
-            "a drained replica exits cleanly: {status:?}"
-        );
+        drain(&mut replicas[1].0);
         target += 5;
         until_all_reach(&progress, &tick, target).await;
 
@@ -693,12 +698,7 @@ fn sessions_survive_killed_stopped_and_restarted_replicas_and_a_redis_restart() 
         target += 5;
         until_all_reach(&progress, &tick, target).await;
         marks.push(("a replica drained after the Redis restart", Instant::now()));
-        replicas[2].0.signal(libc::SIGTERM);
-        let status = replicas[2].0.wait();
-        assert!(
-            status.success(),
-            "a drained replica exits cleanly: {status:?}"
-        );
+        drain(&mut replicas[2].0);
         target += 5;
         until_all_reach(&progress, &tick, target).await;
 
