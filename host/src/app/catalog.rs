@@ -5,6 +5,7 @@ use crate::model::protocol::{title_case, PageInfo};
 use crate::runtime::engine::PageEngine;
 use crate::runtime::page::{page_name, Page};
 use crate::runtime::page_build::{self, BuildOptions};
+use crate::runtime::python_build::{self, PythonPage};
 use anyhow::{bail, Context as _};
 use parking_lot::RwLock;
 use serde::Deserialize;
@@ -18,6 +19,8 @@ pub enum PageSource {
     Wasm(PathBuf),
     /// A page crate, built with cargo.
     Crate(PathBuf),
+    /// A Python page (a script, or a folder with one), built with componentize-py.
+    Python(PythonPage),
 }
 
 impl PageSource {
@@ -29,6 +32,7 @@ impl PageSource {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "page".into()),
+            PageSource::Python(page) => page.name(),
         }
     }
 
@@ -36,6 +40,7 @@ impl PageSource {
     pub fn path(&self) -> &Path {
         match self {
             PageSource::Wasm(p) | PageSource::Crate(p) => p,
+            PageSource::Python(page) => page.path(),
         }
     }
 }
@@ -202,7 +207,9 @@ pub fn discover(dir: &Path, skip: &[String]) -> anyhow::Result<Vec<PageSource>> 
     let entries = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
-        let source = if path.is_dir() {
+        let source = if let Some(python) = PythonPage::at(&path) {
+            PageSource::Python(python)
+        } else if path.is_dir() {
             match page_build::crate_kind(&path) {
                 None => continue,
                 Some(page_build::CrateKind::Other(why)) => {
@@ -221,7 +228,7 @@ pub fn discover(dir: &Path, skip: &[String]) -> anyhow::Result<Vec<PageSource>> 
             found.push(source);
         }
     }
-    found.sort_by_key(|s| (s.name(), matches!(s, PageSource::Crate(_))));
+    found.sort_by_key(|s| (s.name(), !matches!(s, PageSource::Wasm(_))));
     found.dedup_by_key(|s| s.name());
     if found.is_empty() {
         passed_over.sort();
@@ -231,8 +238,9 @@ pub fn discover(dir: &Path, skip: &[String]) -> anyhow::Result<Vec<PageSource>> 
             format!(" (crates left alone: {})", passed_over.join("; "))
         };
         bail!(
-            "{} has no pages: put compiled .wasm components or page crates in it — a page crate \
-             is a cdylib that depends on {} (`host new <name>` makes one){others}",
+            "{} has no pages: put compiled .wasm components, page crates or Python scripts in it — \
+             a page crate is a cdylib that depends on {} (`host new <name>` makes one), a \
+             Python page a .py script (or a folder with an app.py){others}",
             dir.display(),
             page_build::SDK_PACKAGE,
         );
@@ -411,6 +419,9 @@ fn load_source(
     let wasm_path = match source {
         PageSource::Wasm(p) => p.clone(),
         PageSource::Crate(dir) => page_build::build_crate(dir, build)?,
+        PageSource::Python(page) => python_build::build(page, build, &mut |line| {
+            tracing::info!("{line}");
+        })?,
     };
     let wasm =
         std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;

@@ -28,7 +28,7 @@ const TABLE_KEEP_RESIDENT: usize = 64 << 10;
 /// Core instances one component may contain. A page built for
 /// wasm32-wasip2 has three (the page and two adapter shims); the room above
 /// that is for other toolchains. A component with more fails in its own run.
-pub const MAX_CORE_INSTANCES_PER_COMPONENT: u32 = 8;
+pub const MAX_CORE_INSTANCES_PER_COMPONENT: u32 = 16;
 
 /// Linear memories one component may contain (a wasip2 page has one).
 pub const MAX_MEMORIES_PER_COMPONENT: u32 = 2;

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod output;
 pub mod page;
 pub mod page_build;
+pub mod python_build;
 pub mod run;
 pub mod run_output;
 pub mod runner;

@@ -32,12 +32,22 @@ impl Page {
     /// Loads `path`: a compiled `.wasm` component, or a page crate directory
     /// (built for wasm32-wasip2 first).
     pub fn load(engine: &Arc<PageEngine>, path: &Path) -> anyhow::Result<Page> {
-        let wasm_path = if path.is_dir() {
+        let python = crate::runtime::python_build::PythonPage::at(path);
+        let wasm_path = if let Some(python) = &python {
+            crate::runtime::python_build::build(
+                python,
+                &page_build::BuildOptions::default(),
+                &mut |line| eprintln!("{line}"),
+            )?
+        } else if path.is_dir() {
             page_build::build_crate(path, &page_build::BuildOptions::default())?
         } else {
             path.to_owned()
         };
-        let name = page_name(&wasm_path);
+        let name = match &python {
+            Some(python) => python.name(),
+            None => page_name(&wasm_path),
+        };
         let wasm = std::fs::read(&wasm_path)
             .with_context(|| format!("reading page {}", wasm_path.display()))?;
         Self::from_bytes(engine, name, wasm_path, &wasm)

@@ -115,5 +115,8 @@ fn owner<'a>(
                     .unwrap_or(true)
                 && path.extension().is_some_and(|e| e == "rs" || e == "toml")
         }
+        PageSource::Python(page) => {
+            path.starts_with(page.path()) && path.extension().is_some_and(|e| e == "py")
+        }
     })
 }
