@@ -6,6 +6,7 @@ pub mod chromium;
 use host::runtime::engine::{EngineSettings, PageEngine};
 use host::runtime::limits::Limits;
 use host::runtime::page_build::{build_crates, BuildOptions};
+use host::runtime::python_build::{self, PythonPage};
 use host::Page;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -45,12 +46,49 @@ pub fn compiled_pages() -> &'static HashMap<String, PathBuf> {
     })
 }
 
-/// The compiled component of page `name`.
+/// Every Python page under `pages/` and `tests/pages/` (a `.py` script, or a folder with
+/// one), built with componentize-py once per test binary (and cached by content across
+/// binaries); name → `.wasm`.
+pub fn python_pages() -> &'static HashMap<String, PathBuf> {
+    static PAGES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        let mut found: Vec<PythonPage> = ["pages", "tests/pages"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(workspace().join(d)).expect("page directory exists"))
+            .filter_map(|e| PythonPage::at(&e.expect("readable page directory entry").path()))
+            .collect();
+        found.sort_by_key(|p| p.name());
+        found
+            .iter()
+            .map(|page| {
+                let wasm = python_build::build(page, &BuildOptions::default(), &mut |_| {})
+                    .unwrap_or_else(|e| panic!("building {} failed: {e:#}", page.name()));
+                (page.name(), wasm)
+            })
+            .collect()
+    })
+}
+
+/// The compiled component of page `name`: a page crate, or else a Python page.
 pub fn page_wasm(name: &str) -> PathBuf {
-    compiled_pages()
+    if let Some(wasm) = compiled_pages().get(name) {
+        return wasm.clone();
+    }
+    python_pages()
         .get(name)
-        .unwrap_or_else(|| panic!("no page crate named {name} under pages/"))
+        .unwrap_or_else(|| panic!("no page crate or Python page named {name} under pages/"))
         .clone()
+}
+
+/// Where test engines keep compiled pages: Python pages take seconds to
+/// compile, and each test starts engines of its own.
+pub fn test_cache_dir() -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+        .join("wasmlit-test-cache");
+    std::fs::create_dir_all(&dir).expect("test cache directory");
+    dir
 }
 
 /// An engine with these limits and no on-disk cache.
@@ -58,7 +96,7 @@ pub fn engine_with(limits: Limits) -> Arc<PageEngine> {
     PageEngine::new(EngineSettings {
         limits,
         instance_slots: 16,
-        cache_dir: None,
+        cache_dir: Some(test_cache_dir()),
     })
     .expect("engine starts")
 }

@@ -74,6 +74,26 @@ impl AppTest {
         Self::from_wasm(wasm)
     }
 
+    /// Builds the Python page at `path` (a `.py` script written against
+    /// the Python SDK, or a folder with one) with componentize-py and loads
+    /// it; the build is cached by content, so only the first test pays.
+    pub fn from_script(path: impl AsRef<Path>) -> anyhow::Result<AppTest> {
+        Self::from_wasm(Self::build_script(path)?)
+    }
+
+    /// Builds the Python page at `path` and returns its component, for
+    /// [`with_limits`](AppTest::with_limits) and the other loaders.
+    pub fn build_script(path: impl AsRef<Path>) -> anyhow::Result<std::path::PathBuf> {
+        let path = path.as_ref();
+        let page = host::runtime::python_build::PythonPage::at(path).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} is not a Python page: a .py script, or a folder with app.py",
+                path.display()
+            )
+        })?;
+        host::runtime::python_build::build(&page, &BuildOptions::default(), &mut |_| {})
+    }
+
     /// Compiles one page function on its own and loads it, like
     /// Streamlit's `AppTest.from_function`: `source` is the function's
     /// text, `fn name(st: &wasmlit::Ui) { … }` (a page function, as under

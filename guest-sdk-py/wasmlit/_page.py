@@ -22,6 +22,27 @@ import wit_world
 from componentize_py_types import Err
 from wit_world.imports import widgets as _widgets
 
+# Standard-library modules the interpreter loads on demand (``strptime``,
+# codecs by name): loaded at build time for every page, because only the
+# modules loaded then are in the component.
+PRELOADED = (
+    "_strptime",
+    "calendar",
+    "copy",
+    "encodings.ascii",
+    "encodings.cp1252",
+    "encodings.idna",
+    "encodings.latin_1",
+    "encodings.raw_unicode_escape",
+    "encodings.unicode_escape",
+    "encodings.utf_16",
+    "encodings.utf_32",
+    "locale",
+    "pprint",
+    "string",
+    "textwrap",
+)
+
 # What the build loaded: the script's code and its display name.
 _code = None
 _display = "page.py"
@@ -92,6 +113,11 @@ def load(module, display):
         line = (e.text or "").rstrip()
         _fail(f"{display}, line {e.lineno}: {type(e).__name__}: {e.msg}" + (f"\n    {line.strip()}" if line else ""))
     linecache.cache[display] = (len(source), None, source.splitlines(True), display)
+    for name in PRELOADED:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     # Imports anywhere in the script run now, so no run pays for them. One
     # at the top level that cannot be imported stops the build.
     for node in ast.walk(tree):
