@@ -75,6 +75,27 @@ fn main() {
     }
     code.push(']');
     std::fs::write(out.join("embedded_sources.rs"), code).expect("OUT_DIR is writable");
+
+    // The Python SDK, written next to each Python page's build. A host
+    // packaged on its own has none, and says so when asked to build one.
+    let python_dir = root.join("guest-sdk-py");
+    println!("cargo:rerun-if-changed={}", python_dir.display());
+    let mut python = Vec::new();
+    collect(&python_dir.join("wasmlit"), &mut python);
+    python.retain(|f| f.extension().is_some_and(|e| e == "py"));
+    python.sort();
+    let mut listing = String::from("&[\n");
+    for file in &python {
+        let relative = file.strip_prefix(&python_dir).expect("under the SDK");
+        let name = relative.to_string_lossy().replace('\\', "/");
+        let _ = writeln!(
+            listing,
+            "    ({name:?}, include_str!({:?})),",
+            file.display().to_string()
+        );
+    }
+    listing.push(']');
+    std::fs::write(out.join("python_sdk.rs"), listing).expect("OUT_DIR is writable");
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>) {

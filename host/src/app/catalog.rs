@@ -285,7 +285,7 @@ impl App {
         let mut pages = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
             progress(&format!("[{}/{}] {}", i + 1, sources.len(), source.name()));
-            match load_source(&engine, source, &build) {
+            match load_source(&engine, source, &build, progress) {
                 Ok(page) => pages.push(Arc::new(page)),
                 Err(e) => failed(&source.name(), e),
             }
@@ -398,7 +398,12 @@ impl App {
     /// Rebuilds and reloads the page from `source`; on success swaps it in
     /// and returns its name. On failure the old version stays.
     pub fn reload(&self, source: &PageSource) -> anyhow::Result<String> {
-        let page = Arc::new(load_source(&self.engine, source, &self.build)?);
+        let page = Arc::new(load_source(
+            &self.engine,
+            source,
+            &self.build,
+            &mut |line| tracing::info!("{line}"),
+        )?);
         let name = page.name.clone();
         self.failures.write().retain(|f| f.name != name);
         let mut pages = self.pages.write();
@@ -414,14 +419,13 @@ fn load_source(
     engine: &Arc<PageEngine>,
     source: &PageSource,
     build: &BuildOptions,
+    progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Page> {
     let name = source.name();
     let wasm_path = match source {
         PageSource::Wasm(p) => p.clone(),
         PageSource::Crate(dir) => page_build::build_crate(dir, build)?,
-        PageSource::Python(page) => python_build::build(page, build, &mut |line| {
-            tracing::info!("{line}");
-        })?,
+        PageSource::Python(page) => python_build::build(page, build, progress)?,
     };
     let wasm =
         std::fs::read(&wasm_path).with_context(|| format!("reading {}", wasm_path.display()))?;

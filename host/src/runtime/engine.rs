@@ -25,9 +25,11 @@ const DECOMMIT_BATCH: usize = 16;
 /// Bytes of each table reset by zeroing instead of unmapping.
 const TABLE_KEEP_RESIDENT: usize = 64 << 10;
 
-/// Core instances one component may contain. A page built for
-/// wasm32-wasip2 has three (the page and two adapter shims); the room above
-/// that is for other toolchains. A component with more fails in its own run.
+/// Core instances one component may contain. A Rust page built for
+/// wasm32-wasip2 has three (the page and two adapter shims); a Python page
+/// built by componentize-py has fourteen (CPython and its C libraries,
+/// dynamically linked, and their shims). A component with more fails in its
+/// own run.
 pub const MAX_CORE_INSTANCES_PER_COMPONENT: u32 = 16;
 
 /// Linear memories one component may contain (a wasip2 page has one).

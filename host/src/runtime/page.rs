@@ -37,7 +37,7 @@ impl Page {
             crate::runtime::python_build::build(
                 python,
                 &page_build::BuildOptions::default(),
-                &mut |line| eprintln!("{line}"),
+                &mut |line| eprintln!("building {line}"),
             )?
         } else if path.is_dir() {
             page_build::build_crate(path, &page_build::BuildOptions::default())?

@@ -27,28 +27,12 @@ pub const SCRIPT_NAMES: [&str; 3] = ["streamlit_app.py", "app.py", "main.py"];
 /// top-level definitions run then); a build past it is stopped.
 pub const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The Python SDK's files, as the host writes them for each build.
-const SDK_FILES: [(&str, &str); 4] = [
-    (
-        "wasmlit/__init__.py",
-        include_str!("../../../guest-sdk-py/wasmlit/__init__.py"),
-    ),
-    (
-        "wasmlit/_page.py",
-        include_str!("../../../guest-sdk-py/wasmlit/_page.py"),
-    ),
-    (
-        "wasmlit/_data.py",
-        include_str!("../../../guest-sdk-py/wasmlit/_data.py"),
-    ),
-    (
-        "wasmlit/_containers.py",
-        include_str!("../../../guest-sdk-py/wasmlit/_containers.py"),
-    ),
-];
+/// The Python SDK's files (`guest-sdk-py/`), as the host writes them for
+/// each build: path under the SDK, text.
+const SDK_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/python_sdk.rs"));
 
 /// The contract the SDK is generated against.
-const WIT: &str = include_str!("../../../wit/page.wit");
+const WIT: &str = include_str!("../../wit/page.wit");
 
 /// The marker the SDK puts before a build error meant for the page's author.
 const ERROR_MARKER: &str = "wasmlit-build-error: ";
@@ -165,6 +149,13 @@ pub fn build(
             page.script.display()
         );
     }
+    if SDK_FILES.is_empty() {
+        bail!(
+            "this host was built without the Python SDK (guest-sdk-py/ was not beside it), so \
+             it cannot build {}",
+            page.script.display()
+        );
+    }
     let cache = python_cache_dir(options)?;
     let sources = page.sources()?;
     let module = script_module(page);
@@ -174,7 +165,7 @@ pub fn build(
         hash.update(part.len().to_le_bytes());
         hash.update(part);
     }
-    for (name, text) in SDK_FILES {
+    for &(name, text) in SDK_FILES {
         hash.update(name);
         hash.update(text);
     }
@@ -195,14 +186,14 @@ pub fn build(
         return Ok(out);
     }
     progress(&format!(
-        "building Python page {display} with componentize-py (a few seconds; cached afterwards)"
+        "{display} with componentize-py (seconds on a first build; cached afterwards)"
     ));
     let work = tempfile::Builder::new()
         .prefix("build-")
         .tempdir_in(&cache)
         .with_context(|| format!("creating a build directory in {}", cache.display()))?;
     let sdk = work.path().join("sdk");
-    for (name, text) in SDK_FILES {
+    for &(name, text) in SDK_FILES {
         let file = sdk.join(name);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)?;
@@ -233,7 +224,7 @@ pub fn build(
         }
     };
     let built = work.path().join("page.wasm");
-    let mut command = componentize_py(options)?;
+    let mut command = componentize_py(&cache, progress)?;
     command
         .arg("-d")
         .arg(&wit)
@@ -253,13 +244,9 @@ pub fn build(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|e| {
-        anyhow::anyhow!(
-            "cannot run componentize-py ({e}), which builds Python pages: install it with\n\n    \
-             python3 -m pip install componentize-py=={COMPONENTIZE_PY_VERSION}\n\n(or point \
-             WASMLIT_COMPONENTIZE_PY at it)"
-        )
-    })?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("running componentize-py to build {display}"))?;
     // Both pipes are drained on threads so a chatty build cannot block on them.
     let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
         std::thread::spawn(move || {
@@ -349,12 +336,83 @@ fn python_cache_dir(options: &BuildOptions) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// The componentize-py command: `WASMLIT_COMPONENTIZE_PY` if set, else the
-/// one on `PATH`.
-fn componentize_py(_options: &BuildOptions) -> anyhow::Result<Command> {
-    let program =
-        std::env::var_os("WASMLIT_COMPONENTIZE_PY").unwrap_or_else(|| "componentize-py".into());
-    Ok(Command::new(program))
+/// The componentize-py command: `WASMLIT_COMPONENTIZE_PY` if set; else
+/// the one on `PATH` if it is the pinned version; else the pinned version
+/// installed from PyPI into the cache (`tools/`) with `python3 -m pip`, once.
+fn componentize_py(cache: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Command> {
+    if let Some(program) = std::env::var_os("WASMLIT_COMPONENTIZE_PY") {
+        return Ok(Command::new(program));
+    }
+    let on_path = Command::new("componentize-py")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    if let Ok(out) = on_path {
+        if out.status.success()
+            && String::from_utf8_lossy(&out.stdout).trim()
+                == format!("componentize-py {COMPONENTIZE_PY_VERSION}")
+        {
+            return Ok(Command::new("componentize-py"));
+        }
+    }
+    let tools = cache
+        .parent()
+        .unwrap_or(cache)
+        .join("tools")
+        .join(format!("componentize-py-{COMPONENTIZE_PY_VERSION}"));
+    if !tools.join("componentize_py").is_dir() {
+        progress(&format!(
+            "componentize-py {COMPONENTIZE_PY_VERSION}: installing it from PyPI into {} (once)",
+            tools.display()
+        ));
+        let staging = tools.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&staging);
+        let installed = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+            ])
+            .arg(&staging)
+            .arg(format!("componentize-py=={COMPONENTIZE_PY_VERSION}"))
+            .stdin(Stdio::null())
+            .output();
+        match installed {
+            Ok(out) if out.status.success() => {
+                let _ = std::fs::remove_dir_all(&tools);
+                std::fs::rename(&staging, &tools).with_context(|| {
+                    format!("installing componentize-py into {}", tools.display())
+                })?;
+            }
+            other => {
+                let why = match other {
+                    Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                    Err(e) => format!("python3 could not be started: {e}"),
+                };
+                bail!(
+                    "Python pages are built with componentize-py {COMPONENTIZE_PY_VERSION}, \
+                     which is not installed, and installing it with pip failed:\n{why}\n\n\
+                     Install Python 3 with pip (Debian: apt-get install python3-pip), or \
+                     componentize-py itself (python3 -m pip install \
+                     componentize-py=={COMPONENTIZE_PY_VERSION}), or point \
+                     WASMLIT_COMPONENTIZE_PY at it"
+                );
+            }
+        }
+    }
+    let mut command = Command::new("python3");
+    command
+        .arg("-c")
+        .arg(
+            "import sys; sys.path.insert(0, sys.argv.pop(1)); \
+             from componentize_py import script; sys.exit(script())",
+        )
+        .arg(&tools);
+    Ok(command)
 }
 
 #[cfg(test)]
