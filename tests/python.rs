@@ -515,6 +515,22 @@ fn a_python_page_reaches_no_file_environment_socket_process_or_thread() {
 }
 
 #[test]
+fn sys_exit_ends_only_the_run_with_its_status() {
+    let engine = engine();
+    let runner = Runner::new(engine.clone(), 1).expect("runner starts");
+    let page = load(&engine, "hostile_py");
+    let (report, _) = tests::runs::run(&runner, &page, "case=exit");
+    assert!(
+        error_message(&report).starts_with("SystemExit: 3"),
+        "{report:?}"
+    );
+    // The same runner runs the page again, unharmed.
+    let (report, deltas) = tests::runs::run(&runner, &page, "");
+    assert_eq!(report.outcome, RunOutcome::Ok);
+    assert_eq!(texts(&deltas), ["no case"]);
+}
+
+#[test]
 fn a_session_state_value_that_is_not_json_like_is_refused_naming_its_key() {
     let (report, _) = hostile(Limits::default(), "state");
     let message = error_message(&report);

@@ -33,6 +33,9 @@ enum Command {
         /// A running server's address (host:port); by default one is started.
         #[arg(long)]
         server: Option<String>,
+        /// The counter page to click: `counter` (Rust) or `py_counter` (Python).
+        #[arg(long, default_value = "counter")]
+        page: String,
     },
     /// Runs closed-loop loads for several K; writes CSV, SVG and a table.
     Sweep {
@@ -51,6 +54,9 @@ enum Command {
     Idle {
         #[arg(long, default_value_t = 1000)]
         sessions: usize,
+        /// The counter page the sessions render: `counter` or `py_counter`.
+        #[arg(long, default_value = "counter")]
+        page: String,
     },
 }
 
@@ -66,6 +72,7 @@ fn main() -> anyhow::Result<()> {
                 seconds,
                 rate,
                 server,
+                page,
             } => {
                 let spawned = match server {
                     Some(_) => None,
@@ -77,6 +84,7 @@ fn main() -> anyhow::Result<()> {
                 let cpu_before = spawned.as_ref().map(server::Server::cpu_time).transpose()?;
                 let result = session::load(
                     &addr,
+                    &page,
                     sessions,
                     Duration::from_secs_f64(seconds),
                     rate,
@@ -100,9 +108,9 @@ fn main() -> anyhow::Result<()> {
                 seconds,
                 out,
             } => sweep::sweep(&sessions, Duration::from_secs_f64(seconds), &out).await,
-            Command::Idle { sessions } => {
+            Command::Idle { sessions, page } => {
                 let server = server::Server::start()?;
-                server::idle(&server, sessions).await
+                server::idle(&server, sessions, &page).await
             }
         }
     })

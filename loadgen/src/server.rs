@@ -96,23 +96,34 @@ impl Drop for Server {
     }
 }
 
-/// Memory per idle session: N sessions that rendered the counter once.
-pub async fn idle(server: &Server, sessions: usize) -> anyhow::Result<()> {
+/// Memory per idle session: N sessions that rendered `page` (a counter) once.
+/// Prints the growth over all N, and over the second half alone: the
+/// marginal cost of a session, without what the first sessions warm up once
+/// (instance slots whose memory waits for a batched decommit, a larger
+/// page's first runs).
+pub async fn idle(server: &Server, sessions: usize, page: &str) -> anyhow::Result<()> {
     let url = format!("ws://{}/_/ws", server.addr);
-    let mut warm = crate::session::Clicker::connect(&url).await?;
+    let mut warm = crate::session::Clicker::connect(&url, page).await?;
     warm.first_run().await?;
     drop(warm);
     let before = server.rss_kib()?;
     let mut open = Vec::with_capacity(sessions);
-    for _ in 0..sessions {
-        let mut clicker = crate::session::Clicker::connect(&url).await?;
+    let mut half = before;
+    for i in 0..sessions {
+        if i == sessions / 2 {
+            half = server.rss_kib()?;
+        }
+        let mut clicker = crate::session::Clicker::connect(&url, page).await?;
         clicker.first_run().await?;
         open.push(clicker);
     }
     let after = server.rss_kib()?;
+    let second_half = sessions - sessions / 2;
     println!(
-        "{sessions} idle sessions: server RSS {before} KiB -> {after} KiB, {:.1} KiB per session",
-        after.saturating_sub(before) as f64 / sessions as f64
+        "{sessions} idle sessions on {page}: server RSS {before} KiB -> {after} KiB, {:.1} KiB \
+         per session; the last {second_half}: {:.1} KiB per session",
+        after.saturating_sub(before) as f64 / sessions as f64,
+        after.saturating_sub(half) as f64 / second_half.max(1) as f64
     );
     Ok(())
 }

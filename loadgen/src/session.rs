@@ -15,9 +15,11 @@ type Socket =
 /// How long one expected message may take before the session counts an error.
 const MESSAGE_WAIT: Duration = Duration::from_secs(10);
 
-/// A session on the counter page that knows its button and its count.
+/// A session on a counter page (`counter`, or `py_counter`: any page with an
+/// Increment button that writes `count: N`) that knows its button and its count.
 pub struct Clicker {
     ws: Socket,
+    page: String,
     button: String,
     count: i64,
     /// Messages of a frame read but not yet returned.
@@ -25,13 +27,14 @@ pub struct Clicker {
 }
 
 impl Clicker {
-    /// Connects and reads the `session` message.
-    pub async fn connect(url: &str) -> anyhow::Result<Clicker> {
+    /// Connects and reads the `session` message; clicks will rerun `page`.
+    pub async fn connect(url: &str, page: &str) -> anyhow::Result<Clicker> {
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .context("connecting")?;
         let mut clicker = Clicker {
             ws,
+            page: page.to_owned(),
             button: String::new(),
             count: 0,
             pending: std::collections::VecDeque::new(),
@@ -70,7 +73,7 @@ impl Clicker {
 
     /// Sends a rerun and returns the count the run drew.
     async fn rerun(&mut self, widgets: Value) -> anyhow::Result<i64> {
-        let request = json!({"type": "rerun", "page": "counter", "widgets": widgets});
+        let request = json!({"type": "rerun", "page": self.page, "widgets": widgets});
         self.ws
             .send(Message::Text(request.to_string().into()))
             .await?;
@@ -156,10 +159,11 @@ impl LoadResult {
     }
 }
 
-/// Runs `sessions` clickers against `addr` for `duration`: closed loop, or
-/// `rate` clicks per second each.
+/// Runs `sessions` clickers on `page` against `addr` for `duration`: closed
+/// loop, or `rate` clicks per second each.
 pub async fn load(
     addr: &str,
+    page: &str,
     sessions: usize,
     duration: Duration,
     rate: Option<f64>,
@@ -168,7 +172,7 @@ pub async fn load(
     let url = format!("ws://{addr}/_/ws");
     let mut clickers = Vec::with_capacity(sessions);
     for _ in 0..sessions {
-        let mut clicker = Clicker::connect(&url).await?;
+        let mut clicker = Clicker::connect(&url, page).await?;
         clicker.first_run().await?;
         clickers.push(clicker);
     }

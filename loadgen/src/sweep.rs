@@ -20,7 +20,7 @@ pub async fn sweep(ks: &[usize], seconds: Duration, out: &str) -> anyhow::Result
     let mut results: Vec<LoadResult> = Vec::new();
     for &k in ks {
         let server = Server::start()?;
-        let result = load(&server.addr, k, seconds, None, true).await?;
+        let result = load(&server.addr, "counter", k, seconds, None, true).await?;
         eprintln!("{}", result.summary());
         results.push(result);
     }
@@ -55,14 +55,22 @@ pub async fn sweep(ks: &[usize], seconds: Duration, out: &str) -> anyhow::Result
 
     // The two other published numbers, each on a fresh server.
     let server = Server::start()?;
-    let paced = load(&server.addr, FIXED_RATE_SESSIONS, seconds, Some(1.0), true).await?;
+    let paced = load(
+        &server.addr,
+        "counter",
+        FIXED_RATE_SESSIONS,
+        seconds,
+        Some(1.0),
+        true,
+    )
+    .await?;
     println!(
         "Fixed rate, {FIXED_RATE_SESSIONS} sessions at 1 click/s: {}",
         paced.summary()
     );
     drop(server);
     let server = Server::start()?;
-    crate::server::idle(&server, IDLE_SESSIONS).await?;
+    crate::server::idle(&server, IDLE_SESSIONS, "counter").await?;
     Ok(())
 }
 

@@ -11,7 +11,8 @@
 //! until the page sends, the first message back, the message that carried
 //! the count, and the DOM work after it.
 //!
-//! `cargo run --release -p tests --example click_latency [CLICKS] [LOADS]`
+//! `cargo run --release -p tests --example click_latency [CLICKS] [LOADS] [PAGES]`
+//! (`PAGES`: counter pages to measure, comma-separated; default `counter`)
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Html;
@@ -287,58 +288,72 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let clicks: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
     let loads: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
-    let server = TestServer::start_unthrottled(&["counter"]).await;
+    // Counter pages to measure (`counter`, `py_counter`), comma-separated.
+    let pages: Vec<String> = args
+        .next()
+        .map(|a| a.split(',').map(str::to_owned).collect())
+        .unwrap_or_else(|| vec!["counter".to_owned()]);
+    let names: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let server = TestServer::start_unthrottled(&names).await;
     let floor = floor_server().await;
     let browser = Browser::start().await;
-    let url = format!("http://{}/counter", server.addr);
 
-    let mut first = Vec::new();
-    for _ in 0..loads {
-        // A new tab session each time.
-        forget_session(&browser, &url).await;
-        browser.client.goto(&format!("{url}?fresh")).await.unwrap();
-        browser.wait_text("square: 0").await;
-        let mark = browser
-            .client
-            .execute(
-                "return performance.getEntriesByName('wasmlit:first-render')[0].startTime",
-                vec![],
-            )
-            .await
-            .unwrap();
-        first.push(mark.as_f64().unwrap());
+    for page in &pages {
+        let url = format!("http://{}/{page}", server.addr);
+        let mut first = Vec::new();
+        for _ in 0..loads {
+            // A new tab session each time.
+            forget_session(&browser, &url).await;
+            browser.client.goto(&format!("{url}?fresh")).await.unwrap();
+            browser.wait_text("square: 0").await;
+            let mark = browser
+                .client
+                .execute(
+                    "return performance.getEntriesByName('wasmlit:first-render')[0].startTime",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            first.push(mark.as_f64().unwrap());
+        }
+        summary(
+            &format!("{page}: first render (navigation start to first run finished)"),
+            first,
+        );
     }
-    summary(
-        "first render (navigation start to first run finished)",
-        first,
-    );
 
-    // Interleaved rounds, so both see the same machine.
+    // Interleaved rounds, so every page and the floor see the same machine.
     let rounds = 4;
     let per_round = clicks.div_ceil(rounds);
-    let (mut ours, mut bare) = (Vec::new(), Vec::new());
+    let mut ours: Vec<Vec<Sample>> = pages.iter().map(|_| Vec::new()).collect();
+    let mut bare = Vec::new();
     for _ in 0..rounds {
-        // The session id is kept per tab: a fresh one per round.
-        forget_session(&browser, &url).await;
-        ours.extend(
-            measure(
-                &browser,
-                &format!("{url}?r"),
-                "[data-widget-id^='button:'] button",
-                "#c0 > :nth-child(3)",
-                per_round,
-            )
-            .await,
-        );
+        for (page, samples) in pages.iter().zip(&mut ours) {
+            let url = format!("http://{}/{page}", server.addr);
+            // The session id is kept per tab: a fresh one per round.
+            forget_session(&browser, &url).await;
+            samples.extend(
+                measure(
+                    &browser,
+                    &format!("{url}?r"),
+                    "[data-widget-id^='button:'] button",
+                    "#c0 > :nth-child(3)",
+                    per_round,
+                )
+                .await,
+            );
+        }
         bare.extend(measure(&browser, &format!("http://{floor}/"), "#b", "#c", per_round).await);
     }
     let (floor50, floor99) = report("floor (bare page, echo server)", &bare);
-    let (p50, p99) = report("counter", &ours);
-    println!(
-        "counter / floor: p50 {:.2}×, p99 {:.2}×",
-        p50 / floor50,
-        p99 / floor99
-    );
+    for (page, samples) in pages.iter().zip(&ours) {
+        let (p50, p99) = report(page, samples);
+        println!(
+            "{page} / floor: p50 {:.2}×, p99 {:.2}×",
+            p50 / floor50,
+            p99 / floor99
+        );
+    }
     browser.close().await;
     server.shutdown().await;
 }

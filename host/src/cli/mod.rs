@@ -287,10 +287,12 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
                     .collect::<Vec<_>>(),
                 report.wall_time,
                 report.cpu_time,
+                report.memory_bytes,
             ));
         }
     });
-    let (Some((status, message)), Some((elements, rejected, wall, cpu))) = (finished, last) else {
+    let (Some((status, message)), Some((elements, rejected, wall, cpu, memory))) = (finished, last)
+    else {
         bail!("the page did not run");
     };
     let line = serde_json::json!({
@@ -301,6 +303,7 @@ fn run(engine_args: &EngineArgs, args: RunArgs) -> anyhow::Result<i32> {
         "session_state": state.lock().to_json(),
         "wall_ms": wall.as_secs_f64() * 1e3,
         "cpu_ms": cpu.as_secs_f64() * 1e3,
+        "memory_mib": memory as f64 / f64::from(1u32 << 20),
     });
     println!("{line}");
     let failed = status == RunStatus::Error || !rejected.is_empty();

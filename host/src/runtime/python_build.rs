@@ -446,6 +446,26 @@ mod tests {
     }
 
     #[test]
+    fn an_apps_root_refuses_to_build_python_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("page.py");
+        std::fs::write(&script, "import wasmlit as st\n").unwrap();
+        let options = BuildOptions {
+            untrusted: true,
+            target_dir: Some(dir.path().join("cache")),
+            ..BuildOptions::default()
+        };
+        let page = PythonPage::at(&script).unwrap();
+        let error = build(&page, &options, &mut |_| {}).unwrap_err().to_string();
+        assert!(
+            error.contains("not built from source in an apps root"),
+            "{error}"
+        );
+        assert!(error.contains("--trust-page-crates"), "{error}");
+        assert!(!dir.path().join("cache").exists(), "nothing was built");
+    }
+
+    #[test]
     fn a_build_error_shows_the_sdk_message_and_not_the_native_backtrace() {
         let stderr = "Traceback (most recent call last):\n  File x\nwasmlit-build-error: \
                       counter.py, line 3: SyntaxError: invalid syntax\n    x = = 1\nAssertionError\n\

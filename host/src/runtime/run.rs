@@ -381,6 +381,8 @@ pub struct RunReport {
     pub wall_time: Duration,
     /// CPU time of the script thread during the run.
     pub cpu_time: Duration,
+    /// Linear memory the instance held when it ended, over all its memories.
+    pub memory_bytes: u64,
     /// The navigation the run set (`navigation`), the last if several.
     pub navigation: Option<crate::model::protocol::Navigation>,
     /// It ended asking to rerun only its fragment (`rerun-fragment`).
@@ -403,6 +405,7 @@ impl RunReport {
             stderr: String::new(),
             wall_time: Duration::ZERO,
             cpu_time: Duration::ZERO,
+            memory_bytes: 0,
             navigation: None,
             rerun_fragment: false,
         }
@@ -587,7 +590,7 @@ pub struct StoreData {
     /// The app's gauge of memory held by live instances.
     memory_gauge: Arc<std::sync::atomic::AtomicU64>,
     /// What this instance added to it: the sum of its memories.
-    memory_held: u64,
+    pub(crate) memory_held: u64,
     /// Table elements of all its tables.
     table_elements: usize,
     /// The app's instance share, and this store's place in it once taken.

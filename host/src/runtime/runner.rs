@@ -340,6 +340,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         }
     }
     let run = store.data_mut().role.take_run();
+    let memory_bytes = store.data().memory_held;
     drop(store);
     // What the browser shows from now on: a whole page unless a newer run
     // replaced this one or it was a fragment.
@@ -371,6 +372,7 @@ fn execute(request: RunRequest, app: Arc<AppServices>, control: &Arc<RunControl>
         stderr: stderr_text,
         wall_time: started.elapsed(),
         cpu_time: thread_cpu_time().saturating_sub(cpu_start),
+        memory_bytes,
         navigation,
         rerun_fragment,
     };
