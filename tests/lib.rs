@@ -91,7 +91,7 @@ pub fn test_cache_dir() -> PathBuf {
     dir
 }
 
-/// An engine with these limits and no on-disk cache.
+/// An engine with these limits, caching compiled pages in [`test_cache_dir`].
 pub fn engine_with(limits: Limits) -> Arc<PageEngine> {
     PageEngine::new(EngineSettings {
         limits,

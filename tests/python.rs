@@ -220,6 +220,51 @@ fn a_job_must_be_a_top_level_function_and_says_so() {
 }
 
 #[test]
+fn the_scripts_own_classes_pickle_into_the_cache_and_through_jobs() {
+    let mut at = features("classes");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    assert!(
+        at.text()
+            .contains(&"classes: Point(x=3, y=0) True Point(x=2, y=1)".to_owned()),
+        "{:?}",
+        at.text()
+    );
+}
+
+#[test]
+fn widgets_without_bounds_take_streamlits_defaults() {
+    let mut at = features("defaults");
+    at.run();
+    assert!(at.exception().is_none(), "{:?}", at.exception());
+    assert!(
+        at.text().contains(&"defaults: 0.0 0.25 None".to_owned()),
+        "{:?}",
+        at.text()
+    );
+    at.float_slider("Fraction").set(0.75).run();
+    assert!(
+        at.text().contains(&"defaults: 0.0 0.75 None".to_owned()),
+        "{:?}",
+        at.text()
+    );
+    let err = at.float_slider("Fraction").try_set(1.5).err().unwrap();
+    assert!(err.contains("outside"), "{err}");
+}
+
+#[test]
+fn pickled_data_that_would_call_a_function_is_refused() {
+    let (report, deltas) = hostile(Limits::default(), "unpickle");
+    assert_eq!(report.outcome, RunOutcome::Ok, "{report:?}");
+    let lines = texts(&deltas);
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    for line in &lines[..2] {
+        assert!(line.contains(": refused: UnpicklingError: "), "{line}");
+    }
+    assert_eq!(lines[2], "plain: {'a': [1, 2.5, None]}");
+}
+
+#[test]
 fn standard_modules_loaded_on_demand_are_there_at_run_time() {
     let mut at = features("strptime");
     at.run();

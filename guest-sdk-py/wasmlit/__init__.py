@@ -11,6 +11,7 @@ Streamlit name with what this module offers for it.
 
 import contextlib as _contextlib
 import datetime as _datetime
+import inspect as _inspect
 import json as _json
 import pickle as _pickle
 
@@ -424,8 +425,9 @@ class DeltaGenerator:
         numbers = [v for v in (min_value, max_value, step, *(value if pair else [value])) if v is not None]
         floats = any(isinstance(v, float) for v in numbers)
         kind = float if floats else int
+        # Streamlit's bounds when none are given: 0–100, or 0.0–1.0 for floats.
         low = kind(0 if min_value is None else min_value)
-        high = kind(100 if max_value is None else max_value)
+        high = kind((1.0 if floats else 100) if max_value is None else max_value)
         if step is None:
             step = 0.01 if floats else 1
         options = _options(label, key, help, disabled, on_change, args, kwargs, label_visibility,
@@ -469,10 +471,12 @@ class DeltaGenerator:
                      format=None, key=None, help=None, on_change=None, args=None, kwargs=None, *,
                      placeholder=None, disabled=False, label_visibility="visible"):
         """A number box (``st.number_input``): an int when every number given is one."""
+        given = [v for v in (min_value, max_value, None if value == "min" else value, step)
+                 if v is not None]
+        # As Streamlit: whole numbers only when every number given is an int.
+        integer = bool(given) and all(isinstance(v, int) and not isinstance(v, bool) for v in given)
         if value == "min":
-            value = min_value if min_value is not None else 0
-        numbers = [v for v in (min_value, max_value, value, step) if v is not None]
-        integer = all(isinstance(v, int) and not isinstance(v, bool) for v in numbers)
+            value = min_value if min_value is not None else (0 if integer else 0.0)
         if step is None:
             step = 1 if integer else 0.01
         options = _options(label, key, help, disabled, on_change, args, kwargs, label_visibility,
@@ -493,12 +497,13 @@ class DeltaGenerator:
         """A drop-down choice (``st.selectbox``): returns the chosen option."""
         options = list(options)
         widget_options = _options(label, key, help, disabled, on_change, args, kwargs, label_visibility)
+        labels = [str(format_func(o)) for o in options]
         widget = _w.Widget_Selectbox(_w.Selectbox(
-            options=[str(format_func(o)) for o in options], default=index,
+            options=labels, default=index if options else None,
             placeholder=placeholder, accept_new_options=bool(accept_new_options)))
         result = self._show(widget_options, widget)
         if isinstance(result, _w.WidgetValue_Text):
-            return result.value
+            return _option_of(options, labels, result.value)
         return None if result.value is None else options[result.value]
 
     def radio(self, label, options, index=0, format_func=str, key=None, help=None,
@@ -508,7 +513,7 @@ class DeltaGenerator:
         options = list(options)
         widget_options = _options(label, key, help, disabled, on_change, args, kwargs, label_visibility)
         widget = _w.Widget_Radio(_w.Radio(
-            options=[str(format_func(o)) for o in options], default=index,
+            options=[str(format_func(o)) for o in options], default=index if options else None,
             horizontal=bool(horizontal), captions=[str(c) for c in captions or []]))
         result = self._show(widget_options, widget)
         return None if result.value is None else options[result.value]
@@ -536,7 +541,8 @@ class DeltaGenerator:
             accept_new_options=bool(accept_new_options)))
         result = self._show(widget_options, widget)
         if isinstance(result, _w.WidgetValue_Texts):
-            return list(result.value)
+            labels = [str(format_func(o)) for o in options]
+            return [_option_of(options, labels, text) for text in result.value]
         return [options[i] for i in result.value]
 
     # Jobs -------------------------------------------------------------
@@ -545,6 +551,11 @@ class DeltaGenerator:
         """Starts ``function(*args, **kwargs)`` as a job that may draw into
         this container, and nowhere else (docs/threads.md, pattern 2)."""
         return _start(self._at, function, args, kwargs)
+
+
+def _option_of(options, labels, text):
+    """The option shown as ``text``, or the text itself when it is a new one."""
+    return options[labels.index(text)] if text in labels else text
 
 
 def _heading(body, divider, anchor):
@@ -811,18 +822,31 @@ class _Cached:
         self.__module__ = getattr(function, "__module__", None)
         self._options = options
 
-    def __call__(self, *args, **kwargs):
+    def _key(self, args, kwargs):
+        """The arguments that identify an entry: as Streamlit, those whose
+        names start with ``_`` are left out (a connection, a client)."""
         try:
-            key = _pickle.dumps((args, sorted(kwargs.items())))
+            bound = _inspect.signature(self.__wrapped__).bind(*args, **kwargs)
+            items = [(k, v) for k, v in bound.arguments.items() if not k.startswith("_")]
+        except (TypeError, ValueError):
+            items = [args, sorted(kwargs.items())]
+        try:
+            return _pickle.dumps(items)
         except Exception as e:  # noqa: BLE001 - reported with the function's name
-            raise TypeError(f"the arguments of cached function {self.__qualname__} do not pickle: {e}") from None
+            raise TypeError(
+                f"the arguments of cached function {self.__qualname__} do not pickle: {e} "
+                "(name a parameter with a leading _ to leave it out of the cache key)"
+            ) from None
+
+    def __call__(self, *args, **kwargs):
+        key = self._key(args, kwargs)
         options = self._options
         if options.spinner and "{}" in options.spinner:
             options = _cache.CacheOptions(options.ttl_ms, options.max_entries, options.scope,
                                           options.spinner.format(self.__name__))
-        found = _cache.get(_containers.current(), self.__qualname__, key, options)
+        found = _cache.get(_containers.current(), self._name, key, options)
         if isinstance(found, _cache.Lookup_Hit):
-            return _pickle.loads(found.value)
+            return _page.loads(found.value)
         try:
             value = self.__wrapped__(*args, **kwargs)
             data = _pickle.dumps(value)
@@ -834,7 +858,11 @@ class _Cached:
 
     def clear(self):
         """Drops this function's stored values."""
-        _cache.clear(self.__qualname__)
+        _cache.clear(self._name)
+
+    @property
+    def _name(self):
+        return f"{self.__module__}.{self.__qualname__}"
 
 
 cache_data = _CacheData()
@@ -899,7 +927,7 @@ class JobHandle:
             self._done = True
         if isinstance(self._result, _Err):
             raise JobError(self._result.value)
-        return _pickle.loads(self._result.value)
+        return _page.loads(self._result.value)
 
 
 def _start(at, function, args, kwargs):

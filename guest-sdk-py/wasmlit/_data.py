@@ -59,7 +59,8 @@ def _key(row, name):
 
 def _column(name, values):
     nulls = [i for i, v in enumerate(values) if v is None or (isinstance(v, float) and math.isnan(v))]
-    present = [v for i, v in enumerate(values) if i not in set(nulls)]
+    missing = set(nulls)
+    present = [v for i, v in enumerate(values) if i not in missing]
     if present and all(isinstance(v, bool) for v in present):
         column = _ui.ColumnValues_Boolean([bool(v) if v is not None else False for v in values])
     elif present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):

@@ -15,8 +15,11 @@ import hashlib
 import importlib
 import importlib.util
 import linecache
+import os
+import pickle
 import sys
 import traceback
+import types
 
 import wit_world
 from componentize_py_types import Err
@@ -43,9 +46,11 @@ PRELOADED = (
     "textwrap",
 )
 
-# What the build loaded: the script's code and its display name.
+# What the build loaded: the script's code, its display name and the
+# directory its own modules are in.
 _code = None
 _display = "page.py"
+_script_root = None
 # The script's definitions, run at build time: name -> object.
 _defs = {}
 # Functions jobs, fragments and callbacks are found by: id -> function.
@@ -71,10 +76,17 @@ def entry_id(function):
 
 
 def entry(function):
-    """Checks that ``function`` can be found again in a fresh instance and
-    returns its id."""
+    """Checks that ``function`` can be found again in a fresh instance (the
+    same code, defined at the top level of the script) and returns its id."""
     ident = entry_id(function)
-    if ident not in _entries:
+    built = _entries.get(ident)
+    same = built is not None and (
+        getattr(built, "__code__", None) is None
+        or getattr(function, "__code__", None) is None
+        or (built.__code__.co_filename, built.__code__.co_firstlineno)
+        == (function.__code__.co_filename, function.__code__.co_firstlineno)
+    )
+    if not same:
         raise TypeError(
             f"`{function.__qualname__}` cannot run in a fresh instance: define it with `def` at "
             "the top level of the script, using only its arguments, imports, other top-level "
@@ -100,11 +112,12 @@ def load(module, display):
     """Compiles the script of module ``module`` (shown as ``display``),
     runs its imports and definitions, and keeps its code for the runs.
     Called once, at build time."""
-    global _code, _display
+    global _code, _display, _script_root
     _display = display
     spec = importlib.util.find_spec(module)
     if spec is None or spec.loader is None:
         _fail(f"{display}: the script was not found on the page's path")
+    _script_root = os.path.dirname(spec.origin or "") + os.sep
     source = spec.loader.get_source(module)
     try:
         tree = ast.parse(source, display)
@@ -162,7 +175,58 @@ def _is_constant(value):
 
 
 def fresh_namespace():
-    return {"__name__": "__main__", "__file__": _display, "__builtins__": builtins}
+    """A new ``__main__`` module for the script, registered as such, so that
+    classes the script defines pickle (cached values, job results)."""
+    module = types.ModuleType("__main__")
+    module.__file__ = _display
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    return module.__dict__
+
+
+# What pickled data of a page (cached values, job inputs and results,
+# fragment and callback arguments) may be made of: plain values, the
+# standard library's value types, and the page's own classes.
+_SAFE_BUILTINS = frozenset(
+    "bool bytearray bytes complex dict float frozenset int list object range set slice str "
+    "tuple".split()
+)
+_SAFE_MODULES = frozenset(["datetime", "decimal", "fractions", "uuid", "zoneinfo"])
+_SAFE_NAMES = {
+    "collections": frozenset(["OrderedDict", "defaultdict", "deque", "Counter"]),
+    "copyreg": frozenset(["_reconstructor"]),
+    "enum": frozenset(["Enum", "IntEnum"]),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        allowed = (
+            (module == "builtins" and name in _SAFE_BUILTINS)
+            or module in _SAFE_MODULES
+            or name in _SAFE_NAMES.get(module, ())
+            or module == "__main__"
+            or _is_page_module(module)
+        )
+        if not allowed:
+            raise pickle.UnpicklingError(
+                f"{module}.{name} is not something a page's cached or passed data may hold "
+                "(plain values, the standard library's value types and the page's own classes)"
+            )
+        return super().find_class(module, name)
+
+
+def _is_page_module(name):
+    module = sys.modules.get(name)
+    origin = getattr(module, "__file__", None) or ""
+    return bool(_script_root) and origin.startswith(_script_root)
+
+
+def loads(data):
+    """Unpickles data the page itself pickled, refusing anything but values."""
+    import io
+
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def _message(error):
@@ -198,11 +262,9 @@ def _run_callbacks():
 
 
 def _unpack(data):
-    import pickle
-
     if not data:
         return (), {}
-    return pickle.loads(data)
+    return loads(data)
 
 
 def _run_page():
@@ -226,8 +288,6 @@ def _run_fragment(ident, args, at):
 
 
 def _run_job(ident, at, data):
-    import pickle
-
     from . import _containers
 
     _containers.reset(0 if at is None else at)

@@ -87,6 +87,16 @@ elif case == "escape":
 elif case == "state":
     st.session_state.ok = {"a": [1, 2.5, None, True, "x"]}
     st.session_state.bad = {1, 2, 3}
+elif case == "unpickle":
+    import pickle
+
+    from wasmlit import _page
+
+    # Data that would call a function when unpickled, as a tampered cache
+    # entry could hold: refused, while plain values load.
+    attempt("getcwd", lambda: _page.loads(pickle.dumps(os.getcwd)))
+    attempt("eval", lambda: _page.loads(pickle.dumps(eval)))
+    st.text(f"plain: {_page.loads(pickle.dumps({'a': [1, 2.5, None]}))}")
 elif case == "exit":
     sys.exit(3)
 else:

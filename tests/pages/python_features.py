@@ -1,8 +1,28 @@
 """Python SDK features the tests drive with AppTest: callbacks, the data
 cache, layout blocks, a fragment with arguments, rerun, stop and errors."""
+import dataclasses
+
 import wasmlit as st
 
 case = st.query_params.get("case", "")
+
+
+@dataclasses.dataclass
+class Point:
+    """A class of the script: its instances pickle into caches and jobs."""
+
+    x: int
+    y: int
+
+
+@st.cache_data
+def origin_shifted(dx):
+    return Point(dx, 0)
+
+
+def mirror(point):
+    """A job: takes and returns the script's own class."""
+    return Point(point.y, point.x)
 
 
 def add(amount, label="clicks"):
@@ -69,6 +89,16 @@ elif case == "stop":
     st.text("after stop")
 elif case == "error":
     st.text(f"ratio: {1 / (n - n)}")
+elif case == "classes":
+    cached = origin_shifted(3)
+    again = origin_shifted(3)
+    mirrored = st.spawn(mirror, Point(1, 2)).join()
+    st.text(f"classes: {cached} {again == cached} {mirrored}")
+elif case == "defaults":
+    plain = st.number_input("Plain")
+    fraction = st.slider("Fraction", value=0.25)
+    nothing = st.selectbox("Nothing", [])
+    st.text(f"defaults: {plain!r} {fraction!r} {nothing!r}")
 elif case == "strptime":
     import datetime
 

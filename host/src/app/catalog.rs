@@ -228,7 +228,15 @@ pub fn discover(dir: &Path, skip: &[String]) -> anyhow::Result<Vec<PageSource>> 
             found.push(source);
         }
     }
-    found.sort_by_key(|s| (s.name(), !matches!(s, PageSource::Wasm(_))));
+    // Of two pages with one name, a compiled component wins, then a crate.
+    found.sort_by_key(|s| {
+        let rank = match s {
+            PageSource::Wasm(_) => 0,
+            PageSource::Crate(_) => 1,
+            PageSource::Python(_) => 2,
+        };
+        (s.name(), rank)
+    });
     found.dedup_by_key(|s| s.name());
     if found.is_empty() {
         passed_over.sort();

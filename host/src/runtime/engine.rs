@@ -389,7 +389,7 @@ impl Drop for Ticker {
 /// this process's user in a directory owned by it, neither writable by
 /// group or others. Anything else (a cache dir shared with other accounts)
 /// is recompiled instead of loaded, with a warning.
-fn cache_file_is_ours(path: &Path) -> bool {
+pub(crate) fn cache_file_is_ours(path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt as _;
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };

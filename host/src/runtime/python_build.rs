@@ -182,7 +182,8 @@ pub fn build(
     }
     let digest = hex::encode(hash.finalize());
     let out = cache.join(format!("{}-{}.wasm", page.name(), &digest[..24]));
-    if out.is_file() {
+    // A file another user could have written is built again, not served.
+    if out.is_file() && crate::runtime::engine::cache_file_is_ours(&out) {
         return Ok(out);
     }
     progress(&format!(
@@ -213,16 +214,20 @@ pub fn build(
             serde_json::to_string(&display)?
         ),
     )?;
-    let script_dir = match &page.folder {
-        Some(folder) => folder.clone(),
-        None => {
-            let dir = work.path().join("script");
-            std::fs::create_dir_all(&dir)?;
-            std::fs::copy(&page.script, dir.join(format!("{module}.py")))
-                .with_context(|| format!("reading {}", page.script.display()))?;
-            dir
+    // The build reads copies of exactly the files hashed above: what runs at
+    // build time can neither write into the author's folder nor see other files.
+    let script_dir = work.path().join("script");
+    std::fs::create_dir_all(&script_dir)?;
+    for file in &sources {
+        let copy = match &page.folder {
+            Some(_) => script_dir.join(file.strip_prefix(base).unwrap_or(file)),
+            None => script_dir.join(format!("{module}.py")),
+        };
+        if let Some(parent) = copy.parent() {
+            std::fs::create_dir_all(parent)?;
         }
-    };
+        std::fs::copy(file, &copy).with_context(|| format!("reading {}", file.display()))?;
+    }
     let built = work.path().join("page.wasm");
     let mut command = componentize_py(&cache, progress)?;
     command
@@ -324,15 +329,23 @@ fn build_error(display: &str, stdout: &str, stderr: &str) -> String {
     )
 }
 
-/// Where built Python pages are kept.
+/// Where built Python pages are kept: private to this user (0700), never a
+/// shared temporary directory.
 fn python_cache_dir(options: &BuildOptions) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt as _;
     let base = match &options.target_dir {
         Some(dir) => dir.clone(),
-        None => crate::runtime::engine::default_cache_dir()
-            .unwrap_or_else(|| std::env::temp_dir().join("wasmlit")),
+        None => crate::runtime::engine::default_cache_dir().context(
+            "Python pages are built into the cache directory, and neither HOME nor \
+             XDG_CACHE_HOME is set",
+        )?,
     };
     let dir = base.join("python");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
 }
 
@@ -366,27 +379,41 @@ fn componentize_py(cache: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Resu
             "componentize-py {COMPONENTIZE_PY_VERSION}: installing it from PyPI into {} (once)",
             tools.display()
         ));
-        let staging = tools.with_extension("partial");
-        let _ = std::fs::remove_dir_all(&staging);
+        let parent = tools.parent().unwrap_or(cache);
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)?;
+        }
+        // Each install stages in a directory of its own and is renamed whole,
+        // so two servers installing at once cannot see each other's half.
+        let staging = tempfile::Builder::new()
+            .prefix(".install-")
+            .tempdir_in(parent)?;
         let installed = Command::new("python3")
             .args([
+                "-I",
                 "-m",
                 "pip",
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
-                "--target",
             ])
-            .arg(&staging)
+            .args(["--only-binary=:all:", "--no-deps", "--target"])
+            .arg(staging.path())
             .arg(format!("componentize-py=={COMPONENTIZE_PY_VERSION}"))
+            .current_dir(parent)
             .stdin(Stdio::null())
             .output();
         match installed {
             Ok(out) if out.status.success() => {
-                let _ = std::fs::remove_dir_all(&tools);
-                std::fs::rename(&staging, &tools).with_context(|| {
-                    format!("installing componentize-py into {}", tools.display())
-                })?;
+                let staged = staging.keep();
+                if std::fs::rename(&staged, &tools).is_err() {
+                    // Another server installed it meanwhile: keep theirs.
+                    let _ = std::fs::remove_dir_all(&staged);
+                }
             }
             other => {
                 let why = match other {
@@ -404,8 +431,17 @@ fn componentize_py(cache: &Path, progress: &mut dyn FnMut(&str)) -> anyhow::Resu
             }
         }
     }
+    // The package is put on Python's path: it must be this user's own.
+    if !crate::runtime::engine::cache_file_is_ours(&tools.join("componentize_py")) {
+        bail!(
+            "{} is not private to this user (owned by another, writable by others, or a \
+             link): remove it, and the host installs componentize-py again",
+            tools.display()
+        );
+    }
     let mut command = Command::new("python3");
     command
+        .arg("-I")
         .arg("-c")
         .arg(
             "import sys; sys.path.insert(0, sys.argv.pop(1)); \

@@ -13,8 +13,8 @@ use std::time::Duration;
 const DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Starts watching. `.wasm` pages reload when their file changes; with
-/// `rebuild_crates`, crate pages rebuild when a source file changes. The
-/// watcher stops when the returned value is dropped.
+/// `rebuild_crates` (`--watch`), crate and Python pages rebuild when a source
+/// file changes. The watcher stops when the returned value is dropped.
 pub fn watch(state: Arc<ServerState>, rebuild_crates: bool) -> anyhow::Result<RecommendedWatcher> {
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
@@ -116,7 +116,9 @@ fn owner<'a>(
                 && path.extension().is_some_and(|e| e == "rs" || e == "toml")
         }
         PageSource::Python(page) => {
-            path.starts_with(page.path()) && path.extension().is_some_and(|e| e == "py")
+            rebuild_crates
+                && path.starts_with(page.path())
+                && path.extension().is_some_and(|e| e == "py")
         }
     })
 }
