@@ -48,33 +48,17 @@ fn main() {
         .into_iter()
         .filter(|f| !f.starts_with(&in_workspace_vendor))
         .collect();
-    let mut listing = String::from("&[\n");
-    for file in &vendor {
-        let relative = file
-            .strip_prefix(&vendor_dir)
-            .expect("under the vendor folder");
-        let name = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(
-            listing,
-            "    ({name:?}, include_bytes!({:?}) as &[u8]),",
-            file.display().to_string()
-        );
-    }
-    listing.push(']');
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
-    std::fs::write(out.join("vendor_files.rs"), listing).expect("OUT_DIR is writable");
-    let mut code = String::from("&[\n");
-    for file in &files {
-        let relative = file.strip_prefix(&root).expect("under the root");
-        let name = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(
-            code,
-            "    ({name:?}, include_bytes!({:?}) as &[u8]),",
-            file.display().to_string()
-        );
-    }
-    code.push(']');
-    std::fs::write(out.join("embedded_sources.rs"), code).expect("OUT_DIR is writable");
+    std::fs::write(
+        out.join("vendor_files.rs"),
+        listing(&vendor, &vendor_dir, BYTES),
+    )
+    .expect("OUT_DIR is writable");
+    std::fs::write(
+        out.join("embedded_sources.rs"),
+        listing(&files, &root, BYTES),
+    )
+    .expect("OUT_DIR is writable");
 
     // The Python SDK, written next to each Python page's build. A host
     // packaged on its own has none, and says so when asked to build one.
@@ -84,18 +68,29 @@ fn main() {
     collect(&python_dir.join("wasmlit"), &mut python);
     python.retain(|f| f.extension().is_some_and(|e| e == "py"));
     python.sort();
-    let mut listing = String::from("&[\n");
-    for file in &python {
-        let relative = file.strip_prefix(&python_dir).expect("under the SDK");
+    std::fs::write(
+        out.join("python_sdk.rs"),
+        listing(&python, &python_dir, TEXT),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// How a listed file is embedded: as bytes, or as text.
+const BYTES: &str = "include_bytes!({:?}) as &[u8]";
+const TEXT: &str = "include_str!({:?})";
+
+/// Rust source for a slice of `(path under base, contents)`, each file
+/// embedded with `embed` (`BYTES` or `TEXT`).
+fn listing(files: &[PathBuf], base: &Path, embed: &str) -> String {
+    let mut code = String::from("&[\n");
+    for file in files {
+        let relative = file.strip_prefix(base).expect("under its base");
         let name = relative.to_string_lossy().replace('\\', "/");
-        let _ = writeln!(
-            listing,
-            "    ({name:?}, include_str!({:?})),",
-            file.display().to_string()
-        );
+        let path = format!("{:?}", file.display().to_string());
+        let _ = writeln!(code, "    ({name:?}, {}),", embed.replace("{:?}", &path));
     }
-    listing.push(']');
-    std::fs::write(out.join("python_sdk.rs"), listing).expect("OUT_DIR is writable");
+    code.push(']');
+    code
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>) {

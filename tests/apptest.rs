@@ -8,22 +8,7 @@ fn app(name: &str) -> AppTest {
 
 #[test]
 fn counter_counts_clicks_and_squares_the_slider() {
-    let mut at = app("counter");
-    at.run();
-    assert_eq!(at.title(), ["Counter"]);
-    assert_eq!(at.markdown(), ["count: 0", "square: 0"]);
-    at.button("Increment").click().run();
-    at.button("Increment").click().run();
-    assert_eq!(at.markdown()[0], "count: 2");
-    at.slider("n").set(12).run();
-    assert_eq!(
-        at.markdown(),
-        ["count: 2", "square: 144"],
-        "a click lasts one run"
-    );
-    assert_eq!(at.session_state::<i64>("count"), Some(2));
-    assert_eq!(at.slider("n").value(), 12);
-    assert!(at.exception().is_none());
+    tests::assert_counter_counts_clicks_and_squares_the_slider(&mut app("counter"));
 }
 
 #[test]
@@ -38,7 +23,13 @@ fn counter_refuses_slider_values_a_browser_could_not_send() {
 
 #[test]
 fn counter_starts_from_session_state() {
-    let mut at = app("counter");
+    for page in ["counter", "py_counter"] {
+        counter_starts_from(page);
+    }
+}
+
+fn counter_starts_from(page: &str) {
+    let mut at = app(page);
     at.set_session_state("count", &41).run();
     at.button("Increment").click().run();
     assert_eq!(at.markdown()[0], "count: 42");

@@ -80,6 +80,29 @@ pub fn page_wasm(name: &str) -> PathBuf {
         .clone()
 }
 
+/// What a counter page (`counter` in Rust, `py_counter` in Python) must do,
+/// driven with AppTest from a fresh session: count clicks in session state
+/// and square the slider, a click lasting one run.
+pub fn assert_counter_counts_clicks_and_squares_the_slider(at: &mut wasmlit_apptest::AppTest) {
+    at.run();
+    assert_eq!(at.title(), ["Counter"]);
+    assert_eq!(at.markdown(), ["count: 0", "square: 0"]);
+    at.button("Increment").click().run();
+    at.button("Increment").click().run();
+    assert_eq!(at.markdown()[0], "count: 2");
+    at.slider("n").set(12).run();
+    assert_eq!(
+        at.markdown(),
+        ["count: 2", "square: 144"],
+        "a click lasts one run"
+    );
+    assert_eq!(at.session_state::<i64>("count"), Some(2));
+    assert_eq!(at.slider("n").value(), 12);
+    assert!(at.exception().is_none());
+    let err = at.slider("n").try_set(101).err().unwrap();
+    assert_eq!(err, "slider value 101 is outside 0..=100");
+}
+
 /// Where test engines keep compiled pages: Python pages take seconds to
 /// compile, and each test starts engines of its own.
 pub fn test_cache_dir() -> PathBuf {

@@ -27,32 +27,9 @@ fn features(query: &str) -> AppTest {
 
 #[test]
 fn python_counter_counts_clicks_and_squares_the_slider() {
+    // The Python counter behaves as the Rust one (`apptest.rs` runs both).
     let mut at = AppTest::from_script(workspace().join("pages/py_counter.py")).expect("builds");
-    at.run();
-    assert_eq!(at.title(), ["Counter"]);
-    assert_eq!(at.markdown(), ["count: 0", "square: 0"]);
-    at.button("Increment").click().run();
-    at.button("Increment").click().run();
-    assert_eq!(at.markdown()[0], "count: 2");
-    at.slider("n").set(12).run();
-    assert_eq!(
-        at.markdown(),
-        ["count: 2", "square: 144"],
-        "a click lasts one run"
-    );
-    assert_eq!(at.session_state::<i64>("count"), Some(2));
-    assert!(at.exception().is_none());
-    // The host checks a Python page's widgets as it checks a Rust page's.
-    let err = at.slider("n").try_set(101).err().unwrap();
-    assert_eq!(err, "slider value 101 is outside 0..=100");
-}
-
-#[test]
-fn python_counter_starts_from_session_state_set_by_a_test() {
-    let mut at = app("py_counter");
-    at.set_session_state("count", &41).run();
-    at.button("Increment").click().run();
-    assert_eq!(at.markdown()[0], "count: 42");
+    tests::assert_counter_counts_clicks_and_squares_the_slider(&mut at);
 }
 
 #[test]
