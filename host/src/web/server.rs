@@ -798,17 +798,23 @@ pub fn serve(mut engine_settings: EngineSettings, args: ServeArgs) -> anyhow::Re
             }
         })?;
         let local = listener.local_addr()?;
-        eprintln!();
+        // One write, whose failure is ignored: a supervisor may stop reading
+        // stderr once it has the address, and the server must go on.
+        let mut banner = String::from("\n");
         for state in &states {
             let first = state.app.default_page().unwrap_or_default();
-            eprintln!(
-                "  {} ({} pages). Open: http://{local}{}/{first}",
+            banner.push_str(&format!(
+                "  {} ({} pages). Open: http://{local}{}/{first}\n",
                 state.services.title,
                 state.app.page_infos().len(),
                 state.base
-            );
+            ));
         }
-        eprintln!("\n  Metrics: http://{local}/_/metrics\n");
+        banner.push_str(&format!("\n  Metrics: http://{local}/_/metrics\n\n"));
+        {
+            use std::io::Write as _;
+            let _ = std::io::stderr().write_all(banner.as_bytes());
+        }
         let mut watchers = Vec::with_capacity(states.len());
         for state in &states {
             watchers.push(crate::web::reload::watch(state.clone(), args.watch)?);
