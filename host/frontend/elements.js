@@ -1106,7 +1106,11 @@ function chart(el) {
     .then(() => (node.isConnected ? window.vegaEmbed(node, spec, options) : replaced()));
   chartsDrawn = drawn.catch(() => {});
   drawn
-    .then(() => { node.dataset.rendered = "true"; })
+    .then(() => {
+      // The rows drawn (inline data only), as a map gives its points.
+      if (Array.isArray(spec.data?.values)) node.dataset.points = String(spec.data.values.length);
+      node.dataset.rendered = "true";
+    })
     .catch((e) => {
       if (e !== REPLACED && node.isConnected) node.replaceChildren(h("div", { class: "alert error", text: `This chart could not be drawn: ${e.message}` }));
     });
