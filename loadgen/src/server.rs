@@ -71,6 +71,27 @@ impl Server {
 }
 
 impl Server {
+    /// The server's heap in use (its `wasmlit_process_heap_bytes` metric),
+    /// in KiB; `None` where the server's allocator does not report it.
+    pub async fn heap_kib(&self) -> anyhow::Result<Option<f64>> {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(&self.addr).await?;
+        let request = format!("GET /_/metrics HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr);
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await?;
+        anyhow::ensure!(
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+            "/_/metrics answered {}",
+            answer.lines().next().unwrap_or("nothing")
+        );
+        Ok(answer
+            .lines()
+            .find_map(|l| l.strip_prefix("wasmlit_process_heap_bytes "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|bytes| bytes / 1024.0))
+    }
+
     /// CPU time the server process has used so far (user + system).
     pub fn cpu_time(&self) -> anyhow::Result<std::time::Duration> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
@@ -106,24 +127,52 @@ pub async fn idle(server: &Server, sessions: usize, page: &str) -> anyhow::Resul
     let mut warm = crate::session::Clicker::connect(&url, page).await?;
     warm.first_run().await?;
     drop(warm);
-    let before = server.rss_kib()?;
+    let before = Memory::of(server).await?;
     let mut open = Vec::with_capacity(sessions);
     let mut half = before;
     for i in 0..sessions {
         if i == sessions / 2 {
-            half = server.rss_kib()?;
+            half = Memory::of(server).await?;
         }
         let mut clicker = crate::session::Clicker::connect(&url, page).await?;
         clicker.first_run().await?;
         open.push(clicker);
     }
-    let after = server.rss_kib()?;
+    let after = Memory::of(server).await?;
     let second_half = sessions - sessions / 2;
+    let per = |from: f64, to: f64, n: usize| (to - from).max(0.0) / n.max(1) as f64;
     println!(
-        "{sessions} idle sessions on {page}: server RSS {before} KiB -> {after} KiB, {:.1} KiB \
+        "{sessions} idle sessions on {page}: server RSS {:.0} KiB -> {:.0} KiB, {:.1} KiB \
          per session; the last {second_half}: {:.1} KiB per session",
-        after.saturating_sub(before) as f64 / sessions as f64,
-        after.saturating_sub(half) as f64 / second_half.max(1) as f64
+        before.rss,
+        after.rss,
+        per(before.rss, after.rss, sessions),
+        per(half.rss, after.rss, second_half)
     );
+    if let (Some(b), Some(h), Some(a)) = (before.heap, half.heap, after.heap) {
+        println!(
+            "  heap in use (the sessions' own allocations, without the allocator's free space): \
+             {b:.0} KiB -> {a:.0} KiB, {:.1} KiB per session; the last {second_half}: {:.1} KiB \
+             per session",
+            per(b, a, sessions),
+            per(h, a, second_half)
+        );
+    }
     Ok(())
+}
+
+/// The server's resident memory and heap in use, in KiB.
+#[derive(Clone, Copy)]
+struct Memory {
+    rss: f64,
+    heap: Option<f64>,
+}
+
+impl Memory {
+    async fn of(server: &Server) -> anyhow::Result<Memory> {
+        Ok(Memory {
+            rss: server.rss_kib()? as f64,
+            heap: server.heap_kib().await?,
+        })
+    }
 }

@@ -397,11 +397,12 @@ pub fn is_session_id(id: &str) -> bool {
 
 /// What script threads and the server send to a session's task.
 enum Event {
+    /// Boxed, as the report is: the channel keeps a block of 32 messages
+    /// (sized by the largest) for as long as the session is connected.
     Delta {
         run: u64,
-        delta: Delta,
+        delta: Box<Delta>,
     },
-    /// Boxed: the channel's blocks are sized by its largest message.
     Finished {
         run: u64,
         report: Box<RunReport>,
@@ -468,7 +469,42 @@ enum First {
 /// (never in the URL, where proxies and logs would keep it). A first
 /// message of another kind starts a new session and is then handled as
 /// usual; a socket that sends nothing within `hello_timeout` is closed.
-pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, request: OpeningRequest) {
+pub fn run_session(
+    socket: WebSocket,
+    server: Arc<AppSessions>,
+    request: OpeningRequest,
+) -> impl std::future::Future<Output = ()> + Send {
+    // The task keeps the largest state its future passes through for as
+    // long as the session is connected: the opening (hello, resume) and the
+    // closing (save, park) are boxed, so what an idle session holds is the
+    // connection and its serving loop only.
+    let opening = Box::pin(open(socket, server, request));
+    async move {
+        let Some((mut conn, socket, rx, shutdown)) = opening.await else {
+            return;
+        };
+        let ended = conn.serve(socket, rx, shutdown).await;
+        Box::pin(conn.close(ended)).await;
+    }
+}
+
+/// What an opened WebSocket serves with: its connection, the socket, the
+/// connection's events and the server's shutdown signal.
+type Opened = (
+    Connection,
+    WebSocket,
+    mpsc::UnboundedReceiver<Event>,
+    tokio::sync::watch::Receiver<bool>,
+);
+
+/// Waits for the browser's first message and sets up (or resumes) its
+/// session; `None` when the socket closed, said nothing in time or the
+/// server is stopping.
+async fn open(
+    mut socket: WebSocket,
+    server: Arc<AppSessions>,
+    request: OpeningRequest,
+) -> Option<Opened> {
     // Subscribed first, so a shutdown during the resume wait is not missed.
     let mut shutdown = server.shutdown.subscribe();
     let wait = server.session.hello_timeout;
@@ -476,7 +512,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     let first = loop {
         let incoming = tokio::select! {
             incoming = tokio::time::timeout_at(deadline, socket.recv()) => incoming,
-            _ = shutdown.wait_for(|stopping| *stopping) => return,
+            _ = shutdown.wait_for(|stopping| *stopping) => return None,
         };
         match incoming {
             Err(_) => {
@@ -489,11 +525,11 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
                     let _ = socket.send(Message::Text(text.into())).await;
                 }
                 let _ = socket.send(Message::Close(None)).await;
-                return;
+                return None;
             }
             Ok(Some(Ok(Message::Text(text)))) => break First::Text(text.as_str().to_owned()),
             Ok(Some(Ok(Message::Binary(_)))) => break First::Binary,
-            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return,
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return None,
             Ok(Some(Ok(_))) => {}
         }
     };
@@ -519,7 +555,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     let arrow_tables = hello.arrow_tables;
     let user = context.user.as_ref().map(|u| u.sub.clone());
     let resumed_data = match resume.as_deref() {
-        Some(id) => resume_session(&server, id, user.as_deref())
+        Some(id) => Box::pin(resume_session(&server, id, user.as_deref()))
             .await
             .map(|data| (id.to_owned(), data)),
         None => None,
@@ -530,7 +566,7 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
     let resumed_data = match resumed_data {
         Some((id, data)) if data.user != user => {
             if let Some(store) = &server.store {
-                store.release(&server.services.name, &id).await;
+                Box::pin(store.release(&server.services.name, &id)).await;
             }
             server.parked.park(id, data);
             None
@@ -582,27 +618,35 @@ pub async fn run_session(mut socket: WebSocket, server: Arc<AppSessions>, reques
         Some(First::Binary) => conn.refuse("binary messages are not part of the protocol".into()),
         None => {}
     }
-    let ended = conn.serve(socket, rx, shutdown).await;
-    conn.data.session.disconnected();
-    conn.apply();
-    tracing::info!(session = %conn.data.tag, "session disconnected");
-    if ended == Ended::Lost {
-        // Another replica serves it now: this copy is stale.
-        server.parked.forget(&conn.id);
-        return;
-    }
-    // The store gets the session's last state and its lease goes, so any
-    // replica resumes it at once; this one keeps it parked, to resume it
-    // without the store (it checks the store's version first).
-    if let Some(store) = &server.store {
-        if conn.save(true).await {
-            store.release(&server.services.name, &conn.id).await;
-        } else {
-            server.parked.forget(&conn.id);
+    Some((conn, socket, rx, shutdown))
+}
+
+impl Connection {
+    /// After the socket closed: the session is saved and parked for its
+    /// tab (or forgotten when another replica took it over).
+    async fn close(mut self, ended: Ended) {
+        self.data.session.disconnected();
+        self.apply();
+        tracing::info!(session = %self.data.tag, "session disconnected");
+        let server = self.server.clone();
+        if ended == Ended::Lost {
+            // Another replica serves it now: this copy is stale.
+            server.parked.forget(&self.id);
             return;
         }
+        // The store gets the session's last state and its lease goes, so any
+        // replica resumes it at once; this one keeps it parked, to resume it
+        // without the store (it checks the store's version first).
+        if let Some(store) = &server.store {
+            if Box::pin(self.save(true)).await {
+                Box::pin(store.release(&server.services.name, &self.id)).await;
+            } else {
+                server.parked.forget(&self.id);
+                return;
+            }
+        }
+        server.parked.park(self.id, self.data);
     }
-    server.parked.park(conn.id, conn.data);
 }
 
 /// Finds session `id` to resume: parked here (waiting briefly for its old
@@ -721,7 +765,7 @@ impl Connection {
     ) -> Ended {
         if *shutdown.borrow_and_update() {
             if let Some(store) = &self.server.store {
-                store.release(&self.server.services.name, &self.id).await;
+                Box::pin(store.release(&self.server.services.name, &self.id)).await;
             }
             self.outbox.push(self.goodbye());
             self.flush(&mut socket).await;
@@ -732,8 +776,8 @@ impl Connection {
         loop {
             // A finished run is stored before the browser hears of it: a
             // click whose `run_finished` arrived survives this replica.
-            if self.unsaved && !self.save(false).await {
-                return self.lost(&mut socket).await;
+            if self.unsaved && !Box::pin(self.save(false)).await {
+                return Box::pin(self.lost(&mut socket)).await;
             }
             if self.hold.is_none() && !self.outbox.is_empty() {
                 if !self.flush(&mut socket).await {
@@ -805,12 +849,12 @@ impl Connection {
                             _ => break,
                         }
                     }
-                    if !self.save(true).await {
-                        return self.lost(&mut socket).await;
+                    if !Box::pin(self.save(true)).await {
+                        return Box::pin(self.lost(&mut socket)).await;
                     }
                     // Let go before the browser comes back elsewhere.
                     if let Some(store) = &self.server.store {
-                        store.release(&self.server.services.name, &self.id).await;
+                        Box::pin(store.release(&self.server.services.name, &self.id)).await;
                     }
                     self.outbox.push(self.goodbye());
                     self.flush(&mut socket).await;
@@ -1078,7 +1122,10 @@ impl Connection {
                 query,
                 context: self.context.clone(),
                 sink: Box::new(move |delta: Delta| {
-                    let _ = deltas.send(Event::Delta { run, delta });
+                    let _ = deltas.send(Event::Delta {
+                        run,
+                        delta: Box::new(delta),
+                    });
                 }),
                 app: Some(self.server.services.clone()),
                 session: Some(self.data.scope.id.clone()),
@@ -1108,7 +1155,7 @@ impl Connection {
 
     fn on_event(&mut self, event: Event) {
         match event {
-            Event::Delta { run, delta } => self.data.session.delta(run, delta),
+            Event::Delta { run, delta } => self.data.session.delta(run, *delta),
             Event::Finished { run, report } => {
                 if self.run.as_ref().is_some_and(|(id, _)| *id == run) {
                     self.run = None;

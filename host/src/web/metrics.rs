@@ -285,6 +285,15 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
         "Resident memory of the server process.",
         vec![(String::new(), resident_bytes() as f64)],
     );
+    if let Some(bytes) = heap_bytes() {
+        family(
+            "wasmlit_process_heap_bytes",
+            "gauge",
+            "Heap memory the server's allocator has handed out and not had back: the server's \
+             own data, without the free space its arenas keep (Linux with glibc only).",
+            vec![(String::new(), bytes as f64)],
+        );
+    }
     out
 }
 
@@ -302,4 +311,20 @@ fn resident_bytes() -> u64 {
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0, |pages| pages * 4096)
+}
+
+/// Bytes glibc's allocator has handed out and not had back, over all its
+/// arenas (`mallinfo2`: small blocks in use plus blocks mapped on their
+/// own); `None` where the allocator is not glibc's.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_bytes() -> Option<u64> {
+    // SAFETY: mallinfo2 takes no arguments and only reads the allocator's
+    // statistics (under each arena's lock).
+    let info = unsafe { libc::mallinfo2() };
+    Some((info.uordblks + info.hblkhd) as u64)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_bytes() -> Option<u64> {
+    None
 }
