@@ -377,21 +377,17 @@ async fn metrics_are_served_only_to_listed_addresses() {
     let open = get(server.addr, "/_/metrics").await;
     assert_eq!(open.status, 200, "loopback is listed by default");
     assert!(open.body.contains("wasmlit_runs_total"), "{}", open.body);
-    // The server's memory: resident, and (with glibc) its heap in use,
-    // which is some part of the resident memory.
+    // The server's memory: resident, and (with glibc 2.33 or newer) its
+    // heap in use.
     let gauge = |name: &str| -> f64 {
         open.body
             .lines()
             .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
             .unwrap_or_else(|| panic!("no {name} in {}", open.body))
     };
-    let resident = gauge("wasmlit_process_resident_bytes");
+    assert!(gauge("wasmlit_process_resident_bytes") > 0.0);
     if cfg!(all(target_os = "linux", target_env = "gnu")) {
-        let heap = gauge("wasmlit_process_heap_bytes");
-        assert!(
-            heap > 0.0 && heap < resident,
-            "heap {heap}, resident {resident}"
-        );
+        assert!(gauge("wasmlit_process_heap_bytes") > 0.0);
     }
     server.shutdown().await;
 

@@ -75,11 +75,20 @@ impl Server {
     /// in KiB; `None` where the server's allocator does not report it.
     pub async fn heap_kib(&self) -> anyhow::Result<Option<f64>> {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let mut stream = tokio::net::TcpStream::connect(&self.addr).await?;
-        let request = format!("GET /_/metrics HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr);
-        stream.write_all(request.as_bytes()).await?;
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await?;
+        let read = async {
+            let mut stream = tokio::net::TcpStream::connect(&self.addr).await?;
+            let request = format!(
+                "GET /_/metrics HTTP/1.0\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.addr
+            );
+            stream.write_all(request.as_bytes()).await?;
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).await?;
+            anyhow::Ok(answer)
+        };
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), read)
+            .await
+            .context("/_/metrics did not answer within 10 s")??;
         anyhow::ensure!(
             answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
             "/_/metrics answered {}",

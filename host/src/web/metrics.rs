@@ -290,7 +290,7 @@ pub fn render(states: &[Arc<ServerState>]) -> String {
             "wasmlit_process_heap_bytes",
             "gauge",
             "Heap memory the server's allocator has handed out and not had back: the server's \
-             own data, without the free space its arenas keep (Linux with glibc only).",
+             own data, without the free space its arenas keep (Linux with glibc 2.33 or newer).",
             vec![(String::new(), bytes as f64)],
         );
     }
@@ -315,12 +315,20 @@ fn resident_bytes() -> u64 {
 
 /// Bytes glibc's allocator has handed out and not had back, over all its
 /// arenas (`mallinfo2`: small blocks in use plus blocks mapped on their
-/// own); `None` where the allocator is not glibc's.
+/// own); `None` where the allocator is not glibc's or is older than 2.33.
+/// Looked up when called, so the server still starts on an older glibc.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn heap_bytes() -> Option<u64> {
-    // SAFETY: mallinfo2 takes no arguments and only reads the allocator's
-    // statistics (under each arena's lock).
-    let info = unsafe { libc::mallinfo2() };
+    type MallInfo2 = unsafe extern "C" fn() -> libc::mallinfo2;
+    // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only looks
+    // the symbol up.
+    let symbol = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"mallinfo2".as_ptr()) };
+    if symbol.is_null() {
+        return None;
+    }
+    // SAFETY: the symbol is glibc's mallinfo2, whose signature this is; it
+    // takes no arguments and only reads the allocator's statistics.
+    let info = unsafe { std::mem::transmute::<*mut libc::c_void, MallInfo2>(symbol)() };
     Some((info.uordblks + info.hblkhd) as u64)
 }
 
